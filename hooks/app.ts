@@ -1,0 +1,39 @@
+/**
+ * createApp(deps) → the hooks Express app: the routes table, /healthz, /metrics and the one error middleware.
+ * It never listens; server.ts (or a test) does.
+ */
+import express from 'express';
+import type { Logger } from 'winston';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { errorMiddleware, hookHandler, hookMetrics, type HookRoute } from './http.js';
+
+export interface AppDeps {
+  logger: Logger;
+  routes: readonly HookRoute[];
+  /** JSON body limit; Metacontroller requests carry managedFields and whole zones' records. */
+  bodyLimit?: string;
+  registry?: Registry;
+  /** Collect process metrics (off in tests to keep registries independent). */
+  processMetrics?: boolean;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const registry = deps.registry ?? new Registry();
+  if (deps.processMetrics) collectDefaultMetrics({ register: registry });
+  const metrics = hookMetrics(registry);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  const json = express.json({ limit: deps.bodyLimit ?? '32mb' });
+  for (const route of deps.routes) {
+    app.post(route.path, json, hookHandler(route, deps.logger, metrics));
+  }
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

@@ -1,0 +1,35 @@
+/** The hooks service's error catalogue: every failure maps to one HTTP status and a stable code. */
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    opts: { details?: unknown; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.details = opts.details;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+}
+
+/** The request is not a Metacontroller hook request (missing parent, wrong shape). */
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'BAD_REQUEST', message, { details });
+
+/** The parent does not satisfy our CRD schema: version skew between the installed CRD and this image. */
+export const invalidSpec = (message: string, details?: unknown) =>
+  new HttpError(422, 'INVALID_SPEC', message, { details });
+
+/** The hook cannot compute a complete answer right now; Metacontroller retries after the given delay. */
+export const unavailable = (message: string, retryAfterSeconds: number, cause?: unknown) =>
+  new HttpError(503, 'UNAVAILABLE', message, { retryAfterSeconds, cause });
+
+export const notFound = (message: string) => new HttpError(404, 'NOT_FOUND', message);

@@ -1,0 +1,139 @@
+/**
+ * Express glue for Metacontroller hooks: one adapter turns a route (kind + pure function) into a handler that
+ * checks the envelope, validates the parent against our CRD schema, calls the function and answers 200 only with a
+ * complete response. Everything else is an error answered non-200, so Metacontroller keeps the children and retries.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'winston';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { HttpError, badRequest } from './errors.js';
+import type { KubeObject } from './metacontroller.js';
+
+export type HookType = 'sync' | 'finalize' | 'customize';
+
+/** What a hook function gets besides the request body: a per-request logger for the adapter's own use. */
+export interface HookContext {
+  log: Logger;
+}
+
+export interface HookRoute {
+  /** URL path, e.g. `/sync/dnszone`. */
+  path: string;
+  hook: HookType;
+  /** The parent Kind this route accepts. */
+  kind: string;
+  /** Throws `invalidSpec` when the parent does not satisfy the CRD schema (version skew). */
+  validateParent?: (parent: KubeObject) => void;
+  handle: (body: never, ctx: HookContext) => unknown;
+}
+
+export interface HookMetrics {
+  requests: Counter<'hook' | 'kind' | 'code'>;
+  duration: Histogram<'hook' | 'kind'>;
+}
+
+/** Registers the hook metrics on `registry`. */
+export function hookMetrics(registry: Registry): HookMetrics {
+  return {
+    requests: new Counter({
+      name: 'bindy_hook_requests_total',
+      help: 'Hook requests by hook, parent kind and HTTP status code.',
+      labelNames: ['hook', 'kind', 'code'],
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'bindy_hook_duration_seconds',
+      help: 'Hook request duration, request in to response out.',
+      labelNames: ['hook', 'kind'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks the Metacontroller request envelope and returns the parent. */
+export function checkEnvelope(route: HookRoute, body: unknown): KubeObject {
+  if (!isObject(body)) throw badRequest('request body must be a JSON object');
+  const parent = body['parent'];
+  if (!isObject(parent)) throw badRequest('parent: required object is missing');
+  if (parent['kind'] !== route.kind) {
+    throw badRequest(`parent.kind: expected ${route.kind}, got ${JSON.stringify(parent['kind'])}`);
+  }
+  const metadata = parent['metadata'];
+  if (!isObject(metadata) || typeof metadata['name'] !== 'string') {
+    throw badRequest('parent.metadata.name: required string is missing');
+  }
+  if (route.hook !== 'customize') {
+    for (const field of ['children', 'related'] as const) {
+      if (!isObject(body[field])) throw badRequest(`${field}: required object is missing (hook version v2)`);
+    }
+    if (typeof body['finalizing'] !== 'boolean') throw badRequest('finalizing: required boolean is missing');
+  }
+  return parent as unknown as KubeObject;
+}
+
+/** Refuses to send a partial answer: Metacontroller deletes omitted children and replaces status wholesale. */
+export function checkResponse(route: HookRoute, result: unknown): void {
+  if (!isObject(result)) throw new Error(`${route.path} returned no object`);
+  if (route.hook === 'customize') {
+    if (!Array.isArray(result['relatedResources'])) throw new Error(`${route.path} returned no relatedResources`);
+    return;
+  }
+  if (!isObject(result['status'])) throw new Error(`${route.path} returned no status`);
+  if (!Array.isArray(result['children'])) throw new Error(`${route.path} returned no children`);
+}
+
+/** The Express handler for one hook route. */
+export function hookHandler(route: HookRoute, logger: Logger, metrics: HookMetrics): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const stop = metrics.duration.startTimer({ hook: route.hook, kind: route.kind });
+    let code = 500;
+    try {
+      const parent = checkEnvelope(route, req.body);
+      const log = logger.child({
+        hook: route.hook,
+        kind: route.kind,
+        namespace: parent.metadata.namespace,
+        name: parent.metadata.name,
+        uid: parent.metadata.uid,
+        generation: parent.metadata.generation,
+      });
+      route.validateParent?.(parent);
+      const result = await route.handle(req.body as never, { log });
+      checkResponse(route, result);
+      code = 200;
+      res.status(200).json(result);
+    } catch (err) {
+      code = err instanceof HttpError ? err.status : 500;
+      throw err;
+    } finally {
+      metrics.requests.inc({ hook: route.hook, kind: route.kind, code: String(code) });
+      stop();
+    }
+  };
+}
+
+/** The one error middleware: stable `{code, message, details?}` envelope, stack logged but never returned. */
+export function errorMiddleware(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof HttpError) {
+      if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
+      logger.warn('hook request failed', { path: req.path, code: err.code, message: err.message });
+      res.status(err.status).json({ code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
+      return;
+    }
+    const e = err as { type?: string; status?: number; message?: string; stack?: string };
+    if (e?.type === 'entity.too.large') {
+      res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: 'request body exceeds the configured limit' });
+      return;
+    }
+    if (e?.type === 'entity.parse.failed') {
+      res.status(400).json({ code: 'BAD_REQUEST', message: `request body is not valid JSON: ${e.message}` });
+      return;
+    }
+    logger.error('hook failed', { path: req.path, error: e?.message, stack: e?.stack });
+    res.status(500).json({ code: 'INTERNAL', message: 'internal error; see the hooks service log' });
+  };
+}
