@@ -1,0 +1,617 @@
+/**
+ * A real Kubernetes control plane for the cluster tests: etcd and kube-apiserver built from pinned
+ * Go modules (test/cluster/etcd, test/cluster/kube), started on loopback with throw-away
+ * credentials, and stopped without leftovers.
+ *
+ *   npx tsx scripts/testenv.ts build   build once per machine into the cache (reused when present)
+ *   npx tsx scripts/testenv.ts paths   print where the binaries are (exit 1 when not built)
+ *   npx tsx scripts/testenv.ts start   start a control plane, print its kubeconfig, stop on Ctrl-C
+ *
+ * Environment: BINDY_TESTENV_CACHE (cache root; default ${XDG_CACHE_HOME:-~/.cache}/bindy-testenv),
+ * GO (the go command; default /usr/local/go/bin/go when present, else `go` on PATH).
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (this file lives in scripts/). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The Go modules that pin what gets built, relative to the repository root. */
+const MODULES = [
+  { dir: 'test/cluster/etcd', packages: [{ pkg: '.', bin: 'etcd' }] },
+  {
+    dir: 'test/cluster/kube',
+    packages: [
+      { pkg: './cmd/kube-apiserver', bin: 'kube-apiserver' },
+      { pkg: './cmd/kubectl', bin: 'kubectl' },
+    ],
+  },
+] as const;
+
+/** Names of the binaries in a testenv cache directory. */
+export const BINARIES = ['etcd', 'kube-apiserver', 'kubectl'] as const;
+
+const LDFLAGS = '-s -w';
+
+/** Paths of the built binaries. */
+export interface TestEnvBinaries {
+  readonly dir: string;
+  readonly etcd: string;
+  readonly kubeApiserver: string;
+  readonly kubectl: string;
+}
+
+/** Result of one kubectl run. */
+export interface KubectlResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options for {@link TestEnv.kubectl}. */
+export interface KubectlOptions {
+  /** Text piped to kubectl's stdin (e.g. a manifest for `apply -f -`). */
+  readonly stdin?: string;
+  /** When false, a non-zero exit is returned instead of thrown. Default true. */
+  readonly check?: boolean;
+}
+
+/** A running control plane. */
+export interface TestEnv {
+  /** Admin kubeconfig (token user, CA pinned) inside the temp dir. */
+  readonly kubeconfigPath: string;
+  /** https://127.0.0.1:<port> */
+  readonly server: string;
+  /** Bearer token of the admin user (group system:masters). */
+  readonly token: string;
+  /** PEM of the CA that signed the serving certificate. */
+  readonly caPem: string;
+  /** Issuer set on ServiceAccount tokens (and the default API audience). */
+  readonly serviceAccountIssuer: string;
+  /** The temp dir holding certs, keys, data and logs; removed by stop(). */
+  readonly dir: string;
+  /** Process ids of etcd and kube-apiserver (each leads its own process group). */
+  readonly pids: { readonly etcd: number; readonly kubeApiserver: number };
+  readonly binaries: TestEnvBinaries;
+  /** Runs the built kubectl against this control plane. Throws KubectlError on non-zero exit unless check is false. */
+  kubectl(args: readonly string[], options?: KubectlOptions): Promise<KubectlResult>;
+  /** Stops both processes (whole process groups) and removes the temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** kubectl exited non-zero; carries the output so tests can assert on the message. */
+export class KubectlError extends Error {
+  readonly result: KubectlResult;
+  constructor(args: readonly string[], result: KubectlResult) {
+    super(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`);
+    this.name = 'KubectlError';
+    this.result = result;
+  }
+}
+
+/** The go command to build with. */
+export function goCommand(): string {
+  if (process.env.GO) return process.env.GO;
+  return existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+}
+
+function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {},
+): Promise<KubectlResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile(
+      cmd,
+      args,
+      { cwd: opts.cwd, env: opts.env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') {
+          reject(new Error(`cannot run ${cmd}: ${err.message}`));
+          return;
+        }
+        resolvePromise({ code: err ? Number(err.code) : 0, stdout, stderr });
+      },
+    );
+    if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
+  });
+}
+
+/** Version string of the go command (part of the cache key). */
+async function goVersion(): Promise<string> {
+  const r = await run(goCommand(), ['version']);
+  if (r.code !== 0) throw new Error(`${goCommand()} version failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * Cache key: a hash over every file of the pinned Go modules, the Go version and the build flags,
+ * so a version bump (go.mod/go.sum) or a toolchain change builds afresh into a new directory.
+ */
+export async function cacheKey(): Promise<string> {
+  const h = createHash('sha256');
+  h.update(`${await goVersion()}\n${process.platform}/${process.arch}\nldflags=${LDFLAGS} trimpath cgo=0\n`);
+  for (const m of MODULES) {
+    const dir = join(REPO_ROOT, m.dir);
+    for (const file of await listFiles(dir)) {
+      h.update(`${m.dir}/${file}\n`);
+      h.update(await readFile(join(dir, file)));
+    }
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+/** Root of the per-machine cache. */
+export function cacheRoot(): string {
+  if (process.env.BINDY_TESTENV_CACHE) return process.env.BINDY_TESTENV_CACHE;
+  const xdg = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(xdg, 'bindy-testenv');
+}
+
+function binariesIn(dir: string): TestEnvBinaries {
+  return {
+    dir,
+    etcd: join(dir, 'etcd'),
+    kubeApiserver: join(dir, 'kube-apiserver'),
+    kubectl: join(dir, 'kubectl'),
+  };
+}
+
+/** The binaries for the current pins, or undefined when they have not been built on this machine. */
+export async function findBinaries(): Promise<TestEnvBinaries | undefined> {
+  const dir = join(cacheRoot(), await cacheKey());
+  const complete = existsSync(join(dir, '.complete')) && BINARIES.every((b) => existsSync(join(dir, b)));
+  return complete ? binariesIn(dir) : undefined;
+}
+
+/**
+ * Builds etcd, kube-apiserver and kubectl into the cache unless they are already there.
+ * Builds into a sibling temp dir and renames it into place, so an interrupted build is never reused.
+ */
+export async function buildTestEnv(log: (line: string) => void = () => {}): Promise<TestEnvBinaries> {
+  const found = await findBinaries();
+  if (found) {
+    log(`testenv: reusing ${found.dir}`);
+    return found;
+  }
+  const root = cacheRoot();
+  const key = await cacheKey();
+  await mkdir(root, { recursive: true });
+  const staging = await mkdtemp(join(root, `.build-${key}-`));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CGO_ENABLED: '0',
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: '-trimpath -buildvcs=false -mod=readonly',
+  };
+  try {
+    for (const m of MODULES) {
+      for (const p of m.packages) {
+        const started = Date.now();
+        log(`testenv: go build ${m.dir} ${p.pkg} -> ${p.bin}`);
+        const r = await run(goCommand(), ['build', `-ldflags=${LDFLAGS}`, '-o', join(staging, p.bin), p.pkg], {
+          cwd: join(REPO_ROOT, m.dir),
+          env,
+        });
+        if (r.code !== 0) {
+          throw new Error(`go build of ${p.bin} in ${m.dir} failed (exit ${r.code}):\n${r.stderr}`);
+        }
+        log(`testenv: built ${p.bin} in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+      }
+    }
+    await writeFile(join(staging, '.complete'), `${new Date().toISOString()}\n`);
+    const dir = join(root, key);
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+    return binariesIn(dir);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => {
+        if (addr && typeof addr === 'object') resolvePromise(addr.port);
+        else reject(new Error('no port assigned'));
+      });
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function httpGet(url: string, opts: { ca?: string; token?: string } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const u = new URL(url);
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
+      u,
+      { method: 'GET', headers, ca: opts.ca, timeout: 5000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function tail(file: string, lines = 30): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Polls `probe` until it returns true; fails with `what`, the exit state and the log tail. */
+async function waitFor(
+  what: string,
+  proc: Managed,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exited) {
+      throw new Error(`${what}: process exited (${proc.exitInfo}); log tail:\n${await tail(proc.logPath)}`);
+    }
+    try {
+      if (await probe()) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not ready within ${timeoutMs / 1000}s; log tail:\n${await tail(proc.logPath)}`);
+    }
+    await sleep(250);
+  }
+}
+
+interface Managed {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly logPath: string;
+  exited: boolean;
+  exitInfo: string;
+  readonly done: Promise<void>;
+}
+
+const live = new Set<Managed>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort when the test runner exits without calling stop(): no orphaned control planes.
+  process.on('exit', () => {
+    for (const m of live) killGroup(m.pid, 'SIGKILL');
+  });
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function launch(bin: string, args: readonly string[], logPath: string): Managed {
+  const fd = openSync(logPath, 'a');
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  if (child.pid === undefined) throw new Error(`cannot start ${bin}`);
+  const m: Managed = {
+    child,
+    pid: child.pid,
+    logPath,
+    exited: false,
+    exitInfo: '',
+    done: new Promise((r) => {
+      child.once('exit', (code, signal) => {
+        m.exited = true;
+        m.exitInfo = signal ? `signal ${signal}` : `exit ${code}`;
+        live.delete(m);
+        r();
+      });
+      child.once('error', (err) => {
+        m.exited = true;
+        m.exitInfo = err.message;
+        live.delete(m);
+        r();
+      });
+    }),
+  };
+  live.add(m);
+  installExitHook();
+  return m;
+}
+
+/** SIGTERM the process group, SIGKILL it after graceMs, and wait for the leader to exit. */
+async function terminate(m: Managed, graceMs = 10_000): Promise<void> {
+  killGroup(m.pid, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(m.pid, 'SIGKILL'), graceMs);
+  await m.done;
+  clearTimeout(timer);
+  killGroup(m.pid, 'SIGKILL'); // stragglers in the group, if any
+}
+
+async function openssl(args: readonly string[], cwd: string): Promise<void> {
+  const r = await run('openssl', args, { cwd });
+  if (r.code !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/** A CA and a serving certificate for 127.0.0.1/localhost, signed by it (valid one day). */
+async function makeServingCert(dir: string): Promise<{ caPath: string; certPath: string; keyPath: string }> {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await openssl(
+    [
+      'req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=bindy-testenv-ca',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
+  await openssl(['req', ...ec, '-keyout', 'serving.key', '-out', 'serving.csr', '-subj', '/CN=kube-apiserver'], dir);
+  await writeFile(
+    join(dir, 'serving.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n',
+  );
+  await openssl(
+    [
+      'x509', '-req', '-in', 'serving.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
+      '-out', 'serving.crt', '-days', '1', '-extfile', 'serving.ext',
+    ],
+    dir,
+  );
+  return { caPath: join(dir, 'ca.crt'), certPath: join(dir, 'serving.crt'), keyPath: join(dir, 'serving.key') };
+}
+
+/** Options for {@link startTestEnv}. */
+export interface StartOptions {
+  /** Build when the cache is empty (default true; a cold build takes minutes). */
+  readonly build?: boolean;
+  /** `--authorization-mode` for kube-apiserver. Default RBAC. */
+  readonly authorizationMode?: string;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Starts etcd and kube-apiserver on loopback random ports with a fresh temp dir: self-signed CA and
+ * serving cert, ServiceAccount signing key pair, a static admin token, RBAC authorization, and an
+ * admin kubeconfig. Resolves once /readyz answers ok.
+ */
+export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv> {
+  const log = options.log ?? (() => {});
+  const binaries =
+    options.build === false
+      ? await findBinaries().then((b) => {
+          if (!b) throw new Error('testenv binaries not built: run `npx tsx scripts/testenv.ts build`');
+          return b;
+        })
+      : await buildTestEnv(log);
+
+  const dir = await mkdtemp(join(tmpdir(), 'bindy-testenv-'));
+  const started: Managed[] = [];
+  try {
+    const [clientPort, peerPort, securePort] = await distinctPorts(3);
+    const etcdUrl = `http://127.0.0.1:${clientPort}`;
+    const peerUrl = `http://127.0.0.1:${peerPort}`;
+    const etcd = launch(
+      binaries.etcd,
+      [
+        '--name=testenv',
+        `--data-dir=${join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=testenv=${peerUrl}`,
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+      join(dir, 'etcd.log'),
+    );
+    started.push(etcd);
+    await waitFor(
+      'etcd',
+      etcd,
+      async () => {
+        const r = await httpGet(`${etcdUrl}/health`);
+        return r.status === 200 && /"health":\s*"true"/.test(r.body);
+      },
+      30_000,
+    );
+    log(`testenv: etcd ready on ${etcdUrl}`);
+
+    const pki = join(dir, 'pki');
+    await mkdir(pki);
+    const { caPath, certPath, keyPath } = await makeServingCert(pki);
+    const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const saPub = join(pki, 'sa.pub');
+    const saKey = join(pki, 'sa.key');
+    await writeFile(saPub, sa.publicKey.export({ type: 'spki', format: 'pem' }));
+    await writeFile(saKey, sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const token = randomBytes(24).toString('hex');
+    const tokenFile = join(pki, 'tokens.csv');
+    await writeFile(tokenFile, `${token},testenv-admin,testenv-admin-uid,"system:masters"\n`, { mode: 0o600 });
+    const issuer = 'https://kubernetes.default.svc.cluster.local';
+
+    const apiserver = launch(
+      binaries.kubeApiserver,
+      [
+        `--etcd-servers=${etcdUrl}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${securePort}`,
+        `--cert-dir=${join(dir, 'apiserver-certs')}`,
+        `--tls-cert-file=${certPath}`,
+        `--tls-private-key-file=${keyPath}`,
+        `--token-auth-file=${tokenFile}`,
+        `--service-account-issuer=${issuer}`,
+        `--service-account-key-file=${saPub}`,
+        `--service-account-signing-key-file=${saKey}`,
+        '--service-cluster-ip-range=10.0.0.0/24',
+        `--authorization-mode=${options.authorizationMode ?? 'RBAC'}`,
+        '--profiling=false',
+        '--v=1',
+      ],
+      join(dir, 'kube-apiserver.log'),
+    );
+    started.push(apiserver);
+    const caPem = await readFile(caPath, 'utf8');
+    const server = `https://127.0.0.1:${securePort}`;
+    await waitFor(
+      'kube-apiserver',
+      apiserver,
+      async () => {
+        const r = await httpGet(`${server}/readyz`, { ca: caPem, token });
+        return r.status === 200 && r.body.trim() === 'ok';
+      },
+      120_000,
+    );
+    log(`testenv: kube-apiserver ready on ${server}`);
+
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    await writeFile(kubeconfigPath, kubeconfig(server, caPath, token), { mode: 0o600 });
+
+    let stopped: Promise<void> | undefined;
+    const env: TestEnv = {
+      kubeconfigPath,
+      server,
+      token,
+      caPem,
+      serviceAccountIssuer: issuer,
+      dir,
+      pids: { etcd: etcd.pid, kubeApiserver: apiserver.pid },
+      binaries,
+      async kubectl(args, opts = {}) {
+        const r = await run(binaries.kubectl, ['--kubeconfig', kubeconfigPath, ...args], {
+          stdin: opts.stdin,
+          env: { ...process.env, KUBECONFIG: kubeconfigPath },
+        });
+        if (r.code !== 0 && opts.check !== false) throw new KubectlError(args, r);
+        return r;
+      },
+      stop() {
+        stopped ??= (async () => {
+          await terminate(apiserver);
+          await terminate(etcd);
+          await rm(dir, { recursive: true, force: true });
+        })();
+        return stopped;
+      },
+    };
+    return env;
+  } catch (err) {
+    for (const m of started.reverse()) await terminate(m, 2000);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function distinctPorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+/** Admin kubeconfig text for a server, its CA file and a bearer token. */
+export function kubeconfig(server: string, caPath: string, token: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: testenv',
+    '  cluster:',
+    `    server: ${server}`,
+    `    certificate-authority: ${caPath}`,
+    'users:',
+    '- name: testenv-admin',
+    '  user:',
+    `    token: ${token}`,
+    'contexts:',
+    '- name: testenv',
+    '  context:',
+    '    cluster: testenv',
+    '    user: testenv-admin',
+    'current-context: testenv',
+    '',
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const cmd = argv[0];
+  const log = (line: string): void => console.error(line);
+  if (cmd === 'build') {
+    const t0 = Date.now();
+    const b = await buildTestEnv(log);
+    console.log(`${b.dir} (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+    return 0;
+  }
+  if (cmd === 'paths') {
+    const b = await findBinaries();
+    if (!b) {
+      console.error(`not built (cache ${join(cacheRoot(), await cacheKey())})`);
+      return 1;
+    }
+    console.log(JSON.stringify(b, null, 2));
+    return 0;
+  }
+  if (cmd === 'start') {
+    const env = await startTestEnv({ log });
+    console.log(`export KUBECONFIG=${env.kubeconfigPath}`);
+    console.log(`# kubectl: ${env.binaries.kubectl}; Ctrl-C stops and cleans up`);
+    await new Promise<void>((r) => {
+      process.once('SIGINT', r);
+      process.once('SIGTERM', r);
+    });
+    await env.stop();
+    return 0;
+  }
+  console.error('usage: tsx scripts/testenv.ts build|paths|start');
+  return 2;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
