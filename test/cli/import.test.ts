@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { importZone, resourceName, txtEntry } from '../../cli/import.js';
+import { parseZoneFile } from '../../cli/zone-parser.js';
+
+const ZONE = `$TTL 3600
+@ IN SOA ns1.example.com. hostmaster.example.com. ( 2024010101 7200 600 1209600 300 )
+@ IN NS ns1
+@ IN NS ns2.example.net.
+ns1 IN A 192.0.2.53
+www 300 IN A 192.0.2.1
+www 300 IN A 192.0.2.2
+v6 IN AAAA 2001:db8::1
+alias IN CNAME www
+@ IN MX 10 mail
+@ IN MX 20 mail2.example.net.
+@ IN TXT "v=spf1 -all"
+dkim IN TXT "v=DKIM1; k=rsa; " "p=MIGf"
+sub IN NS ns.sub
+_sip._tcp IN SRV 10 5 5060 sip
+@ IN CAA 0 issue "letsencrypt.org"
+10 IN PTR host.example.com.
+`;
+
+describe('cli/import', () => {
+  const parsed = parseZoneFile(ZONE, 'example.com');
+  const result = importZone(parsed, { zone: 'example.com', namespace: 'dns' });
+
+  it('puts SOA, $TTL and apex NS on the DNSZone', () => {
+    expect(result.zone).to.deep.equal({
+      apiVersion: 'bindy.firestoned.io/v1beta1',
+      kind: 'DNSZone',
+      metadata: { name: 'example-com', namespace: 'dns' },
+      spec: {
+        zoneName: 'example.com',
+        soaRecord: {
+          primaryNs: 'ns1.example.com.',
+          adminEmail: 'hostmaster.example.com.',
+          serial: 2024010101,
+          refresh: 7200,
+          retry: 600,
+          expire: 1209600,
+          negativeTtl: 300,
+          ttl: 3600,
+        },
+        ttl: 3600,
+        nameServers: [{ hostname: 'ns1.example.com.' }, { hostname: 'ns2.example.net.' }],
+      },
+    });
+  });
+
+  it('makes one CR per A/AAAA/TXT RRset and one per RR of the other kinds', () => {
+    const summary = result.records.map((r) => {
+      const o = r as { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+      return `${o.kind} ${o.metadata.name} ${String(o.spec['name'])}`;
+    });
+    expect(summary).to.deep.equal([
+      'ARecord ns1-a ns1',
+      'ARecord www-a www',
+      'AAAARecord v6-aaaa v6',
+      'CNAMERecord alias-cname alias',
+      'MXRecord apex-mx @',
+      'MXRecord apex-mx-2 @',
+      'TXTRecord apex-txt @',
+      'TXTRecord dkim-txt dkim',
+      'NSRecord sub-ns sub',
+      'SRVRecord sip-tcp-srv _sip._tcp',
+      'CAARecord apex-caa @',
+    ]);
+    const www = result.records[1] as { spec: Record<string, unknown> };
+    expect(www.spec).to.deep.equal({ zoneRef: 'example-com', name: 'www', ttl: 300, ipv4Addresses: ['192.0.2.1', '192.0.2.2'] });
+  });
+
+  it('reports types without a record kind instead of dropping them', () => {
+    expect(result.skipped).to.deep.equal([
+      { line: 17, owner: '10.example.com.', type: 'PTR', reason: 'no record kind for type PTR' },
+    ]);
+  });
+
+  it('keeps multi-string TXT as quoted strings and single strings plain', () => {
+    expect(txtEntry([{ text: 'v=spf1 -all', quoted: true }])).to.equal('v=spf1 -all');
+    expect(txtEntry([{ text: 'say \\"hi\\"', quoted: true }])).to.equal('say "hi"');
+    expect(txtEntry([{ text: 'a', quoted: true }, { text: 'b', quoted: true }])).to.equal('"a" "b"');
+    expect(txtEntry([{ text: 'bell\\007', quoted: true }])).to.equal('"bell\\007"');
+  });
+
+  it('derives DNS-1123 resource names', () => {
+    expect(resourceName('_sip._tcp-srv')).to.equal('sip-tcp-srv');
+    expect(resourceName('*.dev-a')).to.equal('wildcard-dev-a');
+    expect(resourceName('x'.repeat(300))).to.match(/^x{54}-[0-9a-f]{8}$/);
+    expect(resourceName('x'.repeat(300))).to.not.equal(resourceName('x'.repeat(301)));
+  });
+});
