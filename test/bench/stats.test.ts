@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { renderTable, summarize } from '../bench/stats.js';
+import { renderTable, summarize } from '../../bench/stats.js';
 
 describe('bench/stats', () => {
   it('computes nearest-rank percentiles', () => {
