@@ -16,15 +16,19 @@ export interface ManifestDoc {
   errors: string[];
 }
 
-/** All YAML files under `dir`, sorted, paths relative to `dir`'s parent for messages. */
-export function yamlFiles(dir: string): string[] {
+/**
+ * The YAML files in `dir`, sorted; subfolders only when `recursive` (kubectl's `-R`), so a folder can keep
+ * unrelated YAML (such as examples/seed/, the blog's snippets) below it.
+ */
+export function yamlFiles(dir: string, recursive = false): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     for (const entry of readdirSync(d).sort()) {
       if (entry.startsWith('.') || entry === 'node_modules') continue;
       const p = join(d, entry);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(entry)) out.push(p);
+      if (statSync(p).isDirectory()) {
+        if (recursive) walk(p);
+      } else if (/\.ya?ml$/.test(entry)) out.push(p);
     }
   };
   walk(dir);
@@ -41,9 +45,10 @@ export function parseDocs(text: string, file: string): ManifestDoc[] {
   }));
 }
 
-/** Every document of every YAML file under `dir` (a single file is accepted too). */
-export function readManifests(dir: string, base = process.cwd()): ManifestDoc[] {
-  const files = statSync(dir).isDirectory() ? yamlFiles(dir) : [dir];
+/** Every document of every YAML file in `dir` (a single file is accepted too). */
+export function readManifests(dir: string, opts: { recursive?: boolean; base?: string } = {}): ManifestDoc[] {
+  const base = opts.base ?? process.cwd();
+  const files = statSync(dir).isDirectory() ? yamlFiles(dir, opts.recursive) : [dir];
   return files.flatMap((f) => parseDocs(readFileSync(f, 'utf8'), relative(base, f) || f));
 }
 

@@ -1,0 +1,78 @@
+/**
+ * The `bindy` command line: validate, render, plan, import, and up (the local single-machine stack behind
+ * `npm start`). Each command lives in cli/commands/; this file only parses arguments and dispatches.
+ */
+import { parseArgs } from 'node:util';
+import { IMPORT_HELP, runImport } from './commands/import.js';
+import { processIo, type CommandResult, type Io } from './commands/types.js';
+import { VALIDATE_HELP, runValidate } from './commands/validate.js';
+
+export const MAIN_HELP = `Usage: bindy <command> [options]
+
+Commands:
+  validate -f DIR [-R]            check manifests against the CRD schemas and CEL rules
+  import ZONEFILE --zone NAME     turn a BIND zone file into DNSZone + record YAML
+
+Run 'bindy <command> --help' for a command's options. Add --output json where a machine reads the result.
+`;
+
+const HELP: Record<string, string> = { validate: VALIDATE_HELP, import: IMPORT_HELP };
+
+/** Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 "changes" for plan). */
+export async function main(argv: readonly string[], io?: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        file: { type: 'string', short: 'f' },
+        out: { type: 'string', short: 'o' },
+        output: { type: 'string' },
+        zone: { type: 'string' },
+        namespace: { type: 'string', short: 'n' },
+        recursive: { type: 'boolean', short: 'R' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    const help = HELP[command ?? ''] ?? MAIN_HELP;
+    return (io ?? processIo(false)).usageError(`bindy ${command ?? ''}: ${(err as Error).message}`, help).code;
+  }
+  const { values, positionals } = parsed;
+  const json = values.output === 'json';
+  const sink = io ?? processIo(json);
+  if (values.output !== undefined && !json) return sink.usageError(`--output: only "json" is supported, got "${values.output}"`, MAIN_HELP).code;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    sink.out(MAIN_HELP.trimEnd());
+    return command ? 0 : 1;
+  }
+  const help = HELP[command];
+  if (!help) return sink.usageError(`bindy: unknown command "${command}"`, MAIN_HELP).code;
+  if (values.help) {
+    sink.out(help.trimEnd());
+    return 0;
+  }
+  let result: CommandResult;
+  switch (command) {
+    case 'validate':
+      result = runValidate({ ...(values.file ? { dir: values.file } : {}), recursive: Boolean(values.recursive), json }, sink);
+      break;
+    case 'import':
+      result = runImport(
+        {
+          ...(positionals[0] ? { file: positionals[0] } : {}),
+          ...(values.zone ? { zone: values.zone } : {}),
+          ...(values.namespace ? { namespace: values.namespace } : {}),
+          ...(values.out ? { out: values.out } : {}),
+          json,
+        },
+        sink,
+      );
+      break;
+    default:
+      return sink.usageError(`bindy: unknown command "${command}"`, MAIN_HELP).code;
+  }
+  return result.code;
+}
