@@ -10,7 +10,7 @@ describe('cli/commands/validate', () => {
       docs(`apiVersion: bindy.firestoned.io/v1beta1
 kind: DNSZone
 metadata: {name: z}
-spec: {zoneName: example.com}
+spec: {zoneName: example.com, clusterRef: dns}
 ---
 apiVersion: bindy.firestoned.io/v1beta1
 kind: ARecord
