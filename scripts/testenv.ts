@@ -208,7 +208,8 @@ export async function buildTestEnv(log: (line: string) => void = () => {}): Prom
       for (const p of m.packages) {
         const started = Date.now();
         log(`testenv: go build ${m.dir} ${p.pkg} -> ${p.bin}`);
-        const r = await run(goCommand(), ['build', `-ldflags=${LDFLAGS}`, '-o', join(staging, p.bin), p.pkg], {
+        const ldflags = [LDFLAGS, ...(await versionLdflags(m.dir))].join(' ');
+        const r = await run(goCommand(), ['build', `-ldflags=${ldflags}`, '-o', join(staging, p.bin), p.pkg], {
           cwd: join(REPO_ROOT, m.dir),
           env,
         });
@@ -227,6 +228,23 @@ export async function buildTestEnv(log: (line: string) => void = () => {}): Prom
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The `-X` flags that stamp the pinned Kubernetes version into the binaries (upstream's release
+ * build does the same; without them they report v0.0.0-master). None for modules without it.
+ */
+export async function versionLdflags(moduleDir: string): Promise<string[]> {
+  const gomod = await readFile(join(REPO_ROOT, moduleDir, 'go.mod'), 'utf8');
+  const m = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v(\d+)\.(\d+)\.\d+)\s*$/m.exec(gomod);
+  if (!m) return [];
+  const [, version, major, minor] = m;
+  const out: string[] = [];
+  for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    out.push(`-X ${pkg}.gitVersion=${version}`, `-X ${pkg}.gitMajor=${major}`, `-X ${pkg}.gitMinor=${minor}`);
+    out.push(`-X ${pkg}.gitTreeState=clean`);
+  }
+  return out;
 }
 
 /** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */

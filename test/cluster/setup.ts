@@ -1,0 +1,25 @@
+/**
+ * Mocha root hooks for `npm run test:cluster`: one control plane (etcd + kube-apiserver) for the
+ * whole run, stopped afterwards with a check that no process of it is left.
+ */
+import { startTestEnv } from '../../scripts/testenv.js';
+import { markClusterRun, setClusterEnv, processGroupAlive } from './support.js';
+
+markClusterRun();
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    // A cold build takes minutes; CI builds first (`npx tsx scripts/testenv.ts build`).
+    this.timeout(45 * 60_000);
+    const env = await startTestEnv({ log: (line) => console.error(line) });
+    setClusterEnv(env);
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(60_000);
+    const env = setClusterEnv(undefined);
+    if (!env) return;
+    await env.stop();
+    const left = [env.pids.etcd, env.pids.kubeApiserver].filter((pgid) => processGroupAlive(pgid));
+    if (left.length > 0) throw new Error(`testenv left process groups running: ${left.join(', ')}`);
+  },
+};
