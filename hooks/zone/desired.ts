@@ -1,0 +1,283 @@
+/**
+ * Pure: a DNSZone, the records it selected and the instances it is placed on → the complete desired zone as
+ * bindcar's `PutZoneBody`, plus one outcome per record (in the zone, or why not) and the conflicts.
+ *
+ * Defaults when the DNSZone leaves them out (also in the CRD descriptions):
+ *   $TTL                3600
+ *   SOA MNAME           ns1.<zone>.            RNAME  hostmaster.<zone>.
+ *   SOA timers          refresh 3600, retry 600, expire 604800, minimum (negative TTL) 300; SOA TTL = $TTL
+ *   apex NS             `spec.nameServers`; when absent, the SOA MNAME alone. An in-zone name server without an
+ *                       address (neither in nameServers nor from an A/AAAA record CR) gets glue from the IP
+ *                       literals of the primaries' DNS endpoints, so a zone from the seed example loads.
+ * RRset rules (DESIGN §3): same owner+type from several CRs merge (lowest TTL wins — bindcar applies it per
+ * RRset); a CNAME beside other data, at the apex or twice at one owner → the oldest CR (creationTimestamp, then
+ * namespace/name) wins and the others are reported as conflicts. Everything is ordered deterministically:
+ * records by RFC 4034 canonical owner order, type, data.
+ */
+import type { PutZoneBody, ZoneNameServer, ZoneRecord } from '../../bindcar/api-schema.js';
+import { inZone, relativeOwner } from '../../bindcar/names.js';
+import { canonicalIPv4, canonicalIPv6 } from '../../bindcar/rdata.js';
+import { canonicalOrderKey, desiredZone as bindcarDesiredZone } from '../../bindcar/zone-model.js';
+import type { DNSRecord, DNSZone } from '../schema/generated.js';
+import { absoluteTarget, canonicalZoneName, soaRname } from './names.js';
+import { recordRRs, RR_TYPE_OF } from './records.js';
+import { olderFirst, type Placement } from './select.js';
+
+export const ZONE_DEFAULTS = {
+  ttl: 3600,
+  refresh: 3600,
+  retry: 600,
+  expire: 604800,
+  negativeTtl: 300,
+} as const;
+
+/** Why a selected record is or is not served. */
+export type RecordReason = 'Served' | 'Conflict' | 'OutOfZone' | 'InvalidRecord' | 'DuplicateZone';
+
+export interface RecordOutcome {
+  record: DNSRecord;
+  included: boolean;
+  reason: RecordReason;
+  message: string;
+  /** Absolute owner name, when it could be resolved. */
+  fqdn?: string;
+}
+
+/** A record excluded because of an RRset conflict (DNSZone `status.conflicts`). */
+export interface ZoneConflict {
+  kind: string;
+  name: string;
+  reason: 'CNAMEAtApex' | 'CNAMEAndOtherData' | 'MultipleCNAME';
+  message: string;
+}
+
+export interface DesiredZoneResult {
+  /** Canonical zone name (lowercase ASCII, no trailing dot). */
+  zoneName: string;
+  body: PutZoneBody;
+  outcomes: RecordOutcome[];
+  conflicts: ZoneConflict[];
+}
+
+/** The zone itself is unusable (bad zone name, SOA or name servers): nothing can be pushed. */
+export interface InvalidZone {
+  invalid: true;
+  zoneName?: string;
+  message: string;
+}
+
+const recName = (r: DNSRecord) => `${r.kind} ${r.metadata.name}`;
+
+function hostOf(dnsEndpoint: string): string {
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(dnsEndpoint);
+  if (v6) return v6[1]!;
+  const i = dnsEndpoint.lastIndexOf(':');
+  return i > 0 && dnsEndpoint.indexOf(':') === i ? dnsEndpoint.slice(0, i) : dnsEndpoint;
+}
+
+interface Candidate {
+  record: DNSRecord;
+  fqdn: string;
+  rrs: ZoneRecord[];
+}
+
+/**
+ * Build the desired zone.
+ * @param zone the DNSZone (already schema-valid)
+ * @param records the records it selected (see `selectRecords`), any order
+ * @param instances where it is placed (primaries' DNS endpoints feed default glue)
+ */
+export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instances: readonly Placement[]): DesiredZoneResult | InvalidZone {
+  const zn = canonicalZoneName(zone.spec.zoneName);
+  if (!zn.ok) return { invalid: true, message: `spec.zoneName: ${zn.reason}` };
+  const z = zn.name;
+  const apex = `${z}.`;
+  const ttl = zone.spec.ttl ?? ZONE_DEFAULTS.ttl;
+  const soa = zone.spec.soaRecord;
+  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? `ns1.${z}`);
+  if (!mname.ok) return { invalid: true, zoneName: z, message: `spec.soaRecord.primaryNameServer: ${mname.reason}` };
+
+  const outcomes: RecordOutcome[] = [];
+  const conflicts: ZoneConflict[] = [];
+  const reject = (c: { record: DNSRecord; fqdn?: string }, reason: RecordReason, message: string) => {
+    outcomes.push({ record: c.record, included: false, reason, message, ...(c.fqdn ? { fqdn: c.fqdn } : {}) });
+  };
+
+  // 1. every record → canonical RRs, or rejected
+  const ordered = [...records].sort(olderFirst);
+  let candidates: Candidate[] = [];
+  for (const record of ordered) {
+    const r = recordRRs(z, record, ttl);
+    if (r.ok) candidates.push({ record, fqdn: r.fqdn, rrs: r.rrs });
+    else reject({ record, ...(r.fqdn ? { fqdn: r.fqdn } : {}) }, r.reason, r.message);
+  }
+
+  // 2. name servers (+ glue) from the zone spec
+  const nsSpec = zone.spec.nameServers?.length ? zone.spec.nameServers : [{ hostname: mname.name }];
+  const nameServers: ZoneNameServer[] = [];
+  for (const [i, ns] of nsSpec.entries()) {
+    const h = absoluteTarget(ns.hostname);
+    if (!h.ok) return { invalid: true, zoneName: z, message: `spec.nameServers[${i}].hostname: ${h.reason}` };
+    const entry: ZoneNameServer = { hostname: h.name };
+    const v4 = 'ipv4Address' in ns && ns.ipv4Address ? [ns.ipv4Address] : [];
+    const v6 = 'ipv6Address' in ns && ns.ipv6Address ? [ns.ipv6Address] : [];
+    if (v4.length) entry.ipv4Addresses = v4;
+    if (v6.length) entry.ipv6Addresses = v6;
+    nameServers.push(entry);
+  }
+  const glueOwners = new Set(nameServers.filter((n) => inZone(n.hostname, z) && (n.ipv4Addresses || n.ipv6Addresses)).map((n) => n.hostname));
+
+  // 3. CNAME rules: per owner, oldest CR wins
+  const byOwner = new Map<string, Candidate[]>();
+  for (const c of candidates) byOwner.set(c.fqdn, [...(byOwner.get(c.fqdn) ?? []), c]);
+  const losers = new Set<Candidate>();
+  for (const [owner, list] of byOwner) {
+    const cnames = list.filter((c) => c.record.kind === 'CNAMERecord');
+    if (cnames.length === 0) continue;
+    const lose = (c: Candidate, reason: ZoneConflict['reason'], message: string) => {
+      losers.add(c);
+      conflicts.push({ kind: c.record.kind, name: c.record.metadata.name, reason, message });
+      reject(c, 'Conflict', message);
+    };
+    if (owner === apex) {
+      for (const c of cnames) lose(c, 'CNAMEAtApex', `a CNAME is not allowed at the zone apex ${owner} (it would sit beside SOA and NS)`);
+      continue;
+    }
+    if (glueOwners.has(owner)) {
+      for (const c of cnames) lose(c, 'CNAMEAndOtherData', `${owner} holds name-server glue from DNSZone ${zone.metadata.name}; a CNAME must be alone at its name`);
+      continue;
+    }
+    const winner = list[0]!; // list is oldest first
+    for (const c of list.slice(1)) {
+      if (winner.record.kind === 'CNAMERecord') {
+        lose(c, c.record.kind === 'CNAMERecord' ? 'MultipleCNAME' : 'CNAMEAndOtherData',
+          c.record.kind === 'CNAMERecord'
+            ? `${owner} already has a CNAME from the older ${recName(winner.record)}; only one CNAME is allowed per name`
+            : `${owner} is a CNAME (from the older ${recName(winner.record)}); a CNAME must be alone at its name`);
+      } else if (c.record.kind === 'CNAMERecord') {
+        lose(c, 'CNAMEAndOtherData', `${owner} already has ${RR_TYPE_OF[winner.record.kind]} data (from the older ${recName(winner.record)}); a CNAME must be alone at its name`);
+      }
+    }
+  }
+  candidates = candidates.filter((c) => !losers.has(c));
+
+  // 4. targets that cannot work: NS/MX/SRV pointing at an in-zone CNAME (RFC 2181 §10.3), in-zone NS without address
+  const cnameOwners = new Set(candidates.filter((c) => c.record.kind === 'CNAMERecord').map((c) => c.fqdn));
+  const addressOwners = new Set([...glueOwners, ...candidates.filter((c) => c.record.kind === 'ARecord' || c.record.kind === 'AAAARecord').map((c) => c.fqdn)]);
+  // default glue for the SOA-MNAME name server when nothing else gives it an address
+  const primaryIps = instances.filter((i) => i.role === 'primary' && i.dnsEndpoint).map((i) => hostOf(i.dnsEndpoint!));
+  for (const ns of nameServers) {
+    if (!inZone(ns.hostname, z) || addressOwners.has(ns.hostname) || zone.spec.nameServers?.length) continue;
+    const v4 = [...new Set(primaryIps.map(canonicalIPv4).filter((a): a is string => !!a))].sort();
+    const v6 = [...new Set(primaryIps.map(canonicalIPv6).filter((a): a is string => !!a))].sort();
+    if (v4.length) ns.ipv4Addresses = v4;
+    if (v6.length) ns.ipv6Addresses = v6;
+    if (v4.length || v6.length) addressOwners.add(ns.hostname);
+  }
+  candidates = candidates.filter((c) => {
+    for (const rr of c.rrs) {
+      const target = rr.data.split(' ').at(-1)!;
+      if ((rr.type === 'NS' || rr.type === 'MX' || rr.type === 'SRV') && cnameOwners.has(target)) {
+        reject(c, 'InvalidRecord', `${rr.type} target ${target} is a CNAME in this zone (RFC 2181 §10.3)`);
+        return false;
+      }
+      if (rr.type === 'NS' && inZone(target, z) && !addressOwners.has(target)) {
+        reject(c, 'InvalidRecord', `spec.nameserver: ${target} is inside the zone but has no A/AAAA record`);
+        return false;
+      }
+    }
+    return true;
+  });
+
+  const body: PutZoneBody = {
+    type: 'primary',
+    ttl,
+    soa: {
+      mname: mname.name,
+      rname: soaRname(soa?.adminEmail ?? `hostmaster.${z}.`),
+      refresh: soa?.refresh ?? ZONE_DEFAULTS.refresh,
+      retry: soa?.retry ?? ZONE_DEFAULTS.retry,
+      expire: soa?.expire ?? ZONE_DEFAULTS.expire,
+      minimum: soa?.negativeTtl ?? ZONE_DEFAULTS.negativeTtl,
+      ...(soa?.ttl !== undefined ? { ttl: soa.ttl } : {}),
+    },
+    ...(soa?.serial !== undefined ? { serial: soa.serial } : {}),
+    nameServers,
+    records: [],
+    ...(zone.spec.dnssecPolicy ? { dnssecPolicy: zone.spec.dnssecPolicy } : {}),
+  };
+
+  // 5. merge into RRsets and validate the whole zone with bindcar's model; a record it still rejects is excluded
+  //    (the safety net for rules not pre-checked above, e.g. more than 100 RRs in one RRset).
+  for (let round = 0; ; round++) {
+    const { records: rrs, contributors } = mergeRRs(z, candidates);
+    body.records = rrs;
+    const check = bindcarDesiredZone(z, body);
+    if (check.ok) break;
+    const blamed = new Map<Candidate, string>();
+    const zoneErrors: string[] = [];
+    for (const e of check.errors) {
+      const m = /^records\/(\d+)/.exec(e.field);
+      const who = m ? contributors[Number(m[1])] : undefined;
+      if (who) for (const c of who) if (!blamed.has(c)) blamed.set(c, e.message);
+      if (!who) zoneErrors.push(`${specField(e.field)}: ${e.message}`);
+    }
+    if (zoneErrors.length || blamed.size === 0 || round >= 8) {
+      return { invalid: true, zoneName: z, message: zoneErrors.length ? zoneErrors.join('; ') : check.errors.map((e) => `${e.field}: ${e.message}`).join('; ') };
+    }
+    for (const [c, message] of blamed) reject(c, 'InvalidRecord', message);
+    candidates = candidates.filter((c) => !blamed.has(c));
+  }
+
+  for (const c of candidates) {
+    outcomes.push({ record: c.record, included: true, reason: 'Served', message: `served as ${c.fqdn} in zone ${z}`, fqdn: c.fqdn });
+  }
+  outcomes.sort((a, b) => olderFirst(a.record, b.record));
+  conflicts.sort((a, b) => (a.kind + '/' + a.name < b.kind + '/' + b.name ? -1 : a.kind + '/' + a.name > b.kind + '/' + b.name ? 1 : 0));
+  return { zoneName: z, body, outcomes, conflicts };
+}
+
+/**
+ * One body record per distinct (owner, type, data), every RR of an RRset carrying the RRset's lowest TTL, sorted
+ * by canonical owner, type, data; `contributors[i]` are the CRs behind `records[i]`.
+ */
+/** bindcar body field (`nameServers/0/hostname`, `soa/mname`) → the DNSZone field a user can fix. */
+function specField(field: string): string {
+  return field
+    .replace(/^nameServers\/(\d+)/, 'spec.nameServers[$1]')
+    .replace(/^nameServers$/, 'spec.nameServers')
+    .replace(/^soa\/mname/, 'spec.soaRecord.primaryNameServer')
+    .replace(/^soa\/rname/, 'spec.soaRecord.adminEmail')
+    .replace(/^soa\//, 'spec.soaRecord.')
+    .replace(/\//g, '.');
+}
+
+function mergeRRs(zone: string, candidates: readonly Candidate[]): { records: ZoneRecord[]; contributors: Candidate[][] } {
+  const sets = new Map<string, { owner: string; type: ZoneRecord['type']; ttl: number; data: Map<string, Candidate[]> }>();
+  for (const c of candidates) {
+    for (const rr of c.rrs) {
+      const key = `${c.fqdn} ${rr.type}`;
+      let s = sets.get(key);
+      if (!s) sets.set(key, (s = { owner: c.fqdn, type: rr.type, ttl: rr.ttl, data: new Map() }));
+      s.ttl = Math.min(s.ttl, rr.ttl);
+      const who = s.data.get(rr.data) ?? [];
+      if (!who.includes(c)) who.push(c);
+      s.data.set(rr.data, who);
+    }
+  }
+  const ordered = [...sets.values()].sort((a, b) => {
+    const ak = canonicalOrderKey(a.owner);
+    const bk = canonicalOrderKey(b.owner);
+    if (ak !== bk) return ak < bk ? -1 : 1;
+    return a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
+  });
+  const records: ZoneRecord[] = [];
+  const contributors: Candidate[][] = [];
+  for (const s of ordered) {
+    for (const d of [...s.data.keys()].sort()) {
+      records.push({ name: relativeOwner(zone, s.owner), type: s.type, ttl: s.ttl, data: d });
+      contributors.push(s.data.get(d)!);
+    }
+  }
+  return { records, contributors };
+}

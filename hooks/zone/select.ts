@@ -1,0 +1,167 @@
+/**
+ * Pure selection from a Metacontroller request's `related` objects: which records belong to a zone, which
+ * Bind9Instances serve it, and which DNSZone owns a zone name when several claim it. Every list comes back in a
+ * deterministic order (oldest first, ties by namespace/name, then kind).
+ */
+import { API_VERSION, RECORD_KINDS, type Bind9Cluster, type Bind9Instance, type ClusterBind9Provider, type DNSRecord, type DNSZone } from '../schema/generated.js';
+import { LABELS } from '../labels.js';
+import { objectsOf, selectorMatches, type LabelSelector, type ObjectMap } from '../metacontroller.js';
+import { canonicalZoneName } from './names.js';
+
+interface Aged {
+  kind: string;
+  metadata: { name: string; namespace?: string; creationTimestamp?: string };
+}
+
+/** Sort key order: creationTimestamp (missing sorts last), then namespace/name, then kind. */
+export function olderFirst(a: Aged, b: Aged): number {
+  const ta = a.metadata.creationTimestamp ? Date.parse(a.metadata.creationTimestamp) : Infinity;
+  const tb = b.metadata.creationTimestamp ? Date.parse(b.metadata.creationTimestamp) : Infinity;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name}`;
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`;
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
+}
+
+/** `namespace/name` of an object. */
+export function refOf(o: Aged): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+/** Objects of one bindy kind from `related`, sorted by key. */
+export function relatedOf<T>(related: ObjectMap, kind: string): T[] {
+  return objectsOf(related, kind, API_VERSION) as unknown as T[];
+}
+
+/** Every record CR in `related`, all kinds, in kind then key order. */
+export function relatedRecords(related: ObjectMap): DNSRecord[] {
+  const out: DNSRecord[] = [];
+  for (const k of RECORD_KINDS) out.push(...relatedOf<DNSRecord>(related, k.kind));
+  return out;
+}
+
+/** The DNSZones in `related` (every namespace), sorted by key. */
+export function relatedZones(related: ObjectMap): DNSZone[] {
+  return relatedOf<DNSZone>(related, 'DNSZone');
+}
+
+/**
+ * Whether `zone` selects `rec`: same namespace, and either `spec.zoneRef` names the zone, or the record has no
+ * zoneRef and one of `spec.recordsFrom` selects its labels. A record whose zoneRef names another zone is never
+ * pulled in by a selector: an explicit reference wins, so one record never has two status writers.
+ */
+export function zoneSelects(zone: DNSZone, rec: DNSRecord): boolean {
+  if ((rec.metadata.namespace ?? '') !== (zone.metadata.namespace ?? '')) return false;
+  if (rec.metadata.deletionTimestamp) return false;
+  const ref = rec.spec.zoneRef;
+  if (ref !== undefined) return ref === zone.metadata.name;
+  return (zone.spec.recordsFrom ?? []).some((t) => selectorMatches(t.selector as LabelSelector, rec.metadata.labels as Record<string, string>));
+}
+
+/** The records `zone` selects, oldest first. */
+export function selectRecords(zone: DNSZone, records: readonly DNSRecord[]): DNSRecord[] {
+  return records.filter((r) => zoneSelects(zone, r)).sort(olderFirst);
+}
+
+/**
+ * The one zone that writes a record's status: among the live `zones` (same namespace) selecting it, the oldest.
+ * Records are selected by several zones only through overlapping `recordsFrom` selectors.
+ */
+export function statusOwner(zones: readonly DNSZone[], rec: DNSRecord): DNSZone | undefined {
+  return zones.filter((z) => !z.metadata.deletionTimestamp && zoneSelects(z, rec)).sort(olderFirst)[0];
+}
+
+/**
+ * The DNSZone that owns `zone`'s zone name among every live DNSZone (all namespaces): the oldest claimant. Returns
+ * `zone` itself when it is the owner (or the only claimant).
+ */
+export function zoneNameOwner(zone: DNSZone, zones: readonly DNSZone[]): DNSZone {
+  const name = canonicalZoneName(zone.spec.zoneName);
+  if (!name.ok) return zone;
+  const claimants = zones.filter((z) => {
+    if (refOf(z) === refOf(zone)) return false;
+    if (z.metadata.deletionTimestamp) return false;
+    const n = canonicalZoneName(z.spec.zoneName);
+    return n.ok && n.name === name.name;
+  });
+  return [zone, ...claimants].sort(olderFirst)[0]!;
+}
+
+/** A Bind9Instance the zone is placed on, with what the push needs. */
+export interface Placement {
+  name: string;
+  namespace: string;
+  role: 'primary' | 'secondary';
+  /** bindcar base URL from the instance status (or its external endpoint); undefined until it is known. */
+  endpoint: string | undefined;
+  /** The instance's DNS endpoint (`host:port`), used for default glue. */
+  dnsEndpoint: string | undefined;
+}
+
+/** Where a zone goes, and why when it goes nowhere. */
+export interface PlacementResult {
+  instances: Placement[];
+  /** Set when `clusterRef` names neither a Bind9Cluster in the namespace nor a ClusterBind9Provider. */
+  missingCluster?: string;
+}
+
+function roleOf(i: Bind9Instance): 'primary' | 'secondary' {
+  return i.spec.role ?? i.status?.role ?? (i.metadata.labels?.[LABELS.role] === 'secondary' ? 'secondary' : 'primary');
+}
+
+function endpointOf(i: Bind9Instance): string | undefined {
+  return i.status?.endpoint ?? i.spec.external?.bindcarUrl;
+}
+
+/**
+ * The Bind9Instances serving `zone`, sorted by namespace/name:
+ *  - `clusterRef` → the Bind9Cluster of that name in the zone's namespace: its instances there (label
+ *    `LABELS.cluster`); else the ClusterBind9Provider of that name: its instances in the provider's `spec.namespace`;
+ *  - plus every instance of the zone's namespace matched by a `bind9InstancesFrom` selector.
+ * Instances being deleted are left out.
+ */
+export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
+  const ns = zone.metadata.namespace ?? '';
+  const all = relatedOf<Bind9Instance>(related, 'Bind9Instance').filter(
+    (i) => !i.metadata.deletionTimestamp,
+  );
+  const chosen = new Map<string, Bind9Instance>();
+  let missingCluster: string | undefined;
+  const ref = zone.spec.clusterRef;
+  if (ref) {
+    const cluster = relatedOf<Bind9Cluster>(related, 'Bind9Cluster').find(
+      (c) => c.metadata.name === ref && (c.metadata.namespace ?? '') === ns,
+    );
+    const provider = relatedOf<ClusterBind9Provider>(related, 'ClusterBind9Provider').find(
+      (p) => p.metadata.name === ref,
+    );
+    const where = cluster ? ns : provider ? provider.spec.namespace : undefined;
+    if (where === undefined) missingCluster = ref;
+    else {
+      for (const i of all) {
+        if ((i.metadata.namespace ?? '') === where && (i.metadata.labels?.[LABELS.cluster] === ref || (cluster && i.spec.clusterRef === ref))) {
+          chosen.set(refOf(i), i);
+        }
+      }
+    }
+  }
+  for (const term of zone.spec.bind9InstancesFrom ?? []) {
+    for (const i of all) {
+      if ((i.metadata.namespace ?? '') === ns && selectorMatches(term.selector as LabelSelector, i.metadata.labels as Record<string, string>)) {
+        chosen.set(refOf(i), i);
+      }
+    }
+  }
+  const instances = [...chosen.keys()].sort().map((k) => {
+    const i = chosen.get(k)!;
+    return {
+      name: i.metadata.name,
+      namespace: i.metadata.namespace ?? '',
+      role: roleOf(i),
+      endpoint: endpointOf(i),
+      dnsEndpoint: i.status?.dnsEndpoint ?? i.spec.external?.dnsAddress,
+    };
+  });
+  return missingCluster === undefined ? { instances } : { instances, missingCluster };
+}
