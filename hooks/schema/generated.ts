@@ -209,7 +209,7 @@ export const AAAARecordSchema = {
         },
         "ipv6Address": {
           "type": "string",
-          "description": "One IPv6 address (seed spelling).",
+          "description": "One IPv6 address, RFC 4291 text form (seed spelling).",
           "maxLength": 45,
           "pattern": "^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$"
         },
@@ -218,7 +218,7 @@ export const AAAARecordSchema = {
           "description": "IPv6 addresses (Rust bindy spelling).",
           "items": {
             "type": "string",
-            "description": "IPv6 address.",
+            "description": "IPv6 address, RFC 4291 text form.",
             "maxLength": 45,
             "pattern": "^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$"
           },
@@ -438,7 +438,7 @@ export const ARecordSchema = {
         },
         "ipv4Address": {
           "type": "string",
-          "description": "One IPv4 address (seed spelling).",
+          "description": "One IPv4 address, dotted quad without leading zeros (seed spelling).",
           "maxLength": 15,
           "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"
         },
@@ -447,7 +447,7 @@ export const ARecordSchema = {
           "description": "IPv4 addresses (Rust bindy spelling).",
           "items": {
             "type": "string",
-            "description": "IPv4 address.",
+            "description": "IPv4 address, dotted quad without leading zeros.",
             "maxLength": 15,
             "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"
           },
@@ -699,7 +699,7 @@ export const Bind9ClusterSchema = {
               "description": "allow-query address-match list; unset renders no directive. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -711,7 +711,7 @@ export const Bind9ClusterSchema = {
               "description": "allow-transfer address-match list; [] renders none. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -723,7 +723,7 @@ export const Bind9ClusterSchema = {
               "description": "Forwarders (plain IPv4/IPv6 addresses).",
               "items": {
                 "type": "string",
-                "description": "Forwarder IP.",
+                "description": "Forwarder: a plain IPv4 or IPv6 address (no prefix, no port).",
                 "maxLength": 45,
                 "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}))$"
               },
@@ -734,7 +734,7 @@ export const Bind9ClusterSchema = {
               "description": "listen-on address-match list; default any. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -746,7 +746,7 @@ export const Bind9ClusterSchema = {
               "description": "listen-on-v6 address-match list; default any. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -755,6 +755,7 @@ export const Bind9ClusterSchema = {
             },
             "dnssec": {
               "description": "DNSSEC. true means: zones are signed with dnssec-policy \"default\" unless the zone sets spec.dnssecPolicy, and dnssec-validation yes; false turns both off. The object form {validation?: bool, signing?: {enabled?: bool, policy?: string}} of the Rust bindy is accepted too. Not structural (boolean or object): the apiserver checks the object fields; validateObject also checks the type.",
+              "$comment": "must be a boolean or {validation?: boolean, signing?: {enabled?: boolean, policy?: name}}",
               "anyOf": [
                 {
                   "type": "boolean"
@@ -850,7 +851,7 @@ export const Bind9ClusterSchema = {
               "description": "allow-transfer override for primarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -920,7 +921,7 @@ export const Bind9ClusterSchema = {
               "description": "allow-transfer override for secondarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -932,6 +933,7 @@ export const Bind9ClusterSchema = {
               "description": "Regions the secondaries are spread over: a list of region names, or of {region, replicas?}.",
               "items": {
                 "description": "A region name, or {region, replicas?}. Not structural (string or object): the apiserver checks the string pattern and the object fields; validateObject also checks the type.",
+                "$comment": "must be a region name (lowercase DNS label) or {region, replicas?: 0..100}",
                 "anyOf": [
                   {
                     "type": "string",
@@ -979,7 +981,7 @@ export const Bind9ClusterSchema = {
             "description": "ACL entries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
             "items": {
               "type": "string",
-              "description": "Address-match entry.",
+              "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
               "minLength": 1,
               "maxLength": 300,
               "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -1383,7 +1385,7 @@ export const Bind9InstanceSchema = {
               "description": "allow-query address-match list; unset renders no directive. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -1395,7 +1397,7 @@ export const Bind9InstanceSchema = {
               "description": "allow-transfer address-match list; [] renders none. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -1407,7 +1409,7 @@ export const Bind9InstanceSchema = {
               "description": "Forwarders (plain IPv4/IPv6 addresses).",
               "items": {
                 "type": "string",
-                "description": "Forwarder IP.",
+                "description": "Forwarder: a plain IPv4 or IPv6 address (no prefix, no port).",
                 "maxLength": 45,
                 "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}))$"
               },
@@ -1418,7 +1420,7 @@ export const Bind9InstanceSchema = {
               "description": "listen-on address-match list; default any. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -1430,7 +1432,7 @@ export const Bind9InstanceSchema = {
               "description": "listen-on-v6 address-match list; default any. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -1439,6 +1441,7 @@ export const Bind9InstanceSchema = {
             },
             "dnssec": {
               "description": "DNSSEC. true means: zones are signed with dnssec-policy \"default\" unless the zone sets spec.dnssecPolicy, and dnssec-validation yes; false turns both off. The object form {validation?: bool, signing?: {enabled?: bool, policy?: string}} of the Rust bindy is accepted too. Not structural (boolean or object): the apiserver checks the object fields; validateObject also checks the type.",
+              "$comment": "must be a boolean or {validation?: boolean, signing?: {enabled?: boolean, policy?: name}}",
               "anyOf": [
                 {
                   "type": "boolean"
@@ -1587,7 +1590,7 @@ export const Bind9InstanceSchema = {
           "properties": {
             "bindcarUrl": {
               "type": "string",
-              "description": "bindcar base URL.",
+              "description": "bindcar base URL: http:// or https://, host or [IPv6], optional :port and /path.",
               "minLength": 8,
               "maxLength": 512,
               "pattern": "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$|^https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$"
@@ -2136,7 +2139,7 @@ export const ClusterBind9ProviderSchema = {
               "description": "allow-query address-match list; unset renders no directive. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -2148,7 +2151,7 @@ export const ClusterBind9ProviderSchema = {
               "description": "allow-transfer address-match list; [] renders none. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -2160,7 +2163,7 @@ export const ClusterBind9ProviderSchema = {
               "description": "Forwarders (plain IPv4/IPv6 addresses).",
               "items": {
                 "type": "string",
-                "description": "Forwarder IP.",
+                "description": "Forwarder: a plain IPv4 or IPv6 address (no prefix, no port).",
                 "maxLength": 45,
                 "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}))$"
               },
@@ -2171,7 +2174,7 @@ export const ClusterBind9ProviderSchema = {
               "description": "listen-on address-match list; default any. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -2183,7 +2186,7 @@ export const ClusterBind9ProviderSchema = {
               "description": "listen-on-v6 address-match list; default any. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -2192,6 +2195,7 @@ export const ClusterBind9ProviderSchema = {
             },
             "dnssec": {
               "description": "DNSSEC. true means: zones are signed with dnssec-policy \"default\" unless the zone sets spec.dnssecPolicy, and dnssec-validation yes; false turns both off. The object form {validation?: bool, signing?: {enabled?: bool, policy?: string}} of the Rust bindy is accepted too. Not structural (boolean or object): the apiserver checks the object fields; validateObject also checks the type.",
+              "$comment": "must be a boolean or {validation?: boolean, signing?: {enabled?: boolean, policy?: name}}",
               "anyOf": [
                 {
                   "type": "boolean"
@@ -2287,7 +2291,7 @@ export const ClusterBind9ProviderSchema = {
               "description": "allow-transfer override for primarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -2357,7 +2361,7 @@ export const ClusterBind9ProviderSchema = {
               "description": "allow-transfer override for secondarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
-                "description": "Address-match entry.",
+                "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
                 "minLength": 1,
                 "maxLength": 300,
                 "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -2369,6 +2373,7 @@ export const ClusterBind9ProviderSchema = {
               "description": "Regions the secondaries are spread over: a list of region names, or of {region, replicas?}.",
               "items": {
                 "description": "A region name, or {region, replicas?}. Not structural (string or object): the apiserver checks the string pattern and the object fields; validateObject also checks the type.",
+                "$comment": "must be a region name (lowercase DNS label) or {region, replicas?: 0..100}",
                 "anyOf": [
                   {
                     "type": "string",
@@ -2416,7 +2421,7 @@ export const ClusterBind9ProviderSchema = {
             "description": "ACL entries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
             "items": {
               "type": "string",
-              "description": "Address-match entry.",
+              "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
               "minLength": 1,
               "maxLength": 300,
               "pattern": "^!?(any|none|localhost|localnets|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?|key [A-Za-z0-9][A-Za-z0-9._-]{0,252}|[A-Za-z][A-Za-z0-9_-]{0,62})$"
@@ -3223,13 +3228,13 @@ export const DNSZoneSchema = {
               },
               "ipv4Address": {
                 "type": "string",
-                "description": "IPv4 glue.",
+                "description": "IPv4 glue address (dotted quad, no leading zeros).",
                 "maxLength": 15,
                 "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"
               },
               "ipv6Address": {
                 "type": "string",
-                "description": "IPv6 glue.",
+                "description": "IPv6 glue address.",
                 "maxLength": 45,
                 "pattern": "^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$"
               }
@@ -4701,7 +4706,7 @@ export interface AAAARecordSpec {
    */
   ttl?: number;
   /**
-   * One IPv6 address (seed spelling).
+   * One IPv6 address, RFC 4291 text form (seed spelling).
    */
   ipv6Address?: string;
   /**
@@ -4710,7 +4715,7 @@ export interface AAAARecordSpec {
    * @minItems 1
    * @maxItems 64
    *
-   * Items: IPv6 address.
+   * Items: IPv6 address, RFC 4291 text form.
    */
   ipv6Addresses?: string[];
 }
@@ -4792,7 +4797,7 @@ export interface ARecordSpec {
    */
   ttl?: number;
   /**
-   * One IPv4 address (seed spelling).
+   * One IPv4 address, dotted quad without leading zeros (seed spelling).
    */
   ipv4Address?: string;
   /**
@@ -4801,7 +4806,7 @@ export interface ARecordSpec {
    * @minItems 1
    * @maxItems 64
    *
-   * Items: IPv4 address.
+   * Items: IPv4 address, dotted quad without leading zeros.
    */
   ipv4Addresses?: string[];
 }
@@ -4908,7 +4913,7 @@ export interface Bind9ClusterSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowQuery?: string[];
     /**
@@ -4916,7 +4921,7 @@ export interface Bind9ClusterSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowTransfer?: string[];
     /**
@@ -4924,7 +4929,7 @@ export interface Bind9ClusterSpec {
      *
      * @maxItems 16
      *
-     * Items: Forwarder IP.
+     * Items: Forwarder: a plain IPv4 or IPv6 address (no prefix, no port).
      */
     forwarders?: string[];
     /**
@@ -4932,7 +4937,7 @@ export interface Bind9ClusterSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     listenOn?: string[];
     /**
@@ -4940,7 +4945,7 @@ export interface Bind9ClusterSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     listenOnV6?: string[];
     /**
@@ -5009,7 +5014,7 @@ export interface Bind9ClusterSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowTransfer?: string[];
   };
@@ -5057,7 +5062,7 @@ export interface Bind9ClusterSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowTransfer?: string[];
     /**
@@ -5090,7 +5095,7 @@ export interface Bind9ClusterSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     [k: string]: string[] | undefined;
   };
@@ -5283,7 +5288,7 @@ export interface Bind9InstanceSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowQuery?: string[];
     /**
@@ -5291,7 +5296,7 @@ export interface Bind9InstanceSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowTransfer?: string[];
     /**
@@ -5299,7 +5304,7 @@ export interface Bind9InstanceSpec {
      *
      * @maxItems 16
      *
-     * Items: Forwarder IP.
+     * Items: Forwarder: a plain IPv4 or IPv6 address (no prefix, no port).
      */
     forwarders?: string[];
     /**
@@ -5307,7 +5312,7 @@ export interface Bind9InstanceSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     listenOn?: string[];
     /**
@@ -5315,7 +5320,7 @@ export interface Bind9InstanceSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     listenOnV6?: string[];
     /**
@@ -5406,7 +5411,7 @@ export interface Bind9InstanceSpec {
    */
   external?: {
     /**
-     * bindcar base URL.
+     * bindcar base URL: http:// or https://, host or [IPv6], optional :port and /path.
      */
     bindcarUrl: string;
     /**
@@ -5633,7 +5638,7 @@ export interface ClusterBind9ProviderSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowQuery?: string[];
     /**
@@ -5641,7 +5646,7 @@ export interface ClusterBind9ProviderSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowTransfer?: string[];
     /**
@@ -5649,7 +5654,7 @@ export interface ClusterBind9ProviderSpec {
      *
      * @maxItems 16
      *
-     * Items: Forwarder IP.
+     * Items: Forwarder: a plain IPv4 or IPv6 address (no prefix, no port).
      */
     forwarders?: string[];
     /**
@@ -5657,7 +5662,7 @@ export interface ClusterBind9ProviderSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     listenOn?: string[];
     /**
@@ -5665,7 +5670,7 @@ export interface ClusterBind9ProviderSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     listenOnV6?: string[];
     /**
@@ -5734,7 +5739,7 @@ export interface ClusterBind9ProviderSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowTransfer?: string[];
   };
@@ -5782,7 +5787,7 @@ export interface ClusterBind9ProviderSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     allowTransfer?: string[];
     /**
@@ -5815,7 +5820,7 @@ export interface ClusterBind9ProviderSpec {
      *
      * @maxItems 64
      *
-     * Items: Address-match entry.
+     * Items: Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name, optionally prefixed with "!".
      */
     [k: string]: string[] | undefined;
   };
@@ -6198,11 +6203,11 @@ export interface DNSZoneSpec {
      */
     hostname: string;
     /**
-     * IPv4 glue.
+     * IPv4 glue address (dotted quad, no leading zeros).
      */
     ipv4Address?: string;
     /**
-     * IPv6 glue.
+     * IPv6 glue address.
      */
     ipv6Address?: string;
   }[];

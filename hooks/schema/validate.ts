@@ -46,7 +46,8 @@ export class InvalidSpec extends Error {
 const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+// verbose: errors carry parentSchema, used to phrase long-pattern and anyOf failures readably.
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
 // Kubernetes' OpenAPI formats (k8s.io/kube-openapi/pkg/validation/strfmt), the ones our CRDs use.
 ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1 });
 ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) || Number.isInteger(n) });
@@ -149,9 +150,20 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
           message: `must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`,
         };
         break;
-      case 'anyOf':
-        fe = { field: base, message: 'does not match any allowed form (see the field description)' };
+      case 'anyOf': {
+        const hint = (e.parentSchema as { $comment?: string } | undefined)?.$comment;
+        fe = { field: base, message: hint ?? 'does not match any allowed form' };
         break;
+      }
+      case 'pattern': {
+        const pattern = (e.params as { pattern: string }).pattern;
+        const desc = (e.parentSchema as { description?: string } | undefined)?.description ?? '';
+        fe = {
+          field: base,
+          message: pattern.length <= 80 || !desc ? `must match pattern "${pattern}"` : `must match pattern (${desc.replace(/\.$/, '')})`,
+        };
+        break;
+      }
       default:
         fe = { field: base, message: e.message ?? e.keyword };
     }

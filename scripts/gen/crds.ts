@@ -45,6 +45,7 @@ export interface CrdInfo {
  */
 const REGION = { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' };
 const DNSSEC_UNION: JsonSchema = {
+  $comment: 'must be a boolean or {validation?: boolean, signing?: {enabled?: boolean, policy?: name}}',
   anyOf: [
     { type: 'boolean' },
     {
@@ -66,6 +67,7 @@ const DNSSEC_UNION: JsonSchema = {
 };
 export const UNTYPED_OVERRIDES: Record<string, JsonSchema> = {
   'spec.secondary.zones[]': {
+    $comment: 'must be a region name (lowercase DNS label) or {region, replicas?: 0..100}',
     anyOf: [
       { ...REGION, description: 'Region name.' },
       {
