@@ -4,12 +4,18 @@
  */
 import type { HookRoute } from './http.js';
 import type { HookPorts } from './ports.js';
+import { bind9ClusterRoutes } from './controllers/bind9cluster.js';
+import { bind9InstanceRoutes } from './controllers/bind9instance.js';
+import { clusterBind9ProviderRoutes } from './controllers/clusterbind9provider.js';
 
 /** Every hook route of the service, given the effect ports (bindcar client, status writer, events, clock). */
 export function hookRoutes(ports: HookPorts): HookRoute[] {
   void ports;
   return [
     // infrastructure routes (ClusterBind9Provider, Bind9Cluster, Bind9Instance)
+    ...clusterBind9ProviderRoutes(),
+    ...bind9ClusterRoutes(ports),
+    ...bind9InstanceRoutes(ports),
     // zone routes (DNSZone)
   ];
 }

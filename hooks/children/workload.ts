@@ -1,0 +1,250 @@
+/**
+ * Pure builders for the children of one Bind9Instance: ConfigMap, Secret, ServiceAccount, Deployment, Service
+ * and (when storage asks for it) a PersistentVolumeClaim. Client-node types are used type-only, for what we build.
+ * Children carry no namespace, uid or ownerReferences: Metacontroller fills those in.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  V1ConfigMap,
+  V1Container,
+  V1Deployment,
+  V1PersistentVolumeClaim,
+  V1Secret,
+  V1Service,
+  V1ServiceAccount,
+  V1Volume,
+} from '@kubernetes/client-node';
+import { ANNOTATIONS } from '../labels.js';
+import type { InstanceModel } from './instance-model.js';
+import { RNDC_KEY_FILE } from './keys.js';
+import { podSelector, workloadLabels } from './labels.js';
+import { childName } from './names.js';
+import { POD_LAYOUT } from '../render/named-conf.js';
+
+/** Options of the hooks service that shape workloads (set at the composition root, never read from env here). */
+export interface WorkloadOptions {
+  /** bindcar sidecar image. */
+  bindcarImage: string;
+  /** Namespace of the hooks service: its ServiceAccount is the only caller bindcar accepts. */
+  hooksNamespace: string;
+  /** ServiceAccount name of the hooks service. */
+  hooksServiceAccount: string;
+}
+
+export const BINDCAR_PORT = 8080;
+export const DNS_PORT = 53;
+/** UID/GID of `bind` in the ISC image; bindcar runs as the same user so both can write the zone directory. */
+export const BIND_UID = 101;
+
+/** Names of an instance's children (all DNS-1035 labels ≤ 63). */
+export function workloadNames(instance: string) {
+  return {
+    configMap: childName(instance, 'config'),
+    secret: childName(instance, 'keys'),
+    serviceAccount: childName(instance, 'bindcar'),
+    deployment: childName(instance),
+    service: childName(instance),
+    pvc: childName(instance, 'data'),
+  };
+}
+
+/** The ConfigMap with named.conf and rndc.conf. */
+export function instanceConfigMap(m: InstanceModel, data: Record<string, string>): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: workloadNames(m.name).configMap, labels: workloadLabels(m.name, m.role, m.clusterRef, m.region) },
+    data: sortRecord(data),
+  };
+}
+
+/** The keys Secret (`data`, base64: Metacontroller cannot diff `stringData`). */
+export function instanceSecret(m: InstanceModel, data: Record<string, string>): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: workloadNames(m.name).secret, labels: workloadLabels(m.name, m.role, m.clusterRef, m.region) },
+    type: 'Opaque',
+    data: sortRecord(data),
+  };
+}
+
+/** bindcar's identity for Kubernetes TokenReview calls. */
+export function instanceServiceAccount(m: InstanceModel): V1ServiceAccount {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: workloadNames(m.name).serviceAccount, labels: workloadLabels(m.name, m.role, m.clusterRef, m.region) },
+    automountServiceAccountToken: true,
+  };
+}
+
+/**
+ * sha256 over the ConfigMap data and the Secret data, in sorted key order: a changed config or key changes the
+ * pod-template annotation and rolls the pods (subPath mounts are never refreshed in place).
+ */
+export function configHash(configData: Record<string, string>, secretData: Record<string, string>): string {
+  const h = createHash('sha256');
+  for (const [label, data] of [['config', configData], ['keys', secretData]] as const) {
+    for (const k of Object.keys(data).sort()) h.update(`${label}\0${k}\0${data[k]}\0`);
+  }
+  return h.digest('hex');
+}
+
+function sortRecord(r: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
+}
+
+const containerSecurity = {
+  runAsNonRoot: true,
+  runAsUser: BIND_UID,
+  runAsGroup: BIND_UID,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/**
+ * The instance Deployment: `named` (ISC image) + `bindcar` sidecar sharing the zone directory. A primary always
+ * runs one pod (strategy Recreate: never two writers on one zone directory); a secondary runs `replicas` pods.
+ */
+export function instanceDeployment(m: InstanceModel, hash: string, opts: WorkloadOptions): V1Deployment {
+  const names = workloadNames(m.name);
+  const labels = workloadLabels(m.name, m.role, m.clusterRef, m.region);
+  const L = POD_LAYOUT;
+  const cfgMount = (file: string, from: string) => ({ name: from, mountPath: `${L.confDir}/${file}`, subPath: file, readOnly: true });
+  const namedMounts = [
+    m.configMapRefs.namedConf ? cfgMount('named.conf', 'user-named-conf') : cfgMount('named.conf', 'config'),
+    ...(m.configMapRefs.namedConfOptions ? [cfgMount('named.conf.options', 'user-named-conf-options')] : []),
+    { name: 'keys', mountPath: L.keysDir, readOnly: true },
+    { name: 'cache', mountPath: L.cacheDir },
+    { name: 'run', mountPath: L.runDir },
+    { name: 'tmp', mountPath: '/tmp' },
+  ];
+  const named: V1Container = {
+    name: 'named',
+    image: m.image,
+    imagePullPolicy: m.imagePullPolicy,
+    command: ['/usr/sbin/named'],
+    args: ['-g', '-c', `${L.confDir}/named.conf`],
+    env: [{ name: 'TZ', value: 'UTC' }],
+    ports: [
+      { name: 'dns-udp', containerPort: L.dnsPort, protocol: 'UDP' },
+      { name: 'dns-tcp', containerPort: L.dnsPort, protocol: 'TCP' },
+    ],
+    livenessProbe: { tcpSocket: { port: L.dnsPort }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+    resources: { requests: { cpu: '50m', memory: '64Mi' } },
+    securityContext: containerSecurity,
+    volumeMounts: namedMounts,
+  };
+  const bindcar: V1Container = {
+    name: 'bindcar',
+    image: opts.bindcarImage,
+    imagePullPolicy: 'IfNotPresent',
+    env: [
+      { name: 'BINDCAR_PORT', value: String(BINDCAR_PORT) },
+      { name: 'BINDCAR_ZONE_DIR', value: L.cacheDir },
+      { name: 'BINDCAR_RNDC_CONF', value: `${L.confDir}/rndc.conf` },
+      { name: 'BINDCAR_TSIG_KEY_FILE', value: `${L.keysDir}/${RNDC_KEY_FILE}` },
+      { name: 'BINDCAR_DNS_SERVER', value: `127.0.0.1:${L.dnsPort}` },
+      { name: 'BINDCAR_AUTH', value: 'tokenreview' },
+      { name: 'BINDCAR_TOKEN_AUDIENCES', value: 'bindcar' },
+      { name: 'BINDCAR_ALLOWED_SERVICE_ACCOUNTS', value: `system:serviceaccount:${opts.hooksNamespace}:${opts.hooksServiceAccount}` },
+      { name: 'BINDCAR_ROLE', value: m.role },
+    ],
+    ports: [{ name: 'http', containerPort: BINDCAR_PORT, protocol: 'TCP' }],
+    readinessProbe: { httpGet: { path: '/readyz', port: BINDCAR_PORT }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+    livenessProbe: { httpGet: { path: '/healthz', port: BINDCAR_PORT }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+    resources: { requests: { cpu: '20m', memory: '64Mi' } },
+    securityContext: containerSecurity,
+    volumeMounts: [
+      cfgMount('rndc.conf', 'config'),
+      { name: 'keys', mountPath: L.keysDir, readOnly: true },
+      { name: 'cache', mountPath: L.cacheDir },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  };
+  const volumes: V1Volume[] = [
+    { name: 'config', configMap: { name: names.configMap } },
+    { name: 'keys', secret: { secretName: names.secret, defaultMode: 0o440 } },
+    m.storage.storageType === 'persistentVolumeClaim'
+      ? { name: 'cache', persistentVolumeClaim: { claimName: names.pvc } }
+      : { name: 'cache', emptyDir: {} },
+    { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+    { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+    ...(m.configMapRefs.namedConf ? [{ name: 'user-named-conf', configMap: { name: m.configMapRefs.namedConf } }] : []),
+    ...(m.configMapRefs.namedConfOptions ? [{ name: 'user-named-conf-options', configMap: { name: m.configMapRefs.namedConfOptions } }] : []),
+  ];
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: names.deployment, labels },
+    spec: {
+      replicas: m.replicas,
+      selector: { matchLabels: podSelector(m.name) },
+      strategy: m.role === 'primary' ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: { labels, annotations: { [ANNOTATIONS.configHash]: hash } },
+        spec: {
+          serviceAccountName: names.serviceAccount,
+          automountServiceAccountToken: true,
+          enableServiceLinks: false,
+          ...(m.imagePullSecrets.length ? { imagePullSecrets: m.imagePullSecrets.map((name) => ({ name })) } : {}),
+          securityContext: { runAsNonRoot: true, runAsUser: BIND_UID, runAsGroup: BIND_UID, fsGroup: BIND_UID, seccompProfile: { type: 'RuntimeDefault' } },
+          ...(m.region
+            ? {
+                affinity: {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/region', operator: 'In', values: [m.region] }] }],
+                    },
+                  },
+                },
+              }
+            : {}),
+          terminationGracePeriodSeconds: 30,
+          containers: [named, bindcar],
+          volumes,
+        },
+      },
+    },
+  };
+}
+
+/** The instance Service: DNS 53→5353 over UDP and TCP, bindcar on 8080; type and annotations from the role. */
+export function instanceService(m: InstanceModel): V1Service {
+  const annotations = Object.keys(m.service.annotations).length ? { annotations: m.service.annotations } : {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: workloadNames(m.name).service, labels: workloadLabels(m.name, m.role, m.clusterRef, m.region), ...annotations },
+    spec: {
+      type: m.service.type,
+      selector: podSelector(m.name),
+      ports: [
+        { name: 'dns-udp', port: DNS_PORT, targetPort: 'dns-udp', protocol: 'UDP' },
+        { name: 'dns-tcp', port: DNS_PORT, targetPort: 'dns-tcp', protocol: 'TCP' },
+        { name: 'http', port: BINDCAR_PORT, targetPort: 'http', protocol: 'TCP' },
+      ],
+    } as V1Service['spec'],
+  };
+}
+
+/** The zone-data PVC, only when `storage.storageType` is persistentVolumeClaim. */
+export function instancePvc(m: InstanceModel): V1PersistentVolumeClaim | undefined {
+  if (m.storage.storageType !== 'persistentVolumeClaim') return undefined;
+  const p = m.storage.persistentVolumeClaim ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: workloadNames(m.name).pvc, labels: workloadLabels(m.name, m.role, m.clusterRef, m.region) },
+    spec: {
+      accessModes: p.accessModes?.length ? [...p.accessModes] : ['ReadWriteOnce'],
+      ...(p.storageClassName ? { storageClassName: p.storageClassName } : {}),
+      resources: { requests: { storage: p.size ?? '1Gi' } },
+    },
+  };
+}

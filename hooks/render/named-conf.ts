@@ -1,0 +1,235 @@
+/**
+ * named.conf for one BIND9 instance, rendered from its resolved settings. Pure and deterministic: ACLs sorted by
+ * name, primaries sorted by address, one indentation style, so the text is byte-stable for golden tests and for
+ * the config-hash annotation that rolls pods.
+ *
+ * Grammar: BIND 9.18 ARM, "Configuration Reference" (https://bind9.readthedocs.io/en/v9.18.0/reference.html):
+ * `acl`, `controls`, `key`, `options`, `primaries`. Every user-supplied string is checked against a strict
+ * grammar before it is written; anything else throws {@link NamedConfError} naming the field.
+ */
+import type { Acls, Bind9Config } from '../schema/generated.js';
+import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_FILE, TRANSFER_KEY_NAME } from '../children/keys.js';
+import { dnssecValidation } from '../children/instance-model.js';
+
+/** Where things live inside the pod, and the ports. Tests remap it to a temp dir and loopback high ports. */
+export interface NamedConfLayout {
+  /** Directory of named.conf / named.conf.options / rndc.conf. */
+  confDir: string;
+  /** Mount of the keys Secret (rndc.key, transfer.key). */
+  keysDir: string;
+  /** Working directory: zone files, journals, new-zones database. Writable. */
+  cacheDir: string;
+  /** pid file and session key. Writable (the root filesystem is read-only). */
+  runDir: string;
+  /** Port named listens on for DNS (the Service maps 53 to it). */
+  dnsPort: number;
+  /** rndc controls port on 127.0.0.1. */
+  rndcPort: number;
+}
+
+export const POD_LAYOUT: NamedConfLayout = {
+  confDir: '/etc/bind',
+  keysDir: '/etc/bind/keys',
+  cacheDir: '/var/cache/bind',
+  runDir: '/var/run/named',
+  dnsPort: 5353,
+  rndcPort: 953,
+};
+
+/** A primary a secondary transfers from (a primary instance's Service address). */
+export interface PrimaryServer {
+  address: string;
+  port: number;
+}
+
+export interface NamedConfInput {
+  /** `namespace/name` of the instance, for the header comment. */
+  instance: string;
+  role: 'primary' | 'secondary';
+  config: Bind9Config;
+  acls: Acls;
+  /** Secondaries: the cluster's primaries. Rendered as the `primaries "bindy-primaries"` list zones refer to. */
+  primaries?: readonly PrimaryServer[];
+  /** Include `named.conf.options` from confDir instead of rendering the options block (configMapRefs). */
+  optionsFromFile?: boolean;
+  layout?: Partial<NamedConfLayout>;
+}
+
+/** Name of the primaries list secondary zones use (`primaries { bindy-primaries; };`). */
+export const PRIMARIES_LIST = 'bindy-primaries';
+/** notify-delay: small, so secondaries learn about changes fast (BIND's default is 5 s). */
+export const NOTIFY_DELAY = 0;
+
+export class NamedConfError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'NamedConfError';
+    this.field = field;
+  }
+}
+
+const BUILTIN_ACLS = ['any', 'none', 'localhost', 'localnets'];
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+const ACL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+const KEY_REF = /^key ([A-Za-z0-9][A-Za-z0-9._-]{0,252})$/;
+
+/** True for an IPv6 address in any RFC 4291 §2.2 text form (validated by round-tripping through URL parsing). */
+function isIPv6(s: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(s) || !s.includes(':')) return false;
+  try {
+    return new URL(`http://[${s}]/`).hostname.length > 2;
+  } catch {
+    return false;
+  }
+}
+
+/** True for a plain IPv4 or IPv6 address. */
+export function isIpAddress(s: string): boolean {
+  return IPV4.test(s) || isIPv6(s);
+}
+
+function isPrefix(s: string): boolean {
+  const [addr, len, ...rest] = s.split('/');
+  if (rest.length || addr === undefined) return false;
+  const v4 = IPV4.test(addr);
+  if (!v4 && !isIPv6(addr)) return false;
+  if (len === undefined) return true;
+  if (!/^\d{1,3}$/.test(len)) return false;
+  return Number(len) <= (v4 ? 32 : 128);
+}
+
+/** One address-match list element, checked and rendered (`key NAME` → `key "NAME"`). */
+function matchElement(entry: string, field: string, acls: Acls): string {
+  const neg = entry.startsWith('!');
+  const body = neg ? entry.slice(1) : entry;
+  let out: string;
+  const key = KEY_REF.exec(body);
+  if (BUILTIN_ACLS.includes(body)) out = body;
+  else if (key) out = `key "${key[1]}"`;
+  else if (isPrefix(body)) out = body;
+  else if (ACL_NAME.test(body)) {
+    if (!Object.hasOwn(acls, body)) throw new NamedConfError(field, `ACL ${JSON.stringify(body)} is not defined in spec.acls`);
+    out = `"${body}"`;
+  } else {
+    throw new NamedConfError(field, `${JSON.stringify(entry)} is not an address-match entry (any, none, localhost, localnets, IP[/len], "key NAME" or an ACL name)`);
+  }
+  return neg ? `!${out}` : out;
+}
+
+function matchList(entries: readonly string[], field: string, acls: Acls): string {
+  if (entries.length === 0) return '{ none; }';
+  return `{ ${entries.map((e, i) => `${matchElement(e, `${field}[${i}]`, acls)};`).join(' ')} }`;
+}
+
+/** Checks a path from the layout: absolute, no quotes or control characters (they end up inside "…"). */
+function safePath(p: string, field: string): string {
+  if (!p.startsWith('/') || /["\\\n\r\t;{}]/.test(p)) throw new NamedConfError(field, `unsafe path ${JSON.stringify(p)}`);
+  return p.replace(/\/+$/, '') || '/';
+}
+
+function safePort(n: number, field: string): number {
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new NamedConfError(field, `port ${n} is out of range 1..65535`);
+  return n;
+}
+
+/** ACL statements, sorted by name; entries keep their order (address-match lists are first-match). */
+function renderAcls(acls: Acls): string[] {
+  const lines: string[] = [];
+  for (const name of Object.keys(acls).sort()) {
+    if (!ACL_NAME.test(name) || BUILTIN_ACLS.includes(name)) {
+      throw new NamedConfError(`spec.acls[${JSON.stringify(name)}]`, 'ACL names start with a letter, use letters, digits, _ or -, and are not any/none/localhost/localnets');
+    }
+    lines.push(`acl "${name}" ${matchList(acls[name] ?? [], `spec.acls[${JSON.stringify(name)}]`, acls)};`);
+  }
+  return lines;
+}
+
+/** The `options { … }` block (also what a named.conf.options file would contain). */
+export function renderOptions(input: NamedConfInput): string {
+  const l = { ...POD_LAYOUT, ...input.layout };
+  const c = input.config;
+  const dnsPort = safePort(l.dnsPort, 'layout.dnsPort');
+  const o: string[] = [
+    `directory "${safePath(l.cacheDir, 'layout.cacheDir')}";`,
+    `pid-file "${safePath(l.runDir, 'layout.runDir')}/named.pid";`,
+    `session-keyfile "${safePath(l.runDir, 'layout.runDir')}/session.key";`,
+    `listen-on port ${dnsPort} ${matchList(c.listenOn ?? ['any'], 'config.listenOn', input.acls)};`,
+    `listen-on-v6 port ${dnsPort} ${matchList(c.listenOnV6 ?? ['any'], 'config.listenOnV6', input.acls)};`,
+    // bindcar adds zones at run time with `rndc addzone`.
+    'allow-new-zones yes;',
+    `recursion ${c.recursion ? 'yes' : 'no'};`,
+  ];
+  if (c.forwarders?.length) {
+    const fw = c.forwarders.map((f, i) => {
+      if (!isIpAddress(f)) throw new NamedConfError(`config.forwarders[${i}]`, `${JSON.stringify(f)} is not an IP address`);
+      return `${f};`;
+    });
+    o.push(`forwarders { ${fw.join(' ')} };`);
+  }
+  if (c.allowQuery) o.push(`allow-query ${matchList(c.allowQuery, 'config.allowQuery', input.acls)};`);
+  // Transfers are always allowed to holders of the transfer key; spec entries are added after it ([] = key only).
+  const transfer = [`key ${TRANSFER_KEY_NAME}`, ...(c.allowTransfer ?? []).filter((e) => e !== 'none')];
+  o.push(`allow-transfer ${matchList(transfer, 'config.allowTransfer', input.acls)};`);
+  if (input.role === 'primary') {
+    // bindcar TSIG-signs its DNS UPDATEs with the rndc key; zones inherit this unless they set their own.
+    o.push(`allow-update { key "${RNDC_KEY_NAME}"; };`);
+  } else {
+    // A NOTIFY only triggers an SOA check against the configured primaries (TSIG-signed), so its source does not
+    // need to be trusted; primaries notify from pod addresses, not from their Service addresses.
+    o.push('allow-notify { any; };');
+  }
+  o.push(`notify-delay ${NOTIFY_DELAY};`);
+  o.push(`dnssec-validation ${dnssecValidation(c) ? 'yes' : 'no'};`);
+  o.push(...catalogZoneOptions(input));
+  return `options {\n${o.map((s) => `  ${s}`).join('\n')}\n};\n`;
+}
+
+/**
+ * Seam for catalog zones (a later issue): secondaries will get a `catalog-zones { zone "…" default-primaries
+ * { bindy-primaries; }; };` option here, primaries a catalog zone added by bindcar. Empty for now.
+ */
+function catalogZoneOptions(_input: NamedConfInput): string[] {
+  return [];
+}
+
+function renderPrimaries(primaries: readonly PrimaryServer[]): string[] {
+  const list = primaries
+    .map((p, i) => {
+      if (!isIpAddress(p.address)) throw new NamedConfError(`primaries[${i}].address`, `${JSON.stringify(p.address)} is not an IP address`);
+      return { address: p.address, port: safePort(p.port, `primaries[${i}].port`) };
+    })
+    .sort((a, b) => (a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1))
+    .filter((p, i, all) => i === 0 || p.address !== all[i - 1]!.address || p.port !== all[i - 1]!.port);
+  if (list.length === 0) return [];
+  const entries = list.map((p) => `  ${p.address} port ${p.port} key "${TRANSFER_KEY_NAME}";`);
+  return [`primaries "${PRIMARIES_LIST}" {`, ...entries, '};'];
+}
+
+/**
+ * named.conf for one instance: key includes (from the keys Secret), ACLs, the rndc controls channel on
+ * 127.0.0.1, options (or an include of a user-supplied named.conf.options), and for secondaries the primaries
+ * list. Zones are not listed: bindcar adds them at run time (`allow-new-zones`).
+ * @throws NamedConfError when a spec value does not fit named.conf's grammar.
+ */
+export function renderNamedConf(input: NamedConfInput): string {
+  const l = { ...POD_LAYOUT, ...input.layout };
+  const keysDir = safePath(l.keysDir, 'layout.keysDir');
+  const confDir = safePath(l.confDir, 'layout.confDir');
+  const rndcPort = safePort(l.rndcPort, 'layout.rndcPort');
+  if (/["\\\n\r]/.test(input.instance)) throw new NamedConfError('metadata.name', 'unsafe instance name');
+  const parts: string[] = [
+    `// named.conf of Bind9Instance ${input.instance} (${input.role}), generated by bindy. Do not edit.\n`,
+    `include "${keysDir}/${RNDC_KEY_FILE}";\ninclude "${keysDir}/${TRANSFER_KEY_FILE}";\n`,
+  ];
+  const acls = renderAcls(input.acls);
+  if (acls.length) parts.push(`${acls.join('\n')}\n`);
+  parts.push(`controls {\n  inet 127.0.0.1 port ${rndcPort} allow { 127.0.0.1; } keys { "${RNDC_KEY_NAME}"; };\n};\n`);
+  parts.push(input.optionsFromFile ? `include "${confDir}/named.conf.options";\n` : renderOptions(input));
+  if (input.role === 'secondary') {
+    const primaries = renderPrimaries(input.primaries ?? []);
+    if (primaries.length) parts.push(`${primaries.join('\n')}\n`);
+  }
+  return parts.join('\n');
+}
