@@ -1,0 +1,349 @@
+/**
+ * bindcar's own HTTP API: hand-written interfaces plus `JSONSchemaType<T>` schemas, so ajv checks at
+ * compile time that schema and interface agree (STYLE §8.3, last paragraph). One Ajv instance,
+ * every schema compiled once at module load.
+ *
+ * The schemas check shape and ranges only; DNS grammar (names, rdata) is checked by `rdata.ts` /
+ * `names.ts`, which give field-precise errors.
+ */
+import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
+
+export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** RFC 2181 §8: a TTL is an unsigned 31-bit value. */
+export const MAX_TTL = 2147483647;
+/** SOA serials and timers are 32-bit unsigned (RFC 1035 §3.3.13). */
+export const MAX_U32 = 4294967295;
+/** Upper bound on records in one PUT (a 10k zone is the benchmark; leave ample headroom). */
+export const MAX_RECORDS = 200000;
+
+/**
+ * One RR. name: owner relative to the zone ('@' apex, 'www', '*.dev') or absolute with trailing dot;
+ * lowercase ASCII/punycode. data: master-file presentation form (RFC 1035 §5.1) for the type, names
+ * absolute with dot: A "192.0.2.1", MX "10 mail.example.com.", SRV "10 5 443 sip.example.com.",
+ * CAA '0 issue "letsencrypt.org"', TXT '"chunk1" "chunk2"' (quoted, ≤255 bytes per chunk, \" and \\ escaped).
+ */
+export interface ZoneRecord {
+  name: string;
+  type: RecordType;
+  ttl: number;
+  data: string;
+}
+
+/** Apex NS host; glue addresses are used only for hosts inside the zone. */
+export interface ZoneNameServer {
+  hostname: string;
+  ipv4Addresses?: string[];
+  ipv6Addresses?: string[];
+}
+
+export interface SoaSpec {
+  mname: string;
+  rname: string;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+  /** TTL of the SOA RR itself; defaults to the zone $TTL. */
+  ttl?: number;
+}
+
+/** Body of `PUT /api/v1/zones/{zone}`: the complete desired zone. */
+export interface PutZoneBody {
+  type: 'primary' | 'secondary';
+  /** $TTL */
+  ttl: number;
+  soa: SoaSpec;
+  /** floor: served serial becomes max(serial, current(+1 if content changed)) */
+  serial?: number;
+  /** apex NS RRset (+ glue A/AAAA); may be empty for secondaries */
+  nameServers: ZoneNameServer[];
+  records: ZoneRecord[];
+  alsoNotify?: string[];
+  allowTransfer?: string[];
+  primaries?: string[];
+  dnssecPolicy?: string;
+}
+
+export interface PutZoneResult {
+  zone: string;
+  serial: number;
+  changed: boolean;
+  created: boolean;
+  added: number;
+  removed: number;
+}
+
+/** `GET /api/v1/zones/{zone}/records` */
+export interface ZoneRecordsResult {
+  zone: string;
+  serial: number;
+  records: ZoneRecord[];
+}
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+// ---- upstream-compatible request bodies (firestoned/bindcar src/types.rs, camelCase) ----
+
+export interface UpstreamSoa {
+  primaryNs: string;
+  adminEmail: string;
+  serial?: number;
+  refresh?: number;
+  retry?: number;
+  expire?: number;
+  negativeTtl?: number;
+}
+
+export interface UpstreamRecord {
+  name: string;
+  type: string;
+  value: string;
+  ttl?: number;
+  priority?: number;
+}
+
+export interface UpstreamZoneConfig {
+  ttl: number;
+  soa: UpstreamSoa;
+  nameServers: string[];
+  nameServerIps: Record<string, string>;
+  records?: UpstreamRecord[];
+  alsoNotify?: string[];
+  allowTransfer?: string[];
+  primaries?: string[];
+  dnssecPolicy?: string;
+  inlineSigning?: boolean;
+}
+
+/** `POST /api/v1/zones` */
+export interface CreateZoneRequest {
+  zoneName: string;
+  zoneType: 'primary' | 'secondary';
+  zoneConfig: UpstreamZoneConfig;
+  updateKeyName?: string;
+}
+
+/** `PATCH /api/v1/zones/{zone}`: each list replaces the zone's; `[]` clears it. */
+export interface ModifyZoneRequest {
+  alsoNotify?: string[];
+  allowTransfer?: string[];
+  allowUpdate?: string[];
+}
+
+/** `POST /api/v1/zones/{zone}/records` */
+export interface AddRecordRequest {
+  name: string;
+  type: string;
+  value: string;
+  ttl?: number;
+  priority?: number;
+}
+
+/** `PUT /api/v1/zones/{zone}/records` */
+export interface UpdateRecordRequest {
+  name: string;
+  type: string;
+  currentValue: string;
+  newValue: string;
+  ttl?: number;
+  priority?: number;
+}
+
+/** `DELETE /api/v1/zones/{zone}/records`: no value removes the whole RRset. */
+export interface RemoveRecordRequest {
+  name: string;
+  type: string;
+  value?: string;
+}
+
+// ---- schemas ----
+
+const ttl = { type: 'integer', minimum: 0, maximum: MAX_TTL } as const;
+const u32 = { type: 'integer', minimum: 0, maximum: MAX_U32 } as const;
+const shortStr = { type: 'string', minLength: 1, maxLength: 255 } as const;
+const addrList = {
+  type: 'array',
+  items: { type: 'string', minLength: 1, maxLength: 300 },
+  maxItems: 64,
+  nullable: true,
+} as const;
+
+export const zoneRecordSchema: JSONSchemaType<ZoneRecord> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type', 'ttl', 'data'],
+  properties: {
+    name: shortStr,
+    type: { type: 'string', enum: [...RECORD_TYPES] },
+    ttl,
+    data: { type: 'string', minLength: 1, maxLength: 4096 },
+  },
+};
+
+export const putZoneBodySchema: JSONSchemaType<PutZoneBody> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'ttl', 'soa', 'nameServers', 'records'],
+  properties: {
+    type: { type: 'string', enum: ['primary', 'secondary'] },
+    ttl,
+    soa: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mname', 'rname', 'refresh', 'retry', 'expire', 'minimum'],
+      properties: {
+        mname: shortStr,
+        rname: shortStr,
+        refresh: u32,
+        retry: u32,
+        expire: u32,
+        minimum: u32,
+        ttl: { ...ttl, nullable: true },
+      },
+    },
+    serial: { ...u32, nullable: true },
+    nameServers: {
+      type: 'array',
+      maxItems: 64,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['hostname'],
+        properties: {
+          hostname: shortStr,
+          ipv4Addresses: { ...addrList, maxItems: 16 },
+          ipv6Addresses: { ...addrList, maxItems: 16 },
+        },
+      },
+    },
+    records: { type: 'array', maxItems: MAX_RECORDS, items: zoneRecordSchema },
+    alsoNotify: addrList,
+    allowTransfer: addrList,
+    primaries: addrList,
+    dnssecPolicy: { type: 'string', minLength: 1, maxLength: 64, nullable: true },
+  },
+};
+
+const upstreamRecordSchema: JSONSchemaType<UpstreamRecord> = {
+  type: 'object',
+  required: ['name', 'type', 'value'],
+  properties: {
+    name: shortStr,
+    type: { type: 'string', minLength: 1, maxLength: 10 },
+    value: { type: 'string', minLength: 1, maxLength: 4096 },
+    ttl: { ...ttl, nullable: true },
+    priority: { type: 'integer', minimum: 0, maximum: 65535, nullable: true },
+  },
+};
+
+export const createZoneRequestSchema: JSONSchemaType<CreateZoneRequest> = {
+  type: 'object',
+  required: ['zoneName', 'zoneType', 'zoneConfig'],
+  properties: {
+    zoneName: shortStr,
+    zoneType: { type: 'string', enum: ['primary', 'secondary'] },
+    updateKeyName: { ...shortStr, nullable: true },
+    zoneConfig: {
+      type: 'object',
+      required: ['ttl', 'soa', 'nameServers', 'nameServerIps'],
+      properties: {
+        ttl,
+        soa: {
+          type: 'object',
+          required: ['primaryNs', 'adminEmail'],
+          properties: {
+            primaryNs: shortStr,
+            adminEmail: shortStr,
+            serial: { ...u32, nullable: true },
+            refresh: { ...u32, nullable: true },
+            retry: { ...u32, nullable: true },
+            expire: { ...u32, nullable: true },
+            negativeTtl: { ...u32, nullable: true },
+          },
+        },
+        nameServers: { type: 'array', maxItems: 64, items: shortStr },
+        nameServerIps: {
+          type: 'object',
+          required: [],
+          maxProperties: 64,
+          additionalProperties: { type: 'string', minLength: 1, maxLength: 64 },
+        },
+        records: { type: 'array', maxItems: MAX_RECORDS, items: upstreamRecordSchema, nullable: true },
+        alsoNotify: addrList,
+        allowTransfer: addrList,
+        primaries: addrList,
+        dnssecPolicy: { type: 'string', minLength: 1, maxLength: 64, nullable: true },
+        inlineSigning: { type: 'boolean', nullable: true },
+      },
+    },
+  },
+};
+
+export const modifyZoneRequestSchema: JSONSchemaType<ModifyZoneRequest> = {
+  type: 'object',
+  additionalProperties: false,
+  required: [],
+  properties: { alsoNotify: addrList, allowTransfer: addrList, allowUpdate: addrList },
+};
+
+export const addRecordRequestSchema: JSONSchemaType<AddRecordRequest> = {
+  ...upstreamRecordSchema,
+};
+
+export const updateRecordRequestSchema: JSONSchemaType<UpdateRecordRequest> = {
+  type: 'object',
+  required: ['name', 'type', 'currentValue', 'newValue'],
+  properties: {
+    name: shortStr,
+    type: { type: 'string', minLength: 1, maxLength: 10 },
+    currentValue: { type: 'string', minLength: 1, maxLength: 4096 },
+    newValue: { type: 'string', minLength: 1, maxLength: 4096 },
+    ttl: { ...ttl, nullable: true },
+    priority: { type: 'integer', minimum: 0, maximum: 65535, nullable: true },
+  },
+};
+
+export const removeRecordRequestSchema: JSONSchemaType<RemoveRecordRequest> = {
+  type: 'object',
+  required: ['name', 'type'],
+  properties: {
+    name: shortStr,
+    type: { type: 'string', minLength: 1, maxLength: 10 },
+    value: { type: 'string', minLength: 1, maxLength: 4096, nullable: true },
+  },
+};
+
+/** The one Ajv instance of bindcar. */
+const ajv = new Ajv({ allErrors: true, strict: true });
+
+export const validatePutZoneBody: ValidateFunction<PutZoneBody> = ajv.compile(putZoneBodySchema);
+export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = ajv.compile(createZoneRequestSchema);
+export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = ajv.compile(modifyZoneRequestSchema);
+export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = ajv.compile(addRecordRequestSchema);
+export const validateUpdateRecordRequest: ValidateFunction<UpdateRecordRequest> =
+  ajv.compile(updateRecordRequestSchema);
+export const validateRemoveRecordRequest: ValidateFunction<RemoveRecordRequest> =
+  ajv.compile(removeRecordRequestSchema);
+
+/** One schema violation, with the JSON-pointer-ish field path (`records/3/ttl`). */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Turn ajv errors into `{field, message}` pairs naming the offending field. */
+export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
+  return (errors ?? []).map((e) => {
+    let field = e.instancePath.replace(/^\//, '');
+    if (e.keyword === 'required') field = field ? `${field}/${String(e.params['missingProperty'])}` : String(e.params['missingProperty']);
+    if (e.keyword === 'additionalProperties')
+      field = field ? `${field}/${String(e.params['additionalProperty'])}` : String(e.params['additionalProperty']);
+    return { field: field || '(body)', message: e.message ?? e.keyword };
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * Pure: bindcar's configuration from environment variables and command-line flags (flags win).
+ * Environment names follow upstream bindcar where one exists (BIND_ZONE_DIR, API_PORT,
+ * BIND_API_ADDRESS, BIND_API_TOKEN, BIND_TOKEN_AUDIENCES, BIND_ALLOWED_*, KUBE_*, DISABLE_AUTH,
+ * BINDCAR_ALLOW_INSECURE_AUTH).
+ */
+import { isIdentifier } from './names.js';
+
+export interface BindcarConfig {
+  port: number;
+  address: string;
+  zoneDir: string;
+  rndc: { bin: string; confPath?: string; server?: string; port?: number; timeoutMs: number };
+  dns: { host: string; port: number; timeoutMs: number };
+  updateKey: { name: string; secret?: string; file?: string };
+  auth:
+    | { mode: 'none' }
+    | { mode: 'token'; token?: string; tokenFile?: string }
+    | {
+        mode: 'tokenreview';
+        audiences: string[];
+        allowedServiceAccounts: string[];
+        allowedNamespaces: string[];
+        allowAnyServiceAccount: boolean;
+        apiServer?: string;
+        tokenPath?: string;
+        caPath?: string;
+        cacheTtlMs: number;
+      };
+  allowInsecure: boolean;
+  bodyLimit: string;
+  maxRecordsPerType: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+const FLAGS: Record<string, string> = {
+  '--port': 'API_PORT',
+  '--address': 'BIND_API_ADDRESS',
+  '--zone-dir': 'BIND_ZONE_DIR',
+  '--rndc-conf': 'RNDC_CONF',
+  '--rndc-server': 'RNDC_SERVER',
+  '--rndc-port': 'RNDC_PORT',
+  '--dns-address': 'NAMED_DNS_ADDRESS',
+  '--dns-port': 'NAMED_DNS_PORT',
+  '--update-key-file': 'BINDCAR_UPDATE_KEY_FILE',
+  '--update-key-name': 'BINDCAR_UPDATE_KEY_NAME',
+  '--auth-mode': 'BINDCAR_AUTH_MODE',
+};
+
+const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const bool = (s: string | undefined): boolean => /^(1|true|yes)$/i.test(s ?? '');
+
+/**
+ * Parse configuration. Returns the config or a list of problems (each naming the variable).
+ */
+export function parseConfig(envIn: Record<string, string | undefined>, argv: readonly string[] = []): { ok: true; config: BindcarConfig } | { ok: false; errors: string[] } {
+  const env: Record<string, string | undefined> = { ...envIn };
+  const errors: string[] = [];
+  let insecureFlag = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--i-know-this-is-insecure') {
+      insecureFlag = true;
+      continue;
+    }
+    const [k, inline] = a.split('=', 2) as [string, string | undefined];
+    const name = FLAGS[k];
+    if (!name) {
+      errors.push(`unknown flag ${k}`);
+      continue;
+    }
+    const v = inline ?? argv[++i];
+    if (v === undefined) errors.push(`flag ${k} needs a value`);
+    else env[name] = v;
+  }
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) {
+      errors.push(`${name} must be an integer ${min}–${max}, got ${JSON.stringify(raw)}`);
+      return def;
+    }
+    return v;
+  };
+  const port = int('API_PORT', 8080, 0, 65535);
+  let rndcServer = env['RNDC_SERVER'];
+  let rndcPort = env['RNDC_PORT'] ? int('RNDC_PORT', 953, 1, 65535) : undefined;
+  const hp = rndcServer ? /^(.+):(\d+)$/.exec(rndcServer) : null;
+  if (hp && !rndcServer!.includes('::')) {
+    rndcServer = hp[1]!;
+    rndcPort = Number(hp[2]);
+  }
+  const keyName = env['BINDCAR_UPDATE_KEY_NAME'] ?? 'bindcar-update';
+  if (!isIdentifier(keyName)) errors.push('BINDCAR_UPDATE_KEY_NAME must be [A-Za-z0-9._-]');
+  const keySecret = env['BINDCAR_UPDATE_KEY_SECRET'];
+  const keyFile = env['BINDCAR_UPDATE_KEY_FILE'];
+  if (!keySecret && !keyFile) errors.push('set BINDCAR_UPDATE_KEY_FILE (a named key file) or BINDCAR_UPDATE_KEY_SECRET (base64 hmac-sha256 secret)');
+
+  let auth: BindcarConfig['auth'];
+  const mode = env['BINDCAR_AUTH_MODE'] ?? (bool(env['DISABLE_AUTH']) ? 'none' : env['BIND_API_TOKEN'] || env['BIND_API_TOKEN_FILE'] ? 'token' : env['BIND_TOKEN_AUDIENCES'] || env['BIND_ALLOWED_SERVICE_ACCOUNTS'] || env['BIND_ALLOWED_NAMESPACES'] ? 'tokenreview' : 'none');
+  if (mode === 'none') auth = { mode: 'none' };
+  else if (mode === 'token') {
+    auth = { mode: 'token' };
+    if (env['BIND_API_TOKEN']) auth.token = env['BIND_API_TOKEN'];
+    if (env['BIND_API_TOKEN_FILE']) auth.tokenFile = env['BIND_API_TOKEN_FILE'];
+    if (!auth.token && !auth.tokenFile) errors.push('token auth needs BIND_API_TOKEN or BIND_API_TOKEN_FILE');
+  } else if (mode === 'tokenreview') {
+    const tr: Extract<BindcarConfig['auth'], { mode: 'tokenreview' }> = {
+      mode: 'tokenreview',
+      audiences: env['BIND_TOKEN_AUDIENCES'] ? list(env['BIND_TOKEN_AUDIENCES']) : ['bindcar'],
+      allowedServiceAccounts: list(env['BIND_ALLOWED_SERVICE_ACCOUNTS']),
+      allowedNamespaces: list(env['BIND_ALLOWED_NAMESPACES']),
+      allowAnyServiceAccount: bool(env['BIND_ALLOW_ANY_SERVICEACCOUNT']),
+      cacheTtlMs: int('BINDCAR_TOKENREVIEW_CACHE_MS', 30000, 0, 60000),
+    };
+    if (env['KUBE_API_SERVER']) tr.apiServer = env['KUBE_API_SERVER'];
+    if (env['KUBE_TOKEN_PATH']) tr.tokenPath = env['KUBE_TOKEN_PATH'];
+    if (env['KUBE_CA_CERT_PATH']) tr.caPath = env['KUBE_CA_CERT_PATH'];
+    auth = tr;
+  } else {
+    errors.push(`BINDCAR_AUTH_MODE must be none, token or tokenreview, got ${JSON.stringify(mode)}`);
+    auth = { mode: 'none' };
+  }
+
+  const config: BindcarConfig = {
+    port,
+    address: env['BIND_API_ADDRESS'] ?? '0.0.0.0',
+    zoneDir: env['BIND_ZONE_DIR'] ?? '/var/cache/bind',
+    rndc: {
+      bin: env['RNDC_BIN'] ?? 'rndc',
+      timeoutMs: int('BINDCAR_RNDC_TIMEOUT_MS', 10000, 100, 600000),
+      ...(env['RNDC_CONF'] ? { confPath: env['RNDC_CONF'] } : {}),
+      ...(rndcServer ? { server: rndcServer } : {}),
+      ...(rndcPort !== undefined ? { port: rndcPort } : {}),
+    },
+    dns: { host: env['NAMED_DNS_ADDRESS'] ?? '127.0.0.1', port: int('NAMED_DNS_PORT', 53, 1, 65535), timeoutMs: int('BINDCAR_DNS_TIMEOUT_MS', 5000, 100, 600000) },
+    updateKey: { name: keyName, ...(keySecret ? { secret: keySecret } : {}), ...(keyFile ? { file: keyFile } : {}) },
+    auth,
+    allowInsecure: insecureFlag || bool(env['BINDCAR_ALLOW_INSECURE_AUTH']),
+    bodyLimit: env['BINDCAR_BODY_LIMIT'] ?? '32mb',
+    maxRecordsPerType: int('BINDCAR_MAX_RECORDS_PER_TYPE', 100, 1, 100000),
+    shutdownTimeoutMs: int('BINDCAR_SHUTDOWN_TIMEOUT_MS', 25000, 0, 600000),
+    logLevel: env['LOG_LEVEL'] ?? 'info',
+  };
+  return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+/**
+ * Parse a named key file (`key "name" { algorithm hmac-sha256; secret "base64"; };`) and return the
+ * key called `name` (or the first one). Only hmac-sha256 is supported.
+ */
+export function parseKeyFile(text: string, name?: string): { name: string; secret: string } | string {
+  const re = /key\s+"?([A-Za-z0-9._-]+)"?\s*\{([^}]*)\}/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const body = m[2]!;
+    const alg = /algorithm\s+"?([a-z0-9-]+)"?\s*;/i.exec(body)?.[1];
+    const secret = /secret\s+"([A-Za-z0-9+/=]+)"\s*;/.exec(body)?.[1];
+    if (name && m[1] !== name) continue;
+    if (!alg || alg.toLowerCase() !== 'hmac-sha256') return `key ${m[1]} uses ${alg ?? 'no algorithm'}; bindcar needs hmac-sha256`;
+    if (!secret) return `key ${m[1]} has no secret`;
+    return { name: m[1]!, secret };
+  }
+  return name ? `no key "${name}" in the key file` : 'no key in the key file';
+}

@@ -1,0 +1,248 @@
+/**
+ * Effects: talk DNS to the local named over UDP (SOA checks) and TCP (UPDATE, AXFR, IXFR).
+ * Every call is bounded by a timeout; connection failures become `NamedUnavailableError` (→ 503),
+ * timeouts `NamedTimeoutError` (→ 504).
+ */
+import { randomInt } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { Socket } from 'node:net';
+import {
+  buildQuery,
+  buildUpdate,
+  decodeMessage,
+  decodeSoa,
+  rcodeName,
+  soaRR,
+  tsigSign,
+  TsigVerifier,
+  TYPE_AXFR,
+  TYPE_IXFR,
+  TYPE_SOA,
+  type Message,
+  type SoaData,
+  type TsigKey,
+} from './dns-wire.js';
+import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
+
+export interface DnsTarget {
+  host: string;
+  port: number;
+}
+
+export type SoaAnswer = { served: true; soa: SoaData; ttl: number } | { served: false; rcode: string };
+
+/** What bindcar needs from DNS; a port so the zone service can be tested without named. */
+export interface DnsClient {
+  /** One SOA query for `zone` (UDP, TCP on truncation). served=false when named is not authoritative. */
+  soa(zone: string, timeoutMs?: number): Promise<SoaAnswer>;
+  /** Send signed UPDATE messages (already-encoded update RRs, one array per message) in order. */
+  update(zone: string, messages: readonly Buffer[][], timeoutMs?: number): Promise<void>;
+  /** AXFR (fromSerial undefined) or IXFR from `fromSerial`: all answer RRs of all messages. */
+  transfer(zone: string, fromSerial?: number, timeoutMs?: number): Promise<Message[]>;
+}
+
+/** Thrown when named answers an UPDATE with a non-NOERROR rcode. */
+export class UpdateRejectedError extends Error {
+  readonly rcode: string;
+  constructor(zone: string, rcode: string) {
+    super(`named answered ${rcode} to the UPDATE for ${zone}`);
+    this.name = 'UpdateRejectedError';
+    this.rcode = rcode;
+  }
+}
+
+function connErr(e: NodeJS.ErrnoException, what: string): Error {
+  return new NamedUnavailableError(`named unreachable for ${what}: ${e.code ?? e.message}`, { cause: e });
+}
+
+/**
+ * A TCP DNS exchange: send `requests` (length-prefixed), feed each response message to `onMessage`
+ * until it returns true for the last expected message.
+ */
+async function tcpExchange(
+  target: DnsTarget,
+  requests: readonly Buffer[],
+  onMessage: (msg: Buffer, index: number) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const sock = new Socket();
+    let buf: Buffer = Buffer.alloc(0);
+    let count = 0;
+    let done = false;
+    const finish = (err?: Error): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(() => finish(new NamedTimeoutError(`named did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+    sock.setNoDelay(true);
+    sock.once('error', (e: NodeJS.ErrnoException) => finish(connErr(e, what)));
+    sock.on('close', () => finish(new NamedUnavailableError(`named closed the connection during ${what}`)));
+    sock.on('data', (d: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (buf.length < 2 + len) break;
+        const msg = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        try {
+          if (onMessage(msg, count++)) return finish();
+        } catch (e) {
+          return finish(e as Error);
+        }
+      }
+    });
+    sock.connect(target.port, target.host, () => {
+      for (const r of requests) {
+        const l = Buffer.alloc(2);
+        l.writeUInt16BE(r.length);
+        sock.write(Buffer.concat([l, r]));
+      }
+    });
+  });
+}
+
+async function udpQuery(target: DnsTarget, msg: Buffer, timeoutMs: number, what: string): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const sock = createSocket(target.host.includes(':') ? 'udp6' : 'udp4');
+    const id = msg.readUInt16BE(0);
+    let done = false;
+    const finish = (err: Error | undefined, res?: Buffer): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearInterval(retry);
+      sock.close();
+      if (err) reject(err);
+      else resolve(res!);
+    };
+    const timer = setTimeout(() => finish(new NamedTimeoutError(`named did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+    // one resend in case the datagram was lost
+    const retry = setInterval(() => sock.send(msg, target.port, target.host), Math.max(50, Math.floor(timeoutMs / 3)));
+    sock.on('error', (e: NodeJS.ErrnoException) => finish(connErr(e, what)));
+    sock.on('message', (m: Buffer) => {
+      if (m.length >= 2 && m.readUInt16BE(0) === id) finish(undefined, m);
+    });
+    sock.send(msg, target.port, target.host, (e) => {
+      if (e) finish(connErr(e, what));
+    });
+  });
+}
+
+/**
+ * The real DNS client.
+ * @param key TSIG key for UPDATE and zone transfers
+ * @param now epoch seconds (injectable)
+ */
+export function createDnsClient(
+  target: DnsTarget,
+  key: TsigKey,
+  opts: { timeoutMs?: number; now?: () => number } = {},
+): DnsClient {
+  const defaultTimeout = opts.timeoutMs ?? 5000;
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+
+  const soa = async (zone: string, timeoutMs = defaultTimeout): Promise<SoaAnswer> => {
+    const q = buildQuery(randomInt(0, 65536), `${zone}.`, TYPE_SOA);
+    let raw = await udpQuery(target, q, timeoutMs, `SOA ${zone}`);
+    let m = decodeMessage(raw);
+    if (m.flags & 0x0200) {
+      let tcp: Buffer | undefined;
+      await tcpExchange(target, [q], (msg) => ((tcp = Buffer.from(msg)), true), timeoutMs, `SOA ${zone}`);
+      raw = tcp!;
+      m = decodeMessage(raw);
+    }
+    const aa = (m.flags & 0x0400) !== 0;
+    const rr = m.an.find((r) => r.type === TYPE_SOA && r.name === `${zone}.`);
+    if (m.rcode !== 0 || !aa || !rr) return { served: false, rcode: rcodeName(m.rcode) };
+    return { served: true, soa: decodeSoa(rr), ttl: rr.ttl };
+  };
+
+  const update = async (zone: string, messages: readonly Buffer[][], timeoutMs = defaultTimeout): Promise<void> => {
+    if (messages.length === 0) return;
+    // Sequential on one connection: each message is atomic in named and the serial advances per message.
+    const signed = messages.map((updates) => {
+      const id = randomInt(0, 65536);
+      const s = tsigSign(buildUpdate(id, zone, updates), key, now());
+      return { id, ...s };
+    });
+    let i = 0;
+    await new Promise<void>((resolve, reject) => {
+      const next = (): void => {
+        const cur = signed[i]!;
+        tcpExchange(
+          target,
+          [cur.signed],
+          (msg) => {
+            const m = decodeMessage(msg);
+            if (m.id !== cur.id) return false;
+            const v = new TsigVerifier(key, cur.mac, now).verify(msg, m);
+            if (m.rcode !== 0) throw new UpdateRejectedError(zone, rcodeName(m.rcode));
+            if (v) throw new NamedUnavailableError(`UPDATE response for ${zone} failed TSIG verification: ${v}`);
+            return true;
+          },
+          timeoutMs,
+          `UPDATE ${zone}`,
+        ).then(() => {
+          i++;
+          if (i < signed.length) next();
+          else resolve();
+        }, reject);
+      };
+      next();
+    });
+  };
+
+  const transfer = async (zone: string, fromSerial?: number, timeoutMs = defaultTimeout): Promise<Message[]> => {
+    const id = randomInt(0, 65536);
+    const auth =
+      fromSerial === undefined
+        ? []
+        : [soaRR(zone, 0, { mname: '.', rname: '.', serial: fromSerial, refresh: 0, retry: 0, expire: 0, minimum: 0 })];
+    const q = buildQuery(id, `${zone}.`, fromSerial === undefined ? TYPE_AXFR : TYPE_IXFR, auth);
+    const { signed, mac } = tsigSign(q, key, now());
+    const verifier = new TsigVerifier(key, mac, now);
+    const out: Message[] = [];
+    let firstSerial = -1;
+    let closing = 2; // occurrences of the first SOA that end the answer (3 for incremental IXFR)
+    let seen = 0;
+    let rrIndex = 0;
+    await tcpExchange(
+      target,
+      [signed],
+      (msg) => {
+        const m = decodeMessage(msg);
+        if (m.id !== id) return false;
+        if (m.rcode !== 0) throw new UpdateRejectedError(zone, `${rcodeName(m.rcode)} (zone transfer)`);
+        const v = verifier.verify(msg, m);
+        if (v) throw new NamedUnavailableError(`zone transfer of ${zone} failed TSIG verification: ${v}`);
+        out.push(m);
+        // RFC 5936 §2.2 and RFC 1995 §4: the answer opens and closes with the current SOA; an
+        // incremental IXFR also carries it as the last difference's "added" SOA.
+        for (const rr of m.an) {
+          if (rrIndex === 1 && fromSerial !== undefined && rr.type === TYPE_SOA) closing = 3;
+          if (rr.type === TYPE_SOA) {
+            const serial = decodeSoa(rr).serial;
+            if (rrIndex === 0) firstSerial = serial;
+            if (serial === firstSerial) seen++;
+          }
+          rrIndex++;
+          if (seen >= closing) return true;
+        }
+        // IXFR answered with the single current SOA: already up to date.
+        if (fromSerial !== undefined && rrIndex === 1 && firstSerial === fromSerial) return true;
+        return false;
+      },
+      timeoutMs,
+      `${fromSerial === undefined ? 'AXFR' : 'IXFR'} ${zone}`,
+    );
+    return out;
+  };
+
+  return { soa, update, transfer };
+}

@@ -1,0 +1,107 @@
+/**
+ * Pure DNS name grammar for bindcar: zone names, owner names, rdata targets.
+ *
+ * Names are canonicalised to lowercase ASCII (punycode for IDNs). The grammar is deliberately the
+ * conservative subset that is safe in a file name, an rndc argv, a zone file and named.conf: labels
+ * of `[a-z0-9_-]`, 1–63 octets, total ≤ 253 characters (RFC 1035 §2.3.4), `*` only as the whole
+ * leftmost label of an owner (RFC 4592 §2.1.1). Host names (owners of A/AAAA, targets of NS/MX/SRV,
+ * SOA MNAME) follow RFC 952/1123 "LDH" as BIND's `check-names fail` does for primary zones.
+ */
+
+const LABEL = /^[a-z0-9_-]{1,63}$/;
+/** RFC 1123 §2.1 host label: letters, digits, hyphen; no hyphen at either end. */
+const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export type NameCheck = { ok: true; name: string } | { ok: false; reason: string };
+
+function labelsOk(labels: readonly string[], host: boolean, allowWildcard: boolean): string | undefined {
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l === '*' && allowWildcard && i === 0) continue;
+    if (l === '') return 'has an empty label';
+    if (l.length > 63) return `label "${l.slice(0, 20)}…" is longer than 63 octets`;
+    if (l === '*') return "'*' is only allowed as the leftmost label";
+    if (host ? !HOST_LABEL.test(l) : !LABEL.test(l))
+      return host
+        ? `label "${l}" is not a valid host name label (letters, digits, inner hyphens)`
+        : `label "${l}" has characters outside [a-z0-9_-]`;
+  }
+  return undefined;
+}
+
+/**
+ * Validate and canonicalise a zone name: lowercase, no trailing dot (`example.com`).
+ * Root and names with `/`, `..`, spaces or other specials are rejected, so the result is safe as a
+ * file name stem and an rndc argument.
+ */
+export function checkZoneName(input: string): NameCheck {
+  if (typeof input !== 'string' || input.length === 0) return { ok: false, reason: 'must not be empty' };
+  let z = input.toLowerCase();
+  if (z.endsWith('.')) z = z.slice(0, -1);
+  if (z.length === 0) return { ok: false, reason: 'the root zone is not supported' };
+  if (z.length > 253) return { ok: false, reason: 'is longer than 253 characters' };
+  const bad = labelsOk(z.split('.'), false, false);
+  if (bad) return { ok: false, reason: bad };
+  // A leading '-' would read as an option in an rndc argv.
+  if (!/^[a-z0-9_]/.test(z)) return { ok: false, reason: 'must start with a letter, digit or underscore' };
+  return { ok: true, name: z };
+}
+
+/**
+ * Validate an absolute domain name used inside rdata (must end with '.'); returns it lowercase with
+ * the trailing dot. `host` applies the host-name (LDH) rule.
+ */
+export function checkAbsoluteName(input: string, host: boolean): NameCheck {
+  if (!input.endsWith('.')) return { ok: false, reason: `"${input}" must be absolute (end with '.')` };
+  if (input === '.') return { ok: false, reason: 'the root name is not allowed here' };
+  const n = input.toLowerCase();
+  if (n.length > 254) return { ok: false, reason: 'is longer than 253 characters' };
+  const labels = n.slice(0, -1).split('.');
+  const bad = labelsOk(labels, host, false);
+  if (bad) return { ok: false, reason: bad };
+  // A top-level label of digits only is never a valid name; it is an IP address typed as a name.
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!))
+    return { ok: false, reason: `"${input}" looks like an IP address, not a domain name` };
+  return { ok: true, name: n };
+}
+
+/** Whether absolute name `name` (trailing dot) is `zone` (no dot) or below it. */
+export function inZone(name: string, zone: string): boolean {
+  return name === `${zone}.` || name.endsWith(`.${zone}.`);
+}
+
+/**
+ * Resolve an owner name relative to `zone` ('@', 'www', '*.dev', or absolute 'www.example.com.')
+ * to its absolute lowercase form with trailing dot. `host` applies the host-name rule (A/AAAA
+ * owners, as BIND's check-names does); a leading `*` label is always allowed.
+ */
+export function absoluteOwner(zone: string, input: string, host = false): NameCheck {
+  if (input.length === 0) return { ok: false, reason: 'must not be empty' };
+  const s = input.toLowerCase();
+  let abs: string;
+  if (s === '@') abs = `${zone}.`;
+  else if (s.endsWith('.')) abs = s;
+  else abs = `${s}.${zone}.`;
+  if (abs.length > 254) return { ok: false, reason: 'the absolute name is longer than 253 characters' };
+  if (!inZone(abs, zone)) return { ok: false, reason: `"${input}" is not inside zone ${zone}` };
+  const bad = labelsOk(abs.slice(0, -1).split('.'), host, true);
+  if (bad) return { ok: false, reason: bad };
+  return { ok: true, name: abs };
+}
+
+/** The owner relative to `zone` as ZoneRecord.name spells it: '@' for the apex, else the prefix. */
+export function relativeOwner(zone: string, absolute: string): string {
+  if (absolute === `${zone}.`) return '@';
+  const suffix = `.${zone}.`;
+  return absolute.endsWith(suffix) ? absolute.slice(0, -suffix.length) : absolute;
+}
+
+/** Zone file name inside the zone directory (`example.com.zone`); the zone name must be checked first. */
+export function zoneFileName(zone: string): string {
+  return `${zone}.zone`;
+}
+
+/** A TSIG key / policy identifier as named.conf accepts it unquoted-safe: `[A-Za-z0-9._-]`, ≤ 253. */
+export function isIdentifier(s: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(s);
+}

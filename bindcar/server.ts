@@ -1,0 +1,133 @@
+/**
+ * bindcar composition root: read configuration (env + flags), build the logger, the rndc/DNS/fs
+ * adapters, the zone service and the app; listen; on SIGTERM/SIGINT stop accepting, finish
+ * in-flight zone operations, then exit.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import winston from 'winston';
+import { createApp } from './app.js';
+import { checkAuthStartup, createAuthenticator, kubeTokenReviewer, type AuthConfig } from './auth.js';
+import { parseConfig, parseKeyFile, type BindcarConfig } from './config.js';
+import { createDnsClient } from './dns-client.js';
+import { createMetrics } from './metrics.js';
+import { createRndc } from './rndc.js';
+import { createZoneStore } from './zone-store.js';
+import { ZoneService } from './zones.js';
+
+export interface RunningBindcar {
+  server: Server;
+  zones: ZoneService;
+  port: number;
+  /** stop accepting, drain in-flight zone operations, close */
+  shutdown(): Promise<void>;
+}
+
+async function authConfig(c: BindcarConfig): Promise<AuthConfig> {
+  const a = c.auth;
+  if (a.mode === 'none') return { mode: 'none' };
+  if (a.mode === 'token') return { mode: 'token', token: a.token ?? (await readFile(a.tokenFile!, 'utf8')).trim() };
+  const opts: Parameters<typeof kubeTokenReviewer>[0] = {};
+  if (a.apiServer) opts.apiServer = a.apiServer;
+  if (a.tokenPath) opts.tokenPath = a.tokenPath;
+  if (a.caPath) opts.caPath = a.caPath;
+  return {
+    mode: 'tokenreview',
+    reviewer: kubeTokenReviewer(opts),
+    audiences: a.audiences,
+    allowedServiceAccounts: a.allowedServiceAccounts,
+    allowedNamespaces: a.allowedNamespaces,
+    allowAnyServiceAccount: a.allowAnyServiceAccount,
+    cacheTtlMs: a.cacheTtlMs,
+  };
+}
+
+/** Start bindcar from a parsed configuration. */
+export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Promise<RunningBindcar> {
+  const auth = await authConfig(c);
+  const guard = checkAuthStartup(auth, c.address, c.allowInsecure);
+  if (guard) throw new Error(guard);
+  const zoneDir = resolve(c.zoneDir);
+  if (!(await stat(zoneDir)).isDirectory()) throw new Error(`BIND_ZONE_DIR ${zoneDir} is not a directory`);
+  let secret = c.updateKey.secret;
+  let keyName = c.updateKey.name;
+  if (!secret) {
+    const k = parseKeyFile(await readFile(c.updateKey.file!, 'utf8'), process.env['BINDCAR_UPDATE_KEY_NAME']);
+    if (typeof k === 'string') throw new Error(`BINDCAR_UPDATE_KEY_FILE: ${k}`);
+    secret = k.secret;
+    keyName = k.name;
+  }
+  const metrics = createMetrics(true);
+  const rndc = createRndc({
+    bin: c.rndc.bin,
+    timeoutMs: c.rndc.timeoutMs,
+    ...(c.rndc.confPath ? { confPath: c.rndc.confPath } : {}),
+    ...(c.rndc.server ? { server: c.rndc.server } : {}),
+    ...(c.rndc.port !== undefined ? { port: c.rndc.port } : {}),
+    observe: (command, secs, ok) => metrics.rndcDuration.observe({ command, result: ok ? 'ok' : 'error' }, secs),
+  });
+  const dns = createDnsClient({ host: c.dns.host, port: c.dns.port }, { name: keyName, algorithm: 'hmac-sha256', secret }, { timeoutMs: c.dns.timeoutMs });
+  const zones = new ZoneService({
+    rndc,
+    dns,
+    store: createZoneStore(zoneDir),
+    updateKeyName: keyName,
+    maxRecordsPerType: c.maxRecordsPerType,
+    observeDns: (operation, secs, ok) => metrics.dnsDuration.observe({ operation, result: ok ? 'ok' : 'error' }, secs),
+  });
+  const app = createApp({ zones, rndc, authenticate: createAuthenticator(auth), metrics, logger, bodyLimit: c.bodyLimit });
+  const server = await new Promise<Server>((res, rej) => {
+    const s = app.listen(c.port, c.address, () => res(s));
+    s.once('error', rej);
+  });
+  server.requestTimeout = 120000;
+  server.headersTimeout = 30000;
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : c.port;
+  logger.info('bindcar listening', { address: c.address, port, zoneDir, auth: auth.mode, dns: `${c.dns.host}:${c.dns.port}` });
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await Promise.race([
+        (async () => {
+          await zones.drain();
+          await closed;
+        })(),
+        new Promise((r) => setTimeout(r, c.shutdownTimeoutMs).unref()),
+      ]);
+      server.closeAllConnections();
+    })());
+  return { server, zones, port, shutdown };
+}
+
+async function main(): Promise<void> {
+  const parsed = parseConfig(process.env, process.argv.slice(2));
+  const logger = winston.createLogger({
+    level: parsed.ok ? parsed.config.logLevel : 'info',
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    transports: [new winston.transports.Console()],
+  });
+  if (!parsed.ok) {
+    for (const e of parsed.errors) logger.error(`configuration: ${e}`);
+    process.exit(2);
+  }
+  let running: RunningBindcar;
+  try {
+    running = await startBindcar(parsed.config, logger);
+  } catch (e) {
+    logger.error(`bindcar failed to start: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  const stop = (signal: string): void => {
+    logger.info('shutting down', { signal });
+    void running.shutdown().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+const isMain = process.argv[1] !== undefined && /bindcar[/\\]server\.(ts|js)$/.test(process.argv[1]);
+if (isMain) void main();

@@ -1,0 +1,177 @@
+/**
+ * Pure: a PUT body → the validated desired zone as RRsets, with every cross-record rule BIND would
+ * otherwise enforce silently (RFC 2136 updates answering NOERROR but ignored, see
+ * bind9-and-users.md §3.6) or fatally at load time (named-checkzone).
+ */
+import type { FieldError, PutZoneBody, RecordType } from './api-schema.js';
+import { absoluteOwner, checkAbsoluteName, inZone } from './names.js';
+import { canonicalIPv4, canonicalIPv6, canonicalRecord } from './rdata.js';
+
+/** One RRset: absolute lowercase owner, type, one TTL, sorted unique canonical data. */
+export interface RRset {
+  owner: string;
+  type: RecordType;
+  ttl: number;
+  data: string[];
+}
+
+export interface SoaFields {
+  mname: string;
+  rname: string;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+  ttl: number;
+}
+
+export interface DesiredZone {
+  zone: string;
+  defaultTtl: number;
+  soa: SoaFields;
+  /** keyed by `rrsetKey(owner, type)` */
+  rrsets: Map<string, RRset>;
+}
+
+/** BIND 9.18's default `max-records-per-type`. */
+export const DEFAULT_MAX_RECORDS_PER_TYPE = 100;
+
+/** The map key of an RRset. */
+export function rrsetKey(owner: string, type: string): string {
+  return `${owner} ${type}`;
+}
+
+/** Whether two RRsets are equal (same TTL and data; data is kept sorted). */
+export function sameRRset(a: RRset, b: RRset): boolean {
+  return a.ttl === b.ttl && a.data.length === b.data.length && a.data.every((d, i) => d === b.data[i]);
+}
+
+/**
+ * Parse an SOA RNAME given as a domain name (`hostmaster.example.com.`) or a mailbox
+ * (`hostmaster@example.com`); returns the absolute name.
+ */
+export function canonicalRname(s: string): { ok: true; name: string } | { ok: false; reason: string } {
+  if (s.includes('@')) {
+    const [local, domain, ...rest] = s.split('@');
+    if (rest.length || !local || !domain || local.includes('.'))
+      return { ok: false, reason: 'must be "mailbox.domain." or "mailbox@domain" (no dots in the mailbox)' };
+    return checkAbsoluteName(`${local}.${domain.endsWith('.') ? domain : domain + '.'}`, false);
+  }
+  return checkAbsoluteName(s, false);
+}
+
+/**
+ * Validate a PUT body and build the desired zone.
+ * Rules: every record per `canonicalRecord`; mixed TTLs in an RRset → the lowest (RFC 2181 §5.2);
+ * duplicates removed; CNAME alone at its owner, single, not at the apex (RFC 1034 §3.6.2);
+ * NS/MX/SRV targets inside the zone must not be CNAMEs (RFC 2181 §10.3); in-zone name servers need
+ * an address (named refuses to load otherwise); RRsets ≤ `maxPerType` records.
+ * @returns the model, or the list of field errors (field paths like `records/3/data`).
+ */
+export function desiredZone(
+  zone: string,
+  body: PutZoneBody,
+  maxPerType = DEFAULT_MAX_RECORDS_PER_TYPE,
+): { ok: true; zone: DesiredZone } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const err = (field: string, message: string): void => {
+    if (errors.length < 50) errors.push({ field, message });
+  };
+  const apex = `${zone}.`;
+  const mname = checkAbsoluteName(body.soa.mname, true);
+  if (!mname.ok) err('soa/mname', mname.reason);
+  const rname = canonicalRname(body.soa.rname);
+  if (!rname.ok) err('soa/rname', rname.reason);
+
+  // owner+type → {ttl, data set}, plus where each came from (for error messages)
+  const sets = new Map<string, { owner: string; type: RecordType; ttl: number; data: Set<string>; from: string }>();
+  const add = (owner: string, type: RecordType, ttl: number, data: string, from: string): void => {
+    const k = rrsetKey(owner, type);
+    const s = sets.get(k);
+    if (s) {
+      s.ttl = Math.min(s.ttl, ttl);
+      s.data.add(data);
+    } else sets.set(k, { owner, type, ttl, data: new Set([data]), from });
+  };
+
+  body.nameServers.forEach((ns, i) => {
+    const h = checkAbsoluteName(ns.hostname, true);
+    if (!h.ok) return err(`nameServers/${i}/hostname`, h.reason);
+    add(apex, 'NS', body.ttl, h.name, `nameServers/${i}`);
+    const glue = inZone(h.name, zone);
+    (ns.ipv4Addresses ?? []).forEach((a, j) => {
+      const c = canonicalIPv4(a);
+      if (!c) return err(`nameServers/${i}/ipv4Addresses/${j}`, `"${a}" is not an IPv4 address`);
+      if (glue) add(h.name, 'A', body.ttl, c, `nameServers/${i}`);
+    });
+    (ns.ipv6Addresses ?? []).forEach((a, j) => {
+      const c = canonicalIPv6(a);
+      if (!c) return err(`nameServers/${i}/ipv6Addresses/${j}`, `"${a}" is not an IPv6 address`);
+      if (glue) add(h.name, 'AAAA', body.ttl, c, `nameServers/${i}`);
+    });
+  });
+
+  body.records.forEach((r, i) => {
+    const c = canonicalRecord(zone, r);
+    if (!c.ok) return err(`records/${i}/${c.field}`, c.message);
+    const owner = absoluteOwner(zone, c.value.name);
+    if (!owner.ok) return err(`records/${i}/name`, owner.reason);
+    add(owner.name, c.value.type, c.value.ttl, c.value.data, `records/${i}`);
+  });
+
+  // cross-record rules
+  const typesAt = new Map<string, RecordType[]>();
+  for (const s of sets.values()) typesAt.set(s.owner, [...(typesAt.get(s.owner) ?? []), s.type]);
+  for (const s of sets.values()) {
+    if (s.data.size > maxPerType)
+      err(s.from, `${s.owner} ${s.type} has ${s.data.size} records; named accepts at most ${maxPerType} per RRset`);
+    if (s.type === 'CNAME') {
+      if (s.owner === apex) err(s.from, 'a CNAME is not allowed at the zone apex (it would sit beside SOA and NS)');
+      else if (s.data.size > 1) err(s.from, `${s.owner} has ${s.data.size} CNAME records; only one is allowed`);
+      else if ((typesAt.get(s.owner) ?? []).length > 1)
+        err(s.from, `${s.owner} has a CNAME and other data (${typesAt.get(s.owner)!.filter((t) => t !== 'CNAME').join(', ')}); a CNAME must be alone at its name`);
+    }
+    if (s.type === 'NS' || s.type === 'MX' || s.type === 'SRV') {
+      for (const d of s.data) {
+        const target = d.split(' ').at(-1)!;
+        if (inZone(target, zone) && typesAt.get(target)?.includes('CNAME'))
+          err(s.from, `${s.type} target ${target} is a CNAME (RFC 2181 §10.3)`);
+      }
+    }
+    if (s.type === 'NS') {
+      for (const d of s.data) {
+        // In-zone (or below-delegation) NS hosts need addresses or named will not load the zone.
+        if (inZone(d, zone) && !typesAt.get(d)?.some((t) => t === 'A' || t === 'AAAA'))
+          err(s.from, `name server ${d} is inside the zone but has no A/AAAA (glue) record`);
+      }
+    }
+  }
+  if (body.type === 'primary' && !sets.has(rrsetKey(apex, 'NS')))
+    err('nameServers', 'a primary zone needs at least one apex NS record');
+
+  if (errors.length || !mname.ok || !rname.ok) return { ok: false, errors };
+  const rrsets = new Map<string, RRset>();
+  for (const [k, s] of sets) rrsets.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: [...s.data].sort() });
+  return {
+    ok: true,
+    zone: {
+      zone,
+      defaultTtl: body.ttl,
+      soa: {
+        mname: mname.name,
+        rname: rname.name,
+        refresh: body.soa.refresh,
+        retry: body.soa.retry,
+        expire: body.soa.expire,
+        minimum: body.soa.minimum,
+        ttl: body.soa.ttl ?? body.ttl,
+      },
+      rrsets,
+    },
+  };
+}
+
+/** RFC 4034 §6.1 canonical name order key: labels reversed, so a parent sorts before its children. */
+export function canonicalOrderKey(owner: string): string {
+  return owner.replace(/\.$/, '').split('.').reverse().join('\u0001');
+}

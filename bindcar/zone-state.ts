@@ -1,0 +1,240 @@
+/**
+ * Pure: what named serves (from AXFR/IXFR) as RRsets, the diff desired → served as RFC 2136 update
+ * operations chunked under the 64 KiB message limit, and the post-update verification.
+ *
+ * Only bindcar's record types are compared; DNSSEC-maintained types (RRSIG, NSEC, NSEC3,
+ * NSEC3PARAM, DNSKEY, CDS, CDNSKEY, TYPE65534) and other types named may carry are ignored, so a
+ * signed zone never looks "changed" and bindcar never fights BIND's signer.
+ */
+import type { RecordType } from './api-schema.js';
+import { decodeSoa, presentRdata, TYPE_SOA, updateOpWire, updateOverhead, type Message, type UpdateOp, type WireRR } from './dns-wire.js';
+import { typeName } from './rdata.js';
+import { rrsetKey, sameRRset, type DesiredZone, type RRset, type SoaFields } from './zone-model.js';
+
+export interface ServedZone {
+  zone: string;
+  serial: number;
+  soa: SoaFields;
+  rrsets: Map<string, RRset>;
+}
+
+/** Largest UPDATE we build, leaving room for the TSIG RR under the 65,535-octet TCP message limit. */
+export const MAX_UPDATE_BYTES = 60000;
+
+function ours(rr: WireRR): RecordType | undefined {
+  const t = typeName(rr.type);
+  return t && t !== 'SOA' ? t : undefined;
+}
+
+function soaFieldsOf(rr: WireRR): { serial: number; soa: SoaFields } {
+  const s = decodeSoa(rr);
+  return { serial: s.serial, soa: { mname: s.mname, rname: s.rname, refresh: s.refresh, retry: s.retry, expire: s.expire, minimum: s.minimum, ttl: rr.ttl } };
+}
+
+function addRR(sets: Map<string, RRset>, owner: string, type: RecordType, ttl: number, data: string): void {
+  const k = rrsetKey(owner, type);
+  const s = sets.get(k);
+  if (!s) sets.set(k, { owner, type, ttl, data: [data] });
+  else {
+    s.ttl = ttl;
+    if (!s.data.includes(data)) {
+      s.data.push(data);
+      s.data.sort();
+    }
+  }
+}
+
+function delRR(sets: Map<string, RRset>, owner: string, type: RecordType, data: string): void {
+  const k = rrsetKey(owner, type);
+  const s = sets.get(k);
+  if (!s) return;
+  s.data = s.data.filter((d) => d !== data);
+  if (s.data.length === 0) sets.delete(k);
+}
+
+function cloneSets(m: Map<string, RRset>): Map<string, RRset> {
+  const out = new Map<string, RRset>();
+  for (const [k, v] of m) out.set(k, { ...v, data: [...v.data] });
+  return out;
+}
+
+/**
+ * Apply an AXFR or IXFR answer (all messages) to `base` (the zone at `fromSerial`; ignored for a
+ * full transfer). Handles the three IXFR forms of RFC 1995 §4: up to date (one SOA), incremental
+ * (SOA-delimited difference sequences) and full (AXFR-style).
+ * @returns the served zone after the transfer
+ */
+export function applyTransfer(zone: string, base: ServedZone | undefined, messages: readonly Message[]): ServedZone {
+  const rrs = messages.flatMap((m) => m.an);
+  const first = rrs[0];
+  if (!first || first.type !== TYPE_SOA) throw new Error(`zone transfer of ${zone} did not start with an SOA`);
+  const head = soaFieldsOf(first);
+  if (rrs.length === 1) {
+    if (!base) throw new Error(`zone transfer of ${zone} returned only an SOA`);
+    return { ...base, serial: head.serial, soa: head.soa };
+  }
+  const incremental = base !== undefined && rrs[1]!.type === TYPE_SOA;
+  if (!incremental) {
+    const sets = new Map<string, RRset>();
+    for (let i = 1; i < rrs.length - 1; i++) {
+      const rr = rrs[i]!;
+      const t = ours(rr);
+      if (!t) continue;
+      const d = presentRdata(rr);
+      if (d !== undefined) addRR(sets, rr.name, t, rr.ttl, d);
+    }
+    return { zone, serial: head.serial, soa: head.soa, rrsets: sets };
+  }
+  const sets = cloneSets(base.rrsets);
+  // SOA(new) [SOA(old) deletions… SOA(next) additions…]* SOA(new)
+  let adding = true; // the first SOA (old serial) opens a deletion list
+  for (let i = 1; i < rrs.length - 1; i++) {
+    const rr = rrs[i]!;
+    if (rr.type === TYPE_SOA) {
+      adding = !adding;
+      continue;
+    }
+    const t = ours(rr);
+    if (!t) continue;
+    const d = presentRdata(rr);
+    if (d === undefined) continue;
+    if (adding) addRR(sets, rr.name, t, rr.ttl, d);
+    else delRR(sets, rr.name, t, d);
+  }
+  return { zone, serial: head.serial, soa: head.soa, rrsets: sets };
+}
+
+/** A served zone equal to a freshly loaded desired zone (used right after addzone). */
+export function servedFromDesired(d: DesiredZone, serial: number): ServedZone {
+  return { zone: d.zone, serial, soa: { ...d.soa }, rrsets: cloneSets(d.rrsets) };
+}
+
+export function sameSoa(a: SoaFields, b: SoaFields): boolean {
+  return a.mname === b.mname && a.rname === b.rname && a.refresh === b.refresh && a.retry === b.retry && a.expire === b.expire && a.minimum === b.minimum && a.ttl === b.ttl;
+}
+
+/** RFC 1982 serial comparison: a > b. */
+export function serialGt(a: number, b: number): boolean {
+  return a !== b && ((a > b && a - b < 2 ** 31) || (a < b && b - a > 2 ** 31));
+}
+
+export interface ZoneDiff {
+  /** one array of encoded update RRs per UPDATE message */
+  messages: Buffer[][];
+  added: number;
+  removed: number;
+  /** the serial named will serve after applying every message */
+  expectedSerial: number;
+  /** RRsets whose content differs (for logs) */
+  changedRRsets: number;
+}
+
+/**
+ * Diff desired vs served and build the UPDATE messages: per owner+type RRset replacement
+ * (delete RRset + add) — except the apex NS RRset, which named refuses to delete as a whole
+ * (bind9-and-users.md §3.6), so it is changed RR by RR. All changes of one owner go in one message,
+ * deletions before additions. The SOA is sent only when its fields change or `floorSerial` is
+ * above what named would otherwise serve.
+ */
+export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?: number | null): ZoneDiff {
+  const zone = desired.zone;
+  const apexNs = rrsetKey(`${zone}.`, 'NS');
+  const byOwner = new Map<string, { dels: UpdateOp[]; adds: UpdateOp[] }>();
+  const group = (owner: string): { dels: UpdateOp[]; adds: UpdateOp[] } => {
+    let g = byOwner.get(owner);
+    if (!g) byOwner.set(owner, (g = { dels: [], adds: [] }));
+    return g;
+  };
+  let added = 0;
+  let removed = 0;
+  let changedRRsets = 0;
+  const countDiff = (want: RRset | undefined, have: RRset | undefined): void => {
+    const w = new Set(want ? want.data.map((d) => `${want.ttl} ${d}`) : []);
+    const h = new Set(have ? have.data.map((d) => `${have.ttl} ${d}`) : []);
+    for (const x of w) if (!h.has(x)) added++;
+    for (const x of h) if (!w.has(x)) removed++;
+  };
+  for (const [k, want] of desired.rrsets) {
+    const have = served.rrsets.get(k);
+    if (have && sameRRset(want, have)) continue;
+    changedRRsets++;
+    countDiff(want, have);
+    const g = group(want.owner);
+    if (have && k === apexNs) {
+      for (const d of have.data) if (!want.data.includes(d)) g.dels.push({ op: 'deleteRR', owner: want.owner, type: want.type, data: d });
+      for (const d of want.data)
+        if (want.ttl !== have.ttl || !have.data.includes(d)) g.adds.push({ op: 'add', owner: want.owner, type: want.type, ttl: want.ttl, data: d });
+    } else {
+      if (have) g.dels.push({ op: 'deleteRRset', owner: want.owner, type: want.type });
+      for (const d of want.data) g.adds.push({ op: 'add', owner: want.owner, type: want.type, ttl: want.ttl, data: d });
+    }
+  }
+  for (const [k, have] of served.rrsets) {
+    if (desired.rrsets.has(k)) continue;
+    changedRRsets++;
+    countDiff(undefined, have);
+    if (k === apexNs) {
+      // never delete all apex NS (named ignores it); desired always has apex NS for primaries
+      continue;
+    }
+    group(have.owner).dels.push({ op: 'deleteRRset', owner: have.owner, type: have.type });
+  }
+
+  const budget = MAX_UPDATE_BYTES - updateOverhead(zone) - 200; // 200: room for an SOA RR
+  const messages: Buffer[][] = [];
+  let curDels: Buffer[] = [];
+  let curAdds: Buffer[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (curDels.length || curAdds.length) messages.push([...curDels, ...curAdds]);
+    curDels = [];
+    curAdds = [];
+    size = 0;
+  };
+  const owners = [...byOwner.keys()].sort();
+  for (const o of owners) {
+    const g = byOwner.get(o)!;
+    const dels = g.dels.map((u) => updateOpWire(zone, u));
+    const adds = g.adds.map((u) => updateOpWire(zone, u));
+    const n = [...dels, ...adds].reduce((s, b) => s + b.length, 0);
+    if (size + n > budget && size > 0) flush();
+    curDels.push(...dels);
+    curAdds.push(...adds);
+    size += n;
+  }
+  flush();
+
+  const soaChanged = !sameSoa(desired.soa, served.soa);
+  let expectedSerial = (served.serial + messages.length) >>> 0;
+  const floor = floorSerial ?? undefined;
+  const floorApplies = floor !== undefined && serialGt(floor, expectedSerial);
+  if (soaChanged || floorApplies) {
+    const target = floorApplies ? floor! : messages.length ? expectedSerial : (served.serial + 1) >>> 0;
+    const soaOp = updateOpWire(zone, { op: 'soa', ttl: desired.soa.ttl, soa: { ...desired.soa, serial: target } });
+    if (messages.length === 0) messages.push([soaOp]);
+    else messages[messages.length - 1]!.push(soaOp);
+    expectedSerial = target;
+  }
+  return { messages, added, removed, expectedSerial, changedRRsets };
+}
+
+/**
+ * Compare what named serves with the desired zone after an update; returns human-readable
+ * mismatches (empty when named applied everything). named answers NOERROR yet ignores e.g. a CNAME
+ * beside other data, so this is the only proof an update took effect.
+ */
+export function mismatches(desired: DesiredZone, served: ServedZone, limit = 20): string[] {
+  const out: string[] = [];
+  if (!sameSoa(desired.soa, served.soa)) out.push(`SOA is ${JSON.stringify(served.soa)}, wanted ${JSON.stringify(desired.soa)}`);
+  for (const [k, want] of desired.rrsets) {
+    if (out.length >= limit) return out;
+    const have = served.rrsets.get(k);
+    if (!have) out.push(`${k} is missing`);
+    else if (!sameRRset(want, have)) out.push(`${k} is ${have.ttl} [${have.data.join(' | ')}], wanted ${want.ttl} [${want.data.join(' | ')}]`);
+  }
+  for (const k of served.rrsets.keys()) {
+    if (out.length >= limit) return out;
+    if (!desired.rrsets.has(k)) out.push(`${k} is served but not desired`);
+  }
+  return out;
+}

@@ -1,0 +1,442 @@
+/**
+ * The zone service: every change bindcar makes to named goes through here.
+ *
+ * - Requests for one zone run one after another (a promise chain per zone); different zones run in
+ *   parallel.
+ * - What named serves is cached per zone, keyed by SOA serial. Each PUT costs one SOA query; when
+ *   the serial moved underneath us the cache catches up by IXFR (AXFR when nothing is cached).
+ * - New zones: validate → atomic zone-file write → `rndc addzone` (dynamic: allow-update for
+ *   bindcar's key). Existing zones: diff → signed UPDATE messages → IXFR read-back → verify.
+ * - Zone options change through `rndc modzone`, only after they passed validation.
+ *
+ * Catalog zones (issue 9) will hook in at `onZoneAdded`/`onZoneDeleted`.
+ */
+import type { DnsClient } from './dns-client.js';
+import { UpdateRejectedError } from './dns-client.js';
+import type { FieldError, PutZoneBody, PutZoneResult, ZoneRecord, ZoneRecordsResult } from './api-schema.js';
+import { conflict, HttpError, invalidSpec, namedFailed, notFound } from './errors.js';
+import { checkZoneName, relativeOwner } from './names.js';
+import type { Rndc } from './rndc.js';
+import { RndcError } from './rndc.js';
+import { canonicalOrderKey, desiredZone, DEFAULT_MAX_RECORDS_PER_TYPE, type DesiredZone } from './zone-model.js';
+import { renderDesiredZone } from './zone-file.js';
+import { normalizeZoneConfig, parseZoneConfig, renderZoneConfig, sameZoneConfig, zoneOptionErrors, type ZoneOptions } from './zone-config.js';
+import { applyTransfer, diffZone, mismatches, servedFromDesired, serialGt, type ServedZone } from './zone-state.js';
+import type { ZoneStore } from './zone-store.js';
+import { updateOpWire, type UpdateOp } from './dns-wire.js';
+
+export interface ZoneServiceDeps {
+  rndc: Rndc;
+  dns: DnsClient;
+  store: ZoneStore;
+  /** name of the TSIG key named.conf allows to UPDATE/transfer (bindcar's own) */
+  updateKeyName: string;
+  maxRecordsPerType?: number;
+  /** observe DNS operation durations (metrics) */
+  observeDns?: (operation: string, seconds: number, ok: boolean) => void;
+  /** seam for catalog zones (issue 9): called after a zone was added / deleted */
+  onZoneAdded?: (zone: string, type: 'primary' | 'secondary') => Promise<void>;
+  onZoneDeleted?: (zone: string) => Promise<void>;
+}
+
+export interface ZoneInfo {
+  name: string;
+  zoneType: string;
+  serial?: number;
+  filePath?: string;
+  dynamic?: boolean;
+  nodes?: number;
+}
+
+interface CacheEntry {
+  served?: ServedZone;
+  /** the zone config block as last applied/read */
+  config?: string;
+}
+
+/** Parse `rndc zonestatus` output lines ("name: x", "serial: 5", …). */
+export function parseZoneStatus(text: string): ZoneInfo {
+  const kv = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) kv.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
+  }
+  const serial = kv.get('serial');
+  const nodes = kv.get('nodes');
+  const info: ZoneInfo = { name: kv.get('name') ?? '', zoneType: kv.get('type') ?? 'unknown' };
+  if (serial !== undefined && /^\d+$/.test(serial)) info.serial = Number(serial);
+  const files = kv.get('files');
+  if (files) info.filePath = files.split(',')[0]!.trim();
+  if (kv.has('dynamic')) info.dynamic = kv.get('dynamic') === 'yes';
+  if (nodes !== undefined && /^\d+$/.test(nodes)) info.nodes = Number(nodes);
+  return info;
+}
+
+/** Validate a zone path parameter; 400 naming `zone` when invalid. */
+export function zoneParam(raw: string): string {
+  const c = checkZoneName(raw);
+  if (!c.ok) throw new HttpError(400, 'INVALID_ZONE_NAME', `zone name ${JSON.stringify(raw.slice(0, 300))} ${c.reason}`, [{ field: 'zone', message: c.reason }]);
+  return c.name;
+}
+
+export class ZoneService {
+  private readonly deps: ZoneServiceDeps;
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly maxPerType: number;
+
+  constructor(deps: ZoneServiceDeps) {
+    this.deps = deps;
+    this.maxPerType = deps.maxRecordsPerType ?? DEFAULT_MAX_RECORDS_PER_TYPE;
+  }
+
+  /** Run `fn` after every earlier operation on `zone` settled (per-zone serialisation). */
+  withZone<T>(zone: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(zone) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(zone, tail);
+    void tail.then(() => {
+      if (this.locks.get(zone) === tail) this.locks.delete(zone);
+    });
+    return run;
+  }
+
+  /** Operations in flight (for graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.locks.size) await Promise.all([...this.locks.values()]);
+  }
+
+  private async timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    const t = process.hrtime.bigint();
+    try {
+      const r = await fn();
+      this.deps.observeDns?.(op, Number(process.hrtime.bigint() - t) / 1e9, true);
+      return r;
+    } catch (e) {
+      this.deps.observeDns?.(op, Number(process.hrtime.bigint() - t) / 1e9, false);
+      throw e;
+    }
+  }
+
+  private options(zone: string, body: Pick<PutZoneBody, 'type' | 'alsoNotify' | 'allowTransfer' | 'primaries' | 'dnssecPolicy'>, extra: Partial<ZoneOptions> = {}): ZoneOptions {
+    return {
+      type: body.type,
+      file: this.deps.store.pathOf(zone),
+      updateKey: this.deps.updateKeyName,
+      alsoNotify: body.alsoNotify ?? null,
+      allowTransfer: body.allowTransfer ?? null,
+      primaries: body.type === 'secondary' ? (body.primaries ?? null) : null,
+      dnssecPolicy: body.dnssecPolicy ?? null,
+      ...extra,
+    };
+  }
+
+  /** Validate a PUT body into the desired zone and its config, or throw 422 naming the fields. */
+  validate(zone: string, body: PutZoneBody, extra: Partial<ZoneOptions> = {}): { desired: DesiredZone; config: string } {
+    const errors: FieldError[] = zoneOptionErrors({ ...body, ...extra });
+    const d = desiredZone(zone, body, this.maxPerType);
+    if (!d.ok) errors.unshift(...d.errors);
+    if (errors.length || !d.ok) throw invalidSpec(`zone ${zone} is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).slice(0, 5).join('; ')}`, errors);
+    return { desired: d.zone, config: renderZoneConfig(this.options(zone, body, extra)) };
+  }
+
+  private async zoneStatus(zone: string): Promise<ZoneInfo | undefined> {
+    try {
+      return parseZoneStatus(await this.deps.rndc.run(['zonestatus', zone]));
+    } catch (e) {
+      if (e instanceof RndcError && e.notFound) return undefined;
+      throw e;
+    }
+  }
+
+  private async addZone(zone: string, config: string, type: 'primary' | 'secondary'): Promise<void> {
+    try {
+      await this.deps.rndc.run(['addzone', zone, config]);
+    } catch (e) {
+      if (e instanceof RndcError && e.alreadyExists) {
+        // configured in named (e.g. its .nzd survived) but not served from our file: replace it
+        await this.deps.rndc.run(['delzone', zone]).catch((d: unknown) => {
+          if (!(d instanceof RndcError && d.notFound)) throw d;
+        });
+        await this.deps.rndc.run(['addzone', zone, config]);
+      } else throw this.rndcFailure(e, `adding zone ${zone}`);
+    }
+    await this.deps.onZoneAdded?.(zone, type);
+  }
+
+  private rndcFailure(e: unknown, what: string): unknown {
+    if (e instanceof RndcError) return namedFailed('RNDC_FAILED', `named refused ${what}: ${e.stderr}`, { exitCode: e.exitCode, stderr: e.stderr }, e);
+    return e;
+  }
+
+  private async readServed(zone: string, entry: CacheEntry, serial: number): Promise<ServedZone> {
+    if (entry.served && entry.served.serial === serial) return entry.served;
+    const base = entry.served;
+    const msgs = await this.timed(base ? 'ixfr' : 'axfr', () => this.deps.dns.transfer(zone, base?.serial));
+    const served = applyTransfer(zone, base, msgs);
+    entry.served = served;
+    return served;
+  }
+
+  private entry(zone: string): CacheEntry {
+    let e = this.cache.get(zone);
+    if (!e) this.cache.set(zone, (e = {}));
+    return e;
+  }
+
+  /**
+   * `PUT /api/v1/zones/{zone}`: make named serve exactly `body`.
+   * Same body twice ⇒ `changed: false` and the serial stays.
+   */
+  putZone(zoneRaw: string, body: PutZoneBody): Promise<PutZoneResult> {
+    const zone = zoneParam(zoneRaw);
+    const { desired, config } = this.validate(zone, body);
+    return this.withZone(zone, () => (body.type === 'secondary' ? this.putSecondary(zone, config) : this.putPrimary(zone, body, desired, config)));
+  }
+
+  private async createPrimary(zone: string, desired: DesiredZone, config: string, serial: number): Promise<PutZoneResult> {
+    const entry = this.entry(zone);
+    await this.deps.store.write(zone, renderDesiredZone(desired, serial));
+    await this.addZone(zone, config, 'primary');
+    entry.config = config;
+    entry.served = servedFromDesired(desired, serial);
+    let added = 0;
+    for (const s of desired.rrsets.values()) added += s.data.length;
+    return { zone, serial, changed: true, created: true, added, removed: 0 };
+  }
+
+  private async putPrimary(zone: string, body: PutZoneBody, desired: DesiredZone, config: string): Promise<PutZoneResult> {
+    const entry = this.entry(zone);
+    const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
+    const floor = body.serial ?? undefined;
+    const fileExists = await this.deps.store.exists(zone);
+    if (!soa.served || !fileExists) {
+      // New zone, a zone named could not load, or a wiped zone directory: (re)create it completely.
+      let serial = floor ?? 1;
+      const prev = soa.served ? soa.soa.serial : entry.served?.serial;
+      if (prev !== undefined && !serialGt(serial, prev)) serial = (prev + 1) >>> 0;
+      if (soa.served) {
+        await this.deps.rndc.run(['delzone', zone]).catch((e: unknown) => {
+          if (!(e instanceof RndcError && e.notFound)) throw this.rndcFailure(e, `deleting zone ${zone}`);
+        });
+      }
+      entry.served = undefined;
+      return this.createPrimary(zone, desired, config, serial);
+    }
+
+    await this.ensureConfig(zone, entry, config);
+    const served = await this.readServed(zone, entry, soa.soa.serial);
+    const diff = diffZone(desired, served, floor);
+    if (diff.messages.length === 0) return { zone, serial: served.serial, changed: false, created: false, added: 0, removed: 0 };
+    try {
+      await this.timed('update', () => this.deps.dns.update(zone, diff.messages));
+    } catch (e) {
+      entry.served = served; // serial check on the next request catches partial application
+      if (e instanceof UpdateRejectedError) throw namedFailed('UPDATE_REJECTED', e.message, { rcode: e.rcode }, e);
+      throw e;
+    }
+    const after = applyTransfer(zone, served, await this.timed('ixfr', () => this.deps.dns.transfer(zone, served.serial)));
+    entry.served = after;
+    const missing = mismatches(desired, after);
+    if (missing.length)
+      throw namedFailed('UPDATE_NOT_APPLIED', `named accepted the UPDATE for ${zone} but does not serve the desired zone`, { mismatches: missing });
+    return { zone, serial: after.serial, changed: true, created: false, added: diff.added, removed: diff.removed };
+  }
+
+  /** modzone when the zone's options differ from `config` (read via showzone once after a restart). */
+  private async ensureConfig(zone: string, entry: CacheEntry, config: string): Promise<boolean> {
+    if (entry.config === undefined) {
+      try {
+        entry.config = await this.deps.rndc.run(['showzone', zone]);
+      } catch (e) {
+        throw this.rndcFailure(e, `showing zone ${zone}`);
+      }
+    }
+    if (sameZoneConfig(entry.config, config)) return false;
+    try {
+      await this.deps.rndc.run(['modzone', zone, config]);
+    } catch (e) {
+      entry.config = undefined;
+      throw this.rndcFailure(e, `modifying zone ${zone}`);
+    }
+    entry.config = config;
+    return true;
+  }
+
+  private async putSecondary(zone: string, config: string): Promise<PutZoneResult> {
+    const entry = this.entry(zone);
+    const status = await this.zoneStatus(zone);
+    if (!status) {
+      await this.deps.store.remove(zone);
+      await this.addZone(zone, config, 'secondary');
+      entry.config = config;
+      return { zone, serial: 0, changed: true, created: true, added: 0, removed: 0 };
+    }
+    const changed = await this.ensureConfig(zone, entry, config);
+    const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
+    return { zone, serial: soa.served ? soa.soa.serial : 0, changed, created: false, added: 0, removed: 0 };
+  }
+
+  /**
+   * Upstream `POST /api/v1/zones`: create only. 409 when the zone exists — checked before any
+   * file is touched (upstream clobbered the live file and journal first).
+   */
+  createZone(zoneRaw: string, body: PutZoneBody, extra: Partial<ZoneOptions> = {}): Promise<PutZoneResult> {
+    const zone = zoneParam(zoneRaw);
+    const { desired, config } = this.validate(zone, body, extra);
+    return this.withZone(zone, async () => {
+      if ((await this.deps.store.exists(zone)) || (await this.zoneStatus(zone))) throw conflict(`zone ${zone} already exists`);
+      if (body.type === 'secondary') {
+        await this.addZone(zone, config, 'secondary');
+        this.entry(zone).config = config;
+        return { zone, serial: 0, changed: true, created: true, added: 0, removed: 0 };
+      }
+      return this.createPrimary(zone, desired, config, body.serial ?? 1);
+    });
+  }
+
+  /** `DELETE /api/v1/zones/{zone}`: delzone and remove its files; 404 when named does not have it. */
+  deleteZone(zoneRaw: string): Promise<{ zone: string; deleted: true }> {
+    const zone = zoneParam(zoneRaw);
+    return this.withZone(zone, async () => {
+      try {
+        await this.deps.rndc.run(['delzone', zone]);
+      } catch (e) {
+        if (e instanceof RndcError && e.notFound) {
+          if (await this.deps.store.exists(zone)) {
+            await this.deps.store.remove(zone);
+            this.cache.delete(zone);
+            return { zone, deleted: true as const };
+          }
+          throw notFound(`zone ${zone}`);
+        }
+        throw this.rndcFailure(e, `deleting zone ${zone}`);
+      }
+      await this.deps.store.remove(zone);
+      this.cache.delete(zone);
+      await this.deps.onZoneDeleted?.(zone);
+      return { zone, deleted: true as const };
+    });
+  }
+
+  /** `GET /api/v1/zones/{zone}` from `rndc zonestatus`; 404 when named does not have it. */
+  async getZone(zoneRaw: string): Promise<ZoneInfo> {
+    const zone = zoneParam(zoneRaw);
+    const s = await this.zoneStatus(zone);
+    if (!s) throw notFound(`zone ${zone}`);
+    return s;
+  }
+
+  /** Raw `rndc zonestatus` text (upstream `/status`). */
+  async zoneStatusText(zoneRaw: string): Promise<string> {
+    const zone = zoneParam(zoneRaw);
+    try {
+      return await this.deps.rndc.run(['zonestatus', zone]);
+    } catch (e) {
+      if (e instanceof RndcError && e.notFound) throw notFound(`zone ${zone}`);
+      throw this.rndcFailure(e, `zonestatus ${zone}`);
+    }
+  }
+
+  /** Zones with a zone file in the zone directory (sorted). */
+  listZones(): Promise<string[]> {
+    return this.deps.store.list();
+  }
+
+  /** A zone-scoped rndc command (reload, freeze, thaw, notify, retransfer); 404 for unknown zones. */
+  zoneCommand(zoneRaw: string, command: 'reload' | 'freeze' | 'thaw' | 'notify' | 'retransfer' | 'sync'): Promise<string> {
+    const zone = zoneParam(zoneRaw);
+    return this.withZone(zone, async () => {
+      try {
+        const out = await this.deps.rndc.run([command, zone]);
+        return out.trim();
+      } catch (e) {
+        if (e instanceof RndcError && e.notFound) throw notFound(`zone ${zone}`);
+        throw this.rndcFailure(e, `${command} ${zone}`);
+      }
+    });
+  }
+
+  /** `GET /api/v1/zones/{zone}/records`: what named serves (AXFR/IXFR via the cache). */
+  getRecords(zoneRaw: string): Promise<ZoneRecordsResult> {
+    const zone = zoneParam(zoneRaw);
+    return this.withZone(zone, async () => {
+      const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
+      if (!soa.served) throw notFound(`zone ${zone}`);
+      const served = await this.readServed(zone, this.entry(zone), soa.soa.serial);
+      const sets = [...served.rrsets.values()].sort((a, b) => {
+        const ak = canonicalOrderKey(a.owner);
+        const bk = canonicalOrderKey(b.owner);
+        return ak < bk ? -1 : ak > bk ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
+      });
+      const records: ZoneRecord[] = [];
+      for (const s of sets) for (const d of s.data) records.push({ name: relativeOwner(zone, s.owner), type: s.type, ttl: s.ttl, data: d });
+      return { zone, serial: served.serial, records };
+    });
+  }
+
+  /**
+   * `PATCH /api/v1/zones/{zone}`: replace also-notify / allow-transfer / allow-update lists of a
+   * zone bindcar manages, via modzone after validation.
+   */
+  patchZone(zoneRaw: string, patch: { alsoNotify?: string[] | null; allowTransfer?: string[] | null; allowUpdate?: string[] | null }): Promise<{ zone: string; changed: boolean }> {
+    const zone = zoneParam(zoneRaw);
+    const errors = zoneOptionErrors(patch);
+    if (patch.alsoNotify == null && patch.allowTransfer == null && patch.allowUpdate == null)
+      errors.push({ field: '(body)', message: 'give at least one of alsoNotify, allowTransfer, allowUpdate' });
+    if (errors.length) throw invalidSpec(`invalid zone options: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+    return this.withZone(zone, async () => {
+      let current: string;
+      try {
+        current = await this.deps.rndc.run(['showzone', zone]);
+      } catch (e) {
+        if (e instanceof RndcError && e.notFound) throw notFound(`zone ${zone}`);
+        throw this.rndcFailure(e, `showzone ${zone}`);
+      }
+      const opts = parseZoneConfig(normalizeZoneConfig(current), this.deps.updateKeyName);
+      if (!opts) throw new HttpError(409, 'NOT_MANAGED', `zone ${zone} has options bindcar did not write; refusing to rewrite them`);
+      const next: ZoneOptions = { ...opts };
+      if (patch.alsoNotify != null) next.alsoNotify = patch.alsoNotify;
+      if (patch.allowTransfer != null) next.allowTransfer = patch.allowTransfer;
+      if (patch.allowUpdate != null) next.allowUpdate = patch.allowUpdate;
+      const reErr = zoneOptionErrors(next);
+      if (reErr.length) throw new HttpError(409, 'NOT_MANAGED', `zone ${zone} has options bindcar cannot re-render`, reErr);
+      const config = renderZoneConfig(next);
+      const entry = this.entry(zone);
+      entry.config = current;
+      const changed = await this.ensureConfig(zone, entry, config);
+      return { zone, changed };
+    });
+  }
+
+  /**
+   * Upstream record routes: one atomic UPDATE built from already-canonical ops.
+   * 404 when named does not serve the zone.
+   */
+  updateRecords(zoneRaw: string, ops: UpdateOp[]): Promise<{ zone: string; serial: number }> {
+    const zone = zoneParam(zoneRaw);
+    return this.withZone(zone, async () => {
+      const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
+      if (!soa.served) throw notFound(`zone ${zone}`);
+      try {
+        await this.timed('update', () => this.deps.dns.update(zone, [ops.map((o) => updateOpWire(zone, o))]));
+      } catch (e) {
+        if (e instanceof UpdateRejectedError) throw namedFailed('UPDATE_REJECTED', e.message, { rcode: e.rcode }, e);
+        throw e;
+      }
+      const after = await this.deps.dns.soa(zone);
+      return { zone, serial: after.served ? after.soa.serial : soa.soa.serial };
+    });
+  }
+
+  /** Readiness: rndc answers and named answers a DNS query. Returns failure reasons (empty = ready). */
+  async readiness(): Promise<string[]> {
+    const reasons: string[] = [];
+    await Promise.all([
+      this.deps.rndc.run(['status'], 2000).catch((e: unknown) => reasons.push(`rndc: ${(e as Error).message}`)),
+      this.deps.dns.soa('version.bind', 2000).catch((e: unknown) => reasons.push(`dns: ${(e as Error).message}`)),
+    ]);
+    return reasons;
+  }
+}
