@@ -107,7 +107,13 @@ function matchElement(entry: string, field: string, acls: Acls): string {
   let out: string;
   const key = KEY_REF.exec(body);
   if (BUILTIN_ACLS.includes(body)) out = body;
-  else if (key) out = `key "${key[1]}"`;
+  else if (key) {
+    // Only keys named.conf defines can be referenced; anything else would stop named from starting.
+    if (key[1] !== TRANSFER_KEY_NAME && key[1] !== RNDC_KEY_NAME) {
+      throw new NamedConfError(field, `key ${JSON.stringify(key[1])} is not defined (known keys: ${TRANSFER_KEY_NAME}, ${RNDC_KEY_NAME})`);
+    }
+    out = `key "${key[1]}"`;
+  }
   else if (isPrefix(body)) out = body;
   else if (ACL_NAME.test(body)) {
     if (!Object.hasOwn(acls, body)) throw new NamedConfError(field, `ACL ${JSON.stringify(body)} is not defined in spec.acls`);

@@ -1,0 +1,58 @@
+/**
+ * Test helpers for the infrastructure hooks: a deterministic key generator, and the golden-fixture loop over
+ * `test/fixtures/sync/<kind>/<case>.request.json` → `<case>.response.json` (UPDATE_GOLDEN=1 rewrites).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KeyGenerator } from '../../../hooks/children/keys.js';
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const UPDATE_GOLDEN = process.env['UPDATE_GOLDEN'] === '1';
+
+/** A generator returning sha256("test-key-<n>") bytes for its n-th call: deterministic, distinct per call. */
+export function fakeKeys(): KeyGenerator & { calls: number } {
+  const gen = ((bytes: number) => {
+    gen.calls++;
+    let buf = Buffer.alloc(0);
+    for (let i = 0; buf.length < bytes; i++) buf = Buffer.concat([buf, createHash('sha256').update(`test-key-${gen.calls}-${i}`).digest()]);
+    return buf.subarray(0, bytes).toString('base64');
+  }) as KeyGenerator & { calls: number };
+  gen.calls = 0;
+  return gen;
+}
+
+export interface FixtureCase {
+  name: string;
+  request: unknown;
+  responsePath: string;
+}
+
+/** Every `<case>.request.json` of a kind, sorted by name. */
+export function fixtureCases(kind: string): FixtureCase[] {
+  const dir = join(REPO, 'test', 'fixtures', 'sync', kind);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.request.json'))
+    .sort()
+    .map((f) => ({
+      name: f.replace(/\.request\.json$/, ''),
+      request: JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown,
+      responsePath: join(dir, f.replace(/\.request\.json$/, '.response.json')),
+    }));
+}
+
+/** Stable JSON text of a response, as stored in golden files. */
+export function goldenText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Compares `actual` with the golden file (or rewrites it under UPDATE_GOLDEN=1); returns the expected text. */
+export function readGolden(path: string, actual: string): string {
+  if (UPDATE_GOLDEN || !existsSync(path)) {
+    if (!UPDATE_GOLDEN) throw new Error(`golden file ${path} is missing; run with UPDATE_GOLDEN=1 to create it`);
+    writeFileSync(path, actual);
+  }
+  return readFileSync(path, 'utf8');
+}
