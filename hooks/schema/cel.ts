@@ -24,7 +24,8 @@ const size = (v: unknown): number => (Array.isArray(v) ? v.length : isObj(v) ? O
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const ACL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
-const SRV_OWNER = /^_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.]_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.].+)?$/;
+const SRV_OWNER =
+  /^_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.]_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.].+)?$/;
 const BUILTIN_ACLS = ['any', 'none', 'localhost', 'localnets'];
 
 /** CEL expression text (exactly as in the CRD) → predicate on `self`. */
@@ -34,8 +35,8 @@ const PREDICATES: Record<string, Pred> = {
   '!(has(self.ipv6Address) && has(self.ipv6Addresses))': (s) => !(has(s, 'ipv6Address') && has(s, 'ipv6Addresses')),
   'has(self.ipv6Address) || has(self.ipv6Addresses)': (s) => has(s, 'ipv6Address') || has(s, 'ipv6Addresses'),
   "!has(self.name) || self.name != '@'": (s) => !has(s, 'name') || get(s, 'name') !== '@',
-  "self.name.matches('^_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.]_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.].+)?$')": (s) =>
-    typeof get(s, 'name') !== 'string' || SRV_OWNER.test(get(s, 'name') as string),
+  "self.name.matches('^_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.]_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.].+)?$')":
+    (s) => typeof get(s, 'name') !== 'string' || SRV_OWNER.test(get(s, 'name') as string),
   "self.tag != 'iodef' || self.value.startsWith('mailto:') || self.value.startsWith('https://') || self.value.startsWith('http://')":
     (s) => {
       const v = get(s, 'value');
@@ -45,17 +46,21 @@ const PREDICATES: Record<string, Pred> = {
   'has(self.primaryNameServer) || has(self.primaryNs)': (s) => has(s, 'primaryNameServer') || has(s, 'primaryNs'),
   'has(self.clusterRef) || has(self.bind9InstancesFrom)': (s) => has(s, 'clusterRef') || has(s, 'bind9InstancesFrom'),
   "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)":
-    (s) => (['In', 'NotIn'].includes(get(s, 'operator') as string) ? has(s, 'values') && size(get(s, 'values')) > 0 : !has(s, 'values') || size(get(s, 'values')) === 0),
+    (s) =>
+      ['In', 'NotIn'].includes(get(s, 'operator') as string)
+        ? has(s, 'values') && size(get(s, 'values')) > 0
+        : !has(s, 'values') || size(get(s, 'values')) === 0,
   "self.all(k, size(k) <= 253 && k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'))":
     (s) => Object.keys(isObj(s) ? s : {}).every((k) => k.length <= 253 && LABEL_KEY.test(k)),
-  "self.all(k, size(k) <= 63 && k.matches('^[A-Za-z][A-Za-z0-9_-]{0,62}$') && !(k in ['any', 'none', 'localhost', 'localnets']))": (s) =>
-    Object.keys(isObj(s) ? s : {}).every((k) => k.length <= 63 && ACL_NAME.test(k) && !BUILTIN_ACLS.includes(k)),
+  "self.all(k, size(k) <= 63 && k.matches('^[A-Za-z][A-Za-z0-9_-]{0,62}$') && !(k in ['any', 'none', 'localhost', 'localnets']))":
+    (s) => Object.keys(isObj(s) ? s : {}).every((k) => k.length <= 63 && ACL_NAME.test(k) && !BUILTIN_ACLS.includes(k)),
   "!has(self.persistentVolumeClaim) || (has(self.storageType) && self.storageType == 'persistentVolumeClaim')": (s) =>
     !has(s, 'persistentVolumeClaim') || get(s, 'storageType') === 'persistentVolumeClaim',
 };
 
 const missing = [...new Set(CEL_RULES.map((r) => r.rule))].filter((r) => !Object.hasOwn(PREDICATES, r));
-if (missing.length) throw new Error(`hooks/schema/cel.ts: no TypeScript predicate for CEL rule(s): ${missing.join(' | ')}`);
+if (missing.length)
+  throw new Error(`hooks/schema/cel.ts: no TypeScript predicate for CEL rule(s): ${missing.join(' | ')}`);
 
 /** The CEL expressions this module can evaluate (for tests: must cover every CRD rule). */
 export const CEL_PREDICATE_RULES: readonly string[] = Object.keys(PREDICATES);
@@ -70,7 +75,8 @@ function nodesAt(root: unknown, path: string): { node: unknown; field: string }[
       if (tok === '[]') {
         if (Array.isArray(node)) node.forEach((n, i) => next.push({ node: n, field: `${field}[${i}]` }));
       } else if (tok === '*') {
-        if (isObj(node)) for (const [k, v] of Object.entries(node)) next.push({ node: v, field: `${field}[${JSON.stringify(k)}]` });
+        if (isObj(node))
+          for (const [k, v] of Object.entries(node)) next.push({ node: v, field: `${field}[${JSON.stringify(k)}]` });
       } else if (has(node, tok)) {
         next.push({ node: get(node, tok), field: field ? `${field}.${tok}` : tok });
       }

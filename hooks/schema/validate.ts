@@ -43,15 +43,22 @@ export class InvalidSpec extends Error {
 }
 
 // RFC 3339 date-time as Kubernetes serialises metav1.Time (https://www.rfc-editor.org/rfc/rfc3339#section-5.6).
-const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const DATE_TIME =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 // verbose: errors carry parentSchema, used to phrase long-pattern and anyOf failures readably.
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
 // Kubernetes' OpenAPI formats (k8s.io/kube-openapi/pkg/validation/strfmt), the ones our CRDs use.
-ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1 });
+ajv.addFormat('int32', {
+  type: 'number',
+  validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1,
+});
 ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) || Number.isInteger(n) });
-ajv.addFormat('date-time', { type: 'string', validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)) });
+ajv.addFormat('date-time', {
+  type: 'string',
+  validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)),
+});
 ajv.addFormat('byte', { type: 'string', validate: (s: string) => BASE64.test(s) });
 
 function compileKind<T>(kind: BindyKind): ValidateFunction<T> {
@@ -132,7 +139,10 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of list) {
-    if (e.keyword !== 'anyOf' && anyOfs.some((a) => e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath))) {
+    if (
+      e.keyword !== 'anyOf' &&
+      anyOfs.some((a) => e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath))
+    ) {
       continue;
     }
     const base = pointerToField(e.instancePath);
@@ -142,7 +152,10 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
         fe = { field: join(base, (e.params as { missingProperty: string }).missingProperty), message: 'is required' };
         break;
       case 'additionalProperties':
-        fe = { field: join(base, (e.params as { additionalProperty: string }).additionalProperty), message: 'unknown field' };
+        fe = {
+          field: join(base, (e.params as { additionalProperty: string }).additionalProperty),
+          message: 'unknown field',
+        };
         break;
       case 'enum':
         fe = {
@@ -160,7 +173,10 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
         const desc = (e.parentSchema as { description?: string } | undefined)?.description ?? '';
         fe = {
           field: base,
-          message: pattern.length <= 80 || !desc ? `must match pattern "${pattern}"` : `must match pattern (${desc.replace(/\.$/, '')})`,
+          message:
+            pattern.length <= 80 || !desc
+              ? `must match pattern "${pattern}"`
+              : `must match pattern (${desc.replace(/\.$/, '')})`,
         };
         break;
       }

@@ -58,7 +58,12 @@ const DNSSEC_UNION: JsonSchema = {
           additionalProperties: false,
           properties: {
             enabled: { type: 'boolean', description: 'Sign zones by default.' },
-            policy: { type: 'string', maxLength: 63, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$', description: 'dnssec-policy name.' },
+            policy: {
+              type: 'string',
+              maxLength: 63,
+              pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$',
+              description: 'dnssec-policy name.',
+            },
           },
         },
       },
@@ -76,7 +81,13 @@ export const UNTYPED_OVERRIDES: Record<string, JsonSchema> = {
         required: ['region'],
         properties: {
           region: { ...REGION, description: 'Region name.' },
-          replicas: { type: 'integer', format: 'int32', minimum: 0, maximum: 100, description: 'Secondaries in this region.' },
+          replicas: {
+            type: 'integer',
+            format: 'int32',
+            minimum: 0,
+            maximum: 100,
+            description: 'Secondaries in this region.',
+          },
         },
       },
     ],
@@ -119,7 +130,13 @@ function crdInfo(file: string, doc: JsonSchema): CrdInfo {
 
 function collectCel(kind: string, node: JsonSchema, path: string, out: CelRule[]): void {
   for (const r of (node['x-kubernetes-validations'] as CelRule[] | undefined) ?? []) {
-    out.push({ kind, path: path || '.', rule: r.rule, message: r.message, ...(r.fieldPath ? { fieldPath: r.fieldPath } : {}) });
+    out.push({
+      kind,
+      path: path || '.',
+      rule: r.rule,
+      message: r.message,
+      ...(r.fieldPath ? { fieldPath: r.fieldPath } : {}),
+    });
   }
   for (const [name, child] of Object.entries((node['properties'] as Record<string, JsonSchema> | undefined) ?? {})) {
     collectCel(kind, child, path ? `${path}.${name}` : name, out);
@@ -167,8 +184,13 @@ export function normalizeSchema(crd: CrdInfo): JsonSchema {
   props['apiVersion'] = { type: 'string', enum: [`${crd.group}/${crd.version}`] };
   props['kind'] = { type: 'string', enum: [crd.kind] };
   props['metadata'] = OBJECT_META_SCHEMA;
-  const required = new Set([...(((root['required'] as string[] | undefined) ?? [])), 'apiVersion', 'kind', 'metadata']);
-  root['required'] = ['apiVersion', 'kind', 'metadata', ...[...required].filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r))];
+  const required = new Set([...((root['required'] as string[] | undefined) ?? []), 'apiVersion', 'kind', 'metadata']);
+  root['required'] = [
+    'apiVersion',
+    'kind',
+    'metadata',
+    ...[...required].filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r)),
+  ];
   return root;
 }
 

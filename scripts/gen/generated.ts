@@ -60,7 +60,7 @@ export async function renderGenerated(crds: CrdInfo[]): Promise<string> {
   for (const c of crds) {
     parts.push('', `export const ${c.kind}Schema = ${literal(normalizeSchema(c))} as const;`);
   }
-  parts.push('', '/** Every kind\'s normalised schema, keyed by kind. */');
+  parts.push('', "/** Every kind's normalised schema, keyed by kind. */");
   parts.push(`export const SCHEMAS = {\n${crds.map((c) => `  ${c.kind}: ${c.kind}Schema,`).join('\n')}\n} as const;`);
   const kinds = crds.map((c) => ({ kind: c.kind, plural: c.plural, scope: c.scope, shortNames: c.shortNames }));
   parts.push('', '/** The 12 kinds with plural, scope and short names. */');
@@ -70,7 +70,10 @@ export async function renderGenerated(crds: CrdInfo[]): Promise<string> {
     .map((c) => ({ kind: c.kind, plural: c.plural, rrType: c.kind.slice(0, -'Record'.length) }));
   parts.push('', '/** The 8 record kinds with their plural and RR type. */');
   parts.push(`export const RECORD_KINDS = ${literal(records)} as const;`);
-  parts.push('', '/** Every CEL rule of the CRDs (path is relative to the object root); hooks/schema/cel.ts re-checks their intent. */');
+  parts.push(
+    '',
+    '/** Every CEL rule of the CRDs (path is relative to the object root); hooks/schema/cel.ts re-checks their intent. */',
+  );
   parts.push(`export const CEL_RULES = ${literal(crds.flatMap((c) => c.celRules))} as const;`);
 
   parts.push('', await types(OBJECT_META_SCHEMA, 'ObjectMeta'));
@@ -92,7 +95,11 @@ export async function renderGenerated(crds: CrdInfo[]): Promise<string> {
     );
   }
   parts.push('', '/** Named views of shared shapes (aliases into the generated interfaces). */');
-  parts.push(...ALIASES.filter(([, , kind]) => crds.some((c) => c.kind === kind)).map(([name, expr]) => `export type ${name} = ${expr};`));
+  parts.push(
+    ...ALIASES.filter(([, , kind]) => crds.some((c) => c.kind === kind)).map(
+      ([name, expr]) => `export type ${name} = ${expr};`,
+    ),
+  );
   parts.push('', '/** Any of the 8 record kinds. */');
   parts.push(`export type DNSRecord = ${records.map((r) => r.kind).join(' | ')};`);
   parts.push('', '/** Any bindy object. */');
@@ -102,4 +109,3 @@ export async function renderGenerated(crds: CrdInfo[]): Promise<string> {
   parts.push(`export type RecordKind = DNSRecord['kind'];`);
   return parts.join('\n') + '\n';
 }
-

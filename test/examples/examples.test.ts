@@ -21,10 +21,12 @@ function docs(file: string): Doc[] {
 
 /** Seed blocks that are not Kubernetes objects, with the reason they are skipped. */
 const NOT_BINDY: Record<string, string> = {
-  '07-confighub-prod-environment.yaml': 'ConfigHub environment configuration (dns.zones…), the input ConfigHub renders into CRs; not a Kubernetes object',
+  '07-confighub-prod-environment.yaml':
+    'ConfigHub environment configuration (dns.zones…), the input ConfigHub renders into CRs; not a Kubernetes object',
 };
 
-const isBindy = (d: Doc): boolean => typeof d['apiVersion'] === 'string' && (d['apiVersion'] as string).startsWith(`${API_GROUP}/`);
+const isBindy = (d: Doc): boolean =>
+  typeof d['apiVersion'] === 'string' && (d['apiVersion'] as string).startsWith(`${API_GROUP}/`);
 
 /** Every ```yaml block of the seed, with the fence's indentation removed (CommonMark). */
 function seedYamlBlocks(md: string): string[] {
@@ -75,7 +77,10 @@ describe('examples/ (GitOps folder)', () => {
   it('places the zone on the cluster and attaches every record to the zone (zoneRef or recordsFrom label)', () => {
     const cluster = all.find((x) => x.doc['kind'] === 'Bind9Cluster')!.doc;
     const zone = all.find((x) => x.doc['kind'] === 'DNSZone')!.doc;
-    const zoneSpec = zone['spec'] as { clusterRef: string; recordsFrom: { selector: { matchLabels: Record<string, string> } }[] };
+    const zoneSpec = zone['spec'] as {
+      clusterRef: string;
+      recordsFrom: { selector: { matchLabels: Record<string, string> } }[];
+    };
     expect(zoneSpec.clusterRef).to.equal((cluster['metadata'] as Doc)['name']);
     const zoneName = (zone['metadata'] as Doc)['name'];
     const selector = zoneSpec.recordsFrom[0]!.selector.matchLabels;
@@ -122,10 +127,12 @@ describe('examples/seed (every YAML block of the product spec, verbatim)', () =>
   it('matches the seed markdown block for block (when ../shared/seeds is present)', function () {
     if (!existsSync(SEED_MD)) this.skip(); // a fresh clone does not carry the shared seed
     const blocks = seedYamlBlocks(readFileSync(SEED_MD, 'utf8'));
-    expect(blocks.map((b, i) => [files[i], b])).to.deep.equal(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    expect(blocks.map((b, i) => [files[i], b])).to.deep.equal(
+      files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+    );
   });
 
-  it('also accepts the YAML of the seed\'s kubectl heredocs (when ../shared/seeds is present)', function () {
+  it("also accepts the YAML of the seed's kubectl heredocs (when ../shared/seeds is present)", function () {
     if (!existsSync(SEED_MD)) this.skip();
     const heredocs = [...readFileSync(SEED_MD, 'utf8').matchAll(/<<EOF\n([\s\S]*?)\nEOF/g)].map((m) => m[1]!);
     expect(heredocs.length).to.be.at.least(3);

@@ -15,9 +15,44 @@ const props = (s: JsonSchema): Record<string, JsonSchema> => (s['properties'] as
 // Short names of core and common built-in resources (kubectl api-resources on Kubernetes 1.35);
 // a CRD short name equal to one of these is shadowed by the built-in (and `kubectl delete ns x` would hit Namespaces).
 const BUILTIN_SHORT_NAMES = [
-  'cs', 'cm', 'ep', 'ev', 'limits', 'ns', 'no', 'pvc', 'pv', 'po', 'podtemplate', 'rc', 'quota', 'sa', 'svc',
-  'crd', 'crds', 'ds', 'deploy', 'rs', 'sts', 'hpa', 'cj', 'csr', 'ing', 'netpol', 'pdb', 'pc', 'sc', 'ep', 'eps',
-  'ev', 'ingclass', 'vac', 'rt', 'lease', 'apiservice', 'priorityclass',
+  'cs',
+  'cm',
+  'ep',
+  'ev',
+  'limits',
+  'ns',
+  'no',
+  'pvc',
+  'pv',
+  'po',
+  'podtemplate',
+  'rc',
+  'quota',
+  'sa',
+  'svc',
+  'crd',
+  'crds',
+  'ds',
+  'deploy',
+  'rs',
+  'sts',
+  'hpa',
+  'cj',
+  'csr',
+  'ing',
+  'netpol',
+  'pdb',
+  'pc',
+  'sc',
+  'ep',
+  'eps',
+  'ev',
+  'ingclass',
+  'vac',
+  'rt',
+  'lease',
+  'apiservice',
+  'priorityclass',
 ];
 
 /** Visits every schema node with its dotted path. */
@@ -25,13 +60,17 @@ function walk(s: JsonSchema, path: string, visit: (node: JsonSchema, path: strin
   visit(s, path);
   for (const [k, v] of Object.entries(props(s))) walk(v, path ? `${path}.${k}` : k, visit);
   if (s['items']) walk(s['items'] as JsonSchema, `${path}[]`, visit);
-  if (s['additionalProperties'] && typeof s['additionalProperties'] === 'object') walk(s['additionalProperties'] as JsonSchema, `${path}.*`, visit);
+  if (s['additionalProperties'] && typeof s['additionalProperties'] === 'object')
+    walk(s['additionalProperties'] as JsonSchema, `${path}.*`, visit);
 }
 
 /** Resolves a printer-column JSONPath (`.spec.x`, `.status.conditions[?(@.type=="Ready")].status`) in a schema. */
 function resolveColumn(schema: JsonSchema, jsonPath: string): JsonSchema | undefined {
   let node: JsonSchema | undefined = schema;
-  for (const tok of jsonPath.replace(/\[\?\(@\.[a-z]+=="[A-Za-z]+"\)\]/g, '[]').split('.').filter(Boolean)) {
+  for (const tok of jsonPath
+    .replace(/\[\?\(@\.[a-z]+=="[A-Za-z]+"\)\]/g, '[]')
+    .split('.')
+    .filter(Boolean)) {
     if (!node) return undefined;
     const name = tok.replace(/\[\]$/, '');
     if (name === 'metadata') return { type: 'object' };
@@ -44,8 +83,18 @@ function resolveColumn(schema: JsonSchema, jsonPath: string): JsonSchema | undef
 describe('crds/', () => {
   it('defines the 12 kinds of bindy.firestoned.io/v1beta1, one file each', () => {
     expect(crds.map((c) => c.kind).sort()).to.deep.equal([
-      'AAAARecord', 'ARecord', 'Bind9Cluster', 'Bind9Instance', 'CAARecord', 'CNAMERecord', 'ClusterBind9Provider',
-      'DNSZone', 'MXRecord', 'NSRecord', 'SRVRecord', 'TXTRecord',
+      'AAAARecord',
+      'ARecord',
+      'Bind9Cluster',
+      'Bind9Instance',
+      'CAARecord',
+      'CNAMERecord',
+      'ClusterBind9Provider',
+      'DNSZone',
+      'MXRecord',
+      'NSRecord',
+      'SRVRecord',
+      'TXTRecord',
     ]);
     for (const c of crds) {
       expect(c.group).to.equal('bindy.firestoned.io');
@@ -76,7 +125,8 @@ describe('crds/', () => {
 
       it('has printer columns that point at fields that exist, including Ready', () => {
         expect(c.columns.map((col) => col.name)).to.include('Ready');
-        for (const col of c.columns) expect(resolveColumn(c.schema, col.jsonPath), col.jsonPath).to.not.equal(undefined);
+        for (const col of c.columns)
+          expect(resolveColumn(c.schema, col.jsonPath), col.jsonPath).to.not.equal(undefined);
       });
 
       it('bounds every string and list (maxLength/enum, maxItems) and every map (maxProperties)', () => {
@@ -120,7 +170,9 @@ describe('crds/', () => {
 
   it('gives Bind9Instance.config the shape of Bind9Cluster.global', () => {
     const strip = (s: JsonSchema): unknown => ({ ...s, description: undefined });
-    expect(strip(props(specOf('Bind9Instance'))['config']!)).to.deep.equal(strip(props(specOf('Bind9Cluster'))['global']!));
+    expect(strip(props(specOf('Bind9Instance'))['config']!)).to.deep.equal(
+      strip(props(specOf('Bind9Cluster'))['global']!),
+    );
   });
 
   it('accepts both spellings where the seed and the Rust bindy differ', () => {

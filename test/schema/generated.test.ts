@@ -21,7 +21,10 @@ function fakeCrd(spec: JsonSchema): CrdInfo {
     shortNames: [],
     columns: [],
     celRules: [],
-    schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec } },
+    schema: {
+      type: 'object',
+      properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec },
+    },
   };
 }
 const specOf = (s: JsonSchema): JsonSchema => (s['properties'] as Record<string, JsonSchema>)['spec']!;
@@ -30,12 +33,17 @@ describe('scripts/gen-schemas', () => {
   it('hooks/schema/generated.ts is up to date with crds/ (npm run gen)', async function () {
     this.timeout(60000);
     const fresh = await renderGenerated(loadCrds(join(ROOT, 'crds')));
-    expect(fresh === readFileSync(join(ROOT, 'hooks/schema/generated.ts'), 'utf8'), 'stale: run npm run gen').to.equal(true);
+    expect(fresh === readFileSync(join(ROOT, 'hooks/schema/generated.ts'), 'utf8'), 'stale: run npm run gen').to.equal(
+      true,
+    );
   });
 
   it('the README API reference is up to date with crds/ (npm run gen)', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    expect(spliceReadme(readme, renderApiReference(loadCrds(join(ROOT, 'crds')))) === readme, 'stale: run npm run gen').to.equal(true);
+    expect(
+      spliceReadme(readme, renderApiReference(loadCrds(join(ROOT, 'crds')))) === readme,
+      'stale: run npm run gen',
+    ).to.equal(true);
   });
 
   it('renders one API table per kind', () => {
@@ -46,14 +54,22 @@ describe('scripts/gen-schemas', () => {
 
   it('refuses a README without the markers', () => {
     expect(() => spliceReadme('# x\n', 'table')).to.throw(/markers/);
-    expect(spliceReadme(`a\n${README_START}\nold\n${README_END}\nb`, '\nnew')).to.equal(`a\n${README_START}\nnew\n${README_END}\nb`);
+    expect(spliceReadme(`a\n${README_START}\nold\n${README_END}\nb`, '\nnew')).to.equal(
+      `a\n${README_START}\nnew\n${README_END}\nb`,
+    );
   });
 
   it('exports 12 schemas, 8 record kinds with RR types, and the CEL catalogue', () => {
     expect(Object.keys(SCHEMAS)).to.have.length(12);
     expect(RECORD_KINDS.map((r) => `${r.kind}:${r.plural}:${r.rrType}`)).to.deep.equal([
-      'AAAARecord:aaaarecords:AAAA', 'ARecord:arecords:A', 'CAARecord:caarecords:CAA', 'CNAMERecord:cnamerecords:CNAME',
-      'MXRecord:mxrecords:MX', 'NSRecord:nsrecords:NS', 'SRVRecord:srvrecords:SRV', 'TXTRecord:txtrecords:TXT',
+      'AAAARecord:aaaarecords:AAAA',
+      'ARecord:arecords:A',
+      'CAARecord:caarecords:CAA',
+      'CNAMERecord:cnamerecords:CNAME',
+      'MXRecord:mxrecords:MX',
+      'NSRecord:nsrecords:NS',
+      'SRVRecord:srvrecords:SRV',
+      'TXTRecord:txtrecords:TXT',
     ]);
     expect(CEL_RULES.length).to.be.at.least(10);
   });
@@ -65,7 +81,17 @@ describe('scripts/gen/crds normalizeSchema', () => {
     const p = s['properties'] as Record<string, JsonSchema>;
     expect(p['apiVersion']).to.deep.equal({ type: 'string', enum: ['example.io/v1'] });
     expect(p['kind']).to.deep.equal({ type: 'string', enum: ['Fake'] });
-    expect((p['metadata']!['properties'] as object)).to.include.keys('name', 'namespace', 'uid', 'generation', 'labels', 'annotations', 'creationTimestamp', 'deletionTimestamp', 'resourceVersion');
+    expect(p['metadata']!['properties'] as object).to.include.keys(
+      'name',
+      'namespace',
+      'uid',
+      'generation',
+      'labels',
+      'annotations',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'resourceVersion',
+    );
     expect(s['required']).to.deep.equal(['apiVersion', 'kind', 'metadata']);
   });
 
@@ -94,12 +120,17 @@ describe('scripts/gen/crds normalizeSchema', () => {
   });
 
   it('replaces untyped string-or-object nodes by their override and fails on unknown ones', () => {
-    const zones = { type: 'object', properties: { zones: { type: 'array', items: { 'x-kubernetes-preserve-unknown-fields': true } } } };
+    const zones = {
+      type: 'object',
+      properties: { zones: { type: 'array', items: { 'x-kubernetes-preserve-unknown-fields': true } } },
+    };
     const spec = specOf(normalizeSchema(fakeCrd({ type: 'object', properties: { secondary: zones } })));
-    const items = ((spec['properties'] as Record<string, JsonSchema>)['secondary']!['properties'] as Record<string, JsonSchema>)['zones']!['items'];
+    const items = (
+      (spec['properties'] as Record<string, JsonSchema>)['secondary']!['properties'] as Record<string, JsonSchema>
+    )['zones']!['items'];
     expect(items).to.deep.equal(UNTYPED_OVERRIDES['spec.secondary.zones[]']);
-    expect(() => normalizeSchema(fakeCrd({ type: 'object', properties: { x: { 'x-kubernetes-preserve-unknown-fields': true } } }))).to.throw(
-      /untyped node spec\.x has no entry in UNTYPED_OVERRIDES/,
-    );
+    expect(() =>
+      normalizeSchema(fakeCrd({ type: 'object', properties: { x: { 'x-kubernetes-preserve-unknown-fields': true } } })),
+    ).to.throw(/untyped node spec\.x has no entry in UNTYPED_OVERRIDES/);
   });
 });

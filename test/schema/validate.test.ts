@@ -26,7 +26,10 @@ describe('hooks/schema: invalid specs', () => {
   for (const c of INVALID_SPECS) {
     it(`rejects ${c.name} naming ${c.field}`, () => {
       const errors = validateObject(c.doc);
-      expect(errors.map((e) => e.field), JSON.stringify(errors)).to.include(c.field);
+      expect(
+        errors.map((e) => e.field),
+        JSON.stringify(errors),
+      ).to.include(c.field);
       const schema = schemaErrors(c.kind, c.doc);
       if (c.celOnly) {
         // GIVEN a document only a CEL rule rejects THEN the schema passes and the TS re-check names the field
@@ -85,7 +88,14 @@ describe('hooks/schema/cel', () => {
       clusterRef: 'dns',
       recordsFrom: [
         { selector: { matchExpressions: [{ key: 'a', operator: 'Exists' }] } },
-        { selector: { matchExpressions: [{ key: 'a', operator: 'In' }, { key: 'b', operator: 'NotIn', values: [] }] } },
+        {
+          selector: {
+            matchExpressions: [
+              { key: 'a', operator: 'In' },
+              { key: 'b', operator: 'NotIn', values: [] },
+            ],
+          },
+        },
       ],
     });
     expect(celViolations('DNSZone', doc).map((e) => e.field)).to.deep.equal([
@@ -113,7 +123,12 @@ describe('hooks/schema/validate', () => {
   });
 
   it('rejects the wrong apiVersion and kind, and a missing metadata.name', () => {
-    const fields = schemaErrors('DNSZone', { ...zone, apiVersion: 'bindy.firestoned.io/v1', kind: 'ARecord', metadata: {} }).map((e) => e.field);
+    const fields = schemaErrors('DNSZone', {
+      ...zone,
+      apiVersion: 'bindy.firestoned.io/v1',
+      kind: 'ARecord',
+      metadata: {},
+    }).map((e) => e.field);
     expect(fields).to.include.members(['apiVersion', 'kind', 'metadata.name']);
   });
 

@@ -21,7 +21,11 @@ import { INVALID_SPECS, VALID_SPECS } from '../invalid-specs.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '../../..');
 const bin = join(mkdtempSync(join(tmpdir(), 'crdcheck-')), 'crdcheck');
-execFileSync('go', ['build', '-o', bin, '.'], { cwd: HERE, stdio: 'inherit', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+execFileSync('go', ['build', '-o', bin, '.'], {
+  cwd: HERE,
+  stdio: 'inherit',
+  env: { ...process.env, GOFLAGS: '-mod=mod' },
+});
 
 const crdFiles = readdirSync(join(ROOT, 'crds'))
   .filter((f) => f.endsWith('.yaml'))
