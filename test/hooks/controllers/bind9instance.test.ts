@@ -1,0 +1,247 @@
+import { expect } from 'chai';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DEFAULT_BINDCAR_IMAGE,
+  bind9InstanceRoutes,
+  customizeBind9Instance,
+  infraDeps,
+  parseDnsEndpoint,
+  syncBind9Instance,
+  type InstanceHookDeps,
+} from '../../../hooks/controllers/bind9instance.js';
+import { parseKeyFile } from '../../../hooks/children/keys.js';
+import { isDnsLabel } from '../../../hooks/children/names.js';
+import { parentValidator } from '../../../hooks/children/parent.js';
+import { HttpError } from '../../../hooks/errors.js';
+import type { CustomizeRequest, KubeObject, SyncRequest } from '../../../hooks/metacontroller.js';
+import { validateBind9Instance } from '../../../hooks/schema/validate.js';
+import { REPO, fakeKeys, fixtureCases, goldenText, readGolden } from '../children/support.js';
+
+const cases = fixtureCases('bind9instance');
+const validate = parentValidator('Bind9Instance', validateBind9Instance);
+const deps = (gen = fakeKeys()): InstanceHookDeps => ({ ...infraDeps({}), generateKey: gen });
+const sync = (req: unknown, gen = fakeKeys()) => syncBind9Instance(req as SyncRequest, deps(gen));
+const req = (name: string) => structuredClone(cases.find((x) => x.name === name)!.request) as SyncRequest;
+const child = (res: { children: KubeObject[] }, kind: string) => res.children.find((c) => c.kind === kind);
+type Status = { readyReplicas: number; endpoint?: string; dnsEndpoint?: string; role: string; conditions: { type: string; status: string; reason: string }[] };
+const secretFile = (s: KubeObject | undefined, key: string) => Buffer.from((s?.['data'] as Record<string, string>)[key]!, 'base64').toString('utf8');
+
+describe('hooks/controllers/bind9instance', () => {
+  it('has at least 6 fixture cases', () => {
+    expect(cases.length).to.be.at.least(6);
+  });
+
+  describe('golden responses (test/fixtures/sync/bind9instance)', () => {
+    for (const c of cases) {
+      it(c.name, () => {
+        const r = c.request as SyncRequest;
+        validate(r.parent);
+        const actual = goldenText(sync(r));
+        expect(actual).to.equal(readGolden(c.responsePath, actual));
+      });
+    }
+  });
+
+  it('answers byte-identically to the same request', () => {
+    for (const c of cases) expect(goldenText(sync(c.request)), c.name).to.equal(goldenText(sync(c.request)));
+  });
+
+  it('reuses both keys byte for byte when the keys Secret is observed', () => {
+    const r = req('keys-present');
+    const observed = Object.values(r.children['Secret.v1']!)[0]!;
+    const gen = fakeKeys();
+    const res = sync(r, gen);
+    expect(gen.calls).to.equal(0);
+    expect(child(res, 'Secret')!['data']).to.deep.equal(observed['data']);
+  });
+
+  it('generates the rndc key once and takes the transfer key from the cluster Secret', () => {
+    const r = req('seed-example');
+    const gen = fakeKeys();
+    const res = sync(r, gen);
+    expect(gen.calls).to.equal(1);
+    const shared = Object.values(r.related['Secret.v1']!)[0]!;
+    expect(secretFile(child(res, 'Secret'), 'transfer.key')).to.equal(secretFile(shared, 'transfer.key'));
+    expect(parseKeyFile(secretFile(child(res, 'Secret'), 'rndc.key'))?.algorithm).to.equal('hmac-sha256');
+  });
+
+  it('generates both keys for an instance without a cluster', () => {
+    const gen = fakeKeys();
+    sync(req('minimal'), gen);
+    expect(gen.calls).to.equal(2);
+  });
+
+  it('waits (503 + Retry-After) instead of inventing a transfer key when its cluster Secret is not observed yet', () => {
+    const r = req('seed-example');
+    r.related['Secret.v1'] = {};
+    expect(() => sync(r)).to.throw(HttpError).with.property('status', 503);
+  });
+
+  it('returns every workload child with apiVersion and kind, and no server-populated fields', () => {
+    const res = sync(req('seed-example'));
+    expect(res.children.map((c) => `${c.apiVersion} ${c.kind}`)).to.deep.equal([
+      'v1 ConfigMap',
+      'v1 Secret',
+      'v1 ServiceAccount',
+      'apps/v1 Deployment',
+      'v1 Service',
+    ]);
+    for (const c of res.children) {
+      expect(c.metadata).to.not.have.any.keys('namespace', 'uid', 'resourceVersion', 'ownerReferences');
+      expect(isDnsLabel(c.metadata.name!)).to.equal(true);
+    }
+    expect(child(res, 'Secret')).to.have.property('data');
+    expect(child(res, 'Secret')).to.not.have.property('stringData');
+  });
+
+  it('builds a hardened Deployment: one primary pod, Recreate, probes, read-only root, bindcar env contract', () => {
+    const d = child(sync(req('seed-example')), 'Deployment') as unknown as V1Deployment;
+    expect(d.spec!.replicas).to.equal(1);
+    expect(d.spec!.strategy!.type).to.equal('Recreate');
+    const [named, bindcar] = d.spec!.template.spec!.containers;
+    expect(named!.image).to.equal('internetsystemsconsortium/bind9:9.18');
+    expect(named!.args).to.deep.equal(['-g', '-c', '/etc/bind/named.conf']);
+    expect(named!.livenessProbe!.tcpSocket!.port).to.equal(5353);
+    expect(bindcar!.image).to.equal(DEFAULT_BINDCAR_IMAGE);
+    expect(bindcar!.readinessProbe!.httpGet!.path).to.equal('/readyz');
+    expect(bindcar!.livenessProbe!.httpGet!.path).to.equal('/healthz');
+    const env = Object.fromEntries(bindcar!.env!.map((e) => [e.name, e.value]));
+    expect(env).to.include({
+      BINDCAR_PORT: '8080',
+      BINDCAR_ZONE_DIR: '/var/cache/bind',
+      BINDCAR_RNDC_CONF: '/etc/bind/rndc.conf',
+      BINDCAR_TSIG_KEY_FILE: '/etc/bind/keys/rndc.key',
+      BINDCAR_DNS_SERVER: '127.0.0.1:5353',
+      BINDCAR_AUTH: 'tokenreview',
+      BINDCAR_TOKEN_AUDIENCES: 'bindcar',
+      BINDCAR_ALLOWED_SERVICE_ACCOUNTS: 'system:serviceaccount:bindy-system:bindy-hooks',
+    });
+    for (const c of [named!, bindcar!]) {
+      expect(c.securityContext).to.deep.include({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(c.securityContext!.capabilities!.drop).to.deep.equal(['ALL']);
+      expect(c.securityContext!.seccompProfile!.type).to.equal('RuntimeDefault');
+    }
+    const mounts = named!.volumeMounts!.map((m) => m.mountPath);
+    expect(mounts).to.include.members(['/tmp', '/var/run/named', '/var/cache/bind', '/etc/bind/keys']);
+    expect(d.spec!.template.metadata!.annotations!['bindy.firestoned.io/config-hash']).to.match(/^[0-9a-f]{64}$/);
+    expect(d.spec!.template.spec!.affinity).to.equal(undefined);
+  });
+
+  it('passes the hooks-service options through (bindcar image, hooks ServiceAccount)', () => {
+    const custom = infraDeps({ bindcarImage: 'registry.local/bindcar:dev', hooksNamespace: 'dns-ops', hooksServiceAccount: 'hooks' });
+    const d = child(syncBind9Instance(req('seed-example'), { ...custom, generateKey: fakeKeys() }), 'Deployment') as unknown as V1Deployment;
+    const bindcar = d.spec!.template.spec!.containers[1]!;
+    expect(bindcar.image).to.equal('registry.local/bindcar:dev');
+    expect(bindcar.env!.find((e) => e.name === 'BINDCAR_ALLOWED_SERVICE_ACCOUNTS')!.value).to.equal('system:serviceaccount:dns-ops:hooks');
+  });
+
+  it('secondaries: honour replicas, roll, pin the region and list the primaries with the transfer key', () => {
+    const res = sync(req('secondary-region-spread'));
+    const d = child(res, 'Deployment') as unknown as V1Deployment;
+    expect(d.spec!.strategy!.type).to.equal('RollingUpdate');
+    const term = d.spec!.template.spec!.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0]!;
+    expect(term.matchExpressions).to.deep.equal([{ key: 'topology.kubernetes.io/region', operator: 'In', values: ['eu-west-1'] }]);
+    const conf = (child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']!;
+    expect(conf).to.contain('primaries "bindy-primaries" {\n  10.96.0.10 port 53 key "bindy-transfer";\n  10.96.0.11 port 53 key "bindy-transfer";\n};');
+    const p = req('pvc-and-configmap-refs');
+    expect((child(sync(p), 'Deployment') as unknown as V1Deployment).spec!.replicas).to.equal(3);
+  });
+
+  it('rolls the pods when the configuration changes (config-hash annotation)', () => {
+    const hash = (r: SyncRequest) => (child(sync(r), 'Deployment') as unknown as V1Deployment).spec!.template.metadata!.annotations!['bindy.firestoned.io/config-hash'];
+    const before = req('keys-present');
+    const after = req('spec-changed');
+    expect(hash(before)).to.not.equal(hash(after));
+    expect(hash(before)).to.equal(hash(req('children-ready')));
+    expect((sync(after).status as Status).conditions[1]).to.include({ type: 'Progressing', status: 'True', reason: 'RollingOut' });
+  });
+
+  it('reports status from the observed children', () => {
+    const ready = sync(req('children-ready')).status as Status;
+    expect(ready).to.include({ readyReplicas: 1, endpoint: 'http://prod-dns-primary-0.dns.svc:8080', dnsEndpoint: '10.96.0.10:53', role: 'primary' });
+    expect(ready.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`)).to.deep.equal(['Ready=True/Ready', 'Progressing=False/RolledOut']);
+    const fresh = sync(req('seed-example')).status as Status;
+    expect(fresh.dnsEndpoint).to.equal('prod-dns-primary-0.dns.svc:53');
+    expect(fresh.conditions[0]).to.include({ status: 'False', reason: 'DeploymentPending' });
+    const pending = sync(req('keys-present')).status as Status;
+    expect(pending.conditions[0]).to.include({ status: 'False', reason: 'PodsNotReady' });
+  });
+
+  it('external instances get no workload and report the external endpoint', () => {
+    const res = sync(req('external'));
+    expect(res.children).to.deep.equal([]);
+    expect(res.status).to.include({ endpoint: 'https://dns1.example.net:8443', dnsEndpoint: '192.0.2.53:53' });
+  });
+
+  it('creates a PVC and mounts user ConfigMaps when the spec asks', () => {
+    const res = sync(req('pvc-and-configmap-refs'));
+    const pvc = child(res, 'PersistentVolumeClaim')!;
+    expect(pvc['spec']).to.deep.equal({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '5Gi' } } });
+    const d = child(res, 'Deployment') as unknown as V1Deployment;
+    const vols = d.spec!.template.spec!.volumes!;
+    expect(vols.find((v) => v.name === 'cache')!.persistentVolumeClaim!.claimName).to.equal(pvc.metadata.name);
+    expect(vols.find((v) => v.name === 'user-named-conf-options')!.configMap!.name).to.equal('bindy-custom-options');
+    expect((child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']).to.contain('include "/etc/bind/named.conf.options";');
+    expect(parseKeyFile(secretFile(child(res, 'Secret'), 'rndc.key'))!.algorithm).to.equal('hmac-sha512');
+  });
+
+  it('uses a ClusterBind9Provider when no Bind9Cluster of that name is in the namespace', () => {
+    const res = sync(req('provider-ref'));
+    const svc = child(res, 'Service')!;
+    expect(svc['spec']).to.include({ type: 'LoadBalancer' });
+    expect(svc.metadata.annotations).to.deep.equal({ 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' });
+    expect((child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']).to.contain('listen-on-v6 port 5353 { none; };');
+  });
+
+  it('answers 422 naming the field when the spec cannot be rendered into named.conf', () => {
+    const r = req('minimal');
+    (r.parent['spec'] as { config?: unknown }).config = { allowQuery: ['undefined-acl'] };
+    expect(() => sync(r)).to.throw(HttpError, /config\.allowQuery\[0\]: ACL "undefined-acl" is not defined/).with.property('status', 422);
+  });
+
+  describe('customize', () => {
+    const parent = (spec: object) =>
+      ({ controller: {}, parent: { apiVersion: 'bindy.firestoned.io/v1beta1', kind: 'Bind9Instance', metadata: { name: 'i', namespace: 'dns' }, spec } }) as unknown as CustomizeRequest;
+    it('relates the cluster, the provider and the Secrets of a primary', () => {
+      expect(customizeBind9Instance(parent({ clusterRef: 'prod', role: 'primary', rndcKey: { secretRef: { name: 'bindy-rndc' } } }))).to.deep.equal({
+        relatedResources: [
+          { apiVersion: 'bindy.firestoned.io/v1beta1', resource: 'bind9clusters', namespace: 'dns', names: ['prod'] },
+          { apiVersion: 'bindy.firestoned.io/v1beta1', resource: 'clusterbind9providers', names: ['prod'] },
+          { apiVersion: 'v1', resource: 'secrets', namespace: 'dns', names: ['bindy-rndc', 'prod-transfer-key'] },
+        ],
+      });
+    });
+    it('relates the cluster primaries of a secondary by label', () => {
+      const rules = customizeBind9Instance(parent({ clusterRef: 'prod', role: 'secondary' })).relatedResources;
+      expect(rules[3]).to.deep.equal({
+        apiVersion: 'bindy.firestoned.io/v1beta1',
+        resource: 'bind9instances',
+        namespace: 'dns',
+        labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod', 'bindy.firestoned.io/role': 'primary' } },
+      });
+    });
+  });
+
+  describe('parseDnsEndpoint', () => {
+    const table: [string | undefined, unknown][] = [
+      ['10.96.0.10:53', { address: '10.96.0.10', port: 53 }],
+      ['[fd00::10]:53', { address: 'fd00::10', port: 53 }],
+      ['prod-dns-primary-0.dns.svc:53', undefined],
+      ['10.96.0.300:53', undefined],
+      ['10.96.0.10:70000', undefined],
+      [undefined, undefined],
+    ];
+    for (const [input, expected] of table) it(String(input), () => expect(parseDnsEndpoint(input)).to.deep.equal(expected));
+  });
+
+  it('exposes sync and customize routes', () => {
+    expect(bind9InstanceRoutes({}).map((r) => `${r.hook} ${r.path}`)).to.deep.equal(['sync /sync/bind9instance', 'customize /customize/bind9instance']);
+  });
+
+  it('defaults the bindcar image to this package version', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    expect(DEFAULT_BINDCAR_IMAGE).to.equal(`ghcr.io/firestoned/bindy-bindcar:${pkg.version}`);
+  });
+});
