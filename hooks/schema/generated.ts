@@ -793,7 +793,7 @@ export const Bind9ClusterSchema = {
         },
         "primary": {
           "type": "object",
-          "description": "primary instances.",
+          "description": "The primaries (primary Bind9Instances).",
           "properties": {
             "replicas": {
               "type": "integer",
@@ -848,7 +848,7 @@ export const Bind9ClusterSchema = {
             },
             "allowTransfer": {
               "type": "array",
-              "description": "allow-transfer override for primarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
+              "description": "allow-transfer override for the primaries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
                 "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
@@ -863,7 +863,7 @@ export const Bind9ClusterSchema = {
         },
         "secondary": {
           "type": "object",
-          "description": "secondary instances.",
+          "description": "The secondaries (secondary Bind9Instances).",
           "properties": {
             "replicas": {
               "type": "integer",
@@ -918,7 +918,7 @@ export const Bind9ClusterSchema = {
             },
             "allowTransfer": {
               "type": "array",
-              "description": "allow-transfer override for secondarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
+              "description": "allow-transfer override for the secondaries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
                 "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
@@ -2233,7 +2233,7 @@ export const ClusterBind9ProviderSchema = {
         },
         "primary": {
           "type": "object",
-          "description": "primary instances.",
+          "description": "The primaries (primary Bind9Instances).",
           "properties": {
             "replicas": {
               "type": "integer",
@@ -2288,7 +2288,7 @@ export const ClusterBind9ProviderSchema = {
             },
             "allowTransfer": {
               "type": "array",
-              "description": "allow-transfer override for primarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
+              "description": "allow-transfer override for the primaries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
                 "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
@@ -2303,7 +2303,7 @@ export const ClusterBind9ProviderSchema = {
         },
         "secondary": {
           "type": "object",
-          "description": "secondary instances.",
+          "description": "The secondaries (secondary Bind9Instances).",
           "properties": {
             "replicas": {
               "type": "integer",
@@ -2358,7 +2358,7 @@ export const ClusterBind9ProviderSchema = {
             },
             "allowTransfer": {
               "type": "array",
-              "description": "allow-transfer override for secondarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
+              "description": "allow-transfer override for the secondaries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name from spec.acls, each optionally prefixed with \"!\".",
               "items": {
                 "type": "string",
                 "description": "Address-match entry: any, none, localhost, localnets, IPv4[/n], IPv6[/n], \"key NAME\" or an ACL name, optionally prefixed with \"!\".",
@@ -4971,7 +4971,7 @@ export interface Bind9ClusterSpec {
         };
   };
   /**
-   * primary instances.
+   * The primaries (primary Bind9Instances).
    */
   primary?: {
     /**
@@ -5010,7 +5010,7 @@ export interface Bind9ClusterSpec {
      */
     region?: string;
     /**
-     * allow-transfer override for primarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name from spec.acls, each optionally prefixed with "!".
+     * allow-transfer override for the primaries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name from spec.acls, each optionally prefixed with "!".
      *
      * @maxItems 64
      *
@@ -5019,7 +5019,7 @@ export interface Bind9ClusterSpec {
     allowTransfer?: string[];
   };
   /**
-   * secondary instances.
+   * The secondaries (secondary Bind9Instances).
    */
   secondary?: {
     /**
@@ -5058,7 +5058,7 @@ export interface Bind9ClusterSpec {
      */
     region?: string;
     /**
-     * allow-transfer override for secondarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name from spec.acls, each optionally prefixed with "!".
+     * allow-transfer override for the secondaries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name from spec.acls, each optionally prefixed with "!".
      *
      * @maxItems 64
      *
@@ -5696,7 +5696,7 @@ export interface ClusterBind9ProviderSpec {
         };
   };
   /**
-   * primary instances.
+   * The primaries (primary Bind9Instances).
    */
   primary?: {
     /**
@@ -5735,7 +5735,7 @@ export interface ClusterBind9ProviderSpec {
      */
     region?: string;
     /**
-     * allow-transfer override for primarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name from spec.acls, each optionally prefixed with "!".
+     * allow-transfer override for the primaries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name from spec.acls, each optionally prefixed with "!".
      *
      * @maxItems 64
      *
@@ -5744,7 +5744,7 @@ export interface ClusterBind9ProviderSpec {
     allowTransfer?: string[];
   };
   /**
-   * secondary instances.
+   * The secondaries (secondary Bind9Instances).
    */
   secondary?: {
     /**
@@ -5783,7 +5783,7 @@ export interface ClusterBind9ProviderSpec {
      */
     region?: string;
     /**
-     * allow-transfer override for secondarys. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name from spec.acls, each optionally prefixed with "!".
+     * allow-transfer override for the secondaries. Entries: any, none, localhost, localnets, IPv4[/n], IPv6[/n], "key NAME" or an ACL name from spec.acls, each optionally prefixed with "!".
      *
      * @maxItems 64
      *

@@ -2,6 +2,7 @@
  * Renders the README's API reference (one table per kind) from the CRDs, between the markers
  * `<!-- api-reference:start -->` and `<!-- api-reference:end -->`.
  */
+import { UNTYPED_OVERRIDES } from './crds.js';
 import type { CrdInfo, JsonSchema } from './crds.js';
 
 export const README_START = '<!-- api-reference:start -->';
@@ -26,15 +27,20 @@ function patternName(p: string): string {
   return '`' + p.replace(/\|/g, '\\|') + '`';
 }
 
-function typeOf(s: JsonSchema): string {
-  if (s['x-kubernetes-preserve-unknown-fields'] === true && s['type'] === undefined) return 'any (see text)';
+function typeOf(s: JsonSchema, path: string): string {
+  if (s['x-kubernetes-preserve-unknown-fields'] === true && s['type'] === undefined) {
+    const override = UNTYPED_OVERRIDES[path];
+    const branches = (override?.['anyOf'] as JsonSchema[] | undefined) ?? [];
+    return branches.length ? branches.map((b) => String(b['type'])).join(' or ') : 'any';
+  }
   const t = s['type'] as string | undefined;
   if (t === 'array') {
     const items = (s['items'] as JsonSchema | undefined) ?? {};
-    return `${typeOf(items)}[]`;
+    const inner = typeOf(items, `${path}[]`);
+    return inner.includes(' ') ? `(${inner})[]` : `${inner}[]`;
   }
   if (t === 'object' && s['additionalProperties'] && typeof s['additionalProperties'] === 'object') {
-    return `map[string]${typeOf(s['additionalProperties'] as JsonSchema)}`;
+    return `map[string]${typeOf(s['additionalProperties'] as JsonSchema, `${path}.*`)}`;
   }
   return t ?? 'any';
 }
@@ -51,6 +57,11 @@ function constraints(s: JsonSchema): string[] {
   if (s['maxProperties'] !== undefined) c.push(`maxProperties ${s['maxProperties']}`);
   if (s['default'] !== undefined) c.push(`default \`${JSON.stringify(s['default'])}\``);
   if (s['x-kubernetes-list-type'] === 'set') c.push('unique items');
+  const items = s['items'] as JsonSchema | undefined;
+  if (items && !items['properties'] && items['type'] !== undefined) {
+    const ic = constraints(items);
+    if (ic.length) c.push(`items: ${ic.join(', ')}`);
+  }
   return c;
 }
 
@@ -60,7 +71,7 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void
   if (path) {
     rows.push({
       field: path,
-      type: typeOf(s),
+      type: typeOf(s, path),
       required,
       text: [desc, cons.length ? `(${cons.join('; ')})` : ''].filter(Boolean).join(' ').replace(/\|/g, '\\|'),
     });
@@ -70,7 +81,7 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void
     walk(child, path ? `${path}.${name}` : name, req.has(name), rows);
   }
   const items = s['items'] as JsonSchema | undefined;
-  if (items && items['properties']) walk({ ...items, description: undefined }, `${path}[]`, false, rows);
+  if (items && items['properties']) walk(items, `${path}[]`, false, rows);
   const ap = s['additionalProperties'];
   if (ap && typeof ap === 'object' && (ap as JsonSchema)['properties'])
     walk(ap as JsonSchema, `${path}.*`, false, rows);
