@@ -4,6 +4,7 @@
  */
 import type { HookRoute } from './http.js';
 import type { HookPorts } from './ports.js';
+import { dnsZoneRoutes } from './controllers/dnszone.js';
 import { bind9ClusterRoutes } from './controllers/bind9cluster.js';
 import { bind9InstanceRoutes } from './controllers/bind9instance.js';
 import { clusterBind9ProviderRoutes } from './controllers/clusterbind9provider.js';
@@ -17,5 +18,6 @@ export function hookRoutes(ports: HookPorts): HookRoute[] {
     ...bind9ClusterRoutes(ports),
     ...bind9InstanceRoutes(ports),
     // zone routes (DNSZone)
+    ...dnsZoneRoutes(ports),
   ];
 }

@@ -1,0 +1,305 @@
+/**
+ * DNSZone hooks (CompositeController, hook v2, no children).
+ *
+ *   customize → related: the Bind9Cluster / ClusterBind9Provider named by clusterRef, Bind9Instances (clusterRef
+ *               label, bind9InstancesFrom), every record kind of the zone's namespace, and every DNSZone (to see
+ *               duplicate zone names). Rules depend only on the parent spec.
+ *   sync      → pure plan (selection, desired zone, conflicts) → PUT to every primary in parallel → status,
+ *               record statuses (only those that changed), events (only on changes).
+ *   finalize  → DELETE from every primary; only bindcar's 404 means gone; unreachable primaries block deletion
+ *               (DeletionBlocked, short resync) until the grace period since deletionTimestamp has passed.
+ *
+ * The pure decisions live in hooks/zone/; this module runs the effects after them, through the ports.
+ */
+import { API_VERSION, RECORD_KINDS, type DNSRecord, type DNSZone } from '../schema/generated.js';
+import { validateObject } from '../schema/cel.js';
+import { conditions, type ConditionInput } from '../conditions.js';
+import { invalidSpec } from '../errors.js';
+import type { HookContext, HookRoute } from '../http.js';
+import { LABELS } from '../labels.js';
+import type { CustomizeRequest, CustomizeResponse, KubeObject, RelatedResourceRule, SyncRequest, SyncResponse } from '../metacontroller.js';
+import type { Clock, HookPorts } from '../ports.js';
+import { DEFAULT_ZONE_HOOK_OPTIONS, zonePortsFromEnv, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
+import { recordPlural } from '../ports/records.js';
+import { desiredZone, type DesiredZoneResult, type RecordOutcome } from '../zone/desired.js';
+import { canonicalZoneName } from '../zone/names.js';
+import { placement, refOf, relatedRecords, relatedZones, selectRecords, statusOwner, zoneNameOwner, type Placement } from '../zone/select.js';
+import { recordStatus, recordStatusDiffers, zoneEvents, zoneStatus, type InstancePush, type ZoneBlock } from '../zone/status.js';
+
+
+/** The related-resource rules of a DNSZone (hook v2). */
+export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): CustomizeResponse {
+  const zone = req.parent;
+  const ns = zone.metadata.namespace ?? '';
+  const rules: RelatedResourceRule[] = [];
+  const ref = zone.spec.clusterRef;
+  if (ref) {
+    rules.push({ apiVersion: API_VERSION, resource: 'bind9clusters', namespace: ns, names: [ref] });
+    rules.push({ apiVersion: API_VERSION, resource: 'clusterbind9providers', names: [ref] });
+    // Instances of a Bind9Cluster live in its namespace, a provider's in the provider's namespace: any namespace.
+    rules.push({ apiVersion: API_VERSION, resource: 'bind9instances', labelSelector: { matchLabels: { [LABELS.cluster]: ref } } });
+  }
+  for (const term of zone.spec.bind9InstancesFrom ?? []) {
+    rules.push({ apiVersion: API_VERSION, resource: 'bind9instances', namespace: ns, labelSelector: term.selector as RelatedResourceRule['labelSelector'] });
+  }
+  // Any record of the namespace may name the zone through zoneRef (recordsFrom selects within the same set); the
+  // sync hook filters precisely.
+  for (const k of RECORD_KINDS) rules.push({ apiVersion: API_VERSION, resource: k.plural, namespace: ns, labelSelector: {} });
+  rules.push({ apiVersion: API_VERSION, resource: 'dnszones', labelSelector: {} });
+  return { relatedResources: rules };
+}
+
+/** Everything the sync and finalize hooks need besides the request. */
+export interface DnsZoneDeps extends ZonePorts {
+  clock: Clock;
+  log?: HookContext['log'];
+}
+
+function opts(deps: DnsZoneDeps): ZoneHookOptions {
+  return { ...DEFAULT_ZONE_HOOK_OPTIONS, ...(deps.options ?? {}) };
+}
+
+/** The pure part of a sync: what to push where, or why not. */
+export interface ZonePlan {
+  zone: DNSZone;
+  desired?: DesiredZoneResult;
+  block?: ZoneBlock;
+  primaries: Placement[];
+  /** Outcomes whose status this zone writes (the zone is the records' status owner). */
+  outcomes: RecordOutcome[];
+}
+
+/** Pure: plans one sync pass from the request. */
+export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
+  const zone = req.parent as DNSZone;
+  const zones = relatedZones(req.related);
+  const records = relatedRecords(req.related);
+  const selected = selectRecords(zone, records);
+  const owned = (o: RecordOutcome) => {
+    const owner = statusOwner(zones.some((z) => refOf(z) === refOf(zone)) ? zones : [...zones, zone], o.record);
+    return !owner || refOf(owner) === refOf(zone);
+  };
+  const place = placement(zone, req.related);
+  const primaries = place.instances.filter((i) => i.role === 'primary');
+
+  const winner = zoneNameOwner(zone, zones);
+  if (refOf(winner) !== refOf(zone)) {
+    const message = `zone name ${zone.spec.zoneName} is already claimed by the older DNSZone ${refOf(winner)}`;
+    const outcomes = selected.map((record) => ({ record, included: false, reason: 'DuplicateZone' as const, message }));
+    return { zone, block: { reason: 'DuplicateZone', message }, primaries: [], outcomes: outcomes.filter(owned) };
+  }
+  const desired = desiredZone(zone, selected, place.instances);
+  if ('invalid' in desired) return { zone, block: { reason: 'InvalidSpec', message: desired.message }, primaries: [], outcomes: [] };
+  const base = { zone, desired, outcomes: desired.outcomes.filter(owned) };
+  if (primaries.length === 0) {
+    if (place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length) {
+      return { ...base, primaries, block: { reason: 'ClusterNotFound', message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider` } };
+    }
+    return { ...base, primaries, block: { reason: 'NoPrimaries', message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom' } };
+  }
+  return { ...base, primaries };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Parent reference for events. */
+function regarding(zone: DNSZone) {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'DNSZone',
+    namespace: zone.metadata.namespace ?? '',
+    name: zone.metadata.name,
+    ...(zone.metadata.uid ? { uid: zone.metadata.uid } : {}),
+  };
+}
+
+async function emit(deps: DnsZoneDeps, zone: DNSZone, events: { type: 'Normal' | 'Warning'; reason: string; message: string }[]): Promise<void> {
+  await Promise.all(
+    events.map((e) =>
+      deps.events.record({ regarding: regarding(zone), ...e }).catch((err: unknown) => {
+        deps.log?.warn('event not recorded', { reason: e.reason, error: (err as Error).message });
+      }),
+    ),
+  );
+}
+
+/**
+ * Writes the record statuses that differ from the observed ones. Included records are written only when a primary
+ * accepted the zone in this pass (otherwise their status would claim what is not known); excluded records always.
+ * @returns whether writes remain (failed or over the per-pass budget), so the caller resyncs soon.
+ */
+async function writeRecordStatuses(deps: DnsZoneDeps, plan: ZonePlan, zoneName: string, served: boolean, now: string): Promise<boolean> {
+  const o = opts(deps);
+  const todo: { record: DNSRecord; status: ReturnType<typeof recordStatus> }[] = [];
+  for (const outcome of plan.outcomes) {
+    if (outcome.included && !served) continue;
+    const status = recordStatus(outcome, zoneName, now);
+    if (recordStatusDiffers(outcome.record, status)) todo.push({ record: outcome.record, status });
+  }
+  const batch = todo.slice(0, o.maxRecordWritesPerSync);
+  let failed = 0;
+  await pool(batch, o.recordWriteConcurrency, async ({ record, status }) => {
+    try {
+      await deps.recordStatus.patchStatus({ kind: record.kind, namespace: record.metadata.namespace ?? '', name: record.metadata.name }, status);
+    } catch (err) {
+      failed++;
+      deps.log?.warn('record status not written', { kind: record.kind, plural: recordPlural(record.kind), name: record.metadata.name, error: (err as Error).message });
+    }
+  });
+  return failed > 0 || todo.length > batch.length;
+}
+
+/** Sync: push the desired zone to every primary and report. */
+export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
+  const plan = planZoneSync(req);
+  const zone = plan.zone;
+  const cz = canonicalZoneName(zone.spec.zoneName);
+  const zoneName = plan.desired?.zoneName ?? (cz.ok ? cz.name : zone.spec.zoneName);
+  let pushes: InstancePush[] = [];
+  if (!plan.block && plan.desired) {
+    const body = plan.desired.body;
+    pushes = await Promise.all(
+      plan.primaries.map(async (instance): Promise<InstancePush> => {
+        if (!instance.endpoint) return { instance, outcome: { state: 'pending', message: 'no bindcar endpoint in the instance status yet' } };
+        const r = await deps.bindcar.putZone(instance.endpoint, plan.desired!.zoneName, body);
+        if (r.ok) return { instance, outcome: { state: 'served', serial: r.result.serial } };
+        return {
+          instance,
+          outcome: { state: 'failed', message: r.error.message, ...(r.error.retryAfterSeconds !== undefined ? { retryAfterSeconds: r.error.retryAfterSeconds } : {}) },
+        };
+      }),
+    );
+  }
+  const now = deps.clock();
+  const result = zoneStatus({
+    zone,
+    now,
+    pushes,
+    degradedResyncSeconds: opts(deps).degradedResyncSeconds,
+    ...(plan.desired ? { desired: plan.desired } : {}),
+    ...(plan.block ? { block: plan.block } : {}),
+  });
+  const more = await writeRecordStatuses(deps, plan, zoneName, result.served, now);
+  await emit(deps, zone, zoneEvents(zone, result.status));
+  let resync = result.resyncAfterSeconds;
+  if (more) resync = Math.min(resync ?? Infinity, 2);
+  return { status: result.status as Record<string, unknown>, children: [], ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}) };
+}
+
+/** Finalize: remove the zone from every primary, or block (bounded by the grace period). */
+export async function finalizeDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
+  const zone = req.parent as DNSZone;
+  const o = opts(deps);
+  const now = deps.clock();
+  const gen = zone.metadata.generation;
+  const zn = canonicalZoneName(zone.spec.zoneName);
+  const finish = (wanted: ConditionInput[], extra: Partial<SyncResponse>): SyncResponse => ({
+    status: {
+      ...(zone.status ?? {}),
+      conditions: conditions(wanted, zone.status?.conditions, now, gen),
+      ...(gen !== undefined ? { observedGeneration: gen } : {}),
+    },
+    children: [],
+    ...extra,
+  });
+  // Another live DNSZone claims the same name: it serves the zone now; deleting it from bindcar would break it.
+  const others = relatedZones(req.related).filter((z) => refOf(z) !== refOf(zone) && !z.metadata.deletionTimestamp);
+  const claimant = zn.ok ? others.find((z) => { const n = canonicalZoneName(z.spec.zoneName); return n.ok && n.name === zn.name; }) : undefined;
+  if (!zn.ok || claimant) {
+    const message = claimant ? `zone ${zn.ok ? zn.name : zone.spec.zoneName} stays: DNSZone ${refOf(claimant)} claims it` : `spec.zoneName: ${zn.ok ? '' : zn.reason}; nothing was ever pushed`;
+    return finish([{ type: 'Ready', status: 'False', reason: 'Deleted', message }], { finalized: true });
+  }
+  const primaries = placement(zone, req.related).instances.filter((i) => i.role === 'primary');
+  const results = await Promise.all(
+    primaries.map(async (i) => {
+      if (!i.endpoint) return { i, gone: false, message: 'no bindcar endpoint in the instance status' };
+      const r = await deps.bindcar.deleteZone(i.endpoint, zn.name);
+      return r.ok ? { i, gone: true, message: r.gone } : { i, gone: false, message: r.error.message };
+    }),
+  );
+  const blocked = results.filter((r) => !r.gone);
+  if (blocked.length === 0) {
+    return finish([{ type: 'Ready', status: 'False', reason: 'Deleted', message: `zone ${zn.name} removed from ${results.length} primaries` }], { finalized: true });
+  }
+  const detail = blocked.map((r) => `${r.i.namespace}/${r.i.name}: ${r.message}`).join('; ');
+  const since = zone.metadata.deletionTimestamp ? Date.parse(zone.metadata.deletionTimestamp) : Date.parse(now);
+  const elapsed = (Date.parse(now) - since) / 1000;
+  if (elapsed >= o.deletionGraceSeconds) {
+    const message = `released after ${o.deletionGraceSeconds}s grace; zone ${zn.name} may remain on: ${detail}`;
+    await emit(deps, zone, [{ type: 'Warning', reason: 'DeletionReleased', message }]);
+    return finish([{ type: 'Ready', status: 'False', reason: 'DeletionReleased', message }], { finalized: true });
+  }
+  const message = `zone ${zn.name} not yet removed from ${blocked.length}/${results.length} primaries: ${detail}`;
+  const wasBlocked = zone.status?.conditions?.find((c) => c.type === 'DeletionBlocked')?.status === 'True';
+  if (!wasBlocked) await emit(deps, zone, [{ type: 'Warning', reason: 'DeletionBlocked', message }]);
+  return finish(
+    [
+      { type: 'Ready', status: 'False', reason: 'Deleting', message },
+      { type: 'DeletionBlocked', status: 'True', reason: 'PrimaryUnreachable', message },
+    ],
+    { finalized: false, resyncAfterSeconds: o.deletionRetrySeconds },
+  );
+}
+
+/** Per-zone serialisation: Metacontroller may retry a timed-out call while the first still runs. */
+const inFlight = new Map<string, Promise<unknown>>();
+async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const prev = inFlight.get(key) ?? Promise.resolve();
+  const run = prev.catch(() => undefined).then(fn);
+  inFlight.set(key, run);
+  try {
+    return await run;
+  } finally {
+    if (inFlight.get(key) === run) inFlight.delete(key);
+  }
+}
+
+function validateZone(parent: KubeObject): void {
+  const errs = validateObject(parent);
+  if (errs.length) {
+    throw invalidSpec(`DNSZone ${parent.metadata.namespace ?? ''}/${parent.metadata.name} is invalid: ${errs.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errs);
+  }
+}
+
+/** The DNSZone routes; ports come from `ports.zone`, else from the environment on first use. */
+export function dnsZoneRoutes(ports: HookPorts): HookRoute[] {
+  let zonePorts = ports.zone;
+  const deps = (ctx: HookContext): DnsZoneDeps => {
+    zonePorts ??= zonePortsFromEnv(process.env, ports.clock);
+    return { ...zonePorts, clock: ports.clock, log: ctx.log };
+  };
+  const key = (req: SyncRequest) => `${req.parent.metadata.namespace ?? ''}/${req.parent.metadata.name ?? ''}`;
+  return [
+    {
+      path: '/customize/dnszone',
+      hook: 'customize',
+      kind: 'DNSZone',
+      handle: (body: CustomizeRequest<DNSZone & KubeObject>) => customizeDnsZone(body),
+    },
+    {
+      path: '/sync/dnszone',
+      hook: 'sync',
+      kind: 'DNSZone',
+      validateParent: validateZone,
+      handle: (body: SyncRequest<DNSZone & KubeObject>, ctx: HookContext) =>
+        serialised(key(body), () => (body.finalizing ? finalizeDnsZone(body, deps(ctx)) : syncDnsZone(body, deps(ctx)))),
+    },
+    {
+      path: '/finalize/dnszone',
+      hook: 'finalize',
+      kind: 'DNSZone',
+      validateParent: validateZone,
+      handle: (body: SyncRequest<DNSZone & KubeObject>, ctx: HookContext) => serialised(key(body), () => finalizeDnsZone(body, deps(ctx))),
+    },
+  ];
+}

@@ -1,0 +1,228 @@
+/**
+ * Effect port: the DNSZone hook's HTTP client for bindcar (`PUT`/`DELETE /api/v1/zones/{zone}`).
+ *
+ * Every call is bounded: a connect timeout, a request timeout, a bounded number of attempts with exponential
+ * backoff, and `Retry-After` honoured on 429/503 (up to a cap; a longer wait is reported back instead, so the hook
+ * asks Metacontroller to come back later rather than holding the webhook). Failures are returned as values, never
+ * thrown, so the hook can turn them into status.
+ *
+ * Authentication: a bearer token read fresh from a file on every call (a projected ServiceAccount token rotates),
+ * or a static token (local mode), or none.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { ApiErrorBody, PutZoneBody, PutZoneResult } from '../../bindcar/api-schema.js';
+
+/** Why a call did not succeed. */
+export interface BindcarFailure {
+  /**
+   * unreachable: no connection / connect timeout; timeout: no answer in time; unavailable: 5xx or 429;
+   * rejected: 4xx (the request itself is wrong: bad zone data, auth); invalid: the endpoint or answer is unusable.
+   */
+  kind: 'unreachable' | 'timeout' | 'unavailable' | 'rejected' | 'invalid';
+  status?: number;
+  code?: string;
+  message: string;
+  /** From the last answer's `Retry-After`, when it asked for a longer wait than the retry budget allows. */
+  retryAfterSeconds?: number;
+  attempts: number;
+}
+
+export type PushResult = { ok: true; result: PutZoneResult; attempts: number } | { ok: false; error: BindcarFailure };
+/** `deleted`: bindcar removed it; `notFound`: bindcar answered an authoritative "zone not found". */
+export type DeleteResult = { ok: true; gone: 'deleted' | 'notFound'; attempts: number } | { ok: false; error: BindcarFailure };
+
+export interface BindcarClient {
+  /** Push the complete desired zone to the bindcar at `endpoint` (its base URL). */
+  putZone(endpoint: string, zone: string, body: PutZoneBody): Promise<PushResult>;
+  /** Remove the zone; only bindcar's own 404 "zone … not found" counts as gone. */
+  deleteZone(endpoint: string, zone: string): Promise<DeleteResult>;
+}
+
+/** Where the bearer token comes from; undefined means no Authorization header. */
+export type TokenSource = () => Promise<string | undefined>;
+
+/** A fixed token (local mode, tests). */
+export function staticToken(token: string | undefined): TokenSource {
+  return async () => token;
+}
+
+/** A token file read on every call (Kubernetes rotates projected ServiceAccount tokens in place). */
+export function fileToken(path: string): TokenSource {
+  return async () => {
+    const t = (await readFile(path, 'utf8')).trim();
+    if (!t) throw new Error(`token file ${path} is empty`);
+    return t;
+  };
+}
+
+export interface BindcarClientOptions {
+  token: TokenSource;
+  /** Default 3000 ms. */
+  connectTimeoutMs?: number;
+  /** Per attempt, default 20000 ms (a 10k-record first push takes a few seconds). */
+  requestTimeoutMs?: number;
+  /** Total attempts per call, default 3. */
+  attempts?: number;
+  /** First backoff, doubled per attempt; default 250 ms. */
+  backoffMs?: number;
+  /** Budget of one call across attempts and waits; default 40000 ms (keep below the webhook timeout). */
+  deadlineMs?: number;
+  /** Longest `Retry-After` waited for inside one call; default 5000 ms. */
+  maxRetryAfterMs?: number;
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Parses `Retry-After` (delta-seconds or an HTTP date) into seconds, relative to `nowMs`. */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : Math.max(0, Math.ceil((t - nowMs) / 1000));
+}
+
+/** Agents whose sockets are destroyed when the TCP/TLS connect takes longer than `ms`. */
+function connectTimeoutAgents(ms: number): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+  const guard = (socket: Socket) => {
+    if (!socket.connecting) return;
+    const t = setTimeout(() => socket.destroy(Object.assign(new Error(`connect timed out after ${ms} ms`), { code: 'ECONNTIMEOUT' })), ms);
+    socket.once('connect', () => clearTimeout(t));
+    socket.once('close', () => clearTimeout(t));
+  };
+  class HttpAgent extends http.Agent {
+    override createConnection(...args: Parameters<http.Agent['createConnection']>): ReturnType<http.Agent['createConnection']> {
+      const s = super.createConnection(...args);
+      if (s) guard(s as Socket);
+      return s;
+    }
+  }
+  class HttpsAgent extends https.Agent {
+    override createConnection(...args: Parameters<http.Agent['createConnection']>): ReturnType<http.Agent['createConnection']> {
+      const s = super.createConnection(...args);
+      if (s) guard(s as Socket);
+      return s;
+    }
+  }
+  return { httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true }) };
+}
+
+function zoneUrl(endpoint: string, zone: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(endpoint);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}/api/v1/zones/${encodeURIComponent(zone)}`;
+}
+
+const errBody = (r: AxiosResponse): Partial<ApiErrorBody> =>
+  typeof r.data === 'object' && r.data !== null ? (r.data as Partial<ApiErrorBody>) : {};
+
+/** bindcar's own "zone not found" (not a proxy's or a missing route's 404). */
+function isZoneNotFound(r: AxiosResponse, zone: string): boolean {
+  const b = errBody(r);
+  return r.status === 404 && b.code === 'NOT_FOUND' && typeof b.message === 'string' && b.message.startsWith(`zone ${zone}`);
+}
+
+/** The real client (axios). */
+export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
+  const connectMs = opts.connectTimeoutMs ?? 3000;
+  const requestMs = opts.requestTimeoutMs ?? 20000;
+  const attempts = Math.max(1, opts.attempts ?? 3);
+  const backoff = opts.backoffMs ?? 250;
+  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 5000;
+  const deadlineMs = opts.deadlineMs ?? 40000;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const http: AxiosInstance = axios.create({
+    ...connectTimeoutAgents(connectMs),
+    timeout: requestMs,
+    maxBodyLength: Infinity,
+    maxContentLength: 16 * 1024 * 1024,
+    maxRedirects: 0,
+    validateStatus: () => true,
+    proxy: false,
+  });
+
+  /** Runs one logical call with retries; `done` decides whether an answer is final. */
+  async function call<T>(
+    method: 'PUT' | 'DELETE',
+    endpoint: string,
+    zone: string,
+    body: unknown,
+    done: (r: AxiosResponse) => T | undefined,
+  ): Promise<{ ok: true; value: T; attempts: number } | { ok: false; error: BindcarFailure }> {
+    const url = zoneUrl(endpoint, zone);
+    if (!url) return { ok: false, error: { kind: 'invalid', message: `endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`, attempts: 0 } };
+    let last: BindcarFailure = { kind: 'unreachable', message: 'not attempted', attempts: 0 };
+    const started = Date.now();
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let wait = backoff * 2 ** (attempt - 1);
+      try {
+        const token = await opts.token();
+        const r = await http.request({
+          method,
+          url,
+          data: body,
+          timeout: Math.max(1, Math.min(requestMs, deadlineMs - (Date.now() - started))),
+          headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), Accept: 'application/json' },
+        });
+        const value = r.status >= 200 && r.status < 300 ? done(r) : r.status === 404 ? done(r) : undefined;
+        if (value !== undefined) return { ok: true, value, attempts: attempt };
+        if (r.status >= 200 && r.status < 300) {
+          return { ok: false, error: { kind: 'invalid', status: r.status, message: `${method} ${url}: HTTP ${r.status} with an unexpected body`, attempts: attempt } };
+        }
+        const b = errBody(r);
+        const message = `${method} ${url}: HTTP ${r.status}${b.code ? ` ${b.code}` : ''}${b.message ? `: ${b.message}` : ''}`;
+        if (r.status === 429 || r.status >= 500) {
+          const ra = parseRetryAfter(r.headers['retry-after'] as string | undefined, Date.now());
+          last = { kind: 'unavailable', status: r.status, message, attempts: attempt, ...(b.code ? { code: b.code } : {}) };
+          if (ra !== undefined) {
+            if (ra * 1000 > maxRetryAfterMs) return { ok: false, error: { ...last, retryAfterSeconds: ra } };
+            wait = Math.max(wait, ra * 1000);
+          }
+        } else {
+          // 4xx: the request is wrong; retrying the same request cannot help.
+          return { ok: false, error: { kind: 'rejected', status: r.status, message, attempts: attempt, ...(b.code ? { code: b.code } : {}) } };
+        }
+      } catch (e) {
+        const err = e as { code?: string; message?: string };
+        const timeout = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT';
+        const connect = err.code === 'ECONNREFUSED' || err.code === 'ECONNTIMEOUT' || err.code === 'EHOSTUNREACH' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'ECONNRESET';
+        last = {
+          kind: timeout ? 'timeout' : connect ? 'unreachable' : 'unreachable',
+          message: `${method} ${url}: ${timeout ? `no answer within ${requestMs} ms` : (err.message ?? String(e))}`,
+          attempts: attempt,
+        };
+      }
+      if (attempt < attempts) {
+        if (Date.now() - started + wait >= deadlineMs) break;
+        await sleep(wait);
+      }
+    }
+    return { ok: false, error: last };
+  }
+
+  return {
+    async putZone(endpoint, zone, body) {
+      const r = await call('PUT', endpoint, zone, body, (res) => {
+        if (res.status < 200 || res.status >= 300) return undefined;
+        const d = res.data as Partial<PutZoneResult>;
+        return typeof d?.serial === 'number' ? (d as PutZoneResult) : undefined;
+      });
+      return r.ok ? { ok: true, result: r.value, attempts: r.attempts } : r;
+    },
+    async deleteZone(endpoint, zone) {
+      const r = await call('DELETE', endpoint, zone, undefined, (res) => {
+        if (res.status >= 200 && res.status < 300) return 'deleted' as const;
+        return isZoneNotFound(res, zone) ? ('notFound' as const) : undefined;
+      });
+      return r.ok ? { ok: true, gone: r.value, attempts: r.attempts } : r;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Effect port: writes a record CR's status (`Ready`, `zone`, `fqdn`, observedGeneration). The DNSZone hook is the
+ * one writer of record statuses and calls this only for records whose computed status differs from the observed
+ * one, so a steady state costs no API calls.
+ */
+import type { Condition } from '../conditions.js';
+import { API_GROUP, RECORD_KINDS, type RecordKind } from '../schema/generated.js';
+
+/** The record whose status is written. */
+export interface RecordRef {
+  kind: RecordKind;
+  namespace: string;
+  name: string;
+}
+
+/** The complete status the hook wants on a record (`zone`/`fqdn` null → removed). */
+export interface RecordStatusPatch {
+  conditions: Condition[];
+  observedGeneration?: number;
+  zone: string | null;
+  fqdn: string | null;
+}
+
+export interface RecordStatusWriter {
+  /** Merge-patches `status` through the `/status` subresource. Rejects on failure. */
+  patchStatus(ref: RecordRef, status: RecordStatusPatch): Promise<void>;
+}
+
+const PLURAL: Readonly<Record<string, string>> = Object.fromEntries(RECORD_KINDS.map((k) => [k.kind, k.plural]));
+
+/** The record's resource plural (`ARecord` → `arecords`). */
+export function recordPlural(kind: RecordKind): string {
+  return PLURAL[kind]!;
+}
+
+/**
+ * The Kubernetes implementation: client-node 1.4.0 `CustomObjectsApi.patchNamespacedCustomObjectStatus` with
+ * `application/merge-patch+json`. client-node is loaded on first use only.
+ * @param loadConfig returns a KubeConfig (default: in-cluster, else $KUBECONFIG / ~/.kube/config)
+ */
+export function kubeRecordStatusWriter(fieldManager = 'bindy-hooks'): RecordStatusWriter {
+  let api: Promise<{ patch: (ref: RecordRef, body: unknown) => Promise<unknown> }> | undefined;
+  const load = async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromDefault();
+    const client = kc.makeApiClient(k8s.CustomObjectsApi);
+    return {
+      patch: (ref: RecordRef, body: unknown) =>
+        client.patchNamespacedCustomObjectStatus(
+          { group: API_GROUP, version: 'v1beta1', namespace: ref.namespace, plural: recordPlural(ref.kind), name: ref.name, body, fieldManager },
+          k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+        ),
+    };
+  };
+  return {
+    async patchStatus(ref, status) {
+      api ??= load();
+      await (await api).patch(ref, { status });
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Pure: DNSZone and record statuses from the plan (desired zone, placement) and the push outcomes.
+ *
+ * Byte-stable: the same inputs and the same bindcar answers give an identical status — lists sorted, messages
+ * built only from the inputs, lastTransitionTime copied from the observed condition unless the status flips (then
+ * `now`, the injected clock). A record status is written only when it differs from the observed one, ignoring
+ * lastTransitionTime.
+ *
+ * DNSZone conditions (always all three, in this order):
+ *   Ready        True  Served            — every selected primary serves the desired zone, or some do while others fail
+ *                False DuplicateZone | InvalidSpec | ClusterNotFound | NoPrimaries | WaitingForInstances | PushFailed
+ *   Progressing  True  WaitingForInstances (a primary has no bindcar endpoint yet) | WaitingForCluster
+ *                False UpToDate | <the Ready reason when nothing will progress by itself>
+ *   Degraded     True  PushFailed (some primary refused or could not be reached) | InvalidSpec
+ *                False AllPrimariesServing | <reason>
+ */
+import { conditions, type Condition, type ConditionInput } from '../conditions.js';
+import type { DNSRecord, DNSZone, DNSZoneStatus } from '../schema/generated.js';
+import type { RecordStatusPatch } from '../ports/records.js';
+import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
+import type { Placement } from './select.js';
+
+/** What happened on one primary. */
+export type PushOutcome =
+  | { state: 'served'; serial: number }
+  | { state: 'failed'; message: string; retryAfterSeconds?: number }
+  | { state: 'pending'; message: string };
+
+export interface InstancePush {
+  instance: Placement;
+  outcome: PushOutcome;
+}
+
+/** Why nothing was pushed. */
+export type ZoneBlock =
+  | { reason: 'DuplicateZone'; message: string }
+  | { reason: 'InvalidSpec'; message: string }
+  | { reason: 'ClusterNotFound'; message: string }
+  | { reason: 'NoPrimaries'; message: string };
+
+export interface ZoneStatusInput {
+  zone: DNSZone;
+  now: string;
+  desired?: DesiredZoneResult;
+  block?: ZoneBlock;
+  pushes: readonly InstancePush[];
+  /** Seconds to come back while degraded (default 10). */
+  degradedResyncSeconds?: number;
+}
+
+export interface ZoneStatusResult {
+  status: DNSZoneStatus;
+  resyncAfterSeconds?: number;
+  /** At least one primary serves the desired content (record statuses may then say Served). */
+  served: boolean;
+}
+
+const cond = (type: string, status: ConditionInput['status'], reason: string, message: string): ConditionInput => ({ type, status, reason, message });
+
+/** The DNSZone status (and resync) for one sync pass. */
+export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
+  const { zone, now, desired, block, pushes } = input;
+  const gen = zone.metadata.generation;
+  const previous = zone.status?.conditions;
+  const wanted: ConditionInput[] = [];
+  const served = pushes.filter((p) => p.outcome.state === 'served');
+  const failed = pushes.filter((p) => p.outcome.state === 'failed');
+  const pending = pushes.filter((p) => p.outcome.state === 'pending');
+  let resyncAfterSeconds: number | undefined;
+
+  if (block) {
+    const waiting = block.reason === 'ClusterNotFound' || block.reason === 'NoPrimaries';
+    wanted.push(
+      cond('Ready', 'False', block.reason, block.message),
+      waiting ? cond('Progressing', 'True', block.reason === 'ClusterNotFound' ? 'WaitingForCluster' : 'WaitingForInstances', block.message) : cond('Progressing', 'False', block.reason, block.message),
+      block.reason === 'InvalidSpec' ? cond('Degraded', 'True', 'InvalidSpec', block.message) : cond('Degraded', 'False', block.reason, block.message),
+    );
+  } else {
+    const n = pushes.length;
+    const serials = served.map((p) => (p.outcome as { serial: number }).serial);
+    const serialText = serials.length ? ` at serial ${Math.min(...serials)}` : '';
+    const failText = failed.map((p) => `${p.instance.namespace}/${p.instance.name}: ${(p.outcome as { message: string }).message}`).join('; ');
+    if (served.length > 0) wanted.push(cond('Ready', 'True', 'Served', `served by ${served.length}/${n} primaries${serialText}`));
+    else if (failed.length > 0) wanted.push(cond('Ready', 'False', 'PushFailed', `no primary accepted the zone: ${failText}`));
+    else wanted.push(cond('Ready', 'False', 'WaitingForInstances', `${pending.length} primaries have no bindcar endpoint yet`));
+    wanted.push(
+      pending.length
+        ? cond('Progressing', 'True', 'WaitingForInstances', pending.map((p) => `${p.instance.namespace}/${p.instance.name}`).join(', ') + ' not ready yet')
+        : cond('Progressing', 'False', 'UpToDate', `desired zone pushed to ${n}/${n} primaries`),
+    );
+    wanted.push(
+      failed.length
+        ? cond('Degraded', 'True', 'PushFailed', `${failed.length}/${n} primaries failed: ${failText}`)
+        : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
+    );
+    if (failed.length) {
+      const asked = Math.max(0, ...failed.map((p) => (p.outcome as { retryAfterSeconds?: number }).retryAfterSeconds ?? 0));
+      resyncAfterSeconds = Math.min(300, Math.max(input.degradedResyncSeconds ?? 10, asked));
+    }
+  }
+
+  const status: DNSZoneStatus = {
+    conditions: conditions(wanted, previous, now, gen),
+    ...(gen !== undefined ? { observedGeneration: gen } : {}),
+  };
+  const serials = served.map((p) => (p.outcome as { serial: number }).serial);
+  const serial = serials.length ? Math.min(...serials) : zone.status?.serial;
+  if (serial !== undefined) status.serial = serial;
+  if (desired && !block) status.recordCount = desired.body.records.length;
+  status.instances = pushes.map((p) => ({
+    name: p.instance.name,
+    namespace: p.instance.namespace,
+    ...(p.instance.endpoint ? { endpoint: p.instance.endpoint } : {}),
+    ...(p.outcome.state === 'served' ? { serial: p.outcome.serial } : {}),
+    ready: p.outcome.state === 'served',
+    ...(p.outcome.state !== 'served' ? { message: p.outcome.message } : {}),
+  }));
+  status.conflicts = desired && !block ? desired.conflicts.map(conflictEntry) : [];
+  return { status, served: served.length > 0, ...(resyncAfterSeconds !== undefined ? { resyncAfterSeconds } : {}) };
+}
+
+function conflictEntry(c: ZoneConflict): NonNullable<DNSZoneStatus['conflicts']>[number] {
+  return { kind: c.kind, name: c.name, reason: c.reason, message: c.message };
+}
+
+/** The status a record should carry for an outcome. */
+export function recordStatus(outcome: RecordOutcome, zoneName: string, now: string): RecordStatusPatch {
+  const rec = outcome.record;
+  const gen = rec.metadata.generation;
+  const wanted = [cond('Ready', outcome.reason === 'Served' ? 'True' : 'False', outcome.reason, outcome.message)];
+  return {
+    conditions: conditions(wanted, rec.status?.conditions, now, gen),
+    ...(gen !== undefined ? { observedGeneration: gen } : {}),
+    zone: zoneName,
+    fqdn: outcome.fqdn ?? null,
+  };
+}
+
+/** Whether `want` differs from the record's observed status (lastTransitionTime ignored). */
+export function recordStatusDiffers(rec: DNSRecord, want: RecordStatusPatch): boolean {
+  const have = rec.status ?? {};
+  const strip = (cs: readonly Partial<Condition>[] | undefined) =>
+    JSON.stringify((cs ?? []).map((c) => [c.type, c.status, c.reason, c.message, c.observedGeneration ?? null]));
+  return (
+    strip(have.conditions) !== strip(want.conditions) ||
+    (have.observedGeneration ?? null) !== (want.observedGeneration ?? null) ||
+    (have.zone ?? null) !== want.zone ||
+    (have.fqdn ?? null) !== want.fqdn
+  );
+}
+
+/** Kubernetes events to emit for this pass: only for changes against the observed status. */
+export function zoneEvents(zone: DNSZone, next: DNSZoneStatus): { type: 'Normal' | 'Warning'; reason: string; message: string }[] {
+  const out: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
+  const was = (type: string) => zone.status?.conditions?.find((c) => c.type === type);
+  const now = (type: string) => next.conditions?.find((c) => c.type === type);
+  const degradedNow = now('Degraded');
+  const degradedWas = was('Degraded');
+  if (degradedNow?.status === 'True' && (degradedWas?.status !== 'True' || degradedWas.reason !== degradedNow.reason)) {
+    out.push({ type: 'Warning', reason: degradedNow.reason, message: degradedNow.message });
+  } else if (degradedNow?.status !== 'True' && degradedWas?.status === 'True') {
+    out.push({ type: 'Normal', reason: 'Recovered', message: now('Ready')?.message ?? 'zone recovered' });
+  }
+  const readyNow = now('Ready');
+  const readyWas = was('Ready');
+  if (readyNow?.reason === 'DuplicateZone' && readyWas?.reason !== 'DuplicateZone') {
+    out.push({ type: 'Warning', reason: 'DuplicateZone', message: readyNow.message });
+  }
+  const key = (c: { kind: string; name: string; reason: string }) => `${c.kind}/${c.name}/${c.reason}`;
+  const before = new Set((zone.status?.conflicts ?? []).map(key));
+  for (const c of next.conflicts ?? []) {
+    if (!before.has(key(c))) out.push({ type: 'Warning', reason: 'RecordConflict', message: `${c.kind} ${c.name}: ${c.message ?? c.reason}` });
+  }
+  return out;
+}
