@@ -124,9 +124,14 @@ function matchElement(entry: string, field: string, acls: Acls): string {
   return neg ? `!${out}` : out;
 }
 
-function matchList(entries: readonly string[], field: string, acls: Acls): string {
-  if (entries.length === 0) return '{ none; }';
-  return `{ ${entries.map((e, i) => `${matchElement(e, `${field}[${i}]`, acls)};`).join(' ')} }`;
+function matchList(entries: readonly string[], field: string, acls: Acls, prefix: readonly string[] = []): string {
+  const rendered = [...prefix];
+  entries.forEach((e, i) => {
+    const out = matchElement(e, `${field}[${i}]`, acls);
+    if (!rendered.includes(out)) rendered.push(out);
+  });
+  if (rendered.length === 0) return '{ none; }';
+  return `{ ${rendered.map((e) => `${e};`).join(' ')} }`;
 }
 
 /** Checks a path from the layout: absolute, no quotes or control characters (they end up inside "…"). */
@@ -176,8 +181,8 @@ export function renderOptions(input: NamedConfInput): string {
   }
   if (c.allowQuery) o.push(`allow-query ${matchList(c.allowQuery, 'config.allowQuery', input.acls)};`);
   // Transfers are always allowed to holders of the transfer key; spec entries are added after it ([] = key only).
-  const transfer = [`key ${TRANSFER_KEY_NAME}`, ...(c.allowTransfer ?? []).filter((e) => e !== 'none')];
-  o.push(`allow-transfer ${matchList(transfer, 'config.allowTransfer', input.acls)};`);
+  const transfer = (c.allowTransfer ?? []).map((e) => (e === 'none' ? `key ${TRANSFER_KEY_NAME}` : e));
+  o.push(`allow-transfer ${matchList(transfer, 'config.allowTransfer', input.acls, [`key "${TRANSFER_KEY_NAME}"`])};`);
   if (input.role === 'primary') {
     // bindcar TSIG-signs its DNS UPDATEs with the rndc key; zones inherit this unless they set their own.
     o.push(`allow-update { key "${RNDC_KEY_NAME}"; };`);
