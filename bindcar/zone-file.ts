@@ -28,15 +28,10 @@ export class InvalidZoneError extends Error {
 /** RRsets in file order: apex NS first, then canonical owner order, type, (data already sorted). */
 export function orderedRRsets(z: DesiredZone): RRset[] {
   const apex = `${z.zone}.`;
-  return [...z.rrsets.values()].sort((a, b) => {
-    const an = a.owner === apex && a.type === 'NS' ? 0 : 1;
-    const bn = b.owner === apex && b.type === 'NS' ? 0 : 1;
-    if (an !== bn) return an - bn;
-    const ak = canonicalOrderKey(a.owner);
-    const bk = canonicalOrderKey(b.owner);
-    if (ak !== bk) return ak < bk ? -1 : 1;
-    return a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
-  });
+  // keys computed once: sorting 10k RRsets must not rebuild them per comparison
+  const keyed = [...z.rrsets.values()].map((r) => ({ r, k: `${r.owner === apex && r.type === 'NS' ? '0' : '1'}${canonicalOrderKey(r.owner)}\u0000${r.type}` }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.r);
 }
 
 /** Render a validated desired zone with the given serial. */

@@ -3,7 +3,7 @@
  * otherwise enforce silently (RFC 2136 updates answering NOERROR but ignored, see
  * bind9-and-users.md §3.6) or fatally at load time (named-checkzone).
  */
-import type { FieldError, PutZoneBody, RecordType } from './api-schema.js';
+import { MAX_RECORDS, MAX_TTL, type FieldError, type PutZoneBody, type RecordType } from './api-schema.js';
 import { absoluteOwner, checkAbsoluteName, inZone } from './names.js';
 import { canonicalIPv4, canonicalIPv6, canonicalRecord } from './rdata.js';
 
@@ -32,6 +32,9 @@ export interface DesiredZone {
   /** keyed by `rrsetKey(owner, type)` */
   rrsets: Map<string, RRset>;
 }
+
+/** Canonicalisation results per (type, name, data) of one zone; see `desiredZone`. */
+export type RecordMemo = Map<string, { owner: string; type: RecordType; data: string } | { field: string; message: string }>;
 
 /** BIND 9.18's default `max-records-per-type`. */
 export const DEFAULT_MAX_RECORDS_PER_TYPE = 100;
@@ -72,6 +75,7 @@ export function desiredZone(
   zone: string,
   body: PutZoneBody,
   maxPerType = DEFAULT_MAX_RECORDS_PER_TYPE,
+  memo?: RecordMemo,
 ): { ok: true; zone: DesiredZone } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const err = (field: string, message: string): void => {
@@ -83,16 +87,17 @@ export function desiredZone(
   const rname = canonicalRname(body.soa.rname);
   if (!rname.ok) err('soa/rname', rname.reason);
 
-  // owner+type → {ttl, data set}, plus where each came from (for error messages)
-  const sets = new Map<string, { owner: string; type: RecordType; ttl: number; data: Set<string>; from: string }>();
-  const add = (owner: string, type: RecordType, ttl: number, data: string, from: string): void => {
-    const k = rrsetKey(owner, type);
+  // owner+type → {ttl, data}; `from` says where it came from (for error messages)
+  const sets = new Map<string, { owner: string; type: RecordType; ttl: number; data: string[]; from: string | number }>();
+  const add = (owner: string, type: RecordType, ttl: number, data: string, from: string | number): void => {
+    const k = owner + ' ' + type;
     const s = sets.get(k);
     if (s) {
-      s.ttl = Math.min(s.ttl, ttl);
-      s.data.add(data);
-    } else sets.set(k, { owner, type, ttl, data: new Set([data]), from });
+      if (ttl < s.ttl) s.ttl = ttl;
+      if (!s.data.includes(data)) s.data.push(data);
+    } else sets.set(k, { owner, type, ttl, data: [data], from });
   };
+  const where = (from: string | number): string => (typeof from === 'number' ? `records/${from}` : from);
 
   body.nameServers.forEach((ns, i) => {
     const h = checkAbsoluteName(ns.hostname, true);
@@ -112,37 +117,50 @@ export function desiredZone(
   });
 
   body.records.forEach((r, i) => {
-    const c = canonicalRecord(zone, r);
-    if (!c.ok) return err(`records/${i}/${c.field}`, c.message);
-    const owner = absoluteOwner(zone, c.value.name);
-    if (!owner.ok) return err(`records/${i}/name`, owner.reason);
-    add(owner.name, c.value.type, c.value.ttl, c.value.data, `records/${i}`);
+    // The memo makes a re-PUT of a big zone cost one Map lookup per unchanged record.
+    const key = memo && typeof r.name === 'string' && typeof r.data === 'string' ? `${r.type}\u0000${r.name}\u0000${r.data}` : undefined;
+    let m = key !== undefined ? memo!.get(key) : undefined;
+    if (!m) {
+      const c = canonicalRecord(zone, { ...r, ttl: 0 });
+      if (!c.ok) m = { field: c.field, message: c.message };
+      else {
+        const owner = absoluteOwner(zone, c.value.name);
+        m = owner.ok ? { owner: owner.name, type: c.value.type, data: c.value.data } : { field: 'name', message: owner.reason };
+      }
+      if (key !== undefined) {
+        if (memo!.size > 2 * MAX_RECORDS) memo!.clear();
+        memo!.set(key, m);
+      }
+    }
+    if ('field' in m) return err(`records/${i}/${m.field}`, m.message);
+    if (!Number.isInteger(r.ttl) || r.ttl < 0 || r.ttl > MAX_TTL) return err(`records/${i}/ttl`, `must be an integer 0–${MAX_TTL} (RFC 2181 §8)`);
+    add(m.owner, m.type, r.ttl, m.data, i);
   });
 
   // cross-record rules
   const typesAt = new Map<string, RecordType[]>();
-  for (const s of sets.values()) typesAt.set(s.owner, [...(typesAt.get(s.owner) ?? []), s.type]);
   for (const s of sets.values()) {
-    if (s.data.size > maxPerType)
-      err(s.from, `${s.owner} ${s.type} has ${s.data.size} records; named accepts at most ${maxPerType} per RRset`);
+    const t = typesAt.get(s.owner);
+    if (t) t.push(s.type);
+    else typesAt.set(s.owner, [s.type]);
+  }
+  for (const s of sets.values()) {
+    if (s.data.length > maxPerType)
+      err(where(s.from), `${s.owner} ${s.type} has ${s.data.length} records; named accepts at most ${maxPerType} per RRset`);
     if (s.type === 'CNAME') {
-      if (s.owner === apex) err(s.from, 'a CNAME is not allowed at the zone apex (it would sit beside SOA and NS)');
-      else if (s.data.size > 1) err(s.from, `${s.owner} has ${s.data.size} CNAME records; only one is allowed`);
+      if (s.owner === apex) err(where(s.from), 'a CNAME is not allowed at the zone apex (it would sit beside SOA and NS)');
+      else if (s.data.length > 1) err(where(s.from), `${s.owner} has ${s.data.length} CNAME records; only one is allowed`);
       else if ((typesAt.get(s.owner) ?? []).length > 1)
-        err(s.from, `${s.owner} has a CNAME and other data (${typesAt.get(s.owner)!.filter((t) => t !== 'CNAME').join(', ')}); a CNAME must be alone at its name`);
+        err(where(s.from), `${s.owner} has a CNAME and other data (${typesAt.get(s.owner)!.filter((t) => t !== 'CNAME').join(', ')}); a CNAME must be alone at its name`);
     }
     if (s.type === 'NS' || s.type === 'MX' || s.type === 'SRV') {
       for (const d of s.data) {
-        const target = d.split(' ').at(-1)!;
+        const target = d.slice(d.lastIndexOf(' ') + 1);
         if (inZone(target, zone) && typesAt.get(target)?.includes('CNAME'))
-          err(s.from, `${s.type} target ${target} is a CNAME (RFC 2181 §10.3)`);
-      }
-    }
-    if (s.type === 'NS') {
-      for (const d of s.data) {
+          err(where(s.from), `${s.type} target ${target} is a CNAME (RFC 2181 §10.3)`);
         // In-zone (or below-delegation) NS hosts need addresses or named will not load the zone.
-        if (inZone(d, zone) && !typesAt.get(d)?.some((t) => t === 'A' || t === 'AAAA'))
-          err(s.from, `name server ${d} is inside the zone but has no A/AAAA (glue) record`);
+        if (s.type === 'NS' && inZone(d, zone) && !typesAt.get(d)?.some((t) => t === 'A' || t === 'AAAA'))
+          err(where(s.from), `name server ${d} is inside the zone but has no A/AAAA (glue) record`);
       }
     }
   }
@@ -151,7 +169,7 @@ export function desiredZone(
 
   if (errors.length || !mname.ok || !rname.ok) return { ok: false, errors };
   const rrsets = new Map<string, RRset>();
-  for (const [k, s] of sets) rrsets.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: [...s.data].sort() });
+  for (const [k, s] of sets) rrsets.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: s.data.length > 1 ? s.data.sort() : s.data });
   return {
     ok: true,
     zone: {

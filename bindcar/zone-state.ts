@@ -31,25 +31,38 @@ function soaFieldsOf(rr: WireRR): { serial: number; soa: SoaFields } {
   return { serial: s.serial, soa: { mname: s.mname, rname: s.rname, refresh: s.refresh, retry: s.retry, expire: s.expire, minimum: s.minimum, ttl: rr.ttl } };
 }
 
-function addRR(sets: Map<string, RRset>, owner: string, type: RecordType, ttl: number, data: string): void {
+/**
+ * Add one RR. `owned` holds keys whose RRset objects belong to this map (copy-on-write: RRsets
+ * shared with the base zone are copied before their first change).
+ */
+function addRR(sets: Map<string, RRset>, owner: string, type: RecordType, ttl: number, data: string, owned?: Set<string>): void {
   const k = rrsetKey(owner, type);
-  const s = sets.get(k);
-  if (!s) sets.set(k, { owner, type, ttl, data: [data] });
-  else {
-    s.ttl = ttl;
-    if (!s.data.includes(data)) {
-      s.data.push(data);
-      s.data.sort();
-    }
+  let s = sets.get(k);
+  if (!s) {
+    sets.set(k, { owner, type, ttl, data: [data] });
+    owned?.add(k);
+    return;
+  }
+  if (owned && !owned.has(k)) {
+    s = { ...s, data: [...s.data] };
+    sets.set(k, s);
+    owned.add(k);
+  }
+  s.ttl = ttl;
+  if (!s.data.includes(data)) {
+    s.data.push(data);
+    s.data.sort();
   }
 }
 
-function delRR(sets: Map<string, RRset>, owner: string, type: RecordType, data: string): void {
+function delRR(sets: Map<string, RRset>, owner: string, type: RecordType, data: string, owned: Set<string>): void {
   const k = rrsetKey(owner, type);
   const s = sets.get(k);
   if (!s) return;
-  s.data = s.data.filter((d) => d !== data);
-  if (s.data.length === 0) sets.delete(k);
+  const data2 = s.data.filter((d) => d !== data);
+  if (data2.length === 0) sets.delete(k);
+  else sets.set(k, { ...s, data: data2 });
+  owned.add(k);
 }
 
 function cloneSets(m: Map<string, RRset>): Map<string, RRset> {
@@ -64,7 +77,7 @@ function cloneSets(m: Map<string, RRset>): Map<string, RRset> {
  * (SOA-delimited difference sequences) and full (AXFR-style).
  * @returns the served zone after the transfer
  */
-export function applyTransfer(zone: string, base: ServedZone | undefined, messages: readonly Message[]): ServedZone {
+export function applyTransfer(zone: string, base: ServedZone | undefined, messages: readonly Message[]): ServedZone & { touched?: Set<string> } {
   const rrs = messages.flatMap((m) => m.an);
   const first = rrs[0];
   if (!first || first.type !== TYPE_SOA) throw new Error(`zone transfer of ${zone} did not start with an SOA`);
@@ -85,7 +98,8 @@ export function applyTransfer(zone: string, base: ServedZone | undefined, messag
     }
     return { zone, serial: head.serial, soa: head.soa, rrsets: sets };
   }
-  const sets = cloneSets(base.rrsets);
+  const sets = new Map(base.rrsets);
+  const touched = new Set<string>();
   // SOA(new) [SOA(old) deletions… SOA(next) additions…]* SOA(new)
   let adding = true; // the first SOA (old serial) opens a deletion list
   for (let i = 1; i < rrs.length - 1; i++) {
@@ -98,10 +112,10 @@ export function applyTransfer(zone: string, base: ServedZone | undefined, messag
     if (!t) continue;
     const d = presentRdata(rr);
     if (d === undefined) continue;
-    if (adding) addRR(sets, rr.name, t, rr.ttl, d);
-    else delRR(sets, rr.name, t, d);
+    if (adding) addRR(sets, rr.name, t, rr.ttl, d, touched);
+    else delRR(sets, rr.name, t, d, touched);
   }
-  return { zone, serial: head.serial, soa: head.soa, rrsets: sets };
+  return { zone, serial: head.serial, soa: head.soa, rrsets: sets, touched };
 }
 
 /** A served zone equal to a freshly loaded desired zone (used right after addzone). */
@@ -127,6 +141,8 @@ export interface ZoneDiff {
   expectedSerial: number;
   /** RRsets whose content differs (for logs) */
   changedRRsets: number;
+  /** keys of the RRsets the diff changes */
+  keys: string[];
 }
 
 /**
@@ -148,6 +164,7 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
   let added = 0;
   let removed = 0;
   let changedRRsets = 0;
+  const keys: string[] = [];
   const countDiff = (want: RRset | undefined, have: RRset | undefined): void => {
     const w = new Set(want ? want.data.map((d) => `${want.ttl} ${d}`) : []);
     const h = new Set(have ? have.data.map((d) => `${have.ttl} ${d}`) : []);
@@ -158,6 +175,7 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
     const have = served.rrsets.get(k);
     if (have && sameRRset(want, have)) continue;
     changedRRsets++;
+    keys.push(k);
     countDiff(want, have);
     const g = group(want.owner);
     if (have && k === apexNs) {
@@ -172,6 +190,7 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
   for (const [k, have] of served.rrsets) {
     if (desired.rrsets.has(k)) continue;
     changedRRsets++;
+    keys.push(k);
     countDiff(undefined, have);
     if (k === apexNs) {
       // never delete all apex NS (named ignores it); desired always has apex NS for primaries
@@ -215,7 +234,7 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
     else messages[messages.length - 1]!.push(soaOp);
     expectedSerial = target;
   }
-  return { messages, added, removed, expectedSerial, changedRRsets };
+  return { messages, added, removed, expectedSerial, changedRRsets, keys };
 }
 
 /**
@@ -223,9 +242,21 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
  * mismatches (empty when named applied everything). named answers NOERROR yet ignores e.g. a CNAME
  * beside other data, so this is the only proof an update took effect.
  */
-export function mismatches(desired: DesiredZone, served: ServedZone, limit = 20): string[] {
+export function mismatches(desired: DesiredZone, served: ServedZone, limit = 20, only?: Iterable<string>): string[] {
   const out: string[] = [];
   if (!sameSoa(desired.soa, served.soa)) out.push(`SOA is ${JSON.stringify(served.soa)}, wanted ${JSON.stringify(desired.soa)}`);
+  if (only) {
+    // Only these RRsets can differ: everything else was equal before the update and untouched by it.
+    for (const k of only) {
+      if (out.length >= limit) break;
+      const want = desired.rrsets.get(k);
+      const have = served.rrsets.get(k);
+      if (want && !have) out.push(`${k} is missing`);
+      else if (!want && have) out.push(`${k} is served but not desired`);
+      else if (want && have && !sameRRset(want, have)) out.push(`${k} is ${have.ttl} [${have.data.join(' | ')}], wanted ${want.ttl} [${want.data.join(' | ')}]`);
+    }
+    return out;
+  }
   for (const [k, want] of desired.rrsets) {
     if (out.length >= limit) return out;
     const have = served.rrsets.get(k);

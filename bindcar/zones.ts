@@ -18,7 +18,7 @@ import { conflict, HttpError, invalidSpec, namedFailed, notFound } from './error
 import { checkZoneName, relativeOwner } from './names.js';
 import type { Rndc } from './rndc.js';
 import { RndcError } from './rndc.js';
-import { canonicalOrderKey, desiredZone, DEFAULT_MAX_RECORDS_PER_TYPE, type DesiredZone } from './zone-model.js';
+import { canonicalOrderKey, desiredZone, DEFAULT_MAX_RECORDS_PER_TYPE, type DesiredZone, type RecordMemo } from './zone-model.js';
 import { renderDesiredZone } from './zone-file.js';
 import { normalizeZoneConfig, parseZoneConfig, renderZoneConfig, sameZoneConfig, zoneOptionErrors, type ZoneOptions } from './zone-config.js';
 import { applyTransfer, diffZone, mismatches, servedFromDesired, serialGt, type ServedZone } from './zone-state.js';
@@ -84,6 +84,7 @@ export class ZoneService {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly cache = new Map<string, CacheEntry>();
   private readonly maxPerType: number;
+  private readonly memos = new Map<string, RecordMemo>();
 
   constructor(deps: ZoneServiceDeps) {
     this.deps = deps;
@@ -132,10 +133,19 @@ export class ZoneService {
     };
   }
 
+  private memoFor(zone: string): RecordMemo {
+    let m = this.memos.get(zone);
+    if (!m) {
+      if (this.memos.size > 10000) this.memos.clear();
+      this.memos.set(zone, (m = new Map()));
+    }
+    return m;
+  }
+
   /** Validate a PUT body into the desired zone and its config, or throw 422 naming the fields. */
   validate(zone: string, body: PutZoneBody, extra: Partial<ZoneOptions> = {}): { desired: DesiredZone; config: string } {
     const errors: FieldError[] = zoneOptionErrors({ ...body, ...extra });
-    const d = desiredZone(zone, body, this.maxPerType);
+    const d = desiredZone(zone, body, this.maxPerType, this.memoFor(zone));
     if (!d.ok) errors.unshift(...d.errors);
     if (errors.length || !d.ok) throw invalidSpec(`zone ${zone} is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).slice(0, 5).join('; ')}`, errors);
     return { desired: d.zone, config: renderZoneConfig(this.options(zone, body, extra)) };
@@ -238,7 +248,8 @@ export class ZoneService {
     }
     const after = applyTransfer(zone, served, await this.timed('ixfr', () => this.deps.dns.transfer(zone, served.serial)));
     entry.served = after;
-    const missing = mismatches(desired, after);
+    // Verify what the diff changed plus whatever the IXFR says changed (full AXFR: everything).
+    const missing = after.touched ? mismatches(desired, after, 20, new Set([...diff.keys, ...after.touched])) : mismatches(desired, after);
     if (missing.length)
       throw namedFailed('UPDATE_NOT_APPLIED', `named accepted the UPDATE for ${zone} but does not serve the desired zone`, { mismatches: missing });
     return { zone, serial: after.serial, changed: true, created: false, added: diff.added, removed: diff.removed };
@@ -365,11 +376,10 @@ export class ZoneService {
       const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
       if (!soa.served) throw notFound(`zone ${zone}`);
       const served = await this.readServed(zone, this.entry(zone), soa.soa.serial);
-      const sets = [...served.rrsets.values()].sort((a, b) => {
-        const ak = canonicalOrderKey(a.owner);
-        const bk = canonicalOrderKey(b.owner);
-        return ak < bk ? -1 : ak > bk ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
-      });
+      const sets = [...served.rrsets.values()]
+        .map((r) => ({ r, k: `${canonicalOrderKey(r.owner)}\u0000${r.type}` }))
+        .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+        .map((x) => x.r);
       const records: ZoneRecord[] = [];
       for (const s of sets) for (const d of s.data) records.push({ name: relativeOwner(zone, s.owner), type: s.type, ttl: s.ttl, data: d });
       return { zone, serial: served.serial, records };
