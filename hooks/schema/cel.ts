@@ -58,6 +58,38 @@ const PREDICATES: Record<string, Pred> = {
     !has(s, 'persistentVolumeClaim') || get(s, 'storageType') === 'persistentVolumeClaim',
 };
 
+// Address-match entries that look like an ACL name must name a builtin or an ACL of spec.acls
+// (BIND rejects the whole named.conf otherwise). Rule text built exactly as in the CRDs.
+const BUILTIN_ACL_RE = /^!?(any|none|localhost|localnets)$/;
+const ACL_REF_RE = /^!?[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+const aclRefCel = (e: string): string =>
+  `${e}.matches('^!?(any|none|localhost|localnets)$') || !${e}.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (${e}.startsWith('!') ? ${e}.substring(1) : ${e}) in self.acls)`;
+function aclRefOk(spec: unknown, e: unknown): boolean {
+  if (typeof e !== 'string' || BUILTIN_ACL_RE.test(e) || !ACL_REF_RE.test(e)) return true;
+  const acls = get(spec, 'acls');
+  return isObj(acls) && Object.hasOwn(acls, e.startsWith('!') ? e.slice(1) : e);
+}
+for (const l of [
+  'global.allowQuery',
+  'global.allowTransfer',
+  'global.listenOn',
+  'global.listenOnV6',
+  'primary.allowTransfer',
+  'secondary.allowTransfer',
+]) {
+  const [parent, list] = l.split('.') as [string, string];
+  PREDICATES[
+    `!has(self.${parent}) || !has(self.${parent}.${list}) || self.${parent}.${list}.all(e, ${aclRefCel('e')})`
+  ] = (s) => {
+    const entries = get(get(s, parent), list);
+    return !Array.isArray(entries) || entries.every((e) => aclRefOk(s, e));
+  };
+}
+PREDICATES[`!has(self.acls) || self.acls.all(k, self.acls[k].all(e, ${aclRefCel('e')}))`] = (s) => {
+  const acls = get(s, 'acls');
+  return !isObj(acls) || Object.values(acls).every((v) => !Array.isArray(v) || v.every((e) => aclRefOk(s, e)));
+};
+
 const missing = [...new Set(CEL_RULES.map((r) => r.rule))].filter((r) => !Object.hasOwn(PREDICATES, r));
 if (missing.length)
   throw new Error(`hooks/schema/cel.ts: no TypeScript predicate for CEL rule(s): ${missing.join(' | ')}`);

@@ -4547,6 +4547,55 @@ export const CEL_RULES = [
   },
   {
     "kind": "Bind9Cluster",
+    "path": "spec",
+    "rule": "!has(self.global) || !has(self.global.allowQuery) || self.global.allowQuery.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.global.allowQuery: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".global.allowQuery"
+  },
+  {
+    "kind": "Bind9Cluster",
+    "path": "spec",
+    "rule": "!has(self.global) || !has(self.global.allowTransfer) || self.global.allowTransfer.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.global.allowTransfer: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".global.allowTransfer"
+  },
+  {
+    "kind": "Bind9Cluster",
+    "path": "spec",
+    "rule": "!has(self.global) || !has(self.global.listenOn) || self.global.listenOn.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.global.listenOn: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".global.listenOn"
+  },
+  {
+    "kind": "Bind9Cluster",
+    "path": "spec",
+    "rule": "!has(self.global) || !has(self.global.listenOnV6) || self.global.listenOnV6.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.global.listenOnV6: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".global.listenOnV6"
+  },
+  {
+    "kind": "Bind9Cluster",
+    "path": "spec",
+    "rule": "!has(self.primary) || !has(self.primary.allowTransfer) || self.primary.allowTransfer.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.primary.allowTransfer: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".primary.allowTransfer"
+  },
+  {
+    "kind": "Bind9Cluster",
+    "path": "spec",
+    "rule": "!has(self.secondary) || !has(self.secondary.allowTransfer) || self.secondary.allowTransfer.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.secondary.allowTransfer: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".secondary.allowTransfer"
+  },
+  {
+    "kind": "Bind9Cluster",
+    "path": "spec",
+    "rule": "!has(self.acls) || self.acls.all(k, self.acls[k].all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls)))",
+    "message": "spec.acls: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".acls"
+  },
+  {
+    "kind": "Bind9Cluster",
     "path": "spec.primary.labels",
     "rule": "self.all(k, size(k) <= 253 && k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'))",
     "message": "spec.primary.labels keys must be valid Kubernetes label keys ([prefix/]name, name ≤ 63 characters)"
@@ -4583,6 +4632,55 @@ export const CEL_RULES = [
     "rule": "self.tag != 'iodef' || self.value.startsWith('mailto:') || self.value.startsWith('https://') || self.value.startsWith('http://')",
     "message": "spec.value of an iodef CAA record must be a mailto: or http(s):// URL",
     "fieldPath": ".value"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec",
+    "rule": "!has(self.global) || !has(self.global.allowQuery) || self.global.allowQuery.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.global.allowQuery: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".global.allowQuery"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec",
+    "rule": "!has(self.global) || !has(self.global.allowTransfer) || self.global.allowTransfer.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.global.allowTransfer: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".global.allowTransfer"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec",
+    "rule": "!has(self.global) || !has(self.global.listenOn) || self.global.listenOn.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.global.listenOn: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".global.listenOn"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec",
+    "rule": "!has(self.global) || !has(self.global.listenOnV6) || self.global.listenOnV6.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.global.listenOnV6: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".global.listenOnV6"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec",
+    "rule": "!has(self.primary) || !has(self.primary.allowTransfer) || self.primary.allowTransfer.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.primary.allowTransfer: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".primary.allowTransfer"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec",
+    "rule": "!has(self.secondary) || !has(self.secondary.allowTransfer) || self.secondary.allowTransfer.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
+    "message": "spec.secondary.allowTransfer: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".secondary.allowTransfer"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec",
+    "rule": "!has(self.acls) || self.acls.all(k, self.acls[k].all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls)))",
+    "message": "spec.acls: an entry that names an ACL must name one defined in spec.acls",
+    "fieldPath": ".acls"
   },
   {
     "kind": "ClusterBind9Provider",

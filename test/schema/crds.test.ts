@@ -166,6 +166,7 @@ describe('crds/', () => {
     delete props(provider)['namespace'];
     delete provider['required'];
     expect(props(provider)).to.deep.equal(props(specOf('Bind9Cluster')));
+    expect(provider['x-kubernetes-validations']).to.deep.equal(specOf('Bind9Cluster')['x-kubernetes-validations']);
   });
 
   it('gives Bind9Instance.config the shape of Bind9Cluster.global', () => {
