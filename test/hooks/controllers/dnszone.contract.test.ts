@@ -1,0 +1,103 @@
+/**
+ * DNSZone hook contract tests: every `test/fixtures/sync/dnszone/<case>.request.json` (exactly what Metacontroller
+ * POSTs, hook v2) goes through the real Express app (`createApp` + `hookRoutes`) with fake effect ports; the
+ * response must equal `<case>.response.json` and the effects (bindcar calls, record status patches, events)
+ * `<case>.effects.json`. `UPDATE_GOLDEN=1` rewrites both.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import axios from 'axios';
+import { expect } from 'chai';
+import winston from 'winston';
+import { createApp } from '../../../hooks/app.js';
+import { hookRoutes } from '../../../hooks/routes.js';
+import { validateObject } from '../../../hooks/schema/cel.js';
+import type { KubeObject, SyncRequest } from '../../../hooks/metacontroller.js';
+import { fakeZonePorts, type FakeAnswer } from '../zone/fakes.js';
+
+const DIR = join(import.meta.dirname, '../../fixtures/sync/dnszone');
+const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+const NOW = '2026-11-22T04:00:00Z';
+
+/** How the fake bindcar answers, per case (endpoint → answer; '*' = every endpoint). */
+const BINDCAR: Record<string, Record<string, FakeAnswer>> = {
+  'push-partly-failed': { 'http://prod-dns-primary-1.dns.svc:8080': 'unavailable' },
+  'push-failed': { '*': 'unreachable' },
+  'finalizing-clean': { 'http://prod-dns-primary-1.dns.svc:8080': 'notFound' },
+  'finalizing-blocked': { 'http://prod-dns-primary-1.dns.svc:8080': 'unreachable' },
+  'finalizing-grace-expired': { 'http://prod-dns-primary-1.dns.svc:8080': 'unreachable' },
+};
+
+const silent = winston.createLogger({ silent: true });
+
+describe('DNSZone hooks: contract (fixtures through createApp)', () => {
+  const cases = readdirSync(DIR).filter((f) => f.endsWith('.request.json')).map((f) => f.replace(/\.request\.json$/, '')).sort();
+
+  it('has at least 10 cases', () => expect(cases.length).to.be.at.least(10));
+
+  for (const name of cases) {
+    it(`answers ${name}`, async () => {
+      const req = JSON.parse(readFileSync(join(DIR, `${name}.request.json`), 'utf8')) as SyncRequest;
+      // fixtures are valid CRs (the apiserver would not store anything else)
+      for (const group of Object.values(req.related)) {
+        for (const obj of Object.values(group)) expect(validateObject(obj), `${obj.kind} ${obj.metadata.name}`).to.deep.equal([]);
+      }
+      expect(validateObject(req.parent)).to.deep.equal([]);
+
+      const fakes = fakeZonePorts(BINDCAR[name] ?? {});
+      const app = createApp({ logger: silent, routes: hookRoutes({ clock: () => NOW, zone: fakes.ports }) });
+      const server: Server = await new Promise((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      try {
+        const { port } = server.address() as AddressInfo;
+        const path = req.finalizing ? '/finalize/dnszone' : '/sync/dnszone';
+        const res = await axios.post(`http://127.0.0.1:${port}${path}`, req, { validateStatus: () => true });
+        expect(res.status, JSON.stringify(res.data)).to.equal(200);
+        const effects = {
+          bindcar: fakes.bindcar.calls,
+          recordStatus: fakes.recordStatus.writes,
+          events: fakes.events.events,
+        };
+        const files = { response: join(DIR, `${name}.response.json`), effects: join(DIR, `${name}.effects.json`) };
+        if (UPDATE) {
+          writeFileSync(files.response, JSON.stringify(res.data, null, 2) + '\n');
+          writeFileSync(files.effects, JSON.stringify(effects, null, 2) + '\n');
+        }
+        expect(existsSync(files.response), `${files.response} missing: run with UPDATE_GOLDEN=1 and review`).to.equal(true);
+        expect(res.data).to.deep.equal(JSON.parse(readFileSync(files.response, 'utf8')));
+        expect(JSON.parse(JSON.stringify(effects))).to.deep.equal(JSON.parse(readFileSync(files.effects, 'utf8')));
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+    });
+  }
+
+  it('answers customize with rules that depend only on the spec', async () => {
+    const req = JSON.parse(readFileSync(join(DIR, 'seed-example.request.json'), 'utf8')) as SyncRequest<KubeObject>;
+    const fakes = fakeZonePorts();
+    const app = createApp({ logger: silent, routes: hookRoutes({ clock: () => NOW, zone: fakes.ports }) });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await axios.post(`http://127.0.0.1:${port}/customize/dnszone`, { controller: req.controller, parent: req.parent });
+      expect(res.status).to.equal(200);
+      const rules = res.data.relatedResources as { resource: string; namespace?: string; names?: string[]; labelSelector?: unknown }[];
+      expect(rules.map((r) => r.resource)).to.deep.equal([
+        'bind9clusters', 'clusterbind9providers', 'bind9instances',
+        'aaaarecords', 'arecords', 'caarecords', 'cnamerecords', 'mxrecords', 'nsrecords', 'srvrecords', 'txtrecords',
+        'dnszones',
+      ]);
+      expect(rules[0]).to.deep.equal({ apiVersion: 'bindy.firestoned.io/v1beta1', resource: 'bind9clusters', namespace: 'dns', names: ['prod-dns'] });
+      expect(rules[2]).to.deep.include({ labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod-dns' } } });
+      expect(rules[2]).not.to.have.property('namespace');
+      expect(fakes.bindcar.calls).to.deep.equal([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
