@@ -54,7 +54,7 @@ ajv.addFormat('int32', {
   type: 'number',
   validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1,
 });
-ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) || Number.isInteger(n) });
+ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
 ajv.addFormat('date-time', {
   type: 'string',
   validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)),
