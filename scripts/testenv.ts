@@ -200,7 +200,6 @@ export async function buildTestEnv(log: (line: string) => void = () => {}): Prom
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CGO_ENABLED: '0',
-    GOTOOLCHAIN: 'local',
     GOFLAGS: '-trimpath -buildvcs=false -mod=readonly',
   };
   try {
@@ -537,7 +536,8 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
       pids: { etcd: etcd.pid, kubeApiserver: apiserver.pid },
       binaries,
       async kubectl(args, opts = {}) {
-        const r = await run(binaries.kubectl, ['--kubeconfig', kubeconfigPath, ...args], {
+        // discovery cache inside the temp dir: nothing left in ~/.kube, removed by stop()
+        const r = await run(binaries.kubectl, ['--kubeconfig', kubeconfigPath, `--cache-dir=${join(dir, 'kube-cache')}`, ...args], {
           stdin: opts.stdin,
           env: { ...process.env, KUBECONFIG: kubeconfigPath },
         });

@@ -28,9 +28,9 @@ export function isClusterRun(): boolean {
  * `describe` under `npm run test:cluster`, `describe.skip` otherwise: the suites need the control
  * plane that test/cluster/setup.ts starts, so they show as pending when loaded by the unit config.
  */
-export const describeCluster: Mocha.SuiteFunction | Mocha.PendingSuiteFunction = isClusterRun()
-  ? describe
-  : describe.skip;
+export function describeCluster(title: string, fn: (this: Mocha.Suite) => void): Mocha.Suite | void {
+  return isClusterRun() ? describe(title, fn) : describe.skip(title, fn);
+}
 
 /** Sets (or clears, returning the old one) the control plane of this run. */
 export function setClusterEnv(env: TestEnv | undefined): TestEnv | undefined {
@@ -194,7 +194,34 @@ export function ensureCrds(): Promise<void> {
     const env = clusterEnv();
     await env.kubectl(['apply', '--server-side', '--field-manager=bindy-cluster-test', '-f', join(REPO_ROOT, 'crds')]);
     await env.kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(REPO_ROOT, 'crds')]);
+    await waitServed(loadCrds());
   });
+}
+
+/**
+ * Established is not the end: discovery and the resource's storage catch up asynchronously (kubectl
+ * then says "doesn't have a resource type", a LIST answers 429 "storage is (re)initializing").
+ * Polls until discovery lists every plural and every served version answers a LIST with 200.
+ */
+export async function waitServed(crds: readonly Crd[], timeoutMs = 60_000): Promise<void> {
+  const env = clusterEnv();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const missing: string[] = [];
+    const found = new Set(
+      (await env.kubectl(['api-resources', '-o', 'name', '--cached=false'], { check: false })).stdout.split('\n'),
+    );
+    for (const crd of crds) {
+      if (!found.has(`${crd.plural}.${crd.group}`)) missing.push(`${crd.plural}.${crd.group} not in discovery`);
+      for (const v of crd.versions.filter((x) => x.served)) {
+        const r = await apiRequest(`/apis/${crd.group}/${v.name}/${crd.plural}?limit=1`);
+        if (r.status !== 200) missing.push(`${crd.plural}.${crd.group}/${v.name} LIST → ${r.status}`);
+      }
+    }
+    if (missing.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`CRDs not served within ${timeoutMs / 1000}s: ${missing.join('; ')}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** Creates a namespace unless it exists. */
@@ -216,9 +243,22 @@ export interface ApiResponse {
  * One HTTPS request to the test apiserver, trusting only its CA. The token defaults to the admin's;
  * pass `token: ''` for an anonymous request.
  */
-export function apiRequest(
+export async function apiRequest(
   path: string,
   opts: { method?: string; token?: string; body?: unknown; accept?: string } = {},
+): Promise<ApiResponse> {
+  // Like client-go: a 429 (e.g. "storage is (re)initializing" right after a CRD is established)
+  // is retried after its Retry-After, a bounded number of times.
+  for (let attempt = 1; ; attempt++) {
+    const r = await apiRequestOnce(path, opts);
+    if (r.status !== 429 || attempt >= 20) return r;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+}
+
+function apiRequestOnce(
+  path: string,
+  opts: { method?: string; token?: string; body?: unknown; accept?: string },
 ): Promise<ApiResponse> {
   const env = clusterEnv();
   const token = opts.token ?? env.token;
