@@ -50,12 +50,11 @@ for (const c of INVALID_SPECS) {
   lines.push({ id: `invalid: ${c.name}`, object: c.doc, expect: c.tsOnly ? { valid: true } : { field: c.field } });
 }
 for (const c of VALID_SPECS) lines.push({ id: `valid: ${c.name}`, object: c.doc, expect: { valid: true } });
-const exampleFiles = [
-  'examples/cluster.yaml',
-  'examples/zone.yaml',
-  ...readdirSync(join(ROOT, 'examples/records')).map((f) => `examples/records/${f}`),
-  ...readdirSync(join(ROOT, 'examples/seed')).map((f) => `examples/seed/${f}`),
-];
+const exampleFiles = ['examples', 'examples/seed'].flatMap((d) =>
+  readdirSync(join(ROOT, d))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `${d}/${f}`),
+);
 for (const f of exampleFiles) {
   for (const d of parseAllDocuments(readFileSync(join(ROOT, f), 'utf8'))) {
     const o = d.toJS() as { kind?: string } | null;
