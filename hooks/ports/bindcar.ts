@@ -196,7 +196,7 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
         const connect = err.code === 'ECONNREFUSED' || err.code === 'ECONNTIMEOUT' || err.code === 'EHOSTUNREACH' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'ECONNRESET';
         last = {
           kind: timeout ? 'timeout' : connect ? 'unreachable' : 'unreachable',
-          message: `${method} ${url}: ${timeout ? `no answer within ${requestMs} ms` : (err.message ?? String(e))}`,
+          message: `${method} ${url}: ${timeout ? `no answer within ${requestMs} ms` : (err.message || err.code || String(e))}`,
           attempts: attempt,
         };
       }
