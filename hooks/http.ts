@@ -120,7 +120,7 @@ export function errorMiddleware(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) {
       if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
-      logger.warn('hook request failed', { path: req.path, code: err.code, message: err.message });
+      logger.warn('hook request failed', { path: req.path, code: err.code, error: err.message });
       res.status(err.status).json({ code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
       return;
     }

@@ -1,0 +1,89 @@
+/**
+ * hooks composition root: read the environment, build the winston logger and the effect ports, createApp, listen,
+ * and on SIGTERM stop accepting and let in-flight hook calls finish.
+ *
+ * Environment: HOOKS_PORT (8080), HOOKS_ADDRESS (0.0.0.0), LOG_LEVEL (info), HOOKS_BODY_LIMIT (32mb),
+ * BINDCAR_IMAGE, POD_NAMESPACE (the hooks' namespace, default bindy-system), HOOKS_SERVICE_ACCOUNT (bindy-hooks),
+ * plus the DNSZone hook's BINDCAR_* / ZONE_* variables (hooks/ports/zone.ts).
+ */
+import type { Server } from 'node:http';
+import winston from 'winston';
+import { createApp } from './app.js';
+import type { Clock, HookPorts } from './ports.js';
+import { zonePortsFromEnv } from './ports/zone.js';
+import { hookRoutes } from './routes.js';
+
+/** Wall clock at second precision (condition timestamps are RFC 3339 seconds). */
+export const systemClock: Clock = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The JSON logger every service process uses. */
+export function jsonLogger(level = 'info', service = 'bindy-hooks'): winston.Logger {
+  return winston.createLogger({
+    level,
+    defaultMeta: { service },
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    transports: [new winston.transports.Console()],
+  });
+}
+
+/** Ports for a cluster deployment, from the environment. */
+export function portsFromEnv(env: NodeJS.ProcessEnv, clock: Clock = systemClock): HookPorts {
+  return {
+    clock,
+    zone: zonePortsFromEnv(env, clock),
+    ...(env['BINDCAR_IMAGE'] ? { bindcarImage: env['BINDCAR_IMAGE'] } : {}),
+    ...(env['POD_NAMESPACE'] ? { hooksNamespace: env['POD_NAMESPACE'] } : {}),
+    ...(env['HOOKS_SERVICE_ACCOUNT'] ? { hooksServiceAccount: env['HOOKS_SERVICE_ACCOUNT'] } : {}),
+  };
+}
+
+/** Starts the hooks service; resolves once it listens. */
+export async function startHooks(opts: {
+  port: number;
+  address: string;
+  logger: winston.Logger;
+  ports: HookPorts;
+  bodyLimit?: string;
+  processMetrics?: boolean;
+}): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const app = createApp({
+    logger: opts.logger,
+    routes: hookRoutes(opts.ports),
+    ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    processMetrics: opts.processMetrics ?? false,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(opts.port, opts.address, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return {
+    server,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  const env = process.env;
+  const logger = jsonLogger(env['LOG_LEVEL'] ?? 'info');
+  const running = await startHooks({
+    port: Number(env['HOOKS_PORT'] ?? 8080),
+    address: env['HOOKS_ADDRESS'] ?? '0.0.0.0',
+    logger,
+    ports: portsFromEnv(env),
+    ...(env['HOOKS_BODY_LIMIT'] ? { bodyLimit: env['HOOKS_BODY_LIMIT'] } : {}),
+    processMetrics: true,
+  });
+  logger.info('hooks listening', { port: running.port });
+  const stop = (signal: string) => {
+    logger.info('shutting down', { signal });
+    running.server.closeIdleConnections();
+    void running.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(1), 25_000).unref();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
