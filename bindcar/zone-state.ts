@@ -148,17 +148,18 @@ export interface ZoneDiff {
 /**
  * Diff desired vs served and build the UPDATE messages: per owner+type RRset replacement
  * (delete RRset + add) — except the apex NS RRset, which named refuses to delete as a whole
- * (bind9-and-users.md §3.6), so it is changed RR by RR. All changes of one owner go in one message,
- * deletions before additions. The SOA is sent only when its fields change or `floorSerial` is
+ * (bind9-and-users.md §3.6), so it is changed RR by RR, its deletions placed after every
+ * addition. All changes of one owner go in one message, deletions before additions. The SOA is sent only when its fields change or `floorSerial` is
  * above what named would otherwise serve.
  */
 export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?: number | null): ZoneDiff {
   const zone = desired.zone;
   const apexNs = rrsetKey(`${zone}.`, 'NS');
-  const byOwner = new Map<string, { dels: UpdateOp[]; adds: UpdateOp[] }>();
-  const group = (owner: string): { dels: UpdateOp[]; adds: UpdateOp[] } => {
+  type Group = { dels: UpdateOp[]; adds: UpdateOp[]; late: UpdateOp[] };
+  const byOwner = new Map<string, Group>();
+  const group = (owner: string): Group => {
     let g = byOwner.get(owner);
-    if (!g) byOwner.set(owner, (g = { dels: [], adds: [] }));
+    if (!g) byOwner.set(owner, (g = { dels: [], adds: [], late: [] }));
     return g;
   };
   let added = 0;
@@ -179,7 +180,8 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
     countDiff(want, have);
     const g = group(want.owner);
     if (have && k === apexNs) {
-      for (const d of have.data) if (!want.data.includes(d)) g.dels.push({ op: 'deleteRR', owner: want.owner, type: want.type, data: d });
+      // after the additions: named ignores deleting the last apex NS (bind9-and-users.md §3.6)
+      for (const d of have.data) if (!want.data.includes(d)) g.late.push({ op: 'deleteRR', owner: want.owner, type: want.type, data: d });
       for (const d of want.data)
         if (want.ttl !== have.ttl || !have.data.includes(d)) g.adds.push({ op: 'add', owner: want.owner, type: want.type, ttl: want.ttl, data: d });
     } else {
@@ -203,22 +205,33 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
   const messages: Buffer[][] = [];
   let curDels: Buffer[] = [];
   let curAdds: Buffer[] = [];
+  let curLate: Buffer[] = [];
   let size = 0;
   const flush = (): void => {
-    if (curDels.length || curAdds.length) messages.push([...curDels, ...curAdds]);
+    if (curDels.length || curAdds.length || curLate.length) messages.push([...curDels, ...curAdds, ...curLate]);
     curDels = [];
     curAdds = [];
+    curLate = [];
     size = 0;
   };
-  const owners = [...byOwner.keys()].sort();
+  // The apex and the hosts of its NS RRs go first, together: named's post-update sanity check
+  // rejects a message leaving an in-zone NS without an address.
+  const nsHosts = new Set<string>([`${zone}.`, ...(desired.rrsets.get(apexNs)?.data ?? []), ...(served.rrsets.get(apexNs)?.data ?? [])]);
+  const owners = [...byOwner.keys()].sort((a, b) => {
+    const pa = nsHosts.has(a) ? 0 : 1;
+    const pb = nsHosts.has(b) ? 0 : 1;
+    return pa !== pb ? pa - pb : a < b ? -1 : a > b ? 1 : 0;
+  });
   for (const o of owners) {
     const g = byOwner.get(o)!;
     const dels = g.dels.map((u) => updateOpWire(zone, u));
     const adds = g.adds.map((u) => updateOpWire(zone, u));
-    const n = [...dels, ...adds].reduce((s, b) => s + b.length, 0);
+    const late = g.late.map((u) => updateOpWire(zone, u));
+    const n = [...dels, ...adds, ...late].reduce((s, b) => s + b.length, 0);
     if (size + n > budget && size > 0) flush();
     curDels.push(...dels);
     curAdds.push(...adds);
+    curLate.push(...late);
     size += n;
   }
   flush();
