@@ -2,14 +2,14 @@
  * The DNSZone hook's effect ports, bundled, plus their construction from the environment (composition root).
  *
  * Environment (all optional):
- *   BINDCAR_TOKEN_FILE            bearer token file, re-read on every call (projected SA token); default
- *                                 /var/run/secrets/tokens/bindcar-token when it exists
- *   BINDCAR_TOKEN                 static bearer token (local mode); ignored when a token file is set
- *   BINDCAR_CONNECT_TIMEOUT_MS    default 3000
- *   BINDCAR_REQUEST_TIMEOUT_MS    default 20000
- *   BINDCAR_ATTEMPTS              default 3
- *   ZONE_DEGRADED_RESYNC_SECONDS  default 10
- *   ZONE_DELETION_GRACE_SECONDS   default 600
+ *   BINDY_BINDCAR_TOKEN_FILE            bearer token file, re-read on every call (projected SA token); default
+ *                                       /var/run/secrets/bindy/bindcar/token when it exists
+ *   BINDY_BINDCAR_TOKEN                 static bearer token (local mode); ignored when a token file is set
+ *   BINDY_BINDCAR_CONNECT_TIMEOUT_MS    default 3000
+ *   BINDY_BINDCAR_REQUEST_TIMEOUT_MS    default 20000
+ *   BINDY_BINDCAR_ATTEMPTS              default 3
+ *   BINDY_ZONE_DEGRADED_RESYNC_SECONDS  default 10
+ *   BINDY_ZONE_DELETION_GRACE_SECONDS   default 600
  */
 import { existsSync } from 'node:fs';
 import type { Clock } from '../ports.js';
@@ -45,25 +45,25 @@ export interface ZonePorts {
   options?: Partial<ZoneHookOptions>;
 }
 
-const DEFAULT_TOKEN_FILE = '/var/run/secrets/tokens/bindcar-token';
+const DEFAULT_TOKEN_FILE = '/var/run/secrets/bindy/bindcar/token';
 
 const num = (v: string | undefined, d: number): number => (v !== undefined && /^\d+$/.test(v) ? Number(v) : d);
 
 /** Builds the zone ports from the environment (Kubernetes clients are created lazily, on first use). */
 export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePorts {
-  const tokenFile = env['BINDCAR_TOKEN_FILE'] ?? (existsSync(DEFAULT_TOKEN_FILE) ? DEFAULT_TOKEN_FILE : undefined);
+  const tokenFile = env['BINDY_BINDCAR_TOKEN_FILE'] ?? (existsSync(DEFAULT_TOKEN_FILE) ? DEFAULT_TOKEN_FILE : undefined);
   return {
     bindcar: createBindcarClient({
-      token: tokenFile ? fileToken(tokenFile) : staticToken(env['BINDCAR_TOKEN']),
-      connectTimeoutMs: num(env['BINDCAR_CONNECT_TIMEOUT_MS'], 3000),
-      requestTimeoutMs: num(env['BINDCAR_REQUEST_TIMEOUT_MS'], 20000),
-      attempts: num(env['BINDCAR_ATTEMPTS'], 3),
+      token: tokenFile ? fileToken(tokenFile) : staticToken(env['BINDY_BINDCAR_TOKEN']),
+      connectTimeoutMs: num(env['BINDY_BINDCAR_CONNECT_TIMEOUT_MS'], 3000),
+      requestTimeoutMs: num(env['BINDY_BINDCAR_REQUEST_TIMEOUT_MS'], 20000),
+      attempts: num(env['BINDY_BINDCAR_ATTEMPTS'], 3),
     }),
     recordStatus: kubeRecordStatusWriter(),
     events: kubeEventRecorder(clock),
     options: {
-      degradedResyncSeconds: num(env['ZONE_DEGRADED_RESYNC_SECONDS'], DEFAULT_ZONE_HOOK_OPTIONS.degradedResyncSeconds),
-      deletionGraceSeconds: num(env['ZONE_DELETION_GRACE_SECONDS'], DEFAULT_ZONE_HOOK_OPTIONS.deletionGraceSeconds),
+      degradedResyncSeconds: num(env['BINDY_ZONE_DEGRADED_RESYNC_SECONDS'], DEFAULT_ZONE_HOOK_OPTIONS.degradedResyncSeconds),
+      deletionGraceSeconds: num(env['BINDY_ZONE_DELETION_GRACE_SECONDS'], DEFAULT_ZONE_HOOK_OPTIONS.deletionGraceSeconds),
     },
   };
 }
