@@ -364,6 +364,9 @@ export class ZoneService {
         return out.trim();
       } catch (e) {
         if (e instanceof RndcError && e.notFound) throw notFound(`zone ${zone}`);
+        // e.g. `reload` of a dynamic zone, `retransfer` of a primary: the zone's state forbids it
+        if (e instanceof RndcError && /dynamic zone|inappropriate zone type|not frozen|already frozen/i.test(e.stderr))
+          throw new HttpError(409, 'ZONE_STATE', `named refused ${command} ${zone}: ${e.stderr}`, { stderr: e.stderr });
         throw this.rndcFailure(e, `${command} ${zone}`);
       }
     });
