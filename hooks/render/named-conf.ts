@@ -33,7 +33,9 @@ export const POD_LAYOUT: NamedConfLayout = {
   cacheDir: '/var/cache/bind',
   runDir: '/var/run/named',
   dnsPort: 5353,
-  rndcPort: 953,
+  // Not 953: the containers run as non-root with every capability dropped (no NET_BIND_SERVICE), so named can
+  // only bind ports ≥ 1024 unless the runtime lowers net.ipv4.ip_unprivileged_port_start.
+  rndcPort: 9530,
 };
 
 /** A primary a secondary transfers from (a primary instance's Service address). */
