@@ -109,7 +109,9 @@ const containerSecurity = {
 
 /**
  * The instance Deployment: `named` (ISC image) + `bindcar` sidecar sharing the zone directory. A primary always
- * runs one pod (strategy Recreate: never two writers on one zone directory); a secondary runs `replicas` pods.
+ * runs one pod (strategy Recreate: never two writers on one zone directory); a secondary runs `replicas` pods,
+ * each an independent named with its own emptyDir (a PVC is shared by all pods of the instance: keep such
+ * secondaries at one replica, or use a ReadWriteMany class).
  */
 export function instanceDeployment(m: InstanceModel, hash: string, opts: WorkloadOptions): V1Deployment {
   const names = workloadNames(m.name);
@@ -185,7 +187,12 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
     spec: {
       replicas: m.replicas,
       selector: { matchLabels: podSelector(m.name) },
-      strategy: m.role === 'primary' ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      // Recreate for primaries (never two writers of one zone directory) and for PVC-backed instances (a
+      // ReadWriteOnce claim cannot be attached to a surge pod on another node).
+      strategy:
+        m.role === 'primary' || m.storage.storageType === 'persistentVolumeClaim'
+          ? { type: 'Recreate' }
+          : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: { labels, annotations: { [ANNOTATIONS.configHash]: hash } },
         spec: {

@@ -8,7 +8,7 @@
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import { unavailable } from '../errors.js';
-import { API_VERSION, LABELS } from '../labels.js';
+import { ANNOTATIONS, API_VERSION, LABELS } from '../labels.js';
 import {
   childKey,
   objectsOf,
@@ -22,7 +22,6 @@ import {
   type SyncResponse,
 } from '../metacontroller.js';
 import type { Bind9Cluster, Bind9Instance, Bind9InstanceStatus, ClusterBind9Provider } from '../schema/generated.js';
-import { ANNOTATIONS } from '../labels.js';
 import { transferSecretName } from '../children/cluster.js';
 import { instanceModel, type InstanceModel } from '../children/instance-model.js';
 import {
