@@ -1,0 +1,285 @@
+/**
+ * End to end without Kubernetes: the hooks app (createApp + hookRoutes, real bindcar client port) POSTed
+ * Metacontroller-shaped requests, pushing to a REAL bindcar (bindcar/app.ts on 127.0.0.1:0, token auth) driving a
+ * REAL named (test/support/named.ts). DNS answers are checked with dig, an oracle independent of bindcar.
+ *
+ * The test plays Metacontroller and the apiserver: it keeps the "world" (CRs), builds each hook request from it,
+ * writes the returned zone status back to the parent and the record status patches back to the records.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import axios from 'axios';
+import { expect } from 'chai';
+import winston from 'winston';
+import { parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { createApp } from '../../../hooks/app.js';
+import { hookRoutes } from '../../../hooks/routes.js';
+import { childKey, objectKey, type KubeObject, type ObjectMap, type SyncResponse } from '../../../hooks/metacontroller.js';
+import { createBindcarClient, staticToken } from '../../../hooks/ports/bindcar.js';
+import { memoryEventRecorder } from '../../../hooks/ports/events.js';
+import { validateObject } from '../../../hooks/schema/cel.js';
+import { startBindcar, type BindcarHarness } from '../../support/named-bindcar.js';
+import { recordingStatusWriter } from '../zone/fakes.js';
+
+const V = 'bindy.firestoned.io/v1beta1';
+const TOKEN = 'e2e-token-0123456789abcdef';
+const SEED = join(import.meta.dirname, '../../../examples/seed');
+
+const yamlDocs = (text: string): KubeObject[] =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((d): d is KubeObject => !!d);
+
+describe('DNSZone hooks end to end (real bindcar + real named)', function () {
+  this.timeout(60000);
+
+  let bindcar: BindcarHarness;
+  let hooks: Server;
+  let hooksUrl: string;
+  let now = '2026-11-22T04:00:00Z';
+  const statusWriter = recordingStatusWriter();
+  const events = memoryEventRecorder();
+  /** The world as the apiserver would hold it, keyed Kind/namespace/name. */
+  const world = new Map<string, KubeObject>();
+  let created = Date.parse('2026-11-01T00:00:00Z');
+
+  const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  function put(...objs: KubeObject[]): void {
+    for (const o of objs) {
+      o.apiVersion ??= V;
+      o.metadata.namespace ??= 'dns';
+      o.metadata.generation ??= 1;
+      o.metadata.uid ??= `uid-${o.kind}-${o.metadata.name}`;
+      if (!o.metadata.creationTimestamp) {
+        o.metadata.creationTimestamp = new Date(created).toISOString().replace('.000Z', 'Z');
+        created += 60000;
+      }
+      expect(validateObject(o), `${o.kind} ${o.metadata.name}`).to.deep.equal([]);
+      world.set(keyOf(o), o);
+    }
+  }
+  const get = (kind: string, name: string) => world.get(`${kind}/dns/${name}`)!;
+
+  function request(zoneName: string, finalizing = false) {
+    const related: ObjectMap = {};
+    for (const k of ['Bind9Cluster', 'ClusterBind9Provider', 'Bind9Instance', 'ARecord', 'AAAARecord', 'CNAMERecord', 'MXRecord', 'TXTRecord', 'NSRecord', 'SRVRecord', 'CAARecord', 'DNSZone']) {
+      related[childKey(k, V)] = {};
+    }
+    for (const o of world.values()) related[childKey(o.kind, V)]![objectKey(o.metadata.namespace, o.metadata.name!)] = structuredClone(o);
+    return { controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: 'bindy-dnszone' } }, parent: structuredClone(get('DNSZone', zoneName)), children: {}, related, finalizing };
+  }
+
+  /** One hook call, with its effects applied to the world. */
+  async function hook(zoneName: string, finalizing = false): Promise<SyncResponse> {
+    const before = statusWriter.writes.length;
+    const res = await axios.post(`${hooksUrl}/${finalizing ? 'finalize' : 'sync'}/dnszone`, request(zoneName, finalizing), { validateStatus: () => true });
+    expect(res.status, JSON.stringify(res.data)).to.equal(200);
+    const out = res.data as SyncResponse;
+    get('DNSZone', zoneName)['status'] = out.status;
+    for (const w of statusWriter.writes.slice(before)) {
+      const rec = world.get(`${w.ref.kind}/${w.ref.namespace}/${w.ref.name}`);
+      if (rec) rec['status'] = Object.fromEntries(Object.entries({ ...((rec['status'] as object) ?? {}), ...w.status }).filter(([, v]) => v !== null));
+    }
+    return out;
+  }
+  const cond = (r: SyncResponse, type: string) => (r.status['conditions'] as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === type);
+  const recordReady = (kind: string, name: string) => ((get(kind, name)['status'] as { conditions?: { reason: string; status: string }[] } | undefined)?.conditions ?? [])[0];
+  const answers = async (name: string, type: string) => {
+    const r = await bindcar.named.query(name, type);
+    return { rcode: r.rcode, data: r.answers.filter((a) => a.type === type).map((a) => a.data).sort() };
+  };
+
+  function instance(url: string): KubeObject {
+    return {
+      apiVersion: V,
+      kind: 'Bind9Instance',
+      metadata: { name: 'prod-dns-primary-0', labels: { 'bindy.firestoned.io/cluster': 'prod-dns', 'bindy.firestoned.io/role': 'primary' } },
+      spec: { clusterRef: 'prod-dns', role: 'primary' },
+      status: { endpoint: url, dnsEndpoint: `127.0.0.1:${bindcar.named.dnsPort}` },
+    };
+  }
+
+  before(async () => {
+    bindcar = await startBindcar({ auth: { mode: 'token', token: TOKEN } });
+    const zone = {
+      bindcar: createBindcarClient({ token: staticToken(TOKEN), attempts: 2, backoffMs: 50, connectTimeoutMs: 1000, requestTimeoutMs: 15000 }),
+      recordStatus: statusWriter,
+      events,
+      options: { deletionGraceSeconds: 120, degradedResyncSeconds: 5 },
+    };
+    const app = createApp({ logger: winston.createLogger({ silent: true }), routes: hookRoutes({ clock: () => now, zone }) });
+    hooks = await new Promise<Server>((r) => {
+      const s = app.listen(0, '127.0.0.1', () => r(s));
+    });
+    hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
+    put({ apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'prod-dns' }, spec: {} }, instance(bindcar.url));
+  });
+
+  after(async () => {
+    hooks?.closeAllConnections();
+    await new Promise((r) => hooks?.close(r));
+    await bindcar?.stop({ keepNamed: true });
+    await bindcar?.named.stop();
+  });
+
+  it("serves the seed's DNSZone, ARecord and MXRecord, then finalize removes the zone", async () => {
+    const seed = [...yamlDocs(readFileSync(join(SEED, '03-dnszone-soa-record.yaml'), 'utf8')), ...yamlDocs(readFileSync(join(SEED, '04-arecord-and-mxrecord.yaml'), 'utf8'))];
+    expect(seed.map((d) => d.kind)).to.deep.equal(['DNSZone', 'ARecord', 'MXRecord']);
+    put(...seed);
+    const r = await hook('example-com');
+    expect(cond(r, 'Ready'), JSON.stringify(r.status)).to.include({ status: 'True', reason: 'Served' });
+    expect(await answers('www.example.com', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.1'] });
+    expect(await answers('mail.example.com', 'MX')).to.deep.equal({ rcode: 'NOERROR', data: ['10 mail.example.com.'] });
+    expect(await answers('example.com', 'NS')).to.deep.equal({ rcode: 'NOERROR', data: ['ns1.example.com.'] });
+    expect(recordReady('ARecord', 'www')).to.include({ status: 'True', reason: 'Served' });
+    expect(recordReady('MXRecord', 'mail')).to.include({ status: 'True', reason: 'Served' });
+    expect(r.status['serial']).to.equal(await bindcar.named.soaSerial('example.com'));
+
+    const fin = await hook('example-com', true);
+    expect(fin.finalized).to.equal(true);
+    expect(await bindcar.named.soaSerial('example.com')).to.equal(undefined);
+    for (const o of seed) world.delete(keyOf(o));
+  });
+
+  it('serves a zone with every record kind', async () => {
+    put(
+      ...yamlDocs(`
+kind: DNSZone
+metadata: {name: example-com}
+spec:
+  zoneName: example.com
+  clusterRef: prod-dns
+  nameServers: [{hostname: ns1.example.com, ipv4Address: 192.0.2.53}]
+---
+kind: ARecord
+metadata: {name: www}
+spec: {zoneRef: example-com, ipv4Addresses: ["192.0.2.1", "192.0.2.2"], ttl: 300}
+---
+kind: AAAARecord
+metadata: {name: www6}
+spec: {zoneRef: example-com, name: www, ipv6Address: "2001:db8::1"}
+---
+kind: CNAMERecord
+metadata: {name: api}
+spec: {zoneRef: example-com, target: www.example.com}
+---
+kind: MXRecord
+metadata: {name: mx}
+spec: {zoneRef: example-com, name: "@", priority: 10, mailServer: mail.example.net}
+---
+kind: TXTRecord
+metadata: {name: spf}
+spec: {zoneRef: example-com, name: "@", text: ["v=spf1 mx -all", "${'k'.repeat(300)}"]}
+---
+kind: NSRecord
+metadata: {name: dev}
+spec: {zoneRef: example-com, nameserver: ns1.example.net}
+---
+kind: SRVRecord
+metadata: {name: sip}
+spec: {zoneRef: example-com, name: _sip._tcp, priority: 10, weight: 5, port: 5060, target: sip.example.net}
+---
+kind: CAARecord
+metadata: {name: caa}
+spec: {zoneRef: example-com, name: "@", flags: 0, tag: issue, value: letsencrypt.org}
+`),
+    );
+    const r = await hook('example-com');
+    expect(cond(r, 'Ready'), JSON.stringify(r.status)).to.include({ status: 'True' });
+    expect(r.status['recordCount']).to.equal(10);
+    expect(await answers('www.example.com', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.1', '192.0.2.2'] });
+    expect(await answers('www.example.com', 'AAAA')).to.deep.equal({ rcode: 'NOERROR', data: ['2001:db8::1'] });
+    expect(await answers('api.example.com', 'CNAME')).to.deep.equal({ rcode: 'NOERROR', data: ['www.example.com.'] });
+    expect(await answers('example.com', 'MX')).to.deep.equal({ rcode: 'NOERROR', data: ['10 mail.example.net.'] });
+    expect(await answers('example.com', 'TXT')).to.deep.equal({ rcode: 'NOERROR', data: [`"${'k'.repeat(255)}" "${'k'.repeat(45)}"`, '"v=spf1 mx -all"'] });
+    expect(await answers('_sip._tcp.example.com', 'SRV')).to.deep.equal({ rcode: 'NOERROR', data: ['10 5 5060 sip.example.net.'] });
+    expect(await answers('example.com', 'CAA')).to.deep.equal({ rcode: 'NOERROR', data: ['0 issue "letsencrypt.org"'] });
+    const delegation = await bindcar.named.query('dev.example.com', 'NS');
+    expect(delegation).to.include({ rcode: 'NOERROR', aa: false }); // a referral, not an authoritative answer
+    for (const [kind, name] of [['ARecord', 'www'], ['AAAARecord', 'www6'], ['CNAMERecord', 'api'], ['MXRecord', 'mx'], ['TXTRecord', 'spf'], ['NSRecord', 'dev'], ['SRVRecord', 'sip'], ['CAARecord', 'caa']] as const) {
+      expect(recordReady(kind, name), `${kind} ${name}`).to.include({ status: 'True', reason: 'Served' });
+    }
+    // a second pass over the same world changes nothing: same status, no record writes
+    const writes = statusWriter.writes.length;
+    const again = await hook('example-com');
+    expect(JSON.stringify(again)).to.equal(JSON.stringify(r));
+    expect(statusWriter.writes.length).to.equal(writes);
+  });
+
+  it('changes the answer when a record is modified', async () => {
+    const www = get('ARecord', 'www');
+    (www['spec'] as { ipv4Addresses: string[] }).ipv4Addresses = ['192.0.2.99'];
+    www.metadata.generation = 2;
+    const before = await bindcar.named.soaSerial('example.com');
+    const r = await hook('example-com');
+    expect(await answers('www.example.com', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.99'] });
+    expect(r.status['serial']).to.be.greaterThan(before!);
+    expect((get('ARecord', 'www')['status'] as { observedGeneration: number }).observedGeneration).to.equal(2);
+  });
+
+  it('answers NXDOMAIN once a record is gone from related', async () => {
+    world.delete('SRVRecord/dns/sip');
+    await hook('example-com');
+    expect((await answers('_sip._tcp.example.com', 'SRV')).rcode).to.equal('NXDOMAIN');
+  });
+
+  it('serves the CNAME conflict winner and flags the loser', async () => {
+    put(...yamlDocs(`
+kind: ARecord
+metadata: {name: app}
+spec: {zoneRef: example-com, ipv4Address: 192.0.2.7}
+---
+kind: CNAMERecord
+metadata: {name: app-alias}
+spec: {zoneRef: example-com, name: app, target: elsewhere.example.net}
+`));
+    const r = await hook('example-com');
+    expect(await answers('app.example.com', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.7'] });
+    expect(await answers('app.example.com', 'CNAME')).to.deep.equal({ rcode: 'NOERROR', data: [] });
+    expect(recordReady('CNAMERecord', 'app-alias')).to.include({ status: 'False', reason: 'Conflict' });
+    expect(recordReady('ARecord', 'app')).to.include({ status: 'True', reason: 'Served' });
+    expect(r.status['conflicts']).to.deep.equal([
+      { kind: 'CNAMERecord', name: 'app-alias', reason: 'CNAMEAndOtherData', message: 'app.example.com. already has A data (from the older ARecord app); a CNAME must be alone at its name' },
+    ]);
+    expect(events.events.map((e) => e.reason)).to.include('RecordConflict');
+  });
+
+  it('reports Degraded with a short resync while bindcar is down, and recovers when it returns', async () => {
+    await bindcar.stop({ keepNamed: true });
+    now = '2026-11-22T04:10:00Z';
+    const down = await hook('example-com');
+    expect(cond(down, 'Degraded')).to.include({ status: 'True', reason: 'PushFailed' });
+    expect(cond(down, 'Ready')).to.include({ status: 'False', reason: 'PushFailed' });
+    expect(down.resyncAfterSeconds).to.equal(5);
+    expect(await answers('www.example.com', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.99'] }); // named keeps serving
+
+    // bindcar comes back (a new pod: new endpoint in the instance status)
+    bindcar = await startBindcar({ named: bindcar.named, auth: { mode: 'token', token: TOKEN } });
+    put(instance(bindcar.url));
+    (get('ARecord', 'app')['spec'] as { ipv4Address: string }).ipv4Address = '192.0.2.8';
+    now = '2026-11-22T04:11:00Z';
+    const up = await hook('example-com');
+    expect(cond(up, 'Degraded')).to.include({ status: 'False' });
+    expect(cond(up, 'Ready')).to.include({ status: 'True', reason: 'Served' });
+    expect(up).not.to.have.property('resyncAfterSeconds');
+    expect(await answers('app.example.com', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.8'] });
+  });
+
+  it('blocks finalize while bindcar is gone and releases after the grace period', async () => {
+    get('DNSZone', 'example-com').metadata.deletionTimestamp = '2026-11-22T04:20:00Z';
+    await bindcar.stop({ keepNamed: true });
+    now = '2026-11-22T04:20:05Z';
+    const blocked = await hook('example-com', true);
+    expect(blocked.finalized).to.equal(false);
+    expect(blocked.resyncAfterSeconds).to.be.greaterThan(0);
+    expect(cond(blocked, 'DeletionBlocked')).to.include({ status: 'True' });
+    now = '2026-11-22T04:22:01Z'; // 121 s after deletionTimestamp, grace 120 s
+    const released = await hook('example-com', true);
+    expect(released.finalized).to.equal(true);
+    expect(events.events.map((e) => e.reason)).to.include('DeletionReleased');
+    // restart bindcar so `after` has something to stop
+    bindcar = await startBindcar({ named: bindcar.named, auth: { mode: 'token', token: TOKEN } });
+  });
+});
