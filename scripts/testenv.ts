@@ -74,6 +74,8 @@ export interface TestEnv {
   readonly token: string;
   /** PEM of the CA that signed the serving certificate. */
   readonly caPem: string;
+  /** File holding caPem (for clients that take a CA file). */
+  readonly caPath: string;
   /** Issuer set on ServiceAccount tokens (and the default API audience). */
   readonly serviceAccountIssuer: string;
   /** The temp dir holding certs, keys, data and logs; removed by stop(). */
@@ -531,6 +533,7 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
       server,
       token,
       caPem,
+      caPath,
       serviceAccountIssuer: issuer,
       dir,
       pids: { etcd: etcd.pid, kubeApiserver: apiserver.pid },
