@@ -5,18 +5,20 @@
 import { parseArgs } from 'node:util';
 import { IMPORT_HELP, runImport } from './commands/import.js';
 import { processIo, type CommandResult, type Io } from './commands/types.js';
+import { UP_HELP, runUp } from './commands/up.js';
 import { VALIDATE_HELP, runValidate } from './commands/validate.js';
 
 export const MAIN_HELP = `Usage: bindy <command> [options]
 
 Commands:
+  up [-f DIR]                     run bindy locally: real named on 127.0.0.1:5353 serving DIR (npm start)
   validate -f DIR [-R]            check manifests against the CRD schemas and CEL rules
   import ZONEFILE --zone NAME     turn a BIND zone file into DNSZone + record YAML
 
 Run 'bindy <command> --help' for a command's options. Add --output json where a machine reads the result.
 `;
 
-const HELP: Record<string, string> = { validate: VALIDATE_HELP, import: IMPORT_HELP };
+const HELP: Record<string, string> = { up: UP_HELP, validate: VALIDATE_HELP, import: IMPORT_HELP };
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 "changes" for plan). */
 export async function main(argv: readonly string[], io?: Io): Promise<number> {
@@ -33,6 +35,9 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
         zone: { type: 'string' },
         namespace: { type: 'string', short: 'n' },
         recursive: { type: 'boolean', short: 'R' },
+        'dns-port': { type: 'string' },
+        'state-dir': { type: 'string' },
+        once: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -56,6 +61,17 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
   }
   let result: CommandResult;
   switch (command) {
+    case 'up': {
+      const dnsPort = Number(values['dns-port'] ?? 5353);
+      if (!Number.isInteger(dnsPort) || dnsPort < 1 || dnsPort > 65535) {
+        return sink.usageError(`--dns-port: must be a port number 1-65535, got "${values['dns-port']}"`, UP_HELP).code;
+      }
+      result = await runUp(
+        { dir: values.file ?? 'examples', dnsPort, once: Boolean(values.once), ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}) },
+        sink,
+      );
+      break;
+    }
     case 'validate':
       result = runValidate({ ...(values.file ? { dir: values.file } : {}), recursive: Boolean(values.recursive), json }, sink);
       break;

@@ -1,0 +1,299 @@
+/**
+ * A real `named` (Debian bind9) on 127.0.0.1 ports with its own directory: the local stack (`bindy up`),
+ * the test harness (test/support/named.ts re-exports it) and the benchmarks all start named through this module.
+ *
+ * Used by the bindcar suite, the zone-hooks e2e tests and the benchmarks. Every instance gets
+ *  - a controls channel on `rndcPort` keyed with `rndc-key` (hmac-sha256) and an `rndc.conf` for `rndc -c`;
+ *  - a TSIG key `bindcar-update` (hmac-sha256) for DNS UPDATE / AXFR (`updateKey`);
+ *  - `allow-new-zones yes`, `recursion no`, `notify explicit` (never notifies hosts on the internet).
+ * `stop()` kills named and removes the directory; `kill()` + `start()` simulate a crash and restart
+ * with the same directory (named keeps added zones in its `.nzd`).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+
+/** A TSIG key as named.conf knows it. */
+export interface TsigKey {
+  name: string;
+  algorithm: 'hmac-sha256';
+  /** base64 */
+  secret: string;
+}
+
+export interface StartNamedOptions {
+  /** Fixed DNS port (UDP+TCP); default: a free high port. */
+  dnsPort?: number;
+  /** Fixed rndc controls port; default: a free high port. */
+  rndcPort?: number;
+  /** Extra statements appended inside `options { … }`. */
+  extraOptions?: string;
+  /** Extra top-level named.conf text (zones, keys, acls…). */
+  extraConfig?: string;
+  /**
+   * Replace the generated named.conf entirely. Receives the context (dir, ports, keys) and must
+   * return the full config; it must keep the controls channel and listen-on ports to be usable.
+   */
+  namedConf?: (ctx: NamedConfContext) => string;
+  /** Use this directory instead of a fresh temp dir (not removed by stop()). */
+  dir?: string;
+  /** Readiness timeout in ms (default 15000). */
+  readyTimeoutMs?: number;
+}
+
+export interface NamedConfContext {
+  dir: string;
+  dnsPort: number;
+  rndcPort: number;
+  rndcKey: TsigKey;
+  updateKey: TsigKey;
+}
+
+/** One answer RR as dig prints it, lowercase owner, presentation rdata. */
+export interface DigAnswer {
+  name: string;
+  ttl: number;
+  type: string;
+  data: string;
+}
+
+export interface DigResult {
+  rcode: string;
+  aa: boolean;
+  answers: DigAnswer[];
+}
+
+export interface NamedInstance {
+  readonly dnsPort: number;
+  readonly rndcPort: number;
+  readonly dir: string;
+  /** Path of an rndc.conf usable as `rndc -c <rndcConf>` (server/port/key filled in). */
+  readonly rndcConf: string;
+  readonly rndcKey: TsigKey;
+  readonly updateKey: TsigKey;
+  readonly confPath: string;
+  readonly logPath: string;
+  /** Query named with dig (an oracle independent of bindcar's own DNS code). */
+  query(name: string, type: string): Promise<DigResult>;
+  /** The served SOA serial of `zone`, or undefined when named does not answer authoritatively. */
+  soaSerial(zone: string): Promise<number | undefined>;
+  /** Run `rndc -c rndcConf …args`; resolves with stdout, rejects on non-zero exit. */
+  rndc(...args: string[]): Promise<string>;
+  /** SIGKILL named (simulated crash), keeping the directory. */
+  kill(): Promise<void>;
+  /** Start named again with the same config and directory; waits until ready. */
+  start(): Promise<void>;
+  /** Whether the named process is running. */
+  running(): boolean;
+  /** Kill named and remove the directory (unless a `dir` was given). */
+  stop(): Promise<void>;
+}
+
+function newKey(name: string): TsigKey {
+  return { name, algorithm: 'hmac-sha256', secret: randomBytes(32).toString('base64') };
+}
+
+/** A port that is free for both TCP and UDP on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const udpOk = await new Promise<boolean>((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => {
+        s.close();
+        resolve(false);
+      });
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (udpOk) return port;
+  }
+  throw new Error('no free port found for TCP+UDP');
+}
+
+function keyStanza(k: TsigKey): string {
+  return `key "${k.name}" {\n  algorithm ${k.algorithm};\n  secret "${k.secret}";\n};\n`;
+}
+
+/** The default named.conf of the harness. */
+export function defaultNamedConf(ctx: NamedConfContext, extraOptions = '', extraConfig = ''): string {
+  return `${keyStanza(ctx.rndcKey)}${keyStanza(ctx.updateKey)}
+controls {
+  inet 127.0.0.1 port ${ctx.rndcPort} allow { 127.0.0.1; } keys { "${ctx.rndcKey.name}"; };
+};
+options {
+  directory "${ctx.dir}";
+  pid-file "${ctx.dir}/named.pid";
+  session-keyfile "${ctx.dir}/session.key";
+  managed-keys-directory "${ctx.dir}";
+  listen-on port ${ctx.dnsPort} { 127.0.0.1; };
+  listen-on-v6 { none; };
+  allow-new-zones yes;
+  recursion no;
+  notify explicit;
+  dnssec-validation no;
+  minimal-responses yes;
+  ${extraOptions}
+};
+logging {
+  channel main { file "${ctx.dir}/named.log" versions 2 size 20m; severity info; print-time yes; print-category yes; };
+  category default { main; };
+  category update { main; };
+  category update-security { main; };
+  category lame-servers { null; };
+};
+${extraConfig}
+`;
+}
+
+/** Parse `dig +noall +comments +answer` output. */
+export function parseDig(out: string): DigResult {
+  let rcode = 'UNKNOWN';
+  let aa = false;
+  const answers: DigAnswer[] = [];
+  for (const line of out.split('\n')) {
+    const h = /->>HEADER<<- opcode: \w+, status: (\w+)/.exec(line);
+    if (h) {
+      rcode = h[1] ?? rcode;
+      continue;
+    }
+    const f = /^;; flags: ([^;]*);/.exec(line);
+    if (f) {
+      aa = (f[1] ?? '').split(' ').includes('aa');
+      continue;
+    }
+    if (line.startsWith(';') || line.trim() === '') continue;
+    const m = /^(\S+)\s+(\d+)\s+IN\s+(\S+)\s+(.*)$/.exec(line);
+    if (m) answers.push({ name: m[1]!.toLowerCase(), ttl: Number(m[2]), type: m[3]!, data: m[4]!.trim() });
+  }
+  return { rcode, aa, answers };
+}
+
+/**
+ * Start a real named and wait until both rndc and DNS answer.
+ * @returns a handle; call `stop()` in an `after` hook.
+ */
+export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedInstance> {
+  const ownDir = opts.dir === undefined;
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'named-test-')));
+  const dnsPort = opts.dnsPort ?? (await freePort());
+  const rndcPort = opts.rndcPort ?? (await freePort());
+  const rndcKey = newKey('rndc-key');
+  const updateKey = newKey('bindcar-update');
+  const ctx: NamedConfContext = { dir, dnsPort, rndcPort, rndcKey, updateKey };
+  const confPath = join(dir, 'named.conf');
+  const rndcConf = join(dir, 'rndc.conf');
+  const logPath = join(dir, 'named.log');
+  const conf = opts.namedConf ? opts.namedConf(ctx) : defaultNamedConf(ctx, opts.extraOptions, opts.extraConfig);
+  await writeFile(confPath, conf, { mode: 0o600 });
+  await writeFile(
+    rndcConf,
+    `${keyStanza(rndcKey)}options {\n  default-key "${rndcKey.name}";\n  default-server 127.0.0.1;\n  default-port ${rndcPort};\n};\n`,
+    { mode: 0o600 },
+  );
+  await execFileP('named-checkconf', [confPath]).catch((e: { stderr?: string; stdout?: string }) => {
+    throw new Error(`named-checkconf rejected the harness config: ${e.stdout ?? ''}${e.stderr ?? ''}`);
+  });
+
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let stderr = '';
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 15000;
+
+  const rndc = async (...args: string[]): Promise<string> => {
+    const { stdout } = await execFileP('rndc', ['-c', rndcConf, ...args], { timeout: 10000 });
+    return stdout;
+  };
+
+  const query = async (name: string, type: string): Promise<DigResult> => {
+    const { stdout } = await execFileP(
+      'dig',
+      ['@127.0.0.1', '-p', String(dnsPort), '+norec', '+time=2', '+tries=2', '+noall', '+comments', '+answer', name, type],
+      { timeout: 10000 },
+    );
+    return parseDig(stdout);
+  };
+
+  const soaSerial = async (zone: string): Promise<number | undefined> => {
+    const r = await query(zone, 'SOA');
+    const soa = r.answers.find((a) => a.type === 'SOA');
+    if (r.rcode !== 'NOERROR' || !r.aa || !soa) return undefined;
+    return Number(soa.data.split(/\s+/)[2]);
+  };
+
+  const start = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) throw new Error('named already running');
+    stderr = '';
+    const c = spawn('named', ['-f', '-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = c;
+    c.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    exited = new Promise((resolve) => c.once('exit', () => resolve()));
+    const deadline = Date.now() + readyTimeoutMs;
+    let lastErr: unknown;
+    while (Date.now() < deadline) {
+      if (c.exitCode !== null || c.signalCode !== null) {
+        const log = await readFile(logPath, 'utf8').catch(() => '');
+        throw new Error(`named exited during startup: ${stderr}\n${log.slice(-3000)}`);
+      }
+      try {
+        await rndc('status');
+        const r = await query('version.bind', 'TXT');
+        if (r.rcode !== 'UNKNOWN') return;
+      } catch (e) {
+        lastErr = e;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`named not ready after ${readyTimeoutMs} ms: ${String(lastErr)} ${stderr}`);
+  };
+
+  const kill = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  await start();
+
+  return {
+    dnsPort,
+    rndcPort,
+    dir,
+    rndcConf,
+    rndcKey,
+    updateKey,
+    confPath,
+    logPath,
+    query,
+    soaSerial,
+    rndc,
+    kill,
+    start,
+    running: () => !!child && child.exitCode === null && child.signalCode === null,
+    stop: async () => {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child?.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(t);
+      }
+      if (ownDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The single-machine stack behind `bindy up` / `npm start`: a real named on loopback, bindcar and the hooks
+ * in-process, and the local driver feeding the hooks the same requests Metacontroller would. Bind9Instances resolve
+ * to the local named through their `spec.external` endpoint (a bindcar outside any cluster). Production runs on
+ * Kubernetes + Metacontroller; this is for trying bindy out and for checking a GitOps folder end to end.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import winston from 'winston';
+import { parseConfig } from '../../bindcar/config.js';
+import { startBindcar, type RunningBindcar } from '../../bindcar/server.js';
+import { memoryEventRecorder, type ZoneEvent } from '../../hooks/ports/events.js';
+import { createBindcarClient, staticToken } from '../../hooks/ports/bindcar.js';
+import type { RecordStatusWriter } from '../../hooks/ports/records.js';
+import { API_VERSION, KINDS } from '../../hooks/schema/generated.js';
+import { startHooks, systemClock } from '../../hooks/server.js';
+import { LocalDriver, type CompositeController, type ResourceRef, type RoundResult } from './driver.js';
+import { startNamed, type NamedInstance } from './named.js';
+import { ObjectStore, type StoredObject } from './store.js';
+
+/** The exact command that installs what the local stack needs on Debian/Ubuntu. */
+export const INSTALL_HINT = 'sudo apt-get install -y bind9 bind9-utils bind9-dnsutils';
+
+const CORE_KINDS: Record<string, string> = {
+  'v1/configmaps': 'ConfigMap',
+  'v1/secrets': 'Secret',
+  'v1/services': 'Service',
+  'v1/serviceaccounts': 'ServiceAccount',
+  'v1/persistentvolumeclaims': 'PersistentVolumeClaim',
+  'apps/v1/deployments': 'Deployment',
+};
+
+/** Plural resource → Kind for our CRDs and the core kinds the controllers name. */
+export function kindOf(ref: ResourceRef): string {
+  if (ref.apiVersion === API_VERSION) {
+    const k = KINDS.find((x) => x.plural === ref.resource);
+    if (k) return k.kind;
+  }
+  const core = CORE_KINDS[`${ref.apiVersion}/${ref.resource}`];
+  if (!core) throw new Error(`unknown resource ${ref.apiVersion} ${ref.resource}`);
+  return core;
+}
+
+/** The CompositeControllers of metacontroller/*.yaml, in dependency order (providers → clusters → instances → zones). */
+export async function loadControllers(dir: string): Promise<CompositeController[]> {
+  const order = ['clusterbind9providers', 'bind9clusters', 'bind9instances', 'dnszones'];
+  const out: CompositeController[] = [];
+  for (const f of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()) {
+    const doc = parse(await readFile(join(dir, f), 'utf8')) as CompositeController | null;
+    if (doc?.kind === 'CompositeController') out.push(doc);
+  }
+  return out.sort((a, b) => order.indexOf(a.spec.parentResource.resource) - order.indexOf(b.spec.parentResource.resource));
+}
+
+/** Verifies named and its tools are installed; the message carries the install command. */
+export function checkBindInstalled(): string | undefined {
+  for (const bin of ['named', 'rndc', 'named-checkconf']) {
+    try {
+      execFileSync('which', [bin], { stdio: 'ignore' });
+    } catch {
+      return `${bin} was not found in PATH. bindy's local mode runs a real BIND 9; install it with:\n  ${INSTALL_HINT}`;
+    }
+  }
+  return undefined;
+}
+
+export interface StackOptions {
+  dnsPort: number;
+  /** Keep state here instead of a temp dir (kept on stop). */
+  stateDir?: string;
+  /** Repository root (for metacontroller/); default: this package. */
+  root?: string;
+  /** Quiet loggers for the embedded services (the CLI prints its own summary). */
+  logLevel?: string;
+  /** Zone-hook timing overrides (tests shorten them). */
+  zoneOptions?: { degradedResyncSeconds?: number; deletionGraceSeconds?: number; deletionRetrySeconds?: number };
+}
+
+export interface LocalStack {
+  /** Where named keeps its files; removed on stop unless it was given. */
+  stateDir: string;
+  store: ObjectStore;
+  driver: LocalDriver;
+  named: NamedInstance;
+  bindcar: RunningBindcar;
+  bindcarUrl: string;
+  events: ZoneEvent[];
+  /** Loads a folder's objects (default namespace "default"), deleting those that disappeared, then reconciles. */
+  apply(objects: StoredObject[]): Promise<RoundResult>;
+  /** Reconciles again (resync). */
+  reconcile(): Promise<RoundResult>;
+  stop(): Promise<void>;
+}
+
+/** Starts named, bindcar and the hooks on loopback and returns the driver around them. */
+export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
+  const root = opts.root ?? resolve(import.meta.dirname, '../..');
+  const ownState = opts.stateDir === undefined;
+  const stateDir = opts.stateDir ?? (await mkdtemp(join(tmpdir(), 'bindy-local-')));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    if (ownState) await rm(stateDir, { recursive: true, force: true });
+  };
+  try {
+    const logger = winston.createLogger({ level: opts.logLevel ?? 'warn', transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })], format: winston.format.simple() });
+    const namedDir = join(stateDir, 'named');
+    await mkdir(namedDir, { recursive: true });
+    const named = await startNamed({ dir: namedDir, dnsPort: opts.dnsPort });
+    cleanups.push(() => named.stop());
+
+    const token = randomBytes(24).toString('hex');
+    const parsed = parseConfig({
+      API_PORT: '0',
+      BIND_API_ADDRESS: '127.0.0.1',
+      BIND_ZONE_DIR: namedDir,
+      RNDC_CONF: named.rndcConf,
+      NAMED_DNS_ADDRESS: '127.0.0.1',
+      NAMED_DNS_PORT: String(named.dnsPort),
+      BINDCAR_UPDATE_KEY_NAME: named.updateKey.name,
+      BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
+      BINDCAR_AUTH_MODE: 'token',
+      BIND_API_TOKEN: token,
+    });
+    if (!parsed.ok) throw new Error(`bindcar configuration: ${parsed.errors.join('; ')}`);
+    const bindcar = await startBindcar(parsed.config, logger);
+    cleanups.push(() => bindcar.shutdown());
+    const bindcarUrl = `http://127.0.0.1:${bindcar.port}`;
+
+    const store = new ObjectStore();
+    const events = memoryEventRecorder();
+    const recordStatus: RecordStatusWriter = {
+      async patchStatus(ref, status) {
+        const obj = store.get(API_VERSION, ref.kind, ref.namespace, ref.name);
+        if (!obj) throw Object.assign(new Error(`${ref.kind} ${ref.namespace}/${ref.name} not found`), { statusCode: 404 });
+        const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...status };
+        for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
+        store.setStatus(obj, merged);
+      },
+    };
+    const hooks = await startHooks({
+      port: 0,
+      address: '127.0.0.1',
+      logger,
+      ports: {
+        clock: systemClock,
+        zone: {
+          bindcar: createBindcarClient({ token: staticToken(token), connectTimeoutMs: 2000, requestTimeoutMs: 30000, attempts: 2 }),
+          recordStatus,
+          events,
+          options: opts.zoneOptions ?? {},
+        },
+      },
+    });
+    cleanups.push(() => hooks.close());
+    const hooksUrl = `http://127.0.0.1:${hooks.port}`;
+
+    const driver = new LocalDriver({
+      store,
+      controllers: await loadControllers(join(root, 'metacontroller')),
+      kindOf,
+      now: systemClock,
+      post: async (path, body) => {
+        const res = await fetch(`${hooksUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const text = await res.text();
+        if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${text}`);
+        return JSON.parse(text) as unknown;
+      },
+      // Every Bind9Instance is served by the local named through its external bindcar endpoint.
+      localize: (o) =>
+        o.kind === 'Bind9Instance' && o.apiVersion === API_VERSION
+          ? { ...o, spec: { ...(o.spec as object), external: { bindcarUrl, dnsAddress: `127.0.0.1:${named.dnsPort}` } } }
+          : o,
+    });
+
+    let loaded: StoredObject[] = [];
+    return {
+      stateDir,
+      store,
+      driver,
+      named,
+      bindcar,
+      bindcarUrl,
+      events: events.events,
+      async apply(objects) {
+        const withNs = objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? (isClusterScoped(o.kind) ? undefined : 'default') } }));
+        for (const o of withNs) if (o.metadata.namespace === undefined) delete o.metadata.namespace;
+        driver.applyManifests(withNs, loaded);
+        loaded = withNs;
+        return driver.reconcileAll();
+      },
+      reconcile: () => driver.reconcileAll(),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function isClusterScoped(kind: string): boolean {
+  return KINDS.some((k) => k.kind === kind && k.scope === 'Cluster');
+}
