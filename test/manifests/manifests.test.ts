@@ -187,6 +187,23 @@ describe('manifests/ and metacontroller/', () => {
     });
   }
 
+  it('every environment variable of the hooks Deployment is read by the hooks code', () => {
+    const docs = parseAllDocuments(readFileSync(join(REPO, 'manifests', 'base', 'hooks.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    const dep = docs.find((d) => d['kind'] === 'Deployment')!;
+    const names = (dep['spec'].template.spec.containers[0].env as { name: string }[]).map((e) => e.name);
+    const sources: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir)) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) sources.push(readFileSync(p, 'utf8'));
+      }
+    };
+    walk(join(REPO, 'hooks'));
+    const all = sources.join('\n');
+    for (const n of names) expect(all.includes(`env['${n}']`), `${n} is not read anywhere in hooks/`).to.equal(true);
+  });
+
   it('the children the infrastructure hooks return name only existing fields', () => {
     for (const kind of ['bind9instance', 'bind9cluster']) {
       for (const c of fixtureCases(kind)) {
