@@ -149,7 +149,8 @@ export function kubeTokenReviewer(opts: KubeTokenReviewerOptions = {}): TokenRev
       if (opts.tokenPath && token === apiToken && api) return api;
       apiToken = token;
       kc.loadFromOptions({
-        clusters: [{ name: 'bindcar', server: opts.apiServer, ...(opts.caPath ? { caFile: opts.caPath } : {}) }],
+        // client-node refuses plain http unless skipTLSVerify is set; there is no TLS to verify then
+        clusters: [{ name: 'bindcar', server: opts.apiServer, ...(opts.caPath ? { caFile: opts.caPath } : {}), ...(opts.apiServer.startsWith('http://') ? { skipTLSVerify: true } : {}) }],
         users: [{ name: 'bindcar', ...(token ? { token } : {}) }],
         contexts: [{ name: 'bindcar', cluster: 'bindcar', user: 'bindcar' }],
         currentContext: 'bindcar',
