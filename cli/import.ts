@@ -13,6 +13,8 @@ export interface ImportOptions {
   namespace?: string;
   /** metadata.name of the DNSZone; defaults to the zone name with dots as dashes. */
   zoneResourceName?: string;
+  /** spec.clusterRef of the DNSZone (a zone must be placed before it validates). */
+  clusterRef?: string;
 }
 
 export interface SkippedRecord {
@@ -59,35 +61,12 @@ function relativeOwner(owner: string, origin: string): string {
   return owner;
 }
 
-function unescape(text: string): string | undefined {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const digits = /^\d{3}/.exec(text.slice(i + 1));
-    if (digits) {
-      const code = Number(digits[0]);
-      if (code < 0x20 || code > 0x7e) return undefined;
-      out += String.fromCharCode(code);
-      i += 3;
-    } else {
-      out += text[i + 1] ?? '';
-      i += 1;
-    }
-  }
-  return out;
-}
-
-/** A TXT RR as one `text` entry: plain when it is one printable string, else its quoted strings as written. */
+/**
+ * A TXT RR as one `text` entry: its character-strings joined, presentation escapes (`\"`, `\\`, `\DDD`) kept as
+ * written. TXT consumers (SPF, DKIM, DMARC) read the strings concatenated; bindy re-splits at 255 bytes on render.
+ */
 export function txtEntry(rdata: readonly Token[]): string {
-  if (rdata.length === 1) {
-    const plain = unescape((rdata[0] as Token).text);
-    if (plain !== undefined && Buffer.byteLength(plain) <= 255) return plain;
-  }
-  return rdata.map((t) => `"${t.quoted ? t.text : t.text.replace(/(["\\])/g, '\\$1')}"`).join(' ');
+  return rdata.map((t) => t.text).join('');
 }
 
 const fqdn = (name: string, origin: string) => {
@@ -111,7 +90,7 @@ export function importZone(parsed: ParsedZone, opts: ImportOptions): ImportResul
     return name;
   };
 
-  const zoneSpec: Record<string, unknown> = { zoneName };
+  const zoneSpec: Record<string, unknown> = { zoneName, ...(opts.clusterRef ? { clusterRef: opts.clusterRef } : {}) };
   let imported = 0;
   const soa = parsed.records.find((r) => r.type === 'SOA' && r.owner === origin);
   if (soa && soa.rdata.length === 7) {

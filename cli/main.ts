@@ -2,23 +2,29 @@
  * The `bindy` command line: validate, render, plan, import, and up (the local single-machine stack behind
  * `npm start`). Each command lives in cli/commands/; this file only parses arguments and dispatches.
  */
+import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORT_HELP, runImport } from './commands/import.js';
 import { processIo, type CommandResult, type Io } from './commands/types.js';
+import { RENDER_HELP, runRender } from './commands/render.js';
 import { UP_HELP, runUp } from './commands/up.js';
 import { VALIDATE_HELP, runValidate } from './commands/validate.js';
+
+/** The package root (metacontroller/ lives there), from this module's location in cli/ or dist/cli/. */
+const PACKAGE_ROOT = resolve(import.meta.dirname, import.meta.dirname.includes(`${sep}dist${sep}`) ? '../..' : '..');
 
 export const MAIN_HELP = `Usage: bindy <command> [options]
 
 Commands:
   up [-f DIR]                     run bindy locally: real named on 127.0.0.1:5353 serving DIR (npm start)
   validate -f DIR [-R]            check manifests against the CRD schemas and CEL rules
+  render -f DIR [-o OUT]          zone files and named.conf exactly as the hooks produce them
   import ZONEFILE --zone NAME     turn a BIND zone file into DNSZone + record YAML
 
 Run 'bindy <command> --help' for a command's options. Add --output json where a machine reads the result.
 `;
 
-const HELP: Record<string, string> = { up: UP_HELP, validate: VALIDATE_HELP, import: IMPORT_HELP };
+const HELP: Record<string, string> = { up: UP_HELP, validate: VALIDATE_HELP, render: RENDER_HELP, import: IMPORT_HELP };
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 "changes" for plan). */
 export async function main(argv: readonly string[], io?: Io): Promise<number> {
@@ -38,6 +44,7 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
         'dns-port': { type: 'string' },
         'state-dir': { type: 'string' },
         once: { type: 'boolean' },
+        'cluster-ref': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -72,6 +79,9 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
       );
       break;
     }
+    case 'render':
+      result = await runRender({ ...(values.file ? { dir: values.file } : {}), ...(values.out ? { out: values.out } : {}), json, root: PACKAGE_ROOT }, sink);
+      break;
     case 'validate':
       result = runValidate({ ...(values.file ? { dir: values.file } : {}), recursive: Boolean(values.recursive), json }, sink);
       break;
@@ -81,6 +91,7 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
           ...(positionals[0] ? { file: positionals[0] } : {}),
           ...(values.zone ? { zone: values.zone } : {}),
           ...(values.namespace ? { namespace: values.namespace } : {}),
+          ...(values['cluster-ref'] ? { clusterRef: values['cluster-ref'] } : {}),
           ...(values.out ? { out: values.out } : {}),
           json,
         },
