@@ -3,10 +3,18 @@
  * `test/fixtures/sync/<kind>/<case>.request.json` → `<case>.response.json` (UPDATE_GOLDEN=1 rewrites).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KeyGenerator } from '../../../hooks/children/keys.js';
+import { RNDC_KEY_FILE, TRANSFER_KEY_FILE, renderKeyFile, type KeyGenerator } from '../../../hooks/children/keys.js';
+
+const execFileP = promisify(execFile);
+const KEY_SECRET = Buffer.alloc(32, 7).toString('base64');
+const TRANSFER_SECRET = Buffer.alloc(32, 9).toString('base64');
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const UPDATE_GOLDEN = process.env['UPDATE_GOLDEN'] === '1';
@@ -55,4 +63,28 @@ export function readGolden(path: string, actual: string): string {
     writeFileSync(path, actual);
   }
   return readFileSync(path, 'utf8');
+}
+
+/** Writes rndc.key and transfer.key (fixed test secrets) into `dir`. */
+export function writeKeys(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, RNDC_KEY_FILE), renderKeyFile({ name: 'bindy-rndc', algorithm: 'hmac-sha256', secret: KEY_SECRET }));
+  writeFileSync(join(dir, TRANSFER_KEY_FILE), renderKeyFile({ name: 'bindy-transfer', algorithm: 'hmac-sha256', secret: TRANSFER_SECRET }));
+}
+
+/** named-checkconf on the exact text, chrooted into a tree with the pod's paths (keys, writable dirs). */
+export async function checkconf(conf: string): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'named-checkconf-'));
+  try {
+    for (const d of ['etc/bind', 'var/cache/bind', 'var/run/named']) mkdirSync(join(root, d), { recursive: true });
+    writeKeys(join(root, 'etc/bind/keys'));
+    writeFileSync(join(root, 'etc/bind/named.conf.options'), 'options {\n  directory "/var/cache/bind";\n};\n');
+    writeFileSync(join(root, 'etc/bind/named.conf'), conf);
+    await execFileP('named-checkconf', ['-t', root, '/etc/bind/named.conf']).catch((e: { stdout?: string; stderr?: string; code?: string }) => {
+      if (e.code === 'ENOENT') throw new Error('named-checkconf not found: apt-get install bind9-utils');
+      throw new Error(`named-checkconf rejected the config: ${e.stdout ?? ''}${e.stderr ?? ''}`);
+    });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }

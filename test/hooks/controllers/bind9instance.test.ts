@@ -17,7 +17,7 @@ import { parentValidator } from '../../../hooks/children/parent.js';
 import { HttpError } from '../../../hooks/errors.js';
 import type { CustomizeRequest, KubeObject, SyncRequest } from '../../../hooks/metacontroller.js';
 import { validateBind9Instance } from '../../../hooks/schema/validate.js';
-import { REPO, fakeKeys, fixtureCases, goldenText, readGolden } from '../children/support.js';
+import { REPO, checkconf, fakeKeys, fixtureCases, goldenText, readGolden } from '../children/support.js';
 
 const cases = fixtureCases('bind9instance');
 const validate = parentValidator('Bind9Instance', validateBind9Instance);
@@ -46,6 +46,13 @@ describe('hooks/controllers/bind9instance', () => {
 
   it('answers byte-identically to the same request', () => {
     for (const c of cases) expect(goldenText(sync(c.request)), c.name).to.equal(goldenText(sync(c.request)));
+  });
+
+  it('renders a named.conf that named-checkconf accepts in every fixture', async () => {
+    for (const c of cases) {
+      const cm = child(sync(c.request), 'ConfigMap');
+      if (cm) await checkconf((cm['data'] as Record<string, string>)['named.conf']!);
+    }
   });
 
   it('reuses both keys byte for byte when the keys Secret is observed', () => {

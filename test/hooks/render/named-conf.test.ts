@@ -8,22 +8,18 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { parseDnsEndpoint } from '../../../hooks/controllers/bind9instance.js';
 import { instanceModel } from '../../../hooks/children/instance-model.js';
-import { RNDC_KEY_FILE, TRANSFER_KEY_FILE, renderKeyFile } from '../../../hooks/children/keys.js';
+import { RNDC_KEY_FILE } from '../../../hooks/children/keys.js';
 import { NamedConfError, renderNamedConf, type NamedConfLayout, type PrimaryServer } from '../../../hooks/render/named-conf.js';
 import { renderRndcConf } from '../../../hooks/render/rndc-conf.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
 import type { Bind9Cluster, Bind9Instance } from '../../../hooks/schema/generated.js';
 import { freePort, parseDig } from '../../support/named.js';
-import { REPO, UPDATE_GOLDEN } from '../children/support.js';
+import { REPO, UPDATE_GOLDEN, checkconf, writeKeys } from '../children/support.js';
 
-const execFileP = promisify(execFile);
 const GOLDEN = join(REPO, 'test', 'golden', 'named-conf');
-const KEY_SECRET = Buffer.alloc(32, 7).toString('base64');
-const TRANSFER_SECRET = Buffer.alloc(32, 9).toString('base64');
 
 interface Case {
   instance: Bind9Instance;
@@ -53,29 +49,6 @@ function render(c: Case, layout?: Partial<NamedConfLayout>): string {
     optionsFromFile: m.configMapRefs.namedConfOptions !== undefined,
     ...(layout ? { layout } : {}),
   });
-}
-
-function writeKeys(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, RNDC_KEY_FILE), renderKeyFile({ name: 'bindy-rndc', algorithm: 'hmac-sha256', secret: KEY_SECRET }));
-  writeFileSync(join(dir, TRANSFER_KEY_FILE), renderKeyFile({ name: 'bindy-transfer', algorithm: 'hmac-sha256', secret: TRANSFER_SECRET }));
-}
-
-/** named-checkconf on the exact golden text, chrooted into a tree with the pod's paths (keys, dirs). */
-async function checkconf(conf: string): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'named-checkconf-'));
-  try {
-    for (const d of ['etc/bind', 'var/cache/bind', 'var/run/named']) mkdirSync(join(root, d), { recursive: true });
-    writeKeys(join(root, 'etc/bind/keys'));
-    writeFileSync(join(root, 'etc/bind/named.conf.options'), 'options {\n  directory "/var/cache/bind";\n};\n');
-    writeFileSync(join(root, 'etc/bind/named.conf'), conf);
-    await execFileP('named-checkconf', ['-t', root, '/etc/bind/named.conf']).catch((e: { stdout?: string; stderr?: string; code?: string }) => {
-      if (e.code === 'ENOENT') throw new Error('named-checkconf not found: apt-get install bind9-utils');
-      throw new Error(`named-checkconf rejected the config: ${e.stdout ?? ''}${e.stderr ?? ''}`);
-    });
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
 }
 
 const cases = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((d) => existsSync(join(GOLDEN, d, 'input.yaml'))).sort() : [];
