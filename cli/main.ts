@@ -6,6 +6,7 @@ import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORT_HELP, runImport } from './commands/import.js';
 import { processIo, type CommandResult, type Io } from './commands/types.js';
+import { PLAN_HELP, runPlan } from './commands/plan.js';
 import { RENDER_HELP, runRender } from './commands/render.js';
 import { UP_HELP, runUp } from './commands/up.js';
 import { VALIDATE_HELP, runValidate } from './commands/validate.js';
@@ -19,12 +20,13 @@ Commands:
   up [-f DIR]                     run bindy locally: real named on 127.0.0.1:5353 serving DIR (npm start)
   validate -f DIR [-R]            check manifests against the CRD schemas and CEL rules
   render -f DIR [-o OUT]          zone files and named.conf exactly as the hooks produce them
+  plan -f DIR --bindcar URL       per-zone diff between DIR and what a bindcar serves (exit 2: changes)
   import ZONEFILE --zone NAME     turn a BIND zone file into DNSZone + record YAML
 
 Run 'bindy <command> --help' for a command's options. Add --output json where a machine reads the result.
 `;
 
-const HELP: Record<string, string> = { up: UP_HELP, validate: VALIDATE_HELP, render: RENDER_HELP, import: IMPORT_HELP };
+const HELP: Record<string, string> = { up: UP_HELP, validate: VALIDATE_HELP, render: RENDER_HELP, plan: PLAN_HELP, import: IMPORT_HELP };
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 "changes" for plan). */
 export async function main(argv: readonly string[], io?: Io): Promise<number> {
@@ -45,6 +47,8 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
         'state-dir': { type: 'string' },
         once: { type: 'boolean' },
         'cluster-ref': { type: 'string' },
+        bindcar: { type: 'string' },
+        token: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -82,6 +86,14 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
     case 'render':
       result = await runRender({ ...(values.file ? { dir: values.file } : {}), ...(values.out ? { out: values.out } : {}), json, root: PACKAGE_ROOT }, sink);
       break;
+    case 'plan': {
+      const token = values.token ?? process.env['BINDCAR_TOKEN'];
+      result = await runPlan(
+        { ...(values.file ? { dir: values.file } : {}), ...(values.bindcar ? { bindcar: values.bindcar } : {}), ...(token ? { token } : {}), json },
+        sink,
+      );
+      break;
+    }
     case 'validate':
       result = runValidate({ ...(values.file ? { dir: values.file } : {}), recursive: Boolean(values.recursive), json }, sink);
       break;

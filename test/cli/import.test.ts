@@ -76,11 +76,11 @@ describe('cli/import', () => {
     ]);
   });
 
-  it('keeps multi-string TXT as quoted strings and single strings plain', () => {
+  it('joins the strings of a TXT RR and keeps presentation escapes as written', () => {
     expect(txtEntry([{ text: 'v=spf1 -all', quoted: true }])).to.equal('v=spf1 -all');
-    expect(txtEntry([{ text: 'say \\"hi\\"', quoted: true }])).to.equal('say "hi"');
-    expect(txtEntry([{ text: 'a', quoted: true }, { text: 'b', quoted: true }])).to.equal('"a" "b"');
-    expect(txtEntry([{ text: 'bell\\007', quoted: true }])).to.equal('"bell\\007"');
+    expect(txtEntry([{ text: 'say \\"hi\\"', quoted: true }])).to.equal('say \\"hi\\"');
+    expect(txtEntry([{ text: 'v=DKIM1; ', quoted: true }, { text: 'p=MIGf', quoted: true }])).to.equal('v=DKIM1; p=MIGf');
+    expect(txtEntry([{ text: 'bell\\007', quoted: true }])).to.equal('bell\\007');
   });
 
   it('derives DNS-1123 resource names', () => {
