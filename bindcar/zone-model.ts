@@ -145,6 +145,9 @@ export function desiredZone(
     else typesAt.set(s.owner, [s.type]);
   }
   for (const s of sets.values()) {
+    // An RRset must fit in one DNS message (UPDATE, and every AXFR/IXFR answer carrying it).
+    if (s.data.reduce((n, d) => n + d.length + s.owner.length + 12, 0) > 60000)
+      err(where(s.from), `${s.owner} ${s.type} is too large for one DNS message (64 KiB)`);
     if (s.data.length > maxPerType)
       err(where(s.from), `${s.owner} ${s.type} has ${s.data.length} records; named accepts at most ${maxPerType} per RRset`);
     if (s.type === 'CNAME') {

@@ -229,6 +229,17 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
     const late = g.late.map((u) => updateOpWire(zone, u));
     const n = [...dels, ...adds, ...late].reduce((s, b) => s + b.length, 0);
     if (size + n > budget && size > 0) flush();
+    if (n > budget) {
+      // One owner's changes exceed a message (many large RRsets): split them in order. Each RRset
+      // is bounded by validation, so every piece fits.
+      for (const b of [...dels, ...adds, ...late]) {
+        if (size + b.length > budget && size > 0) flush();
+        curAdds.push(b);
+        size += b.length;
+      }
+      flush();
+      continue;
+    }
     curDels.push(...dels);
     curAdds.push(...adds);
     curLate.push(...late);

@@ -326,6 +326,7 @@ export class ZoneService {
       }
       await this.deps.store.remove(zone);
       this.cache.delete(zone);
+      this.memos.delete(zone);
       await this.deps.onZoneDeleted?.(zone);
       return { zone, deleted: true as const };
     });
