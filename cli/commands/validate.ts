@@ -53,7 +53,10 @@ export function validateDocs(docs: readonly ManifestDoc[]): ValidationReport {
     }
     report.objects++;
     const name = typeof o.metadata?.name === 'string' ? label(o) : `${o.kind}/<no name>`;
-    for (const e of validateObject(o)) report.errors.push({ ...where, object: name, field: e.field, message: e.message });
+    for (const e of validateObject(o)) {
+      const message = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+      report.errors.push({ ...where, object: name, field: e.field, message });
+    }
     const key = `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
     const first = seen.get(key);
     if (first) {
