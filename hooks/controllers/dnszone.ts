@@ -20,11 +20,11 @@ import { LABELS } from '../labels.js';
 import type { CustomizeRequest, CustomizeResponse, KubeObject, RelatedResourceRule, SyncRequest, SyncResponse } from '../metacontroller.js';
 import type { Clock, HookPorts } from '../ports.js';
 import { DEFAULT_ZONE_HOOK_OPTIONS, zonePortsFromEnv, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
-import { recordPlural } from '../ports/records.js';
+import { recordPlural, type RecordStatusPatch } from '../ports/records.js';
 import { desiredZone, type DesiredZoneResult, type RecordOutcome } from '../zone/desired.js';
 import { canonicalZoneName } from '../zone/names.js';
 import { placement, refOf, relatedRecords, relatedZones, selectRecords, statusOwner, zoneNameOwner, type Placement } from '../zone/select.js';
-import { recordStatus, recordStatusDiffers, zoneEvents, zoneStatus, type InstancePush, type ZoneBlock } from '../zone/status.js';
+import { recordStatusUpdate, zoneEvents, zoneStatus, type InstancePush, type ZoneBlock } from '../zone/status.js';
 
 
 /** The related-resource rules of a DNSZone (hook v2). */
@@ -140,11 +140,11 @@ async function emit(deps: DnsZoneDeps, zone: DNSZone, events: { type: 'Normal' |
  */
 async function writeRecordStatuses(deps: DnsZoneDeps, plan: ZonePlan, zoneName: string, served: boolean, now: string): Promise<boolean> {
   const o = opts(deps);
-  const todo: { record: DNSRecord; status: ReturnType<typeof recordStatus> }[] = [];
+  const todo: { record: DNSRecord; status: RecordStatusPatch }[] = [];
   for (const outcome of plan.outcomes) {
     if (outcome.included && !served) continue;
-    const status = recordStatus(outcome, zoneName, now);
-    if (recordStatusDiffers(outcome.record, status)) todo.push({ record: outcome.record, status });
+    const status = recordStatusUpdate(outcome, zoneName, now);
+    if (status) todo.push({ record: outcome.record, status });
   }
   const batch = todo.slice(0, o.maxRecordWritesPerSync);
   let failed = 0;

@@ -146,8 +146,20 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
   if (raws.length === 0) return { ok: false, fqdn, reason: 'InvalidRecord', message: `${DATA_FIELD[rec.kind]}: is required` };
   const rrs: ZoneRecord[] = [];
   const name = relativeOwner(zone, fqdn);
+  // TXT data built by txtData is canonical by construction (quoted ≤255-octet strings); only the owner and TTL
+  // need bindcar's grammar, checked once with an empty string (re-parsing long TXT values is the costly part).
+  const txt = rec.kind === 'TXTRecord';
+  if (txt) {
+    const c = canonicalRecord(zone, { name, type, ttl, data: '""' });
+    if (!c.ok) return { ok: false, fqdn, reason: 'InvalidRecord', message: `${c.field === 'ttl' ? 'spec.ttl' : 'spec.name'}: ${c.message}` };
+  }
   for (const raw of raws) {
     if ('error' in raw) return { ok: false, fqdn, reason: 'InvalidRecord', message: raw.error };
+    if (txt) {
+      if (raw.data.length > 65000) return { ok: false, fqdn, reason: 'InvalidRecord', message: `${raw.field}: the TXT value is too large` };
+      rrs.push({ name, type, ttl, data: raw.data });
+      continue;
+    }
     const c = canonicalRecord(zone, { name, type, ttl, data: raw.data });
     if (!c.ok) {
       const field = c.field === 'name' ? 'spec.name' : c.field === 'ttl' ? 'spec.ttl' : raw.field;

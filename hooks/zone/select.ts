@@ -24,6 +24,21 @@ export function olderFirst(a: Aged, b: Aged): number {
   return a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
 }
 
+/** `items` sorted like {@link olderFirst}, computing each sort key once (large zones sort 10k records). */
+export function byAge<T extends Aged>(items: readonly T[]): T[] {
+  const keyed = items.map((item) => ({
+    item,
+    t: item.metadata.creationTimestamp ? Date.parse(item.metadata.creationTimestamp) : Infinity,
+    k: `${item.metadata.namespace ?? ''}/${item.metadata.name}`,
+  }));
+  keyed.sort((a, b) => {
+    if (a.t !== b.t) return a.t < b.t ? -1 : 1;
+    if (a.k !== b.k) return a.k < b.k ? -1 : 1;
+    return a.item.kind < b.item.kind ? -1 : a.item.kind > b.item.kind ? 1 : 0;
+  });
+  return keyed.map((x) => x.item);
+}
+
 /** `namespace/name` of an object. */
 export function refOf(o: Aged): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -61,7 +76,7 @@ export function zoneSelects(zone: DNSZone, rec: DNSRecord): boolean {
 
 /** The records `zone` selects, oldest first. */
 export function selectRecords(zone: DNSZone, records: readonly DNSRecord[]): DNSRecord[] {
-  return records.filter((r) => zoneSelects(zone, r)).sort(olderFirst);
+  return byAge(records.filter((r) => zoneSelects(zone, r)));
 }
 
 /**

@@ -123,6 +123,31 @@ function conflictEntry(c: ZoneConflict): NonNullable<DNSZoneStatus['conflicts']>
   return { kind: c.kind, name: c.name, reason: c.reason, message: c.message };
 }
 
+/**
+ * The status a record should carry for an outcome, or undefined when its observed status already says exactly
+ * that (lastTransitionTime aside) — the common case, checked without building anything.
+ */
+export function recordStatusUpdate(outcome: RecordOutcome, zoneName: string, now: string): RecordStatusPatch | undefined {
+  const have = outcome.record.status;
+  const c = have?.conditions;
+  const gen = outcome.record.metadata.generation;
+  if (
+    c?.length === 1 &&
+    c[0]!.type === 'Ready' &&
+    c[0]!.status === (outcome.reason === 'Served' ? 'True' : 'False') &&
+    c[0]!.reason === outcome.reason &&
+    c[0]!.message === outcome.message &&
+    c[0]!.observedGeneration === gen &&
+    have?.observedGeneration === gen &&
+    (have?.zone ?? null) === zoneName &&
+    (have?.fqdn ?? null) === (outcome.fqdn ?? null)
+  ) {
+    return undefined;
+  }
+  const want = recordStatus(outcome, zoneName, now);
+  return recordStatusDiffers(outcome.record, want) ? want : undefined;
+}
+
 /** The status a record should carry for an outcome. */
 export function recordStatus(outcome: RecordOutcome, zoneName: string, now: string): RecordStatusPatch {
   const rec = outcome.record;
