@@ -12,7 +12,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { request as httpsRequest } from 'node:https';
@@ -330,15 +330,80 @@ interface Managed {
 }
 
 const live = new Set<Managed>();
-let exitHookInstalled = false;
+/** Temp dirs of control planes not yet stopped. */
+const liveDirs = new Set<string>();
+let hooksInstalled = false;
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Last resort when the test runner exits without calling stop(): no orphaned control planes.
-  process.on('exit', () => {
-    for (const m of live) killGroup(m.pid, 'SIGKILL');
-  });
+/** Synchronous last-resort cleanup: SIGKILL every live process group, remove the temp dirs. */
+function emergencyCleanup(): void {
+  for (const m of live) killGroup(m.pid, 'SIGKILL');
+  for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+  liveDirs.clear();
+}
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  // The children lead their own process groups (so they can be stopped as a whole), which also
+  // means a Ctrl-C at the terminal does not reach them: clean up on exit and on fatal signals.
+  process.on('exit', emergencyCleanup);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      emergencyCleanup();
+      // Alone on this signal: restore the default and re-raise, so the process still dies of it.
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+/**
+ * Reaps control planes whose owning process died without cleaning up (e.g. SIGKILL): a temp dir
+ * with an owner.json whose owner pid is gone. Groups are killed only if their leader's command
+ * line still names that dir (no accidents with reused pids).
+ */
+export function reapStale(root = tmpdir()): string[] {
+  const reaped: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith('bindy-testenv-'));
+  } catch {
+    return reaped;
+  }
+  for (const n of names) {
+    const dir = join(root, n);
+    let owner: { owner: number; pgids: number[] };
+    try {
+      owner = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as typeof owner;
+    } catch {
+      continue; // being created right now, or not ours
+    }
+    if (pidAlive(owner.owner)) continue;
+    for (const pgid of owner.pgids) {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${pgid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (cmdline.includes(dir)) killGroup(pgid, 'SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+    reaped.push(dir);
+  }
+  return reaped;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -376,7 +441,7 @@ function launch(bin: string, args: readonly string[], logPath: string): Managed 
     }),
   };
   live.add(m);
-  installExitHook();
+  installExitHooks();
   return m;
 }
 
@@ -443,8 +508,13 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
         })
       : await buildTestEnv(log);
 
+  for (const d of reapStale()) log(`testenv: reaped stale ${d}`);
   const dir = await mkdtemp(join(tmpdir(), 'bindy-testenv-'));
+  liveDirs.add(dir);
+  installExitHooks();
   const started: Managed[] = [];
+  const recordOwner = (): void =>
+    writeFileSync(join(dir, 'owner.json'), JSON.stringify({ owner: process.pid, pgids: started.map((m) => m.pid) }));
   try {
     const [clientPort, peerPort, securePort] = await distinctPorts(3);
     const etcdUrl = `http://127.0.0.1:${clientPort}`;
@@ -465,6 +535,7 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
       join(dir, 'etcd.log'),
     );
     started.push(etcd);
+    recordOwner();
     await waitFor(
       'etcd',
       etcd,
@@ -504,6 +575,8 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
         `--service-account-key-file=${saPub}`,
         `--service-account-signing-key-file=${saKey}`,
         '--service-cluster-ip-range=10.0.0.0/24',
+        // no "kubernetes" Endpoints for a loopback address (invalid there; nothing in-cluster needs it)
+        '--endpoint-reconciler-type=none',
         `--authorization-mode=${options.authorizationMode ?? 'RBAC'}`,
         '--profiling=false',
         '--v=1',
@@ -511,6 +584,7 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
       join(dir, 'kube-apiserver.log'),
     );
     started.push(apiserver);
+    recordOwner();
     const caPem = await readFile(caPath, 'utf8');
     const server = `https://127.0.0.1:${securePort}`;
     await waitFor(
@@ -552,6 +626,7 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
           await terminate(apiserver);
           await terminate(etcd);
           await rm(dir, { recursive: true, force: true });
+          liveDirs.delete(dir);
         })();
         return stopped;
       },
@@ -560,6 +635,7 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
   } catch (err) {
     for (const m of started.reverse()) await terminate(m, 2000);
     await rm(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
     throw err;
   }
 }
@@ -616,11 +692,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const env = await startTestEnv({ log });
     console.log(`export KUBECONFIG=${env.kubeconfigPath}`);
     console.log(`# kubectl: ${env.binaries.kubectl}; Ctrl-C stops and cleans up`);
-    await new Promise<void>((r) => {
-      process.once('SIGINT', r);
-      process.once('SIGTERM', r);
-    });
-    await env.stop();
+    // Runs until a signal: the exit hooks installed by startTestEnv kill both process groups and
+    // remove the temp dir, then the process dies of the signal.
+    await new Promise<never>(() => {});
     return 0;
   }
   console.error('usage: tsx scripts/testenv.ts build|paths|start');

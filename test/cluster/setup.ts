@@ -3,7 +3,7 @@
  * whole run, stopped afterwards with a check that no process of it is left.
  */
 import { startTestEnv } from '../../scripts/testenv.js';
-import { markClusterRun, setClusterEnv, processGroupAlive } from './support.js';
+import { markClusterRun, setClusterEnv, waitGroupsGone } from './support.js';
 
 markClusterRun();
 
@@ -19,7 +19,7 @@ export const mochaHooks = {
     const env = setClusterEnv(undefined);
     if (!env) return;
     await env.stop();
-    const left = [env.pids.etcd, env.pids.kubeApiserver].filter((pgid) => processGroupAlive(pgid));
+    const left = await waitGroupsGone([env.pids.etcd, env.pids.kubeApiserver]);
     if (left.length > 0) throw new Error(`testenv left process groups running: ${left.join(', ')}`);
   },
 };

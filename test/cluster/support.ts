@@ -54,6 +54,16 @@ export function processGroupAlive(pgid: number): boolean {
   }
 }
 
+/** Polls until no process of the groups is left (SIGKILL and reaping are asynchronous). */
+export async function waitGroupsGone(pgids: readonly number[], timeoutMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = pgids.filter((g) => processGroupAlive(g));
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Files (not directories) directly inside dir with one of the extensions, repo-relative, sorted. */
 export function filesIn(dir: string, exts: readonly string[] = ['.yaml', '.yml', '.json']): string[] {
   const abs = join(REPO_ROOT, dir);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestEnv } from '../../scripts/testenv.js';
+import { reapStale, startTestEnv } from '../../scripts/testenv.js';
 import {
   REPO_ROOT,
   apiRequest,
@@ -11,6 +12,7 @@ import {
   ensureServiceAccount,
   processGroupAlive,
   serviceAccountToken,
+  waitGroupsGone,
 } from './support.js';
 
 const pinned = /k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)/.exec(
@@ -64,6 +66,54 @@ describeCluster('testenv: a real kube-apiserver + etcd on loopback', () => {
     expect(processGroupAlive(second.pids.kubeApiserver), 'kube-apiserver left behind').to.equal(false);
     expect(existsSync(second.dir), 'temp dir left behind').to.equal(false);
     // the shared one is untouched
+    expect((await clusterEnv().kubectl(['get', '--raw', '/readyz'])).stdout.trim()).to.equal('ok');
+  });
+
+  /** `tsx scripts/testenv.ts start` in a child process; resolves with its temp dir once it is up. */
+  async function startInChild() {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/testenv.ts', 'start'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const dir = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /export KUBECONFIG=(\S+)\/kubeconfig/.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.once('exit', (code) => reject(new Error(`testenv start exited ${code}: ${err}`)));
+    });
+    const owner = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as { owner: number; pgids: number[] };
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    return { child, dir, pgids: owner.pgids, exited };
+  }
+
+  it('Ctrl-C (SIGINT) on `testenv.ts start` kills both process groups and removes the temp dir', async function () {
+    this.timeout(180_000);
+    const c = await startInChild();
+    expect(c.pgids).to.have.length(2);
+    for (const g of c.pgids) expect(processGroupAlive(g), `group ${g} running`).to.equal(true);
+    c.child.kill('SIGINT');
+    await c.exited;
+    expect(await waitGroupsGone(c.pgids), 'process groups left behind').to.deep.equal([]);
+    expect(existsSync(c.dir), 'temp dir left behind').to.equal(false);
+  });
+
+  it('a control plane whose owner was SIGKILLed is reaped by the next start (reapStale)', async function () {
+    this.timeout(180_000);
+    const c = await startInChild();
+    c.child.kill('SIGKILL');
+    await c.exited;
+    // nothing could clean up: the orphans are still there …
+    for (const g of c.pgids) expect(processGroupAlive(g), `group ${g} orphaned`).to.equal(true);
+    // … until the next startTestEnv (or this) reaps them
+    expect(reapStale()).to.include(c.dir);
+    expect(await waitGroupsGone(c.pgids), 'process groups left behind').to.deep.equal([]);
+    expect(existsSync(c.dir)).to.equal(false);
+    // the live control plane of this run is not touched
     expect((await clusterEnv().kubectl(['get', '--raw', '/readyz'])).stdout.trim()).to.equal('ok');
   });
 });
