@@ -102,4 +102,22 @@ describe('bindcar when named dies', function () {
     expect(txt.every((x) => x.data.startsWith('"three '))).to.equal(true);
     expect((await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, big('three')))).data.changed).to.equal(false);
   });
+
+  it('answers 504 when named hangs, and recovers when it resumes', async () => {
+    const zone = 'hang.test';
+    expect((await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, versioned(1)))).status).to.equal(201);
+    h.named.pause();
+    try {
+      const t0 = Date.now();
+      const r = await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, versioned(2)));
+      expect(r.status, JSON.stringify(r.data)).to.equal(504);
+      expect(r.data.code).to.equal('NAMED_TIMEOUT');
+      expect(Date.now() - t0).to.be.below(10000);
+    } finally {
+      h.named.resume();
+    }
+    const r = await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, versioned(2)));
+    expect(r.status).to.equal(200);
+    expect((await h.named.query(`v.${zone}`, 'TXT')).answers.map((a) => a.data)).to.deep.equal(['"version 2"']);
+  });
 });

@@ -89,6 +89,10 @@ export interface NamedInstance {
   kill(): Promise<void>;
   /** Start named again with the same config and directory; waits until ready. */
   start(): Promise<void>;
+  /** SIGSTOP named (it hangs: connections open, nothing answers) — for timeout tests. */
+  pause(): void;
+  /** SIGCONT a paused named. */
+  resume(): void;
   /** Whether the named process is running. */
   running(): boolean;
   /** Kill named and remove the directory (unless a `dir` was given). */
@@ -284,9 +288,16 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
     rndc,
     kill,
     start,
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
     running: () => !!child && child.exitCode === null && child.signalCode === null,
     stop: async () => {
       if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const t = setTimeout(() => child?.kill('SIGKILL'), 3000);
         await exited;
