@@ -16,7 +16,7 @@ import type {
 } from '@kubernetes/client-node';
 import { ANNOTATIONS } from '../labels.js';
 import type { InstanceModel } from './instance-model.js';
-import { RNDC_KEY_FILE } from './keys.js';
+import { RNDC_KEY_FILE, RNDC_KEY_NAME } from './keys.js';
 import { podSelector, workloadLabels } from './labels.js';
 import { childName } from './names.js';
 import { POD_LAYOUT } from '../render/named-conf.js';
@@ -147,15 +147,18 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
     image: opts.bindcarImage,
     imagePullPolicy: 'IfNotPresent',
     env: [
-      { name: 'BINDCAR_PORT', value: String(BINDCAR_PORT) },
-      { name: 'BINDCAR_ZONE_DIR', value: L.cacheDir },
-      { name: 'BINDCAR_RNDC_CONF', value: `${L.confDir}/rndc.conf` },
-      { name: 'BINDCAR_TSIG_KEY_FILE', value: `${L.keysDir}/${RNDC_KEY_FILE}` },
-      { name: 'BINDCAR_DNS_SERVER', value: `127.0.0.1:${L.dnsPort}` },
-      { name: 'BINDCAR_AUTH', value: 'tokenreview' },
-      { name: 'BINDCAR_TOKEN_AUDIENCES', value: 'bindcar' },
-      { name: 'BINDCAR_ALLOWED_SERVICE_ACCOUNTS', value: `system:serviceaccount:${opts.hooksNamespace}:${opts.hooksServiceAccount}` },
-      { name: 'BINDCAR_ROLE', value: m.role },
+      // bindcar's configuration (bindcar/config.ts; upstream bindcar's names where one exists).
+      { name: 'API_PORT', value: String(BINDCAR_PORT) },
+      { name: 'BIND_API_ADDRESS', value: '0.0.0.0' },
+      { name: 'BIND_ZONE_DIR', value: L.cacheDir },
+      { name: 'RNDC_CONF', value: `${L.confDir}/rndc.conf` },
+      { name: 'NAMED_DNS_ADDRESS', value: '127.0.0.1' },
+      { name: 'NAMED_DNS_PORT', value: String(L.dnsPort) },
+      { name: 'BINDCAR_UPDATE_KEY_FILE', value: `${L.keysDir}/${RNDC_KEY_FILE}` },
+      { name: 'BINDCAR_UPDATE_KEY_NAME', value: RNDC_KEY_NAME },
+      { name: 'BINDCAR_AUTH_MODE', value: 'tokenreview' },
+      { name: 'BIND_TOKEN_AUDIENCES', value: 'bindcar' },
+      { name: 'BIND_ALLOWED_SERVICE_ACCOUNTS', value: `system:serviceaccount:${opts.hooksNamespace}:${opts.hooksServiceAccount}` },
     ],
     ports: [{ name: 'http', containerPort: BINDCAR_PORT, protocol: 'TCP' }],
     readinessProbe: { httpGet: { path: '/readyz', port: BINDCAR_PORT }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },

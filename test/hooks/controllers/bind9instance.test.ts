@@ -1,3 +1,4 @@
+import { parseConfig } from '../../../bindcar/config.js';
 import { expect } from 'chai';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
@@ -115,16 +116,14 @@ describe('hooks/controllers/bind9instance', () => {
     expect(bindcar!.readinessProbe!.httpGet!.path).to.equal('/readyz');
     expect(bindcar!.livenessProbe!.httpGet!.path).to.equal('/healthz');
     const env = Object.fromEntries(bindcar!.env!.map((e) => [e.name, e.value]));
-    expect(env).to.include({
-      BINDCAR_PORT: '8080',
-      BINDCAR_ZONE_DIR: '/var/cache/bind',
-      BINDCAR_RNDC_CONF: '/etc/bind/rndc.conf',
-      BINDCAR_TSIG_KEY_FILE: '/etc/bind/keys/rndc.key',
-      BINDCAR_DNS_SERVER: '127.0.0.1:5353',
-      BINDCAR_AUTH: 'tokenreview',
-      BINDCAR_TOKEN_AUDIENCES: 'bindcar',
-      BINDCAR_ALLOWED_SERVICE_ACCOUNTS: 'system:serviceaccount:bindy-system:bindy-hooks',
-    });
+    // The env must be exactly what bindcar's own configuration parser understands.
+    const parsed = parseConfig(env);
+    if (!parsed.ok) throw new Error(`bindcar rejects the pod env: ${parsed.errors.join('; ')}`);
+    expect(parsed.config).to.deep.include({ port: 8080, address: '0.0.0.0', zoneDir: '/var/cache/bind' });
+    expect(parsed.config.rndc.confPath).to.equal('/etc/bind/rndc.conf');
+    expect(parsed.config.dns).to.deep.include({ host: '127.0.0.1', port: 5353 });
+    expect(parsed.config.updateKey).to.deep.equal({ name: 'bindy-rndc', file: '/etc/bind/keys/rndc.key' });
+    expect(parsed.config.auth).to.deep.include({ mode: 'tokenreview', audiences: ['bindcar'], allowedServiceAccounts: ['system:serviceaccount:bindy-system:bindy-hooks'] });
     for (const c of [named!, bindcar!]) {
       expect(c.securityContext).to.deep.include({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
       expect(c.securityContext!.capabilities!.drop).to.deep.equal(['ALL']);
@@ -141,7 +140,7 @@ describe('hooks/controllers/bind9instance', () => {
     const d = child(syncBind9Instance(req('seed-example'), { ...custom, generateKey: fakeKeys() }), 'Deployment') as unknown as V1Deployment;
     const bindcar = d.spec!.template.spec!.containers[1]!;
     expect(bindcar.image).to.equal('registry.local/bindcar:dev');
-    expect(bindcar.env!.find((e) => e.name === 'BINDCAR_ALLOWED_SERVICE_ACCOUNTS')!.value).to.equal('system:serviceaccount:dns-ops:hooks');
+    expect(bindcar.env!.find((e) => e.name === 'BIND_ALLOWED_SERVICE_ACCOUNTS')!.value).to.equal('system:serviceaccount:dns-ops:hooks');
   });
 
   it('secondaries: honour replicas, roll, pin the region and list the primaries with the transfer key', () => {
