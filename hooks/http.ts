@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'winston';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { HttpError, badRequest } from './errors.js';
+import { InvalidSpec } from './schema/validate.js';
 import type { KubeObject } from './metacontroller.js';
 
 export type HookType = 'sync' | 'finalize' | 'customize';
@@ -118,6 +119,11 @@ export function hookHandler(route: HookRoute, logger: Logger, metrics: HookMetri
 /** The one error middleware: stable `{code, message, details?}` envelope, stack logged but never returned. */
 export function errorMiddleware(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof InvalidSpec) {
+      logger.warn('hook request failed', { path: req.path, code: err.code, error: err.message });
+      res.status(422).json({ code: err.code, message: err.message, details: err.errors });
+      return;
+    }
     if (err instanceof HttpError) {
       if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
       logger.warn('hook request failed', { path: req.path, code: err.code, error: err.message });
