@@ -75,8 +75,11 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
   const zones = relatedZones(req.related);
   const records = relatedRecords(req.related);
   const selected = selectRecords(zone, records);
+  const candidates = zones.some((z) => refOf(z) === refOf(zone)) ? zones : [...zones, zone];
   const owned = (o: RecordOutcome) => {
-    const owner = statusOwner(zones.some((z) => refOf(z) === refOf(zone)) ? zones : [...zones, zone], o.record);
+    // A zoneRef names one zone of the namespace: only selector-picked records can have several selecting zones.
+    if (o.record.spec.zoneRef === zone.metadata.name) return true;
+    const owner = statusOwner(candidates, o.record);
     return !owner || refOf(owner) === refOf(zone);
   };
   const place = placement(zone, req.related);

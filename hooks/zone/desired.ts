@@ -181,8 +181,9 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
   }
   candidates = candidates.filter((c) => {
     for (const rr of c.rrs) {
-      const target = rr.data.split(' ').at(-1)!;
-      if ((rr.type === 'NS' || rr.type === 'MX' || rr.type === 'SRV') && cnameOwners.has(target)) {
+      if (rr.type !== 'NS' && rr.type !== 'MX' && rr.type !== 'SRV') continue;
+      const target = rr.data.slice(rr.data.lastIndexOf(' ') + 1);
+      if (cnameOwners.has(target)) {
         reject(c, 'InvalidRecord', `${rr.type} target ${target} is a CNAME in this zone (RFC 2181 §10.3)`);
         return false;
       }
@@ -213,21 +214,25 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
   };
 
   // 5. named's max-records-per-type: the CRs that would push an RRset over the limit are left out, newest first
-  const sizes = new Map<string, Set<string>>();
+  const sets = new Map<string, RRsetDraft>();
   candidates = candidates.filter((c) => {
-    const added: [Set<string>, string][] = [];
+    const added: [RRsetDraft, string][] = [];
     for (const rr of c.rrs) {
       const key = `${c.fqdn} ${rr.type}`;
-      let set = sizes.get(key);
-      if (!set) sizes.set(key, (set = new Set()));
-      if (set.has(rr.data)) continue;
-      set.add(rr.data);
+      let set = sets.get(key);
+      if (!set) sets.set(key, (set = { owner: c.fqdn, order: '', type: rr.type, ttl: rr.ttl, data: new Set() }));
+      if (set.data.has(rr.data)) continue;
+      set.data.add(rr.data);
       added.push([set, rr.data]);
-      if (set.size > DEFAULT_MAX_RECORDS_PER_TYPE) {
-        for (const [st, d] of added) st.delete(d);
+      if (set.data.size > DEFAULT_MAX_RECORDS_PER_TYPE) {
+        for (const [st, d] of added) st.data.delete(d);
         reject(c, 'InvalidRecord', `${c.fqdn} ${rr.type} would have more than ${DEFAULT_MAX_RECORDS_PER_TYPE} records; named accepts at most ${DEFAULT_MAX_RECORDS_PER_TYPE} per RRset`);
         return false;
       }
+    }
+    for (const rr of c.rrs) {
+      const set = sets.get(`${c.fqdn} ${rr.type}`)!;
+      set.ttl = Math.min(set.ttl, rr.ttl);
     }
     return true;
   });
@@ -236,7 +241,7 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
   //    canonical and every cross-record rule bindcar enforces is applied above (the golden tests render every case
   //    through bindcar's full validation to keep the two in step).
   const nsHosts = new Set(nameServers.map((n) => n.hostname));
-  const { records: rrs } = mergeRRs(z, candidates);
+  const rrs = orderedRecords(z, sets);
   const glue = rrs.filter((r) => (r.type === 'A' || r.type === 'AAAA') && nsHosts.has(r.name === '@' ? apex : `${r.name}.${apex}`));
   const check = bindcarDesiredZone(z, { ...body, records: glue });
   if (!check.ok) return { invalid: true, zoneName: z, message: check.errors.map((e) => `${specField(e.field)}: ${e.message}`).join('; ') };
@@ -250,31 +255,32 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
   return { zoneName: z, body, outcomes, conflicts };
 }
 
+/** An RRset being built: absolute owner, its canonical sort key, lowest TTL so far, distinct data. */
+interface RRsetDraft {
+  owner: string;
+  order: string;
+  type: ZoneRecord['type'];
+  ttl: number;
+  data: Set<string>;
+}
+
 /**
  * One body record per distinct (owner, type, data), every RR of an RRset carrying the RRset's lowest TTL, sorted
- * by canonical owner, type, data.
+ * by canonical owner (RFC 4034 §6.1), type, data. Empty RRsets (all CRs left out) are skipped.
  */
-function mergeRRs(zone: string, candidates: readonly Candidate[]): { records: ZoneRecord[] } {
-  const sets = new Map<string, { owner: string; order: string; type: ZoneRecord['type']; ttl: number; data: Set<string> }>();
-  for (const c of candidates) {
-    for (const rr of c.rrs) {
-      const key = `${c.fqdn} ${rr.type}`;
-      let s = sets.get(key);
-      if (!s) sets.set(key, (s = { owner: c.fqdn, order: canonicalOrderKey(c.fqdn), type: rr.type, ttl: rr.ttl, data: new Set() }));
-      s.ttl = Math.min(s.ttl, rr.ttl);
-      s.data.add(rr.data);
-    }
-  }
-  const ordered = [...sets.values()].sort((a, b) => {
+function orderedRecords(zone: string, sets: ReadonlyMap<string, RRsetDraft>): ZoneRecord[] {
+  const list = [...sets.values()].filter((s) => s.data.size > 0);
+  for (const s of list) s.order = canonicalOrderKey(s.owner);
+  list.sort((a, b) => {
     if (a.order !== b.order) return a.order < b.order ? -1 : 1;
     return a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
   });
   const records: ZoneRecord[] = [];
-  for (const s of ordered) {
+  for (const s of list) {
     const name = relativeOwner(zone, s.owner);
     for (const d of [...s.data].sort()) records.push({ name, type: s.type, ttl: s.ttl, data: d });
   }
-  return { records };
+  return records;
 }
 
 /** bindcar body field (`nameServers/0/hostname`, `soa/mname`) → the DNSZone field a user can fix. */
