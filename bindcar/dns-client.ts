@@ -23,6 +23,7 @@ import {
   type TsigKey,
 } from './dns-wire.js';
 import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
+import { serialGt } from './zone-state.js';
 
 export interface DnsTarget {
   host: string;
@@ -235,7 +236,7 @@ export function createDnsClient(
           if (seen >= closing) return true;
         }
         // IXFR answered with the single current SOA: already up to date.
-        if (fromSerial !== undefined && rrIndex === 1 && firstSerial === fromSerial) return true;
+        if (fromSerial !== undefined && rrIndex === 1 && !serialGt(firstSerial, fromSerial)) return true;
         return false;
       },
       timeoutMs,

@@ -83,7 +83,7 @@ export function applyTransfer(zone: string, base: ServedZone | undefined, messag
   if (!first || first.type !== TYPE_SOA) throw new Error(`zone transfer of ${zone} did not start with an SOA`);
   const head = soaFieldsOf(first);
   if (rrs.length === 1) {
-    if (!base) throw new Error(`zone transfer of ${zone} returned only an SOA`);
+    if (!base || base.serial !== head.serial) throw new Error(`zone transfer of ${zone} returned only an SOA (serial ${head.serial})`);
     return { ...base, serial: head.serial, soa: head.soa };
   }
   const incremental = base !== undefined && rrs[1]!.type === TYPE_SOA;

@@ -182,7 +182,9 @@ export class ZoneService {
 
   private async readServed(zone: string, entry: CacheEntry, serial: number): Promise<ServedZone> {
     if (entry.served && entry.served.serial === serial) return entry.served;
-    const base = entry.served;
+    // IXFR only forward from what we hold; a serial that went backwards (named lost its journal) or
+    // no cache at all means a full AXFR.
+    const base = entry.served && serialGt(serial, entry.served.serial) ? entry.served : undefined;
     const msgs = await this.timed(base ? 'ixfr' : 'axfr', () => this.deps.dns.transfer(zone, base?.serial));
     const served = applyTransfer(zone, base, msgs);
     entry.served = served;
