@@ -179,6 +179,22 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
     expect((await put(zone, body)).data).to.include({ changed: false, serial: s });
   });
 
+  it('restores the zone when named lost its journal and serves an older serial', async () => {
+    const zone = 'journal.test';
+    await put(zone, zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]));
+    const body = zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.2' }]);
+    expect((await put(zone, body)).data).to.include({ serial: 2 });
+    // named crashes and its journal is gone: it serves the zone file (serial 1) again
+    await h.named.kill();
+    await rm(join(h.named.dir, `${zone}.zone.jnl`), { force: true });
+    await h.named.start();
+    expect(await h.named.soaSerial(zone)).to.equal(1);
+    const r = await put(zone, body);
+    expect(r.status, JSON.stringify(r.data)).to.equal(200);
+    expect(r.data).to.include({ changed: true });
+    expect(await answers(h, `www.${zone}`, 'A')).to.deep.equal(['192.0.2.2']);
+  });
+
   it('changes zone options with modzone and leaves records alone', async () => {
     const zone = 'options.test';
     const body = zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]);
