@@ -32,12 +32,13 @@ const MODULES = [
     packages: [
       { pkg: './cmd/kube-apiserver', bin: 'kube-apiserver' },
       { pkg: './cmd/kubectl', bin: 'kubectl' },
+      { pkg: './cmd/testenv-pki', bin: 'testenv-pki' },
     ],
   },
 ] as const;
 
 /** Names of the binaries in a testenv cache directory. */
-export const BINARIES = ['etcd', 'kube-apiserver', 'kubectl'] as const;
+export const BINARIES = ['etcd', 'kube-apiserver', 'kubectl', 'testenv-pki'] as const;
 
 const LDFLAGS = '-s -w';
 
@@ -47,6 +48,8 @@ export interface TestEnvBinaries {
   readonly etcd: string;
   readonly kubeApiserver: string;
   readonly kubectl: string;
+  /** writes the CA and serving certificate (Go standard library; no openssl needed) */
+  readonly pki: string;
 }
 
 /** Result of one kubectl run. */
@@ -175,6 +178,7 @@ function binariesIn(dir: string): TestEnvBinaries {
     etcd: join(dir, 'etcd'),
     kubeApiserver: join(dir, 'kube-apiserver'),
     kubectl: join(dir, 'kubectl'),
+    pki: join(dir, 'testenv-pki'),
   };
 }
 
@@ -454,33 +458,13 @@ async function terminate(m: Managed, graceMs = 10_000): Promise<void> {
   killGroup(m.pid, 'SIGKILL'); // stragglers in the group, if any
 }
 
-async function openssl(args: readonly string[], cwd: string): Promise<void> {
-  const r = await run('openssl', args, { cwd });
-  if (r.code !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
-}
-
-/** A CA and a serving certificate for 127.0.0.1/localhost, signed by it (valid one day). */
-async function makeServingCert(dir: string): Promise<{ caPath: string; certPath: string; keyPath: string }> {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await openssl(
-    [
-      'req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=bindy-testenv-ca',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    ],
-    dir,
-  );
-  await openssl(['req', ...ec, '-keyout', 'serving.key', '-out', 'serving.csr', '-subj', '/CN=kube-apiserver'], dir);
-  await writeFile(
-    join(dir, 'serving.ext'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n',
-  );
-  await openssl(
-    [
-      'x509', '-req', '-in', 'serving.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-out', 'serving.crt', '-days', '1', '-extfile', 'serving.ext',
-    ],
-    dir,
-  );
+/** A CA and a serving certificate for 127.0.0.1/localhost signed by it (valid one day). */
+async function makeServingCert(
+  pkiBin: string,
+  dir: string,
+): Promise<{ caPath: string; certPath: string; keyPath: string }> {
+  const r = await run(pkiBin, [`-dir=${dir}`]);
+  if (r.code !== 0) throw new Error(`testenv-pki failed (exit ${r.code}): ${r.stderr}`);
   return { caPath: join(dir, 'ca.crt'), certPath: join(dir, 'serving.crt'), keyPath: join(dir, 'serving.key') };
 }
 
@@ -549,7 +533,7 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
 
     const pki = join(dir, 'pki');
     await mkdir(pki);
-    const { caPath, certPath, keyPath } = await makeServingCert(pki);
+    const { caPath, certPath, keyPath } = await makeServingCert(binaries.pki, pki);
     const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const saPub = join(pki, 'sa.pub');
     const saKey = join(pki, 'sa.key');
