@@ -35,6 +35,7 @@ export const RCODE_NAMES: Record<number, string> = {
   18: 'BADTIME',
 };
 
+/** The mnemonic of an rcode (RFC 1035 §4.1.1, RFC 2136 §2.2, RFC 8945 §3), `RCODE<n>` if unknown. */
 export function rcodeName(n: number): string {
   return RCODE_NAMES[n] ?? `RCODE${n}`;
 }
@@ -142,6 +143,7 @@ export function updateOpWire(zone: string, u: UpdateOp): Buffer {
 }
 
 const TYPE_CODE: Record<RecordType, number> = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, CAA: 257 };
+/** The numeric RR type of one of bindcar's record types. */
 export function typeCode(t: RecordType): number {
   return TYPE_CODE[t];
 }

@@ -45,6 +45,7 @@ export function typeName(code: number): KnownType | undefined {
 /** Types BIND maintains itself for DNSSEC; never diffed or deleted by bindcar. */
 export const DNSSEC_TYPE_CODES: ReadonlySet<number> = new Set([46, 47, 50, 51, 48, 59, 60, 65534]);
 
+/** Whether `t` (already uppercased) is one of bindcar's record types. */
 export function isRecordType(t: string): t is RecordType {
   return (RECORD_TYPES as readonly string[]).includes(t);
 }

@@ -123,6 +123,7 @@ export function servedFromDesired(d: DesiredZone, serial: number): ServedZone {
   return { zone: d.zone, serial, soa: { ...d.soa }, rrsets: cloneSets(d.rrsets) };
 }
 
+/** Whether two SOAs agree on every field bindcar manages (the serial is compared separately). */
 export function sameSoa(a: SoaFields, b: SoaFields): boolean {
   return a.mname === b.mname && a.rname === b.rname && a.refresh === b.refresh && a.retry === b.retry && a.expire === b.expire && a.minimum === b.minimum && a.ttl === b.ttl;
 }
