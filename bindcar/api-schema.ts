@@ -341,7 +341,8 @@ export interface FieldError {
 export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
   return (errors ?? []).map((e) => {
     let field = e.instancePath.replace(/^\//, '');
-    if (e.keyword === 'required') field = field ? `${field}/${String(e.params['missingProperty'])}` : String(e.params['missingProperty']);
+    if (e.keyword === 'required')
+      field = field ? `${field}/${String(e.params['missingProperty'])}` : String(e.params['missingProperty']);
     if (e.keyword === 'additionalProperties')
       field = field ? `${field}/${String(e.params['additionalProperty'])}` : String(e.params['additionalProperty']);
     return { field: field || '(body)', message: e.message ?? e.keyword };

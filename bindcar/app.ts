@@ -49,7 +49,13 @@ function check<T>(fn: ValidateFunction<T>, body: unknown, what: string): T {
   if (body === undefined) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
   if (!fn(body)) {
     const errs = fieldErrors(fn.errors);
-    throw invalidSpec(`${what} is invalid: ${errs.slice(0, 5).map((e) => `${e.field}: ${e.message}`).join('; ')}`, errs);
+    throw invalidSpec(
+      `${what} is invalid: ${errs
+        .slice(0, 5)
+        .map((e) => `${e.field}: ${e.message}`)
+        .join('; ')}`,
+      errs,
+    );
   }
   return body;
 }
@@ -80,11 +86,20 @@ export function fromUpstreamCreate(req: CreateZoneRequest): { body: PutZoneBody;
     nameServers: c.nameServers.map((h) => {
       const host = withDot(h);
       const ip = ips.get(host.toLowerCase());
-      return ip === undefined ? { hostname: host } : ip.includes(':') ? { hostname: host, ipv6Addresses: [ip] } : { hostname: host, ipv4Addresses: [ip] };
+      return ip === undefined
+        ? { hostname: host }
+        : ip.includes(':')
+          ? { hostname: host, ipv6Addresses: [ip] }
+          : { hostname: host, ipv4Addresses: [ip] };
     }),
     records: (c.records ?? []).map((r) => {
       const type = r.type.toUpperCase();
-      return { name: r.name, type: type as ZoneRecord['type'], ttl: r.ttl ?? c.ttl, data: upstreamData(type, r.value, r.priority) };
+      return {
+        name: r.name,
+        type: type as ZoneRecord['type'],
+        ttl: r.ttl ?? c.ttl,
+        data: upstreamData(type, r.value, r.priority),
+      };
     }),
   };
   if (c.soa.serial != null) body.serial = c.soa.serial;
@@ -98,9 +113,20 @@ export function fromUpstreamCreate(req: CreateZoneRequest): { body: PutZoneBody;
   return { body, extra };
 }
 
-function recordOf(zone: string, field: string, r: { name: string; type: string; ttl?: number | null }, value: string, priority?: number | null): ZoneRecord & { owner: string } {
+function recordOf(
+  zone: string,
+  field: string,
+  r: { name: string; type: string; ttl?: number | null },
+  value: string,
+  priority?: number | null,
+): ZoneRecord & { owner: string } {
   const type = r.type.toUpperCase();
-  const c = canonicalRecord(zone, { name: r.name, type, ttl: r.ttl ?? 3600, data: upstreamData(type, value, priority) });
+  const c = canonicalRecord(zone, {
+    name: r.name,
+    type,
+    ttl: r.ttl ?? 3600,
+    data: upstreamData(type, value, priority),
+  });
   if (!c.ok) {
     const f = c.field === 'data' ? field : c.field;
     throw invalidSpec(`${f}: ${c.message}`, [{ field: f, message: c.message }]);
@@ -222,9 +248,18 @@ export function createApp(deps: AppDeps): express.Express {
     const zone = zoneParam(String(req.params['zone']));
     const b = check(validateAddRecordRequest, req.body, 'AddRecordRequest');
     const rec = recordOf(zone, 'value', b, b.value, b.priority);
-    const r = await zones.updateRecords(zone, [{ op: 'add', owner: rec.owner, type: rec.type, ttl: rec.ttl, data: rec.data }]);
+    const r = await zones.updateRecords(zone, [
+      { op: 'add', owner: rec.owner, type: rec.type, ttl: rec.ttl, data: rec.data },
+    ]);
     metrics.zoneOperations.inc({ operation: 'record_add', result: 'ok' });
-    res.status(201).json({ success: true, message: 'Record added', details: { zone, record: { name: rec.name, type: rec.type, value: rec.data, ttl: rec.ttl } }, serial: r.serial });
+    res
+      .status(201)
+      .json({
+        success: true,
+        message: 'Record added',
+        details: { zone, record: { name: rec.name, type: rec.type, value: rec.data, ttl: rec.ttl } },
+        serial: r.serial,
+      });
   });
 
   api.put('/zones/:zone/records', async (req, res) => {
@@ -238,14 +273,20 @@ export function createApp(deps: AppDeps): express.Express {
     ];
     const r = await zones.updateRecords(zone, ops);
     metrics.zoneOperations.inc({ operation: 'record_update', result: 'ok' });
-    res.json({ success: true, message: 'Record updated', details: { zone, record: { name: next.name, type: next.type, value: next.data, ttl: next.ttl } }, serial: r.serial });
+    res.json({
+      success: true,
+      message: 'Record updated',
+      details: { zone, record: { name: next.name, type: next.type, value: next.data, ttl: next.ttl } },
+      serial: r.serial,
+    });
   });
 
   api.delete('/zones/:zone/records', async (req, res) => {
     const zone = zoneParam(String(req.params['zone']));
     const b = check(validateRemoveRecordRequest, req.body, 'RemoveRecordRequest');
     const type = b.type.toUpperCase();
-    if (!isRecordType(type)) throw invalidSpec(`type: "${b.type}" is not supported`, [{ field: 'type', message: 'unsupported record type' }]);
+    if (!isRecordType(type))
+      throw invalidSpec(`type: "${b.type}" is not supported`, [{ field: 'type', message: 'unsupported record type' }]);
     let op: UpdateOp;
     if (b.value != null) {
       const rec = recordOf(zone, 'value', { name: b.name, type }, b.value);
@@ -253,7 +294,10 @@ export function createApp(deps: AppDeps): express.Express {
     } else {
       const owner = absoluteOwner(zone, b.name);
       if (!owner.ok) throw invalidSpec(`name: ${owner.reason}`, [{ field: 'name', message: owner.reason }]);
-      if (owner.name === `${zone}.` && type === 'NS') throw invalidSpec('name: the apex NS RRset cannot be removed', [{ field: 'name', message: 'apex NS cannot be removed' }]);
+      if (owner.name === `${zone}.` && type === 'NS')
+        throw invalidSpec('name: the apex NS RRset cannot be removed', [
+          { field: 'name', message: 'apex NS cannot be removed' },
+        ]);
       op = { op: 'deleteRRset', owner: owner.name, type };
     }
     const r = await zones.updateRecords(zone, [op]);
@@ -267,7 +311,6 @@ export function createApp(deps: AppDeps): express.Express {
     next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path.slice(0, 200)}`));
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let status = 500;
     let body: ApiErrorBody = { code: 'INTERNAL', message: 'internal error' };
@@ -287,12 +330,23 @@ export function createApp(deps: AppDeps): express.Express {
       body = { code: 'BAD_REQUEST', message: String(e.message ?? 'bad request') };
     }
     metrics.errors.inc({ code: body.code });
-    if (status >= 500) logger.error('request failed', { method: req.method, path: req.path, code: body.code, err: err instanceof Error ? err.stack : String(err) });
-    else logger.info('request rejected', { method: req.method, path: req.path, status, code: body.code, message: body.message });
+    if (status >= 500)
+      logger.error('request failed', {
+        method: req.method,
+        path: req.path,
+        code: body.code,
+        err: err instanceof Error ? err.stack : String(err),
+      });
+    else
+      logger.info('request rejected', {
+        method: req.method,
+        path: req.path,
+        status,
+        code: body.code,
+        message: body.message,
+      });
     if (!res.headersSent) res.status(status).json(body);
   });
 
   return app;
 }
-
-

@@ -79,7 +79,8 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
   const allowedNs = new Set(cfg.allowedNamespaces);
   const decide = (r: TokenReviewResult): Principal | { status: 401 | 403; message: string } => {
     if (!r.authenticated) return { status: 401, message: 'Unauthorized' };
-    if (!(r.audiences ?? []).some((a) => cfg.audiences.includes(a))) return { status: 403, message: 'token audience not accepted' };
+    if (!(r.audiences ?? []).some((a) => cfg.audiences.includes(a)))
+      return { status: 403, message: 'token audience not accepted' };
     const user = r.username ?? '';
     const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user);
     if (!m) return { status: 403, message: 'only ServiceAccount tokens are accepted' };
@@ -117,7 +118,12 @@ export function isLoopback(address: string): boolean {
 export function checkAuthStartup(cfg: AuthConfig, listenAddress: string, allowInsecure: boolean): string | undefined {
   if (cfg.mode === 'none' && !isLoopback(listenAddress) && !allowInsecure)
     return `refusing to listen on ${listenAddress} without authentication; set BIND_API_TOKEN or BINDCAR_AUTH_MODE=tokenreview (or BINDCAR_ALLOW_INSECURE_AUTH=true)`;
-  if (cfg.mode === 'tokenreview' && !cfg.allowAnyServiceAccount && !cfg.allowedNamespaces.length && !cfg.allowedServiceAccounts.length)
+  if (
+    cfg.mode === 'tokenreview' &&
+    !cfg.allowAnyServiceAccount &&
+    !cfg.allowedNamespaces.length &&
+    !cfg.allowedServiceAccounts.length
+  )
     return 'TokenReview mode needs BIND_ALLOWED_SERVICE_ACCOUNTS or BIND_ALLOWED_NAMESPACES (or BIND_ALLOW_ANY_SERVICEACCOUNT=true)';
   if (cfg.mode === 'token' && cfg.token.length < 16) return 'BIND_API_TOKEN must be at least 16 characters';
   return undefined;
@@ -138,7 +144,13 @@ export interface KubeTokenReviewerOptions {
  * so processes that never review tokens never load it.
  */
 export function kubeTokenReviewer(opts: KubeTokenReviewerOptions = {}): TokenReviewer {
-  type Api = { createTokenReview(p: { body: unknown }): Promise<{ status?: { authenticated?: boolean; user?: { username?: string }; audiences?: string[]; error?: string } }> };
+  type Api = {
+    createTokenReview(p: {
+      body: unknown;
+    }): Promise<{
+      status?: { authenticated?: boolean; user?: { username?: string }; audiences?: string[]; error?: string };
+    }>;
+  };
   let api: Api | undefined;
   let apiToken: string | undefined;
   const build = async (): Promise<Api> => {
@@ -150,7 +162,14 @@ export function kubeTokenReviewer(opts: KubeTokenReviewerOptions = {}): TokenRev
       apiToken = token;
       kc.loadFromOptions({
         // client-node refuses plain http unless skipTLSVerify is set; there is no TLS to verify then
-        clusters: [{ name: 'bindcar', server: opts.apiServer, ...(opts.caPath ? { caFile: opts.caPath } : {}), ...(opts.apiServer.startsWith('http://') ? { skipTLSVerify: true } : {}) }],
+        clusters: [
+          {
+            name: 'bindcar',
+            server: opts.apiServer,
+            ...(opts.caPath ? { caFile: opts.caPath } : {}),
+            ...(opts.apiServer.startsWith('http://') ? { skipTLSVerify: true } : {}),
+          },
+        ],
         users: [{ name: 'bindcar', ...(token ? { token } : {}) }],
         contexts: [{ name: 'bindcar', cluster: 'bindcar', user: 'bindcar' }],
         currentContext: 'bindcar',
@@ -169,8 +188,17 @@ export function kubeTokenReviewer(opts: KubeTokenReviewerOptions = {}): TokenRev
       let timer: NodeJS.Timeout | undefined;
       try {
         const res = await Promise.race([
-          a.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences: [...audiences] } } }),
-          new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`TokenReview timed out after ${timeout} ms`)), timeout))),
+          a.createTokenReview({
+            body: {
+              apiVersion: 'authentication.k8s.io/v1',
+              kind: 'TokenReview',
+              spec: { token, audiences: [...audiences] },
+            },
+          }),
+          new Promise<never>(
+            (_, rej) =>
+              (timer = setTimeout(() => rej(new Error(`TokenReview timed out after ${timeout} ms`)), timeout)),
+          ),
         ]);
         const s = res.status ?? {};
         const out: TokenReviewResult = { authenticated: s.authenticated === true, audiences: s.audiences ?? [] };

@@ -48,13 +48,20 @@ const FLAGS: Record<string, string> = {
   '--auth-mode': 'BINDCAR_AUTH_MODE',
 };
 
-const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined): string[] =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const bool = (s: string | undefined): boolean => /^(1|true|yes)$/i.test(s ?? '');
 
 /**
  * Parse configuration. Returns the config or a list of problems (each naming the variable).
  */
-export function parseConfig(envIn: Record<string, string | undefined>, argv: readonly string[] = []): { ok: true; config: BindcarConfig } | { ok: false; errors: string[] } {
+export function parseConfig(
+  envIn: Record<string, string | undefined>,
+  argv: readonly string[] = [],
+): { ok: true; config: BindcarConfig } | { ok: false; errors: string[] } {
   const env: Record<string, string | undefined> = { ...envIn };
   const errors: string[] = [];
   let insecureFlag = false;
@@ -96,10 +103,21 @@ export function parseConfig(envIn: Record<string, string | undefined>, argv: rea
   if (!isIdentifier(keyName)) errors.push('BINDCAR_UPDATE_KEY_NAME must be [A-Za-z0-9._-]');
   const keySecret = env['BINDCAR_UPDATE_KEY_SECRET'];
   const keyFile = env['BINDCAR_UPDATE_KEY_FILE'];
-  if (!keySecret && !keyFile) errors.push('set BINDCAR_UPDATE_KEY_FILE (a named key file) or BINDCAR_UPDATE_KEY_SECRET (base64 hmac-sha256 secret)');
+  if (!keySecret && !keyFile)
+    errors.push(
+      'set BINDCAR_UPDATE_KEY_FILE (a named key file) or BINDCAR_UPDATE_KEY_SECRET (base64 hmac-sha256 secret)',
+    );
 
   let auth: BindcarConfig['auth'];
-  const mode = env['BINDCAR_AUTH_MODE'] ?? (bool(env['DISABLE_AUTH']) ? 'none' : env['BIND_API_TOKEN'] || env['BIND_API_TOKEN_FILE'] ? 'token' : env['BIND_TOKEN_AUDIENCES'] || env['BIND_ALLOWED_SERVICE_ACCOUNTS'] || env['BIND_ALLOWED_NAMESPACES'] ? 'tokenreview' : 'none');
+  const mode =
+    env['BINDCAR_AUTH_MODE'] ??
+    (bool(env['DISABLE_AUTH'])
+      ? 'none'
+      : env['BIND_API_TOKEN'] || env['BIND_API_TOKEN_FILE']
+        ? 'token'
+        : env['BIND_TOKEN_AUDIENCES'] || env['BIND_ALLOWED_SERVICE_ACCOUNTS'] || env['BIND_ALLOWED_NAMESPACES']
+          ? 'tokenreview'
+          : 'none');
   if (mode === 'none') auth = { mode: 'none' };
   else if (mode === 'token') {
     auth = { mode: 'token' };
@@ -135,7 +153,11 @@ export function parseConfig(envIn: Record<string, string | undefined>, argv: rea
       ...(rndcServer ? { server: rndcServer } : {}),
       ...(rndcPort !== undefined ? { port: rndcPort } : {}),
     },
-    dns: { host: env['NAMED_DNS_ADDRESS'] ?? '127.0.0.1', port: int('NAMED_DNS_PORT', 53, 1, 65535), timeoutMs: int('BINDCAR_DNS_TIMEOUT_MS', 5000, 100, 600000) },
+    dns: {
+      host: env['NAMED_DNS_ADDRESS'] ?? '127.0.0.1',
+      port: int('NAMED_DNS_PORT', 53, 1, 65535),
+      timeoutMs: int('BINDCAR_DNS_TIMEOUT_MS', 5000, 100, 600000),
+    },
     updateKey: { name: keyName, ...(keySecret ? { secret: keySecret } : {}), ...(keyFile ? { file: keyFile } : {}) },
     auth,
     allowInsecure: insecureFlag || bool(env['BINDCAR_ALLOW_INSECURE_AUTH']),
@@ -158,7 +180,8 @@ export function parseKeyFile(text: string, name?: string): { name: string; secre
     const alg = /algorithm\s+"?([a-z0-9-]+)"?\s*;/i.exec(body)?.[1];
     const secret = /secret\s+"([A-Za-z0-9+/=]+)"\s*;/.exec(body)?.[1];
     if (name && m[1] !== name) continue;
-    if (!alg || alg.toLowerCase() !== 'hmac-sha256') return `key ${m[1]} uses ${alg ?? 'no algorithm'}; bindcar needs hmac-sha256`;
+    if (!alg || alg.toLowerCase() !== 'hmac-sha256')
+      return `key ${m[1]} uses ${alg ?? 'no algorithm'}; bindcar needs hmac-sha256`;
     if (!secret) return `key ${m[1]} has no secret`;
     return { name: m[1]!, secret };
   }

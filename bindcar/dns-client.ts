@@ -80,7 +80,10 @@ async function tcpExchange(
       if (err) reject(err);
       else resolve();
     };
-    const timer = setTimeout(() => finish(new NamedTimeoutError(`named did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new NamedTimeoutError(`named did not answer ${what} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     sock.setNoDelay(true);
     sock.once('error', (e: NodeJS.ErrnoException) => finish(connErr(e, what)));
     sock.on('close', () => finish(new NamedUnavailableError(`named closed the connection during ${what}`)));
@@ -122,7 +125,10 @@ async function udpQuery(target: DnsTarget, msg: Buffer, timeoutMs: number, what:
       if (err) reject(err);
       else resolve(res!);
     };
-    const timer = setTimeout(() => finish(new NamedTimeoutError(`named did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new NamedTimeoutError(`named did not answer ${what} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     // one resend in case the datagram was lost
     const retry = setInterval(() => sock.send(msg, target.port, target.host), Math.max(50, Math.floor(timeoutMs / 3)));
     sock.on('error', (e: NodeJS.ErrnoException) => finish(connErr(e, what)));

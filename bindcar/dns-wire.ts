@@ -5,7 +5,16 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { RecordType } from './api-schema.js';
-import { decodeName, encodeName, rdataFromWire, rdataToWire, typeName, formatRdata, parseRdata, type Rdata } from './rdata.js';
+import {
+  decodeName,
+  encodeName,
+  rdataFromWire,
+  rdataToWire,
+  typeName,
+  formatRdata,
+  parseRdata,
+  type Rdata,
+} from './rdata.js';
 
 export const CLASS_IN = 1;
 export const CLASS_NONE = 254;
@@ -104,7 +113,15 @@ export function buildQuery(id: number, name: string, type: number, authority: Bu
 }
 
 /** SOA rdata on the wire. */
-export function soaRdata(s: { mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number }): Buffer {
+export function soaRdata(s: {
+  mname: string;
+  rname: string;
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+}): Buffer {
   const nums = Buffer.alloc(20);
   [s.serial, s.refresh, s.retry, s.expire, s.minimum].forEach((v, i) => nums.writeUInt32BE(v >>> 0, i * 4));
   return Buffer.concat([encodeName(s.mname), encodeName(s.rname), nums]);
@@ -142,7 +159,17 @@ export function updateOpWire(zone: string, u: UpdateOp): Buffer {
   }
 }
 
-const TYPE_CODE: Record<RecordType, number> = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, CAA: 257 };
+const TYPE_CODE: Record<RecordType, number> = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  PTR: 12,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  SRV: 33,
+  CAA: 257,
+};
 /** The numeric RR type of one of bindcar's record types. */
 export function typeCode(t: RecordType): number {
   return TYPE_CODE[t];
@@ -150,7 +177,11 @@ export function typeCode(t: RecordType): number {
 
 /** An UPDATE message for `zone` from already-encoded update RRs (unsigned). */
 export function buildUpdate(id: number, zone: string, updates: readonly Buffer[]): Buffer {
-  return Buffer.concat([header(id, OPCODE_UPDATE << 11, 1, 0, updates.length, 0), question(`${zone}.`, TYPE_SOA), ...updates]);
+  return Buffer.concat([
+    header(id, OPCODE_UPDATE << 11, 1, 0, updates.length, 0),
+    question(`${zone}.`, TYPE_SOA),
+    ...updates,
+  ]);
 }
 
 /** Size of the fixed part of an UPDATE (header + zone section) for chunking. */
@@ -190,7 +221,16 @@ export function decodeMessage(msg: Buffer): Message {
       off = rdOff + rdLen;
     }
   }
-  return { id, flags, opcode: (flags >> 11) & 0xf, rcode: flags & 0xf, qd, an: sections[0]!, ns: sections[1]!, ar: sections[2]! };
+  return {
+    id,
+    flags,
+    opcode: (flags >> 11) & 0xf,
+    rcode: flags & 0xf,
+    qd,
+    an: sections[0]!,
+    ns: sections[1]!,
+    ar: sections[2]!,
+  };
 }
 
 export interface SoaData {

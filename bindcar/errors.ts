@@ -35,14 +35,17 @@ export class NamedTimeoutError extends HttpError {
 }
 
 /** 400: malformed request (bad JSON, bad path parameter). */
-export const badRequest = (message: string, details?: unknown): HttpError => new HttpError(400, 'BAD_REQUEST', message, details);
+export const badRequest = (message: string, details?: unknown): HttpError =>
+  new HttpError(400, 'BAD_REQUEST', message, details);
 
 /** 422: well-formed JSON that is not a valid zone/record; `details` lists `{field, message}`. */
-export const invalidSpec = (message: string, details: FieldError[]): HttpError => new HttpError(422, 'INVALID_SPEC', message, details);
+export const invalidSpec = (message: string, details: FieldError[]): HttpError =>
+  new HttpError(422, 'INVALID_SPEC', message, details);
 
 export const notFound = (what: string): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
 
-export const conflict = (message: string, details?: unknown): HttpError => new HttpError(409, 'CONFLICT', message, details);
+export const conflict = (message: string, details?: unknown): HttpError =>
+  new HttpError(409, 'CONFLICT', message, details);
 
 export const unauthorized = (message = 'Unauthorized'): HttpError => new HttpError(401, 'UNAUTHORIZED', message);
 

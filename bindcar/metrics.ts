@@ -22,12 +22,49 @@ export function createMetrics(defaults = false): Metrics {
   const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
   return {
     registry,
-    httpRequests: new Counter({ name: 'bindcar_http_requests_total', help: 'HTTP requests by route template and status code', labelNames: ['method', 'route', 'code'], registers: [registry] }),
-    httpDuration: new Histogram({ name: 'bindcar_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'], buckets, registers: [registry] }),
-    rndcDuration: new Histogram({ name: 'bindcar_rndc_command_duration_seconds', help: 'rndc command duration', labelNames: ['command', 'result'], buckets, registers: [registry] }),
-    dnsDuration: new Histogram({ name: 'bindcar_dns_operation_duration_seconds', help: 'DNS UPDATE / transfer / SOA query duration', labelNames: ['operation', 'result'], buckets, registers: [registry] }),
-    zoneOperations: new Counter({ name: 'bindcar_zone_operations_total', help: 'Zone operations by result', labelNames: ['operation', 'result'], registers: [registry] }),
-    errors: new Counter({ name: 'bindcar_errors_total', help: 'Errors returned, by error code', labelNames: ['code'], registers: [registry] }),
-    zonesManaged: new Gauge({ name: 'bindcar_zones_managed', help: 'Zones bindcar has a zone file for', registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'bindcar_http_requests_total',
+      help: 'HTTP requests by route template and status code',
+      labelNames: ['method', 'route', 'code'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'bindcar_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route'],
+      buckets,
+      registers: [registry],
+    }),
+    rndcDuration: new Histogram({
+      name: 'bindcar_rndc_command_duration_seconds',
+      help: 'rndc command duration',
+      labelNames: ['command', 'result'],
+      buckets,
+      registers: [registry],
+    }),
+    dnsDuration: new Histogram({
+      name: 'bindcar_dns_operation_duration_seconds',
+      help: 'DNS UPDATE / transfer / SOA query duration',
+      labelNames: ['operation', 'result'],
+      buckets,
+      registers: [registry],
+    }),
+    zoneOperations: new Counter({
+      name: 'bindcar_zone_operations_total',
+      help: 'Zone operations by result',
+      labelNames: ['operation', 'result'],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'bindcar_errors_total',
+      help: 'Errors returned, by error code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    zonesManaged: new Gauge({
+      name: 'bindcar_zones_managed',
+      help: 'Zones bindcar has a zone file for',
+      registers: [registry],
+    }),
   };
 }

@@ -33,9 +33,7 @@ export const TYPE_CODES = {
 } as const;
 export type KnownType = keyof typeof TYPE_CODES;
 
-const CODE_TO_TYPE = new Map<number, KnownType>(
-  Object.entries(TYPE_CODES).map(([k, v]) => [v, k as KnownType]),
-);
+const CODE_TO_TYPE = new Map<number, KnownType>(Object.entries(TYPE_CODES).map(([k, v]) => [v, k as KnownType]));
 
 /** The type name for a code we handle, else undefined. */
 export function typeName(code: number): KnownType | undefined {
@@ -72,7 +70,8 @@ function ipv6Groups(s: string): number[] | undefined {
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(str);
   if (v4) {
     const o = v4[1]!.split('.').map(Number);
-    str = str.slice(0, -v4[1]!.length) + `${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+    str =
+      str.slice(0, -v4[1]!.length) + `${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
   }
   const [head, tail] = str.includes('::') ? (str.split('::') as [string, string]) : [str, undefined];
   const h = head ? head.split(':') : [];
@@ -86,7 +85,7 @@ function formatIPv6(groups: readonly number[]): string {
   // RFC 5952 §4.2: compress the longest run (≥ 2) of zero groups, the first one on ties.
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] === 0) {
       let j = i;
       while (j < 8 && groups[j] === 0) j++;
@@ -207,7 +206,9 @@ export function parseRdata(type: RecordType, data: string, reverseZone = false):
   switch (type) {
     case 'A': {
       const a = canonicalIPv4(d);
-      return a ? okv({ type, address: a }) : fail('data', `"${d}" is not an IPv4 address (dotted quad, no leading zeros)`);
+      return a
+        ? okv({ type, address: a })
+        : fail('data', `"${d}" is not an IPv4 address (dotted quad, no leading zeros)`);
     }
     case 'AAAA': {
       const a = canonicalIPv6(d);
@@ -293,7 +294,10 @@ export function formatRdata(r: Rdata): string {
  * presentation form; or the field (`name`, `type`, `ttl`, `data`) and the reason it is invalid.
  * @param zone canonical zone name without trailing dot (see `checkZoneName`).
  */
-export function canonicalRecord(zone: string, rec: { name: string; type: string; ttl: number; data: string }): Result<ZoneRecord> {
+export function canonicalRecord(
+  zone: string,
+  rec: { name: string; type: string; ttl: number; data: string },
+): Result<ZoneRecord> {
   const type = typeof rec.type === 'string' ? rec.type.toUpperCase() : '';
   if (!isRecordType(type)) return fail('type', `"${String(rec.type)}" is not one of ${RECORD_TYPES.join(', ')}`);
   if (!Number.isInteger(rec.ttl) || rec.ttl < 0 || rec.ttl > MAX_TTL)
@@ -349,7 +353,8 @@ export function decodeName(msg: Buffer, off: number): { name: string; next: numb
     let l = '';
     for (const c of raw) {
       // Escape what our grammar would never produce, so such names can never collide with ours.
-      if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f || c === 0x2a) l += String.fromCharCode(c);
+      if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f || c === 0x2a)
+        l += String.fromCharCode(c);
       else if (c >= 0x41 && c <= 0x5a) l += String.fromCharCode(c + 32);
       else l += '\\' + String(c).padStart(3, '0');
     }
@@ -422,11 +427,19 @@ export function rdataFromWire(type: RecordType, msg: Buffer, rdOff: number, rdLe
       };
     case 'CAA': {
       const tl = rd[1] ?? 0;
-      return { type, flags: rd[0] ?? 0, tag: rd.subarray(2, 2 + tl).toString('latin1').toLowerCase(), value: Buffer.from(rd.subarray(2 + tl)) };
+      return {
+        type,
+        flags: rd[0] ?? 0,
+        tag: rd
+          .subarray(2, 2 + tl)
+          .toString('latin1')
+          .toLowerCase(),
+        value: Buffer.from(rd.subarray(2 + tl)),
+      };
     }
     case 'TXT': {
       const strings: Buffer[] = [];
-      for (let i = 0; i < rd.length; ) {
+      for (let i = 0; i < rd.length;) {
         const l = rd[i]!;
         strings.push(Buffer.from(rd.subarray(i + 1, i + 1 + l)));
         i += 1 + l;

@@ -11,7 +11,11 @@ export type ExecFileFn = (
   file: string,
   args: readonly string[],
   options: { timeout: number; maxBuffer: number; env?: NodeJS.ProcessEnv },
-  callback: (error: (Error & { code?: number | string; killed?: boolean; signal?: string | null }) | null, stdout: string, stderr: string) => void,
+  callback: (
+    error: (Error & { code?: number | string; killed?: boolean; signal?: string | null }) | null,
+    stdout: string,
+    stderr: string,
+  ) => void,
 ) => unknown;
 
 export class RndcError extends Error {
@@ -74,9 +78,12 @@ export function createRndc(opts: RndcOptions = {}): Rndc {
           opts.observe?.(command, secs, !err);
           if (!err) return resolve(String(stdout));
           const se = String(stderr ?? '').trim();
-          if (err.code === 'ENOENT') return reject(new NamedUnavailableError(`${bin} not found in PATH (install bind9-utils)`, { cause: err }));
+          if (err.code === 'ENOENT')
+            return reject(new NamedUnavailableError(`${bin} not found in PATH (install bind9-utils)`, { cause: err }));
           if (err.killed || err.signal === 'SIGTERM')
-            return reject(new NamedTimeoutError(`rndc ${command} did not finish within ${timeoutMs} ms`, { cause: err }));
+            return reject(
+              new NamedTimeoutError(`rndc ${command} did not finish within ${timeoutMs} ms`, { cause: err }),
+            );
           if (/connection refused|timed out|connect failed|end of file|connection reset/i.test(se))
             return reject(new NamedUnavailableError(`named control channel unavailable: ${se}`, { cause: err }));
           reject(new RndcError(command, err.code, se, { cause: err }));

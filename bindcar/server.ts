@@ -67,7 +67,11 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     ...(c.rndc.port !== undefined ? { port: c.rndc.port } : {}),
     observe: (command, secs, ok) => metrics.rndcDuration.observe({ command, result: ok ? 'ok' : 'error' }, secs),
   });
-  const dns = createDnsClient({ host: c.dns.host, port: c.dns.port }, { name: keyName, algorithm: 'hmac-sha256', secret }, { timeoutMs: c.dns.timeoutMs });
+  const dns = createDnsClient(
+    { host: c.dns.host, port: c.dns.port },
+    { name: keyName, algorithm: 'hmac-sha256', secret },
+    { timeoutMs: c.dns.timeoutMs },
+  );
   const zones = new ZoneService({
     rndc,
     dns,
@@ -76,7 +80,14 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     maxRecordsPerType: c.maxRecordsPerType,
     observeDns: (operation, secs, ok) => metrics.dnsDuration.observe({ operation, result: ok ? 'ok' : 'error' }, secs),
   });
-  const app = createApp({ zones, rndc, authenticate: createAuthenticator(auth), metrics, logger, bodyLimit: c.bodyLimit });
+  const app = createApp({
+    zones,
+    rndc,
+    authenticate: createAuthenticator(auth),
+    metrics,
+    logger,
+    bodyLimit: c.bodyLimit,
+  });
   const server = await new Promise<Server>((res, rej) => {
     const s = app.listen(c.port, c.address, () => res(s));
     s.once('error', rej);
@@ -85,7 +96,13 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
   server.headersTimeout = 30000;
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : c.port;
-  logger.info('bindcar listening', { address: c.address, port, zoneDir, auth: auth.mode, dns: `${c.dns.host}:${c.dns.port}` });
+  logger.info('bindcar listening', {
+    address: c.address,
+    port,
+    zoneDir,
+    auth: auth.mode,
+    dns: `${c.dns.host}:${c.dns.port}`,
+  });
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (closing ??= (async () => {

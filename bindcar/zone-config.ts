@@ -46,9 +46,14 @@ export function parseServerAddress(input: string, allowKey: boolean): Parsed {
   }
   const a = ip(host);
   if (!a) return { ok: false, reason: `"${host}" is not an IP address` };
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return { ok: false, reason: `port ${port} is out of range` };
-  if (m[3] !== undefined && (!allowKey || !isIdentifier(m[3]))) return { ok: false, reason: allowKey ? `key name "${m[3]}" is invalid` : 'a key is not allowed here' };
-  return { ok: true, text: `${a}${port !== undefined ? ` port ${Number(port)}` : ''}${m[3] !== undefined ? ` key "${m[3]}"` : ''}` };
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    return { ok: false, reason: `port ${port} is out of range` };
+  if (m[3] !== undefined && (!allowKey || !isIdentifier(m[3])))
+    return { ok: false, reason: allowKey ? `key name "${m[3]}" is invalid` : 'a key is not allowed here' };
+  return {
+    ok: true,
+    text: `${a}${port !== undefined ? ` port ${Number(port)}` : ''}${m[3] !== undefined ? ` key "${m[3]}"` : ''}`,
+  };
 }
 
 /** An address-match-list element: IP, CIDR prefix, `key NAME`, `any`, `none`, or `!`-negated forms. */
@@ -61,21 +66,29 @@ export function parseAclElement(input: string): Parsed {
   }
   if (s === 'any' || s === 'none') return { ok: true, text: neg + s };
   const k = /^key\s+(\S+)$/.exec(s);
-  if (k) return isIdentifier(k[1]!) ? { ok: true, text: `${neg}key "${k[1]}"` } : { ok: false, reason: `key name "${k[1]}" is invalid` };
+  if (k)
+    return isIdentifier(k[1]!)
+      ? { ok: true, text: `${neg}key "${k[1]}"` }
+      : { ok: false, reason: `key name "${k[1]}" is invalid` };
   const [addr, len, ...rest] = s.split('/');
-  if (rest.length || addr === undefined) return { ok: false, reason: `"${input}" is not an address, prefix or "key NAME"` };
+  if (rest.length || addr === undefined)
+    return { ok: false, reason: `"${input}" is not an address, prefix or "key NAME"` };
   const a = ip(addr);
   if (!a) return { ok: false, reason: `"${input}" is not an address, prefix or "key NAME"` };
   if (len !== undefined) {
     const max = a.includes(':') ? 128 : 32;
-    if (!/^\d{1,3}$/.test(len) || Number(len) > max) return { ok: false, reason: `prefix length /${len} is out of range` };
+    if (!/^\d{1,3}$/.test(len) || Number(len) > max)
+      return { ok: false, reason: `prefix length /${len} is out of range` };
     return { ok: true, text: `${neg}${a}/${Number(len)}` };
   }
   return { ok: true, text: neg + a };
 }
 
 /** Validate the option lists of a zone; returns field errors (`alsoNotify/0` …). */
-export function zoneOptionErrors(o: Omit<ZoneOptions, 'file' | 'updateKey' | 'type'> & { type?: string }, prefix = ''): FieldError[] {
+export function zoneOptionErrors(
+  o: Omit<ZoneOptions, 'file' | 'updateKey' | 'type'> & { type?: string },
+  prefix = '',
+): FieldError[] {
   const errors: FieldError[] = [];
   (o.alsoNotify ?? []).forEach((s, i) => {
     const p = parseServerAddress(s, false);
@@ -101,11 +114,13 @@ export function zoneOptionErrors(o: Omit<ZoneOptions, 'file' | 'updateKey' | 'ty
 }
 
 function list(items: readonly string[], parse: (s: string) => Parsed): string {
-  return `{ ${items.map((s) => {
-    const p = parse(s);
-    if (!p.ok) throw new Error(`internal: unvalidated zone option ${s}: ${p.reason}`);
-    return `${p.text}; `;
-  }).join('')}}`;
+  return `{ ${items
+    .map((s) => {
+      const p = parse(s);
+      if (!p.ok) throw new Error(`internal: unvalidated zone option ${s}: ${p.reason}`);
+      return `${p.text}; `;
+    })
+    .join('')}}`;
 }
 
 /**
@@ -165,7 +180,10 @@ export function normalizeZoneConfig(text: string): string[] {
 /** Items of a `{ a; b; }` list statement body. */
 function listItems(body: string): string[] {
   const inner = body.trim().replace(/^\{/, '').replace(/\}$/, '');
-  return inner.split(';').map((s) => s.trim().replace(/\s+/g, ' ')).filter(Boolean);
+  return inner
+    .split(';')
+    .map((s) => s.trim().replace(/\s+/g, ' '))
+    .filter(Boolean);
 }
 
 /**
@@ -197,10 +215,14 @@ export function parseZoneConfig(statements: readonly string[], updateKey: string
         o.alsoNotify = listItems(rest);
         break;
       case 'allow-transfer':
-        o.allowTransfer = listItems(rest).filter((s) => s !== ownKey).map((s) => s.replace(/key "([^"]+)"/, 'key $1'));
+        o.allowTransfer = listItems(rest)
+          .filter((s) => s !== ownKey)
+          .map((s) => s.replace(/key "([^"]+)"/, 'key $1'));
         break;
       case 'allow-update':
-        o.allowUpdate = listItems(rest).filter((s) => s !== ownKey).map((s) => s.replace(/key "([^"]+)"/, 'key $1'));
+        o.allowUpdate = listItems(rest)
+          .filter((s) => s !== ownKey)
+          .map((s) => s.replace(/key "([^"]+)"/, 'key $1'));
         break;
       case 'dnssec-policy':
         o.dnssecPolicy = rest.replace(/^"|"$/g, '');

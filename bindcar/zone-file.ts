@@ -29,7 +29,10 @@ export class InvalidZoneError extends Error {
 export function orderedRRsets(z: DesiredZone): RRset[] {
   const apex = `${z.zone}.`;
   // keys computed once: sorting 10k RRsets must not rebuild them per comparison
-  const keyed = [...z.rrsets.values()].map((r) => ({ r, k: `${r.owner === apex && r.type === 'NS' ? '0' : '1'}${canonicalOrderKey(r.owner)}\u0000${r.type}` }));
+  const keyed = [...z.rrsets.values()].map((r) => ({
+    r,
+    k: `${r.owner === apex && r.type === 'NS' ? '0' : '1'}${canonicalOrderKey(r.owner)}\u0000${r.type}`,
+  }));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.r);
 }

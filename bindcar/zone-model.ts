@@ -34,7 +34,10 @@ export interface DesiredZone {
 }
 
 /** Canonicalisation results per (type, name, data) of one zone; see `desiredZone`. */
-export type RecordMemo = Map<string, { owner: string; type: RecordType; data: string } | { field: string; message: string }>;
+export type RecordMemo = Map<
+  string,
+  { owner: string; type: RecordType; data: string } | { field: string; message: string }
+>;
 
 /** BIND 9.18's default `max-records-per-type`. */
 export const DEFAULT_MAX_RECORDS_PER_TYPE = 100;
@@ -88,7 +91,10 @@ export function desiredZone(
   if (!rname.ok) err('soa/rname', rname.reason);
 
   // owner+type → {ttl, data}; `from` says where it came from (for error messages)
-  const sets = new Map<string, { owner: string; type: RecordType; ttl: number; data: string[]; from: string | number }>();
+  const sets = new Map<
+    string,
+    { owner: string; type: RecordType; ttl: number; data: string[]; from: string | number }
+  >();
   const add = (owner: string, type: RecordType, ttl: number, data: string, from: string | number): void => {
     const k = owner + ' ' + type;
     const s = sets.get(k);
@@ -118,14 +124,19 @@ export function desiredZone(
 
   body.records.forEach((r, i) => {
     // The memo makes a re-PUT of a big zone cost one Map lookup per unchanged record.
-    const key = memo && typeof r.name === 'string' && typeof r.data === 'string' ? `${r.type}\u0000${r.name}\u0000${r.data}` : undefined;
+    const key =
+      memo && typeof r.name === 'string' && typeof r.data === 'string'
+        ? `${r.type}\u0000${r.name}\u0000${r.data}`
+        : undefined;
     let m = key !== undefined ? memo!.get(key) : undefined;
     if (!m) {
       const c = canonicalRecord(zone, { ...r, ttl: 0 });
       if (!c.ok) m = { field: c.field, message: c.message };
       else {
         const owner = absoluteOwner(zone, c.value.name);
-        m = owner.ok ? { owner: owner.name, type: c.value.type, data: c.value.data } : { field: 'name', message: owner.reason };
+        m = owner.ok
+          ? { owner: owner.name, type: c.value.type, data: c.value.data }
+          : { field: 'name', message: owner.reason };
       }
       if (key !== undefined) {
         if (memo!.size > 2 * MAX_RECORDS) memo!.clear();
@@ -133,7 +144,8 @@ export function desiredZone(
       }
     }
     if ('field' in m) return err(`records/${i}/${m.field}`, m.message);
-    if (!Number.isInteger(r.ttl) || r.ttl < 0 || r.ttl > MAX_TTL) return err(`records/${i}/ttl`, `must be an integer 0–${MAX_TTL} (RFC 2181 §8)`);
+    if (!Number.isInteger(r.ttl) || r.ttl < 0 || r.ttl > MAX_TTL)
+      return err(`records/${i}/ttl`, `must be an integer 0–${MAX_TTL} (RFC 2181 §8)`);
     add(m.owner, m.type, r.ttl, m.data, i);
   });
 
@@ -149,12 +161,23 @@ export function desiredZone(
     if (s.data.reduce((n, d) => n + d.length + s.owner.length + 12, 0) > 60000)
       err(where(s.from), `${s.owner} ${s.type} is too large for one DNS message (64 KiB)`);
     if (s.data.length > maxPerType)
-      err(where(s.from), `${s.owner} ${s.type} has ${s.data.length} records; named accepts at most ${maxPerType} per RRset`);
+      err(
+        where(s.from),
+        `${s.owner} ${s.type} has ${s.data.length} records; named accepts at most ${maxPerType} per RRset`,
+      );
     if (s.type === 'CNAME') {
-      if (s.owner === apex) err(where(s.from), 'a CNAME is not allowed at the zone apex (it would sit beside SOA and NS)');
-      else if (s.data.length > 1) err(where(s.from), `${s.owner} has ${s.data.length} CNAME records; only one is allowed`);
+      if (s.owner === apex)
+        err(where(s.from), 'a CNAME is not allowed at the zone apex (it would sit beside SOA and NS)');
+      else if (s.data.length > 1)
+        err(where(s.from), `${s.owner} has ${s.data.length} CNAME records; only one is allowed`);
       else if ((typesAt.get(s.owner) ?? []).length > 1)
-        err(where(s.from), `${s.owner} has a CNAME and other data (${typesAt.get(s.owner)!.filter((t) => t !== 'CNAME').join(', ')}); a CNAME must be alone at its name`);
+        err(
+          where(s.from),
+          `${s.owner} has a CNAME and other data (${typesAt
+            .get(s.owner)!
+            .filter((t) => t !== 'CNAME')
+            .join(', ')}); a CNAME must be alone at its name`,
+        );
     }
     if (s.type === 'NS' || s.type === 'MX' || s.type === 'SRV') {
       for (const d of s.data) {
@@ -172,7 +195,8 @@ export function desiredZone(
 
   if (errors.length || !mname.ok || !rname.ok) return { ok: false, errors };
   const rrsets = new Map<string, RRset>();
-  for (const [k, s] of sets) rrsets.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: s.data.length > 1 ? s.data.sort() : s.data });
+  for (const [k, s] of sets)
+    rrsets.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: s.data.length > 1 ? s.data.sort() : s.data });
   return {
     ok: true,
     zone: {

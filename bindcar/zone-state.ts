@@ -7,7 +7,16 @@
  * signed zone never looks "changed" and bindcar never fights BIND's signer.
  */
 import type { RecordType } from './api-schema.js';
-import { decodeSoa, presentRdata, TYPE_SOA, updateOpWire, updateOverhead, type Message, type UpdateOp, type WireRR } from './dns-wire.js';
+import {
+  decodeSoa,
+  presentRdata,
+  TYPE_SOA,
+  updateOpWire,
+  updateOverhead,
+  type Message,
+  type UpdateOp,
+  type WireRR,
+} from './dns-wire.js';
 import { typeName } from './rdata.js';
 import { rrsetKey, sameRRset, type DesiredZone, type RRset, type SoaFields } from './zone-model.js';
 
@@ -28,14 +37,32 @@ function ours(rr: WireRR): RecordType | undefined {
 
 function soaFieldsOf(rr: WireRR): { serial: number; soa: SoaFields } {
   const s = decodeSoa(rr);
-  return { serial: s.serial, soa: { mname: s.mname, rname: s.rname, refresh: s.refresh, retry: s.retry, expire: s.expire, minimum: s.minimum, ttl: rr.ttl } };
+  return {
+    serial: s.serial,
+    soa: {
+      mname: s.mname,
+      rname: s.rname,
+      refresh: s.refresh,
+      retry: s.retry,
+      expire: s.expire,
+      minimum: s.minimum,
+      ttl: rr.ttl,
+    },
+  };
 }
 
 /**
  * Add one RR. `owned` holds keys whose RRset objects belong to this map (copy-on-write: RRsets
  * shared with the base zone are copied before their first change).
  */
-function addRR(sets: Map<string, RRset>, owner: string, type: RecordType, ttl: number, data: string, owned?: Set<string>): void {
+function addRR(
+  sets: Map<string, RRset>,
+  owner: string,
+  type: RecordType,
+  ttl: number,
+  data: string,
+  owned?: Set<string>,
+): void {
   const k = rrsetKey(owner, type);
   let s = sets.get(k);
   if (!s) {
@@ -77,13 +104,18 @@ function cloneSets(m: Map<string, RRset>): Map<string, RRset> {
  * (SOA-delimited difference sequences) and full (AXFR-style).
  * @returns the served zone after the transfer
  */
-export function applyTransfer(zone: string, base: ServedZone | undefined, messages: readonly Message[]): ServedZone & { touched?: Set<string> } {
+export function applyTransfer(
+  zone: string,
+  base: ServedZone | undefined,
+  messages: readonly Message[],
+): ServedZone & { touched?: Set<string> } {
   const rrs = messages.flatMap((m) => m.an);
   const first = rrs[0];
   if (!first || first.type !== TYPE_SOA) throw new Error(`zone transfer of ${zone} did not start with an SOA`);
   const head = soaFieldsOf(first);
   if (rrs.length === 1) {
-    if (!base || base.serial !== head.serial) throw new Error(`zone transfer of ${zone} returned only an SOA (serial ${head.serial})`);
+    if (!base || base.serial !== head.serial)
+      throw new Error(`zone transfer of ${zone} returned only an SOA (serial ${head.serial})`);
     return { ...base, serial: head.serial, soa: head.soa };
   }
   const incremental = base !== undefined && rrs[1]!.type === TYPE_SOA;
@@ -125,7 +157,15 @@ export function servedFromDesired(d: DesiredZone, serial: number): ServedZone {
 
 /** Whether two SOAs agree on every field bindcar manages (the serial is compared separately). */
 export function sameSoa(a: SoaFields, b: SoaFields): boolean {
-  return a.mname === b.mname && a.rname === b.rname && a.refresh === b.refresh && a.retry === b.retry && a.expire === b.expire && a.minimum === b.minimum && a.ttl === b.ttl;
+  return (
+    a.mname === b.mname &&
+    a.rname === b.rname &&
+    a.refresh === b.refresh &&
+    a.retry === b.retry &&
+    a.expire === b.expire &&
+    a.minimum === b.minimum &&
+    a.ttl === b.ttl
+  );
 }
 
 /** RFC 1982 serial comparison: a > b. */
@@ -182,9 +222,11 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
     const g = group(want.owner);
     if (have && k === apexNs) {
       // after the additions: named ignores deleting the last apex NS (bind9-and-users.md §3.6)
-      for (const d of have.data) if (!want.data.includes(d)) g.late.push({ op: 'deleteRR', owner: want.owner, type: want.type, data: d });
+      for (const d of have.data)
+        if (!want.data.includes(d)) g.late.push({ op: 'deleteRR', owner: want.owner, type: want.type, data: d });
       for (const d of want.data)
-        if (want.ttl !== have.ttl || !have.data.includes(d)) g.adds.push({ op: 'add', owner: want.owner, type: want.type, ttl: want.ttl, data: d });
+        if (want.ttl !== have.ttl || !have.data.includes(d))
+          g.adds.push({ op: 'add', owner: want.owner, type: want.type, ttl: want.ttl, data: d });
     } else {
       if (have) g.dels.push({ op: 'deleteRRset', owner: want.owner, type: want.type });
       for (const d of want.data) g.adds.push({ op: 'add', owner: want.owner, type: want.type, ttl: want.ttl, data: d });
@@ -217,7 +259,11 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
   };
   // The apex and the hosts of its NS RRs go first, together: named's post-update sanity check
   // rejects a message leaving an in-zone NS without an address.
-  const nsHosts = new Set<string>([`${zone}.`, ...(desired.rrsets.get(apexNs)?.data ?? []), ...(served.rrsets.get(apexNs)?.data ?? [])]);
+  const nsHosts = new Set<string>([
+    `${zone}.`,
+    ...(desired.rrsets.get(apexNs)?.data ?? []),
+    ...(served.rrsets.get(apexNs)?.data ?? []),
+  ]);
   const owners = [...byOwner.keys()].sort((a, b) => {
     const pa = nsHosts.has(a) ? 0 : 1;
     const pb = nsHosts.has(b) ? 0 : 1;
@@ -269,7 +315,8 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
  */
 export function mismatches(desired: DesiredZone, served: ServedZone, limit = 20, only?: Iterable<string>): string[] {
   const out: string[] = [];
-  if (!sameSoa(desired.soa, served.soa)) out.push(`SOA is ${JSON.stringify(served.soa)}, wanted ${JSON.stringify(desired.soa)}`);
+  if (!sameSoa(desired.soa, served.soa))
+    out.push(`SOA is ${JSON.stringify(served.soa)}, wanted ${JSON.stringify(desired.soa)}`);
   if (only) {
     // Only these RRsets can differ: everything else was equal before the update and untouched by it.
     for (const k of only) {
@@ -278,7 +325,8 @@ export function mismatches(desired: DesiredZone, served: ServedZone, limit = 20,
       const have = served.rrsets.get(k);
       if (want && !have) out.push(`${k} is missing`);
       else if (!want && have) out.push(`${k} is served but not desired`);
-      else if (want && have && !sameRRset(want, have)) out.push(`${k} is ${have.ttl} [${have.data.join(' | ')}], wanted ${want.ttl} [${want.data.join(' | ')}]`);
+      else if (want && have && !sameRRset(want, have))
+        out.push(`${k} is ${have.ttl} [${have.data.join(' | ')}], wanted ${want.ttl} [${want.data.join(' | ')}]`);
     }
     return out;
   }
@@ -286,7 +334,8 @@ export function mismatches(desired: DesiredZone, served: ServedZone, limit = 20,
     if (out.length >= limit) return out;
     const have = served.rrsets.get(k);
     if (!have) out.push(`${k} is missing`);
-    else if (!sameRRset(want, have)) out.push(`${k} is ${have.ttl} [${have.data.join(' | ')}], wanted ${want.ttl} [${want.data.join(' | ')}]`);
+    else if (!sameRRset(want, have))
+      out.push(`${k} is ${have.ttl} [${have.data.join(' | ')}], wanted ${want.ttl} [${want.data.join(' | ')}]`);
   }
   for (const k of served.rrsets.keys()) {
     if (out.length >= limit) return out;

@@ -18,9 +18,22 @@ import { conflict, HttpError, invalidSpec, namedFailed, notFound } from './error
 import { checkZoneName, relativeOwner } from './names.js';
 import type { Rndc } from './rndc.js';
 import { RndcError } from './rndc.js';
-import { canonicalOrderKey, desiredZone, DEFAULT_MAX_RECORDS_PER_TYPE, type DesiredZone, type RecordMemo } from './zone-model.js';
+import {
+  canonicalOrderKey,
+  desiredZone,
+  DEFAULT_MAX_RECORDS_PER_TYPE,
+  type DesiredZone,
+  type RecordMemo,
+} from './zone-model.js';
 import { renderDesiredZone } from './zone-file.js';
-import { normalizeZoneConfig, parseZoneConfig, renderZoneConfig, sameZoneConfig, zoneOptionErrors, type ZoneOptions } from './zone-config.js';
+import {
+  normalizeZoneConfig,
+  parseZoneConfig,
+  renderZoneConfig,
+  sameZoneConfig,
+  zoneOptionErrors,
+  type ZoneOptions,
+} from './zone-config.js';
 import { applyTransfer, diffZone, mismatches, servedFromDesired, serialGt, type ServedZone } from './zone-state.js';
 import type { ZoneStore } from './zone-store.js';
 import { updateOpWire, type UpdateOp } from './dns-wire.js';
@@ -75,7 +88,10 @@ export function parseZoneStatus(text: string): ZoneInfo {
 /** Validate a zone path parameter; 400 naming `zone` when invalid. */
 export function zoneParam(raw: string): string {
   const c = checkZoneName(raw);
-  if (!c.ok) throw new HttpError(400, 'INVALID_ZONE_NAME', `zone name ${JSON.stringify(raw.slice(0, 300))} ${c.reason}`, [{ field: 'zone', message: c.reason }]);
+  if (!c.ok)
+    throw new HttpError(400, 'INVALID_ZONE_NAME', `zone name ${JSON.stringify(raw.slice(0, 300))} ${c.reason}`, [
+      { field: 'zone', message: c.reason },
+    ]);
   return c.name;
 }
 
@@ -120,7 +136,11 @@ export class ZoneService {
     }
   }
 
-  private options(zone: string, body: Pick<PutZoneBody, 'type' | 'alsoNotify' | 'allowTransfer' | 'primaries' | 'dnssecPolicy'>, extra: Partial<ZoneOptions> = {}): ZoneOptions {
+  private options(
+    zone: string,
+    body: Pick<PutZoneBody, 'type' | 'alsoNotify' | 'allowTransfer' | 'primaries' | 'dnssecPolicy'>,
+    extra: Partial<ZoneOptions> = {},
+  ): ZoneOptions {
     return {
       type: body.type,
       file: this.deps.store.pathOf(zone),
@@ -143,11 +163,22 @@ export class ZoneService {
   }
 
   /** Validate a PUT body into the desired zone and its config, or throw 422 naming the fields. */
-  validate(zone: string, body: PutZoneBody, extra: Partial<ZoneOptions> = {}): { desired: DesiredZone; config: string } {
+  validate(
+    zone: string,
+    body: PutZoneBody,
+    extra: Partial<ZoneOptions> = {},
+  ): { desired: DesiredZone; config: string } {
     const errors: FieldError[] = zoneOptionErrors({ ...body, ...extra });
     const d = desiredZone(zone, body, this.maxPerType, this.memoFor(zone));
     if (!d.ok) errors.unshift(...d.errors);
-    if (errors.length || !d.ok) throw invalidSpec(`zone ${zone} is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).slice(0, 5).join('; ')}`, errors);
+    if (errors.length || !d.ok)
+      throw invalidSpec(
+        `zone ${zone} is invalid: ${errors
+          .map((e) => `${e.field}: ${e.message}`)
+          .slice(0, 5)
+          .join('; ')}`,
+        errors,
+      );
     return { desired: d.zone, config: renderZoneConfig(this.options(zone, body, extra)) };
   }
 
@@ -176,7 +207,13 @@ export class ZoneService {
   }
 
   private rndcFailure(e: unknown, what: string): unknown {
-    if (e instanceof RndcError) return namedFailed('RNDC_FAILED', `named refused ${what}: ${e.stderr}`, { exitCode: e.exitCode, stderr: e.stderr }, e);
+    if (e instanceof RndcError)
+      return namedFailed(
+        'RNDC_FAILED',
+        `named refused ${what}: ${e.stderr}`,
+        { exitCode: e.exitCode, stderr: e.stderr },
+        e,
+      );
     return e;
   }
 
@@ -204,10 +241,17 @@ export class ZoneService {
   putZone(zoneRaw: string, body: PutZoneBody): Promise<PutZoneResult> {
     const zone = zoneParam(zoneRaw);
     const { desired, config } = this.validate(zone, body);
-    return this.withZone(zone, () => (body.type === 'secondary' ? this.putSecondary(zone, config) : this.putPrimary(zone, body, desired, config)));
+    return this.withZone(zone, () =>
+      body.type === 'secondary' ? this.putSecondary(zone, config) : this.putPrimary(zone, body, desired, config),
+    );
   }
 
-  private async createPrimary(zone: string, desired: DesiredZone, config: string, serial: number): Promise<PutZoneResult> {
+  private async createPrimary(
+    zone: string,
+    desired: DesiredZone,
+    config: string,
+    serial: number,
+  ): Promise<PutZoneResult> {
     const entry = this.entry(zone);
     await this.deps.store.write(zone, renderDesiredZone(desired, serial));
     await this.addZone(zone, config, 'primary');
@@ -218,7 +262,12 @@ export class ZoneService {
     return { zone, serial, changed: true, created: true, added, removed: 0 };
   }
 
-  private async putPrimary(zone: string, body: PutZoneBody, desired: DesiredZone, config: string): Promise<PutZoneResult> {
+  private async putPrimary(
+    zone: string,
+    body: PutZoneBody,
+    desired: DesiredZone,
+    config: string,
+  ): Promise<PutZoneResult> {
     const entry = this.entry(zone);
     const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
     const floor = body.serial ?? undefined;
@@ -240,7 +289,8 @@ export class ZoneService {
     await this.ensureConfig(zone, entry, config);
     const served = await this.readServed(zone, entry, soa.soa.serial);
     const diff = diffZone(desired, served, floor);
-    if (diff.messages.length === 0) return { zone, serial: served.serial, changed: false, created: false, added: 0, removed: 0 };
+    if (diff.messages.length === 0)
+      return { zone, serial: served.serial, changed: false, created: false, added: 0, removed: 0 };
     try {
       await this.timed('update', () => this.deps.dns.update(zone, diff.messages));
     } catch (e) {
@@ -248,12 +298,22 @@ export class ZoneService {
       if (e instanceof UpdateRejectedError) throw namedFailed('UPDATE_REJECTED', e.message, { rcode: e.rcode }, e);
       throw e;
     }
-    const after = applyTransfer(zone, served, await this.timed('ixfr', () => this.deps.dns.transfer(zone, served.serial)));
+    const after = applyTransfer(
+      zone,
+      served,
+      await this.timed('ixfr', () => this.deps.dns.transfer(zone, served.serial)),
+    );
     entry.served = after;
     // Verify what the diff changed plus whatever the IXFR says changed (full AXFR: everything).
-    const missing = after.touched ? mismatches(desired, after, 20, new Set([...diff.keys, ...after.touched])) : mismatches(desired, after);
+    const missing = after.touched
+      ? mismatches(desired, after, 20, new Set([...diff.keys, ...after.touched]))
+      : mismatches(desired, after);
     if (missing.length)
-      throw namedFailed('UPDATE_NOT_APPLIED', `named accepted the UPDATE for ${zone} but does not serve the desired zone`, { mismatches: missing });
+      throw namedFailed(
+        'UPDATE_NOT_APPLIED',
+        `named accepted the UPDATE for ${zone} but does not serve the desired zone`,
+        { mismatches: missing },
+      );
     return { zone, serial: after.serial, changed: true, created: false, added: diff.added, removed: diff.removed };
   }
 
@@ -299,7 +359,8 @@ export class ZoneService {
     const zone = zoneParam(zoneRaw);
     const { desired, config } = this.validate(zone, body, extra);
     return this.withZone(zone, async () => {
-      if ((await this.deps.store.exists(zone)) || (await this.zoneStatus(zone))) throw conflict(`zone ${zone} already exists`);
+      if ((await this.deps.store.exists(zone)) || (await this.zoneStatus(zone)))
+        throw conflict(`zone ${zone} already exists`);
       if (body.type === 'secondary') {
         await this.addZone(zone, config, 'secondary');
         this.entry(zone).config = config;
@@ -359,7 +420,10 @@ export class ZoneService {
   }
 
   /** A zone-scoped rndc command (reload, freeze, thaw, notify, retransfer); 404 for unknown zones. */
-  zoneCommand(zoneRaw: string, command: 'reload' | 'freeze' | 'thaw' | 'notify' | 'retransfer' | 'sync'): Promise<string> {
+  zoneCommand(
+    zoneRaw: string,
+    command: 'reload' | 'freeze' | 'thaw' | 'notify' | 'retransfer' | 'sync',
+  ): Promise<string> {
     const zone = zoneParam(zoneRaw);
     return this.withZone(zone, async () => {
       try {
@@ -387,7 +451,8 @@ export class ZoneService {
         .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
         .map((x) => x.r);
       const records: ZoneRecord[] = [];
-      for (const s of sets) for (const d of s.data) records.push({ name: relativeOwner(zone, s.owner), type: s.type, ttl: s.ttl, data: d });
+      for (const s of sets)
+        for (const d of s.data) records.push({ name: relativeOwner(zone, s.owner), type: s.type, ttl: s.ttl, data: d });
       return { zone, serial: served.serial, records };
     });
   }
@@ -396,12 +461,16 @@ export class ZoneService {
    * `PATCH /api/v1/zones/{zone}`: replace also-notify / allow-transfer / allow-update lists of a
    * zone bindcar manages, via modzone after validation.
    */
-  patchZone(zoneRaw: string, patch: { alsoNotify?: string[] | null; allowTransfer?: string[] | null; allowUpdate?: string[] | null }): Promise<{ zone: string; changed: boolean }> {
+  patchZone(
+    zoneRaw: string,
+    patch: { alsoNotify?: string[] | null; allowTransfer?: string[] | null; allowUpdate?: string[] | null },
+  ): Promise<{ zone: string; changed: boolean }> {
     const zone = zoneParam(zoneRaw);
     const errors = zoneOptionErrors(patch);
     if (patch.alsoNotify == null && patch.allowTransfer == null && patch.allowUpdate == null)
       errors.push({ field: '(body)', message: 'give at least one of alsoNotify, allowTransfer, allowUpdate' });
-    if (errors.length) throw invalidSpec(`invalid zone options: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+    if (errors.length)
+      throw invalidSpec(`invalid zone options: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
     return this.withZone(zone, async () => {
       let current: string;
       try {
@@ -411,13 +480,19 @@ export class ZoneService {
         throw this.rndcFailure(e, `showzone ${zone}`);
       }
       const opts = parseZoneConfig(normalizeZoneConfig(current), this.deps.updateKeyName);
-      if (!opts) throw new HttpError(409, 'NOT_MANAGED', `zone ${zone} has options bindcar did not write; refusing to rewrite them`);
+      if (!opts)
+        throw new HttpError(
+          409,
+          'NOT_MANAGED',
+          `zone ${zone} has options bindcar did not write; refusing to rewrite them`,
+        );
       const next: ZoneOptions = { ...opts };
       if (patch.alsoNotify != null) next.alsoNotify = patch.alsoNotify;
       if (patch.allowTransfer != null) next.allowTransfer = patch.allowTransfer;
       if (patch.allowUpdate != null) next.allowUpdate = patch.allowUpdate;
       const reErr = zoneOptionErrors(next);
-      if (reErr.length) throw new HttpError(409, 'NOT_MANAGED', `zone ${zone} has options bindcar cannot re-render`, reErr);
+      if (reErr.length)
+        throw new HttpError(409, 'NOT_MANAGED', `zone ${zone} has options bindcar cannot re-render`, reErr);
       const config = renderZoneConfig(next);
       const entry = this.entry(zone);
       entry.config = current;

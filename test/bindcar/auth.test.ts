@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import winston from 'winston';
 import { createApp } from '../../bindcar/app.js';
-import { checkAuthStartup, createAuthenticator, kubeTokenReviewer, type AuthConfig, type TokenReviewer, type TokenReviewResult } from '../../bindcar/auth.js';
+import {
+  checkAuthStartup,
+  createAuthenticator,
+  kubeTokenReviewer,
+  type AuthConfig,
+  type TokenReviewer,
+  type TokenReviewResult,
+} from '../../bindcar/auth.js';
 import type { DnsClient } from '../../bindcar/dns-client.js';
 import { createMetrics } from '../../bindcar/metrics.js';
 import type { Rndc } from '../../bindcar/rndc.js';
@@ -40,11 +47,20 @@ async function appWith(auth: AuthConfig): Promise<{ http: AxiosInstance; close: 
     transfer: async () => [],
   };
   const zones = new ZoneService({ rndc, dns, store: createZoneStore(dir), updateKeyName: 'bindcar-update' });
-  const app = createApp({ zones, rndc, authenticate: createAuthenticator(auth), metrics: createMetrics(), logger: winston.createLogger({ silent: true }) });
+  const app = createApp({
+    zones,
+    rndc,
+    authenticate: createAuthenticator(auth),
+    metrics: createMetrics(),
+    logger: winston.createLogger({ silent: true }),
+  });
   const server = await new Promise<Server>((res) => {
     const s = app.listen(0, '127.0.0.1', () => res(s));
   });
-  const http = axios.create({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, validateStatus: () => true });
+  const http = axios.create({
+    baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    validateStatus: () => true,
+  });
   return {
     http,
     dir,
@@ -107,7 +123,15 @@ describe('bindcar auth: Kubernetes TokenReview (fake reviewer)', () => {
   const reviewer = new FakeReviewer(table);
   let a: Awaited<ReturnType<typeof appWith>>;
   before(async () => {
-    a = await appWith({ mode: 'tokenreview', reviewer, audiences: ['bindcar'], allowedServiceAccounts: [SA], allowedNamespaces: ['dns'], cacheTtlMs: 60000, now: () => now });
+    a = await appWith({
+      mode: 'tokenreview',
+      reviewer,
+      audiences: ['bindcar'],
+      allowedServiceAccounts: [SA],
+      allowedNamespaces: ['dns'],
+      cacheTtlMs: 60000,
+      now: () => now,
+    });
   });
   after(async () => a.close());
 
@@ -148,11 +172,33 @@ describe('bindcar auth: startup guard', () => {
     { name: 'no auth on ::1', cfg: { mode: 'none' }, addr: '::1', ok: true },
     { name: 'no auth on 0.0.0.0', cfg: { mode: 'none' }, addr: '0.0.0.0', ok: false },
     { name: 'no auth on a pod IP', cfg: { mode: 'none' }, addr: '10.1.2.3', ok: false },
-    { name: 'no auth on 0.0.0.0 with explicit override', cfg: { mode: 'none' }, addr: '0.0.0.0', insecure: true, ok: true },
+    {
+      name: 'no auth on 0.0.0.0 with explicit override',
+      cfg: { mode: 'none' },
+      addr: '0.0.0.0',
+      insecure: true,
+      ok: true,
+    },
     { name: 'token on 0.0.0.0', cfg: { mode: 'token', token: 'a-long-enough-token' }, addr: '0.0.0.0', ok: true },
     { name: 'short token', cfg: { mode: 'token', token: 'short' }, addr: '0.0.0.0', ok: false },
-    { name: 'tokenreview without allowlists', cfg: { mode: 'tokenreview', reviewer, audiences: ['bindcar'], allowedServiceAccounts: [], allowedNamespaces: [] }, addr: '0.0.0.0', ok: false },
-    { name: 'tokenreview with an allowlist', cfg: { mode: 'tokenreview', reviewer, audiences: ['bindcar'], allowedServiceAccounts: [SA], allowedNamespaces: [] }, addr: '0.0.0.0', ok: true },
+    {
+      name: 'tokenreview without allowlists',
+      cfg: { mode: 'tokenreview', reviewer, audiences: ['bindcar'], allowedServiceAccounts: [], allowedNamespaces: [] },
+      addr: '0.0.0.0',
+      ok: false,
+    },
+    {
+      name: 'tokenreview with an allowlist',
+      cfg: {
+        mode: 'tokenreview',
+        reviewer,
+        audiences: ['bindcar'],
+        allowedServiceAccounts: [SA],
+        allowedNamespaces: [],
+      },
+      addr: '0.0.0.0',
+      ok: true,
+    },
   ];
   for (const c of cases) {
     it(`${c.ok ? 'accepts' : 'refuses'} ${c.name}`, () => {
@@ -185,7 +231,9 @@ describe('bindcar auth: kubeTokenReviewer over HTTP (client-node 1.4.0 against a
             apiVersion: 'authentication.k8s.io/v1',
             kind: 'TokenReview',
             spec: body.spec,
-            status: ok ? { authenticated: true, user: { username: SA }, audiences: body.spec?.audiences } : { authenticated: false, error: 'invalid' },
+            status: ok
+              ? { authenticated: true, user: { username: SA }, audiences: body.spec?.audiences }
+              : { authenticated: false, error: 'invalid' },
           }),
         );
       });
@@ -201,7 +249,11 @@ describe('bindcar auth: kubeTokenReviewer over HTTP (client-node 1.4.0 against a
     const tokenPath = join(dir, 'token');
     await writeFile(tokenPath, 'reviewer-token-1\n');
     const r = kubeTokenReviewer({ apiServer: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokenPath });
-    expect(await r.review('sa-token', ['bindcar'])).to.deep.equal({ authenticated: true, username: SA, audiences: ['bindcar'] });
+    expect(await r.review('sa-token', ['bindcar'])).to.deep.equal({
+      authenticated: true,
+      username: SA,
+      audiences: ['bindcar'],
+    });
     expect(seen.at(-1)?.auth).to.equal('Bearer reviewer-token-1');
     expect(seen.at(-1)?.body.spec).to.deep.equal({ token: 'sa-token', audiences: ['bindcar'] });
     expect((await r.review('forged', ['bindcar'])).authenticated).to.equal(false);

@@ -6,7 +6,14 @@ export function zoneBody(zone: string, records: ZoneRecord[] = [], over: Partial
   return {
     type: 'primary',
     ttl: 300,
-    soa: { mname: `ns1.${zone}.`, rname: `hostmaster.${zone}.`, refresh: 3600, retry: 600, expire: 604800, minimum: 300 },
+    soa: {
+      mname: `ns1.${zone}.`,
+      rname: `hostmaster.${zone}.`,
+      refresh: 3600,
+      retry: 600,
+      expire: 604800,
+      minimum: 300,
+    },
     nameServers: [{ hostname: `ns1.${zone}.`, ipv4Addresses: ['192.0.2.53'] }],
     records,
     ...over,

@@ -29,7 +29,9 @@ describe('bindcar concurrency against real named', function () {
   it('serialises 20 concurrent PUTs to one zone: named serves the last one processed, files are whole', async () => {
     const zone = 'race.test';
     // WHEN 20 different desired states race for a zone that does not exist yet
-    const res = await Promise.all(Array.from({ length: 20 }, (_, i) => h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, versioned(i)))));
+    const res = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, versioned(i)))),
+    );
     // THEN exactly one created it, every request succeeded, and serials are distinct (one after another)
     expect(res.map((r) => r.status).sort((a, b) => a - b)).to.deep.equal([...Array<number>(19).fill(200), 201]);
     const results = res.map((r) => r.data as PutZoneResult);
@@ -54,7 +56,9 @@ describe('bindcar concurrency against real named', function () {
     const answers = await Promise.all(zones.map((z) => h.named.query(`v.${z}`, 'TXT')));
     expect(answers.map((a) => a.answers[0]?.data)).to.deep.equal(zones.map((_, i) => `"version ${i}"`));
     // and concurrently changing all of them again
-    const res2 = await Promise.all(zones.map((z, i) => h.http.put(`/api/v1/zones/${z}`, zoneBody(z, versioned(i + 100)))));
+    const res2 = await Promise.all(
+      zones.map((z, i) => h.http.put(`/api/v1/zones/${z}`, zoneBody(z, versioned(i + 100)))),
+    );
     expect(res2.map((r) => r.status)).to.deep.equal(Array<number>(20).fill(200));
     const answers2 = await Promise.all(zones.map((z) => h.named.query(`v.${z}`, 'TXT')));
     expect(answers2.map((a) => a.answers[0]?.data)).to.deep.equal(zones.map((_, i) => `"version ${i + 100}"`));
@@ -73,7 +77,8 @@ describe('bindcar when named dies', function () {
 
   it('answers 503/504 while named is down, /readyz 503, and a PUT after restart restores everything', async () => {
     const zone = 'crash.test';
-    const big = (tag: string): ZoneRecord[] => Array.from({ length: 2000 }, (_, i) => ({ name: `h${i}`, type: 'TXT' as const, ttl: 60, data: `"${tag} ${i}"` }));
+    const big = (tag: string): ZoneRecord[] =>
+      Array.from({ length: 2000 }, (_, i) => ({ name: `h${i}`, type: 'TXT' as const, ttl: 60, data: `"${tag} ${i}"` }));
     expect((await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, big('one')))).status).to.equal(201);
     // WHEN named is killed while a large PUT is in flight
     const inflight = h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, big('two')));

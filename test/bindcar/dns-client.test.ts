@@ -4,7 +4,14 @@
 import { expect } from 'chai';
 import { Socket } from 'node:net';
 import { createDnsClient, UpdateRejectedError } from '../../bindcar/dns-client.js';
-import { buildUpdate, decodeMessage, tsigSign, TsigVerifier, updateOpWire, type TsigKey } from '../../bindcar/dns-wire.js';
+import {
+  buildUpdate,
+  decodeMessage,
+  tsigSign,
+  TsigVerifier,
+  updateOpWire,
+  type TsigKey,
+} from '../../bindcar/dns-wire.js';
 import { applyTransfer, diffZone } from '../../bindcar/zone-state.js';
 import { desiredZone } from '../../bindcar/zone-model.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
@@ -44,10 +51,12 @@ describe('bindcar DNS client against real named', function () {
     await h?.stop();
   });
 
-  it('signs UPDATEs that named accepts and verifies named\'s signed answer', async () => {
+  it("signs UPDATEs that named accepts and verifies named's signed answer", async () => {
     const key = h.named.updateKey as TsigKey;
     const id = 4242;
-    const upd = buildUpdate(id, zone, [updateOpWire(zone, { op: 'add', owner: `raw.${zone}.`, type: 'A', ttl: 60, data: '192.0.2.77' })]);
+    const upd = buildUpdate(id, zone, [
+      updateOpWire(zone, { op: 'add', owner: `raw.${zone}.`, type: 'A', ttl: 60, data: '192.0.2.77' }),
+    ]);
     const { signed, mac } = tsigSign(upd, key, now());
     const resp = await rawTcp(h.named.dnsPort, signed);
     const m = decodeMessage(resp);
@@ -63,8 +72,18 @@ describe('bindcar DNS client against real named', function () {
   });
 
   it('is refused by named when the TSIG secret is wrong', async () => {
-    const bad = createDnsClient({ host: '127.0.0.1', port: h.named.dnsPort }, { ...h.named.updateKey, secret: Buffer.alloc(32, 7).toString('base64') });
-    const err = await bad.update(zone, [[updateOpWire(zone, { op: 'add', owner: `evil.${zone}.`, type: 'A', ttl: 60, data: '192.0.2.66' })]]).then(() => undefined, (e: unknown) => e);
+    const bad = createDnsClient(
+      { host: '127.0.0.1', port: h.named.dnsPort },
+      { ...h.named.updateKey, secret: Buffer.alloc(32, 7).toString('base64') },
+    );
+    const err = await bad
+      .update(zone, [
+        [updateOpWire(zone, { op: 'add', owner: `evil.${zone}.`, type: 'A', ttl: 60, data: '192.0.2.66' })],
+      ])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).to.be.instanceOf(UpdateRejectedError);
     expect((err as UpdateRejectedError).rcode).to.equal('NOTAUTH');
     expect((await h.named.query(`evil.${zone}`, 'A')).answers).to.have.length(0);
@@ -72,7 +91,12 @@ describe('bindcar DNS client against real named', function () {
 
   it('transfers a multi-message zone by AXFR and follows it by IXFR, verifying TSIG on every message', async () => {
     const big = 'axfr.test';
-    const recs = Array.from({ length: 4000 }, (_, i) => ({ name: `n${i}`, type: 'TXT' as const, ttl: 60, data: `"${'y'.repeat(30)} ${i}"` }));
+    const recs = Array.from({ length: 4000 }, (_, i) => ({
+      name: `n${i}`,
+      type: 'TXT' as const,
+      ttl: 60,
+      data: `"${'y'.repeat(30)} ${i}"`,
+    }));
     expect((await h.http.put(`/api/v1/zones/${big}`, zoneBody(big, recs))).status).to.equal(201);
     const c = createDnsClient({ host: '127.0.0.1', port: h.named.dnsPort }, h.named.updateKey);
     const axfr = await c.transfer(big);
@@ -80,7 +104,13 @@ describe('bindcar DNS client against real named', function () {
     const served = applyTransfer(big, undefined, axfr);
     expect(served.rrsets.size).to.equal(4000 + 2);
     // change two records, then IXFR from the old serial brings exactly that difference
-    const d = desiredZone(big, zoneBody(big, recs.map((r, i) => (i < 2 ? { ...r, data: '"changed"' } : r))));
+    const d = desiredZone(
+      big,
+      zoneBody(
+        big,
+        recs.map((r, i) => (i < 2 ? { ...r, data: '"changed"' } : r)),
+      ),
+    );
     if (!d.ok) throw new Error('invalid');
     const diff = diffZone(d.zone, served);
     await c.update(big, diff.messages);

@@ -116,20 +116,35 @@ const hostileBodies: { name: string; body: (b: PutZoneBody) => unknown }[] = [
   { name: 'string body', body: () => 'zone' },
   { name: 'missing soa', body: (b) => ({ ...b, soa: undefined }) },
   { name: 'extra field file', body: (b) => ({ ...b, file: '/etc/passwd' }) },
-  { name: '__proto__ field', body: (b) => JSON.parse(JSON.stringify(b).replace('{', '{"__proto__":{"polluted":true},')) },
+  {
+    name: '__proto__ field',
+    body: (b) => JSON.parse(JSON.stringify(b).replace('{', '{"__proto__":{"polluted":true},')),
+  },
   { name: 'type master', body: (b) => ({ ...b, type: 'master' }) },
   { name: 'ttl string', body: (b) => ({ ...b, ttl: '300' }) },
   { name: 'records object', body: (b) => ({ ...b, records: {} }) },
-  { name: 'record extra field', body: (b) => ({ ...b, records: [{ name: 'a', type: 'A', ttl: 1, data: '192.0.2.1', class: 'CH' }] }) },
-  { name: 'mname injection', body: (b) => ({ ...b, soa: { ...b.soa, mname: 'ns1.example.com.\n$INCLUDE /etc/passwd' } }) },
+  {
+    name: 'record extra field',
+    body: (b) => ({ ...b, records: [{ name: 'a', type: 'A', ttl: 1, data: '192.0.2.1', class: 'CH' }] }),
+  },
+  {
+    name: 'mname injection',
+    body: (b) => ({ ...b, soa: { ...b.soa, mname: 'ns1.example.com.\n$INCLUDE /etc/passwd' } }),
+  },
   { name: 'mname relative', body: (b) => ({ ...b, soa: { ...b.soa, mname: 'ns1' } }) },
   { name: 'rname double @', body: (b) => ({ ...b, soa: { ...b.soa, rname: 'a@b@c' } }) },
   { name: 'rname space', body: (b) => ({ ...b, soa: { ...b.soa, rname: 'host master.example.com.' } }) },
   { name: 'soa refresh negative', body: (b) => ({ ...b, soa: { ...b.soa, refresh: -1 } }) },
   { name: 'serial above u32', body: (b) => ({ ...b, serial: 2 ** 32 }) },
   { name: 'ns hostname injection', body: (b) => ({ ...b, nameServers: [{ hostname: 'ns1.example.com.; evil' }] }) },
-  { name: 'glue not an ip', body: (b) => ({ ...b, nameServers: [{ hostname: `ns1.${CANARY}.`, ipv4Addresses: ['192.0.2.1; }'] }] }) },
-  { name: 'alsoNotify injection', body: (b) => ({ ...b, alsoNotify: ['192.0.2.1; }; include "/etc/passwd"; also-notify { 192.0.2.2'] }) },
+  {
+    name: 'glue not an ip',
+    body: (b) => ({ ...b, nameServers: [{ hostname: `ns1.${CANARY}.`, ipv4Addresses: ['192.0.2.1; }'] }] }),
+  },
+  {
+    name: 'alsoNotify injection',
+    body: (b) => ({ ...b, alsoNotify: ['192.0.2.1; }; include "/etc/passwd"; also-notify { 192.0.2.2'] }),
+  },
   { name: 'alsoNotify hostname', body: (b) => ({ ...b, alsoNotify: ['evil.example.com'] }) },
   { name: 'alsoNotify port out of range', body: (b) => ({ ...b, alsoNotify: ['192.0.2.1:70000'] }) },
   { name: 'allowTransfer injection', body: (b) => ({ ...b, allowTransfer: ['any; }; allow-update { any'] }) },
@@ -137,9 +152,22 @@ const hostileBodies: { name: string; body: (b: PutZoneBody) => unknown }[] = [
   { name: 'allowTransfer key injection', body: (b) => ({ ...b, allowTransfer: ['key "x"; any'] }) },
   { name: 'dnssecPolicy injection', body: (b) => ({ ...b, dnssecPolicy: 'default"; allow-update { any; }; #' }) },
   { name: 'secondary without primaries', body: (b) => ({ ...b, type: 'secondary' }) },
-  { name: 'primaries injection', body: (b) => ({ ...b, type: 'secondary', primaries: ['192.0.2.1; }; allow-update { any; }; primaries { 192.0.2.2'] }) },
+  {
+    name: 'primaries injection',
+    body: (b) => ({
+      ...b,
+      type: 'secondary',
+      primaries: ['192.0.2.1; }; allow-update { any; }; primaries { 192.0.2.2'],
+    }),
+  },
   { name: 'primary without NS', body: (b) => ({ ...b, nameServers: [] }) },
-  { name: 'too many per RRset', body: (b) => ({ ...b, records: Array.from({ length: 101 }, (_, i) => ({ name: 'rr', type: 'A', ttl: 60, data: `10.0.0.${i}` })) }) },
+  {
+    name: 'too many per RRset',
+    body: (b) => ({
+      ...b,
+      records: Array.from({ length: 101 }, (_, i) => ({ name: 'rr', type: 'A', ttl: 60, data: `10.0.0.${i}` })),
+    }),
+  },
 ];
 
 describe('bindcar hostile inputs', function () {
@@ -150,10 +178,19 @@ describe('bindcar hostile inputs', function () {
 
   before(async () => {
     h = await startBindcar({ bodyLimit: '256kb' });
-    expect((await h.http.put(`/api/v1/zones/${CANARY}`, zoneBody(CANARY, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]))).status).to.equal(201);
+    expect(
+      (
+        await h.http.put(
+          `/api/v1/zones/${CANARY}`,
+          zoneBody(CANARY, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]),
+        )
+      ).status,
+    ).to.equal(201);
     snap = {
       files: (await readdir(h.named.dir)).sort(),
-      parent: (await readdir(dirname(h.named.dir))).filter((f) => !f.startsWith('named-test-') && !f.startsWith('bindcar-')).sort(),
+      parent: (await readdir(dirname(h.named.dir)))
+        .filter((f) => !f.startsWith('named-test-') && !f.startsWith('bindcar-'))
+        .sort(),
       canary: await readFile(`${h.named.dir}/${CANARY}.zone`, 'utf8'),
       conf: await readFile(h.named.confPath, 'utf8'),
     };
@@ -165,7 +202,12 @@ describe('bindcar hostile inputs', function () {
   for (const z of hostileZoneNames) {
     it(`rejects zone name ${JSON.stringify(z.slice(0, 40))} on PUT, GET and DELETE with 4xx`, async () => {
       const path = `/api/v1/zones/${encodeURIComponent(z)}`;
-      for (const r of [await h.http.put(path, zoneBody('x.test')), await h.http.get(path), await h.http.delete(path), await h.http.post(`${path}/reload`)]) {
+      for (const r of [
+        await h.http.put(path, zoneBody('x.test')),
+        await h.http.get(path),
+        await h.http.delete(path),
+        await h.http.post(`${path}/reload`),
+      ]) {
         statuses.push(r.status);
         expect(r.status, `${r.config.method} ${path}: ${JSON.stringify(r.data)}`).to.be.within(400, 499);
         if (r.status !== 404) expect(r.data).to.have.property('code');
@@ -188,7 +230,9 @@ describe('bindcar hostile inputs', function () {
   for (const c of hostileBodies) {
     it(`rejects body: ${c.name}`, async () => {
       const body = c.body(zoneBody(CANARY, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]));
-      const r = await h.http.put(`/api/v1/zones/${CANARY}`, JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      const r = await h.http.put(`/api/v1/zones/${CANARY}`, JSON.stringify(body), {
+        headers: { 'content-type': 'application/json' },
+      });
       statuses.push(r.status);
       expect(r.status, JSON.stringify(r.data)).to.be.within(400, 499);
       expect(r.data).to.have.property('code');
@@ -197,29 +241,64 @@ describe('bindcar hostile inputs', function () {
   }
 
   it('answers 413 for a body over the limit, 400 for malformed JSON, 415 without JSON', async () => {
-    const big = zoneBody(CANARY, Array.from({ length: 4000 }, (_, i) => ({ name: `h${i}`, type: 'TXT' as const, ttl: 60, data: '"padding padding padding"' })));
+    const big = zoneBody(
+      CANARY,
+      Array.from({ length: 4000 }, (_, i) => ({
+        name: `h${i}`,
+        type: 'TXT' as const,
+        ttl: 60,
+        data: '"padding padding padding"',
+      })),
+    );
     const r1 = await h.http.put(`/api/v1/zones/${CANARY}`, big);
     expect(r1.status).to.equal(413);
     expect(r1.data.code).to.equal('PAYLOAD_TOO_LARGE');
-    const r2 = await h.http.put(`/api/v1/zones/${CANARY}`, '{"type": "primary",', { headers: { 'content-type': 'application/json' } });
+    const r2 = await h.http.put(`/api/v1/zones/${CANARY}`, '{"type": "primary",', {
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r2.status).to.equal(400);
     expect(r2.data.code).to.equal('BAD_JSON');
-    const r3 = await h.http.put(`/api/v1/zones/${CANARY}`, 'type=primary', { headers: { 'content-type': 'text/plain' } });
+    const r3 = await h.http.put(`/api/v1/zones/${CANARY}`, 'type=primary', {
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(r3.status).to.equal(415);
     statuses.push(r1.status, r2.status, r3.status);
   });
 
   it('rejects hostile upstream record and PATCH requests', async () => {
     const reqs = [
-      await h.http.post(`/api/v1/zones/${CANARY}/records`, { name: 'x', type: 'TXT', value: '"a"\n$INCLUDE /etc/passwd' }),
+      await h.http.post(`/api/v1/zones/${CANARY}/records`, {
+        name: 'x',
+        type: 'TXT',
+        value: '"a"\n$INCLUDE /etc/passwd',
+      }),
       await h.http.post(`/api/v1/zones/${CANARY}/records`, { name: '$GENERATE', type: 'A', value: '192.0.2.1' }),
-      await h.http.put(`/api/v1/zones/${CANARY}/records`, { name: 'www', type: 'A', currentValue: '192.0.2.1', newValue: '1.2.3.4; x' }),
+      await h.http.put(`/api/v1/zones/${CANARY}/records`, {
+        name: 'www',
+        type: 'A',
+        currentValue: '192.0.2.1',
+        newValue: '1.2.3.4; x',
+      }),
       await h.http.delete(`/api/v1/zones/${CANARY}/records`, { data: { name: '@', type: 'NS' } }),
       await h.http.delete(`/api/v1/zones/${CANARY}/records`, { data: { name: 'x', type: 'KEY' } }),
       await h.http.patch(`/api/v1/zones/${CANARY}`, { allowUpdate: ['any; }; #'] }),
       await h.http.patch(`/api/v1/zones/${CANARY}`, {}),
-      await h.http.post('/api/v1/zones', { zoneName: '../evil', zoneType: 'primary', zoneConfig: { ttl: 1, soa: { primaryNs: 'a.', adminEmail: 'b@c' }, nameServers: ['a.'], nameServerIps: {} } }),
-      await h.http.post('/api/v1/zones', { zoneName: 'ok.test', zoneType: 'primary', updateKeyName: 'k"; }; allow-update { any; }; #', zoneConfig: { ttl: 1, soa: { primaryNs: 'a.example.', adminEmail: 'b@c.example' }, nameServers: ['a.example.'], nameServerIps: {} } }),
+      await h.http.post('/api/v1/zones', {
+        zoneName: '../evil',
+        zoneType: 'primary',
+        zoneConfig: { ttl: 1, soa: { primaryNs: 'a.', adminEmail: 'b@c' }, nameServers: ['a.'], nameServerIps: {} },
+      }),
+      await h.http.post('/api/v1/zones', {
+        zoneName: 'ok.test',
+        zoneType: 'primary',
+        updateKeyName: 'k"; }; allow-update { any; }; #',
+        zoneConfig: {
+          ttl: 1,
+          soa: { primaryNs: 'a.example.', adminEmail: 'b@c.example' },
+          nameServers: ['a.example.'],
+          nameServerIps: {},
+        },
+      }),
     ];
     for (const r of reqs) {
       statuses.push(r.status);
@@ -239,7 +318,9 @@ describe('bindcar hostile inputs', function () {
     expect(files).to.deep.equal(snap.files.filter((f) => !/^named\.log/.test(f)));
     expect(await readFile(`${h.named.dir}/${CANARY}.zone`, 'utf8')).to.equal(snap.canary);
     // nothing appeared next to the zone directory
-    const parent = (await readdir(dirname(h.named.dir))).filter((f) => !f.startsWith('named-test-') && !f.startsWith('bindcar-'));
+    const parent = (await readdir(dirname(h.named.dir))).filter(
+      (f) => !f.startsWith('named-test-') && !f.startsWith('bindcar-'),
+    );
     for (const f of ['etc', 'passwd', 'evil', '..', 'x.test.zone']) expect(parent).to.not.include(f);
     // no zone was added to named for any hostile name
     const zones = (await h.http.get('/api/v1/zones')).data.zones as string[];

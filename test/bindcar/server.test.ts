@@ -11,7 +11,12 @@ import { zoneBody } from './builders.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-function run(env: Record<string, string>): { child: ChildProcess; out: () => string; exit: Promise<number | null>; port: Promise<number> } {
+function run(env: Record<string, string>): {
+  child: ChildProcess;
+  out: () => string;
+  exit: Promise<number | null>;
+  port: Promise<number>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bindcar', 'server.ts')], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', ...env },
@@ -57,11 +62,22 @@ describe('bindcar/server.ts process', function () {
     const token = 'a-sufficiently-long-token';
     const p = run({ ...env, BIND_API_TOKEN: token });
     const port = await p.port;
-    const http = axios.create({ baseURL: `http://127.0.0.1:${port}`, validateStatus: () => true, headers: { authorization: `Bearer ${token}` } });
+    const http = axios.create({
+      baseURL: `http://127.0.0.1:${port}`,
+      validateStatus: () => true,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect((await http.get('/readyz')).status).to.equal(200);
-    expect((await axios.get(`http://127.0.0.1:${port}/api/v1/zones`, { validateStatus: () => true })).status).to.equal(401);
+    expect((await axios.get(`http://127.0.0.1:${port}/api/v1/zones`, { validateStatus: () => true })).status).to.equal(
+      401,
+    );
     // WHEN SIGTERM arrives while a large zone is being created
-    const recs = Array.from({ length: 3000 }, (_, i) => ({ name: `h${i}`, type: 'A' as const, ttl: 60, data: `10.1.${i >> 8}.${i & 255}` }));
+    const recs = Array.from({ length: 3000 }, (_, i) => ({
+      name: `h${i}`,
+      type: 'A' as const,
+      ttl: 60,
+      data: `10.1.${i >> 8}.${i & 255}`,
+    }));
     const inflight = http.put('/api/v1/zones/term.test', zoneBody('term.test', recs));
     await new Promise((r) => setTimeout(r, 30));
     p.child.kill('SIGTERM');

@@ -9,7 +9,11 @@ import type { CreateZoneRequest } from '../../bindcar/api-schema.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 
 const ZONE = 'upstream.test';
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 function createRequest(zone = ZONE): CreateZoneRequest {
   return {
@@ -17,7 +21,15 @@ function createRequest(zone = ZONE): CreateZoneRequest {
     zoneType: 'primary',
     zoneConfig: {
       ttl: 3600,
-      soa: { primaryNs: `ns1.${zone}.`, adminEmail: `admin@${zone}`, serial: 2026010101, refresh: 3600, retry: 600, expire: 604800, negativeTtl: 300 },
+      soa: {
+        primaryNs: `ns1.${zone}.`,
+        adminEmail: `admin@${zone}`,
+        serial: 2026010101,
+        refresh: 3600,
+        retry: 600,
+        expire: 604800,
+        negativeTtl: 300,
+      },
       nameServers: [`ns1.${zone}.`],
       nameServerIps: { [`ns1.${zone}.`]: '192.0.2.53' },
       records: [
@@ -102,11 +114,17 @@ describe('bindcar upstream-compatible routes against real named', function () {
   });
 
   it('PATCH /api/v1/zones/{zone} replaces also-notify and allow-transfer via modzone', async () => {
-    const r = await h.http.patch(`/api/v1/zones/${ZONE}`, { alsoNotify: ['192.0.2.77:5300'], allowTransfer: ['198.51.100.0/24'] });
+    const r = await h.http.patch(`/api/v1/zones/${ZONE}`, {
+      alsoNotify: ['192.0.2.77:5300'],
+      allowTransfer: ['198.51.100.0/24'],
+    });
     expect(r.status, JSON.stringify(r.data)).to.equal(200);
     expect(r.data.changed).to.equal(true);
     const show = await h.named.rndc('showzone', ZONE);
-    expect(show).to.match(/also-notify \{ 192\.0\.2\.77 port 5300; \}/).and.match(/198\.51\.100\.0\/24/).and.match(/allow-update \{ key "bindcar-update"; \}/);
+    expect(show)
+      .to.match(/also-notify \{ 192\.0\.2\.77 port 5300; \}/)
+      .and.match(/198\.51\.100\.0\/24/)
+      .and.match(/allow-update \{ key "bindcar-update"; \}/);
     expect((await h.http.patch(`/api/v1/zones/${ZONE}`, { alsoNotify: ['not-an-ip'] })).status).to.equal(422);
     expect((await h.http.patch('/api/v1/zones/missing.test', { alsoNotify: [] })).status).to.equal(404);
   });
@@ -131,23 +149,45 @@ describe('bindcar upstream-compatible routes against real named', function () {
   });
 
   it('POST, PUT, DELETE /api/v1/zones/{zone}/records add, change and remove records', async () => {
-    let r = await h.http.post(`/api/v1/zones/${ZONE}/records`, { name: 'api', type: 'A', value: '192.0.2.10', ttl: 120 });
+    let r = await h.http.post(`/api/v1/zones/${ZONE}/records`, {
+      name: 'api',
+      type: 'A',
+      value: '192.0.2.10',
+      ttl: 120,
+    });
     expect(r.status, JSON.stringify(r.data)).to.equal(201);
     expect((await h.named.query(`api.${ZONE}`, 'A')).answers.map((a) => a.data)).to.deep.equal(['192.0.2.10']);
-    r = await h.http.put(`/api/v1/zones/${ZONE}/records`, { name: 'api', type: 'A', currentValue: '192.0.2.10', newValue: '192.0.2.11', ttl: 120 });
+    r = await h.http.put(`/api/v1/zones/${ZONE}/records`, {
+      name: 'api',
+      type: 'A',
+      currentValue: '192.0.2.10',
+      newValue: '192.0.2.11',
+      ttl: 120,
+    });
     expect(r.status).to.equal(200);
     expect((await h.named.query(`api.${ZONE}`, 'A')).answers.map((a) => a.data)).to.deep.equal(['192.0.2.11']);
-    r = await h.http.post(`/api/v1/zones/${ZONE}/records`, { name: '_sip._udp', type: 'SRV', value: `5 5060 sip.${ZONE}.`, priority: 10 });
+    r = await h.http.post(`/api/v1/zones/${ZONE}/records`, {
+      name: '_sip._udp',
+      type: 'SRV',
+      value: `5 5060 sip.${ZONE}.`,
+      priority: 10,
+    });
     expect(r.status).to.equal(201);
-    expect((await h.named.query(`_sip._udp.${ZONE}`, 'SRV')).answers.map((a) => a.data)).to.deep.equal([`10 5 5060 sip.${ZONE}.`]);
+    expect((await h.named.query(`_sip._udp.${ZONE}`, 'SRV')).answers.map((a) => a.data)).to.deep.equal([
+      `10 5 5060 sip.${ZONE}.`,
+    ]);
     r = await h.http.delete(`/api/v1/zones/${ZONE}/records`, { data: { name: 'api', type: 'A', value: '192.0.2.11' } });
     expect(r.status).to.equal(200);
     expect((await h.named.query(`api.${ZONE}`, 'A')).answers).to.have.length(0);
     r = await h.http.delete(`/api/v1/zones/${ZONE}/records`, { data: { name: '_sip._udp', type: 'SRV' } });
     expect(r.status).to.equal(200);
     expect((await h.named.query(`_sip._udp.${ZONE}`, 'SRV')).answers).to.have.length(0);
-    expect((await h.http.post('/api/v1/zones/missing.test/records', { name: 'a', type: 'A', value: '192.0.2.1' })).status).to.equal(404);
-    expect((await h.http.post(`/api/v1/zones/${ZONE}/records`, { name: 'a', type: 'A', value: 'not-an-ip' })).status).to.equal(422);
+    expect(
+      (await h.http.post('/api/v1/zones/missing.test/records', { name: 'a', type: 'A', value: '192.0.2.1' })).status,
+    ).to.equal(404);
+    expect(
+      (await h.http.post(`/api/v1/zones/${ZONE}/records`, { name: 'a', type: 'A', value: 'not-an-ip' })).status,
+    ).to.equal(422);
   });
 
   it('GET /api/v1/zones/{zone}/records returns what named serves', async () => {
@@ -163,7 +203,9 @@ describe('bindcar upstream-compatible routes against real named', function () {
   it('GET /metrics exposes request counters by route template', async () => {
     const r = await h.http.get('/metrics');
     expect(r.status).to.equal(200);
-    expect(r.data).to.match(/bindcar_http_requests_total\{method="GET",route="\/api\/v1\/zones\/:zone",code="200"\} \d+/);
+    expect(r.data).to.match(
+      /bindcar_http_requests_total\{method="GET",route="\/api\/v1\/zones\/:zone",code="200"\} \d+/,
+    );
     expect(r.data).to.match(/bindcar_zone_operations_total\{operation="create",result="ok"\} 1/);
   });
 

@@ -24,10 +24,12 @@ async function checkzone(zone: string, text: string): Promise<string> {
   try {
     const f = join(dir, 'z.zone');
     writeFileSync(f, text);
-    const { stdout } = await execFileP('named-checkzone', ['-k', 'fail', '-i', 'full', zone, f]).catch((e: { code?: string; stdout?: string; stderr?: string }) => {
-      if (e.code === 'ENOENT') throw new Error('named-checkzone missing: apt-get install bind9-utils');
-      throw new Error(`named-checkzone failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
-    });
+    const { stdout } = await execFileP('named-checkzone', ['-k', 'fail', '-i', 'full', zone, f]).catch(
+      (e: { code?: string; stdout?: string; stderr?: string }) => {
+        if (e.code === 'ENOENT') throw new Error('named-checkzone missing: apt-get install bind9-utils');
+        throw new Error(`named-checkzone failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      },
+    );
     return stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -80,11 +82,24 @@ describe('bindcar/zone-file properties', () => {
     expect(out.endsWith('\n')).to.equal(true);
   });
   it('rejects more records in one RRset than named accepts', () => {
-    const recs = Array.from({ length: 101 }, (_, i) => ({ name: 'rr', type: 'A' as const, ttl: 60, data: `10.0.0.${i}` }));
-    expect(() => renderZoneFile('example.com', zoneBody('example.com', recs), 1)).to.throw(InvalidZoneError, /at most 100/);
+    const recs = Array.from({ length: 101 }, (_, i) => ({
+      name: 'rr',
+      type: 'A' as const,
+      ttl: 60,
+      data: `10.0.0.${i}`,
+    }));
+    expect(() => renderZoneFile('example.com', zoneBody('example.com', recs), 1)).to.throw(
+      InvalidZoneError,
+      /at most 100/,
+    );
   });
   it('renders a 10,000-record zone that named-checkzone accepts', async () => {
-    const recs = Array.from({ length: 10000 }, (_, i) => ({ name: `h${i}`, type: 'A' as const, ttl: 300, data: `10.0.${i >> 8}.${i & 255}` }));
+    const recs = Array.from({ length: 10000 }, (_, i) => ({
+      name: `h${i}`,
+      type: 'A' as const,
+      ttl: 300,
+      data: `10.0.${i >> 8}.${i & 255}`,
+    }));
     const out = renderZoneFile('big.example', zoneBody('big.example', recs), 1);
     expect(out.split('\n').length).to.equal(10000 + 3 + 2 + 1);
     expect(await checkzone('big.example', out)).to.match(/loaded serial 1/);

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import type { ZoneRecord } from '../../bindcar/api-schema.js';
-import { CLASS_ANY, CLASS_IN, CLASS_NONE, decodeMessage, buildUpdate, TYPE_SOA, type WireRR } from '../../bindcar/dns-wire.js';
+import {
+  CLASS_ANY,
+  CLASS_IN,
+  CLASS_NONE,
+  decodeMessage,
+  buildUpdate,
+  TYPE_SOA,
+  type WireRR,
+} from '../../bindcar/dns-wire.js';
 import { desiredZone, type DesiredZone } from '../../bindcar/zone-model.js';
 import { diffZone, MAX_UPDATE_BYTES, mismatches, servedFromDesired, serialGt } from '../../bindcar/zone-state.js';
 import { zoneBody } from './builders.js';
@@ -17,7 +25,10 @@ function desired(records: ZoneRecord[], over: Parameters<typeof zoneBody>[2] = {
 function ops(messages: Buffer[][]): string[][] {
   return messages.map((updates) => {
     const m = decodeMessage(buildUpdate(1, Z, updates));
-    return m.ns.map((rr: WireRR) => `${rr.klass === CLASS_ANY ? 'DELSET' : rr.klass === CLASS_NONE ? 'DEL' : rr.klass === CLASS_IN ? 'ADD' : '?'} ${rr.name} ${rr.type === TYPE_SOA ? 'SOA' : rr.type}`);
+    return m.ns.map(
+      (rr: WireRR) =>
+        `${rr.klass === CLASS_ANY ? 'DELSET' : rr.klass === CLASS_NONE ? 'DEL' : rr.klass === CLASS_IN ? 'ADD' : '?'} ${rr.name} ${rr.type === TYPE_SOA ? 'SOA' : rr.type}`,
+    );
   });
 }
 
@@ -33,7 +44,9 @@ describe('bindcar/zone-state diffZone', () => {
   it('replaces changed RRsets, adds new and deletes removed ones, deletions first', () => {
     const served = servedFromDesired(desired([A('a', '192.0.2.1'), A('gone', '192.0.2.9')]), 7);
     const diff = diffZone(desired([A('a', '192.0.2.2'), A('new', '192.0.2.3')]), served);
-    expect(ops(diff.messages)).to.deep.equal([[`DELSET a.${Z}. 1`, `DELSET gone.${Z}. 1`, `ADD a.${Z}. 1`, `ADD new.${Z}. 1`]]);
+    expect(ops(diff.messages)).to.deep.equal([
+      [`DELSET a.${Z}. 1`, `DELSET gone.${Z}. 1`, `ADD a.${Z}. 1`, `ADD new.${Z}. 1`],
+    ]);
     expect(diff).to.deep.include({ added: 2, removed: 2, expectedSerial: 8, changedRRsets: 3 });
     expect(diff.keys.sort()).to.deep.equal([`a.${Z}. A`, `gone.${Z}. A`, `new.${Z}. A`]);
   });
@@ -47,22 +60,35 @@ describe('bindcar/zone-state diffZone', () => {
   it('changes the apex NS RR by RR with deletions after additions, glue in the same message', () => {
     const served = servedFromDesired(desired([]), 1);
     const want = desired([], { nameServers: [{ hostname: `ns2.${Z}.`, ipv4Addresses: ['192.0.2.54'] }] });
-    expect(ops(diffZone(want, served).messages)).to.deep.equal([[`DELSET ns1.${Z}. 1`, `ADD ${Z}. 2`, `ADD ns2.${Z}. 1`, `DEL ${Z}. 2`]]);
+    expect(ops(diffZone(want, served).messages)).to.deep.equal([
+      [`DELSET ns1.${Z}. 1`, `ADD ${Z}. 2`, `ADD ns2.${Z}. 1`, `DEL ${Z}. 2`],
+    ]);
   });
 
   it('never deletes the whole apex NS RRset', () => {
     const served = servedFromDesired(desired([]), 1);
-    const want: DesiredZone = { ...desired([]), rrsets: new Map([...desired([]).rrsets].filter(([k]) => !k.endsWith(' NS'))) };
+    const want: DesiredZone = {
+      ...desired([]),
+      rrsets: new Map([...desired([]).rrsets].filter(([k]) => !k.endsWith(' NS'))),
+    };
     expect(ops(diffZone(want, served).messages).flat()).to.not.include(`DELSET ${Z}. 2`);
   });
 
   it('chunks large changes into messages under the size budget, an owner never split', () => {
-    const many = (tag: string): ZoneRecord[] => Array.from({ length: 3000 }, (_, i) => ({ name: `h${i}`, type: 'TXT', ttl: 60, data: `"${tag}${'z'.repeat(50)}"` }));
+    const many = (tag: string): ZoneRecord[] =>
+      Array.from({ length: 3000 }, (_, i) => ({
+        name: `h${i}`,
+        type: 'TXT',
+        ttl: 60,
+        data: `"${tag}${'z'.repeat(50)}"`,
+      }));
     const diff = diffZone(desired(many('b')), servedFromDesired(desired(many('a')), 10));
     expect(diff.messages.length).to.be.greaterThan(2);
     for (const m of diff.messages) expect(buildUpdate(1, Z, m).length).to.be.below(MAX_UPDATE_BYTES);
     const seenIn = new Map<string, Set<number>>();
-    ops(diff.messages).forEach((m, i) => m.forEach((o) => seenIn.set(o.split(' ')[1]!, (seenIn.get(o.split(' ')[1]!) ?? new Set()).add(i))));
+    ops(diff.messages).forEach((m, i) =>
+      m.forEach((o) => seenIn.set(o.split(' ')[1]!, (seenIn.get(o.split(' ')[1]!) ?? new Set()).add(i))),
+    );
     expect(seenIn.size).to.equal(3000);
     for (const where of seenIn.values()) expect(where.size).to.equal(1);
     expect(diff.expectedSerial).to.equal(10 + diff.messages.length);
@@ -85,7 +111,10 @@ describe('bindcar/zone-state diffZone', () => {
   it('reports mismatches between desired and served', () => {
     const d = desired([A('a', '192.0.2.1')]);
     const s = servedFromDesired(desired([A('a', '192.0.2.2'), A('b', '192.0.2.3')]), 1);
-    expect(mismatches(d, s)).to.deep.equal([`a.${Z}. A is 60 [192.0.2.2], wanted 60 [192.0.2.1]`, `b.${Z}. A is served but not desired`]);
+    expect(mismatches(d, s)).to.deep.equal([
+      `a.${Z}. A is 60 [192.0.2.2], wanted 60 [192.0.2.1]`,
+      `b.${Z}. A is served but not desired`,
+    ]);
     expect(mismatches(d, s, 20, [`b.${Z}. A`])).to.deep.equal([`b.${Z}. A is served but not desired`]);
     expect(mismatches(d, servedFromDesired(d, 9))).to.deep.equal([]);
   });

@@ -10,7 +10,10 @@ import { everyType, zoneBody } from './builders.js';
 
 async function answers(h: BindcarHarness, name: string, type: string): Promise<string[]> {
   const r = await h.named.query(name, type);
-  return r.answers.filter((a) => a.type === type).map((a) => a.data).sort();
+  return r.answers
+    .filter((a) => a.type === type)
+    .map((a) => a.data)
+    .sort();
 }
 
 describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
@@ -53,7 +56,9 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
     expect((await put(zone, zoneBody(zone, recs))).status).to.equal(201);
     const before = await h.named.soaSerial(zone);
     // WHEN one A changes, the CAA disappears and a TXT is added
-    const next = recs.filter((x) => x.type !== 'CAA').map((x) => (x.name === 'www' && x.type === 'A' ? { ...x, data: '192.0.2.200' } : x));
+    const next = recs
+      .filter((x) => x.type !== 'CAA')
+      .map((x) => (x.name === 'www' && x.type === 'A' ? { ...x, data: '192.0.2.200' } : x));
     next.push({ name: 'new', type: 'TXT', ttl: 120, data: '"fresh"' });
     const r = await put(zone, zoneBody(zone, next));
     // THEN
@@ -98,8 +103,17 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
 
   it('changes TTLs, replaces the apex NS set and turns an A owner into a CNAME', async () => {
     const zone = 'shape.test';
-    await put(zone, zoneBody(zone, [{ name: 'x', type: 'A', ttl: 60, data: '192.0.2.1' }, { name: 't', type: 'TXT', ttl: 60, data: '"a"' }]));
-    const b = zoneBody(zone, [{ name: 'x', type: 'CNAME', ttl: 60, data: 'elsewhere.example.net.' }, { name: 't', type: 'TXT', ttl: 900, data: '"a"' }]);
+    await put(
+      zone,
+      zoneBody(zone, [
+        { name: 'x', type: 'A', ttl: 60, data: '192.0.2.1' },
+        { name: 't', type: 'TXT', ttl: 60, data: '"a"' },
+      ]),
+    );
+    const b = zoneBody(zone, [
+      { name: 'x', type: 'CNAME', ttl: 60, data: 'elsewhere.example.net.' },
+      { name: 't', type: 'TXT', ttl: 900, data: '"a"' },
+    ]);
     b.nameServers = [{ hostname: `ns2.${zone}.`, ipv4Addresses: ['192.0.2.54'] }, { hostname: 'ns.example.net.' }];
     const r = await put(zone, b);
     expect(r.status, JSON.stringify(r.data)).to.equal(200);
@@ -114,7 +128,13 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
     const zone = 'cname.test';
     await put(zone, zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]));
     const s = await h.named.soaSerial(zone);
-    const r = await put(zone, zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }, { name: 'www', type: 'CNAME', ttl: 60, data: 'x.example.net.' }]));
+    const r = await put(
+      zone,
+      zoneBody(zone, [
+        { name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' },
+        { name: 'www', type: 'CNAME', ttl: 60, data: 'x.example.net.' },
+      ]),
+    );
     expect(r.status).to.equal(422);
     expect(r.data.code).to.equal('INVALID_SPEC');
     expect(r.data.details[0].field).to.match(/^records\/\d+$/);
@@ -123,7 +143,13 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
 
   it('applies a large change in several UPDATE messages under 64 KiB and verifies it', async () => {
     const zone = 'big.test';
-    const mk = (n: number, base: string): ZoneRecord[] => Array.from({ length: n }, (_, i) => ({ name: `host-${i}`, type: 'TXT' as const, ttl: 300, data: `"${base}-${i}-${'x'.repeat(40)}"` }));
+    const mk = (n: number, base: string): ZoneRecord[] =>
+      Array.from({ length: n }, (_, i) => ({
+        name: `host-${i}`,
+        type: 'TXT' as const,
+        ttl: 300,
+        data: `"${base}-${i}-${'x'.repeat(40)}"`,
+      }));
     expect((await put(zone, zoneBody(zone, mk(3000, 'one')))).status).to.equal(201);
     const r = await put(zone, zoneBody(zone, mk(3000, 'two')));
     expect(r.status, JSON.stringify(r.data).slice(0, 500)).to.equal(200);
@@ -138,7 +164,12 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
     const body = zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]);
     await put(zone, body);
     // someone else adds a record through the upstream record route (a plain UPDATE)
-    const add = await h.http.post(`/api/v1/zones/${zone}/records`, { name: 'rogue', type: 'A', value: '192.0.2.66', ttl: 60 });
+    const add = await h.http.post(`/api/v1/zones/${zone}/records`, {
+      name: 'rogue',
+      type: 'A',
+      value: '192.0.2.66',
+      ttl: 60,
+    });
     expect(add.status).to.equal(201);
     expect(await answers(h, `rogue.${zone}`, 'A')).to.deep.equal(['192.0.2.66']);
     const r = await put(zone, body);
@@ -161,7 +192,10 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
 
   it('keeps serving after bindcar and named restart; the next identical PUT is a no-op', async () => {
     const zone = 'restart.test';
-    const body = zoneBody(zone, everyType(zone), { allowTransfer: ['10.0.0.0/8'], alsoNotify: ['192.0.2.200 port 5300'] });
+    const body = zoneBody(zone, everyType(zone), {
+      allowTransfer: ['10.0.0.0/8'],
+      alsoNotify: ['192.0.2.200 port 5300'],
+    });
     expect((await put(zone, body)).status).to.equal(201);
     const s = await h.named.soaSerial(zone);
     // bindcar restart: a fresh app with an empty cache against the same named
@@ -199,21 +233,36 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
     const zone = 'options.test';
     const body = zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]);
     await put(zone, body);
-    const r = await put(zone, { ...body, allowTransfer: ['192.0.2.0/24', 'key bindcar-update'], alsoNotify: ['192.0.2.10'] });
+    const r = await put(zone, {
+      ...body,
+      allowTransfer: ['192.0.2.0/24', 'key bindcar-update'],
+      alsoNotify: ['192.0.2.10'],
+    });
     expect(r.status).to.equal(200);
     const show = await h.named.rndc('showzone', zone);
-    expect(show).to.match(/192\.0\.2\.0\/24/).and.match(/also-notify \{ 192\.0\.2\.10; \}/);
+    expect(show)
+      .to.match(/192\.0\.2\.0\/24/)
+      .and.match(/also-notify \{ 192\.0\.2\.10; \}/);
     expect(r.data).to.include({ changed: false });
   });
 
   it('serves a secondary zone transferred from another named', async function () {
     const zone = 'secondary.test';
     // GIVEN a primary (this named) allowing transfers to loopback
-    await put(zone, zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.7' }], { allowTransfer: ['127.0.0.1'] }));
+    await put(
+      zone,
+      zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.7' }], { allowTransfer: ['127.0.0.1'] }),
+    );
     const sec = await startBindcar();
     try {
       // WHEN the second named gets the zone as a secondary
-      const r = await sec.http.put(`/api/v1/zones/${zone}`, { ...zoneBody(zone), type: 'secondary', nameServers: [], records: [], primaries: [`127.0.0.1 port ${h.named.dnsPort}`] });
+      const r = await sec.http.put(`/api/v1/zones/${zone}`, {
+        ...zoneBody(zone),
+        type: 'secondary',
+        nameServers: [],
+        records: [],
+        primaries: [`127.0.0.1 port ${h.named.dnsPort}`],
+      });
       expect(r.status, JSON.stringify(r.data)).to.equal(201);
       // THEN it serves the primary's data
       let served: string[] = [];
@@ -222,7 +271,17 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
         if (!served.length) await new Promise((res) => setTimeout(res, 100));
       }
       expect(served).to.deep.equal(['192.0.2.7']);
-      expect((await sec.http.put(`/api/v1/zones/${zone}`, { ...zoneBody(zone), type: 'secondary', nameServers: [], records: [], primaries: [`127.0.0.1 port ${h.named.dnsPort}`] })).data).to.include({ changed: false, created: false });
+      expect(
+        (
+          await sec.http.put(`/api/v1/zones/${zone}`, {
+            ...zoneBody(zone),
+            type: 'secondary',
+            nameServers: [],
+            records: [],
+            primaries: [`127.0.0.1 port ${h.named.dnsPort}`],
+          })
+        ).data,
+      ).to.include({ changed: false, created: false });
     } finally {
       await sec.stop();
     }

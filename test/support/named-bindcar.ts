@@ -43,10 +43,19 @@ export async function startBindcar(opts: StartBindcarOptions = {}): Promise<Bind
   const named = opts.named ?? (await startNamed(opts.namedOptions));
   const metrics = createMetrics();
   const rndc = createRndc({ confPath: named.rndcConf, timeoutMs: opts.rndcTimeoutMs ?? 5000 });
-  const dns = createDnsClient({ host: '127.0.0.1', port: named.dnsPort }, named.updateKey, { timeoutMs: opts.dnsTimeoutMs ?? 3000 });
+  const dns = createDnsClient({ host: '127.0.0.1', port: named.dnsPort }, named.updateKey, {
+    timeoutMs: opts.dnsTimeoutMs ?? 3000,
+  });
   const zones = new ZoneService({ rndc, dns, store: createZoneStore(named.dir), updateKeyName: named.updateKey.name });
   const logger = winston.createLogger({ silent: true });
-  const app = createApp({ zones, rndc, authenticate: createAuthenticator(opts.auth ?? { mode: 'none' }), metrics, logger, ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}) });
+  const app = createApp({
+    zones,
+    rndc,
+    authenticate: createAuthenticator(opts.auth ?? { mode: 'none' }),
+    metrics,
+    logger,
+    ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+  });
   const server = await new Promise<Server>((res) => {
     const s = app.listen(0, '127.0.0.1', () => res(s));
   });

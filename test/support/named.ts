@@ -224,7 +224,19 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
   const query = async (name: string, type: string): Promise<DigResult> => {
     const { stdout } = await execFileP(
       'dig',
-      ['@127.0.0.1', '-p', String(dnsPort), '+norec', '+time=2', '+tries=2', '+noall', '+comments', '+answer', name, type],
+      [
+        '@127.0.0.1',
+        '-p',
+        String(dnsPort),
+        '+norec',
+        '+time=2',
+        '+tries=2',
+        '+noall',
+        '+comments',
+        '+answer',
+        name,
+        type,
+      ],
       { timeout: 10000 },
     );
     return parseDig(stdout);
