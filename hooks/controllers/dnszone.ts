@@ -205,7 +205,9 @@ export async function finalizeDnsZone(req: SyncRequest<DNSZone & KubeObject>, de
   const o = opts(deps);
   const now = deps.clock();
   const gen = zone.metadata.generation;
-  const zn = canonicalZoneName(zone.spec.zoneName);
+  // No schema validation here: a parent that no longer validates must still be deletable.
+  const rawName = typeof zone.spec?.zoneName === 'string' ? zone.spec.zoneName : '';
+  const zn = canonicalZoneName(rawName);
   const finish = (wanted: ConditionInput[], extra: Partial<SyncResponse>): SyncResponse => ({
     status: {
       ...(zone.status ?? {}),
@@ -215,13 +217,23 @@ export async function finalizeDnsZone(req: SyncRequest<DNSZone & KubeObject>, de
     children: [],
     ...extra,
   });
+  /** Releases the finalizer; the zone's records learn that it is gone (they would otherwise still say Served). */
+  const release = async (reason: string, message: string): Promise<SyncResponse> => {
+    const zones = relatedZones(req.related);
+    const others = zones.filter((z) => refOf(z) !== refOf(zone));
+    const outcomes: RecordOutcome[] = zone.spec
+      ? selectRecords(zone, relatedRecords(req.related))
+          .filter((r) => r.spec.zoneRef === zone.metadata.name || !statusOwner(others, r))
+          .map((record) => ({ record, included: false, reason: 'ZoneDeleted' as const, message: `DNSZone ${refOf(zone)} was deleted` }))
+      : [];
+    await writeRecordStatuses(deps, { zone, primaries: [], outcomes }, zn.ok ? zn.name : rawName, false, now);
+    return finish([{ type: 'Ready', status: 'False', reason, message }], { finalized: true });
+  };
   // Another live DNSZone claims the same name: it serves the zone now; deleting it from bindcar would break it.
   const others = relatedZones(req.related).filter((z) => refOf(z) !== refOf(zone) && !z.metadata.deletionTimestamp);
   const claimant = zn.ok ? others.find((z) => { const n = canonicalZoneName(z.spec.zoneName); return n.ok && n.name === zn.name; }) : undefined;
-  if (!zn.ok || claimant) {
-    const message = claimant ? `zone ${zn.ok ? zn.name : zone.spec.zoneName} stays: DNSZone ${refOf(claimant)} claims it` : `spec.zoneName: ${zn.ok ? '' : zn.reason}; nothing was ever pushed`;
-    return finish([{ type: 'Ready', status: 'False', reason: 'Deleted', message }], { finalized: true });
-  }
+  if (!zn.ok) return release('Deleted', `spec.zoneName: ${zn.reason}; nothing was ever pushed`);
+  if (claimant) return release('Deleted', `zone ${zn.name} stays: DNSZone ${refOf(claimant)} claims it`);
   const primaries = placement(zone, req.related).instances.filter((i) => i.role === 'primary');
   const results = await Promise.all(
     primaries.map(async (i) => {
@@ -231,16 +243,14 @@ export async function finalizeDnsZone(req: SyncRequest<DNSZone & KubeObject>, de
     }),
   );
   const blocked = results.filter((r) => !r.gone);
-  if (blocked.length === 0) {
-    return finish([{ type: 'Ready', status: 'False', reason: 'Deleted', message: `zone ${zn.name} removed from ${results.length} primaries` }], { finalized: true });
-  }
+  if (blocked.length === 0) return release('Deleted', `zone ${zn.name} removed from ${results.length} primaries`);
   const detail = blocked.map((r) => `${r.i.namespace}/${r.i.name}: ${r.message}`).join('; ');
   const since = zone.metadata.deletionTimestamp ? Date.parse(zone.metadata.deletionTimestamp) : Date.parse(now);
   const elapsed = (Date.parse(now) - since) / 1000;
   if (elapsed >= o.deletionGraceSeconds) {
     const message = `released after ${o.deletionGraceSeconds}s grace; zone ${zn.name} may remain on: ${detail}`;
     await emit(deps, zone, [{ type: 'Warning', reason: 'DeletionReleased', message }]);
-    return finish([{ type: 'Ready', status: 'False', reason: 'DeletionReleased', message }], { finalized: true });
+    return release('DeletionReleased', message);
   }
   const message = `zone ${zn.name} not yet removed from ${blocked.length}/${results.length} primaries: ${detail}`;
   const wasBlocked = zone.status?.conditions?.find((c) => c.type === 'DeletionBlocked')?.status === 'True';
@@ -301,7 +311,6 @@ export function dnsZoneRoutes(ports: HookPorts): HookRoute[] {
       path: '/finalize/dnszone',
       hook: 'finalize',
       kind: 'DNSZone',
-      validateParent: validateZone,
       handle: (body: SyncRequest<DNSZone & KubeObject>, ctx: HookContext) => serialised(key(body), () => finalizeDnsZone(body, deps(ctx))),
     },
   ];

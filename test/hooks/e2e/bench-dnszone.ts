@@ -26,7 +26,7 @@ if (process.argv[2] === 'server') {
   process.on('SIGTERM', () => process.exit(0));
   const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
 } else {
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'server'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, 'server'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((r) => child.stdout.once('data', (d: Buffer) => r(Number(d.toString().trim()))));
   const url = `http://127.0.0.1:${port}/sync/dnszone`;
   const vm = (k: string) => Number(/(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(k)) ?? '')?.[1] ?? 0) / 1024;

@@ -140,6 +140,7 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
     const fin = await hook('example-com', true);
     expect(fin.finalized).to.equal(true);
     expect(await bindcar.named.soaSerial('example.com')).to.equal(undefined);
+    expect(recordReady('ARecord', 'www')).to.include({ status: 'False', reason: 'ZoneDeleted' });
     for (const o of seed) world.delete(keyOf(o));
   });
 
