@@ -84,16 +84,24 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
   };
   const place = placement(zone, req.related);
   const primaries = place.instances.filter((i) => i.role === 'primary');
+  // Records this zone once served but no zone selects any more (zoneRef changed, label removed): say so, rather
+  // than leave a stale Served.
+  const cz = canonicalZoneName(zone.spec.zoneName);
+  const chosen = new Set(selected);
+  const orphans: RecordOutcome[] = records
+    .filter((r) => !chosen.has(r) && !r.metadata.deletionTimestamp && cz.ok && r.status?.zone === cz.name && (r.metadata.namespace ?? '') === (zone.metadata.namespace ?? ''))
+    .filter((r) => r.status?.conditions?.find((c) => c.type === 'Ready')?.reason !== 'NotSelected' && !statusOwner(candidates, r))
+    .map((record) => ({ record, included: false, reason: 'NotSelected', message: 'no DNSZone selects this record (zoneRef or recordsFrom)' }));
 
   const winner = zoneNameOwner(zone, zones);
   if (refOf(winner) !== refOf(zone)) {
     const message = `zone name ${zone.spec.zoneName} is already claimed by the older DNSZone ${refOf(winner)}`;
     const outcomes = selected.map((record) => ({ record, included: false, reason: 'DuplicateZone' as const, message }));
-    return { zone, block: { reason: 'DuplicateZone', message }, primaries: [], outcomes: outcomes.filter(owned) };
+    return { zone, block: { reason: 'DuplicateZone', message }, primaries: [], outcomes: [...outcomes.filter(owned), ...orphans] };
   }
   const desired = desiredZone(zone, selected, place.instances);
-  if ('invalid' in desired) return { zone, block: { reason: 'InvalidSpec', message: desired.message }, primaries: [], outcomes: [] };
-  const base = { zone, desired, outcomes: desired.outcomes.filter(owned) };
+  if ('invalid' in desired) return { zone, block: { reason: 'InvalidSpec', message: desired.message }, primaries: [], outcomes: orphans };
+  const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };
   if (primaries.length === 0) {
     if (place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length) {
       return { ...base, primaries, block: { reason: 'ClusterNotFound', message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider` } };
@@ -178,7 +186,8 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
         if (r.ok) return { instance, outcome: { state: 'served', serial: r.result.serial } };
         return {
           instance,
-          outcome: { state: 'failed', message: r.error.message, ...(r.error.retryAfterSeconds !== undefined ? { retryAfterSeconds: r.error.retryAfterSeconds } : {}) },
+          // A rejected request (4xx) will be rejected again until something changes: retry slowly.
+          outcome: { state: 'failed', message: r.error.message, ...(r.error.retryAfterSeconds !== undefined ? { retryAfterSeconds: r.error.retryAfterSeconds } : r.error.kind === 'rejected' ? { retryAfterSeconds: 60 } : {}) },
         };
       }),
     );

@@ -32,7 +32,7 @@ export const ZONE_DEFAULTS = {
 } as const;
 
 /** Why a selected record is or is not served. */
-export type RecordReason = 'Served' | 'Conflict' | 'OutOfZone' | 'InvalidRecord' | 'DuplicateZone' | 'ZoneDeleted';
+export type RecordReason = 'Served' | 'Conflict' | 'OutOfZone' | 'InvalidRecord' | 'DuplicateZone' | 'ZoneDeleted' | 'NotSelected';
 
 export interface RecordOutcome {
   record: DNSRecord;

@@ -108,6 +108,28 @@ describe('DNSZone sync over several passes', () => {
     expect(r2.resyncAfterSeconds).to.equal(2);
   });
 
+  it('tells a record no zone selects any more that it is not served, once', async () => {
+    const first = deps('2026-11-22T04:00:00Z');
+    let req = load('every-kind');
+    req = apply(req, await syncDnsZone(req, first.d), first.recordStatus.writes);
+    const www = req.related['ARecord.bindy.firestoned.io/v1beta1']!['dns/www']!;
+    (www['spec'] as { zoneRef: string }).zoneRef = 'no-such-zone';
+    const second = deps('2026-11-22T04:05:00Z');
+    const r = await syncDnsZone(req, second.d);
+    expect(second.recordStatus.writes.map((w) => [w.ref.name, w.status.conditions[0]!.reason, w.status.conditions[0]!.lastTransitionTime])).to.deep.equal([
+      ['www', 'NotSelected', '2026-11-22T04:05:00Z'],
+    ]);
+    req = apply(req, r, second.recordStatus.writes);
+    const third = deps('2026-11-22T04:10:00Z');
+    await syncDnsZone(req, third.d);
+    expect(third.recordStatus.writes).to.deep.equal([]);
+  });
+
+  it('retries a push bindcar rejected slowly (60 s), a failing one quickly', async () => {
+    expect((await syncDnsZone(load('push-failed'), deps('2026-11-22T04:00:00Z', { '*': 'rejected' }).d)).resyncAfterSeconds).to.equal(60);
+    expect((await syncDnsZone(load('push-failed'), deps('2026-11-22T04:00:00Z', { '*': 'unreachable' }).d)).resyncAfterSeconds).to.equal(10);
+  });
+
   it('honours a longer Retry-After from bindcar in resyncAfterSeconds', async () => {
     const x = deps('2026-11-22T04:00:00Z', { '*': 'unavailable' });
     const r = await syncDnsZone(load('push-failed'), x.d);
