@@ -42,7 +42,7 @@ export function memoryEventRecorder(): EventRecorder & { events: ZoneEvent[] } {
  * The Kubernetes implementation (core/v1 Events, client-node loaded on first use). The event name is derived from
  * the object and reason+message, so a repeat becomes a patch of `count`/`lastTimestamp` of the same Event.
  */
-export function kubeEventRecorder(clock: Clock, component = 'bindy-hooks'): EventRecorder {
+export function kubeEventRecorder(clock: Clock, component = 'bindy-hooks', kubeconfig?: string): EventRecorder {
   let api: Promise<{
     create: (ns: string, body: unknown) => Promise<unknown>;
     read: (ns: string, name: string) => Promise<{ count?: number }>;
@@ -51,7 +51,8 @@ export function kubeEventRecorder(clock: Clock, component = 'bindy-hooks'): Even
   const load = async () => {
     const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
-    kc.loadFromDefault();
+    if (kubeconfig) kc.loadFromFile(kubeconfig);
+    else kc.loadFromDefault();
     const core = kc.makeApiClient(k8s.CoreV1Api);
     return {
       create: (namespace: string, body: unknown) => core.createNamespacedEvent({ namespace, body: body as never }),

@@ -36,14 +36,15 @@ export function recordPlural(kind: RecordKind): string {
 /**
  * The Kubernetes implementation: client-node 1.4.0 `CustomObjectsApi.patchNamespacedCustomObjectStatus` with
  * `application/merge-patch+json`. client-node is loaded on first use only.
- * @param loadConfig returns a KubeConfig (default: in-cluster, else $KUBECONFIG / ~/.kube/config)
+ * @param kubeconfig a kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster)
  */
-export function kubeRecordStatusWriter(fieldManager = 'bindy-hooks'): RecordStatusWriter {
+export function kubeRecordStatusWriter(fieldManager = 'bindy-hooks', kubeconfig?: string): RecordStatusWriter {
   let api: Promise<{ patch: (ref: RecordRef, body: unknown) => Promise<unknown> }> | undefined;
   const load = async () => {
     const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
-    kc.loadFromDefault();
+    if (kubeconfig) kc.loadFromFile(kubeconfig);
+    else kc.loadFromDefault();
     const client = kc.makeApiClient(k8s.CustomObjectsApi);
     return {
       patch: (ref: RecordRef, body: unknown) =>
