@@ -132,7 +132,12 @@ function run(
 
 /** Version string of the go command (part of the cache key). */
 async function goVersion(): Promise<string> {
-  const r = await run(goCommand(), ['version']);
+  const r = await run(goCommand(), ['version']).catch((err: unknown) => {
+    throw new Error(
+      `no Go toolchain (${err instanceof Error ? err.message : String(err)}): install Go >= 1.25 ` +
+        '(e.g. /usr/local/go) or set GO=/path/to/go; an older Go fetches the required toolchain from the module proxy',
+    );
+  });
   if (r.code !== 0) throw new Error(`${goCommand()} version failed: ${r.stderr}`);
   return r.stdout.trim();
 }

@@ -1,6 +1,18 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { REPO_ROOT, apiRequest, clusterEnv, describeCluster, ensureCrds, loadCrds } from './support.js';
+import type { BindyKind } from '../../hooks/schema/generated.js';
+import { BASE_SPECS, bindyDoc } from '../schema/invalid-specs.js';
+import {
+  REPO_ROOT,
+  apiRequest,
+  clusterEnv,
+  describeCluster,
+  ensureCrds,
+  ensureNamespace,
+  loadCrds,
+} from './support.js';
+
+const NS = 'bindy-columns';
 
 const crds = loadCrds();
 
@@ -44,6 +56,26 @@ describeCluster('CRDs on a real apiserver', () => {
           ]);
         });
       }
+
+      it('kubectl get <short name> -o wide prints every printer column for a minimal object', async () => {
+        await ensureCrds();
+        await ensureNamespace(NS);
+        const env = clusterEnv();
+        const spec = (BASE_SPECS as Partial<Record<string, Record<string, unknown>>>)[crd.kind];
+        expect(spec, `no base spec for ${crd.kind} in test/schema/invalid-specs.ts`).to.not.equal(undefined);
+        const name = `columns-${crd.plural}`;
+        const nsArgs = crd.scope === 'Namespaced' ? ['-n', NS] : [];
+        await env.kubectl(['apply', '--server-side', '--field-manager=bindy-cluster-test', ...nsArgs, '-f', '-'], {
+          stdin: JSON.stringify(bindyDoc(crd.kind as BindyKind, spec ?? {}, name)),
+        });
+        const out = await env.kubectl(['get', crd.shortNames[0] ?? crd.plural, name, '-o', 'wide', ...nsArgs]);
+        const [header = '', row = ''] = out.stdout.split('\n');
+        const storage = crd.versions.find((v) => v.storage) ?? crd.versions[0];
+        // every column, in order, each a whole header cell (READY must not be found inside READY INSTANCES)
+        const cells = header.trim().split(/\s{2,}/);
+        expect(cells, out.stdout).to.deep.equal(['Name', ...(storage?.columns.map((c) => c.name) ?? [])].map((c) => c.toUpperCase()));
+        expect(row.split(/\s+/)[0]).to.equal(name);
+      });
 
       for (const short of crd.shortNames) {
         it(`short name "${short}" resolves to ${crd.kind} for kubectl`, async () => {
