@@ -170,6 +170,29 @@ async function writeRecordStatuses(deps: DnsZoneDeps, plan: ZonePlan, zoneName: 
   return failed > 0 || todo.length > batch.length;
 }
 
+/**
+ * The zone moved (clusterRef or bind9InstancesFrom changed): remove it from instances the observed status lists
+ * but the placement no longer has, so they stop serving it. Only while the zone is pushed somewhere (a zone that
+ * lost its placement keeps being served until it is placed again or deleted). Best effort: the status is the only
+ * memory of where the zone was, so a failed removal is reported as a Warning event, not retried.
+ */
+async function removeFromUnplaced(deps: DnsZoneDeps, zone: DNSZone, plan: ZonePlan, zoneName: string) {
+  const placed = new Set(plan.primaries.map((p) => `${p.namespace}/${p.name}`));
+  const gone = (zone.status?.instances ?? []).filter((i) => i.endpoint && !placed.has(`${i.namespace}/${i.name}`));
+  const events: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
+  await Promise.all(
+    gone.map(async (i) => {
+      const r = await deps.bindcar.deleteZone(i.endpoint!, zoneName);
+      events.push(
+        r.ok
+          ? { type: 'Normal', reason: 'ZoneRemoved', message: `zone ${zoneName} removed from ${i.namespace}/${i.name}, which no longer serves it` }
+          : { type: 'Warning', reason: 'ZoneRemovalFailed', message: `zone ${zoneName} may remain on ${i.namespace}/${i.name}: ${r.error.message}` },
+      );
+    }),
+  );
+  return events.sort((a, b) => (a.message < b.message ? -1 : 1));
+}
+
 /** Sync: push the desired zone to every primary and report. */
 export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
   const plan = planZoneSync(req);
@@ -192,6 +215,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
       }),
     );
   }
+  const removals = plan.block || !plan.desired ? [] : await removeFromUnplaced(deps, zone, plan, plan.desired.zoneName);
   const now = deps.clock();
   const result = zoneStatus({
     zone,
@@ -202,7 +226,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     ...(plan.block ? { block: plan.block } : {}),
   });
   const more = await writeRecordStatuses(deps, plan, zoneName, result.served, now);
-  await emit(deps, zone, zoneEvents(zone, result.status));
+  await emit(deps, zone, [...zoneEvents(zone, result.status), ...removals]);
   let resync = result.resyncAfterSeconds;
   if (more) resync = Math.min(resync ?? Infinity, 2);
   return { status: result.status as Record<string, unknown>, children: [], ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}) };

@@ -130,6 +130,21 @@ describe('DNSZone sync over several passes', () => {
     expect((await syncDnsZone(load('push-failed'), deps('2026-11-22T04:00:00Z', { '*': 'unreachable' }).d)).resyncAfterSeconds).to.equal(10);
   });
 
+  it('removes the zone from an instance it no longer is placed on', async () => {
+    const a = deps('2026-11-22T04:00:00Z');
+    let req = load('push-partly-failed'); // two primaries
+    req = apply(req, await syncDnsZone(req, a.d), a.recordStatus.writes);
+    delete req.related['Bind9Instance.bindy.firestoned.io/v1beta1']!['dns/prod-dns-primary-1'];
+    const b = deps('2026-11-22T04:05:00Z');
+    const r = await syncDnsZone(req, b.d);
+    expect(b.bindcar.calls.map((c) => `${c.method} ${c.endpoint}`)).to.deep.equal([
+      'PUT http://prod-dns-primary-0.dns.svc:8080',
+      'DELETE http://prod-dns-primary-1.dns.svc:8080',
+    ]);
+    expect(b.events.events.map((e) => e.reason)).to.deep.equal(['ZoneRemoved']);
+    expect((r.status['instances'] as { name: string }[]).map((i) => i.name)).to.deep.equal(['prod-dns-primary-0']);
+  });
+
   it('honours a longer Retry-After from bindcar in resyncAfterSeconds', async () => {
     const x = deps('2026-11-22T04:00:00Z', { '*': 'unavailable' });
     const r = await syncDnsZone(load('push-failed'), x.d);
