@@ -2,7 +2,7 @@
  * Pure: bindcar's configuration from environment variables and command-line flags (flags win).
  * Environment names follow upstream bindcar where one exists (BIND_ZONE_DIR, API_PORT,
  * BIND_API_ADDRESS, BIND_API_TOKEN, BIND_TOKEN_AUDIENCES, BIND_ALLOWED_*, KUBE_*, DISABLE_AUTH,
- * BINDCAR_ALLOW_INSECURE_AUTH).
+ * BINDCAR_ALLOW_INSECURE_AUTH, RNDC_SERVER, RNDC_SECRET).
  */
 import { isIdentifier } from './names.js';
 
@@ -10,7 +10,16 @@ export interface BindcarConfig {
   port: number;
   address: string;
   zoneDir: string;
-  rndc: { bin: string; confPath?: string; server?: string; port?: number; timeoutMs: number };
+  /** `native`: speak the control protocol directly (needs an hmac-sha256 key from RNDC_CONF or RNDC_SECRET) */
+  rndc: {
+    bin: string;
+    confPath?: string;
+    server?: string;
+    port?: number;
+    timeoutMs: number;
+    native: boolean;
+    secret?: string;
+  };
   dns: { host: string; port: number; timeoutMs: number };
   updateKey: { name: string; secret?: string; file?: string };
   auth:
@@ -148,6 +157,8 @@ export function parseConfig(
     zoneDir: env['BIND_ZONE_DIR'] ?? '/var/cache/bind',
     rndc: {
       bin: env['RNDC_BIN'] ?? 'rndc',
+      native: env['BINDCAR_RNDC_NATIVE'] === undefined ? true : bool(env['BINDCAR_RNDC_NATIVE']),
+      ...(env['RNDC_SECRET'] ? { secret: env['RNDC_SECRET'] } : {}),
       timeoutMs: int('BINDCAR_RNDC_TIMEOUT_MS', 10000, 100, 600000),
       ...(env['RNDC_CONF'] ? { confPath: env['RNDC_CONF'] } : {}),
       ...(rndcServer ? { server: rndcServer } : {}),

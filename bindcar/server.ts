@@ -13,6 +13,7 @@ import { parseConfig, parseKeyFile, type BindcarConfig } from './config.js';
 import { createDnsClient } from './dns-client.js';
 import { createMetrics } from './metrics.js';
 import { createRndc } from './rndc.js';
+import { createNativeRndc, parseRndcConf } from './rndc-native.js';
 import { createZoneStore } from './zone-store.js';
 import { ZoneService } from './zones.js';
 
@@ -59,14 +60,30 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     keyName = k.name;
   }
   const metrics = createMetrics(true);
-  const rndc = createRndc({
-    bin: c.rndc.bin,
-    timeoutMs: c.rndc.timeoutMs,
-    ...(c.rndc.confPath ? { confPath: c.rndc.confPath } : {}),
-    ...(c.rndc.server ? { server: c.rndc.server } : {}),
-    ...(c.rndc.port !== undefined ? { port: c.rndc.port } : {}),
-    observe: (command, secs, ok) => metrics.rndcDuration.observe({ command, result: ok ? 'ok' : 'error' }, secs),
-  });
+  const observe = (command: string, secs: number, ok: boolean): void =>
+    metrics.rndcDuration.observe({ command, result: ok ? 'ok' : 'error' }, secs);
+  // The native control-channel client saves a process spawn per command; it needs the key secret.
+  const conf =
+    c.rndc.native && !c.rndc.secret && c.rndc.confPath
+      ? parseRndcConf(await readFile(c.rndc.confPath, 'utf8'))
+      : undefined;
+  const nativeSecret = c.rndc.native ? (c.rndc.secret ?? conf?.secret) : undefined;
+  const rndc = nativeSecret
+    ? createNativeRndc({
+        host: c.rndc.server ?? conf?.server ?? '127.0.0.1',
+        port: c.rndc.port ?? conf?.port ?? 953,
+        secret: nativeSecret,
+        timeoutMs: c.rndc.timeoutMs,
+        observe,
+      })
+    : createRndc({
+        bin: c.rndc.bin,
+        timeoutMs: c.rndc.timeoutMs,
+        ...(c.rndc.confPath ? { confPath: c.rndc.confPath } : {}),
+        ...(c.rndc.server ? { server: c.rndc.server } : {}),
+        ...(c.rndc.port !== undefined ? { port: c.rndc.port } : {}),
+        observe,
+      });
   const dns = createDnsClient(
     { host: c.dns.host, port: c.dns.port },
     { name: keyName, algorithm: 'hmac-sha256', secret },

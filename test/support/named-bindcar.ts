@@ -11,6 +11,7 @@ import { createAuthenticator, type AuthConfig } from '../../bindcar/auth.js';
 import { createDnsClient } from '../../bindcar/dns-client.js';
 import { createMetrics, type Metrics } from '../../bindcar/metrics.js';
 import { createRndc } from '../../bindcar/rndc.js';
+import { createNativeRndc } from '../../bindcar/rndc-native.js';
 import { createZoneStore } from '../../bindcar/zone-store.js';
 import { ZoneService } from '../../bindcar/zones.js';
 import { startNamed, type NamedInstance, type StartNamedOptions } from './named.js';
@@ -36,13 +37,23 @@ export interface StartBindcarOptions {
   bodyLimit?: string;
   dnsTimeoutMs?: number;
   rndcTimeoutMs?: number;
+  /** rndc implementation: the native control-channel client (default) or the rndc binary */
+  rndc?: 'native' | 'exec';
 }
 
 /** Start named (unless given) and a bindcar app against it. */
 export async function startBindcar(opts: StartBindcarOptions = {}): Promise<BindcarHarness> {
   const named = opts.named ?? (await startNamed(opts.namedOptions));
   const metrics = createMetrics();
-  const rndc = createRndc({ confPath: named.rndcConf, timeoutMs: opts.rndcTimeoutMs ?? 5000 });
+  const rndc =
+    opts.rndc === 'exec'
+      ? createRndc({ confPath: named.rndcConf, timeoutMs: opts.rndcTimeoutMs ?? 5000 })
+      : createNativeRndc({
+          host: '127.0.0.1',
+          port: named.rndcPort,
+          secret: named.rndcKey.secret,
+          timeoutMs: opts.rndcTimeoutMs ?? 5000,
+        });
   const dns = createDnsClient({ host: '127.0.0.1', port: named.dnsPort }, named.updateKey, {
     timeoutMs: opts.dnsTimeoutMs ?? 3000,
   });
