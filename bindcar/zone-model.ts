@@ -33,11 +33,15 @@ export interface DesiredZone {
   rrsets: Map<string, RRset>;
 }
 
-/** Canonicalisation results per (type, name, data) of one zone; see `desiredZone`. */
-export type RecordMemo = Map<
-  string,
-  { owner: string; type: RecordType; data: string } | { field: string; message: string }
->;
+/** Canonicalisation results of one zone: type → name → data → result; see `desiredZone`. */
+export type RecordMemo = Map<string, Map<string, Map<string, MemoEntry>>>;
+type MemoEntry = { owner: string; type: RecordType; data: string } | { field: string; message: string };
+
+function memoSize(m: RecordMemo): number {
+  let n = 0;
+  for (const byName of m.values()) n += byName.size;
+  return n;
+}
 
 /** BIND 9.18's default `max-records-per-type`. */
 export const DEFAULT_MAX_RECORDS_PER_TYPE = 100;
@@ -123,12 +127,13 @@ export function desiredZone(
   });
 
   body.records.forEach((r, i) => {
-    // The memo makes a re-PUT of a big zone cost one Map lookup per unchanged record.
-    const key =
-      memo && typeof r.name === 'string' && typeof r.data === 'string'
-        ? `${r.type}\u0000${r.name}\u0000${r.data}`
-        : undefined;
-    let m = key !== undefined ? memo!.get(key) : undefined;
+    // The memo makes a re-PUT of a big zone cost a few Map lookups per unchanged record; nested
+    // maps keyed by the strings JSON.parse produced avoid building (and hashing) a key per record.
+    const memoable =
+      memo !== undefined && typeof r.type === 'string' && typeof r.name === 'string' && typeof r.data === 'string';
+    let byName = memoable ? memo!.get(r.type) : undefined;
+    let byData = byName?.get(r.name);
+    let m = byData?.get(r.data);
     if (!m) {
       const c = canonicalRecord(zone, { ...r, ttl: 0 });
       if (!c.ok) m = { field: c.field, message: c.message };
@@ -138,9 +143,11 @@ export function desiredZone(
           ? { owner: owner.name, type: c.value.type, data: c.value.data }
           : { field: 'name', message: owner.reason };
       }
-      if (key !== undefined) {
-        if (memo!.size > 2 * MAX_RECORDS) memo!.clear();
-        memo!.set(key, m);
+      if (memoable) {
+        if (memoSize(memo!) > 2 * MAX_RECORDS) memo!.clear();
+        if (!byName) memo!.set(r.type, (byName = new Map()));
+        if (!byData) byName.set(r.name, (byData = new Map()));
+        byData.set(r.data, m);
       }
     }
     if ('field' in m) return err(`records/${i}/${m.field}`, m.message);
