@@ -17,15 +17,30 @@ import { conditions, type ConditionInput } from '../conditions.js';
 import { invalidSpec } from '../errors.js';
 import type { HookContext, HookRoute } from '../http.js';
 import { LABELS } from '../labels.js';
-import type { CustomizeRequest, CustomizeResponse, KubeObject, RelatedResourceRule, SyncRequest, SyncResponse } from '../metacontroller.js';
+import type {
+  CustomizeRequest,
+  CustomizeResponse,
+  KubeObject,
+  RelatedResourceRule,
+  SyncRequest,
+  SyncResponse,
+} from '../metacontroller.js';
 import type { Clock, HookPorts } from '../ports.js';
 import { DEFAULT_ZONE_HOOK_OPTIONS, zonePortsFromEnv, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
 import { recordPlural, type RecordStatusPatch } from '../ports/records.js';
 import { desiredZone, type DesiredZoneResult, type RecordOutcome } from '../zone/desired.js';
 import { canonicalZoneName } from '../zone/names.js';
-import { placement, refOf, relatedRecords, relatedZones, selectRecords, statusOwner, zoneNameOwner, type Placement } from '../zone/select.js';
+import {
+  placement,
+  refOf,
+  relatedRecords,
+  relatedZones,
+  selectRecords,
+  statusOwner,
+  zoneNameOwner,
+  type Placement,
+} from '../zone/select.js';
 import { recordStatusUpdate, zoneEvents, zoneStatus, type InstancePush, type ZoneBlock } from '../zone/status.js';
-
 
 /** The related-resource rules of a DNSZone (hook v2). */
 export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): CustomizeResponse {
@@ -37,14 +52,24 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
     rules.push({ apiVersion: API_VERSION, resource: 'bind9clusters', namespace: ns, names: [ref] });
     rules.push({ apiVersion: API_VERSION, resource: 'clusterbind9providers', names: [ref] });
     // Instances of a Bind9Cluster live in its namespace, a provider's in the provider's namespace: any namespace.
-    rules.push({ apiVersion: API_VERSION, resource: 'bind9instances', labelSelector: { matchLabels: { [LABELS.cluster]: ref } } });
+    rules.push({
+      apiVersion: API_VERSION,
+      resource: 'bind9instances',
+      labelSelector: { matchLabels: { [LABELS.cluster]: ref } },
+    });
   }
   for (const term of zone.spec.bind9InstancesFrom ?? []) {
-    rules.push({ apiVersion: API_VERSION, resource: 'bind9instances', namespace: ns, labelSelector: term.selector as RelatedResourceRule['labelSelector'] });
+    rules.push({
+      apiVersion: API_VERSION,
+      resource: 'bind9instances',
+      namespace: ns,
+      labelSelector: term.selector as RelatedResourceRule['labelSelector'],
+    });
   }
   // Any record of the namespace may name the zone through zoneRef (recordsFrom selects within the same set); the
   // sync hook filters precisely.
-  for (const k of RECORD_KINDS) rules.push({ apiVersion: API_VERSION, resource: k.plural, namespace: ns, labelSelector: {} });
+  for (const k of RECORD_KINDS)
+    rules.push({ apiVersion: API_VERSION, resource: k.plural, namespace: ns, labelSelector: {} });
   rules.push({ apiVersion: API_VERSION, resource: 'dnszones', labelSelector: {} });
   return { relatedResources: rules };
 }
@@ -89,24 +114,59 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
   const cz = canonicalZoneName(zone.spec.zoneName);
   const chosen = new Set(selected);
   const orphans: RecordOutcome[] = records
-    .filter((r) => !chosen.has(r) && !r.metadata.deletionTimestamp && cz.ok && r.status?.zone === cz.name && (r.metadata.namespace ?? '') === (zone.metadata.namespace ?? ''))
-    .filter((r) => r.status?.conditions?.find((c) => c.type === 'Ready')?.reason !== 'NotSelected' && !statusOwner(candidates, r))
-    .map((record) => ({ record, included: false, reason: 'NotSelected', message: 'no DNSZone selects this record (zoneRef or recordsFrom)' }));
+    .filter(
+      (r) =>
+        !chosen.has(r) &&
+        !r.metadata.deletionTimestamp &&
+        cz.ok &&
+        r.status?.zone === cz.name &&
+        (r.metadata.namespace ?? '') === (zone.metadata.namespace ?? ''),
+    )
+    .filter(
+      (r) =>
+        r.status?.conditions?.find((c) => c.type === 'Ready')?.reason !== 'NotSelected' && !statusOwner(candidates, r),
+    )
+    .map((record) => ({
+      record,
+      included: false,
+      reason: 'NotSelected',
+      message: 'no DNSZone selects this record (zoneRef or recordsFrom)',
+    }));
 
   const winner = zoneNameOwner(zone, zones);
   if (refOf(winner) !== refOf(zone)) {
     const message = `zone name ${zone.spec.zoneName} is already claimed by the older DNSZone ${refOf(winner)}`;
     const outcomes = selected.map((record) => ({ record, included: false, reason: 'DuplicateZone' as const, message }));
-    return { zone, block: { reason: 'DuplicateZone', message }, primaries: [], outcomes: [...outcomes.filter(owned), ...orphans] };
+    return {
+      zone,
+      block: { reason: 'DuplicateZone', message },
+      primaries: [],
+      outcomes: [...outcomes.filter(owned), ...orphans],
+    };
   }
   const desired = desiredZone(zone, selected, place.instances);
-  if ('invalid' in desired) return { zone, block: { reason: 'InvalidSpec', message: desired.message }, primaries: [], outcomes: orphans };
+  if ('invalid' in desired)
+    return { zone, block: { reason: 'InvalidSpec', message: desired.message }, primaries: [], outcomes: orphans };
   const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };
   if (primaries.length === 0) {
     if (place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length) {
-      return { ...base, primaries, block: { reason: 'ClusterNotFound', message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider` } };
+      return {
+        ...base,
+        primaries,
+        block: {
+          reason: 'ClusterNotFound',
+          message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider`,
+        },
+      };
     }
-    return { ...base, primaries, block: { reason: 'NoPrimaries', message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom' } };
+    return {
+      ...base,
+      primaries,
+      block: {
+        reason: 'NoPrimaries',
+        message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom',
+      },
+    };
   }
   return { ...base, primaries };
 }
@@ -134,7 +194,11 @@ function regarding(zone: DNSZone) {
   };
 }
 
-async function emit(deps: DnsZoneDeps, zone: DNSZone, events: { type: 'Normal' | 'Warning'; reason: string; message: string }[]): Promise<void> {
+async function emit(
+  deps: DnsZoneDeps,
+  zone: DNSZone,
+  events: { type: 'Normal' | 'Warning'; reason: string; message: string }[],
+): Promise<void> {
   await Promise.all(
     events.map((e) =>
       deps.events.record({ regarding: regarding(zone), ...e }).catch((err: unknown) => {
@@ -149,7 +213,13 @@ async function emit(deps: DnsZoneDeps, zone: DNSZone, events: { type: 'Normal' |
  * accepted the zone in this pass (otherwise their status would claim what is not known); excluded records always.
  * @returns whether writes remain (failed or over the per-pass budget), so the caller resyncs soon.
  */
-async function writeRecordStatuses(deps: DnsZoneDeps, plan: ZonePlan, zoneName: string, served: boolean, now: string): Promise<boolean> {
+async function writeRecordStatuses(
+  deps: DnsZoneDeps,
+  plan: ZonePlan,
+  zoneName: string,
+  served: boolean,
+  now: string,
+): Promise<boolean> {
   const o = opts(deps);
   const todo: { record: DNSRecord; status: RecordStatusPatch }[] = [];
   for (const outcome of plan.outcomes) {
@@ -161,10 +231,18 @@ async function writeRecordStatuses(deps: DnsZoneDeps, plan: ZonePlan, zoneName: 
   let failed = 0;
   await pool(batch, o.recordWriteConcurrency, async ({ record, status }) => {
     try {
-      await deps.recordStatus.patchStatus({ kind: record.kind, namespace: record.metadata.namespace ?? '', name: record.metadata.name }, status);
+      await deps.recordStatus.patchStatus(
+        { kind: record.kind, namespace: record.metadata.namespace ?? '', name: record.metadata.name },
+        status,
+      );
     } catch (err) {
       failed++;
-      deps.log?.warn('record status not written', { kind: record.kind, plural: recordPlural(record.kind), name: record.metadata.name, error: (err as Error).message });
+      deps.log?.warn('record status not written', {
+        kind: record.kind,
+        plural: recordPlural(record.kind),
+        name: record.metadata.name,
+        error: (err as Error).message,
+      });
     }
   });
   return failed > 0 || todo.length > batch.length;
@@ -185,8 +263,16 @@ async function removeFromUnplaced(deps: DnsZoneDeps, zone: DNSZone, plan: ZonePl
       const r = await deps.bindcar.deleteZone(i.endpoint!, zoneName);
       events.push(
         r.ok
-          ? { type: 'Normal', reason: 'ZoneRemoved', message: `zone ${zoneName} removed from ${i.namespace}/${i.name}, which no longer serves it` }
-          : { type: 'Warning', reason: 'ZoneRemovalFailed', message: `zone ${zoneName} may remain on ${i.namespace}/${i.name}: ${r.error.message}` },
+          ? {
+              type: 'Normal',
+              reason: 'ZoneRemoved',
+              message: `zone ${zoneName} removed from ${i.namespace}/${i.name}, which no longer serves it`,
+            }
+          : {
+              type: 'Warning',
+              reason: 'ZoneRemovalFailed',
+              message: `zone ${zoneName} may remain on ${i.namespace}/${i.name}: ${r.error.message}`,
+            },
       );
     }),
   );
@@ -204,13 +290,22 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     const body = plan.desired.body;
     pushes = await Promise.all(
       plan.primaries.map(async (instance): Promise<InstancePush> => {
-        if (!instance.endpoint) return { instance, outcome: { state: 'pending', message: 'no bindcar endpoint in the instance status yet' } };
+        if (!instance.endpoint)
+          return { instance, outcome: { state: 'pending', message: 'no bindcar endpoint in the instance status yet' } };
         const r = await deps.bindcar.putZone(instance.endpoint, plan.desired!.zoneName, body);
         if (r.ok) return { instance, outcome: { state: 'served', serial: r.result.serial } };
         return {
           instance,
           // A rejected request (4xx) will be rejected again until something changes: retry slowly.
-          outcome: { state: 'failed', message: r.error.message, ...(r.error.retryAfterSeconds !== undefined ? { retryAfterSeconds: r.error.retryAfterSeconds } : r.error.kind === 'rejected' ? { retryAfterSeconds: 60 } : {}) },
+          outcome: {
+            state: 'failed',
+            message: r.error.message,
+            ...(r.error.retryAfterSeconds !== undefined
+              ? { retryAfterSeconds: r.error.retryAfterSeconds }
+              : r.error.kind === 'rejected'
+                ? { retryAfterSeconds: 60 }
+                : {}),
+          },
         };
       }),
     );
@@ -229,11 +324,18 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   await emit(deps, zone, [...zoneEvents(zone, result.status), ...removals]);
   let resync = result.resyncAfterSeconds;
   if (more) resync = Math.min(resync ?? Infinity, 2);
-  return { status: result.status as Record<string, unknown>, children: [], ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}) };
+  return {
+    status: result.status as Record<string, unknown>,
+    children: [],
+    ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
+  };
 }
 
 /** Finalize: remove the zone from every primary, or block (bounded by the grace period). */
-export async function finalizeDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
+export async function finalizeDnsZone(
+  req: SyncRequest<DNSZone & KubeObject>,
+  deps: DnsZoneDeps,
+): Promise<SyncResponse> {
   const zone = req.parent as DNSZone;
   const o = opts(deps);
   const now = deps.clock();
@@ -257,14 +359,24 @@ export async function finalizeDnsZone(req: SyncRequest<DNSZone & KubeObject>, de
     const outcomes: RecordOutcome[] = zone.spec
       ? selectRecords(zone, relatedRecords(req.related))
           .filter((r) => r.spec.zoneRef === zone.metadata.name || !statusOwner(others, r))
-          .map((record) => ({ record, included: false, reason: 'ZoneDeleted' as const, message: `DNSZone ${refOf(zone)} was deleted` }))
+          .map((record) => ({
+            record,
+            included: false,
+            reason: 'ZoneDeleted' as const,
+            message: `DNSZone ${refOf(zone)} was deleted`,
+          }))
       : [];
     await writeRecordStatuses(deps, { zone, primaries: [], outcomes }, zn.ok ? zn.name : rawName, false, now);
     return finish([{ type: 'Ready', status: 'False', reason, message }], { finalized: true });
   };
   // Another live DNSZone claims the same name: it serves the zone now; deleting it from bindcar would break it.
   const others = relatedZones(req.related).filter((z) => refOf(z) !== refOf(zone) && !z.metadata.deletionTimestamp);
-  const claimant = zn.ok ? others.find((z) => { const n = canonicalZoneName(z.spec.zoneName); return n.ok && n.name === zn.name; }) : undefined;
+  const claimant = zn.ok
+    ? others.find((z) => {
+        const n = canonicalZoneName(z.spec.zoneName);
+        return n.ok && n.name === zn.name;
+      })
+    : undefined;
   if (!zn.ok) return release('Deleted', `spec.zoneName: ${zn.reason}; nothing was ever pushed`);
   if (claimant) return release('Deleted', `zone ${zn.name} stays: DNSZone ${refOf(claimant)} claims it`);
   const primaries = placement(zone, req.related).instances.filter((i) => i.role === 'primary');
@@ -313,7 +425,10 @@ async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
 function validateZone(parent: KubeObject): void {
   const errs = validateObject(parent);
   if (errs.length) {
-    throw invalidSpec(`DNSZone ${parent.metadata.namespace ?? ''}/${parent.metadata.name} is invalid: ${errs.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errs);
+    throw invalidSpec(
+      `DNSZone ${parent.metadata.namespace ?? ''}/${parent.metadata.name} is invalid: ${errs.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+      errs,
+    );
   }
 }
 
@@ -338,13 +453,16 @@ export function dnsZoneRoutes(ports: HookPorts): HookRoute[] {
       kind: 'DNSZone',
       validateParent: validateZone,
       handle: (body: SyncRequest<DNSZone & KubeObject>, ctx: HookContext) =>
-        serialised(key(body), () => (body.finalizing ? finalizeDnsZone(body, deps(ctx)) : syncDnsZone(body, deps(ctx)))),
+        serialised(key(body), () =>
+          body.finalizing ? finalizeDnsZone(body, deps(ctx)) : syncDnsZone(body, deps(ctx)),
+        ),
     },
     {
       path: '/finalize/dnszone',
       hook: 'finalize',
       kind: 'DNSZone',
-      handle: (body: SyncRequest<DNSZone & KubeObject>, ctx: HookContext) => serialised(key(body), () => finalizeDnsZone(body, deps(ctx))),
+      handle: (body: SyncRequest<DNSZone & KubeObject>, ctx: HookContext) =>
+        serialised(key(body), () => finalizeDnsZone(body, deps(ctx))),
     },
   ];
 }

@@ -33,7 +33,8 @@ export interface BindcarFailure {
 
 export type PushResult = { ok: true; result: PutZoneResult; attempts: number } | { ok: false; error: BindcarFailure };
 /** `deleted`: bindcar removed it; `notFound`: bindcar answered an authoritative "zone not found". */
-export type DeleteResult = { ok: true; gone: 'deleted' | 'notFound'; attempts: number } | { ok: false; error: BindcarFailure };
+export type DeleteResult =
+  { ok: true; gone: 'deleted' | 'notFound'; attempts: number } | { ok: false; error: BindcarFailure };
 
 export interface BindcarClient {
   /** Push the complete desired zone to the bindcar at `endpoint` (its base URL). */
@@ -89,19 +90,26 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 function connectTimeoutAgents(ms: number): { httpAgent: http.Agent; httpsAgent: https.Agent } {
   const guard = (socket: Socket) => {
     if (!socket.connecting) return;
-    const t = setTimeout(() => socket.destroy(Object.assign(new Error(`connect timed out after ${ms} ms`), { code: 'ECONNTIMEOUT' })), ms);
+    const t = setTimeout(
+      () => socket.destroy(Object.assign(new Error(`connect timed out after ${ms} ms`), { code: 'ECONNTIMEOUT' })),
+      ms,
+    );
     socket.once('connect', () => clearTimeout(t));
     socket.once('close', () => clearTimeout(t));
   };
   class HttpAgent extends http.Agent {
-    override createConnection(...args: Parameters<http.Agent['createConnection']>): ReturnType<http.Agent['createConnection']> {
+    override createConnection(
+      ...args: Parameters<http.Agent['createConnection']>
+    ): ReturnType<http.Agent['createConnection']> {
       const s = super.createConnection(...args);
       if (s) guard(s as Socket);
       return s;
     }
   }
   class HttpsAgent extends https.Agent {
-    override createConnection(...args: Parameters<http.Agent['createConnection']>): ReturnType<http.Agent['createConnection']> {
+    override createConnection(
+      ...args: Parameters<http.Agent['createConnection']>
+    ): ReturnType<http.Agent['createConnection']> {
       const s = super.createConnection(...args);
       if (s) guard(s as Socket);
       return s;
@@ -127,7 +135,9 @@ const errBody = (r: AxiosResponse): Partial<ApiErrorBody> =>
 /** bindcar's own "zone not found" (not a proxy's or a missing route's 404). */
 function isZoneNotFound(r: AxiosResponse, zone: string): boolean {
   const b = errBody(r);
-  return r.status === 404 && b.code === 'NOT_FOUND' && typeof b.message === 'string' && b.message.startsWith(`zone ${zone}`);
+  return (
+    r.status === 404 && b.code === 'NOT_FOUND' && typeof b.message === 'string' && b.message.startsWith(`zone ${zone}`)
+  );
 }
 
 /** The real client (axios). */
@@ -158,7 +168,11 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
     done: (r: AxiosResponse) => T | undefined,
   ): Promise<{ ok: true; value: T; attempts: number } | { ok: false; error: BindcarFailure }> {
     const url = zoneUrl(endpoint, zone);
-    if (!url) return { ok: false, error: { kind: 'invalid', message: `endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`, attempts: 0 } };
+    if (!url)
+      return {
+        ok: false,
+        error: { kind: 'invalid', message: `endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`, attempts: 0 },
+      };
     let last: BindcarFailure = { kind: 'unreachable', message: 'not attempted', attempts: 0 };
     const started = Date.now();
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -175,28 +189,57 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
         const value = r.status >= 200 && r.status < 300 ? done(r) : r.status === 404 ? done(r) : undefined;
         if (value !== undefined) return { ok: true, value, attempts: attempt };
         if (r.status >= 200 && r.status < 300) {
-          return { ok: false, error: { kind: 'invalid', status: r.status, message: `${method} ${url}: HTTP ${r.status} with an unexpected body`, attempts: attempt } };
+          return {
+            ok: false,
+            error: {
+              kind: 'invalid',
+              status: r.status,
+              message: `${method} ${url}: HTTP ${r.status} with an unexpected body`,
+              attempts: attempt,
+            },
+          };
         }
         const b = errBody(r);
         const message = `${method} ${url}: HTTP ${r.status}${b.code ? ` ${b.code}` : ''}${b.message ? `: ${b.message}` : ''}`;
         if (r.status === 429 || r.status >= 500) {
           const ra = parseRetryAfter(r.headers['retry-after'] as string | undefined, Date.now());
-          last = { kind: 'unavailable', status: r.status, message, attempts: attempt, ...(b.code ? { code: b.code } : {}) };
+          last = {
+            kind: 'unavailable',
+            status: r.status,
+            message,
+            attempts: attempt,
+            ...(b.code ? { code: b.code } : {}),
+          };
           if (ra !== undefined) {
             if (ra * 1000 > maxRetryAfterMs) return { ok: false, error: { ...last, retryAfterSeconds: ra } };
             wait = Math.max(wait, ra * 1000);
           }
         } else {
           // 4xx: the request is wrong; retrying the same request cannot help.
-          return { ok: false, error: { kind: 'rejected', status: r.status, message, attempts: attempt, ...(b.code ? { code: b.code } : {}) } };
+          return {
+            ok: false,
+            error: {
+              kind: 'rejected',
+              status: r.status,
+              message,
+              attempts: attempt,
+              ...(b.code ? { code: b.code } : {}),
+            },
+          };
         }
       } catch (e) {
         const err = e as { code?: string; message?: string };
         const timeout = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT';
-        const connect = err.code === 'ECONNREFUSED' || err.code === 'ECONNTIMEOUT' || err.code === 'EHOSTUNREACH' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'ECONNRESET';
+        const connect =
+          err.code === 'ECONNREFUSED' ||
+          err.code === 'ECONNTIMEOUT' ||
+          err.code === 'EHOSTUNREACH' ||
+          err.code === 'ENOTFOUND' ||
+          err.code === 'EAI_AGAIN' ||
+          err.code === 'ECONNRESET';
         last = {
           kind: timeout ? 'timeout' : connect ? 'unreachable' : 'unreachable',
-          message: `${method} ${url}: ${timeout ? `no answer within ${requestMs} ms` : (err.message || err.code || String(e))}`,
+          message: `${method} ${url}: ${timeout ? `no answer within ${requestMs} ms` : err.message || err.code || String(e)}`,
           attempts: attempt,
         };
       }

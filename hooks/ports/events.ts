@@ -43,11 +43,13 @@ export function memoryEventRecorder(): EventRecorder & { events: ZoneEvent[] } {
  * the object and reason+message, so a repeat becomes a patch of `count`/`lastTimestamp` of the same Event.
  */
 export function kubeEventRecorder(clock: Clock, component = 'bindy-hooks', kubeconfig?: string): EventRecorder {
-  let api: Promise<{
-    create: (ns: string, body: unknown) => Promise<unknown>;
-    read: (ns: string, name: string) => Promise<{ count?: number }>;
-    patch: (ns: string, name: string, body: unknown) => Promise<unknown>;
-  }> | undefined;
+  let api:
+    | Promise<{
+        create: (ns: string, body: unknown) => Promise<unknown>;
+        read: (ns: string, name: string) => Promise<{ count?: number }>;
+        patch: (ns: string, name: string, body: unknown) => Promise<unknown>;
+      }>
+    | undefined;
   const load = async () => {
     const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
@@ -58,7 +60,10 @@ export function kubeEventRecorder(clock: Clock, component = 'bindy-hooks', kubec
       create: (namespace: string, body: unknown) => core.createNamespacedEvent({ namespace, body: body as never }),
       read: (namespace: string, name: string) => core.readNamespacedEvent({ namespace, name }),
       patch: (namespace: string, name: string, body: unknown) =>
-        core.patchNamespacedEvent({ namespace, name, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)),
+        core.patchNamespacedEvent(
+          { namespace, name, body },
+          k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+        ),
     };
   };
   return {
@@ -66,7 +71,10 @@ export function kubeEventRecorder(clock: Clock, component = 'bindy-hooks', kubec
       api ??= load();
       const a = await api;
       const now = clock();
-      const hash = createHash('sha256').update(`${e.regarding.uid ?? ''}\0${e.type}\0${e.reason}\0${e.message}`).digest('hex').slice(0, 16);
+      const hash = createHash('sha256')
+        .update(`${e.regarding.uid ?? ''}\0${e.type}\0${e.reason}\0${e.message}`)
+        .digest('hex')
+        .slice(0, 16);
       const name = `${e.regarding.name}.${hash}`;
       try {
         await a.create(e.regarding.namespace, {

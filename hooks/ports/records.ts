@@ -49,7 +49,15 @@ export function kubeRecordStatusWriter(fieldManager = 'bindy-hooks', kubeconfig?
     return {
       patch: (ref: RecordRef, body: unknown) =>
         client.patchNamespacedCustomObjectStatus(
-          { group: API_GROUP, version: 'v1beta1', namespace: ref.namespace, plural: recordPlural(ref.kind), name: ref.name, body, fieldManager },
+          {
+            group: API_GROUP,
+            version: 'v1beta1',
+            namespace: ref.namespace,
+            plural: recordPlural(ref.kind),
+            name: ref.name,
+            body,
+            fieldManager,
+          },
           k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
         ),
     };

@@ -54,7 +54,8 @@ const read = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[`
 
 /** Builds the zone ports from the environment (Kubernetes clients are created lazily, on first use). */
 export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePorts {
-  const tokenFile = read(env, 'BINDCAR_TOKEN_FILE') ?? (existsSync(DEFAULT_TOKEN_FILE) ? DEFAULT_TOKEN_FILE : undefined);
+  const tokenFile =
+    read(env, 'BINDCAR_TOKEN_FILE') ?? (existsSync(DEFAULT_TOKEN_FILE) ? DEFAULT_TOKEN_FILE : undefined);
   return {
     bindcar: createBindcarClient({
       token: tokenFile ? fileToken(tokenFile) : staticToken(read(env, 'BINDCAR_TOKEN')),
@@ -65,8 +66,14 @@ export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePort
     recordStatus: kubeRecordStatusWriter(),
     events: kubeEventRecorder(clock),
     options: {
-      degradedResyncSeconds: num(read(env, 'ZONE_DEGRADED_RESYNC_SECONDS'), DEFAULT_ZONE_HOOK_OPTIONS.degradedResyncSeconds),
-      deletionGraceSeconds: num(read(env, 'ZONE_DELETION_GRACE_SECONDS'), DEFAULT_ZONE_HOOK_OPTIONS.deletionGraceSeconds),
+      degradedResyncSeconds: num(
+        read(env, 'ZONE_DEGRADED_RESYNC_SECONDS'),
+        DEFAULT_ZONE_HOOK_OPTIONS.degradedResyncSeconds,
+      ),
+      deletionGraceSeconds: num(
+        read(env, 'ZONE_DELETION_GRACE_SECONDS'),
+        DEFAULT_ZONE_HOOK_OPTIONS.deletionGraceSeconds,
+      ),
     },
   };
 }

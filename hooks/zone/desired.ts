@@ -17,7 +17,11 @@
 import type { PutZoneBody, ZoneNameServer, ZoneRecord } from '../../bindcar/api-schema.js';
 import { inZone, relativeOwner } from '../../bindcar/names.js';
 import { canonicalIPv4, canonicalIPv6 } from '../../bindcar/rdata.js';
-import { canonicalOrderKey, DEFAULT_MAX_RECORDS_PER_TYPE, desiredZone as bindcarDesiredZone } from '../../bindcar/zone-model.js';
+import {
+  canonicalOrderKey,
+  DEFAULT_MAX_RECORDS_PER_TYPE,
+  desiredZone as bindcarDesiredZone,
+} from '../../bindcar/zone-model.js';
 import type { DNSRecord, DNSZone } from '../schema/generated.js';
 import { absoluteTarget, canonicalZoneName, soaRname } from './names.js';
 import { recordRRs, RR_TYPE_OF } from './records.js';
@@ -32,7 +36,8 @@ export const ZONE_DEFAULTS = {
 } as const;
 
 /** Why a selected record is or is not served. */
-export type RecordReason = 'Served' | 'Conflict' | 'OutOfZone' | 'InvalidRecord' | 'DuplicateZone' | 'ZoneDeleted' | 'NotSelected';
+export type RecordReason =
+  'Served' | 'Conflict' | 'OutOfZone' | 'InvalidRecord' | 'DuplicateZone' | 'ZoneDeleted' | 'NotSelected';
 
 export interface RecordOutcome {
   record: DNSRecord;
@@ -87,7 +92,11 @@ interface Candidate {
  * @param records the records it selected (see `selectRecords`), any order
  * @param instances where it is placed (primaries' DNS endpoints feed default glue)
  */
-export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instances: readonly Placement[]): DesiredZoneResult | InvalidZone {
+export function desiredZone(
+  zone: DNSZone,
+  records: readonly DNSRecord[],
+  instances: readonly Placement[],
+): DesiredZoneResult | InvalidZone {
   const zn = canonicalZoneName(zone.spec.zoneName);
   if (!zn.ok) return { invalid: true, message: `spec.zoneName: ${zn.reason}` };
   const z = zn.name;
@@ -126,7 +135,9 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
     if (v6.length) entry.ipv6Addresses = v6;
     nameServers.push(entry);
   }
-  const glueOwners = new Set(nameServers.filter((n) => inZone(n.hostname, z) && (n.ipv4Addresses || n.ipv6Addresses)).map((n) => n.hostname));
+  const glueOwners = new Set(
+    nameServers.filter((n) => inZone(n.hostname, z) && (n.ipv4Addresses || n.ipv6Addresses)).map((n) => n.hostname),
+  );
 
   // 3. CNAME rules: per owner, oldest CR wins
   const byOwner = new Map<string, Candidate[]>();
@@ -145,22 +156,35 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
       reject(c, 'Conflict', message);
     };
     if (owner === apex) {
-      for (const c of cnames) lose(c, 'CNAMEAtApex', `a CNAME is not allowed at the zone apex ${owner} (it would sit beside SOA and NS)`);
+      for (const c of cnames)
+        lose(c, 'CNAMEAtApex', `a CNAME is not allowed at the zone apex ${owner} (it would sit beside SOA and NS)`);
       continue;
     }
     if (glueOwners.has(owner)) {
-      for (const c of cnames) lose(c, 'CNAMEAndOtherData', `${owner} holds name-server glue from DNSZone ${zone.metadata.name}; a CNAME must be alone at its name`);
+      for (const c of cnames)
+        lose(
+          c,
+          'CNAMEAndOtherData',
+          `${owner} holds name-server glue from DNSZone ${zone.metadata.name}; a CNAME must be alone at its name`,
+        );
       continue;
     }
     const winner = list[0]!; // list is oldest first
     for (const c of list.slice(1)) {
       if (winner.record.kind === 'CNAMERecord') {
-        lose(c, c.record.kind === 'CNAMERecord' ? 'MultipleCNAME' : 'CNAMEAndOtherData',
+        lose(
+          c,
+          c.record.kind === 'CNAMERecord' ? 'MultipleCNAME' : 'CNAMEAndOtherData',
           c.record.kind === 'CNAMERecord'
             ? `${owner} already has a CNAME from the older ${recName(winner.record)}; only one CNAME is allowed per name`
-            : `${owner} is a CNAME (from the older ${recName(winner.record)}); a CNAME must be alone at its name`);
+            : `${owner} is a CNAME (from the older ${recName(winner.record)}); a CNAME must be alone at its name`,
+        );
       } else if (c.record.kind === 'CNAMERecord') {
-        lose(c, 'CNAMEAndOtherData', `${owner} already has ${RR_TYPE_OF[winner.record.kind]} data (from the older ${recName(winner.record)}); a CNAME must be alone at its name`);
+        lose(
+          c,
+          'CNAMEAndOtherData',
+          `${owner} already has ${RR_TYPE_OF[winner.record.kind]} data (from the older ${recName(winner.record)}); a CNAME must be alone at its name`,
+        );
       }
     }
   }
@@ -168,7 +192,10 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
 
   // 4. targets that cannot work: NS/MX/SRV pointing at an in-zone CNAME (RFC 2181 §10.3), in-zone NS without address
   const cnameOwners = new Set(candidates.filter((c) => c.record.kind === 'CNAMERecord').map((c) => c.fqdn));
-  const addressOwners = new Set([...glueOwners, ...candidates.filter((c) => c.record.kind === 'ARecord' || c.record.kind === 'AAAARecord').map((c) => c.fqdn)]);
+  const addressOwners = new Set([
+    ...glueOwners,
+    ...candidates.filter((c) => c.record.kind === 'ARecord' || c.record.kind === 'AAAARecord').map((c) => c.fqdn),
+  ]);
   // default glue for the SOA-MNAME name server when nothing else gives it an address
   const primaryIps = instances.filter((i) => i.role === 'primary' && i.dnsEndpoint).map((i) => hostOf(i.dnsEndpoint!));
   for (const ns of nameServers) {
@@ -226,7 +253,11 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
       added.push([set, rr.data]);
       if (set.data.size > DEFAULT_MAX_RECORDS_PER_TYPE) {
         for (const [st, d] of added) st.data.delete(d);
-        reject(c, 'InvalidRecord', `${c.fqdn} ${rr.type} would have more than ${DEFAULT_MAX_RECORDS_PER_TYPE} records; named accepts at most ${DEFAULT_MAX_RECORDS_PER_TYPE} per RRset`);
+        reject(
+          c,
+          'InvalidRecord',
+          `${c.fqdn} ${rr.type} would have more than ${DEFAULT_MAX_RECORDS_PER_TYPE} records; named accepts at most ${DEFAULT_MAX_RECORDS_PER_TYPE} per RRset`,
+        );
         return false;
       }
     }
@@ -242,16 +273,31 @@ export function desiredZone(zone: DNSZone, records: readonly DNSRecord[], instan
   //    through bindcar's full validation to keep the two in step).
   const nsHosts = new Set(nameServers.map((n) => n.hostname));
   const rrs = orderedRecords(z, sets);
-  const glue = rrs.filter((r) => (r.type === 'A' || r.type === 'AAAA') && nsHosts.has(r.name === '@' ? apex : `${r.name}.${apex}`));
+  const glue = rrs.filter(
+    (r) => (r.type === 'A' || r.type === 'AAAA') && nsHosts.has(r.name === '@' ? apex : `${r.name}.${apex}`),
+  );
   const check = bindcarDesiredZone(z, { ...body, records: glue });
-  if (!check.ok) return { invalid: true, zoneName: z, message: check.errors.map((e) => `${specField(e.field)}: ${e.message}`).join('; ') };
+  if (!check.ok)
+    return {
+      invalid: true,
+      zoneName: z,
+      message: check.errors.map((e) => `${specField(e.field)}: ${e.message}`).join('; '),
+    };
   body.records = rrs;
 
   for (const c of candidates) {
-    outcomes.push({ record: c.record, included: true, reason: 'Served', message: `served as ${c.fqdn} in zone ${z}`, fqdn: c.fqdn });
+    outcomes.push({
+      record: c.record,
+      included: true,
+      reason: 'Served',
+      message: `served as ${c.fqdn} in zone ${z}`,
+      fqdn: c.fqdn,
+    });
   }
   outcomes.sort((a, b) => age.get(a.record)! - age.get(b.record)!);
-  conflicts.sort((a, b) => (a.kind + '/' + a.name < b.kind + '/' + b.name ? -1 : a.kind + '/' + a.name > b.kind + '/' + b.name ? 1 : 0));
+  conflicts.sort((a, b) =>
+    a.kind + '/' + a.name < b.kind + '/' + b.name ? -1 : a.kind + '/' + a.name > b.kind + '/' + b.name ? 1 : 0,
+  );
   return { zoneName: z, body, outcomes, conflicts };
 }
 

@@ -31,7 +31,8 @@ export function toAsciiName(input: string): NameResult {
       continue;
     }
     const ascii = domainToASCII(label);
-    if (!ascii || ascii.includes('.')) return { ok: false, reason: `label "${label}" is not a valid internationalised domain label` };
+    if (!ascii || ascii.includes('.'))
+      return { ok: false, reason: `label "${label}" is not a valid internationalised domain label` };
     out.push(ascii);
   }
   return { ok: true, name: out.join('.') + (absolute ? '.' : '') };
@@ -49,7 +50,10 @@ export function canonicalZoneName(zoneName: string): NameResult {
  * Resolve a record owner to its absolute form (trailing dot) inside `zone`.
  * @returns `{ok: false, outOfZone: true}` when an absolute name lies outside the zone.
  */
-export function resolveOwner(zone: string, owner: string): { ok: true; name: string } | { ok: false; reason: string; outOfZone: boolean } {
+export function resolveOwner(
+  zone: string,
+  owner: string,
+): { ok: true; name: string } | { ok: false; reason: string; outOfZone: boolean } {
   if (owner.length === 0) return { ok: false, reason: 'must not be empty', outOfZone: false };
   const ascii = toAsciiName(owner);
   if (!ascii.ok) return { ...ascii, outOfZone: false };

@@ -18,7 +18,8 @@ export const RR_TYPE_OF: Readonly<Record<RecordKind, ZoneRecord['type']>> = Obje
 export type RecordRejection = { reason: 'OutOfZone' | 'InvalidRecord'; message: string };
 
 /** A record CR turned into RRs: absolute owner (trailing dot), and canonical RRs with the owner relative. */
-export type RecordRRs = { ok: true; fqdn: string; rrs: ZoneRecord[] } | ({ ok: false; fqdn?: string } & RecordRejection);
+export type RecordRRs =
+  { ok: true; fqdn: string; rrs: ZoneRecord[] } | ({ ok: false; fqdn?: string } & RecordRejection);
 
 /** Largest character-string (RFC 1035 §3.3). */
 const MAX_STRING = 255;
@@ -119,7 +120,9 @@ function rawData(rec: DNSRecord): Raw[] {
     }
     case 'CAARecord': {
       const s = rec.spec;
-      return [{ data: `${s.flags} ${s.tag} ${quoteCharacterString(Buffer.from(s.value, 'utf8'))}`, field: 'spec.value' }];
+      return [
+        { data: `${s.flags} ${s.tag} ${quoteCharacterString(Buffer.from(s.value, 'utf8'))}`, field: 'spec.value' },
+      ];
     }
     case 'TXTRecord':
       return rec.spec.text.map((t, i) => ({ data: txtData(t), field: `spec.text[${i}]` }));
@@ -143,7 +146,8 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
   const type = RR_TYPE_OF[rec.kind];
   const ttl = rec.spec.ttl ?? defaultTtl;
   const raws = rawData(rec);
-  if (raws.length === 0) return { ok: false, fqdn, reason: 'InvalidRecord', message: `${DATA_FIELD[rec.kind]}: is required` };
+  if (raws.length === 0)
+    return { ok: false, fqdn, reason: 'InvalidRecord', message: `${DATA_FIELD[rec.kind]}: is required` };
   const rrs: ZoneRecord[] = [];
   const name = relativeOwner(zone, fqdn);
   // TXT data built by txtData is canonical by construction (quoted ≤255-octet strings); only the owner and TTL
@@ -151,12 +155,19 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
   const txt = rec.kind === 'TXTRecord';
   if (txt) {
     const c = canonicalRecord(zone, { name, type, ttl, data: '""' });
-    if (!c.ok) return { ok: false, fqdn, reason: 'InvalidRecord', message: `${c.field === 'ttl' ? 'spec.ttl' : 'spec.name'}: ${c.message}` };
+    if (!c.ok)
+      return {
+        ok: false,
+        fqdn,
+        reason: 'InvalidRecord',
+        message: `${c.field === 'ttl' ? 'spec.ttl' : 'spec.name'}: ${c.message}`,
+      };
   }
   for (const raw of raws) {
     if ('error' in raw) return { ok: false, fqdn, reason: 'InvalidRecord', message: raw.error };
     if (txt) {
-      if (raw.data.length > 65000) return { ok: false, fqdn, reason: 'InvalidRecord', message: `${raw.field}: the TXT value is too large` };
+      if (raw.data.length > 65000)
+        return { ok: false, fqdn, reason: 'InvalidRecord', message: `${raw.field}: the TXT value is too large` };
       rrs.push({ name, type, ttl, data: raw.data });
       continue;
     }

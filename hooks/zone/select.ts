@@ -3,7 +3,15 @@
  * Bind9Instances serve it, and which DNSZone owns a zone name when several claim it. Every list comes back in a
  * deterministic order (oldest first, ties by namespace/name, then kind).
  */
-import { API_VERSION, RECORD_KINDS, type Bind9Cluster, type Bind9Instance, type ClusterBind9Provider, type DNSRecord, type DNSZone } from '../schema/generated.js';
+import {
+  API_VERSION,
+  RECORD_KINDS,
+  type Bind9Cluster,
+  type Bind9Instance,
+  type ClusterBind9Provider,
+  type DNSRecord,
+  type DNSZone,
+} from '../schema/generated.js';
 import { LABELS } from '../labels.js';
 import { objectsOf, selectorMatches, type LabelSelector, type ObjectMap } from '../metacontroller.js';
 import { canonicalZoneName } from './names.js';
@@ -71,7 +79,9 @@ export function zoneSelects(zone: DNSZone, rec: DNSRecord): boolean {
   if (rec.metadata.deletionTimestamp) return false;
   const ref = rec.spec.zoneRef;
   if (ref !== undefined) return ref === zone.metadata.name;
-  return (zone.spec.recordsFrom ?? []).some((t) => selectorMatches(t.selector as LabelSelector, rec.metadata.labels as Record<string, string>));
+  return (zone.spec.recordsFrom ?? []).some((t) =>
+    selectorMatches(t.selector as LabelSelector, rec.metadata.labels as Record<string, string>),
+  );
 }
 
 /** The records `zone` selects, oldest first. */
@@ -138,9 +148,7 @@ function endpointOf(i: Bind9Instance): string | undefined {
  */
 export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
   const ns = zone.metadata.namespace ?? '';
-  const all = relatedOf<Bind9Instance>(related, 'Bind9Instance').filter(
-    (i) => !i.metadata.deletionTimestamp,
-  );
+  const all = relatedOf<Bind9Instance>(related, 'Bind9Instance').filter((i) => !i.metadata.deletionTimestamp);
   const chosen = new Map<string, Bind9Instance>();
   let missingCluster: string | undefined;
   const ref = zone.spec.clusterRef;
@@ -155,7 +163,10 @@ export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
     if (where === undefined) missingCluster = ref;
     else {
       for (const i of all) {
-        if ((i.metadata.namespace ?? '') === where && (i.metadata.labels?.[LABELS.cluster] === ref || (cluster && i.spec.clusterRef === ref))) {
+        if (
+          (i.metadata.namespace ?? '') === where &&
+          (i.metadata.labels?.[LABELS.cluster] === ref || (cluster && i.spec.clusterRef === ref))
+        ) {
           chosen.set(refOf(i), i);
         }
       }
@@ -163,7 +174,10 @@ export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
   }
   for (const term of zone.spec.bind9InstancesFrom ?? []) {
     for (const i of all) {
-      if ((i.metadata.namespace ?? '') === ns && selectorMatches(term.selector as LabelSelector, i.metadata.labels as Record<string, string>)) {
+      if (
+        (i.metadata.namespace ?? '') === ns &&
+        selectorMatches(term.selector as LabelSelector, i.metadata.labels as Record<string, string>)
+      ) {
         chosen.set(refOf(i), i);
       }
     }

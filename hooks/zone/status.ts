@@ -55,7 +55,12 @@ export interface ZoneStatusResult {
   served: boolean;
 }
 
-const cond = (type: string, status: ConditionInput['status'], reason: string, message: string): ConditionInput => ({ type, status, reason, message });
+const cond = (type: string, status: ConditionInput['status'], reason: string, message: string): ConditionInput => ({
+  type,
+  status,
+  reason,
+  message,
+});
 
 /** The DNSZone status (and resync) for one sync pass. */
 export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
@@ -72,20 +77,41 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
     const waiting = block.reason === 'ClusterNotFound' || block.reason === 'NoPrimaries';
     wanted.push(
       cond('Ready', 'False', block.reason, block.message),
-      waiting ? cond('Progressing', 'True', block.reason === 'ClusterNotFound' ? 'WaitingForCluster' : 'WaitingForInstances', block.message) : cond('Progressing', 'False', block.reason, block.message),
-      block.reason === 'InvalidSpec' ? cond('Degraded', 'True', 'InvalidSpec', block.message) : cond('Degraded', 'False', block.reason, block.message),
+      waiting
+        ? cond(
+            'Progressing',
+            'True',
+            block.reason === 'ClusterNotFound' ? 'WaitingForCluster' : 'WaitingForInstances',
+            block.message,
+          )
+        : cond('Progressing', 'False', block.reason, block.message),
+      block.reason === 'InvalidSpec'
+        ? cond('Degraded', 'True', 'InvalidSpec', block.message)
+        : cond('Degraded', 'False', block.reason, block.message),
     );
   } else {
     const n = pushes.length;
     const serials = served.map((p) => (p.outcome as { serial: number }).serial);
     const serialText = serials.length ? ` at serial ${Math.min(...serials)}` : '';
-    const failText = failed.map((p) => `${p.instance.namespace}/${p.instance.name}: ${(p.outcome as { message: string }).message}`).join('; ');
-    if (served.length > 0) wanted.push(cond('Ready', 'True', 'Served', `served by ${served.length}/${n} primaries${serialText}`));
-    else if (failed.length > 0) wanted.push(cond('Ready', 'False', 'PushFailed', `no primary accepted the zone: ${failText}`));
-    else wanted.push(cond('Ready', 'False', 'WaitingForInstances', `${pending.length} primaries have no bindcar endpoint yet`));
+    const failText = failed
+      .map((p) => `${p.instance.namespace}/${p.instance.name}: ${(p.outcome as { message: string }).message}`)
+      .join('; ');
+    if (served.length > 0)
+      wanted.push(cond('Ready', 'True', 'Served', `served by ${served.length}/${n} primaries${serialText}`));
+    else if (failed.length > 0)
+      wanted.push(cond('Ready', 'False', 'PushFailed', `no primary accepted the zone: ${failText}`));
+    else
+      wanted.push(
+        cond('Ready', 'False', 'WaitingForInstances', `${pending.length} primaries have no bindcar endpoint yet`),
+      );
     wanted.push(
       pending.length
-        ? cond('Progressing', 'True', 'WaitingForInstances', pending.map((p) => `${p.instance.namespace}/${p.instance.name}`).join(', ') + ' not ready yet')
+        ? cond(
+            'Progressing',
+            'True',
+            'WaitingForInstances',
+            pending.map((p) => `${p.instance.namespace}/${p.instance.name}`).join(', ') + ' not ready yet',
+          )
         : cond('Progressing', 'False', 'UpToDate', `desired zone pushed to ${n}/${n} primaries`),
     );
     wanted.push(
@@ -94,7 +120,10 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
         : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
     );
     if (failed.length) {
-      const asked = Math.max(0, ...failed.map((p) => (p.outcome as { retryAfterSeconds?: number }).retryAfterSeconds ?? 0));
+      const asked = Math.max(
+        0,
+        ...failed.map((p) => (p.outcome as { retryAfterSeconds?: number }).retryAfterSeconds ?? 0),
+      );
       resyncAfterSeconds = Math.min(300, Math.max(input.degradedResyncSeconds ?? 10, asked));
     }
   }
@@ -127,7 +156,11 @@ function conflictEntry(c: ZoneConflict): NonNullable<DNSZoneStatus['conflicts']>
  * The status a record should carry for an outcome, or undefined when its observed status already says exactly
  * that (lastTransitionTime aside) — the common case, checked without building anything.
  */
-export function recordStatusUpdate(outcome: RecordOutcome, zoneName: string, now: string): RecordStatusPatch | undefined {
+export function recordStatusUpdate(
+  outcome: RecordOutcome,
+  zoneName: string,
+  now: string,
+): RecordStatusPatch | undefined {
   const have = outcome.record.status;
   const c = have?.conditions;
   const gen = outcome.record.metadata.generation;
@@ -175,7 +208,10 @@ export function recordStatusDiffers(rec: DNSRecord, want: RecordStatusPatch): bo
 }
 
 /** Kubernetes events to emit for this pass: only for changes against the observed status. */
-export function zoneEvents(zone: DNSZone, next: DNSZoneStatus): { type: 'Normal' | 'Warning'; reason: string; message: string }[] {
+export function zoneEvents(
+  zone: DNSZone,
+  next: DNSZoneStatus,
+): { type: 'Normal' | 'Warning'; reason: string; message: string }[] {
   const out: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
   const was = (type: string) => zone.status?.conditions?.find((c) => c.type === type);
   const now = (type: string) => next.conditions?.find((c) => c.type === type);
@@ -194,7 +230,8 @@ export function zoneEvents(zone: DNSZone, next: DNSZoneStatus): { type: 'Normal'
   const key = (c: { kind: string; name: string; reason: string }) => `${c.kind}/${c.name}/${c.reason}`;
   const before = new Set((zone.status?.conflicts ?? []).map(key));
   for (const c of next.conflicts ?? []) {
-    if (!before.has(key(c))) out.push({ type: 'Warning', reason: 'RecordConflict', message: `${c.kind} ${c.name}: ${c.message ?? c.reason}` });
+    if (!before.has(key(c)))
+      out.push({ type: 'Warning', reason: 'RecordConflict', message: `${c.kind} ${c.name}: ${c.message ?? c.reason}` });
   }
   return out;
 }

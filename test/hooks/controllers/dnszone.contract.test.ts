@@ -33,7 +33,10 @@ const BINDCAR: Record<string, Record<string, FakeAnswer>> = {
 const silent = winston.createLogger({ silent: true });
 
 describe('DNSZone hooks: contract (fixtures through createApp)', () => {
-  const cases = readdirSync(DIR).filter((f) => f.endsWith('.request.json')).map((f) => f.replace(/\.request\.json$/, '')).sort();
+  const cases = readdirSync(DIR)
+    .filter((f) => f.endsWith('.request.json'))
+    .map((f) => f.replace(/\.request\.json$/, ''))
+    .sort();
 
   it('has at least 10 cases', () => expect(cases.length).to.be.at.least(10));
 
@@ -42,7 +45,8 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
       const req = JSON.parse(readFileSync(join(DIR, `${name}.request.json`), 'utf8')) as SyncRequest;
       // fixtures are valid CRs (the apiserver would not store anything else)
       for (const group of Object.values(req.related)) {
-        for (const obj of Object.values(group)) expect(validateObject(obj), `${obj.kind} ${obj.metadata.name}`).to.deep.equal([]);
+        for (const obj of Object.values(group))
+          expect(validateObject(obj), `${obj.kind} ${obj.metadata.name}`).to.deep.equal([]);
       }
       expect(validateObject(req.parent)).to.deep.equal([]);
 
@@ -66,7 +70,9 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
           writeFileSync(files.response, JSON.stringify(res.data, null, 2) + '\n');
           writeFileSync(files.effects, JSON.stringify(effects, null, 2) + '\n');
         }
-        expect(existsSync(files.response), `${files.response} missing: run with UPDATE_GOLDEN=1 and review`).to.equal(true);
+        expect(existsSync(files.response), `${files.response} missing: run with UPDATE_GOLDEN=1 and review`).to.equal(
+          true,
+        );
         expect(res.data).to.deep.equal(JSON.parse(readFileSync(files.response, 'utf8')));
         expect(JSON.parse(JSON.stringify(effects))).to.deep.equal(JSON.parse(readFileSync(files.effects, 'utf8')));
       } finally {
@@ -84,16 +90,40 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
     });
     try {
       const { port } = server.address() as AddressInfo;
-      const res = await axios.post(`http://127.0.0.1:${port}/customize/dnszone`, { controller: req.controller, parent: req.parent });
+      const res = await axios.post(`http://127.0.0.1:${port}/customize/dnszone`, {
+        controller: req.controller,
+        parent: req.parent,
+      });
       expect(res.status).to.equal(200);
-      const rules = res.data.relatedResources as { resource: string; namespace?: string; names?: string[]; labelSelector?: unknown }[];
+      const rules = res.data.relatedResources as {
+        resource: string;
+        namespace?: string;
+        names?: string[];
+        labelSelector?: unknown;
+      }[];
       expect(rules.map((r) => r.resource)).to.deep.equal([
-        'bind9clusters', 'clusterbind9providers', 'bind9instances',
-        'aaaarecords', 'arecords', 'caarecords', 'cnamerecords', 'mxrecords', 'nsrecords', 'srvrecords', 'txtrecords',
+        'bind9clusters',
+        'clusterbind9providers',
+        'bind9instances',
+        'aaaarecords',
+        'arecords',
+        'caarecords',
+        'cnamerecords',
+        'mxrecords',
+        'nsrecords',
+        'srvrecords',
+        'txtrecords',
         'dnszones',
       ]);
-      expect(rules[0]).to.deep.equal({ apiVersion: 'bindy.firestoned.io/v1beta1', resource: 'bind9clusters', namespace: 'dns', names: ['prod-dns'] });
-      expect(rules[2]).to.deep.include({ labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod-dns' } } });
+      expect(rules[0]).to.deep.equal({
+        apiVersion: 'bindy.firestoned.io/v1beta1',
+        resource: 'bind9clusters',
+        namespace: 'dns',
+        names: ['prod-dns'],
+      });
+      expect(rules[2]).to.deep.include({
+        labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod-dns' } },
+      });
       expect(rules[2]).not.to.have.property('namespace');
       expect(fakes.bindcar.calls).to.deep.equal([]);
     } finally {

@@ -15,7 +15,12 @@ const DIR = join(import.meta.dirname, '../../fixtures/sync/dnszone');
 type ZoneReq = SyncRequest<DNSZone & KubeObject>;
 const load = (name: string): ZoneReq => JSON.parse(readFileSync(join(DIR, `${name}.request.json`), 'utf8')) as ZoneReq;
 
-function deps(now: string, answers: Record<string, FakeAnswer> = {}, opts: Partial<NonNullable<DnsZoneDeps['options']>> = {}, fail: string[] = []) {
+function deps(
+  now: string,
+  answers: Record<string, FakeAnswer> = {},
+  opts: Partial<NonNullable<DnsZoneDeps['options']>> = {},
+  fail: string[] = [],
+) {
   const bindcar = fakeBindcar(answers);
   const recordStatus = recordingStatusWriter(fail);
   const events = memoryEventRecorder();
@@ -62,9 +67,20 @@ describe('DNSZone sync over several passes', () => {
 
     const b = deps('2026-11-22T04:10:00Z', { '*': 'unreachable' });
     const down = await syncDnsZone(req, b.d);
-    const c = (r: SyncResponse, t: string) => (r.status['conditions'] as { type: string; status: string; reason: string; lastTransitionTime: string }[]).find((x) => x.type === t)!;
-    expect(c(down, 'Ready')).to.include({ status: 'False', reason: 'PushFailed', lastTransitionTime: '2026-11-22T04:10:00Z' });
-    expect(c(down, 'Degraded')).to.include({ status: 'True', reason: 'PushFailed', lastTransitionTime: '2026-11-22T04:10:00Z' });
+    const c = (r: SyncResponse, t: string) =>
+      (r.status['conditions'] as { type: string; status: string; reason: string; lastTransitionTime: string }[]).find(
+        (x) => x.type === t,
+      )!;
+    expect(c(down, 'Ready')).to.include({
+      status: 'False',
+      reason: 'PushFailed',
+      lastTransitionTime: '2026-11-22T04:10:00Z',
+    });
+    expect(c(down, 'Degraded')).to.include({
+      status: 'True',
+      reason: 'PushFailed',
+      lastTransitionTime: '2026-11-22T04:10:00Z',
+    });
     expect(c(down, 'Progressing').lastTransitionTime).to.equal('2026-11-22T04:00:00Z');
     expect(down.resyncAfterSeconds).to.equal(10);
     expect(down.status['serial']).to.equal(2026112201); // last served serial is kept
@@ -90,11 +106,9 @@ describe('DNSZone sync over several passes', () => {
   it('writes excluded records even when no primary accepted the zone, but not included ones', async () => {
     const x = deps('2026-11-22T04:00:00Z', { '*': 'unreachable' });
     await syncDnsZone(load('cname-conflict'), x.d);
-    expect(x.recordStatus.writes.map((w) => `${w.ref.kind}/${w.ref.name}:${w.status.conditions[0]!.reason}`)).to.deep.equal([
-      'ARecord/app-a:Conflict',
-      'CNAMERecord/app-2:Conflict',
-      'ARecord/outside:OutOfZone',
-    ]);
+    expect(
+      x.recordStatus.writes.map((w) => `${w.ref.kind}/${w.ref.name}:${w.status.conditions[0]!.reason}`),
+    ).to.deep.equal(['ARecord/app-a:Conflict', 'CNAMERecord/app-2:Conflict', 'ARecord/outside:OutOfZone']);
   });
 
   it('asks for a quick resync when record statuses remain to be written', async () => {
@@ -116,9 +130,13 @@ describe('DNSZone sync over several passes', () => {
     (www['spec'] as { zoneRef: string }).zoneRef = 'no-such-zone';
     const second = deps('2026-11-22T04:05:00Z');
     const r = await syncDnsZone(req, second.d);
-    expect(second.recordStatus.writes.map((w) => [w.ref.name, w.status.conditions[0]!.reason, w.status.conditions[0]!.lastTransitionTime])).to.deep.equal([
-      ['www', 'NotSelected', '2026-11-22T04:05:00Z'],
-    ]);
+    expect(
+      second.recordStatus.writes.map((w) => [
+        w.ref.name,
+        w.status.conditions[0]!.reason,
+        w.status.conditions[0]!.lastTransitionTime,
+      ]),
+    ).to.deep.equal([['www', 'NotSelected', '2026-11-22T04:05:00Z']]);
     req = apply(req, r, second.recordStatus.writes);
     const third = deps('2026-11-22T04:10:00Z');
     await syncDnsZone(req, third.d);
@@ -126,8 +144,13 @@ describe('DNSZone sync over several passes', () => {
   });
 
   it('retries a push bindcar rejected slowly (60 s), a failing one quickly', async () => {
-    expect((await syncDnsZone(load('push-failed'), deps('2026-11-22T04:00:00Z', { '*': 'rejected' }).d)).resyncAfterSeconds).to.equal(60);
-    expect((await syncDnsZone(load('push-failed'), deps('2026-11-22T04:00:00Z', { '*': 'unreachable' }).d)).resyncAfterSeconds).to.equal(10);
+    expect(
+      (await syncDnsZone(load('push-failed'), deps('2026-11-22T04:00:00Z', { '*': 'rejected' }).d)).resyncAfterSeconds,
+    ).to.equal(60);
+    expect(
+      (await syncDnsZone(load('push-failed'), deps('2026-11-22T04:00:00Z', { '*': 'unreachable' }).d))
+        .resyncAfterSeconds,
+    ).to.equal(10);
   });
 
   it('removes the zone from an instance it no longer is placed on', async () => {
@@ -153,12 +176,45 @@ describe('DNSZone sync over several passes', () => {
 });
 
 describe('DNSZone finalize', () => {
-  const table: { name: string; now: string; answers: Record<string, FakeAnswer>; finalized: boolean; resync?: number; events: string[] }[] = [
+  const table: {
+    name: string;
+    now: string;
+    answers: Record<string, FakeAnswer>;
+    finalized: boolean;
+    resync?: number;
+    events: string[];
+  }[] = [
     { name: 'all primaries confirm', now: '2026-11-22T04:00:00Z', answers: {}, finalized: true, events: [] },
-    { name: 'a 404 from bindcar means gone', now: '2026-11-22T04:00:00Z', answers: { '*': 'notFound' }, finalized: true, events: [] },
-    { name: 'an unreachable primary blocks within the grace period', now: '2026-11-22T04:00:00Z', answers: { 'http://prod-dns-primary-1.dns.svc:8080': 'unreachable' }, finalized: false, resync: 10, events: ['DeletionBlocked'] },
-    { name: 'a 5xx blocks too (only 404 means gone)', now: '2026-11-22T04:00:00Z', answers: { '*': 'unavailable' }, finalized: false, resync: 10, events: ['DeletionBlocked'] },
-    { name: 'the grace period releases with an event', now: '2026-11-22T04:08:01Z', answers: { '*': 'unreachable' }, finalized: true, events: ['DeletionReleased'] },
+    {
+      name: 'a 404 from bindcar means gone',
+      now: '2026-11-22T04:00:00Z',
+      answers: { '*': 'notFound' },
+      finalized: true,
+      events: [],
+    },
+    {
+      name: 'an unreachable primary blocks within the grace period',
+      now: '2026-11-22T04:00:00Z',
+      answers: { 'http://prod-dns-primary-1.dns.svc:8080': 'unreachable' },
+      finalized: false,
+      resync: 10,
+      events: ['DeletionBlocked'],
+    },
+    {
+      name: 'a 5xx blocks too (only 404 means gone)',
+      now: '2026-11-22T04:00:00Z',
+      answers: { '*': 'unavailable' },
+      finalized: false,
+      resync: 10,
+      events: ['DeletionBlocked'],
+    },
+    {
+      name: 'the grace period releases with an event',
+      now: '2026-11-22T04:08:01Z',
+      answers: { '*': 'unreachable' },
+      finalized: true,
+      events: ['DeletionReleased'],
+    },
   ];
   for (const t of table) {
     it(`finalizes: ${t.name}`, async () => {

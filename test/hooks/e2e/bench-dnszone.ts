@@ -14,22 +14,45 @@ import { hookRoutes } from '../../../hooks/routes.js';
 import type { BindcarClient } from '../../../hooks/ports/bindcar.js';
 import { world } from './bench-world.js';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 if (process.argv[2] === 'server') {
   const bindcar: BindcarClient = {
-    putZone: async (_e, zone, body) => ({ ok: true, attempts: 1, result: { zone, serial: 1, changed: false, created: false, added: body.records.length * 0, removed: 0 } }),
+    putZone: async (_e, zone, body) => ({
+      ok: true,
+      attempts: 1,
+      result: { zone, serial: 1, changed: false, created: false, added: body.records.length * 0, removed: 0 },
+    }),
     deleteZone: async () => ({ ok: true, gone: 'deleted', attempts: 1 }),
   };
-  const zone = { bindcar, recordStatus: { patchStatus: async () => undefined }, events: { record: async () => undefined } };
-  const app = createApp({ logger: winston.createLogger({ silent: true }), routes: hookRoutes({ clock: () => '2026-11-22T04:00:00Z', zone }) });
+  const zone = {
+    bindcar,
+    recordStatus: { patchStatus: async () => undefined },
+    events: { record: async () => undefined },
+  };
+  const app = createApp({
+    logger: winston.createLogger({ silent: true }),
+    routes: hookRoutes({ clock: () => '2026-11-22T04:00:00Z', zone }),
+  });
   process.on('SIGTERM', () => process.exit(0));
   const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
 } else {
-  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, 'server'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((r) => child.stdout.once('data', (d: Buffer) => r(Number(d.toString().trim()))));
+  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, 'server'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((r) =>
+    child.stdout.once('data', (d: Buffer) => r(Number(d.toString().trim()))),
+  );
   const url = `http://127.0.0.1:${port}/sync/dnszone`;
-  const vm = (k: string) => Number(/(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(k)) ?? '')?.[1] ?? 0) / 1024;
+  const vm = (k: string) =>
+    Number(
+      /(\d+) kB/.exec(
+        readFileSync(`/proc/${child.pid}/status`, 'utf8')
+          .split('\n')
+          .find((l) => l.startsWith(k)) ?? '',
+      )?.[1] ?? 0,
+    ) / 1024;
   const sizes = process.argv.slice(2).map(Number);
   console.log(`hooks process RSS at start: ${vm('VmRSS:').toFixed(0)} MB`);
   for (const n of sizes.length ? sizes : [100, 10000]) {
@@ -39,11 +62,16 @@ if (process.argv[2] === 'server') {
       const times: number[] = [];
       for (let i = 0; i < runs + 3; i++) {
         const t = performance.now();
-        const r = await axios.post(url, body, { headers: { 'content-type': 'application/json' }, maxBodyLength: Infinity });
+        const r = await axios.post(url, body, {
+          headers: { 'content-type': 'application/json' },
+          maxBodyLength: Infinity,
+        });
         if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
         if (i >= 3) times.push(performance.now() - t);
       }
-      console.log(`${n} records, ${served ? 'steady state' : 'first sync  '}: p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (${(body.length / 1e6).toFixed(1)} MB request); hooks peak RSS ${vm('VmHWM:').toFixed(0)} MB`);
+      console.log(
+        `${n} records, ${served ? 'steady state' : 'first sync  '}: p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (${(body.length / 1e6).toFixed(1)} MB request); hooks peak RSS ${vm('VmHWM:').toFixed(0)} MB`,
+      );
     }
   }
   child.kill();

@@ -16,7 +16,13 @@ import { parseAllDocuments } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { createApp } from '../../../hooks/app.js';
 import { hookRoutes } from '../../../hooks/routes.js';
-import { childKey, objectKey, type KubeObject, type ObjectMap, type SyncResponse } from '../../../hooks/metacontroller.js';
+import {
+  childKey,
+  objectKey,
+  type KubeObject,
+  type ObjectMap,
+  type SyncResponse,
+} from '../../../hooks/metacontroller.js';
 import { createBindcarClient, staticToken } from '../../../hooks/ports/bindcar.js';
 import { memoryEventRecorder } from '../../../hooks/ports/events.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
@@ -64,38 +70,83 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
 
   function request(zoneName: string, finalizing = false) {
     const related: ObjectMap = {};
-    for (const k of ['Bind9Cluster', 'ClusterBind9Provider', 'Bind9Instance', 'ARecord', 'AAAARecord', 'CNAMERecord', 'MXRecord', 'TXTRecord', 'NSRecord', 'SRVRecord', 'CAARecord', 'DNSZone']) {
+    for (const k of [
+      'Bind9Cluster',
+      'ClusterBind9Provider',
+      'Bind9Instance',
+      'ARecord',
+      'AAAARecord',
+      'CNAMERecord',
+      'MXRecord',
+      'TXTRecord',
+      'NSRecord',
+      'SRVRecord',
+      'CAARecord',
+      'DNSZone',
+    ]) {
       related[childKey(k, V)] = {};
     }
-    for (const o of world.values()) related[childKey(o.kind, V)]![objectKey(o.metadata.namespace, o.metadata.name!)] = structuredClone(o);
-    return { controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: 'bindy-dnszone' } }, parent: structuredClone(get('DNSZone', zoneName)), children: {}, related, finalizing };
+    for (const o of world.values())
+      related[childKey(o.kind, V)]![objectKey(o.metadata.namespace, o.metadata.name!)] = structuredClone(o);
+    return {
+      controller: {
+        apiVersion: 'metacontroller.k8s.io/v1alpha1',
+        kind: 'CompositeController',
+        metadata: { name: 'bindy-dnszone' },
+      },
+      parent: structuredClone(get('DNSZone', zoneName)),
+      children: {},
+      related,
+      finalizing,
+    };
   }
 
   /** One hook call, with its effects applied to the world. */
   async function hook(zoneName: string, finalizing = false): Promise<SyncResponse> {
     const before = statusWriter.writes.length;
-    const res = await axios.post(`${hooksUrl}/${finalizing ? 'finalize' : 'sync'}/dnszone`, request(zoneName, finalizing), { validateStatus: () => true });
+    const res = await axios.post(
+      `${hooksUrl}/${finalizing ? 'finalize' : 'sync'}/dnszone`,
+      request(zoneName, finalizing),
+      { validateStatus: () => true },
+    );
     expect(res.status, JSON.stringify(res.data)).to.equal(200);
     const out = res.data as SyncResponse;
     get('DNSZone', zoneName)['status'] = out.status;
     for (const w of statusWriter.writes.slice(before)) {
       const rec = world.get(`${w.ref.kind}/${w.ref.namespace}/${w.ref.name}`);
-      if (rec) rec['status'] = Object.fromEntries(Object.entries({ ...((rec['status'] as object) ?? {}), ...w.status }).filter(([, v]) => v !== null));
+      if (rec)
+        rec['status'] = Object.fromEntries(
+          Object.entries({ ...((rec['status'] as object) ?? {}), ...w.status }).filter(([, v]) => v !== null),
+        );
     }
     return out;
   }
-  const cond = (r: SyncResponse, type: string) => (r.status['conditions'] as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === type);
-  const recordReady = (kind: string, name: string) => ((get(kind, name)['status'] as { conditions?: { reason: string; status: string }[] } | undefined)?.conditions ?? [])[0];
+  const cond = (r: SyncResponse, type: string) =>
+    (r.status['conditions'] as { type: string; status: string; reason: string; message: string }[]).find(
+      (c) => c.type === type,
+    );
+  const recordReady = (kind: string, name: string) =>
+    ((get(kind, name)['status'] as { conditions?: { reason: string; status: string }[] } | undefined)?.conditions ??
+      [])[0];
   const answers = async (name: string, type: string) => {
     const r = await bindcar.named.query(name, type);
-    return { rcode: r.rcode, data: r.answers.filter((a) => a.type === type).map((a) => a.data).sort() };
+    return {
+      rcode: r.rcode,
+      data: r.answers
+        .filter((a) => a.type === type)
+        .map((a) => a.data)
+        .sort(),
+    };
   };
 
   function instance(url: string): KubeObject {
     return {
       apiVersion: V,
       kind: 'Bind9Instance',
-      metadata: { name: 'prod-dns-primary-0', labels: { 'bindy.firestoned.io/cluster': 'prod-dns', 'bindy.firestoned.io/role': 'primary' } },
+      metadata: {
+        name: 'prod-dns-primary-0',
+        labels: { 'bindy.firestoned.io/cluster': 'prod-dns', 'bindy.firestoned.io/role': 'primary' },
+      },
       spec: { clusterRef: 'prod-dns', role: 'primary' },
       status: { endpoint: url, dnsEndpoint: `127.0.0.1:${bindcar.named.dnsPort}` },
     };
@@ -104,12 +155,21 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
   before(async () => {
     bindcar = await startBindcar({ auth: { mode: 'token', token: TOKEN } });
     const zone = {
-      bindcar: createBindcarClient({ token: staticToken(TOKEN), attempts: 2, backoffMs: 50, connectTimeoutMs: 1000, requestTimeoutMs: 15000 }),
+      bindcar: createBindcarClient({
+        token: staticToken(TOKEN),
+        attempts: 2,
+        backoffMs: 50,
+        connectTimeoutMs: 1000,
+        requestTimeoutMs: 15000,
+      }),
       recordStatus: statusWriter,
       events,
       options: { deletionGraceSeconds: 120, degradedResyncSeconds: 5 },
     };
-    const app = createApp({ logger: winston.createLogger({ silent: true }), routes: hookRoutes({ clock: () => now, zone }) });
+    const app = createApp({
+      logger: winston.createLogger({ silent: true }),
+      routes: hookRoutes({ clock: () => now, zone }),
+    });
     hooks = await new Promise<Server>((r) => {
       const s = app.listen(0, '127.0.0.1', () => r(s));
     });
@@ -125,7 +185,10 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
   });
 
   it("serves the seed's DNSZone, ARecord and MXRecord, then finalize removes the zone", async () => {
-    const seed = [...yamlDocs(readFileSync(join(SEED, '03-dnszone-soa-record.yaml'), 'utf8')), ...yamlDocs(readFileSync(join(SEED, '04-arecord-and-mxrecord.yaml'), 'utf8'))];
+    const seed = [
+      ...yamlDocs(readFileSync(join(SEED, '03-dnszone-soa-record.yaml'), 'utf8')),
+      ...yamlDocs(readFileSync(join(SEED, '04-arecord-and-mxrecord.yaml'), 'utf8')),
+    ];
     expect(seed.map((d) => d.kind)).to.deep.equal(['DNSZone', 'ARecord', 'MXRecord']);
     put(...seed);
     const r = await hook('example-com');
@@ -194,12 +257,30 @@ spec: {zoneRef: example-com, name: "@", flags: 0, tag: issue, value: letsencrypt
     expect(await answers('www.example.com', 'AAAA')).to.deep.equal({ rcode: 'NOERROR', data: ['2001:db8::1'] });
     expect(await answers('api.example.com', 'CNAME')).to.deep.equal({ rcode: 'NOERROR', data: ['www.example.com.'] });
     expect(await answers('example.com', 'MX')).to.deep.equal({ rcode: 'NOERROR', data: ['10 mail.example.net.'] });
-    expect(await answers('example.com', 'TXT')).to.deep.equal({ rcode: 'NOERROR', data: [`"${'k'.repeat(255)}" "${'k'.repeat(45)}"`, '"v=spf1 mx -all"'] });
-    expect(await answers('_sip._tcp.example.com', 'SRV')).to.deep.equal({ rcode: 'NOERROR', data: ['10 5 5060 sip.example.net.'] });
-    expect(await answers('example.com', 'CAA')).to.deep.equal({ rcode: 'NOERROR', data: ['0 issue "letsencrypt.org"'] });
+    expect(await answers('example.com', 'TXT')).to.deep.equal({
+      rcode: 'NOERROR',
+      data: [`"${'k'.repeat(255)}" "${'k'.repeat(45)}"`, '"v=spf1 mx -all"'],
+    });
+    expect(await answers('_sip._tcp.example.com', 'SRV')).to.deep.equal({
+      rcode: 'NOERROR',
+      data: ['10 5 5060 sip.example.net.'],
+    });
+    expect(await answers('example.com', 'CAA')).to.deep.equal({
+      rcode: 'NOERROR',
+      data: ['0 issue "letsencrypt.org"'],
+    });
     const delegation = await bindcar.named.query('dev.example.com', 'NS');
     expect(delegation).to.include({ rcode: 'NOERROR', aa: false }); // a referral, not an authoritative answer
-    for (const [kind, name] of [['ARecord', 'www'], ['AAAARecord', 'www6'], ['CNAMERecord', 'api'], ['MXRecord', 'mx'], ['TXTRecord', 'spf'], ['NSRecord', 'dev'], ['SRVRecord', 'sip'], ['CAARecord', 'caa']] as const) {
+    for (const [kind, name] of [
+      ['ARecord', 'www'],
+      ['AAAARecord', 'www6'],
+      ['CNAMERecord', 'api'],
+      ['MXRecord', 'mx'],
+      ['TXTRecord', 'spf'],
+      ['NSRecord', 'dev'],
+      ['SRVRecord', 'sip'],
+      ['CAARecord', 'caa'],
+    ] as const) {
       expect(recordReady(kind, name), `${kind} ${name}`).to.include({ status: 'True', reason: 'Served' });
     }
     // a second pass over the same world changes nothing: same status, no record writes
@@ -227,7 +308,8 @@ spec: {zoneRef: example-com, name: "@", flags: 0, tag: issue, value: letsencrypt
   });
 
   it('serves the CNAME conflict winner and flags the loser', async () => {
-    put(...yamlDocs(`
+    put(
+      ...yamlDocs(`
 kind: ARecord
 metadata: {name: app}
 spec: {zoneRef: example-com, ipv4Address: 192.0.2.7}
@@ -235,14 +317,20 @@ spec: {zoneRef: example-com, ipv4Address: 192.0.2.7}
 kind: CNAMERecord
 metadata: {name: app-alias}
 spec: {zoneRef: example-com, name: app, target: elsewhere.example.net}
-`));
+`),
+    );
     const r = await hook('example-com');
     expect(await answers('app.example.com', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.7'] });
     expect(await answers('app.example.com', 'CNAME')).to.deep.equal({ rcode: 'NOERROR', data: [] });
     expect(recordReady('CNAMERecord', 'app-alias')).to.include({ status: 'False', reason: 'Conflict' });
     expect(recordReady('ARecord', 'app')).to.include({ status: 'True', reason: 'Served' });
     expect(r.status['conflicts']).to.deep.equal([
-      { kind: 'CNAMERecord', name: 'app-alias', reason: 'CNAMEAndOtherData', message: 'app.example.com. already has A data (from the older ARecord app); a CNAME must be alone at its name' },
+      {
+        kind: 'CNAMERecord',
+        name: 'app-alias',
+        reason: 'CNAMEAndOtherData',
+        message: 'app.example.com. already has A data (from the older ARecord app); a CNAME must be alone at its name',
+      },
     ]);
     expect(events.events.map((e) => e.reason)).to.include('RecordConflict');
   });

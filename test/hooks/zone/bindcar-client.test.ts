@@ -15,14 +15,25 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 };
 
-async function scripted(steps: Step[]): Promise<{ url: string; seen: { method: string; path: string; auth?: string; body: string }[]; close: () => Promise<void> }> {
+async function scripted(
+  steps: Step[],
+): Promise<{
+  url: string;
+  seen: { method: string; path: string; auth?: string; body: string }[];
+  close: () => Promise<void>;
+}> {
   const seen: { method: string; path: string; auth?: string; body: string }[] = [];
   let i = 0;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      seen.push({ method: req.method!, path: req.url!, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}), body });
+      seen.push({
+        method: req.method!,
+        path: req.url!,
+        ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+        body,
+      });
       const step = steps[Math.min(i++, steps.length - 1)]!;
       step(req, res, body);
     });
@@ -32,11 +43,21 @@ async function scripted(steps: Step[]): Promise<{ url: string; seen: { method: s
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
-const body: PutZoneBody = { type: 'primary', ttl: 3600, soa: { mname: 'ns1.example.net.', rname: 'hostmaster.example.com.', refresh: 1, retry: 1, expire: 1, minimum: 1 }, nameServers: [{ hostname: 'ns1.example.net.' }], records: [] };
+const body: PutZoneBody = {
+  type: 'primary',
+  ttl: 3600,
+  soa: { mname: 'ns1.example.net.', rname: 'hostmaster.example.com.', refresh: 1, retry: 1, expire: 1, minimum: 1 },
+  nameServers: [{ hostname: 'ns1.example.net.' }],
+  records: [],
+};
 const okResult = { zone: 'example.com', serial: 7, changed: true, created: true, added: 1, removed: 0 };
 
 describe('hooks/ports/bindcar client', () => {
@@ -52,7 +73,11 @@ describe('hooks/ports/bindcar client', () => {
     try {
       writeFileSync(join(dir, 'token'), 'first\n');
       const c = createBindcarClient({ token: fileToken(join(dir, 'token')), sleep });
-      expect(await c.putZone(s.url + '/', 'example.com', body)).to.deep.equal({ ok: true, result: okResult, attempts: 1 });
+      expect(await c.putZone(s.url + '/', 'example.com', body)).to.deep.equal({
+        ok: true,
+        result: okResult,
+        attempts: 1,
+      });
       writeFileSync(join(dir, 'token'), 'rotated');
       await c.putZone(s.url, 'example.com', body);
       expect(s.seen.map((x) => [x.method, x.path, x.auth])).to.deep.equal([
@@ -67,7 +92,10 @@ describe('hooks/ports/bindcar client', () => {
   });
 
   it('retries a 503 after its Retry-After and succeeds', async () => {
-    const s = await scripted([(_q, r) => json(r, 503, { code: 'NAMED_UNAVAILABLE', message: 'restarting' }, { 'retry-after': '2' }), (_q, r) => json(r, 200, okResult)]);
+    const s = await scripted([
+      (_q, r) => json(r, 503, { code: 'NAMED_UNAVAILABLE', message: 'restarting' }, { 'retry-after': '2' }),
+      (_q, r) => json(r, 200, okResult),
+    ]);
     try {
       const c = createBindcarClient({ token: staticToken('t'), sleep, backoffMs: 100 });
       const r = await c.putZone(s.url, 'example.com', body);
@@ -79,12 +107,19 @@ describe('hooks/ports/bindcar client', () => {
   });
 
   it('returns a Retry-After longer than its budget instead of waiting', async () => {
-    const s = await scripted([(_q, r) => json(r, 429, { code: 'BUSY', message: 'slow down' }, { 'retry-after': '60' })]);
+    const s = await scripted([
+      (_q, r) => json(r, 429, { code: 'BUSY', message: 'slow down' }, { 'retry-after': '60' }),
+    ]);
     try {
       const c = createBindcarClient({ token: staticToken(undefined), sleep });
       const r = await c.putZone(s.url, 'example.com', body);
       expect(r).to.deep.include({ ok: false });
-      expect(r.ok ? undefined : r.error).to.include({ kind: 'unavailable', status: 429, retryAfterSeconds: 60, attempts: 1 });
+      expect(r.ok ? undefined : r.error).to.include({
+        kind: 'unavailable',
+        status: 429,
+        retryAfterSeconds: 60,
+        attempts: 1,
+      });
       expect(s.seen).to.have.length(1);
       expect(s.seen[0]).not.to.have.property('auth');
     } finally {
@@ -98,7 +133,10 @@ describe('hooks/ports/bindcar client', () => {
       const c = createBindcarClient({ token: staticToken('t'), sleep });
       const r = await c.putZone(s.url, 'example.com', body);
       expect(r.ok ? undefined : r.error).to.deep.equal({
-        kind: 'rejected', status: 422, code: 'INVALID_SPEC', attempts: 1,
+        kind: 'rejected',
+        status: 422,
+        code: 'INVALID_SPEC',
+        attempts: 1,
         message: `PUT ${s.url}/api/v1/zones/example.com: HTTP 422 INVALID_SPEC: records/0/data: bad`,
       });
     } finally {
@@ -128,10 +166,29 @@ describe('hooks/ports/bindcar client', () => {
   });
 
   const deletes: { name: string; step: Step; expected: unknown }[] = [
-    { name: '200 → deleted', step: (_q, r) => json(r, 200, { zone: 'example.com', deleted: true }), expected: { ok: true, gone: 'deleted', attempts: 1 } },
-    { name: 'bindcar’s zone 404 → notFound', step: (_q, r) => json(r, 404, { code: 'NOT_FOUND', message: 'zone example.com not found' }), expected: { ok: true, gone: 'notFound', attempts: 1 } },
-    { name: 'a missing route’s 404 is not "gone"', step: (_q, r) => json(r, 404, { code: 'NOT_FOUND', message: 'no route for DELETE /api/v1/zones/example.com' }), expected: { ok: false } },
-    { name: 'a proxy’s HTML 404 is not "gone"', step: (_q, r) => { r.writeHead(404, { 'content-type': 'text/html' }); r.end('<h1>Not Found</h1>'); }, expected: { ok: false } },
+    {
+      name: '200 → deleted',
+      step: (_q, r) => json(r, 200, { zone: 'example.com', deleted: true }),
+      expected: { ok: true, gone: 'deleted', attempts: 1 },
+    },
+    {
+      name: 'bindcar’s zone 404 → notFound',
+      step: (_q, r) => json(r, 404, { code: 'NOT_FOUND', message: 'zone example.com not found' }),
+      expected: { ok: true, gone: 'notFound', attempts: 1 },
+    },
+    {
+      name: 'a missing route’s 404 is not "gone"',
+      step: (_q, r) => json(r, 404, { code: 'NOT_FOUND', message: 'no route for DELETE /api/v1/zones/example.com' }),
+      expected: { ok: false },
+    },
+    {
+      name: 'a proxy’s HTML 404 is not "gone"',
+      step: (_q, r) => {
+        r.writeHead(404, { 'content-type': 'text/html' });
+        r.end('<h1>Not Found</h1>');
+      },
+      expected: { ok: false },
+    },
   ];
   for (const t of deletes) {
     it(`DELETE: ${t.name}`, async () => {

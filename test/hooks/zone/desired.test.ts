@@ -5,7 +5,12 @@ import { statusOwner, zoneNameOwner, type Placement } from '../../../hooks/zone/
 
 const V = 'bindy.firestoned.io/v1beta1';
 const zone = (name: string, spec: Partial<DNSZone['spec']>, meta: Partial<DNSZone['metadata']> = {}): DNSZone =>
-  ({ apiVersion: V, kind: 'DNSZone', metadata: { name, namespace: 'dns', ...meta }, spec: { zoneName: 'example.com', ...spec } }) as DNSZone;
+  ({
+    apiVersion: V,
+    kind: 'DNSZone',
+    metadata: { name, namespace: 'dns', ...meta },
+    spec: { zoneName: 'example.com', ...spec },
+  }) as DNSZone;
 const a = (name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): DNSRecord =>
   ({ apiVersion: V, kind: 'ARecord', metadata: { name, namespace: 'dns', ...meta }, spec }) as unknown as DNSRecord;
 const ok = (r: ReturnType<typeof desiredZone>): DesiredZoneResult => {
@@ -16,29 +21,74 @@ const ok = (r: ReturnType<typeof desiredZone>): DesiredZoneResult => {
 describe('hooks/zone/desired', () => {
   it('leaves out the CR that would push an RRset over named’s 100 records, newest first', () => {
     const ips = (from: number) => Array.from({ length: 60 }, (_, i) => `10.0.0.${from + i}`);
-    const r = ok(desiredZone(zone('z', { nameServers: [{ hostname: 'ns1.example.net' }] }), [
-      a('first', { zoneRef: 'z', name: 'many', ipv4Addresses: ips(1) }, { creationTimestamp: '2026-01-01T00:00:00Z' }),
-      a('second', { zoneRef: 'z', name: 'many', ipv4Addresses: ips(100) }, { creationTimestamp: '2026-01-02T00:00:00Z' }),
-    ], []));
+    const r = ok(
+      desiredZone(
+        zone('z', { nameServers: [{ hostname: 'ns1.example.net' }] }),
+        [
+          a(
+            'first',
+            { zoneRef: 'z', name: 'many', ipv4Addresses: ips(1) },
+            { creationTimestamp: '2026-01-01T00:00:00Z' },
+          ),
+          a(
+            'second',
+            { zoneRef: 'z', name: 'many', ipv4Addresses: ips(100) },
+            { creationTimestamp: '2026-01-02T00:00:00Z' },
+          ),
+        ],
+        [],
+      ),
+    );
     expect(r.body.records).to.have.length(60);
-    expect(r.outcomes.map((o) => [o.record.metadata.name, o.reason])).to.deep.equal([['first', 'Served'], ['second', 'InvalidRecord']]);
+    expect(r.outcomes.map((o) => [o.record.metadata.name, o.reason])).to.deep.equal([
+      ['first', 'Served'],
+      ['second', 'InvalidRecord'],
+    ]);
   });
 
   it('glues the default name server to the primaries’ DNS addresses, IPv4 and IPv6, never to secondaries', () => {
-    const place = (name: string, role: Placement['role'], dns: string): Placement => ({ name, namespace: 'dns', role, endpoint: 'http://x', dnsEndpoint: dns });
-    const r = ok(desiredZone(zone('z', {}), [], [place('p0', 'primary', '10.0.0.2:53'), place('p1', 'primary', '[2001:db8::2]:53'), place('s0', 'secondary', '10.0.0.9:53')]));
-    expect(r.body.nameServers).to.deep.equal([{ hostname: 'ns1.example.com.', ipv4Addresses: ['10.0.0.2'], ipv6Addresses: ['2001:db8::2'] }]);
+    const place = (name: string, role: Placement['role'], dns: string): Placement => ({
+      name,
+      namespace: 'dns',
+      role,
+      endpoint: 'http://x',
+      dnsEndpoint: dns,
+    });
+    const r = ok(
+      desiredZone(
+        zone('z', {}),
+        [],
+        [
+          place('p0', 'primary', '10.0.0.2:53'),
+          place('p1', 'primary', '[2001:db8::2]:53'),
+          place('s0', 'secondary', '10.0.0.9:53'),
+        ],
+      ),
+    );
+    expect(r.body.nameServers).to.deep.equal([
+      { hostname: 'ns1.example.com.', ipv4Addresses: ['10.0.0.2'], ipv6Addresses: ['2001:db8::2'] },
+    ]);
   });
 
   it('uses an A record CR as the address of an in-zone name server instead of default glue', () => {
-    const r = ok(desiredZone(zone('z', {}), [a('ns1', { zoneRef: 'z', ipv4Address: '192.0.2.53' })], [{ name: 'p', namespace: 'dns', role: 'primary', endpoint: 'http://x', dnsEndpoint: '10.0.0.2:53' }]));
+    const r = ok(
+      desiredZone(
+        zone('z', {}),
+        [a('ns1', { zoneRef: 'z', ipv4Address: '192.0.2.53' })],
+        [{ name: 'p', namespace: 'dns', role: 'primary', endpoint: 'http://x', dnsEndpoint: '10.0.0.2:53' }],
+      ),
+    );
     expect(r.body.nameServers).to.deep.equal([{ hostname: 'ns1.example.com.' }]);
     expect(r.body.records).to.deep.equal([{ name: 'ns1', type: 'A', ttl: 3600, data: '192.0.2.53' }]);
   });
 
   it('reports an unusable zone naming the DNSZone field', () => {
     const r = desiredZone(zone('z', { nameServers: [{ hostname: 'ns1.example.com' }] }), [], []);
-    expect(r).to.deep.equal({ invalid: true, zoneName: 'example.com', message: 'spec.nameServers[0]: name server ns1.example.com. is inside the zone but has no A/AAAA (glue) record' });
+    expect(r).to.deep.equal({
+      invalid: true,
+      zoneName: 'example.com',
+      message: 'spec.nameServers[0]: name server ns1.example.com. is inside the zone but has no A/AAAA (glue) record',
+    });
   });
 });
 
@@ -46,7 +96,11 @@ describe('hooks/zone/select', () => {
   it('gives a zone name to the oldest live DNSZone of any namespace', () => {
     const old = zone('old', {}, { namespace: 'team-a', creationTimestamp: '2026-01-01T00:00:00Z' });
     const young = zone('young', { zoneName: 'EXAMPLE.com' }, { creationTimestamp: '2026-02-01T00:00:00Z' });
-    const deleting = zone('gone', {}, { creationTimestamp: '2025-01-01T00:00:00Z', deletionTimestamp: '2026-03-01T00:00:00Z' });
+    const deleting = zone(
+      'gone',
+      {},
+      { creationTimestamp: '2025-01-01T00:00:00Z', deletionTimestamp: '2026-03-01T00:00:00Z' },
+    );
     expect(zoneNameOwner(young, [old, young, deleting]).metadata.name).to.equal('old');
     expect(zoneNameOwner(old, [old, young, deleting]).metadata.name).to.equal('old');
     expect(zoneNameOwner(young, [young, deleting]).metadata.name).to.equal('young');
@@ -58,6 +112,9 @@ describe('hooks/zone/select', () => {
     const z2 = zone('z2', { ...sel, zoneName: 'example.org' }, { creationTimestamp: '2025-12-01T00:00:00Z' });
     const rec = a('www', { ipv4Address: '192.0.2.1' }, { labels: { team: 'web' } });
     expect(statusOwner([z1, z2], rec)?.metadata.name).to.equal('z2');
-    expect(statusOwner([z1, z2], a('www', { zoneRef: 'z1', ipv4Address: '192.0.2.1' }, { labels: { team: 'web' } }))?.metadata.name).to.equal('z1');
+    expect(
+      statusOwner([z1, z2], a('www', { zoneRef: 'z1', ipv4Address: '192.0.2.1' }, { labels: { team: 'web' } }))
+        ?.metadata.name,
+    ).to.equal('z1');
   });
 });

@@ -16,20 +16,43 @@ export interface BindcarCall {
 }
 
 /** A fake bindcar: answers per endpoint (default 'ok'), serial fixed, every call recorded in order of endpoint. */
-export function fakeBindcar(answers: Record<string, FakeAnswer> = {}, serial = 2026112201): BindcarClient & { calls: BindcarCall[] } {
+export function fakeBindcar(
+  answers: Record<string, FakeAnswer> = {},
+  serial = 2026112201,
+): BindcarClient & { calls: BindcarCall[] } {
   const calls: BindcarCall[] = [];
   const failure = (a: FakeAnswer, method: string, endpoint: string, zone: string): BindcarFailure => {
     const url = `${endpoint}/api/v1/zones/${zone}`;
-    if (a === 'unreachable') return { kind: 'unreachable', message: `${method} ${url}: connect ECONNREFUSED`, attempts: 3 };
-    if (a === 'rejected') return { kind: 'rejected', status: 422, code: 'INVALID_SPEC', message: `${method} ${url}: HTTP 422 INVALID_SPEC: bad zone`, attempts: 1 };
-    return { kind: 'unavailable', status: 503, code: 'NAMED_UNAVAILABLE', message: `${method} ${url}: HTTP 503 NAMED_UNAVAILABLE: named is restarting`, attempts: 3, retryAfterSeconds: 30 };
+    if (a === 'unreachable')
+      return { kind: 'unreachable', message: `${method} ${url}: connect ECONNREFUSED`, attempts: 3 };
+    if (a === 'rejected')
+      return {
+        kind: 'rejected',
+        status: 422,
+        code: 'INVALID_SPEC',
+        message: `${method} ${url}: HTTP 422 INVALID_SPEC: bad zone`,
+        attempts: 1,
+      };
+    return {
+      kind: 'unavailable',
+      status: 503,
+      code: 'NAMED_UNAVAILABLE',
+      message: `${method} ${url}: HTTP 503 NAMED_UNAVAILABLE: named is restarting`,
+      attempts: 3,
+      retryAfterSeconds: 30,
+    };
   };
   return {
     calls,
     async putZone(endpoint, zone, body): Promise<PushResult> {
       calls.push({ method: 'PUT', endpoint, zone, body });
       const a = answers[endpoint] ?? answers['*'] ?? 'ok';
-      if (a === 'ok' || a === 'notFound') return { ok: true, attempts: 1, result: { zone, serial, changed: true, created: true, added: body.records.length, removed: 0 } };
+      if (a === 'ok' || a === 'notFound')
+        return {
+          ok: true,
+          attempts: 1,
+          result: { zone, serial, changed: true, created: true, added: body.records.length, removed: 0 },
+        };
       return { ok: false, error: failure(a, 'PUT', endpoint, zone) };
     },
     async deleteZone(endpoint, zone): Promise<DeleteResult> {
@@ -43,7 +66,9 @@ export function fakeBindcar(answers: Record<string, FakeAnswer> = {}, serial = 2
 }
 
 /** Records every status patch; `fail` names records (`Kind/ns/name`) whose patch rejects. */
-export function recordingStatusWriter(fail: string[] = []): RecordStatusWriter & { writes: { ref: RecordRef; status: RecordStatusPatch }[] } {
+export function recordingStatusWriter(
+  fail: string[] = [],
+): RecordStatusWriter & { writes: { ref: RecordRef; status: RecordStatusPatch }[] } {
   const writes: { ref: RecordRef; status: RecordStatusPatch }[] = [];
   return {
     writes,

@@ -30,7 +30,12 @@ describe('hooks/ports Kubernetes adapters', () => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        const s: Seen = { method: req.method!, path: req.url!, contentType: req.headers['content-type'], body: raw ? JSON.parse(raw) : undefined };
+        const s: Seen = {
+          method: req.method!,
+          path: req.url!,
+          contentType: req.headers['content-type'],
+          body: raw ? JSON.parse(raw) : undefined,
+        };
         seen.push(s);
         const a = answer(s);
         res.writeHead(a.status, { 'content-type': 'application/json' });
@@ -41,13 +46,16 @@ describe('hooks/ports Kubernetes adapters', () => {
     dir = mkdtempSync(join(tmpdir(), 'kubecfg-'));
     kubeconfig = join(dir, 'config');
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    writeFileSync(kubeconfig, `apiVersion: v1
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
 kind: Config
 clusters: [{name: fake, cluster: {server: "${url}", insecure-skip-tls-verify: true}}]
 users: [{name: u, user: {token: test-token}}]
 contexts: [{name: c, context: {cluster: fake, user: u}}]
 current-context: c
-`);
+`,
+    );
   });
   after(async () => {
     await new Promise((r) => server.close(r));
@@ -60,7 +68,20 @@ current-context: c
 
   it('merge-patches a record status through the /status subresource', async () => {
     const w = kubeRecordStatusWriter('bindy-hooks', kubeconfig);
-    const status = { conditions: [{ type: 'Ready', status: 'True' as const, reason: 'Served', message: 'm', lastTransitionTime: '2026-11-22T04:00:00Z' }], observedGeneration: 2, zone: 'example.com', fqdn: null };
+    const status = {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True' as const,
+          reason: 'Served',
+          message: 'm',
+          lastTransitionTime: '2026-11-22T04:00:00Z',
+        },
+      ],
+      observedGeneration: 2,
+      zone: 'example.com',
+      fqdn: null,
+    };
     await w.patchStatus({ kind: 'SRVRecord', namespace: 'dns', name: 'sip' }, status);
     expect(seen).to.deep.equal([
       {
@@ -76,28 +97,63 @@ current-context: c
     answer = () => ({ status: 403, body: { kind: 'Status', code: 403, message: 'forbidden' } });
     const w = kubeRecordStatusWriter('bindy-hooks', kubeconfig);
     let failed = false;
-    await w.patchStatus({ kind: 'ARecord', namespace: 'dns', name: 'www' }, { conditions: [], zone: 'example.com', fqdn: null }).catch(() => (failed = true));
+    await w
+      .patchStatus(
+        { kind: 'ARecord', namespace: 'dns', name: 'www' },
+        { conditions: [], zone: 'example.com', fqdn: null },
+      )
+      .catch(() => (failed = true));
     expect(failed).to.equal(true);
   });
 
   it('creates an Event, and bumps its count when the same event exists', async () => {
     const rec = kubeEventRecorder(() => '2026-11-22T04:00:00Z', 'bindy-hooks', kubeconfig);
-    const ev = { regarding: { apiVersion: 'bindy.firestoned.io/v1beta1', kind: 'DNSZone', namespace: 'dns', name: 'example-com', uid: 'u1' }, type: 'Warning' as const, reason: 'PushFailed', message: 'boom' };
+    const ev = {
+      regarding: {
+        apiVersion: 'bindy.firestoned.io/v1beta1',
+        kind: 'DNSZone',
+        namespace: 'dns',
+        name: 'example-com',
+        uid: 'u1',
+      },
+      type: 'Warning' as const,
+      reason: 'PushFailed',
+      message: 'boom',
+    };
     await rec.record(ev);
     expect(seen).to.have.length(1);
     expect(seen[0]).to.deep.include({ method: 'POST', path: '/api/v1/namespaces/dns/events' });
-    const created = seen[0]!.body as { metadata: { name: string }; involvedObject: unknown; reason: string; count: number; firstTimestamp: string };
+    const created = seen[0]!.body as {
+      metadata: { name: string };
+      involvedObject: unknown;
+      reason: string;
+      count: number;
+      firstTimestamp: string;
+    };
     expect(created.metadata.name).to.match(/^example-com\.[0-9a-f]{16}$/);
-    expect(created).to.deep.include({ reason: 'PushFailed', count: 1, firstTimestamp: '2026-11-22T04:00:00Z', involvedObject: ev.regarding });
+    expect(created).to.deep.include({
+      reason: 'PushFailed',
+      count: 1,
+      firstTimestamp: '2026-11-22T04:00:00Z',
+      involvedObject: ev.regarding,
+    });
 
     seen.length = 0;
-    answer = (s) => (s.method === 'POST' ? { status: 409, body: { kind: 'Status', code: 409, reason: 'AlreadyExists' } } : s.method === 'GET' ? { status: 200, body: { ...created, count: 4 } } : { status: 200, body: {} });
+    answer = (s) =>
+      s.method === 'POST'
+        ? { status: 409, body: { kind: 'Status', code: 409, reason: 'AlreadyExists' } }
+        : s.method === 'GET'
+          ? { status: 200, body: { ...created, count: 4 } }
+          : { status: 200, body: {} };
     await rec.record(ev);
     expect(seen.map((s) => [s.method, s.path.split('?')[0]])).to.deep.equal([
       ['POST', '/api/v1/namespaces/dns/events'],
       ['GET', `/api/v1/namespaces/dns/events/${created.metadata.name}`],
       ['PATCH', `/api/v1/namespaces/dns/events/${created.metadata.name}`],
     ]);
-    expect(seen[2]).to.deep.include({ contentType: 'application/merge-patch+json', body: { count: 5, lastTimestamp: '2026-11-22T04:00:00Z' } });
+    expect(seen[2]).to.deep.include({
+      contentType: 'application/merge-patch+json',
+      body: { count: 5, lastTimestamp: '2026-11-22T04:00:00Z' },
+    });
   });
 });

@@ -10,7 +10,7 @@ export function relatedMap(objects: readonly KubeObject[], defaultNamespace = 'd
     const clusterScoped = o.kind === 'ClusterBind9Provider';
     if (!clusterScoped && !o.metadata.namespace) o.metadata.namespace = defaultNamespace;
     const k = childKey(o.kind, o.apiVersion);
-    (map[k] ??= {})[objectKey(o.metadata.namespace, o.metadata.name ?? "")] = o;
+    (map[k] ??= {})[objectKey(o.metadata.namespace, o.metadata.name ?? '')] = o;
   }
   return map;
 }

@@ -41,7 +41,10 @@ export function renderCase(dir: string): { zone?: string; text: string; outcomes
 }
 
 describe('golden zone files (hooks/zone → bindcar renderZoneFile)', () => {
-  const cases = readdirSync(ROOT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const cases = readdirSync(ROOT, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   it('has cases', () => expect(cases.length).to.be.greaterThan(5));
   for (const name of cases) {
     const dir = join(ROOT, name);
