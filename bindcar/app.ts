@@ -203,8 +203,11 @@ export function createApp(deps: AppDeps): express.Express {
 
   api.put('/zones/:zone', async (req, res) => {
     const body = check(validatePutZoneBody, req.body, 'PutZoneBody');
+    const started = process.hrtime.bigint();
     const r = await zones.putZone(String(req.params['zone']), body);
     metrics.zoneOperations.inc({ operation: r.created ? 'create' : r.changed ? 'update' : 'noop', result: 'ok' });
+    if (r.changed)
+      logger.info('zone applied', { ...r, records: body.records.length, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     res.status(r.created ? 201 : 200).json(r);
   });
 
