@@ -49,29 +49,29 @@ const DEFAULT_TOKEN_FILE = '/var/run/secrets/bindy/bindcar/token';
 
 const num = (v: string | undefined, d: number): number => (v !== undefined && /^\d+$/.test(v) ? Number(v) : d);
 
-/** `BINDY_<name>`, else `<name>`. */
-const read = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[`BINDY_${name}`] ?? env[name];
+/** `BINDY_<name>`, else `<name>` without the prefix. */
+const read = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name] ?? env[name.replace(/^BINDY_/, '')];
 
 /** Builds the zone ports from the environment (Kubernetes clients are created lazily, on first use). */
 export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePorts {
   const tokenFile =
-    read(env, 'BINDCAR_TOKEN_FILE') ?? (existsSync(DEFAULT_TOKEN_FILE) ? DEFAULT_TOKEN_FILE : undefined);
+    read(env, 'BINDY_BINDCAR_TOKEN_FILE') ?? (existsSync(DEFAULT_TOKEN_FILE) ? DEFAULT_TOKEN_FILE : undefined);
   return {
     bindcar: createBindcarClient({
-      token: tokenFile ? fileToken(tokenFile) : staticToken(read(env, 'BINDCAR_TOKEN')),
-      connectTimeoutMs: num(read(env, 'BINDCAR_CONNECT_TIMEOUT_MS'), 3000),
-      requestTimeoutMs: num(read(env, 'BINDCAR_REQUEST_TIMEOUT_MS'), 20000),
-      attempts: num(read(env, 'BINDCAR_ATTEMPTS'), 3),
+      token: tokenFile ? fileToken(tokenFile) : staticToken(read(env, 'BINDY_BINDCAR_TOKEN')),
+      connectTimeoutMs: num(read(env, 'BINDY_BINDCAR_CONNECT_TIMEOUT_MS'), 3000),
+      requestTimeoutMs: num(read(env, 'BINDY_BINDCAR_REQUEST_TIMEOUT_MS'), 20000),
+      attempts: num(read(env, 'BINDY_BINDCAR_ATTEMPTS'), 3),
     }),
     recordStatus: kubeRecordStatusWriter(),
     events: kubeEventRecorder(clock),
     options: {
       degradedResyncSeconds: num(
-        read(env, 'ZONE_DEGRADED_RESYNC_SECONDS'),
+        read(env, 'BINDY_ZONE_DEGRADED_RESYNC_SECONDS'),
         DEFAULT_ZONE_HOOK_OPTIONS.degradedResyncSeconds,
       ),
       deletionGraceSeconds: num(
-        read(env, 'ZONE_DELETION_GRACE_SECONDS'),
+        read(env, 'BINDY_ZONE_DELETION_GRACE_SECONDS'),
         DEFAULT_ZONE_HOOK_OPTIONS.deletionGraceSeconds,
       ),
     },
