@@ -50,12 +50,15 @@ const DEFAULT_TOKEN_FILE = '/var/run/secrets/bindy/bindcar/token';
 const num = (v: string | undefined, d: number): number => (v !== undefined && /^\d+$/.test(v) ? Number(v) : d);
 
 /** `BINDY_<name>`, else `<name>` without the prefix. */
-const read = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name] ?? env[name.replace(/^BINDY_/, '')];
+const read = (env: NodeJS.ProcessEnv, name: string): string | undefined =>
+  env[name] ?? env[name.replace(/^BINDY_/, '')];
 
 /** Builds the zone ports from the environment (Kubernetes clients are created lazily, on first use). */
 export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePorts {
   const tokenFile =
-    read(env, 'BINDY_BINDCAR_TOKEN_FILE') ?? (existsSync(DEFAULT_TOKEN_FILE) ? DEFAULT_TOKEN_FILE : undefined);
+    env['BINDY_BINDCAR_TOKEN_FILE'] ??
+    env['BINDCAR_TOKEN_FILE'] ??
+    (existsSync(DEFAULT_TOKEN_FILE) ? DEFAULT_TOKEN_FILE : undefined);
   return {
     bindcar: createBindcarClient({
       token: tokenFile ? fileToken(tokenFile) : staticToken(read(env, 'BINDY_BINDCAR_TOKEN')),
