@@ -3,7 +3,14 @@
  * otherwise enforce silently (RFC 2136 updates answering NOERROR but ignored, see
  * bind9-and-users.md §3.6) or fatally at load time (named-checkzone).
  */
-import { MAX_RECORDS, MAX_TTL, type FieldError, type PutZoneBody, type RecordType } from './api-schema.js';
+import {
+  MAX_RECORDS,
+  MAX_TTL,
+  RECORD_TYPES,
+  type FieldError,
+  type PutZoneBody,
+  type RecordType,
+} from './api-schema.js';
 import { absoluteOwner, checkAbsoluteName, inZone } from './names.js';
 import { canonicalIPv4, canonicalIPv6, canonicalRecord } from './rdata.js';
 
@@ -156,16 +163,11 @@ export function desiredZone(
     add(m.owner, m.type, r.ttl, m.data, i);
   });
 
-  // cross-record rules
-  const typesAt = new Map<string, RecordType[]>();
-  for (const s of sets.values()) {
-    const t = typesAt.get(s.owner);
-    if (t) t.push(s.type);
-    else typesAt.set(s.owner, [s.type]);
-  }
+  // cross-record rules (looked up directly in `sets`: no per-owner index for a 10k-record zone)
+  const has = (owner: string, type: RecordType): boolean => sets.has(owner + ' ' + type);
   for (const s of sets.values()) {
     // An RRset must fit in one DNS message (UPDATE, and every AXFR/IXFR answer carrying it).
-    if (s.data.reduce((n, d) => n + d.length + s.owner.length + 12, 0) > 60000)
+    if (s.data.length > 1 && s.data.reduce((n, d) => n + d.length + s.owner.length + 12, 0) > 60000)
       err(where(s.from), `${s.owner} ${s.type} is too large for one DNS message (64 KiB)`);
     if (s.data.length > maxPerType)
       err(
@@ -173,26 +175,23 @@ export function desiredZone(
         `${s.owner} ${s.type} has ${s.data.length} records; named accepts at most ${maxPerType} per RRset`,
       );
     if (s.type === 'CNAME') {
+      const others = RECORD_TYPES.filter((t) => t !== 'CNAME' && has(s.owner, t));
       if (s.owner === apex)
         err(where(s.from), 'a CNAME is not allowed at the zone apex (it would sit beside SOA and NS)');
       else if (s.data.length > 1)
         err(where(s.from), `${s.owner} has ${s.data.length} CNAME records; only one is allowed`);
-      else if ((typesAt.get(s.owner) ?? []).length > 1)
+      else if (others.length)
         err(
           where(s.from),
-          `${s.owner} has a CNAME and other data (${typesAt
-            .get(s.owner)!
-            .filter((t) => t !== 'CNAME')
-            .join(', ')}); a CNAME must be alone at its name`,
+          `${s.owner} has a CNAME and other data (${others.join(', ')}); a CNAME must be alone at its name`,
         );
-    }
-    if (s.type === 'NS' || s.type === 'MX' || s.type === 'SRV') {
+    } else if (s.type === 'NS' || s.type === 'MX' || s.type === 'SRV') {
       for (const d of s.data) {
         const target = d.slice(d.lastIndexOf(' ') + 1);
-        if (inZone(target, zone) && typesAt.get(target)?.includes('CNAME'))
+        if (inZone(target, zone) && has(target, 'CNAME'))
           err(where(s.from), `${s.type} target ${target} is a CNAME (RFC 2181 §10.3)`);
         // In-zone (or below-delegation) NS hosts need addresses or named will not load the zone.
-        if (s.type === 'NS' && inZone(d, zone) && !typesAt.get(d)?.some((t) => t === 'A' || t === 'AAAA'))
+        if (s.type === 'NS' && inZone(d, zone) && !has(d, 'A') && !has(d, 'AAAA'))
           err(where(s.from), `name server ${d} is inside the zone but has no A/AAAA (glue) record`);
       }
     }
@@ -201,9 +200,9 @@ export function desiredZone(
     err('nameServers', 'a primary zone needs at least one apex NS record');
 
   if (errors.length || !mname.ok || !rname.ok) return { ok: false, errors };
-  const rrsets = new Map<string, RRset>();
-  for (const [k, s] of sets)
-    rrsets.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: s.data.length > 1 ? s.data.sort() : s.data });
+  // the working map becomes the model (its entries carry an extra `from`): no second 10k-entry map
+  for (const s of sets.values()) if (s.data.length > 1) s.data.sort();
+  const rrsets: Map<string, RRset> = sets;
   return {
     ok: true,
     zone: {
