@@ -207,7 +207,11 @@ export function createApp(deps: AppDeps): express.Express {
     const r = await zones.putZone(String(req.params['zone']), body);
     metrics.zoneOperations.inc({ operation: r.created ? 'create' : r.changed ? 'update' : 'noop', result: 'ok' });
     if (r.changed)
-      logger.info('zone applied', { ...r, records: body.records.length, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+      logger.info('zone applied', {
+        ...r,
+        records: body.records.length,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
     res.status(r.created ? 201 : 200).json(r);
   });
 
@@ -255,14 +259,12 @@ export function createApp(deps: AppDeps): express.Express {
       { op: 'add', owner: rec.owner, type: rec.type, ttl: rec.ttl, data: rec.data },
     ]);
     metrics.zoneOperations.inc({ operation: 'record_add', result: 'ok' });
-    res
-      .status(201)
-      .json({
-        success: true,
-        message: 'Record added',
-        details: { zone, record: { name: rec.name, type: rec.type, value: rec.data, ttl: rec.ttl } },
-        serial: r.serial,
-      });
+    res.status(201).json({
+      success: true,
+      message: 'Record added',
+      details: { zone, record: { name: rec.name, type: rec.type, value: rec.data, ttl: rec.ttl } },
+      serial: r.serial,
+    });
   });
 
   api.put('/zones/:zone/records', async (req, res) => {

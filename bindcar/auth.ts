@@ -145,9 +145,7 @@ export interface KubeTokenReviewerOptions {
  */
 export function kubeTokenReviewer(opts: KubeTokenReviewerOptions = {}): TokenReviewer {
   type Api = {
-    createTokenReview(p: {
-      body: unknown;
-    }): Promise<{
+    createTokenReview(p: { body: unknown }): Promise<{
       status?: { authenticated?: boolean; user?: { username?: string }; audiences?: string[]; error?: string };
     }>;
   };
