@@ -306,12 +306,7 @@ async function tail(file: string, lines = 30): Promise<string> {
 }
 
 /** Polls `probe` until it returns true; fails with `what`, the exit state and the log tail. */
-async function waitFor(
-  what: string,
-  proc: Managed,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
+async function waitFor(what: string, proc: Managed, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exited) {
@@ -488,6 +483,18 @@ export interface StartOptions {
  * admin kubeconfig. Resolves once /readyz answers ok.
  */
 export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv> {
+  // Ports are picked free and then handed over, so another process may take one in between.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test(String(err))) throw err;
+      options.log?.(`testenv: port taken meanwhile, retrying (${attempt})`);
+    }
+  }
+}
+
+async function startOnce(options: StartOptions): Promise<TestEnv> {
   const log = options.log ?? (() => {});
   const binaries =
     options.build === false
@@ -603,10 +610,14 @@ export async function startTestEnv(options: StartOptions = {}): Promise<TestEnv>
       binaries,
       async kubectl(args, opts = {}) {
         // discovery cache inside the temp dir: nothing left in ~/.kube, removed by stop()
-        const r = await run(binaries.kubectl, ['--kubeconfig', kubeconfigPath, `--cache-dir=${join(dir, 'kube-cache')}`, ...args], {
-          stdin: opts.stdin,
-          env: { ...process.env, KUBECONFIG: kubeconfigPath },
-        });
+        const r = await run(
+          binaries.kubectl,
+          ['--kubeconfig', kubeconfigPath, `--cache-dir=${join(dir, 'kube-cache')}`, ...args],
+          {
+            stdin: opts.stdin,
+            env: { ...process.env, KUBECONFIG: kubeconfigPath },
+          },
+        );
         if (r.code !== 0 && opts.check !== false) throw new KubectlError(args, r);
         return r;
       },

@@ -50,8 +50,11 @@ describeCluster('bindcar TokenReview auth with real ServiceAccount tokens', () =
     await ensureServiceAccount(NS, 'bindcar');
     await installOnce('crb/bindcar-auth-delegator', async () => {
       await env.kubectl([
-        'create', 'clusterrolebinding', 'bindcar-auth-delegator',
-        '--clusterrole=system:auth-delegator', `--serviceaccount=${NS}:bindcar`,
+        'create',
+        'clusterrolebinding',
+        'bindcar-auth-delegator',
+        '--clusterrole=system:auth-delegator',
+        `--serviceaccount=${NS}:bindcar`,
       ]);
     });
     named = await startNamed();

@@ -26,7 +26,11 @@ describeCluster('CRDs on a real apiserver', () => {
       it('installs with server-side apply and becomes Established with NamesAccepted', async () => {
         const env = clusterEnv();
         await env.kubectl([
-          'apply', '--server-side', '--field-manager=bindy-cluster-test', '-f', join(REPO_ROOT, crd.file),
+          'apply',
+          '--server-side',
+          '--field-manager=bindy-cluster-test',
+          '-f',
+          join(REPO_ROOT, crd.file),
         ]);
         await env.kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/${crd.name}`]);
         const got = JSON.parse((await env.kubectl(['get', `crd/${crd.name}`, '-o', 'json'])).stdout) as {
@@ -50,10 +54,7 @@ describeCluster('CRDs on a real apiserver', () => {
           expect(r.status, r.body).to.equal(200);
           const table = JSON.parse(r.body) as { kind: string; columnDefinitions: { name: string }[] };
           expect(table.kind).to.equal('Table');
-          expect(table.columnDefinitions.map((c) => c.name)).to.deep.equal([
-            'Name',
-            ...ver.columns.map((c) => c.name),
-          ]);
+          expect(table.columnDefinitions.map((c) => c.name)).to.deep.equal(['Name', ...ver.columns.map((c) => c.name)]);
         });
       }
 
@@ -73,7 +74,9 @@ describeCluster('CRDs on a real apiserver', () => {
         const storage = crd.versions.find((v) => v.storage) ?? crd.versions[0];
         // every column, in order, each a whole header cell (READY must not be found inside READY INSTANCES)
         const cells = header.trim().split(/\s{2,}/);
-        expect(cells, out.stdout).to.deep.equal(['Name', ...(storage?.columns.map((c) => c.name) ?? [])].map((c) => c.toUpperCase()));
+        expect(cells, out.stdout).to.deep.equal(
+          ['Name', ...(storage?.columns.map((c) => c.name) ?? [])].map((c) => c.toUpperCase()),
+        );
         expect(row.split(/\s+/)[0]).to.equal(name);
       });
 

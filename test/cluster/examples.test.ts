@@ -33,7 +33,7 @@ describeCluster('examples apply to a real apiserver (server-side apply)', () => 
   });
 
   it('examples/ and examples/seed/ hold example files', () => {
-    for (const f of folders) expect(filesIn(f.dir), `no files in ${f.dir}/`).to.not.be.empty;
+    for (const f of folders) expect(filesIn(f.dir), `no files in ${f.dir}/`).to.not.have.lengthOf(0);
   });
 
   for (const folder of folders) {
@@ -76,7 +76,13 @@ describeCluster('examples apply to a real apiserver (server-side apply)', () => 
     if (checks.length === 0) this.skip(); // nothing applied (the test above fails for that)
     for (const { ns, crd } of checks) {
       const resource = crd.shortNames[0] ?? crd.plural;
-      const out = await clusterEnv().kubectl(['get', resource, '-o', 'wide', ...(crd.scope === 'Namespaced' ? ['-n', ns] : [])]);
+      const out = await clusterEnv().kubectl([
+        'get',
+        resource,
+        '-o',
+        'wide',
+        ...(crd.scope === 'Namespaced' ? ['-n', ns] : []),
+      ]);
       const header = out.stdout.split('\n')[0] ?? '';
       const storage = crd.versions.find((v) => v.storage) ?? crd.versions[0];
       const want = ['Name', ...(storage?.columns.map((c) => c.name) ?? [])].map((c) => c.toUpperCase());

@@ -11,7 +11,11 @@ function overlays(): string[] {
   const root = join(REPO_ROOT, 'manifests', 'overlays');
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => existsSync(join(root, e.name, k))))
+    .filter(
+      (e) =>
+        e.isDirectory() &&
+        ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => existsSync(join(root, e.name, k))),
+    )
     .map((e) => e.name)
     .sort();
 }
@@ -28,13 +32,15 @@ describeCluster('kustomize overlays apply with --dry-run=server', () => {
   const names = overlays();
 
   before(async () => {
-    expect(existsSync(METACONTROLLER_CRDS), `${METACONTROLLER_CRDS} missing (clone shared/ beside the repo)`).to.equal(true);
+    expect(existsSync(METACONTROLLER_CRDS), `${METACONTROLLER_CRDS} missing (clone shared/ beside the repo)`).to.equal(
+      true,
+    );
     await ensureMetacontrollerCrds();
     await ensureCrds();
   });
 
   it('manifests/overlays/ holds at least one overlay', () => {
-    expect(names, 'no manifests/overlays/*/kustomization.yaml').to.not.be.empty;
+    expect(names, 'no manifests/overlays/*/kustomization.yaml').to.not.have.lengthOf(0);
   });
 
   for (const name of names) {
@@ -44,7 +50,7 @@ describeCluster('kustomize overlays apply with --dry-run=server', () => {
       const objects = parseAllDocuments(built)
         .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null)
         .filter((o) => o !== null);
-      expect(objects, 'kustomize produced no objects').to.not.be.empty;
+      expect(objects, 'kustomize produced no objects').to.not.have.lengthOf(0);
       // A server-side dry run does not persist the overlay's Namespace, so objects inside it would be
       // rejected by NamespaceLifecycle; the namespaces are created for real first.
       const namespaces = new Set<string>();

@@ -12,13 +12,19 @@ import { clusterEnv, describeCluster, ensureCrds, ensureNamespace } from './supp
 const NS = 'bindy-status';
 
 interface Got {
-  metadata: { resourceVersion: string; generation: number; managedFields?: { manager: string; subresource?: string }[] };
+  metadata: {
+    resourceVersion: string;
+    generation: number;
+    managedFields?: { manager: string; subresource?: string }[];
+  };
   spec: Record<string, unknown>;
   status?: Record<string, unknown>;
 }
 
 async function get(name: string): Promise<Got> {
-  return JSON.parse((await clusterEnv().kubectl(['get', 'arecords', name, '-n', NS, '-o', 'json', '--show-managed-fields'])).stdout) as Got;
+  return JSON.parse(
+    (await clusterEnv().kubectl(['get', 'arecords', name, '-n', NS, '-o', 'json', '--show-managed-fields'])).stdout,
+  ) as Got;
 }
 
 const ready = (zone: string | null, fqdn: string | null, status: 'True' | 'False' = 'True'): RecordStatusPatch => ({
@@ -51,7 +57,9 @@ describeCluster('hooks record-status writer on a real apiserver', () => {
     expect(after.status?.conditions).to.have.length(1);
     expect(after.spec).to.deep.equal(before.spec);
     expect(after.metadata.generation).to.equal(before.metadata.generation);
-    expect(after.metadata.managedFields?.some((f) => f.manager === 'bindy-hooks' && f.subresource === 'status')).to.equal(true);
+    expect(
+      after.metadata.managedFields?.some((f) => f.manager === 'bindy-hooks' && f.subresource === 'status'),
+    ).to.equal(true);
   });
 
   it('an identical status is a no-op for the apiserver (resourceVersion unchanged: no etcd write)', async () => {

@@ -28,8 +28,8 @@ describeCluster('schema and CEL on a real apiserver (test/schema/invalid-specs.t
   });
 
   it('the tables are not empty', () => {
-    expect(INVALID_SPECS.filter((c) => !c.tsOnly)).to.not.be.empty;
-    expect(VALID_SPECS).to.not.be.empty;
+    expect(INVALID_SPECS.filter((c) => !c.tsOnly)).to.not.have.lengthOf(0);
+    expect(VALID_SPECS).to.not.have.lengthOf(0);
   });
 
   for (const c of INVALID_SPECS) {
