@@ -69,3 +69,17 @@ export function kubeRecordStatusWriter(fieldManager = 'bindy-hooks', kubeconfig?
     },
   };
 }
+
+/**
+ * An in-memory RecordStatusWriter (local mode without an apiserver, tests): keeps the latest status per record,
+ * keyed `Kind/namespace/name`.
+ */
+export function memoryRecordStatusWriter(): RecordStatusWriter & { statuses: Map<string, RecordStatusPatch> } {
+  const statuses = new Map<string, RecordStatusPatch>();
+  return {
+    statuses,
+    async patchStatus(ref, status) {
+      statuses.set(`${ref.kind}/${ref.namespace}/${ref.name}`, status);
+    },
+  };
+}

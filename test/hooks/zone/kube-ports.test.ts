@@ -157,3 +157,16 @@ current-context: c
     });
   });
 });
+
+describe('hooks/ports memoryRecordStatusWriter', () => {
+  it('keeps the latest status per record', async () => {
+    const { memoryRecordStatusWriter } = await import('../../../hooks/ports/records.js');
+    const w = memoryRecordStatusWriter();
+    const ref = { kind: 'ARecord' as const, namespace: 'dns', name: 'www' };
+    await w.patchStatus(ref, { conditions: [], zone: 'a.example', fqdn: null });
+    await w.patchStatus(ref, { conditions: [], zone: 'b.example', fqdn: 'www.b.example.' });
+    expect([...w.statuses]).to.deep.equal([
+      ['ARecord/dns/www', { conditions: [], zone: 'b.example', fqdn: 'www.b.example.' }],
+    ]);
+  });
+});
