@@ -41,6 +41,12 @@ export interface StartNamedOptions {
    * return the full config; it must keep the controls channel and listen-on ports to be usable.
    */
   namedConf?: (ctx: NamedConfContext) => string;
+  /**
+   * Use this named.conf template file instead (e.g. the one the hooks render). Placeholders:
+   * `@DIR@`, `@DNS_PORT@`, `@RNDC_PORT@`, `@RNDC_KEY_SECRET@`, `@UPDATE_KEY_NAME@`,
+   * `@UPDATE_KEY_SECRET@`, and `@HARNESS@` (the rndc + update key stanzas and the controls channel).
+   */
+  configFile?: string;
   /** Use this directory instead of a fresh temp dir (not removed by stop()). */
   dir?: string;
   /** Readiness timeout in ms (default 15000). */
@@ -162,6 +168,23 @@ ${extraConfig}
 `;
 }
 
+/** The key stanzas and controls channel every harness named needs. */
+export function harnessStanzas(ctx: NamedConfContext): string {
+  return `${keyStanza(ctx.rndcKey)}${keyStanza(ctx.updateKey)}controls {\n  inet 127.0.0.1 port ${ctx.rndcPort} allow { 127.0.0.1; } keys { "${ctx.rndcKey.name}"; };\n};\n`;
+}
+
+/** Fill the placeholders of a named.conf template (see `StartNamedOptions.configFile`). */
+export function fillTemplate(template: string, ctx: NamedConfContext): string {
+  return template
+    .replaceAll('@HARNESS@', harnessStanzas(ctx))
+    .replaceAll('@DIR@', ctx.dir)
+    .replaceAll('@DNS_PORT@', String(ctx.dnsPort))
+    .replaceAll('@RNDC_PORT@', String(ctx.rndcPort))
+    .replaceAll('@RNDC_KEY_SECRET@', ctx.rndcKey.secret)
+    .replaceAll('@UPDATE_KEY_NAME@', ctx.updateKey.name)
+    .replaceAll('@UPDATE_KEY_SECRET@', ctx.updateKey.secret);
+}
+
 /** Parse `dig +noall +comments +answer` output. */
 export function parseDig(out: string): DigResult {
   let rcode = 'UNKNOWN';
@@ -200,7 +223,11 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
   const confPath = join(dir, 'named.conf');
   const rndcConf = join(dir, 'rndc.conf');
   const logPath = join(dir, 'named.log');
-  const conf = opts.namedConf ? opts.namedConf(ctx) : defaultNamedConf(ctx, opts.extraOptions, opts.extraConfig);
+  const conf = opts.configFile
+    ? fillTemplate(await readFile(opts.configFile, 'utf8'), ctx)
+    : opts.namedConf
+      ? opts.namedConf(ctx)
+      : defaultNamedConf(ctx, opts.extraOptions, opts.extraConfig);
   await writeFile(confPath, conf, { mode: 0o600 });
   await writeFile(
     rndcConf,
