@@ -445,6 +445,7 @@ export function dnsZoneRoutes(ports: HookPorts): HookRoute[] {
       path: '/customize/dnszone',
       hook: 'customize',
       kind: 'DNSZone',
+      validateParent: validateZone,
       handle: (body: CustomizeRequest<DNSZone & KubeObject>) => customizeDnsZone(body),
     },
     {
