@@ -81,6 +81,33 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
     });
   }
 
+  it('refuses to sync a parent that fails the CRD schema (422 naming the field), but still finalizes it', async () => {
+    const req = JSON.parse(readFileSync(join(DIR, 'seed-example.request.json'), 'utf8')) as SyncRequest;
+    (req.parent['spec'] as Record<string, unknown>)['zoneName'] = 'not a zone!';
+    const fakes = fakeZonePorts();
+    const app = createApp({ logger: silent, routes: hookRoutes({ clock: () => NOW, zone: fakes.ports }) });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const { port } = server.address() as AddressInfo;
+      const sync = await axios.post(`http://127.0.0.1:${port}/sync/dnszone`, req, { validateStatus: () => true });
+      expect(sync.status).to.equal(422);
+      expect(sync.data.code).to.equal('INVALID_SPEC');
+      expect(sync.data.message).to.contain('spec.zoneName');
+      const fin = await axios.post(
+        `http://127.0.0.1:${port}/finalize/dnszone`,
+        { ...req, finalizing: true },
+        { validateStatus: () => true },
+      );
+      expect(fin.status).to.equal(200);
+      expect(fin.data.finalized).to.equal(true);
+      expect(fakes.bindcar.calls).to.deep.equal([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('answers customize with rules that depend only on the spec', async () => {
     const req = JSON.parse(readFileSync(join(DIR, 'seed-example.request.json'), 'utf8')) as SyncRequest<KubeObject>;
     const fakes = fakeZonePorts();
