@@ -60,6 +60,13 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
         const path = req.finalizing ? '/finalize/dnszone' : '/sync/dnszone';
         const res = await axios.post(`http://127.0.0.1:${port}${path}`, req, { validateStatus: () => true });
         expect(res.status, JSON.stringify(res.data)).to.equal(200);
+        // what we return must be storable: the parent with our status, each record with our status patch
+        expect(validateObject({ ...req.parent, status: res.data.status }), 'DNSZone status').to.deep.equal([]);
+        for (const w of fakes.recordStatus.writes) {
+          const rec = req.related[`${w.ref.kind}.bindy.firestoned.io/v1beta1`]![`${w.ref.namespace}/${w.ref.name}`]!;
+          const status = Object.fromEntries(Object.entries(w.status).filter(([, v]) => v !== null));
+          expect(validateObject({ ...rec, status }), `${w.ref.kind} ${w.ref.name} status`).to.deep.equal([]);
+        }
         const effects = {
           bindcar: fakes.bindcar.calls,
           recordStatus: fakes.recordStatus.writes,
