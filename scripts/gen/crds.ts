@@ -98,8 +98,9 @@ export const UNTYPED_OVERRIDES: Record<string, JsonSchema> = {
 
 /** Loads every `*.yaml` under `dir`, sorted by file name so generated output is byte-stable. */
 export function loadCrds(dir: string): CrdInfo[] {
+  // kustomization.yaml lists the CRDs for kubectl -k; it is not one.
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
     .sort();
   return files.map((file) => crdInfo(file, parse(readFileSync(join(dir, file), 'utf8')) as JsonSchema));
 }
