@@ -40,7 +40,7 @@ import {
   zoneNameOwner,
   type Placement,
 } from '../zone/select.js';
-import { recordStatusUpdate, zoneEvents, zoneStatus, type InstancePush, type ZoneBlock } from '../zone/status.js';
+import { clip, recordStatusUpdate, zoneEvents, zoneStatus, type InstancePush, type ZoneBlock } from '../zone/status.js';
 
 /** The related-resource rules of a DNSZone (hook v2). */
 export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): CustomizeResponse {
@@ -346,7 +346,12 @@ export async function finalizeDnsZone(
   const finish = (wanted: ConditionInput[], extra: Partial<SyncResponse>): SyncResponse => ({
     status: {
       ...(zone.status ?? {}),
-      conditions: conditions(wanted, zone.status?.conditions, now, gen),
+      conditions: conditions(
+        wanted.map((w) => ({ ...w, message: clip(w.message, 32768) })),
+        zone.status?.conditions,
+        now,
+        gen,
+      ),
       ...(gen !== undefined ? { observedGeneration: gen } : {}),
     },
     children: [],

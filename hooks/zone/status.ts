@@ -55,11 +55,19 @@ export interface ZoneStatusResult {
   served: boolean;
 }
 
+/** CRD limits (crds/dnszones.yaml, record CRDs): longer values would make the status write fail. */
+const LIMITS = { conditionMessage: 32768, itemMessage: 4096, instances: 256, conflicts: 1024 } as const;
+
+/** `s` cut to at most `n` characters, marked with an ellipsis when cut. */
+export function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
 const cond = (type: string, status: ConditionInput['status'], reason: string, message: string): ConditionInput => ({
   type,
   status,
   reason,
-  message,
+  message: clip(message, LIMITS.conditionMessage),
 });
 
 /** The DNSZone status (and resync) for one sync pass. */
@@ -136,20 +144,20 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
   const serial = serials.length ? Math.min(...serials) : zone.status?.serial;
   if (serial !== undefined) status.serial = serial;
   if (desired && !block) status.recordCount = desired.body.records.length;
-  status.instances = pushes.map((p) => ({
+  status.instances = pushes.slice(0, LIMITS.instances).map((p) => ({
     name: p.instance.name,
     namespace: p.instance.namespace,
     ...(p.instance.endpoint ? { endpoint: p.instance.endpoint } : {}),
     ...(p.outcome.state === 'served' ? { serial: p.outcome.serial } : {}),
     ready: p.outcome.state === 'served',
-    ...(p.outcome.state !== 'served' ? { message: p.outcome.message } : {}),
+    ...(p.outcome.state !== 'served' ? { message: clip(p.outcome.message, LIMITS.itemMessage) } : {}),
   }));
-  status.conflicts = desired && !block ? desired.conflicts.map(conflictEntry) : [];
+  status.conflicts = desired && !block ? desired.conflicts.slice(0, LIMITS.conflicts).map(conflictEntry) : [];
   return { status, served: served.length > 0, ...(resyncAfterSeconds !== undefined ? { resyncAfterSeconds } : {}) };
 }
 
 function conflictEntry(c: ZoneConflict): NonNullable<DNSZoneStatus['conflicts']>[number] {
-  return { kind: c.kind, name: c.name, reason: c.reason, message: c.message };
+  return { kind: c.kind, name: c.name, reason: c.reason, message: clip(c.message, LIMITS.itemMessage) };
 }
 
 /**
@@ -169,7 +177,7 @@ export function recordStatusUpdate(
     c[0]!.type === 'Ready' &&
     c[0]!.status === (outcome.reason === 'Served' ? 'True' : 'False') &&
     c[0]!.reason === outcome.reason &&
-    c[0]!.message === outcome.message &&
+    c[0]!.message === clip(outcome.message, LIMITS.conditionMessage) &&
     c[0]!.observedGeneration === gen &&
     have?.observedGeneration === gen &&
     (have?.zone ?? null) === zoneName &&
