@@ -1,6 +1,6 @@
 /**
- * A real `named` (Debian bind9) on 127.0.0.1 ports with its own directory: the local stack (`bindy up`),
- * the test harness (test/support/named.ts re-exports it) and the benchmarks all start named through this module.
+ * A real `named` (Debian bind9) on 127.0.0.1 ports with its own directory: the local stack (`bindy up`), the
+ * benchmarks and the tests (test/support/named.ts re-exports this module) all start named through it.
  *
  * Used by the bindcar suite, the zone-hooks e2e tests and the benchmarks. Every instance gets
  *  - a controls channel on `rndcPort` keyed with `rndc-key` (hmac-sha256) and an `rndc.conf` for `rndc -c`;
@@ -42,6 +42,12 @@ export interface StartNamedOptions {
    * return the full config; it must keep the controls channel and listen-on ports to be usable.
    */
   namedConf?: (ctx: NamedConfContext) => string;
+  /**
+   * Use this named.conf template file instead (e.g. the one the hooks render). Placeholders:
+   * `@DIR@`, `@DNS_PORT@`, `@RNDC_PORT@`, `@RNDC_KEY_SECRET@`, `@UPDATE_KEY_NAME@`,
+   * `@UPDATE_KEY_SECRET@`, and `@HARNESS@` (the rndc + update key stanzas and the controls channel).
+   */
+  configFile?: string;
   /** Use this directory instead of a fresh temp dir (not removed by stop()). */
   dir?: string;
   /** Readiness timeout in ms (default 15000). */
@@ -90,6 +96,10 @@ export interface NamedInstance {
   kill(): Promise<void>;
   /** Start named again with the same config and directory; waits until ready. */
   start(): Promise<void>;
+  /** SIGSTOP named (it hangs: connections open, nothing answers) — for timeout tests. */
+  pause(): void;
+  /** SIGCONT a paused named. */
+  resume(): void;
   /** Whether the named process is running. */
   running(): boolean;
   /** Kill named and remove the directory (unless a `dir` was given). */
@@ -159,6 +169,23 @@ ${extraConfig}
 `;
 }
 
+/** The key stanzas and controls channel every harness named needs. */
+export function harnessStanzas(ctx: NamedConfContext): string {
+  return `${keyStanza(ctx.rndcKey)}${keyStanza(ctx.updateKey)}controls {\n  inet 127.0.0.1 port ${ctx.rndcPort} allow { 127.0.0.1; } keys { "${ctx.rndcKey.name}"; };\n};\n`;
+}
+
+/** Fill the placeholders of a named.conf template (see `StartNamedOptions.configFile`). */
+export function fillTemplate(template: string, ctx: NamedConfContext): string {
+  return template
+    .replaceAll('@HARNESS@', harnessStanzas(ctx))
+    .replaceAll('@DIR@', ctx.dir)
+    .replaceAll('@DNS_PORT@', String(ctx.dnsPort))
+    .replaceAll('@RNDC_PORT@', String(ctx.rndcPort))
+    .replaceAll('@RNDC_KEY_SECRET@', ctx.rndcKey.secret)
+    .replaceAll('@UPDATE_KEY_NAME@', ctx.updateKey.name)
+    .replaceAll('@UPDATE_KEY_SECRET@', ctx.updateKey.secret);
+}
+
 /** Parse `dig +noall +comments +answer` output. */
 export function parseDig(out: string): DigResult {
   let rcode = 'UNKNOWN';
@@ -197,7 +224,11 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
   const confPath = join(dir, 'named.conf');
   const rndcConf = join(dir, 'rndc.conf');
   const logPath = join(dir, 'named.log');
-  const conf = opts.namedConf ? opts.namedConf(ctx) : defaultNamedConf(ctx, opts.extraOptions, opts.extraConfig);
+  const conf = opts.configFile
+    ? fillTemplate(await readFile(opts.configFile, 'utf8'), ctx)
+    : opts.namedConf
+      ? opts.namedConf(ctx)
+      : defaultNamedConf(ctx, opts.extraOptions, opts.extraConfig);
   await writeFile(confPath, conf, { mode: 0o600 });
   await writeFile(
     rndcConf,
@@ -221,7 +252,19 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
   const query = async (name: string, type: string): Promise<DigResult> => {
     const { stdout } = await execFileP(
       'dig',
-      ['@127.0.0.1', '-p', String(dnsPort), '+norec', '+time=2', '+tries=2', '+noall', '+comments', '+answer', name, type],
+      [
+        '@127.0.0.1',
+        '-p',
+        String(dnsPort),
+        '+norec',
+        '+time=2',
+        '+tries=2',
+        '+noall',
+        '+comments',
+        '+answer',
+        name,
+        type,
+      ],
       { timeout: 10000 },
     );
     return parseDig(stdout);
@@ -285,9 +328,16 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
     rndc,
     kill,
     start,
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
     running: () => !!child && child.exitCode === null && child.signalCode === null,
     stop: async () => {
       if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const t = setTimeout(() => child?.kill('SIGKILL'), 3000);
         await exited;
