@@ -211,7 +211,7 @@ async function emit(
 /**
  * Writes the record statuses that differ from the observed ones. Included records are written only when a primary
  * accepted the zone in this pass (otherwise their status would claim what is not known); excluded records always.
- * @returns whether writes remain (failed or over the per-pass budget), so the caller resyncs soon.
+ * @returns the resyncAfterSeconds the remaining writes need (over the per-pass budget, or failed), else undefined.
  */
 async function writeRecordStatuses(
   deps: DnsZoneDeps,
@@ -219,7 +219,7 @@ async function writeRecordStatuses(
   zoneName: string,
   served: boolean,
   now: string,
-): Promise<boolean> {
+): Promise<number | undefined> {
   const o = opts(deps);
   const todo: { record: DNSRecord; status: RecordStatusPatch }[] = [];
   for (const outcome of plan.outcomes) {
@@ -245,7 +245,8 @@ async function writeRecordStatuses(
       });
     }
   });
-  return failed > 0 || todo.length > batch.length;
+  // more to write: come back at once; a write failed (RBAC, apiserver down): come back on the degraded cadence
+  return todo.length > batch.length ? 2 : failed > 0 ? o.degradedResyncSeconds : undefined;
 }
 
 /**
@@ -320,10 +321,10 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     ...(plan.desired ? { desired: plan.desired } : {}),
     ...(plan.block ? { block: plan.block } : {}),
   });
-  const more = await writeRecordStatuses(deps, plan, zoneName, result.served, now);
+  const again = await writeRecordStatuses(deps, plan, zoneName, result.served, now);
   await emit(deps, zone, [...zoneEvents(zone, result.status), ...removals]);
   let resync = result.resyncAfterSeconds;
-  if (more) resync = Math.min(resync ?? Infinity, 2);
+  if (again !== undefined) resync = Math.min(resync ?? Infinity, again);
   return {
     status: result.status as Record<string, unknown>,
     children: [],
