@@ -8,12 +8,14 @@
  *   npx tsx scripts/testenv.ts start   start a control plane, print its kubeconfig, stop on Ctrl-C
  *
  * Environment: BINDY_TESTENV_CACHE (cache root; default ${XDG_CACHE_HOME:-~/.cache}/bindy-testenv),
- * GO (the go command; default /usr/local/go/bin/go when present, else `go` on PATH).
+ * GO (the go command; default /usr/local/go/bin/go, else `go` on PATH, else a pinned toolchain fetched
+ * once from the Go module proxy into the cache), GOPROXY (first http(s) entry is used for that fetch).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
@@ -102,10 +104,151 @@ export class KubectlError extends Error {
   }
 }
 
-/** The go command to build with. */
-export function goCommand(): string {
-  if (process.env.GO) return process.env.GO;
-  return existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+/**
+ * Go toolchain fetched when the machine has none: the `golang.org/toolchain` module from the Go
+ * module proxy (what the go command itself downloads for GOTOOLCHAIN switches), pinned by SHA-256.
+ */
+export const BOOTSTRAP_GO = {
+  version: '1.26.8',
+  sha256: {
+    'linux-amd64': '30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7',
+  } as Readonly<Record<string, string>>,
+} as const;
+
+function bootstrapGoDir(): string {
+  return join(cacheRoot(), `go${BOOTSTRAP_GO.version}`);
+}
+
+/**
+ * The go command to build with: $GO if set, else the first that runs of /usr/local/go/bin/go,
+ * `go` on PATH and a toolchain bootstrapped earlier into the cache. Undefined when there is none.
+ */
+export async function findGo(): Promise<string | undefined> {
+  const candidates = process.env.GO
+    ? [process.env.GO]
+    : ['/usr/local/go/bin/go', 'go', join(bootstrapGoDir(), 'bin', 'go')];
+  for (const go of candidates) {
+    const r = await run(go, ['version']).catch(() => undefined);
+    if (r?.code === 0) return go;
+  }
+  return undefined;
+}
+
+/** A working go command: found ({@link findGo}) or bootstrapped from the module proxy. */
+export async function ensureGo(log: (line: string) => void = () => {}): Promise<string> {
+  const found = await findGo();
+  if (found) return found;
+  if (process.env.GO) throw new Error(`GO=${process.env.GO} does not run`);
+  return bootstrapGo(log);
+}
+
+function goProxy(): string {
+  const first = (process.env.GOPROXY ?? '')
+    .split(/[,|]/)
+    .map((e) => e.trim())
+    .find((e) => /^https?:\/\//.test(e));
+  return (first ?? 'https://proxy.golang.org').replace(/\/+$/, '');
+}
+
+function download(url: string, redirects = 3): Promise<Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    const u = new URL(url);
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, { timeout: 60_000 }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
+        res.resume();
+        download(new URL(res.headers.location, url).toString(), redirects - 1).then(resolvePromise, reject);
+        return;
+      }
+      if (status !== 200) {
+        res.resume();
+        reject(new Error(`GET ${url}: HTTP ${status}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolvePromise(Buffer.concat(chunks)));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Extracts a (non-zip64) zip held in memory into dir, dropping `stripPrefix` from every name.
+ * Names that would land outside dir are refused.
+ */
+export async function extractZip(zip: Buffer, dir: string, stripPrefix = ''): Promise<number> {
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
+  const count = zip.readUInt16LE(eocd + 10);
+  let p = zip.readUInt32LE(eocd + 16);
+  const root = resolve(dir);
+  for (let n = 0; n < count; n++) {
+    if (zip.readUInt32LE(p) !== 0x02014b50) throw new Error(`bad central directory entry ${n}`);
+    const method = zip.readUInt16LE(p + 10);
+    const compSize = zip.readUInt32LE(p + 20);
+    const nameLen = zip.readUInt16LE(p + 28);
+    const extraLen = zip.readUInt16LE(p + 30);
+    const commentLen = zip.readUInt16LE(p + 32);
+    const local = zip.readUInt32LE(p + 42);
+    const name = zip.toString('utf8', p + 46, p + 46 + nameLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (name.endsWith('/')) continue;
+    if (!name.startsWith(stripPrefix)) throw new Error(`zip entry ${name} outside ${stripPrefix}`);
+    const target = resolve(root, name.slice(stripPrefix.length));
+    if (!target.startsWith(root + '/')) throw new Error(`zip entry ${name} escapes the target dir`);
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const raw = zip.subarray(dataStart, dataStart + compSize);
+    const data = method === 0 ? raw : method === 8 ? inflateRawSync(raw) : undefined;
+    if (!data) throw new Error(`zip entry ${name}: compression method ${method} not supported`);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, data);
+  }
+  return count;
+}
+
+/** Downloads the pinned Go toolchain from the module proxy into the cache; returns its go command. */
+export async function bootstrapGo(log: (line: string) => void = () => {}): Promise<string> {
+  const platform = `${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  const want = BOOTSTRAP_GO.sha256[platform];
+  if (!want) throw new Error(`no Go toolchain found and none pinned for ${platform}: install Go >= 1.25 or set GO`);
+  const mod = `v0.0.1-go${BOOTSTRAP_GO.version}.${platform}`;
+  const url = `${goProxy()}/golang.org/toolchain/@v/${mod}.zip`;
+  log(`testenv: no Go toolchain found; fetching ${url}`);
+  const zip = await download(url);
+  const got = createHash('sha256').update(zip).digest('hex');
+  if (got !== want) throw new Error(`${url}: SHA-256 ${got}, expected ${want}`);
+  await mkdir(cacheRoot(), { recursive: true });
+  const staging = await mkdtemp(join(cacheRoot(), '.go-'));
+  try {
+    await extractZip(zip, staging, `golang.org/toolchain@${mod}/`);
+    // module zips carry no file modes
+    for (const sub of ['bin', join('pkg', 'tool')]) await chmodTree(join(staging, sub));
+    const dir = bootstrapGoDir();
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+    return join(dir, 'bin', 'go');
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function chmodTree(dir: string): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) await chmodTree(path);
+    else await chmod(path, 0o755);
+  }
 }
 
 function run(
@@ -130,15 +273,10 @@ function run(
   });
 }
 
-/** Version string of the go command (part of the cache key). */
-async function goVersion(): Promise<string> {
-  const r = await run(goCommand(), ['version']).catch((err: unknown) => {
-    throw new Error(
-      `no Go toolchain (${err instanceof Error ? err.message : String(err)}): install Go >= 1.25 ` +
-        '(e.g. /usr/local/go) or set GO=/path/to/go; an older Go fetches the required toolchain from the module proxy',
-    );
-  });
-  if (r.code !== 0) throw new Error(`${goCommand()} version failed: ${r.stderr}`);
+/** Version string of a go command (part of the cache key). */
+async function goVersion(go: string): Promise<string> {
+  const r = await run(go, ['version']);
+  if (r.code !== 0) throw new Error(`${go} version failed: ${r.stderr}`);
   return r.stdout.trim();
 }
 
@@ -146,9 +284,9 @@ async function goVersion(): Promise<string> {
  * Cache key: a hash over every file of the pinned Go modules, the Go version and the build flags,
  * so a version bump (go.mod/go.sum) or a toolchain change builds afresh into a new directory.
  */
-export async function cacheKey(): Promise<string> {
+export async function cacheKey(go: string): Promise<string> {
   const h = createHash('sha256');
-  h.update(`${await goVersion()}\n${process.platform}/${process.arch}\nldflags=${LDFLAGS} trimpath cgo=0\n`);
+  h.update(`${await goVersion(go)}\n${process.platform}/${process.arch}\nldflags=${LDFLAGS} trimpath cgo=0\n`);
   for (const m of MODULES) {
     const dir = join(REPO_ROOT, m.dir);
     for (const file of await listFiles(dir)) {
@@ -188,8 +326,10 @@ function binariesIn(dir: string): TestEnvBinaries {
 }
 
 /** The binaries for the current pins, or undefined when they have not been built on this machine. */
-export async function findBinaries(): Promise<TestEnvBinaries | undefined> {
-  const dir = join(cacheRoot(), await cacheKey());
+export async function findBinaries(go?: string): Promise<TestEnvBinaries | undefined> {
+  const goCmd = go ?? (await findGo());
+  if (!goCmd) return undefined;
+  const dir = join(cacheRoot(), await cacheKey(goCmd));
   const complete = existsSync(join(dir, '.complete')) && BINARIES.every((b) => existsSync(join(dir, b)));
   return complete ? binariesIn(dir) : undefined;
 }
@@ -199,13 +339,14 @@ export async function findBinaries(): Promise<TestEnvBinaries | undefined> {
  * Builds into a sibling temp dir and renames it into place, so an interrupted build is never reused.
  */
 export async function buildTestEnv(log: (line: string) => void = () => {}): Promise<TestEnvBinaries> {
-  const found = await findBinaries();
+  const go = await ensureGo(log);
+  const found = await findBinaries(go);
   if (found) {
     log(`testenv: reusing ${found.dir}`);
     return found;
   }
   const root = cacheRoot();
-  const key = await cacheKey();
+  const key = await cacheKey(go);
   await mkdir(root, { recursive: true });
   const staging = await mkdtemp(join(root, `.build-${key}-`));
   const env: NodeJS.ProcessEnv = {
@@ -219,7 +360,7 @@ export async function buildTestEnv(log: (line: string) => void = () => {}): Prom
         const started = Date.now();
         log(`testenv: go build ${m.dir} ${p.pkg} -> ${p.bin}`);
         const ldflags = [LDFLAGS, ...(await versionLdflags(m.dir))].join(' ');
-        const r = await run(goCommand(), ['build', `-ldflags=${ldflags}`, '-o', join(staging, p.bin), p.pkg], {
+        const r = await run(go, ['build', `-ldflags=${ldflags}`, '-o', join(staging, p.bin), p.pkg], {
           cwd: join(REPO_ROOT, m.dir),
           env,
         });
@@ -682,7 +823,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (cmd === 'paths') {
     const b = await findBinaries();
     if (!b) {
-      console.error(`not built (cache ${join(cacheRoot(), await cacheKey())})`);
+      const go = await findGo();
+      console.error(go ? `not built (cache ${join(cacheRoot(), await cacheKey(go))})` : 'not built (no Go toolchain)');
       return 1;
     }
     console.log(JSON.stringify(b, null, 2));
