@@ -2,17 +2,14 @@
  * The `bindy` command line: validate, render, plan, import, and up (the local single-machine stack behind
  * `npm start`). Each command lives in cli/commands/; this file only parses arguments and dispatches.
  */
-import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORT_HELP, runImport } from './commands/import.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { processIo, type CommandResult, type Io } from './commands/types.js';
 import { PLAN_HELP, runPlan } from './commands/plan.js';
 import { RENDER_HELP, runRender } from './commands/render.js';
 import { UP_HELP, runUp } from './commands/up.js';
 import { VALIDATE_HELP, runValidate } from './commands/validate.js';
-
-/** The package root (metacontroller/ lives there), from this module's location in cli/ or dist/cli/. */
-const PACKAGE_ROOT = resolve(import.meta.dirname, import.meta.dirname.includes(`${sep}dist${sep}`) ? '../..' : '..');
 
 export const MAIN_HELP = `Usage: bindy <command> [options]
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import winston from 'winston';
 import { parseConfig } from '../../bindcar/config.js';
@@ -18,6 +18,7 @@ import { createBindcarClient, staticToken } from '../../hooks/ports/bindcar.js';
 import type { RecordStatusWriter } from '../../hooks/ports/records.js';
 import { API_VERSION, KINDS } from '../../hooks/schema/generated.js';
 import { startHooks, systemClock } from '../../hooks/server.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { LocalDriver, type CompositeController, type ResourceRef, type RoundResult } from './driver.js';
 import { startNamed, type NamedInstance } from './named.js';
 import { ObjectStore, type StoredObject } from './store.js';
@@ -98,7 +99,7 @@ export interface LocalStack {
 
 /** Starts named, bindcar and the hooks on loopback and returns the driver around them. */
 export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
-  const root = opts.root ?? resolve(import.meta.dirname, '../..');
+  const root = opts.root ?? PACKAGE_ROOT;
   const ownState = opts.stateDir === undefined;
   const stateDir = opts.stateDir ?? (await mkdtemp(join(tmpdir(), 'bindy-local-')));
   const cleanups: (() => Promise<void>)[] = [];
