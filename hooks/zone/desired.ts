@@ -84,6 +84,8 @@ interface Candidate {
   record: DNSRecord;
   fqdn: string;
   rrs: ZoneRecord[];
+  /** Age rank (0 = oldest). */
+  i: number;
 }
 
 /**
@@ -106,20 +108,21 @@ export function desiredZone(
   const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? `ns1.${z}`);
   if (!mname.ok) return { invalid: true, zoneName: z, message: `spec.soaRecord.primaryNameServer: ${mname.reason}` };
 
-  const outcomes: RecordOutcome[] = [];
+  // one outcome per record, in age order (slot i = the i-th oldest record)
+  const ordered = byAge(records);
+  const slots: (RecordOutcome | undefined)[] = new Array<RecordOutcome | undefined>(ordered.length);
   const conflicts: ZoneConflict[] = [];
-  const reject = (c: { record: DNSRecord; fqdn?: string }, reason: RecordReason, message: string) => {
-    outcomes.push({ record: c.record, included: false, reason, message, ...(c.fqdn ? { fqdn: c.fqdn } : {}) });
+  const reject = (c: { record: DNSRecord; fqdn?: string; i: number }, reason: RecordReason, message: string) => {
+    slots[c.i] = { record: c.record, included: false, reason, message, ...(c.fqdn ? { fqdn: c.fqdn } : {}) };
   };
 
   // 1. every record → canonical RRs, or rejected
-  const ordered = byAge(records);
-  const age = new Map(ordered.map((r, i) => [r, i]));
   let candidates: Candidate[] = [];
-  for (const record of ordered) {
+  for (let i = 0; i < ordered.length; i++) {
+    const record = ordered[i]!;
     const r = recordRRs(z, record, ttl);
-    if (r.ok) candidates.push({ record, fqdn: r.fqdn, rrs: r.rrs });
-    else reject({ record, ...(r.fqdn ? { fqdn: r.fqdn } : {}) }, r.reason, r.message);
+    if (r.ok) candidates.push({ record, fqdn: r.fqdn, rrs: r.rrs, i });
+    else reject({ record, i, ...(r.fqdn ? { fqdn: r.fqdn } : {}) }, r.reason, r.message);
   }
 
   // 2. name servers (+ glue) from the zone spec
@@ -141,10 +144,9 @@ export function desiredZone(
 
   // 3. CNAME rules: per owner, oldest CR wins
   const byOwner = new Map<string, Candidate[]>();
-  for (const c of candidates) {
-    const list = byOwner.get(c.fqdn);
-    if (list) list.push(c);
-    else byOwner.set(c.fqdn, [c]);
+  for (const c of candidates) if (c.record.kind === 'CNAMERecord') byOwner.set(c.fqdn, []);
+  if (byOwner.size) {
+    for (const c of candidates) byOwner.get(c.fqdn)?.push(c);
   }
   const losers = new Set<Candidate>();
   for (const [owner, list] of byOwner) {
@@ -241,13 +243,16 @@ export function desiredZone(
   };
 
   // 5. named's max-records-per-type: the CRs that would push an RRset over the limit are left out, newest first
-  const sets = new Map<string, RRsetDraft>();
+  const sets = new Map<string, Map<string, RRsetDraft>>(); // owner → type → RRset
   candidates = candidates.filter((c) => {
+    let byType = sets.get(c.fqdn);
+    if (!byType) sets.set(c.fqdn, (byType = new Map()));
+    const touched: RRsetDraft[] = [];
     const added: [RRsetDraft, string][] = [];
     for (const rr of c.rrs) {
-      const key = `${c.fqdn} ${rr.type}`;
-      let set = sets.get(key);
-      if (!set) sets.set(key, (set = { owner: c.fqdn, order: '', type: rr.type, ttl: rr.ttl, data: new Set() }));
+      let set = byType.get(rr.type);
+      if (!set) byType.set(rr.type, (set = { owner: c.fqdn, order: '', type: rr.type, ttl: rr.ttl, data: new Set() }));
+      touched.push(set);
       if (set.data.has(rr.data)) continue;
       set.data.add(rr.data);
       added.push([set, rr.data]);
@@ -261,21 +266,16 @@ export function desiredZone(
         return false;
       }
     }
-    for (const rr of c.rrs) {
-      const set = sets.get(`${c.fqdn} ${rr.type}`)!;
-      set.ttl = Math.min(set.ttl, rr.ttl);
-    }
+    for (let k = 0; k < touched.length; k++) touched[k]!.ttl = Math.min(touched[k]!.ttl, c.rrs[k]!.ttl);
     return true;
   });
 
   // 6. the zone-level parts (SOA, name servers and their glue) through bindcar's model; records are already
   //    canonical and every cross-record rule bindcar enforces is applied above (the golden tests render every case
   //    through bindcar's full validation to keep the two in step).
-  const nsHosts = new Set(nameServers.map((n) => n.hostname));
+  const nsHosts = new Set(nameServers.filter((n) => inZone(n.hostname, z)).map((n) => relativeOwner(z, n.hostname)));
   const rrs = orderedRecords(z, sets);
-  const glue = rrs.filter(
-    (r) => (r.type === 'A' || r.type === 'AAAA') && nsHosts.has(r.name === '@' ? apex : `${r.name}.${apex}`),
-  );
+  const glue = nsHosts.size ? rrs.filter((r) => (r.type === 'A' || r.type === 'AAAA') && nsHosts.has(r.name)) : [];
   const check = bindcarDesiredZone(z, { ...body, records: glue });
   if (!check.ok)
     return {
@@ -286,15 +286,15 @@ export function desiredZone(
   body.records = rrs;
 
   for (const c of candidates) {
-    outcomes.push({
+    slots[c.i] = {
       record: c.record,
       included: true,
       reason: 'Served',
       message: `served as ${c.fqdn} in zone ${z}`,
       fqdn: c.fqdn,
-    });
+    };
   }
-  outcomes.sort((a, b) => age.get(a.record)! - age.get(b.record)!);
+  const outcomes = slots.filter((o): o is RecordOutcome => o !== undefined);
   conflicts.sort((a, b) =>
     a.kind + '/' + a.name < b.kind + '/' + b.name ? -1 : a.kind + '/' + a.name > b.kind + '/' + b.name ? 1 : 0,
   );
@@ -314,8 +314,9 @@ interface RRsetDraft {
  * One body record per distinct (owner, type, data), every RR of an RRset carrying the RRset's lowest TTL, sorted
  * by canonical owner (RFC 4034 §6.1), type, data. Empty RRsets (all CRs left out) are skipped.
  */
-function orderedRecords(zone: string, sets: ReadonlyMap<string, RRsetDraft>): ZoneRecord[] {
-  const list = [...sets.values()].filter((s) => s.data.size > 0);
+function orderedRecords(zone: string, sets: ReadonlyMap<string, ReadonlyMap<string, RRsetDraft>>): ZoneRecord[] {
+  const list: RRsetDraft[] = [];
+  for (const byType of sets.values()) for (const s of byType.values()) if (s.data.size > 0) list.push(s);
   for (const s of list) s.order = canonicalOrderKey(s.owner);
   list.sort((a, b) => {
     if (a.order !== b.order) return a.order < b.order ? -1 : 1;

@@ -36,7 +36,7 @@ export function olderFirst(a: Aged, b: Aged): number {
 export function byAge<T extends Aged>(items: readonly T[]): T[] {
   const keyed = items.map((item) => ({
     item,
-    t: item.metadata.creationTimestamp ? Date.parse(item.metadata.creationTimestamp) : Infinity,
+    t: timeKey(item.metadata.creationTimestamp),
     k: `${item.metadata.namespace ?? ''}/${item.metadata.name}`,
   }));
   keyed.sort((a, b) => {
@@ -45,6 +45,19 @@ export function byAge<T extends Aged>(items: readonly T[]): T[] {
     return a.item.kind < b.item.kind ? -1 : a.item.kind > b.item.kind ? 1 : 0;
   });
   return keyed.map((x) => x.item);
+}
+
+const RFC3339_SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/**
+ * A string that sorts like the instant: the apiserver's own `2026-01-02T03:04:05Z` form as is (no Date.parse for
+ * 10k records), anything else normalised to it; missing or unparsable sorts last.
+ */
+function timeKey(t: string | undefined): string {
+  if (!t) return '\uffff';
+  if (RFC3339_SECONDS_UTC.test(t)) return t;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? '\uffff' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** `namespace/name` of an object. */
