@@ -14,7 +14,7 @@
  * Canonical data never contains a raw control character, newline, or unbalanced quote, so it is safe
  * to write into a zone file line.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { RECORD_TYPES, MAX_TTL, type RecordType, type ZoneRecord } from './api-schema.js';
 import { absoluteOwner, checkAbsoluteName, relativeOwner } from './names.js';
 
@@ -55,12 +55,13 @@ const okv = <T>(value: T): Result<T> => ({ ok: true, value });
 
 // ---------------------------------------------------------------- addresses
 
+const IPV4_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+/** A dotted quad without leading zeros; a match is already canonical, so nothing is rebuilt on the hot path. */
+const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
+
 /** Canonical IPv4: four decimal octets without leading zeros (leading zeros are ambiguous: octal). */
 export function canonicalIPv4(s: string): string | undefined {
-  if (!isIPv4(s)) return undefined;
-  const parts = s.split('.');
-  if (parts.some((p) => p.length > 1 && p.startsWith('0'))) return undefined;
-  return parts.map((p) => String(Number(p))).join('.');
+  return IPV4.test(s) ? s : undefined;
 }
 
 function ipv6Groups(s: string): number[] | undefined {
