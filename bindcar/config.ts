@@ -4,7 +4,8 @@
  * BIND_API_ADDRESS, BIND_API_TOKEN, BIND_TOKEN_AUDIENCES, BIND_ALLOWED_*, KUBE_*, DISABLE_AUTH,
  * BINDCAR_ALLOW_INSECURE_AUTH, RNDC_SERVER, RNDC_SECRET).
  */
-import { isIdentifier } from './names.js';
+import { DEFAULT_CATALOG_ZONE } from './catalog.js';
+import { checkZoneName, isIdentifier } from './names.js';
 
 export interface BindcarConfig {
   port: number;
@@ -22,6 +23,10 @@ export interface BindcarConfig {
   };
   dns: { host: string; port: number; timeoutMs: number };
   updateKey: { name: string; secret?: string; file?: string };
+  /** TSIG key secondaries transfer with; allowed to transfer every zone (BINDCAR_TRANSFER_KEY_NAME) */
+  transferKeyName?: string;
+  /** catalog zone kept in step with the primary zones (BINDCAR_CATALOG_ZONE; "none" disables) */
+  catalogZone?: string;
   auth:
     | { mode: 'none' }
     | { mode: 'token'; token?: string; tokenFile?: string }
@@ -117,6 +122,17 @@ export function parseConfig(
       'set BINDCAR_UPDATE_KEY_FILE (a named key file) or BINDCAR_UPDATE_KEY_SECRET (base64 hmac-sha256 secret)',
     );
 
+  const transferKeyName = env['BINDCAR_TRANSFER_KEY_NAME'] || undefined;
+  if (transferKeyName !== undefined && !isIdentifier(transferKeyName))
+    errors.push('BINDCAR_TRANSFER_KEY_NAME must be [A-Za-z0-9._-]');
+  const catalogRaw = env['BINDCAR_CATALOG_ZONE'] ?? DEFAULT_CATALOG_ZONE;
+  let catalogZone: string | undefined;
+  if (catalogRaw !== '' && catalogRaw !== 'none') {
+    const c = checkZoneName(catalogRaw);
+    if (c.ok) catalogZone = c.name;
+    else errors.push(`BINDCAR_CATALOG_ZONE ${c.reason}`);
+  }
+
   let auth: BindcarConfig['auth'];
   const mode =
     env['BINDCAR_AUTH_MODE'] ??
@@ -170,6 +186,8 @@ export function parseConfig(
       timeoutMs: int('BINDCAR_DNS_TIMEOUT_MS', 5000, 100, 600000),
     },
     updateKey: { name: keyName, ...(keySecret ? { secret: keySecret } : {}), ...(keyFile ? { file: keyFile } : {}) },
+    ...(transferKeyName ? { transferKeyName } : {}),
+    ...(catalogZone ? { catalogZone } : {}),
     auth,
     allowInsecure: insecureFlag || bool(env['BINDCAR_ALLOW_INSECURE_AUTH']),
     bodyLimit: env['BINDCAR_BODY_LIMIT'] ?? '32mb',

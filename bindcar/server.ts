@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import winston from 'winston';
 import { createApp } from './app.js';
+import { Catalog } from './catalog.js';
 import { checkAuthStartup, createAuthenticator, kubeTokenReviewer, type AuthConfig } from './auth.js';
 import { parseConfig, parseKeyFile, type BindcarConfig } from './config.js';
 import { createDnsClient } from './dns-client.js';
@@ -89,11 +90,24 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     { name: keyName, algorithm: 'hmac-sha256', secret },
     { timeoutMs: c.dns.timeoutMs },
   );
+  const store = createZoneStore(zoneDir);
+  const catalog = c.catalogZone
+    ? new Catalog({
+        rndc,
+        dns,
+        store,
+        zone: c.catalogZone,
+        updateKeyName: keyName,
+        ...(c.transferKeyName ? { transferKeyName: c.transferKeyName } : {}),
+      })
+    : undefined;
   const zones = new ZoneService({
     rndc,
     dns,
-    store: createZoneStore(zoneDir),
+    store,
     updateKeyName: keyName,
+    ...(c.transferKeyName ? { transferKeyName: c.transferKeyName } : {}),
+    ...(catalog ? { catalog } : {}),
     maxRecordsPerType: c.maxRecordsPerType,
     observeDns: (operation, secs, ok) => metrics.dnsDuration.observe({ operation, result: ok ? 'ok' : 'error' }, secs),
   });
@@ -120,9 +134,25 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     auth: auth.mode,
     dns: `${c.dns.host}:${c.dns.port}`,
   });
+  // The catalog is created (or read back) as soon as named answers; until then every zone change
+  // retries it first, so nothing waits on startup order between the two containers.
+  let catalogTimer: NodeJS.Timeout | undefined;
+  const startCatalog = (attempt: number): void => {
+    if (!catalog) return;
+    catalog.ensure().then(
+      () => logger.info('catalog zone ready', { zone: catalog.zone, members: catalog.list().length }),
+      (e: unknown) => {
+        if (attempt % 10 === 0)
+          logger.warn('catalog zone not ready yet', { zone: catalog.zone, error: (e as Error).message });
+        catalogTimer = setTimeout(() => startCatalog(attempt + 1), Math.min(5000, 200 * 2 ** attempt)).unref();
+      },
+    );
+  };
+  startCatalog(0);
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (closing ??= (async () => {
+      clearTimeout(catalogTimer);
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await Promise.race([

@@ -13,6 +13,8 @@ export interface ZoneOptions {
   file: string;
   /** TSIG key allowed to UPDATE (primaries) and to transfer (bindcar's own AXFR/IXFR) */
   updateKey: string;
+  /** TSIG key secondaries transfer with (`bindy-transfer`); always allowed to transfer when set */
+  transferKey?: string | null;
   alsoNotify?: readonly string[] | null;
   allowTransfer?: readonly string[] | null;
   primaries?: readonly string[] | null;
@@ -86,7 +88,7 @@ export function parseAclElement(input: string): Parsed {
 
 /** Validate the option lists of a zone; returns field errors (`alsoNotify/0` …). */
 export function zoneOptionErrors(
-  o: Omit<ZoneOptions, 'file' | 'updateKey' | 'type'> & { type?: string },
+  o: Omit<ZoneOptions, 'file' | 'updateKey' | 'type' | 'transferKey'> & { type?: string },
   prefix = '',
 ): FieldError[] {
   const errors: FieldError[] = [];
@@ -131,6 +133,7 @@ function list(items: readonly string[], parse: (s: string) => Parsed): string {
  */
 export function renderZoneConfig(o: ZoneOptions): string {
   if (!isIdentifier(o.updateKey)) throw new Error('internal: invalid update key name');
+  if (o.transferKey != null && !isIdentifier(o.transferKey)) throw new Error('internal: invalid transfer key name');
   if (/["\\\n;{}]/.test(o.file)) throw new Error('internal: zone file path has config metacharacters');
   const parts = [`type ${o.type};`, `file "${o.file}";`];
   if (o.type === 'secondary') parts.push(`primaries ${list(o.primaries ?? [], (s) => parseServerAddress(s, true))};`);
@@ -138,7 +141,11 @@ export function renderZoneConfig(o: ZoneOptions): string {
     // bindcar's key stays: it applies every declarative change through UPDATE.
     parts.push(`allow-update { key "${o.updateKey}"; ${list(o.allowUpdate ?? [], parseAclElement).slice(2)};`);
   }
-  parts.push(`allow-transfer { key "${o.updateKey}"; ${list(o.allowTransfer ?? [], parseAclElement).slice(2)};`);
+  // Secondaries transfer with the transfer key (a zone-level allow-transfer replaces the global one).
+  const transferKey = o.transferKey && o.transferKey !== o.updateKey ? `key "${o.transferKey}"; ` : '';
+  parts.push(
+    `allow-transfer { key "${o.updateKey}"; ${transferKey}${list(o.allowTransfer ?? [], parseAclElement).slice(2)};`,
+  );
   if (o.alsoNotify?.length) parts.push(`also-notify ${list(o.alsoNotify, (s) => parseServerAddress(s, false))};`);
   if (o.dnssecPolicy) {
     if (!isIdentifier(o.dnssecPolicy)) throw new Error('internal: invalid dnssec policy');
@@ -191,9 +198,14 @@ function listItems(body: string): string[] {
  * key from allow-update/allow-transfer. Returns undefined when the block has a shape bindcar did
  * not write (then it must not be re-rendered blindly).
  */
-export function parseZoneConfig(statements: readonly string[], updateKey: string): ZoneOptions | undefined {
-  const o: Partial<ZoneOptions> & { updateKey: string } = { updateKey };
+export function parseZoneConfig(
+  statements: readonly string[],
+  updateKey: string,
+  transferKey?: string | null,
+): ZoneOptions | undefined {
+  const o: Partial<ZoneOptions> & { updateKey: string } = { updateKey, ...(transferKey ? { transferKey } : {}) };
   const ownKey = `key "${updateKey}"`;
+  const xferKey = transferKey ? `key "${transferKey}"` : ownKey;
   for (const st of statements) {
     const sp = st.indexOf(' ');
     const kw = sp < 0 ? st : st.slice(0, sp);
@@ -216,7 +228,7 @@ export function parseZoneConfig(statements: readonly string[], updateKey: string
         break;
       case 'allow-transfer':
         o.allowTransfer = listItems(rest)
-          .filter((s) => s !== ownKey)
+          .filter((s) => s !== ownKey && s !== xferKey)
           .map((s) => s.replace(/key "([^"]+)"/, 'key $1'));
         break;
       case 'allow-update':

@@ -9,13 +9,29 @@
  *   bindcar's key). Existing zones: diff → signed UPDATE messages → IXFR read-back → verify.
  * - Zone options change through `rndc modzone`, only after they passed validation.
  *
- * Catalog zones (issue 9) will hook in at `onZoneAdded`/`onZoneDeleted`.
+ * - Catalog zone (issue 9, see catalog.ts): every primary zone is listed in the catalog before the
+ *   response of the request that added it, and unlisted before the response that deleted it (or
+ *   turned it into a secondary). The catalog itself is reserved: the zone API refuses to write it.
+ *
+ * Serial consistency across primaries (DESIGN §3, issue 9). Every primary of a cluster gets the same
+ * PUT body, but each named numbers its own changes, so after a missed push or a restart two primaries
+ * can serve the same content under different serials, and a secondary following both would see a
+ * "newer" serial with older content. The body's `serial` is therefore a floor:
+ *
+ *     served = max(floor, current + 1)   when the content changed
+ *     served = floor                     when only the floor is ahead of the current serial
+ *     served = current                   otherwise (same content, floor not ahead: a no-op)
+ *
+ * The DNSZone hook sends `serial` = the highest serial any primary reported (observed status) and
+ * re-PUTs primaries whose answer is lower until all agree; since the content is equal, the lagging
+ * primary only bumps its SOA to the floor. Serials compare in RFC 1982 arithmetic.
  */
 import type { DnsClient } from './dns-client.js';
 import { UpdateRejectedError } from './dns-client.js';
 import type { FieldError, PutZoneBody, PutZoneResult, ZoneRecord, ZoneRecordsResult } from './api-schema.js';
 import { conflict, HttpError, invalidSpec, namedFailed, notFound } from './errors.js';
 import { checkZoneName, relativeOwner } from './names.js';
+import type { Catalog } from './catalog.js';
 import type { Rndc } from './rndc.js';
 import { RndcError } from './rndc.js';
 import {
@@ -44,10 +60,14 @@ export interface ZoneServiceDeps {
   store: ZoneStore;
   /** name of the TSIG key named.conf allows to UPDATE/transfer (bindcar's own) */
   updateKeyName: string;
+  /** name of the TSIG key secondaries transfer with; added to every zone's allow-transfer */
+  transferKeyName?: string;
+  /** the catalog zone to keep in step (primaries); none: no catalog */
+  catalog?: Catalog;
   maxRecordsPerType?: number;
   /** observe DNS operation durations (metrics) */
   observeDns?: (operation: string, seconds: number, ok: boolean) => void;
-  /** seam for catalog zones (issue 9): called after a zone was added / deleted */
+  /** extra observers: called after a zone was added / deleted (the catalog is kept by `catalog`) */
   onZoneAdded?: (zone: string, type: 'primary' | 'secondary') => Promise<void>;
   onZoneDeleted?: (zone: string) => Promise<void>;
 }
@@ -145,6 +165,7 @@ export class ZoneService {
       type: body.type,
       file: this.deps.store.pathOf(zone),
       updateKey: this.deps.updateKeyName,
+      transferKey: this.deps.transferKeyName ?? null,
       alsoNotify: body.alsoNotify ?? null,
       allowTransfer: body.allowTransfer ?? null,
       primaries: body.type === 'secondary' ? (body.primaries ?? null) : null,
@@ -203,7 +224,25 @@ export class ZoneService {
         await this.deps.rndc.run(['addzone', zone, config]);
       } else throw this.rndcFailure(e, `adding zone ${zone}`);
     }
+    await this.listed(zone, type);
     await this.deps.onZoneAdded?.(zone, type);
+  }
+
+  /** Keep the catalog in step: primaries are members, secondaries are not (idempotent, a Set lookup). */
+  private async listed(zone: string, type: 'primary' | 'secondary'): Promise<void> {
+    const c = this.deps.catalog;
+    if (!c) return;
+    if (type === 'primary') await c.add(zone);
+    else await c.remove(zone);
+  }
+
+  /** 409 for the catalog zone: it is bindcar's own and never written through the zone API. */
+  private writable(zone: string): string {
+    if (this.deps.catalog?.isCatalog(zone))
+      throw new HttpError(409, 'RESERVED_ZONE', `zone ${zone} is bindcar's catalog zone and cannot be changed`, [
+        { field: 'zone', message: 'is the catalog zone' },
+      ]);
+    return zone;
   }
 
   private rndcFailure(e: unknown, what: string): unknown {
@@ -239,7 +278,7 @@ export class ZoneService {
    * Same body twice ⇒ `changed: false` and the serial stays.
    */
   putZone(zoneRaw: string, body: PutZoneBody): Promise<PutZoneResult> {
-    const zone = zoneParam(zoneRaw);
+    const zone = this.writable(zoneParam(zoneRaw));
     const { desired, config } = this.validate(zone, body);
     return this.withZone(zone, () =>
       body.type === 'secondary' ? this.putSecondary(zone, config) : this.putPrimary(zone, body, desired, config),
@@ -287,6 +326,7 @@ export class ZoneService {
     }
 
     await this.ensureConfig(zone, entry, config);
+    await this.listed(zone, 'primary');
     const served = await this.readServed(zone, entry, soa.soa.serial);
     const diff = diffZone(desired, served, floor);
     if (diff.messages.length === 0)
@@ -347,6 +387,7 @@ export class ZoneService {
       return { zone, serial: 0, changed: true, created: true, added: 0, removed: 0 };
     }
     const changed = await this.ensureConfig(zone, entry, config);
+    await this.listed(zone, 'secondary');
     const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
     return { zone, serial: soa.served ? soa.soa.serial : 0, changed, created: false, added: 0, removed: 0 };
   }
@@ -356,7 +397,7 @@ export class ZoneService {
    * file is touched (upstream clobbered the live file and journal first).
    */
   createZone(zoneRaw: string, body: PutZoneBody, extra: Partial<ZoneOptions> = {}): Promise<PutZoneResult> {
-    const zone = zoneParam(zoneRaw);
+    const zone = this.writable(zoneParam(zoneRaw));
     const { desired, config } = this.validate(zone, body, extra);
     return this.withZone(zone, async () => {
       if ((await this.deps.store.exists(zone)) || (await this.zoneStatus(zone)))
@@ -372,7 +413,7 @@ export class ZoneService {
 
   /** `DELETE /api/v1/zones/{zone}`: delzone and remove its files; 404 when named does not have it. */
   deleteZone(zoneRaw: string): Promise<{ zone: string; deleted: true }> {
-    const zone = zoneParam(zoneRaw);
+    const zone = this.writable(zoneParam(zoneRaw));
     return this.withZone(zone, async () => {
       try {
         await this.deps.rndc.run(['delzone', zone]);
@@ -381,6 +422,7 @@ export class ZoneService {
           if (await this.deps.store.exists(zone)) {
             await this.deps.store.remove(zone);
             this.cache.delete(zone);
+            await this.deps.catalog?.remove(zone);
             return { zone, deleted: true as const };
           }
           throw notFound(`zone ${zone}`);
@@ -390,6 +432,7 @@ export class ZoneService {
       await this.deps.store.remove(zone);
       this.cache.delete(zone);
       this.memos.delete(zone);
+      await this.deps.catalog?.remove(zone);
       await this.deps.onZoneDeleted?.(zone);
       return { zone, deleted: true as const };
     });
@@ -465,7 +508,7 @@ export class ZoneService {
     zoneRaw: string,
     patch: { alsoNotify?: string[] | null; allowTransfer?: string[] | null; allowUpdate?: string[] | null },
   ): Promise<{ zone: string; changed: boolean }> {
-    const zone = zoneParam(zoneRaw);
+    const zone = this.writable(zoneParam(zoneRaw));
     const errors = zoneOptionErrors(patch);
     if (patch.alsoNotify == null && patch.allowTransfer == null && patch.allowUpdate == null)
       errors.push({ field: '(body)', message: 'give at least one of alsoNotify, allowTransfer, allowUpdate' });
@@ -479,7 +522,7 @@ export class ZoneService {
         if (e instanceof RndcError && e.notFound) throw notFound(`zone ${zone}`);
         throw this.rndcFailure(e, `showzone ${zone}`);
       }
-      const opts = parseZoneConfig(normalizeZoneConfig(current), this.deps.updateKeyName);
+      const opts = parseZoneConfig(normalizeZoneConfig(current), this.deps.updateKeyName, this.deps.transferKeyName);
       if (!opts)
         throw new HttpError(
           409,
@@ -506,7 +549,7 @@ export class ZoneService {
    * 404 when named does not serve the zone.
    */
   updateRecords(zoneRaw: string, ops: UpdateOp[]): Promise<{ zone: string; serial: number }> {
-    const zone = zoneParam(zoneRaw);
+    const zone = this.writable(zoneParam(zoneRaw));
     return this.withZone(zone, async () => {
       const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
       if (!soa.served) throw notFound(`zone ${zone}`);

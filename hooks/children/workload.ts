@@ -16,7 +16,8 @@ import type {
 } from '@kubernetes/client-node';
 import { ANNOTATIONS } from '../labels.js';
 import type { InstanceModel } from './instance-model.js';
-import { RNDC_KEY_FILE, RNDC_KEY_NAME } from './keys.js';
+import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_NAME } from './keys.js';
+import { CATALOG_ZONE } from '../render/named-conf.js';
 import { podSelector, workloadLabels } from './labels.js';
 import { childName } from './names.js';
 import { POD_LAYOUT } from '../render/named-conf.js';
@@ -156,6 +157,10 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
       { name: 'NAMED_DNS_PORT', value: String(L.dnsPort) },
       { name: 'BINDCAR_UPDATE_KEY_FILE', value: `${L.keysDir}/${RNDC_KEY_FILE}` },
       { name: 'BINDCAR_UPDATE_KEY_NAME', value: RNDC_KEY_NAME },
+      // Secondaries transfer every zone (and the catalog) with the cluster's transfer key.
+      { name: 'BINDCAR_TRANSFER_KEY_NAME', value: TRANSFER_KEY_NAME },
+      // Primaries maintain the catalog; a secondary's named consumes it (named.conf), so its bindcar must not.
+      { name: 'BINDCAR_CATALOG_ZONE', value: m.role === 'primary' ? CATALOG_ZONE : 'none' },
       { name: 'BINDCAR_AUTH_MODE', value: 'tokenreview' },
       { name: 'BIND_TOKEN_AUDIENCES', value: 'bindcar' },
       { name: 'BIND_ALLOWED_SERVICE_ACCOUNTS', value: `system:serviceaccount:${opts.hooksNamespace}:${opts.hooksServiceAccount}` },

@@ -88,20 +88,24 @@ export function customizeBind9Instance(req: CustomizeRequest): CustomizeResponse
     { apiVersion: API_VERSION, resource: 'clusterbind9providers', names: [ref] },
     { apiVersion: 'v1', resource: 'secrets', namespace: ns, names: [...new Set(secrets)].sort() },
   ];
-  if (parent.spec.role === 'secondary') {
-    rules.push({
-      apiVersion: API_VERSION,
-      resource: 'bind9instances',
-      namespace: ns,
-      labelSelector: { matchLabels: primarySelector(ref) },
-    });
-  }
+  // Secondaries transfer from the cluster's primaries; primaries notify the cluster's secondaries.
+  rules.push({
+    apiVersion: API_VERSION,
+    resource: 'bind9instances',
+    namespace: ns,
+    labelSelector: { matchLabels: parent.spec.role === 'secondary' ? primarySelector(ref) : secondarySelector(ref) },
+  });
   return { relatedResources: rules };
 }
 
 /** Labels that select the primary instances of cluster `ref`. */
 export function primarySelector(ref: string): Record<string, string> {
   return { [LABELS.cluster]: labelValue(ref), [LABELS.role]: 'primary' };
+}
+
+/** Labels that select the secondary instances of cluster `ref`. */
+export function secondarySelector(ref: string): Record<string, string> {
+  return { [LABELS.cluster]: labelValue(ref), [LABELS.role]: 'secondary' };
 }
 
 /** Parses `ip:port` / `[v6]:port`; undefined unless the host is an IP address (named's primaries need one). */
@@ -137,6 +141,19 @@ function primaryServers(req: SyncRequest, m: InstanceModel): { servers: PrimaryS
     if (server) servers.push(server);
   }
   return { servers, names };
+}
+
+/** The secondaries a primary notifies: the DNS addresses its cluster's secondaries report (sorted by the renderer). */
+function secondaryServers(req: SyncRequest, m: InstanceModel): PrimaryServer[] {
+  if (m.role !== 'primary') return [];
+  const selector = { matchLabels: secondarySelector(m.clusterRef) };
+  const out: PrimaryServer[] = [];
+  for (const s of objectsOf(req.related, 'Bind9Instance', API_VERSION)) {
+    if (s.metadata.namespace !== m.namespace || !selectorMatches(selector, s.metadata.labels)) continue;
+    const server = parseDnsEndpoint((s['status'] as Bind9InstanceStatus | undefined)?.dnsEndpoint);
+    if (server) out.push(server);
+  }
+  return out;
 }
 
 interface Keys {
@@ -272,6 +289,7 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
       config: m.config,
       acls: m.acls,
       primaries: primaries.servers,
+      secondaries: secondaryServers(req, m),
       optionsFromFile: m.configMapRefs.namedConfOptions !== undefined,
     }),
   );

@@ -10,6 +10,7 @@
 import type { Acls, Bind9Config } from '../schema/generated.js';
 import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_FILE, TRANSFER_KEY_NAME } from '../children/keys.js';
 import { dnssecValidation } from '../children/instance-model.js';
+import { DEFAULT_CATALOG_ZONE } from '../../bindcar/catalog.js';
 
 /** Where things live inside the pod, and the ports. Tests remap it to a temp dir and loopback high ports. */
 export interface NamedConfLayout {
@@ -52,6 +53,10 @@ export interface NamedConfInput {
   acls: Acls;
   /** Secondaries: the cluster's primaries. Rendered as the `primaries "bindy-primaries"` list zones refer to. */
   primaries?: readonly PrimaryServer[];
+  /** Primaries: the cluster's secondaries, notified (TSIG-signed with the transfer key) after every change. */
+  secondaries?: readonly PrimaryServer[];
+  /** The catalog zone bindcar maintains on primaries and secondaries consume (default {@link CATALOG_ZONE}). */
+  catalogZone?: string;
   /** Include `named.conf.options` from confDir instead of rendering the options block (configMapRefs). */
   optionsFromFile?: boolean;
   layout?: Partial<NamedConfLayout>;
@@ -59,6 +64,8 @@ export interface NamedConfInput {
 
 /** Name of the primaries list secondary zones use (`primaries { bindy-primaries; };`). */
 export const PRIMARIES_LIST = 'bindy-primaries';
+/** The catalog zone name: bindcar's default (`BINDCAR_CATALOG_ZONE`), under `.invalid` so it never clashes. */
+export const CATALOG_ZONE = DEFAULT_CATALOG_ZONE;
 /** notify-delay: small, so secondaries learn about changes fast (BIND's default is 5 s). */
 export const NOTIFY_DELAY = 0;
 
@@ -193,28 +200,57 @@ export function renderOptions(input: NamedConfInput): string {
     // need to be trusted; primaries notify from pod addresses, not from their Service addresses.
     o.push('allow-notify { any; };');
   }
+  o.push(...notifyOptions(input));
   o.push(`notify-delay ${NOTIFY_DELAY};`);
   o.push(`dnssec-validation ${dnssecValidation(c) ? 'yes' : 'no'};`);
   o.push(...catalogZoneOptions(input));
   return `options {\n${o.map((s) => `  ${s}`).join('\n')}\n};\n`;
 }
 
-/**
- * Seam for catalog zones (a later issue): secondaries will get a `catalog-zones { zone "…" default-primaries
- * { bindy-primaries; }; };` option here, primaries a catalog zone added by bindcar. Empty for now.
- */
-function catalogZoneOptions(_input: NamedConfInput): string[] {
-  return [];
+/** The validated catalog zone name (a plain DNS name; it is written inside quotes). */
+function catalogName(input: NamedConfInput): string {
+  const name = (input.catalogZone ?? CATALOG_ZONE).replace(/\.$/, '').toLowerCase();
+  if (!/^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/.test(name)) {
+    throw new NamedConfError('catalogZone', `${JSON.stringify(input.catalogZone)} is not a DNS name`);
+  }
+  return name;
 }
 
-function renderPrimaries(primaries: readonly PrimaryServer[]): string[] {
-  const list = primaries
+/** Sorted, de-duplicated servers; each checked (an IP address and a port). */
+function servers(list: readonly PrimaryServer[], field: string): PrimaryServer[] {
+  return list
     .map((p, i) => {
-      if (!isIpAddress(p.address)) throw new NamedConfError(`primaries[${i}].address`, `${JSON.stringify(p.address)} is not an IP address`);
-      return { address: p.address, port: safePort(p.port, `primaries[${i}].port`) };
+      if (!isIpAddress(p.address)) throw new NamedConfError(`${field}[${i}].address`, `${JSON.stringify(p.address)} is not an IP address`);
+      return { address: p.address, port: safePort(p.port, `${field}[${i}].port`) };
     })
     .sort((a, b) => (a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1))
     .filter((p, i, all) => i === 0 || p.address !== all[i - 1]!.address || p.port !== all[i - 1]!.port);
+}
+
+/**
+ * Primaries notify exactly the cluster's secondaries (`notify explicit`: never the hosts the zones' NS records
+ * name, which may be anywhere), each NOTIFY signed with the transfer key. Secondaries send none.
+ */
+function notifyOptions(input: NamedConfInput): string[] {
+  if (input.role !== 'primary') return ['notify no;'];
+  const list = servers(input.secondaries ?? [], 'secondaries');
+  const out = ['notify explicit;'];
+  if (list.length) out.push(`also-notify { ${list.map((s) => `${s.address} port ${s.port} key "${TRANSFER_KEY_NAME}";`).join(' ')} };`);
+  return out;
+}
+
+/**
+ * Secondaries consume the catalog zone (RFC 9432) from all of the cluster's primaries: member zones appear and
+ * disappear as bindcar lists them, transferred from `bindy-primaries` with the transfer key. Nothing until a
+ * primary is known (the list would be undefined). Primaries: bindcar adds the catalog zone itself.
+ */
+function catalogZoneOptions(input: NamedConfInput): string[] {
+  if (input.role !== 'secondary' || servers(input.primaries ?? [], 'primaries').length === 0) return [];
+  return [`catalog-zones { zone "${catalogName(input)}" default-primaries { ${PRIMARIES_LIST}; } min-update-interval 1; };`];
+}
+
+function renderPrimaries(primaries: readonly PrimaryServer[]): string[] {
+  const list = servers(primaries, 'primaries');
   if (list.length === 0) return [];
   const entries = list.map((p) => `  ${p.address} port ${p.port} key "${TRANSFER_KEY_NAME}";`);
   return [`primaries "${PRIMARIES_LIST}" {`, ...entries, '};'];
@@ -242,7 +278,17 @@ export function renderNamedConf(input: NamedConfInput): string {
   parts.push(input.optionsFromFile ? `include "${confDir}/named.conf.options";\n` : renderOptions(input));
   if (input.role === 'secondary') {
     const primaries = renderPrimaries(input.primaries ?? []);
-    if (primaries.length) parts.push(`${primaries.join('\n')}\n`);
+    if (primaries.length) {
+      parts.push(`${primaries.join('\n')}\n`);
+      // The catalog itself is an ordinary secondary zone (catalog-zones needs it configured in the view). A
+      // secondary that starts before bindcar created the catalog would otherwise wait BIND's default retry (up to
+      // 500 s) after the first REFUSED; and a lost NOTIFY is caught within max-refresh-time.
+      const cat = catalogName(input);
+      parts.push(
+        `zone "${cat}" {\n  type secondary;\n  file "${cat}.catalog";\n  primaries { ${PRIMARIES_LIST}; };\n` +
+          `  min-retry-time 5;\n  max-retry-time 30;\n  max-refresh-time 300;\n};\n`,
+      );
+    }
   }
   return parts.join('\n');
 }

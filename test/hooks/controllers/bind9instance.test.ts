@@ -16,7 +16,7 @@ import { parseKeyFile } from '../../../hooks/children/keys.js';
 import { isDnsLabel } from '../../../hooks/children/names.js';
 import { parentValidator } from '../../../hooks/children/parent.js';
 import { HttpError } from '../../../hooks/errors.js';
-import type { CustomizeRequest, KubeObject, SyncRequest } from '../../../hooks/metacontroller.js';
+import type { CustomizeRequest, KubeObject, SyncRequest, SyncResponse } from '../../../hooks/metacontroller.js';
 import { validateBind9Instance } from '../../../hooks/schema/validate.js';
 import { REPO, checkconf, fakeKeys, fixtureCases, goldenText, readGolden } from '../children/support.js';
 
@@ -210,14 +210,45 @@ describe('hooks/controllers/bind9instance', () => {
   describe('customize', () => {
     const parent = (spec: object) =>
       ({ controller: {}, parent: { apiVersion: 'bindy.firestoned.io/v1beta1', kind: 'Bind9Instance', metadata: { name: 'i', namespace: 'dns' }, spec } }) as unknown as CustomizeRequest;
-    it('relates the cluster, the provider and the Secrets of a primary', () => {
+    it('relates the cluster, the provider, the Secrets and the secondaries (to notify) of a primary', () => {
       expect(customizeBind9Instance(parent({ clusterRef: 'prod', role: 'primary', rndcKey: { secretRef: { name: 'bindy-rndc' } } }))).to.deep.equal({
         relatedResources: [
           { apiVersion: 'bindy.firestoned.io/v1beta1', resource: 'bind9clusters', namespace: 'dns', names: ['prod'] },
           { apiVersion: 'bindy.firestoned.io/v1beta1', resource: 'clusterbind9providers', names: ['prod'] },
           { apiVersion: 'v1', resource: 'secrets', namespace: 'dns', names: ['bindy-rndc', 'prod-transfer-key'] },
+          {
+            apiVersion: 'bindy.firestoned.io/v1beta1',
+            resource: 'bind9instances',
+            namespace: 'dns',
+            labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod', 'bindy.firestoned.io/role': 'secondary' } },
+          },
         ],
       });
+    });
+    it('primaries notify the secondaries their cluster reports, signed with the transfer key; secondaries consume the catalog', () => {
+      const r = req('children-ready');
+      const secondary = (name: string, endpoint: string) => ({
+        apiVersion: 'bindy.firestoned.io/v1beta1',
+        kind: 'Bind9Instance',
+        metadata: { name, namespace: 'dns', labels: { 'bindy.firestoned.io/cluster': 'prod-dns', 'bindy.firestoned.io/role': 'secondary' } },
+        spec: { clusterRef: 'prod-dns', role: 'secondary' },
+        status: { dnsEndpoint: endpoint },
+      });
+      const key = 'Bind9Instance.bindy.firestoned.io/v1beta1';
+      r.related[key] = {
+        'dns/s1': secondary('s1', '10.96.0.21:53'),
+        'dns/s0': secondary('s0', '10.96.0.20:53'),
+        'dns/sx': { ...secondary('sx', '10.96.0.29:53'), metadata: { name: 'sx', namespace: 'dns', labels: { 'bindy.firestoned.io/cluster': 'other', 'bindy.firestoned.io/role': 'secondary' } } },
+      } as never;
+      const conf = (child(sync(r), 'ConfigMap')!['data'] as Record<string, string>)['named.conf']!;
+      expect(conf).to.contain('notify explicit;\n  also-notify { 10.96.0.20 port 53 key "bindy-transfer"; 10.96.0.21 port 53 key "bindy-transfer"; };\n  notify-delay 0;');
+      const sec = (child(sync(req('secondary-region-spread')), 'ConfigMap')!['data'] as Record<string, string>)['named.conf']!;
+      expect(sec).to.contain('catalog-zones { zone "catalog.bindy.invalid" default-primaries { bindy-primaries; } min-update-interval 1; };');
+      expect(sec).to.contain('zone "catalog.bindy.invalid" {\n  type secondary;');
+      const env = (res: SyncResponse) => (child(res, 'Deployment') as unknown as V1Deployment).spec!.template.spec!.containers[1]!.env!;
+      expect(env(sync(r)).find((e) => e.name === 'BINDCAR_CATALOG_ZONE')!.value).to.equal('catalog.bindy.invalid');
+      expect(env(sync(req('secondary-region-spread'))).find((e) => e.name === 'BINDCAR_CATALOG_ZONE')!.value).to.equal('none');
+      expect(env(sync(r)).find((e) => e.name === 'BINDCAR_TRANSFER_KEY_NAME')!.value).to.equal('bindy-transfer');
     });
     it('relates the cluster primaries of a secondary by label', () => {
       const rules = customizeBind9Instance(parent({ clusterRef: 'prod', role: 'secondary' })).relatedResources;

@@ -1,0 +1,347 @@
+/**
+ * Primaries and secondaries with real named (issue 9): one primary on 127.0.0.1 driven by a real bindcar
+ * (bindcar/server.ts, configured through its environment), two secondaries on 127.0.0.2 and 127.0.0.3. All three
+ * named.conf files are rendered by the hooks' `renderNamedConf` with paths and ports remapped to a temp dir.
+ * Nothing ever talks to the secondaries except DNS queries: zones reach them through the catalog zone, NOTIFY
+ * and TSIG-signed transfers.
+ */
+import { expect } from 'chai';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import axios from 'axios';
+import winston from 'winston';
+import { memberLabel } from '../../bindcar/catalog.js';
+import { parseConfig } from '../../bindcar/config.js';
+import { startBindcar, type RunningBindcar } from '../../bindcar/server.js';
+import { RNDC_KEY_FILE, TRANSFER_KEY_FILE, parseKeyFile } from '../../hooks/children/keys.js';
+import {
+  CATALOG_ZONE,
+  renderNamedConf,
+  type NamedConfLayout,
+  type PrimaryServer,
+} from '../../hooks/render/named-conf.js';
+import { renderRndcConf } from '../../hooks/render/rndc-conf.js';
+import { freePort, parseDig, type DigResult } from '../support/named.js';
+import { writeKeys } from '../hooks/children/support.js';
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: 10000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+interface Named {
+  name: string;
+  address: string;
+  proc: ChildProcess;
+  layout: NamedConfLayout;
+  log: () => string;
+}
+
+/** Renders the instance's named.conf with the hooks' renderer, starts `named -g` and waits for rndc. */
+async function startNamed(
+  root: string,
+  name: string,
+  address: string,
+  role: 'primary' | 'secondary',
+  ports: { dns: number; rndc: number },
+  peers: { primaries?: PrimaryServer[]; secondaries?: PrimaryServer[] },
+  keysDir: string,
+): Promise<Named> {
+  const base = join(root, name);
+  const layout: NamedConfLayout = {
+    confDir: join(base, 'etc'),
+    keysDir,
+    cacheDir: join(base, 'cache'),
+    runDir: join(base, 'run'),
+    dnsPort: ports.dns,
+    rndcPort: ports.rndc,
+  };
+  for (const d of [layout.confDir, layout.cacheDir, layout.runDir]) mkdirSync(d, { recursive: true });
+  const conf = join(layout.confDir, 'named.conf');
+  writeFileSync(
+    conf,
+    renderNamedConf({
+      instance: `test/${name}`,
+      role,
+      config: { listenOn: [address], listenOnV6: ['none'] },
+      acls: {},
+      ...peers,
+      layout,
+    }),
+  );
+  writeFileSync(join(layout.confDir, 'rndc.conf'), renderRndcConf(layout));
+  await run('named-checkconf', [conf]);
+  const proc = spawn('named', ['-g', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-200000);
+  });
+  const n: Named = { name, address, proc, layout, log: () => log };
+  for (let i = 0; i < 200; i++) {
+    if (proc.exitCode !== null) throw new Error(`named ${name} exited: ${log.slice(-3000)}`);
+    try {
+      await run('rndc', ['-c', join(layout.confDir, 'rndc.conf'), 'status']);
+      return n;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`named ${name} did not answer rndc: ${log.slice(-3000)}`);
+}
+
+async function stopNamed(n: Named | undefined): Promise<void> {
+  if (!n || n.proc.exitCode !== null || n.proc.signalCode !== null) return;
+  const exited = new Promise((r) => n.proc.once('exit', r));
+  n.proc.kill('SIGTERM');
+  const t = setTimeout(() => n.proc.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(t);
+}
+
+const dig = async (n: Named, qname: string, type: string, ...extra: string[]): Promise<DigResult> =>
+  parseDig(
+    await run('dig', [
+      `@${n.address}`,
+      '-p',
+      String(n.layout.dnsPort),
+      '+norec',
+      '+time=1',
+      '+tries=2',
+      '+noall',
+      '+comments',
+      '+answer',
+      ...extra,
+      qname,
+      type,
+    ]),
+  );
+
+/** The authoritative SOA serial `n` serves for `zone`, or undefined. */
+async function serial(n: Named, zone: string): Promise<number | undefined> {
+  const r = await dig(n, zone, 'SOA');
+  const soa = r.answers.find((a) => a.type === 'SOA');
+  return r.rcode === 'NOERROR' && r.aa && soa ? Number(soa.data.split(/\s+/)[2]) : undefined;
+}
+
+/** Polls `check` every 20 ms until it returns true or `ms` pass; returns the elapsed milliseconds. */
+async function until(what: string, check: () => Promise<boolean>, ms = 15000, log?: () => string): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    let last = '';
+    try {
+      if (await check()) return Date.now() - t0;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    if (Date.now() - t0 >= ms - 30) throw new Error(`${what}: ${last}\n${log ? log().slice(-3000) : ''}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}\n${log ? log().slice(-3000) : ''}`);
+}
+
+const ZONE = 'sec.test';
+/** Filler records: big enough that a one-record change stays under named's max-ixfr-ratio (a real IXFR). */
+const FILLER = Array.from({ length: 40 }, (_, i) => ({
+  name: `host${i}`,
+  type: 'A',
+  ttl: 300,
+  data: `198.51.100.${i + 1}`,
+}));
+const body = (records: { name: string; type: string; ttl: number; data: string }[]) => ({
+  type: 'primary',
+  ttl: 300,
+  soa: {
+    mname: 'ns1.sec.test.',
+    rname: 'hostmaster.sec.test.',
+    refresh: 3600,
+    retry: 600,
+    expire: 604800,
+    minimum: 300,
+  },
+  nameServers: [{ hostname: 'ns1.sec.test.', ipv4Addresses: ['192.0.2.53'] }],
+  records: [...FILLER, ...records],
+});
+
+describe('e2e: primaries and secondaries (catalog zone, NOTIFY, TSIG transfers)', function () {
+  this.timeout(60000);
+  let root = '';
+  let keysDir = '';
+  let primary: Named | undefined;
+  const secondaries: Named[] = [];
+  let bindcar: RunningBindcar | undefined;
+  let api = '';
+  const latencies: number[] = [];
+
+  before(async () => {
+    // named listens only on addresses configured on an interface: 127.0.0.2/.3 must be on lo (idempotent).
+    const have = await run('ip', ['-4', 'addr', 'show', 'dev', 'lo']);
+    for (const a of ['127.0.0.2', '127.0.0.3'])
+      if (!have.includes(`inet ${a}/`))
+        await run('ip', ['addr', 'add', `${a}/8`, 'dev', 'lo']).catch((e: Error) => {
+          throw new Error(`${a} is not on lo and cannot be added (needs CAP_NET_ADMIN): ${e.message}`);
+        });
+    root = await mkdtemp(join(tmpdir(), 'bindy-secondaries-'));
+    keysDir = join(root, 'keys');
+    writeKeys(keysDir);
+    const ports = async () => ({ dns: await freePort(), rndc: await freePort() });
+    const [pp, s1p, s2p] = [await ports(), await ports(), await ports()];
+    const secs: PrimaryServer[] = [
+      { address: '127.0.0.2', port: s1p.dns },
+      { address: '127.0.0.3', port: s2p.dns },
+    ];
+    const prims: PrimaryServer[] = [{ address: '127.0.0.1', port: pp.dns }];
+    primary = await startNamed(root, 'primary-0', '127.0.0.1', 'primary', pp, { secondaries: secs }, keysDir);
+    const rndcKey = parseKeyFile(readFileSync(join(keysDir, RNDC_KEY_FILE), 'utf8'))!;
+    // bindcar configured exactly as the Deployment does (hooks/children/workload.ts), ports remapped
+    const parsed = parseConfig({
+      API_PORT: '0',
+      BIND_API_ADDRESS: '127.0.0.1',
+      BIND_ZONE_DIR: primary.layout.cacheDir,
+      RNDC_SERVER: `127.0.0.1:${pp.rndc}`,
+      RNDC_SECRET: rndcKey.secret,
+      NAMED_DNS_ADDRESS: '127.0.0.1',
+      NAMED_DNS_PORT: String(pp.dns),
+      BINDCAR_UPDATE_KEY_FILE: join(keysDir, RNDC_KEY_FILE),
+      BINDCAR_UPDATE_KEY_NAME: 'bindy-rndc',
+      BINDCAR_TRANSFER_KEY_NAME: 'bindy-transfer',
+      BINDCAR_CATALOG_ZONE: CATALOG_ZONE,
+      BINDCAR_AUTH_MODE: 'none',
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    bindcar = await startBindcar(parsed.config, winston.createLogger({ silent: true }));
+    api = `http://127.0.0.1:${bindcar.port}/api/v1/zones`;
+    // Secondaries start while bindcar may still be creating the catalog (as pods would): they must catch up.
+    secondaries.push(
+      await startNamed(root, 'secondary-0', '127.0.0.2', 'secondary', s1p, { primaries: prims }, keysDir),
+      await startNamed(root, 'secondary-1', '127.0.0.3', 'secondary', s2p, { primaries: prims }, keysDir),
+    );
+  });
+
+  after(async () => {
+    await bindcar?.shutdown();
+    await Promise.all([stopNamed(primary), ...secondaries.map(stopNamed)]);
+    if (process.env['KEEP_SECONDARIES_LOGS'] && root) {
+      for (const n of [primary, ...secondaries]) if (n) writeFileSync(join(root, `${n.name}.log`), n.log());
+      console.log(`      logs kept in ${root}`);
+    } else if (root) await rm(root, { recursive: true, force: true });
+    if (latencies.length)
+      console.log(`      primary change → answer on both secondaries: ${latencies.map((l) => `${l} ms`).join(', ')}`);
+  });
+
+  it('bindcar creates the catalog zone (schema version 2) on the primary at startup; secondaries transfer it', async () => {
+    const p = primary!;
+    await until('the catalog on the primary', async () => (await serial(p, CATALOG_ZONE)) !== undefined, 10000, p.log);
+    expect((await dig(p, `version.${CATALOG_ZONE}`, 'TXT')).answers.map((a) => a.data)).to.deep.equal(['"2"']);
+    expect((await dig(p, CATALOG_ZONE, 'NS')).answers.map((a) => a.data)).to.deep.equal(['invalid.']);
+    for (const s of secondaries)
+      await until(`the catalog on ${s.name}`, async () => (await serial(s, CATALOG_ZONE)) !== undefined, 15000, s.log);
+  });
+
+  it('a zone created through bindcar is listed in the catalog before the response and appears on both secondaries', async () => {
+    const t0 = Date.now();
+    const r = await axios.put(`${api}/${ZONE}`, body([{ name: 'www', type: 'A', ttl: 300, data: '192.0.2.10' }]), {
+      validateStatus: () => true,
+    });
+    expect(r.status, JSON.stringify(r.data)).to.equal(201);
+    expect(r.data).to.include({ created: true });
+    const member = await dig(primary!, `${memberLabel(ZONE)}.zones.${CATALOG_ZONE}`, 'PTR');
+    expect(member.answers.map((a) => a.data)).to.deep.equal([`${ZONE}.`]);
+    for (const s of secondaries)
+      await until(
+        `${ZONE} on ${s.name}`,
+        async () => (await dig(s, `www.${ZONE}`, 'A')).answers.some((a) => a.data === '192.0.2.10'),
+        15000,
+        s.log,
+      );
+    latencies.push(Date.now() - t0);
+    for (const s of secondaries) expect(await serial(s, ZONE)).to.equal(r.data.serial);
+  });
+
+  it('a record change propagates by NOTIFY + IXFR and every secondary serves the primary serial', async () => {
+    const t0 = Date.now();
+    const r = await axios.put(
+      `${api}/${ZONE}`,
+      body([
+        { name: 'www', type: 'A', ttl: 300, data: '192.0.2.11' },
+        { name: 'api', type: 'A', ttl: 300, data: '192.0.2.12' },
+      ]),
+    );
+    expect(r.data).to.include({ changed: true, created: false });
+    const want = r.data.serial as number;
+    for (const s of secondaries)
+      await until(`serial ${want} on ${s.name}`, async () => (await serial(s, ZONE)) === want, 15000, s.log);
+    latencies.push(Date.now() - t0);
+    expect(await serial(primary!, ZONE)).to.equal(want);
+    for (const s of secondaries) {
+      expect((await dig(s, `www.${ZONE}`, 'A')).answers.map((a) => a.data)).to.deep.equal(['192.0.2.11']);
+      expect((await dig(s, `api.${ZONE}`, 'A')).answers.map((a) => a.data)).to.deep.equal(['192.0.2.12']);
+      expect(s.log()).to.match(new RegExp(`zone ${ZONE.replace('.', '\\.')}/IN: transferred serial ${want}`));
+    }
+    // the primary logs each transfer's type: both secondaries took the change incrementally, with the key
+    const ixfrs = primary!
+      .log()
+      .match(new RegExp(`IXFR started: TSIG bindy-transfer \\(serial ${want - 1} -> ${want}\\)`, 'g'));
+    expect(ixfrs?.length, primary!.log().slice(-3000)).to.equal(2);
+  });
+
+  it('refuses a zone transfer without the transfer key and allows it with the key', async () => {
+    const p = primary!;
+    const unsigned = await run('dig', [
+      `@127.0.0.1`,
+      '-p',
+      String(p.layout.dnsPort),
+      '+time=2',
+      '+tries=1',
+      ZONE,
+      'AXFR',
+    ]);
+    expect(unsigned).to.match(/Transfer failed|REFUSED/);
+    expect(unsigned).to.not.match(/IN\s+A\s+192\.0\.2\.11/);
+    const catalog = await run('dig', [
+      `@127.0.0.1`,
+      '-p',
+      String(p.layout.dnsPort),
+      '+time=2',
+      '+tries=1',
+      CATALOG_ZONE,
+      'AXFR',
+    ]);
+    expect(catalog).to.match(/Transfer failed|REFUSED/);
+    const signed = await run('dig', [
+      '-k',
+      join(keysDir, TRANSFER_KEY_FILE),
+      `@127.0.0.1`,
+      '-p',
+      String(p.layout.dnsPort),
+      '+time=2',
+      '+tries=1',
+      ZONE,
+      'AXFR',
+    ]);
+    expect(signed).to.match(/www\.sec\.test\.\s+300\s+IN\s+A\s+192\.0\.2\.11/);
+  });
+
+  it('the catalog zone cannot be written through the zone API', async () => {
+    const r = await axios.delete(`${api}/${CATALOG_ZONE}`, { validateStatus: () => true });
+    expect(r.status).to.equal(409);
+    expect(r.data).to.include({ code: 'RESERVED_ZONE' });
+    expect(await serial(primary!, CATALOG_ZONE)).to.not.equal(undefined);
+  });
+
+  it('deleting the zone unlists it before the response and removes it from both secondaries', async () => {
+    const t0 = Date.now();
+    const r = await axios.delete(`${api}/${ZONE}`);
+    expect(r.data).to.include({ zone: ZONE, deleted: true });
+    const member = await dig(primary!, `${memberLabel(ZONE)}.zones.${CATALOG_ZONE}`, 'PTR');
+    expect(member.answers).to.deep.equal([]);
+    for (const s of secondaries)
+      await until(`${ZONE} gone from ${s.name}`, async () => (await serial(s, ZONE)) === undefined, 15000, s.log);
+    latencies.push(Date.now() - t0);
+  });
+});
