@@ -195,10 +195,10 @@ export const AAAARecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -424,10 +424,10 @@ export const ARecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -1847,10 +1847,10 @@ export const CAARecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -2753,10 +2753,10 @@ export const CNAMERecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -3548,10 +3548,10 @@ export const MXRecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -3776,10 +3776,10 @@ export const NSRecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -3996,10 +3996,10 @@ export const SRVRecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -4241,10 +4241,10 @@ export const TXTRecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -4796,7 +4796,7 @@ export interface AAAARecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -4887,7 +4887,7 @@ export interface ARecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -5609,7 +5609,7 @@ export interface CAARecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -6062,7 +6062,7 @@ export interface CNAMERecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -6442,7 +6442,7 @@ export interface MXRecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -6528,7 +6528,7 @@ export interface NSRecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -6610,7 +6610,7 @@ export interface SRVRecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
    */
   name: string;
   /**
@@ -6704,7 +6704,7 @@ export interface TXTRecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
    */
   name?: string;
   /**
