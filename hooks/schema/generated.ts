@@ -4723,6 +4723,12 @@ export const CEL_RULES = [
   },
   {
     "kind": "DNSZone",
+    "path": "spec.zoneName",
+    "rule": "self == oldSelf",
+    "message": "spec.zoneName is immutable; create a new DNSZone for another zone name and delete this one"
+  },
+  {
+    "kind": "DNSZone",
     "path": "spec.bind9InstancesFrom[].selector.matchExpressions[]",
     "rule": "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)",
     "message": "spec.bind9InstancesFrom[].selector.matchExpressions[].values must be non-empty for In/NotIn and empty for Exists/DoesNotExist",
