@@ -24,6 +24,7 @@ import {
   type PrimaryServer,
 } from '../../hooks/render/named-conf.js';
 import { renderRndcConf } from '../../hooks/render/rndc-conf.js';
+import { createSoaProbe } from '../../hooks/ports/soa.js';
 import { freePort, parseDig, type DigResult } from '../support/named.js';
 import { writeKeys } from '../hooks/children/support.js';
 
@@ -283,6 +284,10 @@ describe('e2e: primaries and secondaries (catalog zone, NOTIFY, TSIG transfers)'
       expect((await dig(s, `api.${ZONE}`, 'A')).answers.map((a) => a.data)).to.deep.equal(['192.0.2.12']);
       expect(s.log()).to.match(new RegExp(`zone ${ZONE.replace('.', '\\.')}/IN: transferred serial ${want}`));
     }
+    // the DNSZone hook's SOA probe sees the same serial at each secondary's dnsEndpoint
+    const probe = createSoaProbe({ timeoutMs: 1000 });
+    for (const s of secondaries)
+      expect(await probe.serial(`${s.address}:${s.layout.dnsPort}`, ZONE)).to.deep.equal({ ok: true, serial: want });
     // the primary logs each transfer's type: both secondaries took the change incrementally, with the key
     const ixfrs = primary!
       .log()
@@ -343,5 +348,7 @@ describe('e2e: primaries and secondaries (catalog zone, NOTIFY, TSIG transfers)'
     for (const s of secondaries)
       await until(`${ZONE} gone from ${s.name}`, async () => (await serial(s, ZONE)) === undefined, 15000, s.log);
     latencies.push(Date.now() - t0);
+    const probe = await createSoaProbe({ timeoutMs: 1000 }).serial(`127.0.0.2:${secondaries[0]!.layout.dnsPort}`, ZONE);
+    expect(probe).to.deep.equal({ ok: false, message: 'not served (REFUSED)' });
   });
 });
