@@ -5,6 +5,7 @@
  * bench/results/latest.json and latest.md. BENCH_REPS (default 20) and BENCH_ZONES (default 1000) scale it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,7 +56,19 @@ function zoneFile(zone: string, n: number, first = '10.0.0.1'): string {
 }
 
 async function main(): Promise<void> {
-  const named = await startNamed({ extraOptions: 'max-records-per-type 0;' });
+  // P7: a secondary consumes bindcar's catalog zone and is NOTIFYed (TSIG) by the primary, as rendered for pods.
+  const p7 = { primaryPort: await freePort(), secondaryPort: await freePort(), key: `key "bench-transfer" { algorithm hmac-sha256; secret "${randomBytes(32).toString('base64')}"; };` };
+  const named = await startNamed({
+    dnsPort: p7.primaryPort,
+    extraOptions: `max-records-per-type 0; notify-delay 0; also-notify { 127.0.0.1 port ${p7.secondaryPort} key "bench-transfer"; };`,
+    extraConfig: p7.key,
+  });
+  const p7primaries = `{ 127.0.0.1 port ${p7.primaryPort} key "bench-transfer"; }`;
+  const secondary = await startNamed({
+    dnsPort: p7.secondaryPort,
+    extraOptions: `catalog-zones { zone "catalog.bindy.invalid" default-primaries ${p7primaries} min-update-interval 1; };`,
+    extraConfig: `${p7.key}\nzone "catalog.bindy.invalid" { type secondary; file "catalog.db"; primaries ${p7primaries}; min-retry-time 5; max-retry-time 30; };`,
+  });
   const bindcarPort = await freePort();
   const hooksPort = await freePort();
   const bindcarUrl = `http://127.0.0.1:${bindcarPort}`;
@@ -71,6 +84,7 @@ async function main(): Promise<void> {
       BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
       BIND_API_TOKEN: TOKEN,
       BINDCAR_MAX_RECORDS_PER_TYPE: '100000',
+      BINDCAR_TRANSFER_KEY_NAME: 'bench-transfer',
       LOG_LEVEL: 'warn',
     },
     `${bindcarUrl}/healthz`,
@@ -161,7 +175,19 @@ async function main(): Promise<void> {
       await untilAnswer(named.dnsPort, `h0.${z}`, '10.5.5.5', 60000);
     });
     rows.push({ id: 'P5', scenario: '100,000-record zone: PUT → served', result: summarize(p5), baseline: summarize(p5raw), target: 'p50 ≤ 2000 ms', met: summarize(p5).p50 <= 2000 });
+
+    // P7: change on the primary (PUT) → answer on a secondary that only knows the catalog (NOTIFY + IXFR).
+    const z7 = 'p7.bench.example';
+    await put(z7, zoneBody(100, '10.7.0.1'));
+    await untilAnswer(secondary.dnsPort, `h0.${z7}`, '10.7.0.1', 30000);
+    const p7s = await sample(REPS, 3, async (i) => {
+      const ip = `10.7.${(i + 10) & 255}.${(i + 100) & 255}`;
+      await put(z7, zoneBody(100, ip));
+      await untilAnswer(secondary.dnsPort, `h0.${z7}`, ip);
+    });
+    rows.push({ id: 'P7', scenario: '1-record change: PUT on the primary → answer on a catalog secondary', result: summarize(p7s), target: 'p50 ≤ 1000 ms', met: summarize(p7s).p50 <= 1000 });
   } finally {
+    await secondary.stop();
     bindcar.kill('SIGTERM');
     hooks.kill('SIGTERM');
     await named.stop();
