@@ -138,7 +138,8 @@ function primaryServers(req: SyncRequest, m: InstanceModel): { servers: PrimaryS
     if (p.metadata.namespace !== m.namespace || !selectorMatches(selector, p.metadata.labels)) continue;
     const server = parseDnsEndpoint((p['status'] as Bind9InstanceStatus | undefined)?.dnsEndpoint);
     names.push(p.metadata.name ?? '');
-    if (server) servers.push(server);
+    const region = (p['spec'] as { region?: string } | undefined)?.region ?? p.metadata.labels?.[LABELS.region];
+    if (server) servers.push(region ? { ...server, region } : server);
   }
   return { servers, names };
 }
@@ -290,6 +291,7 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
       acls: m.acls,
       primaries: primaries.servers,
       secondaries: secondaryServers(req, m),
+      ...(m.region ? { region: m.region } : {}),
       optionsFromFile: m.configMapRefs.namedConfOptions !== undefined,
     }),
   );

@@ -43,6 +43,8 @@ export const POD_LAYOUT: NamedConfLayout = {
 export interface PrimaryServer {
   address: string;
   port: number;
+  /** The server's region (`spec.region`); a secondary lists the primaries of its own region first. */
+  region?: string;
 }
 
 export interface NamedConfInput {
@@ -51,6 +53,8 @@ export interface NamedConfInput {
   role: 'primary' | 'secondary';
   config: Bind9Config;
   acls: Acls;
+  /** The instance's region: secondaries try same-region primaries first (named uses the list in order). */
+  region?: string;
   /** Secondaries: the cluster's primaries. Rendered as the `primaries "bindy-primaries"` list zones refer to. */
   primaries?: readonly PrimaryServer[];
   /** Primaries: the cluster's secondaries, notified (TSIG-signed with the transfer key) after every change. */
@@ -216,14 +220,19 @@ function catalogName(input: NamedConfInput): string {
   return name;
 }
 
-/** Sorted, de-duplicated servers; each checked (an IP address and a port). */
-function servers(list: readonly PrimaryServer[], field: string): PrimaryServer[] {
+/**
+ * Sorted, de-duplicated servers; each checked (an IP address and a port). Servers in `region` (when given) come
+ * first, then by address: named tries a zone's primaries in order, so transfers stay in the region while a primary
+ * there answers.
+ */
+function servers(list: readonly PrimaryServer[], field: string, region?: string): PrimaryServer[] {
+  const near = (p: PrimaryServer) => (region !== undefined && p.region === region ? 0 : 1);
   return list
     .map((p, i) => {
       if (!isIpAddress(p.address)) throw new NamedConfError(`${field}[${i}].address`, `${JSON.stringify(p.address)} is not an IP address`);
-      return { address: p.address, port: safePort(p.port, `${field}[${i}].port`) };
+      return { address: p.address, port: safePort(p.port, `${field}[${i}].port`), ...(p.region !== undefined ? { region: p.region } : {}) };
     })
-    .sort((a, b) => (a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1))
+    .sort((a, b) => near(a) - near(b) || (a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1))
     .filter((p, i, all) => i === 0 || p.address !== all[i - 1]!.address || p.port !== all[i - 1]!.port);
 }
 
@@ -249,8 +258,8 @@ function catalogZoneOptions(input: NamedConfInput): string[] {
   return [`catalog-zones { zone "${catalogName(input)}" default-primaries { ${PRIMARIES_LIST}; } min-update-interval 1; };`];
 }
 
-function renderPrimaries(primaries: readonly PrimaryServer[]): string[] {
-  const list = servers(primaries, 'primaries');
+function renderPrimaries(primaries: readonly PrimaryServer[], region: string | undefined): string[] {
+  const list = servers(primaries, 'primaries', region);
   if (list.length === 0) return [];
   const entries = list.map((p) => `  ${p.address} port ${p.port} key "${TRANSFER_KEY_NAME}";`);
   return [`primaries "${PRIMARIES_LIST}" {`, ...entries, '};'];
@@ -277,7 +286,7 @@ export function renderNamedConf(input: NamedConfInput): string {
   parts.push(`controls {\n  inet 127.0.0.1 port ${rndcPort} allow { 127.0.0.1; } keys { "${RNDC_KEY_NAME}"; };\n};\n`);
   parts.push(input.optionsFromFile ? `include "${confDir}/named.conf.options";\n` : renderOptions(input));
   if (input.role === 'secondary') {
-    const primaries = renderPrimaries(input.primaries ?? []);
+    const primaries = renderPrimaries(input.primaries ?? [], input.region);
     if (primaries.length) {
       parts.push(`${primaries.join('\n')}\n`);
       // The catalog itself is an ordinary secondary zone (catalog-zones needs it configured in the view). A

@@ -225,6 +225,13 @@ describe('hooks/controllers/bind9instance', () => {
         ],
       });
     });
+    it('a secondary lists the primaries of its own region first (named tries them in order)', () => {
+      const r = req('secondary-region-spread');
+      const p1 = (r.related['Bind9Instance.bindy.firestoned.io/v1beta1'] as Record<string, KubeObject>)['dns/prod-dns-primary-1']!;
+      (p1['spec'] as { region?: string }).region = 'eu-west-1';
+      const conf = (child(sync(r), 'ConfigMap')!['data'] as Record<string, string>)['named.conf']!;
+      expect(conf).to.contain('primaries "bindy-primaries" {\n  10.96.0.11 port 53 key "bindy-transfer";\n  10.96.0.10 port 53 key "bindy-transfer";\n};');
+    });
     it('primaries notify the secondaries their cluster reports, signed with the transfer key; secondaries consume the catalog', () => {
       const r = req('children-ready');
       const secondary = (name: string, endpoint: string) => ({
