@@ -198,13 +198,19 @@ export function installOnce(key: string, step: () => Promise<void>): Promise<voi
   return p;
 }
 
-/** Installs every CRD in crds/ (server-side apply) and waits until each is Established. */
+/**
+ * Installs every CRD in crds/ (server-side apply) and waits until each is Established and served.
+ * Only the CustomResourceDefinition documents are sent (crds/ may also hold a kustomization.yaml).
+ */
 export function ensureCrds(): Promise<void> {
   return installOnce('crds', async () => {
     const env = clusterEnv();
-    await env.kubectl(['apply', '--server-side', '--field-manager=bindy-cluster-test', '-f', join(REPO_ROOT, 'crds')]);
-    await env.kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(REPO_ROOT, 'crds')]);
-    await waitServed(loadCrds());
+    const crds = loadCrds();
+    if (crds.length === 0) throw new Error('no CustomResourceDefinition in crds/');
+    const files = [...new Set(crds.map((c) => c.file))].flatMap((f) => ['-f', join(REPO_ROOT, f)]);
+    await env.kubectl(['apply', '--server-side', '--field-manager=bindy-cluster-test', ...files]);
+    await env.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...crds.map((c) => `crd/${c.name}`)]);
+    await waitServed(crds);
   });
 }
 
