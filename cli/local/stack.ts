@@ -150,7 +150,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       ports: {
         clock: systemClock,
         zone: {
-          bindcar: createBindcarClient({ token: staticToken(token), connectTimeoutMs: 2000, requestTimeoutMs: 30000, attempts: 2 }),
+          bindcar: createBindcarClient({ token: staticToken(token), connectTimeoutMs: 2000, requestTimeoutMs: 30000, attempts: 2, skipUnchangedForMs: 600000 }),
           recordStatus,
           events,
           options: opts.zoneOptions ?? {},

@@ -12,6 +12,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { ApiErrorBody, PutZoneBody, PutZoneResult } from '../../bindcar/api-schema.js';
@@ -76,6 +77,15 @@ export interface BindcarClientOptions {
   maxRetryAfterMs?: number;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Skip re-sending an unchanged zone for this long (default: never skip). When the body's digest equals the last
+   * one this client applied to that endpoint and the serial bindcar serves is still the one that PUT answered, the
+   * zone is unchanged and the PUT is replaced by one GET. Any change on the server moves the serial and forces a
+   * full PUT; after this long a full PUT runs anyway (catches option changes that keep the serial).
+   */
+  skipUnchangedForMs?: number;
+  /** Injected for tests. */
+  now?: () => number;
 }
 
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into seconds, relative to `nowMs`. */
@@ -251,16 +261,44 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
     return { ok: false, error: last };
   }
 
+  const now = opts.now ?? Date.now;
+  const applied = new Map<string, { digest: string; at: number; result: PutZoneResult }>();
+
+  /** The serial bindcar serves for `zone` (one GET, no retries), or undefined. */
+  async function servedSerial(endpoint: string, zone: string): Promise<number | undefined> {
+    const url = zoneUrl(endpoint, zone);
+    if (!url) return undefined;
+    try {
+      const token = await opts.token();
+      const r = await http.get(url, { timeout: Math.min(requestMs, 5000), headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      const serial = (r.data as { serial?: unknown } | undefined)?.serial;
+      return r.status === 200 && typeof serial === 'number' ? serial : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
     async putZone(endpoint, zone, body) {
+      const key = `${endpoint} ${zone}`;
+      const digest = opts.skipUnchangedForMs ? createHash('sha256').update(JSON.stringify(body)).digest('hex') : '';
+      const known = applied.get(key);
+      if (known && known.digest === digest && now() - known.at < (opts.skipUnchangedForMs ?? 0)) {
+        if ((await servedSerial(endpoint, zone)) === known.result.serial) {
+          return { ok: true, result: { ...known.result, changed: false, created: false, added: 0, removed: 0 }, attempts: 1 };
+        }
+      }
       const r = await call('PUT', endpoint, zone, body, (res) => {
         if (res.status < 200 || res.status >= 300) return undefined;
         const d = res.data as Partial<PutZoneResult>;
         return typeof d?.serial === 'number' ? (d as PutZoneResult) : undefined;
       });
+      if (r.ok && opts.skipUnchangedForMs) applied.set(key, { digest, at: now(), result: r.value });
+      else applied.delete(key);
       return r.ok ? { ok: true, result: r.value, attempts: r.attempts } : r;
     },
     async deleteZone(endpoint, zone) {
+      applied.delete(`${endpoint} ${zone}`);
       const r = await call('DELETE', endpoint, zone, undefined, (res) => {
         if (res.status >= 200 && res.status < 300) return 'deleted' as const;
         return isZoneNotFound(res, zone) ? ('notFound' as const) : undefined;

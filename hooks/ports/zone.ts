@@ -8,14 +8,18 @@
  *   BINDY_BINDCAR_CONNECT_TIMEOUT_MS    default 3000
  *   BINDY_BINDCAR_REQUEST_TIMEOUT_MS    default 20000
  *   BINDY_BINDCAR_ATTEMPTS              default 3
+ *   BINDY_BINDCAR_SKIP_UNCHANGED_MS     default 600000: an unchanged zone whose served serial did not move is
+ *                                       checked with one GET instead of re-sent (0 = always PUT)
  *   BINDY_ZONE_DEGRADED_RESYNC_SECONDS  default 10
  *   BINDY_ZONE_DELETION_GRACE_SECONDS   default 600
+ *   BINDY_SOA_TIMEOUT_MS                default 2000 (SOA query to each secondary, for the zone status)
  */
 import { existsSync } from 'node:fs';
 import type { Clock } from '../ports.js';
 import { createBindcarClient, fileToken, staticToken, type BindcarClient } from './bindcar.js';
 import { kubeEventRecorder, type EventRecorder } from './events.js';
 import { kubeRecordStatusWriter, type RecordStatusWriter } from './records.js';
+import { createSoaProbe, type SoaProbe } from './soa.js';
 
 export interface ZoneHookOptions {
   /** resyncAfterSeconds while a push failed. */
@@ -43,6 +47,8 @@ export interface ZonePorts {
   recordStatus: RecordStatusWriter;
   events: EventRecorder;
   options?: Partial<ZoneHookOptions>;
+  /** Asks secondaries which serial they serve (status only); without it secondaries are not reported. */
+  soa?: SoaProbe;
 }
 
 const DEFAULT_TOKEN_FILE = '/var/run/secrets/bindy/bindcar/token';
@@ -65,9 +71,11 @@ export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePort
       connectTimeoutMs: num(read(env, 'BINDY_BINDCAR_CONNECT_TIMEOUT_MS'), 3000),
       requestTimeoutMs: num(read(env, 'BINDY_BINDCAR_REQUEST_TIMEOUT_MS'), 20000),
       attempts: num(read(env, 'BINDY_BINDCAR_ATTEMPTS'), 3),
+      skipUnchangedForMs: num(read(env, 'BINDY_BINDCAR_SKIP_UNCHANGED_MS'), 600000),
     }),
     recordStatus: kubeRecordStatusWriter(),
     events: kubeEventRecorder(clock),
+    soa: createSoaProbe({ timeoutMs: num(read(env, 'BINDY_SOA_TIMEOUT_MS'), 2000) }),
     options: {
       degradedResyncSeconds: num(
         read(env, 'BINDY_ZONE_DEGRADED_RESYNC_SECONDS'),

@@ -91,6 +91,36 @@ describe('hooks/ports/bindcar client', () => {
     }
   });
 
+  it('replaces the PUT of an unchanged zone by one GET while the served serial has not moved', async () => {
+    let t = 0;
+    const s = await scripted([
+      (_q, r) => json(r, 201, okResult),
+      (_q, r) => json(r, 200, { name: 'example.com', serial: 7 }),
+      (_q, r) => json(r, 200, { name: 'example.com', serial: 8 }),
+      (_q, r) => json(r, 200, { ...okResult, serial: 9, changed: true, created: false }),
+      (_q, r) => json(r, 200, { ...okResult, serial: 10, changed: true, created: false }),
+      (_q, r) => json(r, 200, { ...okResult, serial: 10, changed: false, created: false, added: 0 }),
+    ]);
+    try {
+      const c = createBindcarClient({ token: staticToken('t'), sleep, skipUnchangedForMs: 1000, now: () => t });
+      // GIVEN a zone applied once
+      await c.putZone(s.url, 'example.com', body);
+      // WHEN the same body comes again and the serial is still 7 THEN only a GET is made
+      const same = await c.putZone(s.url, 'example.com', body);
+      expect(same).to.deep.equal({ ok: true, result: { ...okResult, changed: false, created: false, added: 0 }, attempts: 1 });
+      // WHEN the server's serial moved (a change on the server) THEN the zone is PUT again
+      expect((await c.putZone(s.url, 'example.com', body)).ok).to.equal(true);
+      // WHEN the body changes THEN it is PUT without a GET
+      await c.putZone(s.url, 'example.com', { ...body, ttl: 60 });
+      // WHEN the skip window has passed THEN an unchanged body is PUT anyway
+      t = 5000;
+      await c.putZone(s.url, 'example.com', { ...body, ttl: 60 });
+      expect(s.seen.map((x) => x.method)).to.deep.equal(['PUT', 'GET', 'GET', 'PUT', 'PUT', 'PUT']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('retries a 503 after its Retry-After and succeeds', async () => {
     const s = await scripted([
       (_q, r) => json(r, 503, { code: 'NAMED_UNAVAILABLE', message: 'restarting' }, { 'retry-after': '2' }),
