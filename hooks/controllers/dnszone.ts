@@ -41,6 +41,7 @@ import {
   type Placement,
 } from '../zone/select.js';
 import { clip, recordStatusUpdate, zoneEvents, zoneStatus, type InstancePush, type ZoneBlock } from '../zone/status.js';
+import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 
 /** The related-resource rules of a DNSZone (hook v2). */
 export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): CustomizeResponse {
@@ -288,28 +289,36 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   const zoneName = plan.desired?.zoneName ?? (cz.ok ? cz.name : zone.spec.zoneName);
   let pushes: InstancePush[] = [];
   if (!plan.block && plan.desired) {
-    const body = plan.desired.body;
-    pushes = await Promise.all(
-      plan.primaries.map(async (instance): Promise<InstancePush> => {
-        if (!instance.endpoint)
-          return { instance, outcome: { state: 'pending', message: 'no bindcar endpoint in the instance status yet' } };
-        const r = await deps.bindcar.putZone(instance.endpoint, plan.desired!.zoneName, body);
-        if (r.ok) return { instance, outcome: { state: 'served', serial: r.result.serial } };
-        return {
-          instance,
-          // A rejected request (4xx) will be rejected again until something changes: retry slowly.
-          outcome: {
-            state: 'failed',
-            message: r.error.message,
-            ...(r.error.retryAfterSeconds !== undefined
-              ? { retryAfterSeconds: r.error.retryAfterSeconds }
-              : r.error.kind === 'rejected'
-                ? { retryAfterSeconds: 60 }
-                : {}),
-          },
-        };
-      }),
-    );
+    // Serial consistency (hooks/zone/secondaries.ts): the highest serial any primary reported is the floor, and
+    // primaries that answer lower are pushed once more with the highest answer, so all serve one serial.
+    const floor = serialFloor(zone, plan.primaries, plan.desired.body.serial ?? undefined);
+    const body = floor !== undefined ? { ...plan.desired.body, serial: floor } : plan.desired.body;
+    const push = async (instance: Placement, body: DesiredZoneResult['body']): Promise<InstancePush> => {
+      if (!instance.endpoint)
+        return { instance, outcome: { state: 'pending', message: 'no bindcar endpoint in the instance status yet' } };
+      const r = await deps.bindcar.putZone(instance.endpoint, plan.desired!.zoneName, body);
+      if (r.ok) return { instance, outcome: { state: 'served', serial: r.result.serial } };
+      return {
+        instance,
+        // A rejected request (4xx) will be rejected again until something changes: retry slowly.
+        outcome: {
+          state: 'failed',
+          message: r.error.message,
+          ...(r.error.retryAfterSeconds !== undefined
+            ? { retryAfterSeconds: r.error.retryAfterSeconds }
+            : r.error.kind === 'rejected'
+              ? { retryAfterSeconds: 60 }
+              : {}),
+        },
+      };
+    };
+    pushes = await Promise.all(plan.primaries.map((instance) => push(instance, body)));
+    const served = pushes.map((p) => ({ p, serial: p.outcome.state === 'served' ? p.outcome.serial : undefined }));
+    const { floor: top, lagging } = laggingPrimaries(served);
+    if (top !== undefined && lagging.length) {
+      const again = await Promise.all(lagging.map(({ p }) => push(p.instance, { ...body, serial: top })));
+      pushes = pushes.map((p) => again.find((a) => a.instance === p.instance) ?? p);
+    }
   }
   const removals = plan.block || !plan.desired ? [] : await removeFromUnplaced(deps, zone, plan, plan.desired.zoneName);
   const now = deps.clock();
@@ -321,6 +330,15 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     ...(plan.desired ? { desired: plan.desired } : {}),
     ...(plan.block ? { block: plan.block } : {}),
   });
+  // Secondaries follow the catalog zone; with an SOA probe port the status says which serial each one serves.
+  if (deps.soa && plan.desired && !plan.block) {
+    const secondaries = placement(zone, req.related).instances.filter((i) => i.role === 'secondary');
+    const states = await probeSecondaries(deps.soa, secondaries, plan.desired.zoneName);
+    const w = withSecondaries(result.status, states, zone.status?.conditions, now, zone.metadata.generation);
+    result.status = w.status;
+    if (w.resyncAfterSeconds !== undefined)
+      result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, w.resyncAfterSeconds);
+  }
   const again = await writeRecordStatuses(deps, plan, zoneName, result.served, now);
   await emit(deps, zone, [...zoneEvents(zone, result.status), ...removals]);
   let resync = result.resyncAfterSeconds;

@@ -25,6 +25,18 @@ import {
 } from '../../hooks/render/named-conf.js';
 import { renderRndcConf } from '../../hooks/render/rndc-conf.js';
 import { createSoaProbe } from '../../hooks/ports/soa.js';
+import { finalizeDnsZone, syncDnsZone } from '../../hooks/controllers/dnszone.js';
+import {
+  childKey,
+  objectKey,
+  type KubeObject,
+  type SyncRequest,
+  type SyncResponse,
+} from '../../hooks/metacontroller.js';
+import { createBindcarClient, staticToken } from '../../hooks/ports/bindcar.js';
+import { memoryEventRecorder } from '../../hooks/ports/events.js';
+import type { DNSZone } from '../../hooks/schema/generated.js';
+import { recordingStatusWriter } from '../hooks/zone/fakes.js';
 import { freePort, parseDig, type DigResult } from '../support/named.js';
 import { writeKeys } from '../hooks/children/support.js';
 
@@ -350,5 +362,103 @@ describe('e2e: primaries and secondaries (catalog zone, NOTIFY, TSIG transfers)'
     latencies.push(Date.now() - t0);
     const probe = await createSoaProbe({ timeoutMs: 1000 }).serial(`127.0.0.2:${secondaries[0]!.layout.dnsPort}`, ZONE);
     expect(probe).to.deep.equal({ ok: false, message: 'not served (REFUSED)' });
+  });
+
+  it('the DNSZone hook pushes to the primary and its status shows both secondaries serving the same serial', async () => {
+    const V = 'bindy.firestoned.io/v1beta1';
+    const labels = (role: string) => ({ 'bindy.firestoned.io/cluster': 'live', 'bindy.firestoned.io/role': role });
+    const instances: KubeObject[] = [
+      {
+        apiVersion: V,
+        kind: 'Bind9Instance',
+        metadata: { name: 'live-primary-0', namespace: 'dns', labels: labels('primary') },
+        spec: { clusterRef: 'live', role: 'primary' },
+        status: { endpoint: `http://127.0.0.1:${bindcar!.port}`, dnsEndpoint: `127.0.0.1:${primary!.layout.dnsPort}` },
+      },
+      ...secondaries.map((n, i) => ({
+        apiVersion: V,
+        kind: 'Bind9Instance',
+        metadata: { name: `live-secondary-${i}`, namespace: 'dns', labels: labels('secondary') },
+        spec: { clusterRef: 'live', role: 'secondary' as const },
+        status: { dnsEndpoint: `${n.address}:${n.layout.dnsPort}` },
+      })),
+    ];
+    const zone: KubeObject = {
+      apiVersion: V,
+      kind: 'DNSZone',
+      metadata: {
+        name: 'hooked',
+        namespace: 'dns',
+        generation: 1,
+        uid: 'uid-hooked',
+        creationTimestamp: '2026-11-01T00:00:00Z',
+      },
+      spec: {
+        zoneName: 'hooked.test',
+        clusterRef: 'live',
+        soaRecord: { primaryNameServer: 'ns1.hooked.test', adminEmail: 'hostmaster.hooked.test' },
+        nameServers: [{ hostname: 'ns1.hooked.test', ipv4Address: '192.0.2.53' }],
+      },
+    };
+    const request = (): SyncRequest<DNSZone & KubeObject> => {
+      const related: Record<string, Record<string, KubeObject>> = {
+        [childKey('Bind9Cluster', V)]: {
+          'dns/live': { apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'live', namespace: 'dns' }, spec: {} },
+        },
+        [childKey('Bind9Instance', V)]: Object.fromEntries(
+          instances.map((o) => [objectKey('dns', o.metadata.name!), o]),
+        ),
+        [childKey('DNSZone', V)]: { 'dns/hooked': zone },
+      };
+      return {
+        controller: {},
+        parent: structuredClone(zone),
+        children: {},
+        related,
+        finalizing: false,
+      } as unknown as SyncRequest<DNSZone & KubeObject>;
+    };
+    const deps = {
+      bindcar: createBindcarClient({
+        token: staticToken(undefined),
+        attempts: 1,
+        connectTimeoutMs: 1000,
+        requestTimeoutMs: 10000,
+      }),
+      recordStatus: recordingStatusWriter(),
+      events: memoryEventRecorder(),
+      soa: createSoaProbe({ timeoutMs: 1000 }),
+      clock: () => '2026-11-22T05:00:00Z',
+    };
+    const cond = (r: SyncResponse, type: string) =>
+      (r.status['conditions'] as { type: string; status: string; reason: string; message: string }[]).find(
+        (c) => c.type === type,
+      )!;
+    const first = await syncDnsZone(request(), deps);
+    expect(cond(first, 'Ready'), JSON.stringify(first.status)).to.include({ status: 'True', reason: 'Served' });
+    const serialServed = first.status['serial'] as number;
+    zone['status'] = first.status;
+    for (const s of secondaries)
+      await until(
+        `hooked.test on ${s.name}`,
+        async () => (await serial(s, 'hooked.test')) === serialServed,
+        15000,
+        s.log,
+      );
+    const second = await syncDnsZone(request(), deps);
+    const listed = (second.status['instances'] as { name: string; serial?: number; ready: boolean }[]).map(
+      (i) => `${i.name}:${i.serial}:${i.ready}`,
+    );
+    expect(listed).to.deep.equal([
+      `live-primary-0:${serialServed}:true`,
+      `live-secondary-0:${serialServed}:true`,
+      `live-secondary-1:${serialServed}:true`,
+    ]);
+    expect(cond(second, 'Ready').message).to.match(new RegExp(`2/2 secondaries at serial ${serialServed}$`));
+    expect(cond(second, 'Progressing')).to.include({ status: 'False' });
+    expect(second.resyncAfterSeconds).to.equal(undefined);
+    zone['status'] = second.status;
+    const fin = await finalizeDnsZone({ ...request(), finalizing: true }, deps);
+    expect(fin.finalized).to.equal(true);
   });
 });
