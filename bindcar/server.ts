@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import winston from 'winston';
 import { createApp } from './app.js';
 import { Catalog } from './catalog.js';
@@ -45,6 +45,18 @@ async function authConfig(c: BindcarConfig): Promise<AuthConfig> {
   };
 }
 
+/**
+ * rndc.conf with its `include "…";` files inlined (one level; the pods' rndc.conf includes the key file from the
+ * keys Secret), so the native client finds the key. An unreadable include is left out (rndc itself would fail).
+ */
+async function rndcConfText(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8');
+  const parts = [text];
+  for (const m of text.matchAll(/^\s*include\s+"([^"]+)"\s*;/gm))
+    parts.push(await readFile(resolve(dirname(path), m[1]!), 'utf8').catch(() => ''));
+  return parts.join('\n');
+}
+
 /** Start bindcar from a parsed configuration. */
 export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Promise<RunningBindcar> {
   const auth = await authConfig(c);
@@ -65,9 +77,7 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     metrics.rndcDuration.observe({ command, result: ok ? 'ok' : 'error' }, secs);
   // The native control-channel client saves a process spawn per command; it needs the key secret.
   const conf =
-    c.rndc.native && !c.rndc.secret && c.rndc.confPath
-      ? parseRndcConf(await readFile(c.rndc.confPath, 'utf8'))
-      : undefined;
+    c.rndc.native && !c.rndc.secret && c.rndc.confPath ? parseRndcConf(await rndcConfText(c.rndc.confPath)) : undefined;
   const nativeSecret = c.rndc.native ? (c.rndc.secret ?? conf?.secret) : undefined;
   const rndc = nativeSecret
     ? createNativeRndc({

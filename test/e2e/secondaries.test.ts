@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import winston from 'winston';
 import { memberLabel } from '../../bindcar/catalog.js';
 import { parseConfig } from '../../bindcar/config.js';
 import { startBindcar, type RunningBindcar } from '../../bindcar/server.js';
-import { RNDC_KEY_FILE, TRANSFER_KEY_FILE, parseKeyFile } from '../../hooks/children/keys.js';
+import { RNDC_KEY_FILE, TRANSFER_KEY_FILE } from '../../hooks/children/keys.js';
 import {
   CATALOG_ZONE,
   renderNamedConf,
@@ -210,14 +210,14 @@ describe('e2e: primaries and secondaries (catalog zone, NOTIFY, TSIG transfers)'
     ];
     const prims: PrimaryServer[] = [{ address: '127.0.0.1', port: pp.dns }];
     primary = await startNamed(root, 'primary-0', '127.0.0.1', 'primary', pp, { secondaries: secs }, keysDir);
-    const rndcKey = parseKeyFile(readFileSync(join(keysDir, RNDC_KEY_FILE), 'utf8'))!;
     // bindcar configured exactly as the Deployment does (hooks/children/workload.ts), ports remapped
     const parsed = parseConfig({
       API_PORT: '0',
       BIND_API_ADDRESS: '127.0.0.1',
       BIND_ZONE_DIR: primary.layout.cacheDir,
-      RNDC_SERVER: `127.0.0.1:${pp.rndc}`,
-      RNDC_SECRET: rndcKey.secret,
+      // the pod's rndc.conf (it includes the key file); no rndc binary: the native client must find the key
+      RNDC_CONF: join(primary.layout.confDir, 'rndc.conf'),
+      RNDC_BIN: '/bin/false',
       NAMED_DNS_ADDRESS: '127.0.0.1',
       NAMED_DNS_PORT: String(pp.dns),
       BINDCAR_UPDATE_KEY_FILE: join(keysDir, RNDC_KEY_FILE),
