@@ -124,6 +124,12 @@ export async function renderFolder(objects: readonly StoredObject[], root: strin
   return { zones: z.zones, instances: i.instances, problems: [...z.problems, ...i.problems] };
 }
 
+/** What a failed BIND tool said (its stdout carries the findings, stderr the usage errors). */
+function toolOutput(err: unknown): string {
+  const e = err as { stdout?: string; stderr?: string; message: string };
+  return (e.stdout || e.stderr || e.message).trim();
+}
+
 /** `named-checkzone -k fail -i full` on a rendered zone (what named enforces at load); undefined when it passes. */
 export async function checkZone(zone: RenderedZone): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'bindy-check-'));
@@ -133,8 +139,7 @@ export async function checkZone(zone: RenderedZone): Promise<string | undefined>
     await run('named-checkzone', ['-q', '-k', 'fail', '-i', 'full', zone.zoneName, file], { timeout: 60000 });
     return undefined;
   } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    return (e.stdout || e.stderr || e.message).trim();
+    return toolOutput(err);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -160,8 +165,7 @@ export async function checkNamedConf(instance: RenderedInstance): Promise<string
     await run('named-checkconf', [join(dir, 'conf', 'named.conf')], { timeout: 60000 });
     return undefined;
   } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    return (e.stdout || e.stderr || e.message).trim();
+    return toolOutput(err);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

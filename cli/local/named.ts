@@ -347,3 +347,22 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
     },
   };
 }
+
+/**
+ * The environment (bindcar/config.ts names) of a bindcar that drives `named` from 127.0.0.1 with bearer-token auth:
+ * the one description of "bindcar next to this named" for the local stack, the tests and the benchmarks.
+ */
+export function bindcarEnv(named: NamedInstance, token: string, port = 0): Record<string, string> {
+  return {
+    API_PORT: String(port),
+    BIND_API_ADDRESS: '127.0.0.1',
+    BIND_ZONE_DIR: named.dir,
+    RNDC_CONF: named.rndcConf,
+    NAMED_DNS_ADDRESS: '127.0.0.1',
+    NAMED_DNS_PORT: String(named.dnsPort),
+    BINDCAR_UPDATE_KEY_NAME: named.updateKey.name,
+    BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
+    BINDCAR_AUTH_MODE: 'token',
+    BIND_API_TOKEN: token,
+  };
+}

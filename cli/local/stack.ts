@@ -20,7 +20,7 @@ import { API_VERSION, KINDS } from '../../hooks/schema/generated.js';
 import { startHooks, systemClock } from '../../hooks/server.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { LocalDriver, type CompositeController, type ResourceRef, type RoundResult } from './driver.js';
-import { startNamed, type NamedInstance } from './named.js';
+import { bindcarEnv, startNamed, type NamedInstance } from './named.js';
 import { ObjectStore, type StoredObject } from './store.js';
 
 /** The exact command that installs what the local stack needs on Debian/Ubuntu. */
@@ -115,18 +115,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     cleanups.push(() => named.stop());
 
     const token = randomBytes(24).toString('hex');
-    const parsed = parseConfig({
-      API_PORT: '0',
-      BIND_API_ADDRESS: '127.0.0.1',
-      BIND_ZONE_DIR: namedDir,
-      RNDC_CONF: named.rndcConf,
-      NAMED_DNS_ADDRESS: '127.0.0.1',
-      NAMED_DNS_PORT: String(named.dnsPort),
-      BINDCAR_UPDATE_KEY_NAME: named.updateKey.name,
-      BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
-      BINDCAR_AUTH_MODE: 'token',
-      BIND_API_TOKEN: token,
-    });
+    const parsed = parseConfig({ ...bindcarEnv(named, token), BIND_ZONE_DIR: namedDir });
     if (!parsed.ok) throw new Error(`bindcar configuration: ${parsed.errors.join('; ')}`);
     const bindcar = await startBindcar(parsed.config, logger);
     cleanups.push(() => bindcar.shutdown());

@@ -9,7 +9,7 @@ import { parseConfig } from '../../bindcar/config.js';
 import { startBindcar, type RunningBindcar } from '../../bindcar/server.js';
 import { main } from '../../cli/main.js';
 import type { Io } from '../../cli/commands/types.js';
-import { startNamed, type NamedInstance } from '../../cli/local/named.js';
+import { bindcarEnv, startNamed, type NamedInstance } from '../../cli/local/named.js';
 import { readManifests } from '../../cli/manifests.js';
 import type { StoredObject } from '../../cli/local/store.js';
 import { renderZones } from '../../cli/render.js';
@@ -40,16 +40,7 @@ describe('bindy plan (real bindcar + named)', function () {
 
   before(async () => {
     named = await startNamed();
-    const parsed = parseConfig({
-      API_PORT: '0',
-      BIND_API_ADDRESS: '127.0.0.1',
-      BIND_ZONE_DIR: named.dir,
-      RNDC_CONF: named.rndcConf,
-      NAMED_DNS_PORT: String(named.dnsPort),
-      BINDCAR_UPDATE_KEY_NAME: named.updateKey.name,
-      BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
-      BIND_API_TOKEN: token,
-    });
+    const parsed = parseConfig(bindcarEnv(named, token));
     if (!parsed.ok) throw new Error(parsed.errors.join('; '));
     bindcar = await startBindcar(parsed.config, winston.createLogger({ silent: true }));
     url = `http://127.0.0.1:${bindcar.port}`;
