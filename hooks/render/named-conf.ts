@@ -268,7 +268,10 @@ function renderPrimaries(primaries: readonly PrimaryServer[], region: string | u
 /**
  * named.conf for one instance: key includes (from the keys Secret), ACLs, the rndc controls channel on
  * 127.0.0.1, options (or an include of a user-supplied named.conf.options), and for secondaries the primaries
- * list. Zones are not listed: bindcar adds them at run time (`allow-new-zones`).
+ * list plus the catalog zone they consume. Member zones are not listed: on primaries bindcar adds them at run time
+ * (`allow-new-zones`) and lists them in the catalog; secondaries add them from the catalog (`catalog-zones`).
+ * Primaries notify the cluster's secondaries (`also-notify`, TSIG-signed) and allow transfers only with the transfer
+ * key (bindcar repeats that key in every zone's own `allow-transfer`, which replaces the global one).
  * @throws NamedConfError when a spec value does not fit named.conf's grammar.
  */
 export function renderNamedConf(input: NamedConfInput): string {
