@@ -32,16 +32,18 @@ export function runImport(args: { file?: string; zone?: string; namespace?: stri
     ...(args.clusterRef ? { clusterRef: args.clusterRef } : {}),
   });
   const objects = [result.zone, ...result.records];
+  io.progress(`mapped to ${objects.length} objects (${result.skipped.length} records skipped)`);
+  const onProgress = (done: number) => io.progress(`rendered ${done}/${result.records.length} record objects as YAML`);
   if (args.out) {
     mkdirSync(args.out, { recursive: true });
     writeFileSync(join(args.out, 'zone.yaml'), toYamlDocs([result.zone]));
-    writeFileSync(join(args.out, 'records.yaml'), toYamlDocs(result.records));
+    writeFileSync(join(args.out, 'records.yaml'), toYamlDocs(result.records, onProgress));
     io.progress(`wrote ${objects.length} objects to ${args.out}`);
   }
   if (args.json) {
     io.out(JSON.stringify({ objects: args.out ? objects.length : objects, imported: result.imported, skipped: result.skipped, problems: parsed.problems }, null, 2));
   } else {
-    if (!args.out) io.out(toYamlDocs(objects).trimEnd());
+    if (!args.out) io.out(toYamlDocs(objects, onProgress).trimEnd());
     for (const p of parsed.problems) io.err(`${args.file}:${p.line}: ${p.message}`);
     for (const s of result.skipped) io.err(`${args.file}:${s.line}: skipped ${s.owner} ${s.type}: ${s.reason}`);
     if (!args.clusterRef) io.err('note: the DNSZone has no placement yet: set spec.clusterRef (or pass --cluster-ref NAME) before applying');
