@@ -1,6 +1,7 @@
 /** `bindy up [-f DIR] [--dns-port N] [--once]`: the local stack, reconciling a folder and watching it (npm start). */
 import { watch, type FSWatcher } from 'node:fs';
 import { API_VERSION, RECORD_KINDS } from '../../hooks/schema/generated.js';
+import { portFree } from '../local/named.js';
 import { checkBindInstalled, startLocalStack, type LocalStack } from '../local/stack.js';
 import type { StoredObject } from '../local/store.js';
 import { isBindyObject, readManifests } from '../manifests.js';
@@ -79,8 +80,18 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
     io.err(missing);
     return { code: 1 };
   }
+  if (!(await portFree(args.dnsPort))) {
+    io.err(`127.0.0.1:${args.dnsPort} is already in use (another DNS server, or an mDNS responder on 5353?); pick another port with --dns-port PORT`);
+    return { code: 1 };
+  }
   io.err(`bindy up: starting named on 127.0.0.1:${args.dnsPort}, bindcar and the hooks…`);
-  const stack = await startLocalStack({ dnsPort: args.dnsPort, ...(args.stateDir ? { stateDir: args.stateDir } : {}) });
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ dnsPort: args.dnsPort, ...(args.stateDir ? { stateDir: args.stateDir } : {}) });
+  } catch (err) {
+    io.err(`bindy up: could not start the local stack: ${(err as Error).message}`);
+    return { code: 1 };
+  }
   io.err(`state: ${stack.stateDir}${args.stateDir ? '' : ' (temporary)'}`);
   let resyncTimer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();

@@ -121,17 +121,33 @@ export async function freePort(): Promise<number> {
         srv.close(() => resolve(p));
       });
     });
-    const udpOk = await new Promise<boolean>((resolve) => {
-      const s = createSocket('udp4');
-      s.once('error', () => {
-        s.close();
-        resolve(false);
-      });
-      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (udpOk) return port;
+    if (await udpFree(port)) return port;
   }
   throw new Error('no free port found for TCP+UDP');
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => {
+      s.close();
+      resolve(false);
+    });
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Whether `port` on 127.0.0.1 is free for both TCP and UDP (what named needs for DNS). */
+export async function portFree(port: number): Promise<boolean> {
+  return (await tcpFree(port)) && (await udpFree(port));
 }
 
 function keyStanza(k: TsigKey): string {

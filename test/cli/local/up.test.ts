@@ -90,6 +90,14 @@ describe('bindy up (npm start)', function () {
     expect((await dig(port, 'www.example.com')).status).to.equal('NOERROR');
   });
 
+  it('refuses a DNS port that is taken, naming the option to change it', async () => {
+    const { stderr } = await run(process.execPath, ['bin/bindy.js', 'up', '--once', '--dns-port', String(port)]).catch((e: { stderr: string; code: number }) => {
+      expect(e.code).to.equal(1);
+      return e;
+    });
+    expect(stderr).to.contain(`127.0.0.1:${port} is already in use`).and.contain('--dns-port');
+  });
+
   it('stops on Ctrl-C leaving no named process and no state', async () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGINT');
