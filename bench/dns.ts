@@ -3,7 +3,12 @@ import { createSocket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
 
 /** The A/AAAA/TXT answers for `name`, as strings; [] on NXDOMAIN/NODATA. */
-export function query(port: number, name: string, type: 'A' | 'AAAA' | 'TXT' | 'SOA' = 'A', timeoutMs = 1000): Promise<string[]> {
+export function query(
+  port: number,
+  name: string,
+  type: 'A' | 'AAAA' | 'TXT' | 'SOA' = 'A',
+  timeoutMs = 1000,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const sock = createSocket('udp4');
     const id = Math.floor(Math.random() * 65535);
@@ -17,9 +22,17 @@ export function query(port: number, name: string, type: 'A' | 'AAAA' | 'TXT' | '
       clearTimeout(timer);
       sock.close();
       const answers = (res.answers ?? []) as { type: string; data?: unknown }[];
-      resolve(answers.filter((a) => a.type === type).map((a) => (type === 'SOA' ? String((a.data as { serial: number }).serial) : String(a.data))));
+      resolve(
+        answers
+          .filter((a) => a.type === type)
+          .map((a) => (type === 'SOA' ? String((a.data as { serial: number }).serial) : String(a.data))),
+      );
     });
-    sock.send(dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ type, name, class: 'IN' }] }), port, '127.0.0.1');
+    sock.send(
+      dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ type, name, class: 'IN' }] }),
+      port,
+      '127.0.0.1',
+    );
   });
 }
 

@@ -51,7 +51,8 @@ export function resourceName(text: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (!name) name = 'apex';
-  if (name.length > 63) name = `${name.slice(0, 54).replace(/-+$/, '')}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;
+  if (name.length > 63)
+    name = `${name.slice(0, 54).replace(/-+$/, '')}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;
   return name;
 }
 
@@ -144,17 +145,26 @@ export function importZone(parsed: ParsedZone, opts: ImportOptions): ImportResul
     const spec = (extra: Record<string, unknown>) => ({ zoneRef, name, ttl, ...extra });
     const crBase = `${name === '@' ? 'apex' : name}-${first.type.toLowerCase()}`;
     const data = (r: ParsedRecord) => r.rdata.map((t) => t.text);
-    const problem = (r: ParsedRecord, reason: string) => skipped.push({ line: r.line, owner: r.owner, type: r.type, reason });
+    const problem = (r: ParsedRecord, reason: string) =>
+      skipped.push({ line: r.line, owner: r.owner, type: r.type, reason });
     switch (first.type) {
       case 'A':
       case 'AAAA': {
         const field = first.type === 'A' ? 'ipv4Addresses' : 'ipv6Addresses';
-        records.push({ ...base, metadata: meta(uniqueName(crBase)), spec: spec({ [field]: rrset.map((r) => data(r)[0]) }) });
+        records.push({
+          ...base,
+          metadata: meta(uniqueName(crBase)),
+          spec: spec({ [field]: rrset.map((r) => data(r)[0]) }),
+        });
         imported += rrset.length;
         break;
       }
       case 'TXT':
-        records.push({ ...base, metadata: meta(uniqueName(crBase)), spec: spec({ text: rrset.map((r) => txtEntry(r.rdata)) }) });
+        records.push({
+          ...base,
+          metadata: meta(uniqueName(crBase)),
+          spec: spec({ text: rrset.map((r) => txtEntry(r.rdata)) }),
+        });
         imported += rrset.length;
         break;
       default:
@@ -163,10 +173,17 @@ export function importZone(parsed: ParsedZone, opts: ImportOptions): ImportResul
           let extra: Record<string, unknown> | undefined;
           if (r.type === 'CNAME' && d.length === 1) extra = { target: fqdn(d[0] as string, origin) };
           else if (r.type === 'NS' && d.length === 1) extra = { nameserver: fqdn(d[0] as string, origin) };
-          else if (r.type === 'MX' && d.length === 2) extra = { priority: Number(d[0]), mailServer: fqdn(d[1] as string, origin) };
+          else if (r.type === 'MX' && d.length === 2)
+            extra = { priority: Number(d[0]), mailServer: fqdn(d[1] as string, origin) };
           else if (r.type === 'SRV' && d.length === 4)
-            extra = { priority: Number(d[0]), weight: Number(d[1]), port: Number(d[2]), target: d[3] === '.' ? '.' : fqdn(d[3] as string, origin) };
-          else if (r.type === 'CAA' && d.length === 3) extra = { flags: Number(d[0]), tag: (d[1] as string).toLowerCase(), value: d[2] };
+            extra = {
+              priority: Number(d[0]),
+              weight: Number(d[1]),
+              port: Number(d[2]),
+              target: d[3] === '.' ? '.' : fqdn(d[3] as string, origin),
+            };
+          else if (r.type === 'CAA' && d.length === 3)
+            extra = { flags: Number(d[0]), tag: (d[1] as string).toLowerCase(), value: d[2] };
           if (!extra) {
             problem(r, `cannot read ${r.type} data "${d.join(' ')}"`);
             continue;

@@ -23,7 +23,13 @@ Commands:
 Run 'bindy <command> --help' for a command's options. Add --output json where a machine reads the result.
 `;
 
-const HELP: Record<string, string> = { up: UP_HELP, validate: VALIDATE_HELP, render: RENDER_HELP, plan: PLAN_HELP, import: IMPORT_HELP };
+const HELP: Record<string, string> = {
+  up: UP_HELP,
+  validate: VALIDATE_HELP,
+  render: RENDER_HELP,
+  plan: PLAN_HELP,
+  import: IMPORT_HELP,
+};
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 "changes" for plan). */
 export async function main(argv: readonly string[], io?: Io): Promise<number> {
@@ -56,7 +62,8 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
   const { values, positionals } = parsed;
   const json = values.output === 'json';
   const sink = io ?? processIo(json);
-  if (values.output !== undefined && !json) return sink.usageError(`--output: only "json" is supported, got "${values.output}"`, MAIN_HELP).code;
+  if (values.output !== undefined && !json)
+    return sink.usageError(`--output: only "json" is supported, got "${values.output}"`, MAIN_HELP).code;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     sink.out(MAIN_HELP.trimEnd());
     return command ? 0 : 1;
@@ -75,24 +82,45 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
         return sink.usageError(`--dns-port: must be a port number 1-65535, got "${values['dns-port']}"`, UP_HELP).code;
       }
       result = await runUp(
-        { dir: values.file ?? 'examples', dnsPort, once: Boolean(values.once), ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}) },
+        {
+          dir: values.file ?? 'examples',
+          dnsPort,
+          once: Boolean(values.once),
+          ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
+        },
         sink,
       );
       break;
     }
     case 'render':
-      result = await runRender({ ...(values.file ? { dir: values.file } : {}), ...(values.out ? { out: values.out } : {}), json, root: PACKAGE_ROOT }, sink);
+      result = await runRender(
+        {
+          ...(values.file ? { dir: values.file } : {}),
+          ...(values.out ? { out: values.out } : {}),
+          json,
+          root: PACKAGE_ROOT,
+        },
+        sink,
+      );
       break;
     case 'plan': {
       const token = values.token ?? process.env['BINDCAR_TOKEN'];
       result = await runPlan(
-        { ...(values.file ? { dir: values.file } : {}), ...(values.bindcar ? { bindcar: values.bindcar } : {}), ...(token ? { token } : {}), json },
+        {
+          ...(values.file ? { dir: values.file } : {}),
+          ...(values.bindcar ? { bindcar: values.bindcar } : {}),
+          ...(token ? { token } : {}),
+          json,
+        },
         sink,
       );
       break;
     }
     case 'validate':
-      result = runValidate({ ...(values.file ? { dir: values.file } : {}), recursive: Boolean(values.recursive), json }, sink);
+      result = runValidate(
+        { ...(values.file ? { dir: values.file } : {}), recursive: Boolean(values.recursive), json },
+        sink,
+      );
       break;
     case 'import':
       result = runImport(

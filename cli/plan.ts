@@ -24,14 +24,23 @@ export interface ZonePlan {
   change: RRsetChange[];
 }
 
-const absolute = (zone: string, name: string) => (name === '@' ? `${zone}.` : name.endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.${zone}.`);
+const absolute = (zone: string, name: string) =>
+  name === '@' ? `${zone}.` : name.endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.${zone}.`;
 
 /** The plan for one zone; `served` is undefined when the bindcar does not serve it. */
 export function planZone(rendered: RenderedZone, served: ZoneRecordsResult | undefined): ZonePlan {
   const model = bindcarModel(rendered.zoneName, rendered.body, Number.MAX_SAFE_INTEGER);
-  if (!model.ok) throw new Error(`zone ${rendered.zoneName}: ${model.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  if (!model.ok)
+    throw new Error(`zone ${rendered.zoneName}: ${model.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
   const want = model.zone.rrsets;
-  const plan: ZonePlan = { zone: rendered.zoneName, source: rendered.source, action: served ? 'none' : 'create', add: [], remove: [], change: [] };
+  const plan: ZonePlan = {
+    zone: rendered.zoneName,
+    source: rendered.source,
+    action: served ? 'none' : 'create',
+    add: [],
+    remove: [],
+    change: [],
+  };
   const have = new Map<string, RRset>();
   for (const r of served?.records ?? []) {
     const owner = absolute(rendered.zoneName, r.name);
@@ -48,7 +57,8 @@ export function planZone(rendered: RenderedZone, served: ZoneRecordsResult | und
     const side = (s: RRset) => ({ ttl: s.ttl, data: [...s.data] });
     if (w && !h) plan.add.push({ owner: w.owner, type: w.type, to: side(w) });
     else if (h && !w) plan.remove.push({ owner: h.owner, type: h.type, from: side(h) });
-    else if (w && h && (w.ttl !== h.ttl || w.data.join('\n') !== h.data.join('\n'))) plan.change.push({ owner: w.owner, type: w.type, from: side(h), to: side(w) });
+    else if (w && h && (w.ttl !== h.ttl || w.data.join('\n') !== h.data.join('\n')))
+      plan.change.push({ owner: w.owner, type: w.type, from: side(h), to: side(w) });
   }
   if (served && (plan.add.length || plan.remove.length || plan.change.length)) plan.action = 'update';
   return plan;
@@ -63,7 +73,8 @@ export function planLines(plan: ZonePlan): string[] {
         ? `zone ${plan.zone} (${plan.source}): no changes`
         : `zone ${plan.zone} (${plan.source}): ${plan.add.length} to add, ${plan.remove.length} to remove, ${plan.change.length} to change`;
   const lines = [head];
-  const rr = (c: RRsetChange, s: { ttl: number; data: string[] }) => s.data.map((d) => `${c.owner} ${s.ttl} ${c.type} ${d}`);
+  const rr = (c: RRsetChange, s: { ttl: number; data: string[] }) =>
+    s.data.map((d) => `${c.owner} ${s.ttl} ${c.type} ${d}`);
   for (const c of plan.add) for (const l of rr(c, c.to!)) lines.push(`  + ${l}`);
   for (const c of plan.remove) for (const l of rr(c, c.from!)) lines.push(`  - ${l}`);
   for (const c of plan.change) {

@@ -49,7 +49,11 @@ export interface RenderResult {
 }
 
 const withNamespace = (objects: readonly StoredObject[]) =>
-  objects.map((o) => (o.metadata.namespace || o.kind === 'ClusterBind9Provider' ? o : { ...o, metadata: { ...o.metadata, namespace: 'default' } }));
+  objects.map((o) =>
+    o.metadata.namespace || o.kind === 'ClusterBind9Provider'
+      ? o
+      : { ...o, metadata: { ...o.metadata, namespace: 'default' } },
+  );
 
 /** Zones of a set of objects, rendered like the DNSZone hook renders them. */
 export function renderZones(objects: readonly StoredObject[]): { zones: RenderedZone[]; problems: string[] } {
@@ -62,10 +66,14 @@ export function renderZones(objects: readonly StoredObject[]): { zones: Rendered
     const source = `${zone.metadata.namespace}/${zone.metadata.name}`;
     const owner = zoneNameOwner(zone, zones);
     if (owner !== zone) {
-      problems.push(`DNSZone ${source}: zone ${zone.spec.zoneName} is already claimed by ${owner.metadata.namespace}/${owner.metadata.name} (DuplicateZone); not rendered`);
+      problems.push(
+        `DNSZone ${source}: zone ${zone.spec.zoneName} is already claimed by ${owner.metadata.namespace}/${owner.metadata.name} (DuplicateZone); not rendered`,
+      );
       continue;
     }
-    const candidates = RECORD_KINDS.flatMap((k) => store.list(API_VERSION, k.kind, zone.metadata.namespace)) as unknown as DNSRecord[];
+    const candidates = RECORD_KINDS.flatMap((k) =>
+      store.list(API_VERSION, k.kind, zone.metadata.namespace),
+    ) as unknown as DNSRecord[];
     const result = desiredZone(zone, selectRecords(zone, candidates), []);
     if ('invalid' in result) {
       problems.push(`DNSZone ${source}: ${result.message}`);
@@ -78,21 +86,28 @@ export function renderZones(objects: readonly StoredObject[]): { zones: Rendered
       serial,
       body: result.body,
       text: renderZoneFile(result.zoneName, result.body, serial),
-      excluded: result.outcomes.filter((o) => !o.included).map((o) => `${o.record.kind} ${o.record.metadata.name}: ${o.reason}: ${o.message}`),
+      excluded: result.outcomes
+        .filter((o) => !o.included)
+        .map((o) => `${o.record.kind} ${o.record.metadata.name}: ${o.reason}: ${o.message}`),
     });
   }
   return { zones: out, problems };
 }
 
 /** named.conf and friends for every Bind9Instance, from the infrastructure hooks' own route handlers. */
-export async function renderInstances(objects: readonly StoredObject[], root: string): Promise<{ instances: RenderedInstance[]; problems: string[] }> {
+export async function renderInstances(
+  objects: readonly StoredObject[],
+  root: string,
+): Promise<{ instances: RenderedInstance[]; problems: string[] }> {
   const store = new ObjectStore();
   const silent = winston.createLogger({ silent: true });
   const routes = new Map(hookRoutes({ clock: () => '1970-01-01T00:00:00Z' }).map((r) => [r.path, r]));
   const problems: string[] = [];
   const driver = new LocalDriver({
     store,
-    controllers: (await loadControllers(join(root, 'metacontroller'))).filter((c) => c.spec.parentResource.resource !== 'dnszones'),
+    controllers: (await loadControllers(join(root, 'metacontroller'))).filter(
+      (c) => c.spec.parentResource.resource !== 'dnszones',
+    ),
     kindOf,
     now: () => '1970-01-01T00:00:00Z',
     post: async (path, body) => {
@@ -101,17 +116,22 @@ export async function renderInstances(objects: readonly StoredObject[], root: st
       route.validateParent?.((body as { parent: StoredObject }).parent);
       return route.handle(body as never, { log: silent } as HookContext);
     },
-    onError: (p, hook, err) => problems.push(`${hook} ${p.kind} ${p.metadata.namespace ?? ''}/${p.metadata.name}: ${(err as Error).message}`),
+    onError: (p, hook, err) =>
+      problems.push(`${hook} ${p.kind} ${p.metadata.namespace ?? ''}/${p.metadata.name}: ${(err as Error).message}`),
   });
   driver.applyManifests(withNamespace(objects), []);
   await driver.reconcileAll();
   const instances: RenderedInstance[] = [];
   for (const inst of store.list(API_VERSION, 'Bind9Instance')) {
     const owned = store.ownedBy(inst.metadata.uid as string);
-    const cm = owned.find((o) => o.kind === 'ConfigMap') as (StoredObject & { data?: Record<string, string> }) | undefined;
+    const cm = owned.find((o) => o.kind === 'ConfigMap') as
+      (StoredObject & { data?: Record<string, string> }) | undefined;
     if (!cm) continue; // external instances have no workload
-    const secret = owned.find((o) => o.kind === 'Secret') as (StoredObject & { data?: Record<string, string> }) | undefined;
-    const keys = Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    const secret = owned.find((o) => o.kind === 'Secret') as
+      (StoredObject & { data?: Record<string, string> }) | undefined;
+    const keys = Object.fromEntries(
+      Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+    );
     instances.push({ source: `${inst.metadata.namespace}/${inst.metadata.name}`, files: { ...(cm.data ?? {}) }, keys });
   }
   return { instances, problems };

@@ -38,7 +38,8 @@ export function parseTtl(text: string): number | undefined {
   if (!m) return undefined;
   const unit: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
   let total = 0;
-  for (const part of text.toLowerCase().matchAll(/(\d+)([wdhms])/g)) total += Number(part[1]) * (unit[part[2] as string] as number);
+  for (const part of text.toLowerCase().matchAll(/(\d+)([wdhms])/g))
+    total += Number(part[1]) * (unit[part[2] as string] as number);
   return total;
 }
 
@@ -122,7 +123,8 @@ export function tokenize(text: string): { lines: Line[]; problems: ParseProblem[
     let value = '';
     while (j < text.length) {
       const c = text[j] as string;
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === ';' || c === '(' || c === ')' || c === '"') break;
+      if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === ';' || c === '(' || c === ')' || c === '"')
+        break;
       if (c === '\\' && j + 1 < text.length) {
         value += c + text[j + 1];
         j += 2;

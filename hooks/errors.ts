@@ -22,7 +22,8 @@ export class HttpError extends Error {
 }
 
 /** The request is not a Metacontroller hook request (missing parent, wrong shape). */
-export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'BAD_REQUEST', message, { details });
+export const badRequest = (message: string, details?: unknown) =>
+  new HttpError(400, 'BAD_REQUEST', message, { details });
 
 /** The parent does not satisfy our CRD schema: version skew between the installed CRD and this image. */
 export const invalidSpec = (message: string, details?: unknown) =>

@@ -127,7 +127,9 @@ export function errorMiddleware(logger: Logger) {
     if (err instanceof HttpError) {
       if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
       logger.warn('hook request failed', { path: req.path, code: err.code, error: err.message });
-      res.status(err.status).json({ code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
+      res
+        .status(err.status)
+        .json({ code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
       return;
     }
     const e = err as { type?: string; status?: number; message?: string; stack?: string };

@@ -113,7 +113,11 @@ export function requestClock(req: Pick<SyncRequest, 'parent' | 'children' | 'rel
   let newest = '';
   const visit = (meta: ObjectMeta | undefined) => {
     if (!meta) return;
-    for (const t of [meta.creationTimestamp, meta.deletionTimestamp, ...(meta.managedFields ?? []).map((f) => f.time)]) {
+    for (const t of [
+      meta.creationTimestamp,
+      meta.deletionTimestamp,
+      ...(meta.managedFields ?? []).map((f) => f.time),
+    ]) {
       if (t && Date.parse(t) > (newest ? Date.parse(newest) : -Infinity)) newest = t;
     }
   };

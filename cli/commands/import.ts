@@ -20,7 +20,10 @@ are listed as skipped, never dropped silently.
   --output json      print a JSON summary (objects, skipped, problems) for machines
 `;
 
-export function runImport(args: { file?: string; zone?: string; namespace?: string; clusterRef?: string; out?: string; json: boolean }, io: Io): CommandResult {
+export function runImport(
+  args: { file?: string; zone?: string; namespace?: string; clusterRef?: string; out?: string; json: boolean },
+  io: Io,
+): CommandResult {
   if (!args.file) return io.usageError('import: ZONEFILE is required', IMPORT_HELP);
   if (!args.zone) return io.usageError('import: --zone NAME is required', IMPORT_HELP);
   const text = readFileSync(args.file, 'utf8');
@@ -41,13 +44,29 @@ export function runImport(args: { file?: string; zone?: string; namespace?: stri
     io.progress(`wrote ${objects.length} objects to ${args.out}`);
   }
   if (args.json) {
-    io.out(JSON.stringify({ objects: args.out ? objects.length : objects, imported: result.imported, skipped: result.skipped, problems: parsed.problems }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          objects: args.out ? objects.length : objects,
+          imported: result.imported,
+          skipped: result.skipped,
+          problems: parsed.problems,
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     if (!args.out) io.out(toYamlDocs(objects, onProgress).trimEnd());
     for (const p of parsed.problems) io.err(`${args.file}:${p.line}: ${p.message}`);
     for (const s of result.skipped) io.err(`${args.file}:${s.line}: skipped ${s.owner} ${s.type}: ${s.reason}`);
-    if (!args.clusterRef) io.err('note: the DNSZone has no placement yet: set spec.clusterRef (or pass --cluster-ref NAME) before applying');
-    io.err(`imported ${result.imported} RRs into ${objects.length} objects; skipped ${result.skipped.length}; problems ${parsed.problems.length}`);
+    if (!args.clusterRef)
+      io.err(
+        'note: the DNSZone has no placement yet: set spec.clusterRef (or pass --cluster-ref NAME) before applying',
+      );
+    io.err(
+      `imported ${result.imported} RRs into ${objects.length} objects; skipped ${result.skipped.length}; problems ${parsed.problems.length}`,
+    );
   }
   return { code: parsed.problems.length > 0 ? 1 : 0 };
 }

@@ -17,13 +17,20 @@ Exit code: 0 no changes, 2 changes, 1 error.
 `;
 
 /** Fetches what a bindcar serves for a zone; undefined when it answers 404 (not served). */
-export async function fetchServed(url: string, zone: string, token: string | undefined): Promise<ZoneRecordsResult | undefined> {
-  const res = await axios.get<ZoneRecordsResult>(`${url.replace(/\/+$/, '')}/api/v1/zones/${encodeURIComponent(zone)}/records`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    timeout: 30000,
-    validateStatus: () => true,
-    maxContentLength: 512 << 20,
-  });
+export async function fetchServed(
+  url: string,
+  zone: string,
+  token: string | undefined,
+): Promise<ZoneRecordsResult | undefined> {
+  const res = await axios.get<ZoneRecordsResult>(
+    `${url.replace(/\/+$/, '')}/api/v1/zones/${encodeURIComponent(zone)}/records`,
+    {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      timeout: 30000,
+      validateStatus: () => true,
+      maxContentLength: 512 << 20,
+    },
+  );
   if (res.status === 404) return undefined;
   if (res.status !== 200) {
     const body = res.data as unknown as { code?: string; message?: string };
@@ -32,17 +39,26 @@ export async function fetchServed(url: string, zone: string, token: string | und
   return res.data;
 }
 
-export async function runPlan(args: { dir?: string; bindcar?: string; token?: string; json: boolean }, io: Io): Promise<CommandResult> {
+export async function runPlan(
+  args: { dir?: string; bindcar?: string; token?: string; json: boolean },
+  io: Io,
+): Promise<CommandResult> {
   if (!args.dir) return io.usageError('plan: -f DIR is required', PLAN_HELP);
   if (!args.bindcar) return io.usageError('plan: --bindcar URL is required', PLAN_HELP);
-  if (!/^https?:\/\/[^\s/]+/.test(args.bindcar)) return io.usageError(`plan: --bindcar must be an http(s) URL, got "${args.bindcar}"`, PLAN_HELP);
+  if (!/^https?:\/\/[^\s/]+/.test(args.bindcar))
+    return io.usageError(`plan: --bindcar must be an http(s) URL, got "${args.bindcar}"`, PLAN_HELP);
   const docs = readManifests(args.dir);
   const report = validateDocs(docs);
   if (report.errors.length > 0) {
-    for (const e of report.errors) io.err(`error: ${e.file}#${e.doc}${e.object ? ` ${e.object}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`);
+    for (const e of report.errors)
+      io.err(
+        `error: ${e.file}#${e.doc}${e.object ? ` ${e.object}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`,
+      );
     return { code: 1 };
   }
-  const { zones, problems } = renderZones(docs.filter((d) => isBindyObject(d.object)).map((d) => d.object as StoredObject));
+  const { zones, problems } = renderZones(
+    docs.filter((d) => isBindyObject(d.object)).map((d) => d.object as StoredObject),
+  );
   for (const p of problems) io.err(`error: ${p}`);
   const plans: ZonePlan[] = [];
   try {

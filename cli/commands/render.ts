@@ -26,12 +26,18 @@ const hasBindTools = () => {
   }
 };
 
-export async function runRender(args: { dir?: string; out?: string; json: boolean; root: string }, io: Io): Promise<CommandResult> {
+export async function runRender(
+  args: { dir?: string; out?: string; json: boolean; root: string },
+  io: Io,
+): Promise<CommandResult> {
   if (!args.dir) return io.usageError('render: -f DIR is required', RENDER_HELP);
   const docs = readManifests(args.dir);
   const report = validateDocs(docs);
   if (report.errors.length > 0) {
-    for (const e of report.errors) io.err(`error: ${e.file}#${e.doc}${e.object ? ` ${e.object}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`);
+    for (const e of report.errors)
+      io.err(
+        `error: ${e.file}#${e.doc}${e.object ? ` ${e.object}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`,
+      );
     return { code: 1 };
   }
   const objects = docs.filter((d) => isBindyObject(d.object)).map((d) => d.object as StoredObject);
@@ -39,10 +45,19 @@ export async function runRender(args: { dir?: string; out?: string; json: boolea
   const checks = hasBindTools();
   const failures: string[] = [...result.problems];
   const zoneChecks = await Promise.all(result.zones.map((z) => (checks ? checkZone(z) : Promise.resolve(undefined))));
-  const confChecks = await Promise.all(result.instances.map((i) => (checks ? checkNamedConf(i) : Promise.resolve(undefined))));
-  result.zones.forEach((z, i) => zoneChecks[i] && failures.push(`zone ${z.zoneName}: named-checkzone: ${zoneChecks[i]}`));
-  result.instances.forEach((inst, i) => confChecks[i] && failures.push(`instance ${inst.source}: named-checkconf: ${confChecks[i]}`));
-  if (!checks) io.err('note: BIND tools not installed; zone files and named.conf were not checked (apt-get install -y bind9-utils)');
+  const confChecks = await Promise.all(
+    result.instances.map((i) => (checks ? checkNamedConf(i) : Promise.resolve(undefined))),
+  );
+  result.zones.forEach(
+    (z, i) => zoneChecks[i] && failures.push(`zone ${z.zoneName}: named-checkzone: ${zoneChecks[i]}`),
+  );
+  result.instances.forEach(
+    (inst, i) => confChecks[i] && failures.push(`instance ${inst.source}: named-checkconf: ${confChecks[i]}`),
+  );
+  if (!checks)
+    io.err(
+      'note: BIND tools not installed; zone files and named.conf were not checked (apt-get install -y bind9-utils)',
+    );
 
   if (args.out) {
     const out = resolve(args.out);
@@ -60,8 +75,17 @@ export async function runRender(args: { dir?: string; out?: string; json: boolea
     io.out(
       JSON.stringify(
         {
-          zones: result.zones.map((z) => ({ zone: z.zoneName, source: z.source, serial: z.serial, excluded: z.excluded, ...(args.out ? {} : { text: z.text }) })),
-          instances: result.instances.map((i) => ({ source: i.source, files: args.out ? Object.keys(i.files) : i.files })),
+          zones: result.zones.map((z) => ({
+            zone: z.zoneName,
+            source: z.source,
+            serial: z.serial,
+            excluded: z.excluded,
+            ...(args.out ? {} : { text: z.text }),
+          })),
+          instances: result.instances.map((i) => ({
+            source: i.source,
+            files: args.out ? Object.keys(i.files) : i.files,
+          })),
           checked: checks,
           failures,
         },
@@ -72,11 +96,14 @@ export async function runRender(args: { dir?: string; out?: string; json: boolea
   } else {
     if (!args.out) {
       for (const z of result.zones) io.out(`; ---- zone ${z.zoneName} (${z.source}) ----\n${z.text}`);
-      for (const inst of result.instances) for (const [name, text] of Object.entries(inst.files)) io.out(`# ---- ${inst.source} ${name} ----\n${text}`);
+      for (const inst of result.instances)
+        for (const [name, text] of Object.entries(inst.files)) io.out(`# ---- ${inst.source} ${name} ----\n${text}`);
     }
     for (const z of result.zones) for (const e of z.excluded) io.err(`zone ${z.zoneName}: excluded ${e}`);
     for (const f of failures) io.err(`error: ${f}`);
-    io.err(`rendered ${result.zones.length} zones and ${result.instances.length} instances${checks ? `, ${failures.length ? 'checks FAILED' : 'all checks passed'}` : ''}${args.out ? ` into ${args.out}` : ''}`);
+    io.err(
+      `rendered ${result.zones.length} zones and ${result.instances.length} instances${checks ? `, ${failures.length ? 'checks FAILED' : 'all checks passed'}` : ''}${args.out ? ` into ${args.out}` : ''}`,
+    );
   }
   return { code: failures.length > 0 ? 1 : 0 };
 }

@@ -31,14 +31,20 @@ interface UpArgs {
 }
 
 const condition = (o: StoredObject, type: string) =>
-  ((o.status?.['conditions'] as { type: string; status: string; reason?: string; message?: string }[] | undefined) ?? []).find((c) => c.type === type);
+  (
+    (o.status?.['conditions'] as { type: string; status: string; reason?: string; message?: string }[] | undefined) ??
+    []
+  ).find((c) => c.type === type);
 
 /** Loads the folder: valid bindy objects to apply, plus the problems found (invalid objects are not applied). */
 export function loadFolder(dir: string): { objects: StoredObject[]; problems: string[] } {
   const docs = readManifests(dir);
   const report = validateDocs(docs);
   const bad = new Set(report.errors.map((e) => `${e.file}#${e.doc}`));
-  const problems = report.errors.map((e) => `${e.file}#${e.doc}${e.object ? ` ${e.object}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message} (not applied)`);
+  const problems = report.errors.map(
+    (e) =>
+      `${e.file}#${e.doc}${e.object ? ` ${e.object}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message} (not applied)`,
+  );
   const objects = docs
     .filter((d) => !bad.has(`${d.file}#${d.index + 1}`) && isBindyObject(d.object))
     .map((d) => d.object as StoredObject);
@@ -65,11 +71,14 @@ export function summary(stack: LocalStack, dnsPort: number): string[] {
         if (!digName && kind === 'ARecord' && fqdn) digName = fqdn;
         lines.push(`  ${kind} ${r.metadata.namespace}/${r.metadata.name} ${fqdn} Ready`);
       } else {
-        lines.push(`  ${kind} ${r.metadata.namespace}/${r.metadata.name} ${fqdn} NOT READY: ${ready ? `${ready.reason}: ${ready.message}` : 'not selected by any zone'}`);
+        lines.push(
+          `  ${kind} ${r.metadata.namespace}/${r.metadata.name} ${fqdn} NOT READY: ${ready ? `${ready.reason}: ${ready.message}` : 'not selected by any zone'}`,
+        );
       }
     }
   }
-  for (const e of stack.events.splice(0)) lines.push(`event ${e.type} ${e.reason} ${e.regarding.kind}/${e.regarding.name}: ${e.message}`);
+  for (const e of stack.events.splice(0))
+    lines.push(`event ${e.type} ${e.reason} ${e.regarding.kind}/${e.regarding.name}: ${e.message}`);
   if (digName) lines.push(`try: dig @127.0.0.1 -p ${dnsPort} ${digName} A +short`);
   return lines;
 }
@@ -81,7 +90,9 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
     return { code: 1 };
   }
   if (!(await portFree(args.dnsPort))) {
-    io.err(`127.0.0.1:${args.dnsPort} is already in use (another DNS server, or an mDNS responder on 5353?); pick another port with --dns-port PORT`);
+    io.err(
+      `127.0.0.1:${args.dnsPort} is already in use (another DNS server, or an mDNS responder on 5353?); pick another port with --dns-port PORT`,
+    );
     return { code: 1 };
   }
   io.err(`bindy up: starting named on 127.0.0.1:${args.dnsPort}, bindcar and the hooks…`);
@@ -107,7 +118,9 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
       }
       for (const p of folder.problems) io.err(`rejected: ${p}`);
       const result = await stack.apply(folder.objects);
-      io.out(`applied ${args.dir} (${why}): ${folder.objects.length} objects in ${Date.now() - started} ms${result.errors ? `, ${result.errors} hook errors` : ''}`);
+      io.out(
+        `applied ${args.dir} (${why}): ${folder.objects.length} objects in ${Date.now() - started} ms${result.errors ? `, ${result.errors} hook errors` : ''}`,
+      );
       for (const l of summary(stack, args.dnsPort)) io.out(l);
       scheduleResync(result.resyncAfterSeconds);
     }));
@@ -123,8 +136,11 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
     }, seconds * 1000);
   };
   const driverErrors: string[] = [];
-  (stack.driver as unknown as { deps: { onError?: unknown } }).deps.onError ??= (p: StoredObject, hook: string, err: unknown) =>
-    driverErrors.push(`${hook} ${p.kind}/${p.metadata.name}: ${(err as Error).message}`);
+  (stack.driver as unknown as { deps: { onError?: unknown } }).deps.onError ??= (
+    p: StoredObject,
+    hook: string,
+    err: unknown,
+  ) => driverErrors.push(`${hook} ${p.kind}/${p.metadata.name}: ${(err as Error).message}`);
   await applyFolder('initial');
   for (const e of driverErrors.splice(0)) io.err(`hook error: ${e}`);
   if (args.once) {

@@ -47,7 +47,10 @@ export function validateDocs(docs: readonly ManifestDoc[]): ValidationReport {
       const kind = (o as { kind?: unknown }).kind;
       report.skipped.push({
         ...where,
-        message: typeof kind === 'string' ? `not a bindy.firestoned.io object (kind ${kind})` : 'not a Kubernetes object (no apiVersion/kind)',
+        message:
+          typeof kind === 'string'
+            ? `not a bindy.firestoned.io object (kind ${kind})`
+            : 'not a Kubernetes object (no apiVersion/kind)',
       });
       continue;
     }
@@ -60,15 +63,24 @@ export function validateDocs(docs: readonly ManifestDoc[]): ValidationReport {
     const key = `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
     const first = seen.get(key);
     if (first) {
-      report.warnings.push({ ...where, object: name, field: 'metadata.name', message: `also defined in ${first}; applied in order, the later definition wins` });
-    }
-    else seen.set(key, `${d.file}#${d.index + 1}`);
+      report.warnings.push({
+        ...where,
+        object: name,
+        field: 'metadata.name',
+        message: `also defined in ${first}; applied in order, the later definition wins`,
+      });
+    } else seen.set(key, `${d.file}#${d.index + 1}`);
     if (o.kind === 'DNSZone') zones.add(`${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
     const zoneRef = (o as { spec?: { zoneRef?: unknown } }).spec?.zoneRef;
     if (o.kind.endsWith('Record') && typeof zoneRef === 'string') {
       zoneRefs.push({
         key: `${o.metadata?.namespace ?? ''}/${zoneRef}`,
-        finding: { ...where, object: name, field: 'spec.zoneRef', message: `no DNSZone named "${zoneRef}" in this folder` },
+        finding: {
+          ...where,
+          object: name,
+          field: 'spec.zoneRef',
+          message: `no DNSZone named "${zoneRef}" in this folder`,
+        },
       });
     }
   }
@@ -76,7 +88,8 @@ export function validateDocs(docs: readonly ManifestDoc[]): ValidationReport {
   return report;
 }
 
-const line = (f: Finding) => `${f.file}#${f.doc}${f.object ? ` ${f.object}` : ''}: ${f.field ? `${f.field}: ` : ''}${f.message}`;
+const line = (f: Finding) =>
+  `${f.file}#${f.doc}${f.object ? ` ${f.object}` : ''}: ${f.field ? `${f.field}: ` : ''}${f.message}`;
 
 export function runValidate(args: { dir?: string; recursive?: boolean; json: boolean }, io: Io): CommandResult {
   if (!args.dir) return io.usageError('validate: -f DIR is required', VALIDATE_HELP);
@@ -86,7 +99,9 @@ export function runValidate(args: { dir?: string; recursive?: boolean; json: boo
     for (const f of report.errors) io.err(`error: ${line(f)}`);
     for (const f of report.warnings) io.err(`warning: ${line(f)}`);
     for (const f of report.skipped) io.err(`skipped: ${line(f)}`);
-    io.out(`${report.objects} objects checked: ${report.errors.length} errors, ${report.warnings.length} warnings, ${report.skipped.length} skipped`);
+    io.out(
+      `${report.objects} objects checked: ${report.errors.length} errors, ${report.warnings.length} warnings, ${report.skipped.length} skipped`,
+    );
   }
   return { code: report.errors.length > 0 ? 1 : 0 };
 }

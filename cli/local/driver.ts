@@ -24,7 +24,11 @@ export interface CompositeController extends KubeObject {
   spec: {
     parentResource: ResourceRef;
     childResources?: ResourceRef[];
-    hooks: { sync?: { webhook: { url?: string; path?: string } }; finalize?: { webhook: { url?: string; path?: string } }; customize?: { webhook: { url?: string; path?: string } } };
+    hooks: {
+      sync?: { webhook: { url?: string; path?: string } };
+      finalize?: { webhook: { url?: string; path?: string } };
+      customize?: { webhook: { url?: string; path?: string } };
+    };
     resyncPeriodSeconds?: number;
   };
 }
@@ -65,7 +69,9 @@ export class LocalDriver {
   /** Stores user objects (from Git); objects of those kinds previously loaded but now absent are deleted. */
   applyManifests(objects: readonly StoredObject[], previous: readonly StoredObject[]): void {
     const { store } = this.deps;
-    const wanted = new Set(objects.map((o) => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`));
+    const wanted = new Set(
+      objects.map((o) => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`),
+    );
     for (const o of objects) store.put(this.localize(o));
     for (const o of previous) {
       if (wanted.has(`${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`)) continue;
@@ -116,8 +122,7 @@ export class LocalDriver {
   private controllerFor(obj: StoredObject): CompositeController | undefined {
     return this.deps.controllers.find(
       (cc) =>
-        cc.spec.parentResource.apiVersion === obj.apiVersion &&
-        this.deps.kindOf(cc.spec.parentResource) === obj.kind,
+        cc.spec.parentResource.apiVersion === obj.apiVersion && this.deps.kindOf(cc.spec.parentResource) === obj.kind,
     );
   }
 
@@ -137,7 +142,9 @@ export class LocalDriver {
     for (const ref of cc.spec.childResources ?? []) {
       const kind = kindOf(ref);
       const group: Record<string, KubeObject> = {};
-      for (const c of owned) if (c.apiVersion === ref.apiVersion && c.kind === kind) group[objectKey(c.metadata.namespace, c.metadata.name as string)] = c;
+      for (const c of owned)
+        if (c.apiVersion === ref.apiVersion && c.kind === kind)
+          group[objectKey(c.metadata.namespace, c.metadata.name as string)] = c;
       children[childKey(kind, ref.apiVersion)] = group;
     }
     const response = (await post(path, { controller: cc, parent, children, related, finalizing })) as {
@@ -155,7 +162,14 @@ export class LocalDriver {
       obj.metadata.namespace ??= parent.metadata.namespace;
       obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'controller-uid': parent.metadata.uid as string };
       obj.metadata.ownerReferences = [
-        { apiVersion: parent.apiVersion, kind: parent.kind, name: parent.metadata.name as string, uid: parent.metadata.uid as string, controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: parent.apiVersion,
+          kind: parent.kind,
+          name: parent.metadata.name as string,
+          uid: parent.metadata.uid as string,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ];
       keep.add(`${obj.apiVersion}|${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`);
       store.put(this.localize(obj));
@@ -174,7 +188,9 @@ export class LocalDriver {
     const cacheKey = `${parent.metadata.uid}@${parent.metadata.generation}`;
     let rules = this.customizeCache.get(cacheKey);
     if (!rules) {
-      const res = (await this.deps.post(path, { controller: cc, parent })) as { relatedResources?: RelatedResourceRule[] };
+      const res = (await this.deps.post(path, { controller: cc, parent })) as {
+        relatedResources?: RelatedResourceRule[];
+      };
       rules = res.relatedResources ?? [];
       this.customizeCache.set(cacheKey, rules);
     }

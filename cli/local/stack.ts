@@ -54,7 +54,9 @@ export async function loadControllers(dir: string): Promise<CompositeController[
     const doc = parse(await readFile(join(dir, f), 'utf8')) as CompositeController | null;
     if (doc?.kind === 'CompositeController') out.push(doc);
   }
-  return out.sort((a, b) => order.indexOf(a.spec.parentResource.resource) - order.indexOf(b.spec.parentResource.resource));
+  return out.sort(
+    (a, b) => order.indexOf(a.spec.parentResource.resource) - order.indexOf(b.spec.parentResource.resource),
+  );
 }
 
 /** Verifies named and its tools are installed; the message carries the install command. */
@@ -108,7 +110,11 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     if (ownState) await rm(stateDir, { recursive: true, force: true });
   };
   try {
-    const logger = winston.createLogger({ level: opts.logLevel ?? 'warn', transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })], format: winston.format.simple() });
+    const logger = winston.createLogger({
+      level: opts.logLevel ?? 'warn',
+      transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
+      format: winston.format.simple(),
+    });
     const namedDir = join(stateDir, 'named');
     await mkdir(namedDir, { recursive: true });
     const named = await startNamed({ dir: namedDir, dnsPort: opts.dnsPort });
@@ -126,7 +132,8 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     const recordStatus: RecordStatusWriter = {
       async patchStatus(ref, status) {
         const obj = store.get(API_VERSION, ref.kind, ref.namespace, ref.name);
-        if (!obj) throw Object.assign(new Error(`${ref.kind} ${ref.namespace}/${ref.name} not found`), { statusCode: 404 });
+        if (!obj)
+          throw Object.assign(new Error(`${ref.kind} ${ref.namespace}/${ref.name} not found`), { statusCode: 404 });
         const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...status };
         for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
         store.setStatus(obj, merged);
@@ -139,7 +146,13 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       ports: {
         clock: systemClock,
         zone: {
-          bindcar: createBindcarClient({ token: staticToken(token), connectTimeoutMs: 2000, requestTimeoutMs: 30000, attempts: 2, skipUnchangedForMs: 600000 }),
+          bindcar: createBindcarClient({
+            token: staticToken(token),
+            connectTimeoutMs: 2000,
+            requestTimeoutMs: 30000,
+            attempts: 2,
+            skipUnchangedForMs: 600000,
+          }),
           recordStatus,
           events,
           options: opts.zoneOptions ?? {},
@@ -155,7 +168,11 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       kindOf,
       now: systemClock,
       post: async (path, body) => {
-        const res = await fetch(`${hooksUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${hooksUrl}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         const text = await res.text();
         if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${text}`);
         return JSON.parse(text) as unknown;
@@ -163,7 +180,10 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       // Every Bind9Instance is served by the local named through its external bindcar endpoint.
       localize: (o) =>
         o.kind === 'Bind9Instance' && o.apiVersion === API_VERSION
-          ? { ...o, spec: { ...(o.spec as object), external: { bindcarUrl, dnsAddress: `127.0.0.1:${named.dnsPort}` } } }
+          ? {
+              ...o,
+              spec: { ...(o.spec as object), external: { bindcarUrl, dnsAddress: `127.0.0.1:${named.dnsPort}` } },
+            }
           : o,
     });
 
@@ -177,7 +197,13 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       bindcarUrl,
       events: events.events,
       async apply(objects) {
-        const withNs = objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? (isClusterScoped(o.kind) ? undefined : 'default') } }));
+        const withNs = objects.map((o) => ({
+          ...o,
+          metadata: {
+            ...o.metadata,
+            namespace: o.metadata.namespace ?? (isClusterScoped(o.kind) ? undefined : 'default'),
+          },
+        }));
         for (const o of withNs) if (o.metadata.namespace === undefined) delete o.metadata.namespace;
         driver.applyManifests(withNs, loaded);
         loaded = withNs;

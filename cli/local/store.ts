@@ -27,7 +27,10 @@ export class ObjectStore {
 
   list(apiVersion: string, kind: string, namespace?: string): StoredObject[] {
     return this.all().filter(
-      (o) => o.apiVersion === apiVersion && o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace),
+      (o) =>
+        o.apiVersion === apiVersion &&
+        o.kind === kind &&
+        (namespace === undefined || o.metadata.namespace === namespace),
     );
   }
 
@@ -52,23 +55,27 @@ export class ObjectStore {
         creationTimestamp: old.metadata.creationTimestamp,
         generation: old.metadata.generation,
         ...(old.metadata.deletionTimestamp ? { deletionTimestamp: old.metadata.deletionTimestamp } : {}),
-        ...(next.metadata.ownerReferences ?? old.metadata.ownerReferences
+        ...((next.metadata.ownerReferences ?? old.metadata.ownerReferences)
           ? { ownerReferences: next.metadata.ownerReferences ?? old.metadata.ownerReferences }
           : {}),
       };
-      if (JSON.stringify(old.spec) !== JSON.stringify(next.spec)) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
+      if (JSON.stringify(old.spec) !== JSON.stringify(next.spec))
+        next.metadata.generation = (old.metadata.generation ?? 1) + 1;
       if (!opts.withStatus && old.status !== undefined) next.status = old.status;
       else if (!opts.withStatus) delete next.status;
       const { resourceVersion: _a, ...oldMeta } = old.metadata;
       const { resourceVersion: _b, ...newMeta } = next.metadata;
-      const same =
-        JSON.stringify({ ...old, metadata: oldMeta }) === JSON.stringify({ ...next, metadata: newMeta });
+      const same = JSON.stringify({ ...old, metadata: oldMeta }) === JSON.stringify({ ...next, metadata: newMeta });
       if (same) return false;
     } else {
       this.clock += 1000;
       next.metadata = {
         ...next.metadata,
-        uid: createHash('sha256').update(key).digest('hex').slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-'),
+        uid: createHash('sha256')
+          .update(key)
+          .digest('hex')
+          .slice(0, 32)
+          .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-'),
         creationTimestamp: new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         generation: 1,
       };

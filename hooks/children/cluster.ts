@@ -5,7 +5,13 @@
  */
 import type { V1Secret } from '@kubernetes/client-node';
 import { API_VERSION, LABELS } from '../labels.js';
-import type { Bind9Cluster, Bind9ClusterSpec, Bind9Instance, Bind9InstanceSpec, ClusterBind9Provider } from '../schema/generated.js';
+import type {
+  Bind9Cluster,
+  Bind9ClusterSpec,
+  Bind9Instance,
+  Bind9InstanceSpec,
+  ClusterBind9Provider,
+} from '../schema/generated.js';
 import { DEFAULT_VERSION, roleConfig, type ClusterSpec } from './instance-model.js';
 import { TRANSFER_KEY_FILE, b64, renderKeyFile, type TsigKey } from './keys.js';
 import { MANAGED_BY, PART_OF, cleanLabels, instanceLabels, type Role } from './labels.js';
@@ -32,7 +38,9 @@ export function secondaryRegions(spec: ClusterSpec): (string | undefined)[] {
   const s = spec.secondary;
   const zones = s?.zones ?? [];
   if (zones.length === 0) return Array.from({ length: s?.replicas ?? 0 }, () => s?.region);
-  const entries = zones.map((z) => (typeof z === 'string' ? { region: z, replicas: undefined } : { region: z.region, replicas: z.replicas }));
+  const entries = zones.map((z) =>
+    typeof z === 'string' ? { region: z, replicas: undefined } : { region: z.region, replicas: z.replicas },
+  );
   const explicit = entries.reduce((n, e) => n + (e.replicas ?? 0), 0);
   const implicit = entries.filter((e) => e.replicas === undefined);
   const shared = s?.replicas === undefined ? implicit.length : Math.max(0, s.replicas - explicit);
@@ -94,7 +102,11 @@ export function transferKeySecret(cluster: string, key: TsigKey): V1Secret {
     kind: 'Secret',
     metadata: {
       name: transferSecretName(cluster),
-      labels: cleanLabels({ [LABELS.partOf]: PART_OF, [LABELS.managedBy]: MANAGED_BY, [LABELS.cluster]: labelValue(cluster) }),
+      labels: cleanLabels({
+        [LABELS.partOf]: PART_OF,
+        [LABELS.managedBy]: MANAGED_BY,
+        [LABELS.cluster]: labelValue(cluster),
+      }),
     },
     type: 'Opaque',
     data: { [TRANSFER_KEY_FILE]: b64(renderKeyFile(key)) },
@@ -111,7 +123,11 @@ export function providerCluster(provider: ClusterBind9Provider): Bind9Cluster {
     metadata: {
       name: provider.metadata.name,
       namespace,
-      labels: cleanLabels({ [LABELS.partOf]: PART_OF, [LABELS.managedBy]: MANAGED_BY, [LABELS.cluster]: labelValue(provider.metadata.name) }),
+      labels: cleanLabels({
+        [LABELS.partOf]: PART_OF,
+        [LABELS.managedBy]: MANAGED_BY,
+        [LABELS.cluster]: labelValue(provider.metadata.name),
+      }),
     },
     spec,
   };

@@ -105,7 +105,10 @@ export function instanceModel(
     imagePullSecrets: [...(image?.imagePullSecrets ?? [])],
     config: mergeConfig(roleConfig(cs, role), spec.config),
     acls: cs?.acls ?? {},
-    storage: { storageType: storage.storageType ?? 'emptyDir', ...(storage.persistentVolumeClaim ? { persistentVolumeClaim: storage.persistentVolumeClaim } : {}) },
+    storage: {
+      storageType: storage.storageType ?? 'emptyDir',
+      ...(storage.persistentVolumeClaim ? { persistentVolumeClaim: storage.persistentVolumeClaim } : {}),
+    },
     rndcAlgorithm: rndcKey?.algorithm ?? 'hmac-sha256',
     rndcSecretRef: rndcKey?.secretRef?.name,
     configMapRefs: spec.configMapRefs ?? cs?.configMapRefs ?? {},

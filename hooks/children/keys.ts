@@ -31,12 +31,14 @@ export function keyBytes(algorithm: TsigAlgorithm): number {
   return { 'hmac-sha224': 28, 'hmac-sha256': 32, 'hmac-sha384': 48, 'hmac-sha512': 64 }[algorithm];
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/;
+const BASE64 =
+  /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/;
 const ALGORITHMS: readonly string[] = ['hmac-sha224', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'];
 
 /** A BIND `key` statement for `key` (the content of rndc.key / transfer.key). */
 export function renderKeyFile(key: TsigKey): string {
-  if (!/^[a-z][a-z0-9-]*$/.test(key.name)) throw new Error(`key name ${JSON.stringify(key.name)} is not a safe BIND key name`);
+  if (!/^[a-z][a-z0-9-]*$/.test(key.name))
+    throw new Error(`key name ${JSON.stringify(key.name)} is not a safe BIND key name`);
   if (!BASE64.test(key.secret)) throw new Error(`key ${key.name}: secret is not base64`);
   return `key "${key.name}" {\n  algorithm ${key.algorithm};\n  secret "${key.secret}";\n};\n`;
 }

@@ -39,7 +39,8 @@ export function withSpecErrors<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof NamedConfError) throw invalidSpec(`${what}: ${err.message}`, [{ field: err.field, message: err.message }]);
+    if (err instanceof NamedConfError)
+      throw invalidSpec(`${what}: ${err.message}`, [{ field: err.field, message: err.message }]);
     throw err;
   }
 }
@@ -59,7 +60,9 @@ export function isConditionTrue(obj: KubeObject | undefined, type: string): bool
 }
 
 /** The previous conditions of a parent (for stable lastTransitionTime). */
-export function previousConditions(parent: KubeObject): { type?: string; status?: string; lastTransitionTime?: string }[] {
+export function previousConditions(
+  parent: KubeObject,
+): { type?: string; status?: string; lastTransitionTime?: string }[] {
   const status = parent['status'] as { conditions?: unknown } | undefined;
   return Array.isArray(status?.conditions) ? (status.conditions as { type?: string }[]) : [];
 }

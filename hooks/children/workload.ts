@@ -75,7 +75,10 @@ export function instanceServiceAccount(m: InstanceModel): V1ServiceAccount {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: { name: workloadNames(m.name).serviceAccount, labels: workloadLabels(m.name, m.role, m.clusterRef, m.region) },
+    metadata: {
+      name: workloadNames(m.name).serviceAccount,
+      labels: workloadLabels(m.name, m.role, m.clusterRef, m.region),
+    },
     automountServiceAccountToken: true,
   };
 }
@@ -86,7 +89,10 @@ export function instanceServiceAccount(m: InstanceModel): V1ServiceAccount {
  */
 export function configHash(configData: Record<string, string>, secretData: Record<string, string>): string {
   const h = createHash('sha256');
-  for (const [label, data] of [['config', configData], ['keys', secretData]] as const) {
+  for (const [label, data] of [
+    ['config', configData],
+    ['keys', secretData],
+  ] as const) {
     for (const k of Object.keys(data).sort()) h.update(`${label}\0${k}\0${data[k]}\0`);
   }
   return h.digest('hex');
@@ -118,7 +124,12 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
   const names = workloadNames(m.name);
   const labels = workloadLabels(m.name, m.role, m.clusterRef, m.region);
   const L = POD_LAYOUT;
-  const cfgMount = (file: string, from: string) => ({ name: from, mountPath: `${L.confDir}/${file}`, subPath: file, readOnly: true });
+  const cfgMount = (file: string, from: string) => ({
+    name: from,
+    mountPath: `${L.confDir}/${file}`,
+    subPath: file,
+    readOnly: true,
+  });
   const namedMounts = [
     m.configMapRefs.namedConf ? cfgMount('named.conf', 'user-named-conf') : cfgMount('named.conf', 'config'),
     ...(m.configMapRefs.namedConfOptions ? [cfgMount('named.conf.options', 'user-named-conf-options')] : []),
@@ -138,7 +149,13 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
       { name: 'dns-udp', containerPort: L.dnsPort, protocol: 'UDP' },
       { name: 'dns-tcp', containerPort: L.dnsPort, protocol: 'TCP' },
     ],
-    livenessProbe: { tcpSocket: { port: L.dnsPort }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+    livenessProbe: {
+      tcpSocket: { port: L.dnsPort },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
     resources: { requests: { cpu: '50m', memory: '64Mi' } },
     securityContext: containerSecurity,
     volumeMounts: namedMounts,
@@ -163,11 +180,25 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
       { name: 'BINDCAR_CATALOG_ZONE', value: m.role === 'primary' ? CATALOG_ZONE : 'none' },
       { name: 'BINDCAR_AUTH_MODE', value: 'tokenreview' },
       { name: 'BIND_TOKEN_AUDIENCES', value: 'bindcar' },
-      { name: 'BIND_ALLOWED_SERVICE_ACCOUNTS', value: `system:serviceaccount:${opts.hooksNamespace}:${opts.hooksServiceAccount}` },
+      {
+        name: 'BIND_ALLOWED_SERVICE_ACCOUNTS',
+        value: `system:serviceaccount:${opts.hooksNamespace}:${opts.hooksServiceAccount}`,
+      },
     ],
     ports: [{ name: 'http', containerPort: BINDCAR_PORT, protocol: 'TCP' }],
-    readinessProbe: { httpGet: { path: '/readyz', port: BINDCAR_PORT }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
-    livenessProbe: { httpGet: { path: '/healthz', port: BINDCAR_PORT }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+    readinessProbe: {
+      httpGet: { path: '/readyz', port: BINDCAR_PORT },
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
+    livenessProbe: {
+      httpGet: { path: '/healthz', port: BINDCAR_PORT },
+      initialDelaySeconds: 5,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
     resources: { requests: { cpu: '20m', memory: '64Mi' } },
     securityContext: containerSecurity,
     volumeMounts: [
@@ -186,7 +217,9 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
     { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
     { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
     ...(m.configMapRefs.namedConf ? [{ name: 'user-named-conf', configMap: { name: m.configMapRefs.namedConf } }] : []),
-    ...(m.configMapRefs.namedConfOptions ? [{ name: 'user-named-conf-options', configMap: { name: m.configMapRefs.namedConfOptions } }] : []),
+    ...(m.configMapRefs.namedConfOptions
+      ? [{ name: 'user-named-conf-options', configMap: { name: m.configMapRefs.namedConfOptions } }]
+      : []),
   ];
   return {
     apiVersion: 'apps/v1',
@@ -208,13 +241,25 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
           automountServiceAccountToken: true,
           enableServiceLinks: false,
           ...(m.imagePullSecrets.length ? { imagePullSecrets: m.imagePullSecrets.map((name) => ({ name })) } : {}),
-          securityContext: { runAsNonRoot: true, runAsUser: BIND_UID, runAsGroup: BIND_UID, fsGroup: BIND_UID, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: BIND_UID,
+            runAsGroup: BIND_UID,
+            fsGroup: BIND_UID,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           ...(m.region
             ? {
                 affinity: {
                   nodeAffinity: {
                     requiredDuringSchedulingIgnoredDuringExecution: {
-                      nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/region', operator: 'In', values: [m.region] }] }],
+                      nodeSelectorTerms: [
+                        {
+                          matchExpressions: [
+                            { key: 'topology.kubernetes.io/region', operator: 'In', values: [m.region] },
+                          ],
+                        },
+                      ],
                     },
                   },
                 },
@@ -235,7 +280,11 @@ export function instanceService(m: InstanceModel): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: workloadNames(m.name).service, labels: workloadLabels(m.name, m.role, m.clusterRef, m.region), ...annotations },
+    metadata: {
+      name: workloadNames(m.name).service,
+      labels: workloadLabels(m.name, m.role, m.clusterRef, m.region),
+      ...annotations,
+    },
     spec: {
       type: m.service.type,
       selector: podSelector(m.name),

@@ -6,10 +6,24 @@
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import { API_VERSION } from '../labels.js';
-import { childKey, observedOf, requestClock, type KubeObject, type SyncRequest, type SyncResponse } from '../metacontroller.js';
+import {
+  childKey,
+  observedOf,
+  requestClock,
+  type KubeObject,
+  type SyncRequest,
+  type SyncResponse,
+} from '../metacontroller.js';
 import type { Bind9Cluster, Bind9ClusterStatus } from '../schema/generated.js';
 import { clusterInstances, transferKeySecret, transferSecretName } from '../children/cluster.js';
-import { TRANSFER_KEY_FILE, TRANSFER_KEY_NAME, parseKeyFile, resolveKey, secretText, type KeyGenerator } from '../children/keys.js';
+import {
+  TRANSFER_KEY_FILE,
+  TRANSFER_KEY_NAME,
+  parseKeyFile,
+  resolveKey,
+  secretText,
+  type KeyGenerator,
+} from '../children/keys.js';
 import type { ClusterSpec } from '../children/instance-model.js';
 import { isConditionTrue, parentValidator, previousConditions } from '../children/parent.js';
 import type { HookRoute } from '../http.js';
@@ -36,7 +50,9 @@ export function clusterChildren(
 ): { children: KubeObject[]; desired: string[] } {
   const instances = clusterInstances(name, spec);
   const observedSecret = observedOf(children, 'Secret', 'v1', namespace, transferSecretName(name));
-  const known = parseKeyFile(secretText(observedSecret?.['data'] as Record<string, string> | undefined, TRANSFER_KEY_FILE) ?? '');
+  const known = parseKeyFile(
+    secretText(observedSecret?.['data'] as Record<string, string> | undefined, TRANSFER_KEY_FILE) ?? '',
+  );
   const key = resolveKey(TRANSFER_KEY_NAME, 'hmac-sha256', known?.secret, deps.generateKey);
   return {
     children: [...(instances as unknown as KubeObject[]), transferKeySecret(name, key) as unknown as KubeObject],
@@ -63,9 +79,19 @@ export function clusterStatus(
   const extra = names.filter((n) => !desired.includes(n));
   let readyCond: ConditionInput;
   if (desired.length === 0) {
-    readyCond = { type: 'Ready', status: 'False', reason: 'NoChildren', message: 'no instances requested (primary.replicas and secondary.replicas are 0)' };
+    readyCond = {
+      type: 'Ready',
+      status: 'False',
+      reason: 'NoChildren',
+      message: 'no instances requested (primary.replicas and secondary.replicas are 0)',
+    };
   } else if (missing.length === 0 && notReady.length === 0) {
-    readyCond = { type: 'Ready', status: 'True', reason: 'AllReady', message: `${desired.length}/${desired.length} instances ready` };
+    readyCond = {
+      type: 'Ready',
+      status: 'True',
+      reason: 'AllReady',
+      message: `${desired.length}/${desired.length} instances ready`,
+    };
   } else {
     const readyDesired = desired.filter((n) => ready.includes(n)).length;
     readyCond = {

@@ -82,7 +82,10 @@ export function customizeBind9Instance(req: CustomizeRequest): CustomizeResponse
   const parent = req.parent as unknown as Bind9Instance;
   const ns = parent.metadata.namespace ?? '';
   const ref = parent.spec.clusterRef;
-  const secrets = [transferSecretName(ref), ...(parent.spec.rndcKey?.secretRef ? [parent.spec.rndcKey.secretRef.name] : [])];
+  const secrets = [
+    transferSecretName(ref),
+    ...(parent.spec.rndcKey?.secretRef ? [parent.spec.rndcKey.secretRef.name] : []),
+  ];
   const rules: CustomizeResponse['relatedResources'] = [
     { apiVersion: API_VERSION, resource: 'bind9clusters', namespace: ns, names: [ref] },
     { apiVersion: API_VERSION, resource: 'clusterbind9providers', names: [ref] },
@@ -123,7 +126,8 @@ function relatedCluster(req: SyncRequest, parent: Bind9Instance) {
   const ref = parent.spec.clusterRef;
   const c = observedOf(req.related, 'Bind9Cluster', API_VERSION, ns, ref) as unknown as Bind9Cluster | undefined;
   if (c) return { kind: 'Bind9Cluster' as const, spec: c.spec };
-  const p = observedOf(req.related, 'ClusterBind9Provider', API_VERSION, undefined, ref) as unknown as ClusterBind9Provider | undefined;
+  const p = observedOf(req.related, 'ClusterBind9Provider', API_VERSION, undefined, ref) as unknown as
+    ClusterBind9Provider | undefined;
   if (p) return { kind: 'ClusterBind9Provider' as const, spec: p.spec };
   return undefined;
 }
@@ -178,7 +182,10 @@ function instanceKeys(req: SyncRequest, m: InstanceModel, deps: InstanceHookDeps
     const data = user?.['data'] as Record<string, string> | undefined;
     rndcKnown = secretText(data, 'secret')?.trim();
     if (!rndcKnown) {
-      throw unavailable(`spec.rndcKey.secretRef: Secret ${m.namespace}/${m.rndcSecretRef} not found or has no "secret" key`, WAIT_SECONDS);
+      throw unavailable(
+        `spec.rndcKey.secretRef: Secret ${m.namespace}/${m.rndcSecretRef} not found or has no "secret" key`,
+        WAIT_SECONDS,
+      );
     }
     const alg = secretText(data, 'algorithm')?.trim();
     if (alg && /^hmac-sha(224|256|384|512)$/.test(alg)) algorithm = alg as TsigAlgorithm;
@@ -189,9 +196,14 @@ function instanceKeys(req: SyncRequest, m: InstanceModel, deps: InstanceHookDeps
   let transferKnown: string | undefined;
   if (m.clusterKind === 'Bind9Cluster') {
     const shared = observedOf(req.related, 'Secret', 'v1', m.namespace, transferSecretName(m.clusterRef));
-    transferKnown = parseKeyFile(secretText(shared?.['data'] as Record<string, string> | undefined, TRANSFER_KEY_FILE) ?? '')?.secret;
+    transferKnown = parseKeyFile(
+      secretText(shared?.['data'] as Record<string, string> | undefined, TRANSFER_KEY_FILE) ?? '',
+    )?.secret;
     if (!transferKnown) {
-      throw unavailable(`Secret ${m.namespace}/${transferSecretName(m.clusterRef)} (transfer key of Bind9Cluster ${m.clusterRef}) not observed yet`, WAIT_SECONDS);
+      throw unavailable(
+        `Secret ${m.namespace}/${transferSecretName(m.clusterRef)} (transfer key of Bind9Cluster ${m.clusterRef}) not observed yet`,
+        WAIT_SECONDS,
+      );
     }
   } else {
     transferKnown = parseKeyFile(secretText(own, TRANSFER_KEY_FILE) ?? '')?.secret;
@@ -223,7 +235,12 @@ function instanceStatus(
     status.endpoint = m.external.bindcarUrl.replace(/\/+$/, '');
     if (m.external.dnsAddress) status.dnsEndpoint = m.external.dnsAddress;
     wanted.push(
-      { type: 'Ready', status: 'True', reason: 'External', message: `external bindcar at ${status.endpoint} (no workload managed)` },
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'External',
+        message: `external bindcar at ${status.endpoint} (no workload managed)`,
+      },
       { type: 'Progressing', status: 'False', reason: 'External', message: 'nothing to roll out' },
     );
   } else {
@@ -235,20 +252,42 @@ function instanceStatus(
     const clusterIP = (svc?.['spec'] as { clusterIP?: string } | undefined)?.clusterIP;
     status.readyReplicas = readyReplicas;
     status.endpoint = `http://${names.service}.${m.namespace}.svc:${BINDCAR_PORT}`;
-    status.dnsEndpoint = clusterIP && isIpAddress(clusterIP) ? `${clusterIP.includes(':') ? `[${clusterIP}]` : clusterIP}:${DNS_PORT}` : `${names.service}.${m.namespace}.svc:${DNS_PORT}`;
-    const observedHash = ((dep?.['spec'] as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata?.annotations ?? {})[
-      ANNOTATIONS.configHash
-    ];
+    status.dnsEndpoint =
+      clusterIP && isIpAddress(clusterIP)
+        ? `${clusterIP.includes(':') ? `[${clusterIP}]` : clusterIP}:${DNS_PORT}`
+        : `${names.service}.${m.namespace}.svc:${DNS_PORT}`;
+    const observedHash = ((
+      dep?.['spec'] as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined
+    )?.template?.metadata?.annotations ?? {})[ANNOTATIONS.configHash];
     const depCurrent = dep !== undefined && (ds.observedGeneration ?? 0) >= (dep.metadata.generation ?? 0);
-    const rolledOut = depCurrent && observedHash === hash && (ds.updatedReplicas ?? 0) >= m.replicas && (ds.replicas ?? 0) <= m.replicas;
+    const rolledOut =
+      depCurrent &&
+      observedHash === hash &&
+      (ds.updatedReplicas ?? 0) >= m.replicas &&
+      (ds.replicas ?? 0) <= m.replicas;
     if (!dep) {
-      wanted.push({ type: 'Ready', status: 'False', reason: 'DeploymentPending', message: `Deployment ${names.deployment} not created yet` });
+      wanted.push({
+        type: 'Ready',
+        status: 'False',
+        reason: 'DeploymentPending',
+        message: `Deployment ${names.deployment} not created yet`,
+      });
     } else if (m.replicas === 0) {
       wanted.push({ type: 'Ready', status: 'False', reason: 'ScaledToZero', message: 'replicas is 0' });
     } else if (readyReplicas >= m.replicas) {
-      wanted.push({ type: 'Ready', status: 'True', reason: 'Ready', message: `${readyReplicas}/${m.replicas} pods ready` });
+      wanted.push({
+        type: 'Ready',
+        status: 'True',
+        reason: 'Ready',
+        message: `${readyReplicas}/${m.replicas} pods ready`,
+      });
     } else {
-      wanted.push({ type: 'Ready', status: 'False', reason: 'PodsNotReady', message: `${readyReplicas}/${m.replicas} pods ready` });
+      wanted.push({
+        type: 'Ready',
+        status: 'False',
+        reason: 'PodsNotReady',
+        message: `${readyReplicas}/${m.replicas} pods ready`,
+      });
     }
     if (m.role === 'secondary' && primaries.servers.length === 0) {
       wanted.push({
@@ -260,9 +299,19 @@ function instanceStatus(
           : `no primary Bind9Instance of cluster ${m.clusterRef} observed yet`,
       });
     } else if (!dep || !rolledOut) {
-      wanted.push({ type: 'Progressing', status: 'True', reason: 'RollingOut', message: dep ? `rolling out configuration ${hash?.slice(0, 12)}` : 'creating the Deployment' });
+      wanted.push({
+        type: 'Progressing',
+        status: 'True',
+        reason: 'RollingOut',
+        message: dep ? `rolling out configuration ${hash?.slice(0, 12)}` : 'creating the Deployment',
+      });
     } else {
-      wanted.push({ type: 'Progressing', status: 'False', reason: 'RolledOut', message: `configuration ${hash?.slice(0, 12)} is rolled out` });
+      wanted.push({
+        type: 'Progressing',
+        status: 'False',
+        reason: 'RolledOut',
+        message: `configuration ${hash?.slice(0, 12)} is rolled out`,
+      });
     }
   }
   const out: Bind9InstanceStatus = { conditions: conditions(wanted, prev, now, generation), ...status };
@@ -298,7 +347,9 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
   const configData = { 'named.conf': namedConf, 'rndc.conf': renderRndcConf() };
   const secretData = {
     [RNDC_KEY_FILE]: b64(renderKeyFile({ name: RNDC_KEY_NAME, ...keys.rndc })),
-    [TRANSFER_KEY_FILE]: b64(renderKeyFile({ name: TRANSFER_KEY_NAME, algorithm: 'hmac-sha256', secret: keys.transfer })),
+    [TRANSFER_KEY_FILE]: b64(
+      renderKeyFile({ name: TRANSFER_KEY_NAME, algorithm: 'hmac-sha256', secret: keys.transfer }),
+    ),
   };
   const hash = configHash(configData, secretData);
   const pvc = instancePvc(m);
@@ -344,7 +395,19 @@ export function bind9InstanceRoutes(ports: Record<string, unknown>): HookRoute[]
   const deps = infraDeps(ports);
   const validateParent = parentValidator('Bind9Instance', validateBind9Instance);
   return [
-    { path: '/sync/bind9instance', hook: 'sync', kind: 'Bind9Instance', validateParent, handle: (req: SyncRequest) => syncBind9Instance(req, deps) },
-    { path: '/customize/bind9instance', hook: 'customize', kind: 'Bind9Instance', validateParent, handle: (req: CustomizeRequest) => customizeBind9Instance(req) },
+    {
+      path: '/sync/bind9instance',
+      hook: 'sync',
+      kind: 'Bind9Instance',
+      validateParent,
+      handle: (req: SyncRequest) => syncBind9Instance(req, deps),
+    },
+    {
+      path: '/customize/bind9instance',
+      hook: 'customize',
+      kind: 'Bind9Instance',
+      validateParent,
+      handle: (req: CustomizeRequest) => customizeBind9Instance(req),
+    },
   ];
 }

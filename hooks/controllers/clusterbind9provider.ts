@@ -5,7 +5,14 @@
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import { API_VERSION } from '../labels.js';
-import { childKey, observedOf, requestClock, type KubeObject, type SyncRequest, type SyncResponse } from '../metacontroller.js';
+import {
+  childKey,
+  observedOf,
+  requestClock,
+  type KubeObject,
+  type SyncRequest,
+  type SyncResponse,
+} from '../metacontroller.js';
 import type { Bind9ClusterStatus, ClusterBind9Provider, ClusterBind9ProviderStatus } from '../schema/generated.js';
 import { providerCluster } from '../children/cluster.js';
 import { parentValidator, previousConditions } from '../children/parent.js';
@@ -27,7 +34,10 @@ export function syncClusterBind9Provider(req: SyncRequest): SyncResponse {
   const cluster = providerCluster(parent);
   const observed = observedOf(req.children, 'Bind9Cluster', API_VERSION, cluster.metadata.namespace, name);
   const cs = observed?.['status'] as Bind9ClusterStatus | undefined;
-  const current = observed !== undefined && cs?.observedGeneration !== undefined && cs.observedGeneration >= (observed.metadata.generation ?? 0);
+  const current =
+    observed !== undefined &&
+    cs?.observedGeneration !== undefined &&
+    cs.observedGeneration >= (observed.metadata.generation ?? 0);
   const childReady = cs?.conditions?.find((c) => c.type === 'Ready');
   const where = `Bind9Cluster ${cluster.metadata.namespace}/${name}`;
   let ready: ConditionInput;
@@ -36,17 +46,37 @@ export function syncClusterBind9Provider(req: SyncRequest): SyncResponse {
     ready = { type: 'Ready', status: 'False', reason: 'ClusterPending', message: `${where} not created yet` };
     progressing = { type: 'Progressing', status: 'True', reason: 'CreatingCluster', message: `creating ${where}` };
   } else if (!current || !childReady) {
-    ready = { type: 'Ready', status: 'False', reason: 'ClusterPending', message: `${where} has not reported on its current spec yet` };
-    progressing = { type: 'Progressing', status: 'True', reason: 'ClusterProgressing', message: `waiting for ${where}` };
+    ready = {
+      type: 'Ready',
+      status: 'False',
+      reason: 'ClusterPending',
+      message: `${where} has not reported on its current spec yet`,
+    };
+    progressing = {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'ClusterProgressing',
+      message: `waiting for ${where}`,
+    };
   } else {
-    ready = { type: 'Ready', status: childReady.status, reason: childReady.reason, message: `${where}: ${childReady.message}` };
+    ready = {
+      type: 'Ready',
+      status: childReady.status,
+      reason: childReady.reason,
+      message: `${where}: ${childReady.message}`,
+    };
     const cp = cs?.conditions?.find((c) => c.type === 'Progressing');
     progressing = cp
       ? { type: 'Progressing', status: cp.status, reason: cp.reason, message: `${where}: ${cp.message}` }
       : { type: 'Progressing', status: 'False', reason: 'Reconciled', message: `${where} is up to date` };
   }
   const status: ClusterBind9ProviderStatus = {
-    conditions: conditions([ready, progressing], previousConditions(req.parent) as Partial<Condition>[], requestClock(req), generation),
+    conditions: conditions(
+      [ready, progressing],
+      previousConditions(req.parent) as Partial<Condition>[],
+      requestClock(req),
+      generation,
+    ),
     instanceCount: cs?.instanceCount ?? 0,
     readyInstances: cs?.readyInstances ?? 0,
     instances: [...(cs?.instances ?? [])],

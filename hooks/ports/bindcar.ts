@@ -270,7 +270,10 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
     if (!url) return undefined;
     try {
       const token = await opts.token();
-      const r = await http.get(url, { timeout: Math.min(requestMs, 5000), headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      const r = await http.get(url, {
+        timeout: Math.min(requestMs, 5000),
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      });
       const serial = (r.data as { serial?: unknown } | undefined)?.serial;
       return r.status === 200 && typeof serial === 'number' ? serial : undefined;
     } catch {
@@ -285,7 +288,11 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
       const known = applied.get(key);
       if (known && known.digest === digest && now() - known.at < (opts.skipUnchangedForMs ?? 0)) {
         if ((await servedSerial(endpoint, zone)) === known.result.serial) {
-          return { ok: true, result: { ...known.result, changed: false, created: false, added: 0, removed: 0 }, attempts: 1 };
+          return {
+            ok: true,
+            result: { ...known.result, changed: false, created: false, added: 0, removed: 0 },
+            attempts: 1,
+          };
         }
       }
       const r = await call('PUT', endpoint, zone, body, (res) => {

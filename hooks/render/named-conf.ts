@@ -123,16 +123,22 @@ function matchElement(entry: string, field: string, acls: Acls): string {
   else if (key) {
     // Only keys named.conf defines can be referenced; anything else would stop named from starting.
     if (key[1] !== TRANSFER_KEY_NAME && key[1] !== RNDC_KEY_NAME) {
-      throw new NamedConfError(field, `key ${JSON.stringify(key[1])} is not defined (known keys: ${TRANSFER_KEY_NAME}, ${RNDC_KEY_NAME})`);
+      throw new NamedConfError(
+        field,
+        `key ${JSON.stringify(key[1])} is not defined (known keys: ${TRANSFER_KEY_NAME}, ${RNDC_KEY_NAME})`,
+      );
     }
     out = `key "${key[1]}"`;
-  }
-  else if (isPrefix(body)) out = body;
+  } else if (isPrefix(body)) out = body;
   else if (ACL_NAME.test(body)) {
-    if (!Object.hasOwn(acls, body)) throw new NamedConfError(field, `ACL ${JSON.stringify(body)} is not defined in spec.acls`);
+    if (!Object.hasOwn(acls, body))
+      throw new NamedConfError(field, `ACL ${JSON.stringify(body)} is not defined in spec.acls`);
     out = `"${body}"`;
   } else {
-    throw new NamedConfError(field, `${JSON.stringify(entry)} is not an address-match entry (any, none, localhost, localnets, IP[/len], "key NAME" or an ACL name)`);
+    throw new NamedConfError(
+      field,
+      `${JSON.stringify(entry)} is not an address-match entry (any, none, localhost, localnets, IP[/len], "key NAME" or an ACL name)`,
+    );
   }
   return neg ? `!${out}` : out;
 }
@@ -149,7 +155,8 @@ function matchList(entries: readonly string[], field: string, acls: Acls, prefix
 
 /** Checks a path from the layout: absolute, no quotes or control characters (they end up inside "…"). */
 function safePath(p: string, field: string): string {
-  if (!p.startsWith('/') || /["\\\n\r\t;{}]/.test(p)) throw new NamedConfError(field, `unsafe path ${JSON.stringify(p)}`);
+  if (!p.startsWith('/') || /["\\\n\r\t;{}]/.test(p))
+    throw new NamedConfError(field, `unsafe path ${JSON.stringify(p)}`);
   return p.replace(/\/+$/, '') || '/';
 }
 
@@ -163,7 +170,10 @@ function renderAcls(acls: Acls): string[] {
   const lines: string[] = [];
   for (const name of Object.keys(acls).sort()) {
     if (!ACL_NAME.test(name) || BUILTIN_ACLS.includes(name)) {
-      throw new NamedConfError(`spec.acls[${JSON.stringify(name)}]`, 'ACL names start with a letter, use letters, digits, _ or -, and are not any/none/localhost/localnets');
+      throw new NamedConfError(
+        `spec.acls[${JSON.stringify(name)}]`,
+        'ACL names start with a letter, use letters, digits, _ or -, and are not any/none/localhost/localnets',
+      );
     }
     lines.push(`acl "${name}" ${matchList(acls[name] ?? [], `spec.acls[${JSON.stringify(name)}]`, acls)};`);
   }
@@ -187,7 +197,8 @@ export function renderOptions(input: NamedConfInput): string {
   ];
   if (c.forwarders?.length) {
     const fw = c.forwarders.map((f, i) => {
-      if (!isIpAddress(f)) throw new NamedConfError(`config.forwarders[${i}]`, `${JSON.stringify(f)} is not an IP address`);
+      if (!isIpAddress(f))
+        throw new NamedConfError(`config.forwarders[${i}]`, `${JSON.stringify(f)} is not an IP address`);
       return `${f};`;
     });
     o.push(`forwarders { ${fw.join(' ')} };`);
@@ -229,8 +240,13 @@ function servers(list: readonly PrimaryServer[], field: string, region?: string)
   const near = (p: PrimaryServer) => (region !== undefined && p.region === region ? 0 : 1);
   return list
     .map((p, i) => {
-      if (!isIpAddress(p.address)) throw new NamedConfError(`${field}[${i}].address`, `${JSON.stringify(p.address)} is not an IP address`);
-      return { address: p.address, port: safePort(p.port, `${field}[${i}].port`), ...(p.region !== undefined ? { region: p.region } : {}) };
+      if (!isIpAddress(p.address))
+        throw new NamedConfError(`${field}[${i}].address`, `${JSON.stringify(p.address)} is not an IP address`);
+      return {
+        address: p.address,
+        port: safePort(p.port, `${field}[${i}].port`),
+        ...(p.region !== undefined ? { region: p.region } : {}),
+      };
     })
     .sort((a, b) => near(a) - near(b) || (a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1))
     .filter((p, i, all) => i === 0 || p.address !== all[i - 1]!.address || p.port !== all[i - 1]!.port);
@@ -244,7 +260,10 @@ function notifyOptions(input: NamedConfInput): string[] {
   if (input.role !== 'primary') return ['notify no;'];
   const list = servers(input.secondaries ?? [], 'secondaries');
   const out = ['notify explicit;'];
-  if (list.length) out.push(`also-notify { ${list.map((s) => `${s.address} port ${s.port} key "${TRANSFER_KEY_NAME}";`).join(' ')} };`);
+  if (list.length)
+    out.push(
+      `also-notify { ${list.map((s) => `${s.address} port ${s.port} key "${TRANSFER_KEY_NAME}";`).join(' ')} };`,
+    );
   return out;
 }
 
@@ -255,7 +274,9 @@ function notifyOptions(input: NamedConfInput): string[] {
  */
 function catalogZoneOptions(input: NamedConfInput): string[] {
   if (input.role !== 'secondary' || servers(input.primaries ?? [], 'primaries').length === 0) return [];
-  return [`catalog-zones { zone "${catalogName(input)}" default-primaries { ${PRIMARIES_LIST}; } min-update-interval 1; };`];
+  return [
+    `catalog-zones { zone "${catalogName(input)}" default-primaries { ${PRIMARIES_LIST}; } min-update-interval 1; };`,
+  ];
 }
 
 function renderPrimaries(primaries: readonly PrimaryServer[], region: string | undefined): string[] {

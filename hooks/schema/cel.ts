@@ -98,7 +98,9 @@ export function isTransitionRule(rule: string): boolean {
   return /\boldSelf\b/.test(rule);
 }
 
-const missing = [...new Set(CEL_RULES.map((r) => r.rule))].filter((r) => !isTransitionRule(r) && !Object.hasOwn(PREDICATES, r));
+const missing = [...new Set(CEL_RULES.map((r) => r.rule))].filter(
+  (r) => !isTransitionRule(r) && !Object.hasOwn(PREDICATES, r),
+);
 if (missing.length)
   throw new Error(`hooks/schema/cel.ts: no TypeScript predicate for CEL rule(s): ${missing.join(' | ')}`);
 

@@ -10,7 +10,14 @@ describe('bench/stats', () => {
 
   it('prints ratios against the raw baseline and flags missed targets', () => {
     const table = renderTable([
-      { id: 'P1', scenario: 'create', result: summarize([10, 20]), baseline: summarize([5]), target: 'p50 ≤ 25 ms', met: true },
+      {
+        id: 'P1',
+        scenario: 'create',
+        result: summarize([10, 20]),
+        baseline: summarize([5]),
+        target: 'p50 ≤ 25 ms',
+        met: true,
+      },
       { id: 'P3', scenario: 'hook', result: summarize([30]), target: 'p50 ≤ 20 ms', met: false },
     ]);
     expect(table).to.contain('| P1 | create | 2 | 10.0 | 20.0 | 20.0 | — | 5.0 | 2.00× | p50 ≤ 25 ms | yes |');

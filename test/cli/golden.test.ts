@@ -33,7 +33,10 @@ const cases: { name: string; args: string[] }[] = [
   { name: 'validate-invalid-folder', args: ['validate', '-f', `${DIR}/invalid-folder`] },
   { name: 'validate-invalid-folder-json', args: ['validate', '-f', `${DIR}/invalid-folder`, '--output', 'json'] },
   { name: 'validate-examples', args: ['validate', '-f', 'examples'] },
-  { name: 'import-small', args: ['import', `${DIR}/small.zone`, '--zone', 'small.example', '--namespace', 'dns', '--cluster-ref', 'dns'] },
+  {
+    name: 'import-small',
+    args: ['import', `${DIR}/small.zone`, '--zone', 'small.example', '--namespace', 'dns', '--cluster-ref', 'dns'],
+  },
   { name: 'plan-missing-bindcar', args: ['plan', '-f', 'examples'] },
 ];
 

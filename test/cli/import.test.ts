@@ -67,7 +67,12 @@ describe('cli/import', () => {
       'CAARecord apex-caa @',
     ]);
     const www = result.records[1] as { spec: Record<string, unknown> };
-    expect(www.spec).to.deep.equal({ zoneRef: 'example-com', name: 'www', ttl: 300, ipv4Addresses: ['192.0.2.1', '192.0.2.2'] });
+    expect(www.spec).to.deep.equal({
+      zoneRef: 'example-com',
+      name: 'www',
+      ttl: 300,
+      ipv4Addresses: ['192.0.2.1', '192.0.2.2'],
+    });
   });
 
   it('reports types without a record kind instead of dropping them', () => {
@@ -79,7 +84,12 @@ describe('cli/import', () => {
   it('joins the strings of a TXT RR and keeps presentation escapes as written', () => {
     expect(txtEntry([{ text: 'v=spf1 -all', quoted: true }])).to.equal('v=spf1 -all');
     expect(txtEntry([{ text: 'say \\"hi\\"', quoted: true }])).to.equal('say \\"hi\\"');
-    expect(txtEntry([{ text: 'v=DKIM1; ', quoted: true }, { text: 'p=MIGf', quoted: true }])).to.equal('v=DKIM1; p=MIGf');
+    expect(
+      txtEntry([
+        { text: 'v=DKIM1; ', quoted: true },
+        { text: 'p=MIGf', quoted: true },
+      ]),
+    ).to.equal('v=DKIM1; p=MIGf');
     expect(txtEntry([{ text: 'bell\\007', quoted: true }])).to.equal('bell\\007');
   });
 

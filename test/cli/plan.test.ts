@@ -63,13 +63,21 @@ describe('bindy plan (real bindcar + named)', function () {
   it('shows a zone the server does not serve as a create, exit 2', async () => {
     const { code, io } = await plan();
     expect(code).to.equal(2);
-    expect(io.stdout[0]).to.match(/^zone example\.com \(default\/example-com\): not served yet; would be created with \d+ RRsets$/);
+    expect(io.stdout[0]).to.match(
+      /^zone example\.com \(default\/example-com\): not served yet; would be created with \d+ RRsets$/,
+    );
     expect(io.stdout).to.include('  + www.example.com. 300 A 192.0.2.1');
   });
 
   it('shows no changes once the server serves the folder, exit 0', async () => {
-    const [zone] = renderZones(readManifests(dir).map((d) => d.object as StoredObject).filter(Boolean)).zones;
-    const res = await axios.put(`${url}/api/v1/zones/example.com`, zone!.body, { headers: { authorization: `Bearer ${token}` } });
+    const [zone] = renderZones(
+      readManifests(dir)
+        .map((d) => d.object as StoredObject)
+        .filter(Boolean),
+    ).zones;
+    const res = await axios.put(`${url}/api/v1/zones/example.com`, zone!.body, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).to.be.oneOf([200, 201]);
     const { code, io } = await plan();
     expect(io.stdout).to.deep.equal(['zone example.com (default/example-com): no changes']);
@@ -80,7 +88,10 @@ describe('bindy plan (real bindcar + named)', function () {
     const www = join(dir, 'record-a-www.yaml');
     writeFileSync(www, readFileSync(www, 'utf8').replace('192.0.2.1', '192.0.2.50'));
     unlinkSync(join(dir, 'record-a-app.yaml'));
-    writeFileSync(join(dir, 'record-a-new.yaml'), 'apiVersion: bindy.firestoned.io/v1beta1\nkind: ARecord\nmetadata: {name: fresh}\nspec: {zoneRef: example-com, ipv4Address: 192.0.2.123, ttl: 60}\n');
+    writeFileSync(
+      join(dir, 'record-a-new.yaml'),
+      'apiVersion: bindy.firestoned.io/v1beta1\nkind: ARecord\nmetadata: {name: fresh}\nspec: {zoneRef: example-com, ipv4Address: 192.0.2.123, ttl: 60}\n',
+    );
     const { code, io } = await plan();
     expect(code).to.equal(2);
     expect(io.stdout).to.deep.equal([

@@ -45,7 +45,11 @@ sip IN A 192.0.2.60
 
 /** RRsets as served (AXFR), normalised: TXT strings joined (consumers concatenate them). */
 async function served(named: NamedInstance, zone: string): Promise<string[]> {
-  const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(named.dnsPort), '+noall', '+answer', '+onesoa', zone, 'AXFR'], { maxBuffer: 64 << 20 });
+  const { stdout } = await run(
+    'dig',
+    ['@127.0.0.1', '-p', String(named.dnsPort), '+noall', '+answer', '+onesoa', zone, 'AXFR'],
+    { maxBuffer: 64 << 20 },
+  );
   const lines = stdout
     .split('\n')
     .filter((l) => l.trim() && !l.startsWith(';'))
@@ -100,7 +104,12 @@ describe('bindy import → render round trip (real named)', function () {
   });
 
   it('serves the same RRsets for a 10,000-record zone', async () => {
-    const lines = ['$TTL 300', '@ IN SOA ns1.big.example. hostmaster.big.example. 7 3600 600 604800 300', '@ IN NS ns1', 'ns1 IN A 198.51.100.1'];
+    const lines = [
+      '$TTL 300',
+      '@ IN SOA ns1.big.example. hostmaster.big.example. 7 3600 600 604800 300',
+      '@ IN NS ns1',
+      'ns1 IN A 198.51.100.1',
+    ];
     for (let i = 0; i < 10000; i++) {
       const kind = i % 4;
       if (kind === 0) lines.push(`h${i} IN A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
@@ -116,8 +125,14 @@ describe('bindy import → render round trip (real named)', function () {
   });
 
   it('reports types without a record kind instead of dropping them', () => {
-    const parsed = parseZoneFile(`${EVERY_TYPE}10 IN PTR host.rt.example.\nhost IN SSHFP 1 1 123456789abcdef67890123456789abcdef67890\n`, 'rt.example');
+    const parsed = parseZoneFile(
+      `${EVERY_TYPE}10 IN PTR host.rt.example.\nhost IN SSHFP 1 1 123456789abcdef67890123456789abcdef67890\n`,
+      'rt.example',
+    );
     const result = importZone(parsed, { zone: 'rt.example' });
-    expect(result.skipped.map((s) => `${s.owner} ${s.type}`)).to.deep.equal(['10.rt.example. PTR', 'host.rt.example. SSHFP']);
+    expect(result.skipped.map((s) => `${s.owner} ${s.type}`)).to.deep.equal([
+      '10.rt.example. PTR',
+      'host.rt.example. SSHFP',
+    ]);
   });
 });

@@ -20,7 +20,12 @@ spec: {zoneRef: z, ipv4Address: "300.1.1.1"}
     );
     expect(report.objects).to.equal(2);
     expect(report.errors).to.have.length.greaterThan(0);
-    expect(report.errors[0]).to.include({ file: 'dns/x.yaml', doc: 2, object: 'ARecord/www', field: 'spec.ipv4Address' });
+    expect(report.errors[0]).to.include({
+      file: 'dns/x.yaml',
+      doc: 2,
+      object: 'ARecord/www',
+      field: 'spec.ipv4Address',
+    });
   });
 
   it('skips YAML that is not a bindy object, with the reason', () => {
@@ -39,7 +44,9 @@ spec: {zoneRef: z, ipv4Address: "300.1.1.1"}
 
   it('warns about a record whose zoneRef names no zone in the folder', () => {
     const report = validateDocs(
-      docs('apiVersion: bindy.firestoned.io/v1beta1\nkind: ARecord\nmetadata: {name: www}\nspec: {zoneRef: nope, ipv4Address: 192.0.2.1}\n'),
+      docs(
+        'apiVersion: bindy.firestoned.io/v1beta1\nkind: ARecord\nmetadata: {name: www}\nspec: {zoneRef: nope, ipv4Address: 192.0.2.1}\n',
+      ),
     );
     expect(report.errors).to.deep.equal([]);
     expect(report.warnings[0]).to.include({ field: 'spec.zoneRef' });

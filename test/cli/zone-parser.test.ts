@@ -18,7 +18,18 @@ describe('cli/zone-parser', () => {
     const { lines, problems } = tokenize('@ IN SOA ns1 host ( ; comment\n 1 ; serial\n 2 3 4 5 )\nwww A 192.0.2.1\n');
     expect(problems).to.deep.equal([]);
     expect(lines).to.have.length(2);
-    expect(lines[0]?.tokens.map((t) => t.text)).to.deep.equal(['@', 'IN', 'SOA', 'ns1', 'host', '1', '2', '3', '4', '5']);
+    expect(lines[0]?.tokens.map((t) => t.text)).to.deep.equal([
+      '@',
+      'IN',
+      'SOA',
+      'ns1',
+      'host',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
   });
 
   it('keeps quoted strings with their escapes and semicolons', () => {
@@ -62,7 +73,9 @@ describe('cli/zone-parser', () => {
   it('reports $INCLUDE, unbalanced parentheses and unterminated strings with line numbers', () => {
     const { problems } = parseZoneFile('$TTL 60\n$INCLUDE /etc/passwd\nx TXT "open\n', 'example.com');
     expect(problems.map((p) => p.line)).to.include(2);
-    expect(problems.map((p) => p.message).join('\n')).to.match(/\$INCLUDE is not supported/).and.match(/unterminated/);
+    expect(problems.map((p) => p.message).join('\n'))
+      .to.match(/\$INCLUDE is not supported/)
+      .and.match(/unterminated/);
     expect(parseZoneFile('$TTL 60\n@ SOA a b ( 1 2 3 4 5\n', 'x.').problems[0]?.message).to.match(/unbalanced "\("/);
   });
 

@@ -20,7 +20,12 @@ async function withApp(routes: HookRoute[], fn: (url: string) => Promise<void>) 
 
 const post = (url: string, body: unknown) => axios.post(url, body, { validateStatus: () => true });
 const envelope = (parent: unknown) => ({ controller: {}, parent, children: {}, related: {}, finalizing: false });
-const zone = (spec: unknown) => ({ apiVersion: 'bindy.firestoned.io/v1beta1', kind: 'DNSZone', metadata: { name: 'z', namespace: 'ns' }, spec });
+const zone = (spec: unknown) => ({
+  apiVersion: 'bindy.firestoned.io/v1beta1',
+  kind: 'DNSZone',
+  metadata: { name: 'z', namespace: 'ns' },
+  spec,
+});
 
 describe('hooks/http adapter', () => {
   it('answers 422 naming the field when the parent fails the CRD schema (version skew), never a 200', async () => {
@@ -54,25 +59,41 @@ describe('hooks/http adapter', () => {
   });
 
   it('rejects a body that is not a v2 hook request with 400 naming what is missing', async () => {
-    const route: HookRoute = { path: '/s', hook: 'sync', kind: 'DNSZone', handle: () => ({ status: {}, children: [] }) };
+    const route: HookRoute = {
+      path: '/s',
+      hook: 'sync',
+      kind: 'DNSZone',
+      handle: () => ({ status: {}, children: [] }),
+    };
     await withApp([route], async (url) => {
       const cases: [unknown, string][] = [
         [{}, 'parent: required object is missing'],
         [{ parent: { kind: 'ARecord', metadata: { name: 'x' } } }, 'parent.kind: expected DNSZone, got "ARecord"'],
-        [{ parent: zone({}), children: {}, finalizing: false }, 'related: required object is missing (hook version v2)'],
+        [
+          { parent: zone({}), children: {}, finalizing: false },
+          'related: required object is missing (hook version v2)',
+        ],
       ];
       for (const [body, message] of cases) {
         const res = await post(`${url}/s`, body);
         expect(res.status).to.equal(400);
         expect(res.data.message).to.equal(message);
       }
-      const bad = await axios.post(`${url}/s`, '{not json', { headers: { 'content-type': 'application/json' }, validateStatus: () => true });
+      const bad = await axios.post(`${url}/s`, '{not json', {
+        headers: { 'content-type': 'application/json' },
+        validateStatus: () => true,
+      });
       expect(bad.status).to.equal(400);
     });
   });
 
   it('is deterministic: the same request gives byte-identical responses', async () => {
-    const route: HookRoute = { path: '/s', hook: 'sync', kind: 'DNSZone', handle: (b: { parent: { spec: unknown } }) => ({ status: { spec: b.parent.spec }, children: [] }) };
+    const route: HookRoute = {
+      path: '/s',
+      hook: 'sync',
+      kind: 'DNSZone',
+      handle: (b: { parent: { spec: unknown } }) => ({ status: { spec: b.parent.spec }, children: [] }),
+    };
     await withApp([route], async (url) => {
       const body = envelope(zone({ zoneName: 'example.com', clusterRef: 'c' }));
       const a = await axios.post(`${url}/s`, body, { responseType: 'text' });

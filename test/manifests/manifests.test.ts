@@ -34,9 +34,15 @@ const LEAF = new Set(['string', 'number', 'boolean', 'Date', 'any', 'object', 'I
 export function unknownModelFields(obj: unknown, type: string, path = ''): string[] {
   if (obj === null || obj === undefined) return [];
   const arr = /^Array<(.+)>$/.exec(type);
-  if (arr) return Array.isArray(obj) ? obj.flatMap((v, i) => unknownModelFields(v, arr[1]!, `${path}[${i}]`)) : [`${path} (expected a list)`];
+  if (arr)
+    return Array.isArray(obj)
+      ? obj.flatMap((v, i) => unknownModelFields(v, arr[1]!, `${path}[${i}]`))
+      : [`${path} (expected a list)`];
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-  if (map) return typeof obj === 'object' ? Object.entries(obj as object).flatMap(([k, v]) => unknownModelFields(v, map[1]!, `${path}[${k}]`)) : [`${path} (expected a map)`];
+  if (map)
+    return typeof obj === 'object'
+      ? Object.entries(obj as object).flatMap(([k, v]) => unknownModelFields(v, map[1]!, `${path}[${k}]`))
+      : [`${path} (expected a map)`];
   if (LEAF.has(type)) return [];
   const model = models[type];
   if (!model?.getAttributeTypeMap) return [`${path} (unknown model ${type})`];
@@ -48,16 +54,25 @@ export function unknownModelFields(obj: unknown, type: string, path = ''): strin
   });
 }
 
-type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: boolean | Schema; 'x-kubernetes-preserve-unknown-fields'?: boolean };
+type Schema = {
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: boolean | Schema;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+};
 
 /** Paths of fields in `obj` that a CRD's structural schema does not declare (the apiserver would prune them). */
 export function unknownSchemaFields(obj: unknown, schema: Schema, path = ''): string[] {
   if (obj === null || typeof obj !== 'object') return [];
-  if (Array.isArray(obj)) return schema.items ? obj.flatMap((v, i) => unknownSchemaFields(v, schema.items!, `${path}[${i}]`)) : [];
+  if (Array.isArray(obj))
+    return schema.items ? obj.flatMap((v, i) => unknownSchemaFields(v, schema.items!, `${path}[${i}]`)) : [];
   if (schema['x-kubernetes-preserve-unknown-fields']) return [];
   return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => {
     const p = path ? `${path}.${k}` : k;
-    const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    const sub =
+      schema.properties?.[k] ??
+      (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
     if (sub) return unknownSchemaFields(v, sub, p);
     if (schema.additionalProperties === true || (path === 'metadata' && !schema.properties)) return [];
     return [p];
@@ -83,8 +98,15 @@ const CORE: Record<string, string> = {
 function metacontrollerSchemas(): Record<string, Schema> {
   const out: Record<string, Schema> = {};
   for (const d of parseAllDocuments(readFileSync(METACONTROLLER_CRDS, 'utf8'))) {
-    const crd = d.toJS() as { spec?: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } } | null;
-    for (const v of crd?.spec?.versions ?? []) out[`${crd!.spec!.group}/${v.name}/${crd!.spec!.names.kind}`] = v.schema.openAPIV3Schema;
+    const crd = d.toJS() as {
+      spec?: {
+        group: string;
+        names: { kind: string };
+        versions: { name: string; schema: { openAPIV3Schema: Schema } }[];
+      };
+    } | null;
+    for (const v of crd?.spec?.versions ?? [])
+      out[`${crd!.spec!.group}/${v.name}/${crd!.spec!.names.kind}`] = v.schema.openAPIV3Schema;
   }
   return out;
 }
@@ -103,7 +125,10 @@ const files = [...yamlFiles(join(REPO, 'manifests')), ...yamlFiles(join(REPO, 'm
 describe('manifests/ and metacontroller/', () => {
   let mc: Record<string, Schema> = {};
   before(() => {
-    expect(existsSync(METACONTROLLER_CRDS), `${METACONTROLLER_CRDS} missing (the shared/ folder beside the checkout)`).to.equal(true);
+    expect(
+      existsSync(METACONTROLLER_CRDS),
+      `${METACONTROLLER_CRDS} missing (the shared/ folder beside the checkout)`,
+    ).to.equal(true);
     mc = metacontrollerSchemas();
   });
 
@@ -114,52 +139,83 @@ describe('manifests/ and metacontroller/', () => {
   for (const f of files) {
     it(`${relative(REPO, f)} parses and names only existing fields`, () => {
       const docs = parseAllDocuments(readFileSync(f, 'utf8'));
-      for (const d of docs) expect(d.errors.map((e) => e.message), relative(REPO, f)).to.deep.equal([]);
+      for (const d of docs)
+        expect(
+          d.errors.map((e) => e.message),
+          relative(REPO, f),
+        ).to.deep.equal([]);
       if (KUSTOMIZATION.test(f)) return;
-      for (const obj of docs.map((d) => d.toJS() as { apiVersion?: string; kind?: string } | null).filter((o) => o !== null)) {
+      for (const obj of docs
+        .map((d) => d.toJS() as { apiVersion?: string; kind?: string } | null)
+        .filter((o) => o !== null)) {
         expect(unknownFields(obj, mc), `${obj.kind} in ${relative(REPO, f)}`).to.deep.equal([]);
       }
     });
   }
 
   it('the unknown-field check catches a misspelt field (it can fail)', () => {
-    expect(unknownModelFields({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { replica: 2, template: { spec: { containers: [{ name: 'a', imagePullPolicyy: 'x' }] } } } }, 'V1Deployment')).to.deep.equal([
-      'spec.replica',
-      'spec.template.spec.containers[0].imagePullPolicyy',
-    ]);
-    expect(unknownSchemaFields({ spec: { generateSelector: true, hooks: { sync: { webhook: { urll: 'x' } } } } }, mc['metacontroller.k8s.io/v1alpha1/CompositeController']!)).to.deep.equal([
-      'spec.hooks.sync.webhook.urll',
-    ]);
+    expect(
+      unknownModelFields(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'x' },
+          spec: { replica: 2, template: { spec: { containers: [{ name: 'a', imagePullPolicyy: 'x' }] } } },
+        },
+        'V1Deployment',
+      ),
+    ).to.deep.equal(['spec.replica', 'spec.template.spec.containers[0].imagePullPolicyy']);
+    expect(
+      unknownSchemaFields(
+        { spec: { generateSelector: true, hooks: { sync: { webhook: { urll: 'x' } } } } },
+        mc['metacontroller.k8s.io/v1alpha1/CompositeController']!,
+      ),
+    ).to.deep.equal(['spec.hooks.sync.webhook.urll']);
   });
 
   it('CompositeControllers use hook v2, generateSelector, InPlace children, a resync period and the bindy-hooks service', () => {
     for (const f of yamlFiles(join(REPO, 'metacontroller')).filter((x) => !KUSTOMIZATION.test(x))) {
-      for (const obj of parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS() as Record<string, any> | null).filter((o) => o !== null)) {
+      for (const obj of parseAllDocuments(readFileSync(f, 'utf8'))
+        .map((d) => d.toJS() as Record<string, any> | null)
+        .filter((o) => o !== null)) {
         if (obj['kind'] !== 'CompositeController') continue;
         const spec = obj['spec'];
         expect(spec.generateSelector, f).to.equal(true);
         expect(spec.resyncPeriodSeconds, f).to.be.a('number');
-        for (const c of spec.childResources ?? []) expect(c.updateStrategy?.method, `${f} ${c.resource}`).to.equal('InPlace');
+        for (const c of spec.childResources ?? [])
+          expect(c.updateStrategy?.method, `${f} ${c.resource}`).to.equal('InPlace');
         for (const [name, hook] of Object.entries(spec.hooks as Record<string, any>)) {
           expect(hook.version, `${f} ${name}`).to.equal('v2');
-          expect(hook.webhook.service, `${f} ${name}`).to.deep.equal({ name: 'bindy-hooks', namespace: 'bindy-system', port: 80 });
+          expect(hook.webhook.service, `${f} ${name}`).to.deep.equal({
+            name: 'bindy-hooks',
+            namespace: 'bindy-system',
+            port: 80,
+          });
         }
       }
     }
   });
 
   it('crds/kustomization.yaml lists every CRD, so the manifests install all of them', () => {
-    const src = readdirSync(join(REPO, 'crds')).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
-    const listed = parseAllDocuments(readFileSync(join(REPO, 'crds', 'kustomization.yaml'), 'utf8'))[0]!.toJS() as { resources: string[] };
+    const src = readdirSync(join(REPO, 'crds'))
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .sort();
+    const listed = parseAllDocuments(readFileSync(join(REPO, 'crds', 'kustomization.yaml'), 'utf8'))[0]!.toJS() as {
+      resources: string[];
+    };
     expect([...listed.resources].sort()).to.deep.equal(src);
   });
 
   for (const overlay of ['base', 'overlays/dev', 'overlays/production']) {
     it(`kubectl kustomize manifests/${overlay} builds (no load-restrictor flag) with objects that name existing fields`, async function () {
       this.timeout(30000);
-      const { stdout } = await execFileP('kubectl', ['kustomize', join(REPO, 'manifests', overlay)]).catch((e: { code?: string; stderr?: string }) => {
-        throw new Error(e.code === 'ENOENT' ? 'kubectl not found in PATH (needed for kustomize)' : `kustomize failed: ${e.stderr}`);
-      });
+      const { stdout } = await execFileP('kubectl', ['kustomize', join(REPO, 'manifests', overlay)]).catch(
+        (e: { code?: string; stderr?: string }) => {
+          throw new Error(
+            e.code === 'ENOENT' ? 'kubectl not found in PATH (needed for kustomize)' : `kustomize failed: ${e.stderr}`,
+          );
+        },
+      );
       const objs = parseAllDocuments(stdout).map((d) => d.toJS() as Record<string, any>);
       const kinds = objs.map((o) => `${o['kind']}/${o['metadata'].name}`);
       expect(kinds).to.include.members([
@@ -182,7 +238,9 @@ describe('manifests/ and metacontroller/', () => {
   }
 
   it('every environment variable of the hooks Deployment is read by the hooks code', () => {
-    const docs = parseAllDocuments(readFileSync(join(REPO, 'manifests', 'base', 'hooks.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    const docs = parseAllDocuments(readFileSync(join(REPO, 'manifests', 'base', 'hooks.yaml'), 'utf8')).map(
+      (d) => d.toJS() as Record<string, any>,
+    );
     const dep = docs.find((d) => d['kind'] === 'Deployment')!;
     const names = (dep['spec'].template.spec.containers[0].env as { name: string }[]).map((e) => e.name);
     const sources: string[] = [];
@@ -202,7 +260,9 @@ describe('manifests/ and metacontroller/', () => {
     for (const kind of ['bind9instance', 'bind9cluster']) {
       for (const c of fixtureCases(kind)) {
         if (!existsSync(c.responsePath)) continue;
-        const res = JSON.parse(readFileSync(c.responsePath, 'utf8')) as { children: { apiVersion: string; kind: string }[] };
+        const res = JSON.parse(readFileSync(c.responsePath, 'utf8')) as {
+          children: { apiVersion: string; kind: string }[];
+        };
         for (const child of res.children.filter((x) => CORE[`${x.apiVersion}/${x.kind}`])) {
           expect(unknownFields(child, mc), `${kind}/${c.name}: ${child.kind}`).to.deep.equal([]);
         }

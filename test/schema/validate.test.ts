@@ -74,7 +74,9 @@ describe('hooks/schema/cel', () => {
     for (const c of INVALID_SPECS.filter((x) => x.celOnly)) {
       for (const e of celViolations(c.kind, c.doc)) triggered.add(e.message);
     }
-    const untested = [...new Set(CEL_RULES.filter((r) => !isTransitionRule(r.rule)).map((r) => r.message))].filter((m) => !triggered.has(m));
+    const untested = [...new Set(CEL_RULES.filter((r) => !isTransitionRule(r.rule)).map((r) => r.message))].filter(
+      (m) => !triggered.has(m),
+    );
     expect(untested).to.deep.equal([]);
   });
 

@@ -1,4 +1,5 @@
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- mocha loads reporters with require() */
 // The spec reporter, plus one closing line in the plain "N passed, N failed" form that CI reads.
 const Mocha = require('mocha');
 

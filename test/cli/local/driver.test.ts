@@ -3,13 +3,23 @@ import { LocalDriver, type CompositeController } from '../../../cli/local/driver
 import { ObjectStore, type StoredObject } from '../../../cli/local/store.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
-const controller = (name: string, resource: string, hooks: CompositeController['spec']['hooks'], childResources = [{ apiVersion: 'v1', resource: 'configmaps' }]): CompositeController => ({
+const controller = (
+  name: string,
+  resource: string,
+  hooks: CompositeController['spec']['hooks'],
+  childResources = [{ apiVersion: 'v1', resource: 'configmaps' }],
+): CompositeController => ({
   apiVersion: 'metacontroller.k8s.io/v1alpha1',
   kind: 'CompositeController',
   metadata: { name },
   spec: { parentResource: { apiVersion: V, resource }, childResources, hooks },
 });
-const kinds: Record<string, string> = { dnszones: 'DNSZone', arecords: 'ARecord', configmaps: 'ConfigMap', bind9clusters: 'Bind9Cluster' };
+const kinds: Record<string, string> = {
+  dnszones: 'DNSZone',
+  arecords: 'ARecord',
+  configmaps: 'ConfigMap',
+  bind9clusters: 'Bind9Cluster',
+};
 const obj = (kind: string, name: string, spec: unknown, labels?: Record<string, string>): StoredObject => ({
   apiVersion: kind === 'ConfigMap' ? 'v1' : V,
   kind,
@@ -31,7 +41,12 @@ describe('cli/local/driver', () => {
         requests.push({ path, body });
         return {
           status: { children: Object.keys(body.children['ConfigMap.v1']).length },
-          children: body.parent.spec.names.map((n: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n }, data: {} })),
+          children: body.parent.spec.names.map((n: string) => ({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: n },
+            data: {},
+          })),
         };
       },
     });
@@ -40,9 +55,14 @@ describe('cli/local/driver', () => {
     // WHEN it reconciles
     await driver.reconcileAll();
     // THEN the children exist, owned by the parent, and the status reflects the observed children
-    const cms = store.list('v1', 'ConfigMap').map((c) => [c.metadata.name, c.metadata.ownerReferences?.[0]?.name, c.metadata.labels?.['controller-uid']]);
+    const cms = store
+      .list('v1', 'ConfigMap')
+      .map((c) => [c.metadata.name, c.metadata.ownerReferences?.[0]?.name, c.metadata.labels?.['controller-uid']]);
     const uid = store.get(V, 'Bind9Cluster', 'default', 'p')?.metadata.uid;
-    expect(cms).to.deep.equal([['a', 'p', uid], ['b', 'p', uid]]);
+    expect(cms).to.deep.equal([
+      ['a', 'p', uid],
+      ['b', 'p', uid],
+    ]);
     expect(store.get(V, 'Bind9Cluster', 'default', 'p')?.status).to.deep.equal({ children: 2, observedGeneration: 1 });
     expect(requests[0]?.path).to.equal('/sync/x');
     expect(requests[0]?.body.children).to.deep.equal({ 'ConfigMap.v1': {} });
@@ -62,17 +82,31 @@ describe('cli/local/driver', () => {
     const driver = new LocalDriver({
       store,
       controllers: [
-        controller('z', 'dnszones', {
-          sync: { webhook: { url: 'http://h/sync/dnszone' } },
-          finalize: { webhook: { url: 'http://h/finalize/dnszone' } },
-          customize: { webhook: { url: 'http://h/customize/dnszone' } },
-        }, []),
+        controller(
+          'z',
+          'dnszones',
+          {
+            sync: { webhook: { url: 'http://h/sync/dnszone' } },
+            finalize: { webhook: { url: 'http://h/finalize/dnszone' } },
+            customize: { webhook: { url: 'http://h/customize/dnszone' } },
+          },
+          [],
+        ),
       ],
       kindOf: (r) => kinds[r.resource] as string,
       now: () => '2026-01-01T00:00:00Z',
       post: async (path, body: any) => {
         if (path === '/customize/dnszone') {
-          return { relatedResources: [{ apiVersion: V, resource: 'arecords', namespace: 'default', labelSelector: { matchLabels: { zone: 'z' } } }] };
+          return {
+            relatedResources: [
+              {
+                apiVersion: V,
+                resource: 'arecords',
+                namespace: 'default',
+                labelSelector: { matchLabels: { zone: 'z' } },
+              },
+            ],
+          };
         }
         if (path === '/finalize/dnszone') {
           finalizeCalls++;

@@ -51,7 +51,11 @@ describe('bindy up (npm start)', function () {
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await eventually(async () => output, (o) => o.includes('watching'), 45000);
+    await eventually(
+      async () => output,
+      (o) => o.includes('watching'),
+      45000,
+    );
     expect(output).to.contain('watching');
     stateDir = /state: (\S+) \(temporary\)/.exec(output)?.[1] as string;
     expect(stateDir).to.be.a('string');
@@ -73,28 +77,42 @@ describe('bindy up (npm start)', function () {
   it('re-applies when a record file is edited', async () => {
     const file = join(dir, 'record-a-www.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('192.0.2.1', '192.0.2.77'));
-    const r = await eventually(() => dig(port, 'www.example.com'), (v) => v.answers[0] === '192.0.2.77');
+    const r = await eventually(
+      () => dig(port, 'www.example.com'),
+      (v) => v.answers[0] === '192.0.2.77',
+    );
     expect(r.answers).to.deep.equal(['192.0.2.77']);
   });
 
   it('removes a record whose file is deleted (NXDOMAIN)', async () => {
     unlinkSync(join(dir, 'record-a-app.yaml'));
-    const r = await eventually(() => dig(port, 'app.example.com'), (v) => v.status === 'NXDOMAIN');
+    const r = await eventually(
+      () => dig(port, 'app.example.com'),
+      (v) => v.status === 'NXDOMAIN',
+    );
     expect(r.status).to.equal('NXDOMAIN');
   });
 
   it('reports an invalid file without applying it, and keeps serving the rest', async () => {
-    writeFileSync(join(dir, 'record-bad.yaml'), 'apiVersion: bindy.firestoned.io/v1beta1\nkind: ARecord\nmetadata: {name: bad}\nspec: {zoneRef: example-com, ipv4Address: "999.1.1.1"}\n');
-    await eventually(async () => output, (o) => o.includes('record-bad.yaml#1 ARecord/bad: spec.ipv4Address'));
+    writeFileSync(
+      join(dir, 'record-bad.yaml'),
+      'apiVersion: bindy.firestoned.io/v1beta1\nkind: ARecord\nmetadata: {name: bad}\nspec: {zoneRef: example-com, ipv4Address: "999.1.1.1"}\n',
+    );
+    await eventually(
+      async () => output,
+      (o) => o.includes('record-bad.yaml#1 ARecord/bad: spec.ipv4Address'),
+    );
     expect(output).to.contain('record-bad.yaml#1 ARecord/bad: spec.ipv4Address');
     expect((await dig(port, 'www.example.com')).status).to.equal('NOERROR');
   });
 
   it('refuses a DNS port that is taken, naming the option to change it', async () => {
-    const { stderr } = await run(process.execPath, ['bin/bindy.js', 'up', '--once', '--dns-port', String(port)]).catch((e: { stderr: string; code: number }) => {
-      expect(e.code).to.equal(1);
-      return e;
-    });
+    const { stderr } = await run(process.execPath, ['bin/bindy.js', 'up', '--once', '--dns-port', String(port)]).catch(
+      (e: { stderr: string; code: number }) => {
+        expect(e.code).to.equal(1);
+        return e;
+      },
+    );
     expect(stderr).to.contain(`127.0.0.1:${port} is already in use`).and.contain('--dns-port');
   });
 

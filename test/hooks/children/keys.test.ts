@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { keyBytes, parseKeyFile, randomKey, renderKeyFile, resolveKey, type TsigAlgorithm } from '../../../hooks/children/keys.js';
+import {
+  keyBytes,
+  parseKeyFile,
+  randomKey,
+  renderKeyFile,
+  resolveKey,
+  type TsigAlgorithm,
+} from '../../../hooks/children/keys.js';
 import { fakeKeys } from './support.js';
 
 describe('hooks/children/keys', () => {
@@ -17,7 +24,8 @@ describe('hooks/children/keys', () => {
     ['secret not base64', 'key "k" {\n  algorithm hmac-sha256;\n  secret "abc";\n};\n'],
     ['injected statement', `key "k" {\n  algorithm hmac-sha256;\n  secret "${secret}";\n};\ncontrols {};\n`],
   ];
-  for (const [name, text] of bad) it(`parseKeyFile rejects ${name}`, () => expect(parseKeyFile(text)).to.equal(undefined));
+  for (const [name, text] of bad)
+    it(`parseKeyFile rejects ${name}`, () => expect(parseKeyFile(text)).to.equal(undefined));
 
   it('refuses to render unsafe names or secrets', () => {
     expect(() => renderKeyFile({ name: 'a"b', algorithm: 'hmac-sha256', secret })).to.throw(/safe BIND key name/);

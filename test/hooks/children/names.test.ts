@@ -7,11 +7,18 @@ describe('hooks/children/names', () => {
   const table: { name: string; parts: string[]; expected?: string }[] = [
     { name: 'short names are joined unchanged', parts: ['prod-dns', 'primary-0'], expected: 'prod-dns-primary-0' },
     { name: 'a single part stays as is', parts: ['prod-dns-primary-0'], expected: 'prod-dns-primary-0' },
-    { name: 'exactly 63 characters stays', parts: ['a'.repeat(53), 'primary-0'], expected: `${'a'.repeat(53)}-primary-0` },
+    {
+      name: 'exactly 63 characters stays',
+      parts: ['a'.repeat(53), 'primary-0'],
+      expected: `${'a'.repeat(53)}-primary-0`,
+    },
     { name: '64 characters are shortened with a hash', parts: ['a'.repeat(54), 'primary-0'] },
     { name: 'dots of subdomain names are replaced', parts: ['dns.example.com', 'config'] },
     { name: 'a leading digit gets a letter (Services need DNS-1035)', parts: ['1dns', 'keys'] },
-    { name: 'a 253-character name', parts: [`${'x'.repeat(60)}.${'y'.repeat(60)}.${'z'.repeat(60)}.${'w'.repeat(70)}`, 'secondary-12'] },
+    {
+      name: 'a 253-character name',
+      parts: [`${'x'.repeat(60)}.${'y'.repeat(60)}.${'z'.repeat(60)}.${'w'.repeat(70)}`, 'secondary-12'],
+    },
   ];
   for (const t of table) {
     it(t.name, () => {
@@ -20,7 +27,10 @@ describe('hooks/children/names', () => {
       expect(out).to.match(dns1035);
       expect(isDnsLabel(out)).to.equal(true);
       if (t.expected) expect(out).to.equal(t.expected);
-      else expect(out, 'keeps the last part readable').to.match(new RegExp(`-[0-9a-f]{8}-${t.parts[t.parts.length - 1]}$`));
+      else
+        expect(out, 'keeps the last part readable').to.match(
+          new RegExp(`-[0-9a-f]{8}-${t.parts[t.parts.length - 1]}$`),
+        );
       expect(childName(...t.parts), 'stable').to.equal(out);
     });
   }

@@ -24,7 +24,8 @@ export function fakeKeys(): KeyGenerator & { calls: number } {
   const gen = ((bytes: number) => {
     gen.calls++;
     let buf = Buffer.alloc(0);
-    for (let i = 0; buf.length < bytes; i++) buf = Buffer.concat([buf, createHash('sha256').update(`test-key-${gen.calls}-${i}`).digest()]);
+    for (let i = 0; buf.length < bytes; i++)
+      buf = Buffer.concat([buf, createHash('sha256').update(`test-key-${gen.calls}-${i}`).digest()]);
     return buf.subarray(0, bytes).toString('base64');
   }) as KeyGenerator & { calls: number };
   gen.calls = 0;
@@ -68,8 +69,14 @@ export function readGolden(path: string, actual: string): string {
 /** Writes rndc.key and transfer.key (fixed test secrets) into `dir`. */
 export function writeKeys(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, RNDC_KEY_FILE), renderKeyFile({ name: 'bindy-rndc', algorithm: 'hmac-sha256', secret: KEY_SECRET }));
-  writeFileSync(join(dir, TRANSFER_KEY_FILE), renderKeyFile({ name: 'bindy-transfer', algorithm: 'hmac-sha256', secret: TRANSFER_SECRET }));
+  writeFileSync(
+    join(dir, RNDC_KEY_FILE),
+    renderKeyFile({ name: 'bindy-rndc', algorithm: 'hmac-sha256', secret: KEY_SECRET }),
+  );
+  writeFileSync(
+    join(dir, TRANSFER_KEY_FILE),
+    renderKeyFile({ name: 'bindy-transfer', algorithm: 'hmac-sha256', secret: TRANSFER_SECRET }),
+  );
 }
 
 /** named-checkconf on the exact text, chrooted into a tree with the pod's paths (keys, writable dirs). */
@@ -80,10 +87,12 @@ export async function checkconf(conf: string): Promise<void> {
     writeKeys(join(root, 'etc/bind/keys'));
     writeFileSync(join(root, 'etc/bind/named.conf.options'), 'options {\n  directory "/var/cache/bind";\n};\n');
     writeFileSync(join(root, 'etc/bind/named.conf'), conf);
-    await execFileP('named-checkconf', ['-t', root, '/etc/bind/named.conf']).catch((e: { stdout?: string; stderr?: string; code?: string }) => {
-      if (e.code === 'ENOENT') throw new Error('named-checkconf not found: apt-get install bind9-utils');
-      throw new Error(`named-checkconf rejected the config: ${e.stdout ?? ''}${e.stderr ?? ''}`);
-    });
+    await execFileP('named-checkconf', ['-t', root, '/etc/bind/named.conf']).catch(
+      (e: { stdout?: string; stderr?: string; code?: string }) => {
+        if (e.code === 'ENOENT') throw new Error('named-checkconf not found: apt-get install bind9-utils');
+        throw new Error(`named-checkconf rejected the config: ${e.stdout ?? ''}${e.stderr ?? ''}`);
+      },
+    );
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -61,7 +61,15 @@ describe('infrastructure hook routes over HTTP', () => {
     expect(res.data.relatedResources).to.have.length(4);
   });
 
-  const broken: { name: string; path: string; kind: string; fixture: string; mutate: (r: Record<string, any>) => void; status: number; message: RegExp }[] = [
+  const broken: {
+    name: string;
+    path: string;
+    kind: string;
+    fixture: string;
+    mutate: (r: Record<string, any>) => void;
+    status: number;
+    message: RegExp;
+  }[] = [
     {
       name: 'Bind9Cluster with a wrongly typed field (schema skew)',
       path: '/sync/bind9cluster',

@@ -54,7 +54,8 @@ describe('hooks/controllers/bind9cluster', () => {
   it('creates the seed example: 2 primaries, 3 secondaries round-robin over the zones', () => {
     const res = sync(cases.find((x) => x.name === 'seed-example')!.request);
     const m = byName(res.children);
-    const spec = (n: string) => m.get(`Bind9Instance/${n}`)?.['spec'] as { role: string; region?: string; replicas: number };
+    const spec = (n: string) =>
+      m.get(`Bind9Instance/${n}`)?.['spec'] as { role: string; region?: string; replicas: number };
     expect([...m.keys()]).to.deep.equal([
       'Bind9Instance/prod-dns-primary-0',
       'Bind9Instance/prod-dns-primary-1',
@@ -63,10 +64,18 @@ describe('hooks/controllers/bind9cluster', () => {
       'Bind9Instance/prod-dns-secondary-2',
       'Secret/prod-dns-transfer-key',
     ]);
-    expect(['secondary-0', 'secondary-1', 'secondary-2'].map((s) => spec(`prod-dns-${s}`).region)).to.deep.equal(['us-west-2', 'eu-west-1', 'us-west-2']);
+    expect(['secondary-0', 'secondary-1', 'secondary-2'].map((s) => spec(`prod-dns-${s}`).region)).to.deep.equal([
+      'us-west-2',
+      'eu-west-1',
+      'us-west-2',
+    ]);
     expect(spec('prod-dns-primary-0')).to.include({ role: 'primary', replicas: 1 });
     const labels = m.get('Bind9Instance/prod-dns-secondary-1')!.metadata.labels!;
-    expect(labels).to.include({ 'bindy.firestoned.io/cluster': 'prod-dns', 'bindy.firestoned.io/role': 'secondary', 'bindy.firestoned.io/region': 'eu-west-1' });
+    expect(labels).to.include({
+      'bindy.firestoned.io/cluster': 'prod-dns',
+      'bindy.firestoned.io/role': 'secondary',
+      'bindy.firestoned.io/region': 'eu-west-1',
+    });
   });
 
   describe('secondaryRegions', () => {
@@ -75,11 +84,33 @@ describe('hooks/controllers/bind9cluster', () => {
       { name: 'replicas without zones', secondary: { replicas: 2 }, expected: [undefined, undefined] },
       { name: 'replicas in one region', secondary: { replicas: 2, region: 'eu' }, expected: ['eu', 'eu'] },
       { name: 'names, one each by default', secondary: { zones: ['a', 'b'] }, expected: ['a', 'b'] },
-      { name: 'names, round-robin', secondary: { replicas: 5, zones: ['a', 'b'] }, expected: ['a', 'b', 'a', 'b', 'a'] },
+      {
+        name: 'names, round-robin',
+        secondary: { replicas: 5, zones: ['a', 'b'] },
+        expected: ['a', 'b', 'a', 'b', 'a'],
+      },
       { name: 'fewer replicas than regions', secondary: { replicas: 1, zones: ['a', 'b'] }, expected: ['a'] },
-      { name: 'explicit counts', secondary: { replicas: 4, zones: [{ region: 'a', replicas: 3 }, { region: 'b', replicas: 1 }] }, expected: ['a', 'b', 'a', 'a'] },
-      { name: 'objects without counts', secondary: { zones: [{ region: 'a' }, { region: 'b' }, { region: 'c' }] }, expected: ['a', 'b', 'c'] },
-      { name: 'mixed: leftover shared', secondary: { replicas: 4, zones: [{ region: 'a', replicas: 2 }, 'b', 'c'] }, expected: ['a', 'b', 'c', 'a'] },
+      {
+        name: 'explicit counts',
+        secondary: {
+          replicas: 4,
+          zones: [
+            { region: 'a', replicas: 3 },
+            { region: 'b', replicas: 1 },
+          ],
+        },
+        expected: ['a', 'b', 'a', 'a'],
+      },
+      {
+        name: 'objects without counts',
+        secondary: { zones: [{ region: 'a' }, { region: 'b' }, { region: 'c' }] },
+        expected: ['a', 'b', 'c'],
+      },
+      {
+        name: 'mixed: leftover shared',
+        secondary: { replicas: 4, zones: [{ region: 'a', replicas: 2 }, 'b', 'c'] },
+        expected: ['a', 'b', 'c', 'a'],
+      },
       { name: 'explicit zero', secondary: { zones: [{ region: 'a', replicas: 0 }, 'b'] }, expected: ['b'] },
     ];
     for (const t of table) {
@@ -99,12 +130,17 @@ describe('hooks/controllers/bind9cluster', () => {
 
   it('keeps every child name a DNS label of at most 63 characters', () => {
     for (const c of cases) {
-      for (const child of sync(c.request).children) expect(isDnsLabel(child.metadata.name!), `${c.name}: ${child.metadata.name}`).to.equal(true);
+      for (const child of sync(c.request).children)
+        expect(isDnsLabel(child.metadata.name!), `${c.name}: ${child.metadata.name}`).to.equal(true);
     }
   });
 
   it('reports Ready only when every desired instance is observed Ready', () => {
-    const statusOf = (n: string) => sync(cases.find((x) => x.name === n)!.request).status as { readyInstances: number; conditions: { type: string; status: string; reason: string }[] };
+    const statusOf = (n: string) =>
+      sync(cases.find((x) => x.name === n)!.request).status as {
+        readyInstances: number;
+        conditions: { type: string; status: string; reason: string }[];
+      };
     expect(statusOf('children-ready').conditions[0]).to.include({ type: 'Ready', status: 'True', reason: 'AllReady' });
     expect(statusOf('keys-present').conditions[0]).to.include({ status: 'False', reason: 'PartiallyReady' });
     expect(statusOf('minimal').conditions[0]).to.include({ status: 'False', reason: 'NotReady' });

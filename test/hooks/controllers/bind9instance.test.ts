@@ -26,8 +26,15 @@ const deps = (gen = fakeKeys()): InstanceHookDeps => ({ ...infraDeps({}), genera
 const sync = (req: unknown, gen = fakeKeys()) => syncBind9Instance(req as SyncRequest, deps(gen));
 const req = (name: string) => structuredClone(cases.find((x) => x.name === name)!.request) as SyncRequest;
 const child = (res: { children: KubeObject[] }, kind: string) => res.children.find((c) => c.kind === kind);
-type Status = { readyReplicas: number; endpoint?: string; dnsEndpoint?: string; role: string; conditions: { type: string; status: string; reason: string }[] };
-const secretFile = (s: KubeObject | undefined, key: string) => Buffer.from((s?.['data'] as Record<string, string>)[key]!, 'base64').toString('utf8');
+type Status = {
+  readyReplicas: number;
+  endpoint?: string;
+  dnsEndpoint?: string;
+  role: string;
+  conditions: { type: string; status: string; reason: string }[];
+};
+const secretFile = (s: KubeObject | undefined, key: string) =>
+  Buffer.from((s?.['data'] as Record<string, string>)[key]!, 'base64').toString('utf8');
 
 describe('hooks/controllers/bind9instance', () => {
   it('has at least 6 fixture cases', () => {
@@ -84,7 +91,9 @@ describe('hooks/controllers/bind9instance', () => {
   it('waits (503 + Retry-After) instead of inventing a transfer key when its cluster Secret is not observed yet', () => {
     const r = req('seed-example');
     r.related['Secret.v1'] = {};
-    expect(() => sync(r)).to.throw(HttpError).with.property('status', 503);
+    expect(() => sync(r))
+      .to.throw(HttpError)
+      .with.property('status', 503);
   });
 
   it('returns every workload child with apiVersion and kind, and no server-populated fields', () => {
@@ -123,9 +132,17 @@ describe('hooks/controllers/bind9instance', () => {
     expect(parsed.config.rndc.confPath).to.equal('/etc/bind/rndc.conf');
     expect(parsed.config.dns).to.deep.include({ host: '127.0.0.1', port: 5353 });
     expect(parsed.config.updateKey).to.deep.equal({ name: 'bindy-rndc', file: '/etc/bind/keys/rndc.key' });
-    expect(parsed.config.auth).to.deep.include({ mode: 'tokenreview', audiences: ['bindcar'], allowedServiceAccounts: ['system:serviceaccount:bindy-system:bindy-hooks'] });
+    expect(parsed.config.auth).to.deep.include({
+      mode: 'tokenreview',
+      audiences: ['bindcar'],
+      allowedServiceAccounts: ['system:serviceaccount:bindy-system:bindy-hooks'],
+    });
     for (const c of [named!, bindcar!]) {
-      expect(c.securityContext).to.deep.include({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(c.securityContext).to.deep.include({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+      });
       expect(c.securityContext!.capabilities!.drop).to.deep.equal(['ALL']);
       expect(c.securityContext!.seccompProfile!.type).to.equal('RuntimeDefault');
     }
@@ -136,38 +153,68 @@ describe('hooks/controllers/bind9instance', () => {
   });
 
   it('passes the hooks-service options through (bindcar image, hooks ServiceAccount)', () => {
-    const custom = infraDeps({ bindcarImage: 'registry.local/bindcar:dev', hooksNamespace: 'dns-ops', hooksServiceAccount: 'hooks' });
-    const d = child(syncBind9Instance(req('seed-example'), { ...custom, generateKey: fakeKeys() }), 'Deployment') as unknown as V1Deployment;
+    const custom = infraDeps({
+      bindcarImage: 'registry.local/bindcar:dev',
+      hooksNamespace: 'dns-ops',
+      hooksServiceAccount: 'hooks',
+    });
+    const d = child(
+      syncBind9Instance(req('seed-example'), { ...custom, generateKey: fakeKeys() }),
+      'Deployment',
+    ) as unknown as V1Deployment;
     const bindcar = d.spec!.template.spec!.containers[1]!;
     expect(bindcar.image).to.equal('registry.local/bindcar:dev');
-    expect(bindcar.env!.find((e) => e.name === 'BIND_ALLOWED_SERVICE_ACCOUNTS')!.value).to.equal('system:serviceaccount:dns-ops:hooks');
+    expect(bindcar.env!.find((e) => e.name === 'BIND_ALLOWED_SERVICE_ACCOUNTS')!.value).to.equal(
+      'system:serviceaccount:dns-ops:hooks',
+    );
   });
 
   it('secondaries: honour replicas, roll, pin the region and list the primaries with the transfer key', () => {
     const res = sync(req('secondary-region-spread'));
     const d = child(res, 'Deployment') as unknown as V1Deployment;
     expect(d.spec!.strategy!.type).to.equal('RollingUpdate');
-    const term = d.spec!.template.spec!.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0]!;
-    expect(term.matchExpressions).to.deep.equal([{ key: 'topology.kubernetes.io/region', operator: 'In', values: ['eu-west-1'] }]);
+    const term =
+      d.spec!.template.spec!.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!
+        .nodeSelectorTerms[0]!;
+    expect(term.matchExpressions).to.deep.equal([
+      { key: 'topology.kubernetes.io/region', operator: 'In', values: ['eu-west-1'] },
+    ]);
     const conf = (child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']!;
-    expect(conf).to.contain('primaries "bindy-primaries" {\n  10.96.0.10 port 53 key "bindy-transfer";\n  10.96.0.11 port 53 key "bindy-transfer";\n};');
+    expect(conf).to.contain(
+      'primaries "bindy-primaries" {\n  10.96.0.10 port 53 key "bindy-transfer";\n  10.96.0.11 port 53 key "bindy-transfer";\n};',
+    );
     const p = req('pvc-and-configmap-refs');
     expect((child(sync(p), 'Deployment') as unknown as V1Deployment).spec!.replicas).to.equal(3);
   });
 
   it('rolls the pods when the configuration changes (config-hash annotation)', () => {
-    const hash = (r: SyncRequest) => (child(sync(r), 'Deployment') as unknown as V1Deployment).spec!.template.metadata!.annotations!['bindy.firestoned.io/config-hash'];
+    const hash = (r: SyncRequest) =>
+      (child(sync(r), 'Deployment') as unknown as V1Deployment).spec!.template.metadata!.annotations![
+        'bindy.firestoned.io/config-hash'
+      ];
     const before = req('keys-present');
     const after = req('spec-changed');
     expect(hash(before)).to.not.equal(hash(after));
     expect(hash(before)).to.equal(hash(req('children-ready')));
-    expect((sync(after).status as Status).conditions[1]).to.include({ type: 'Progressing', status: 'True', reason: 'RollingOut' });
+    expect((sync(after).status as Status).conditions[1]).to.include({
+      type: 'Progressing',
+      status: 'True',
+      reason: 'RollingOut',
+    });
   });
 
   it('reports status from the observed children', () => {
     const ready = sync(req('children-ready')).status as Status;
-    expect(ready).to.include({ readyReplicas: 1, endpoint: 'http://prod-dns-primary-0.dns.svc:8080', dnsEndpoint: '10.96.0.10:53', role: 'primary' });
-    expect(ready.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`)).to.deep.equal(['Ready=True/Ready', 'Progressing=False/RolledOut']);
+    expect(ready).to.include({
+      readyReplicas: 1,
+      endpoint: 'http://prod-dns-primary-0.dns.svc:8080',
+      dnsEndpoint: '10.96.0.10:53',
+      role: 'primary',
+    });
+    expect(ready.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`)).to.deep.equal([
+      'Ready=True/Ready',
+      'Progressing=False/RolledOut',
+    ]);
     const fresh = sync(req('seed-example')).status as Status;
     expect(fresh.dnsEndpoint).to.equal('prod-dns-primary-0.dns.svc:53');
     expect(fresh.conditions[0]).to.include({ status: 'False', reason: 'DeploymentPending' });
@@ -184,12 +231,18 @@ describe('hooks/controllers/bind9instance', () => {
   it('creates a PVC and mounts user ConfigMaps when the spec asks', () => {
     const res = sync(req('pvc-and-configmap-refs'));
     const pvc = child(res, 'PersistentVolumeClaim')!;
-    expect(pvc['spec']).to.deep.equal({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '5Gi' } } });
+    expect(pvc['spec']).to.deep.equal({
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'fast-ssd',
+      resources: { requests: { storage: '5Gi' } },
+    });
     const d = child(res, 'Deployment') as unknown as V1Deployment;
     const vols = d.spec!.template.spec!.volumes!;
     expect(vols.find((v) => v.name === 'cache')!.persistentVolumeClaim!.claimName).to.equal(pvc.metadata.name);
     expect(vols.find((v) => v.name === 'user-named-conf-options')!.configMap!.name).to.equal('bindy-custom-options');
-    expect((child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']).to.contain('include "/etc/bind/named.conf.options";');
+    expect((child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']).to.contain(
+      'include "/etc/bind/named.conf.options";',
+    );
     expect(parseKeyFile(secretFile(child(res, 'Secret'), 'rndc.key'))!.algorithm).to.equal('hmac-sha512');
   });
 
@@ -198,20 +251,36 @@ describe('hooks/controllers/bind9instance', () => {
     const svc = child(res, 'Service')!;
     expect(svc['spec']).to.include({ type: 'LoadBalancer' });
     expect(svc.metadata.annotations).to.deep.equal({ 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' });
-    expect((child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']).to.contain('listen-on-v6 port 5353 { none; };');
+    expect((child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']).to.contain(
+      'listen-on-v6 port 5353 { none; };',
+    );
   });
 
   it('answers 422 naming the field when the spec cannot be rendered into named.conf', () => {
     const r = req('minimal');
     (r.parent['spec'] as { config?: unknown }).config = { allowQuery: ['undefined-acl'] };
-    expect(() => sync(r)).to.throw(HttpError, /config\.allowQuery\[0\]: ACL "undefined-acl" is not defined/).with.property('status', 422);
+    expect(() => sync(r))
+      .to.throw(HttpError, /config\.allowQuery\[0\]: ACL "undefined-acl" is not defined/)
+      .with.property('status', 422);
   });
 
   describe('customize', () => {
     const parent = (spec: object) =>
-      ({ controller: {}, parent: { apiVersion: 'bindy.firestoned.io/v1beta1', kind: 'Bind9Instance', metadata: { name: 'i', namespace: 'dns' }, spec } }) as unknown as CustomizeRequest;
+      ({
+        controller: {},
+        parent: {
+          apiVersion: 'bindy.firestoned.io/v1beta1',
+          kind: 'Bind9Instance',
+          metadata: { name: 'i', namespace: 'dns' },
+          spec,
+        },
+      }) as unknown as CustomizeRequest;
     it('relates the cluster, the provider, the Secrets and the secondaries (to notify) of a primary', () => {
-      expect(customizeBind9Instance(parent({ clusterRef: 'prod', role: 'primary', rndcKey: { secretRef: { name: 'bindy-rndc' } } }))).to.deep.equal({
+      expect(
+        customizeBind9Instance(
+          parent({ clusterRef: 'prod', role: 'primary', rndcKey: { secretRef: { name: 'bindy-rndc' } } }),
+        ),
+      ).to.deep.equal({
         relatedResources: [
           { apiVersion: 'bindy.firestoned.io/v1beta1', resource: 'bind9clusters', namespace: 'dns', names: ['prod'] },
           { apiVersion: 'bindy.firestoned.io/v1beta1', resource: 'clusterbind9providers', names: ['prod'] },
@@ -220,24 +289,34 @@ describe('hooks/controllers/bind9instance', () => {
             apiVersion: 'bindy.firestoned.io/v1beta1',
             resource: 'bind9instances',
             namespace: 'dns',
-            labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod', 'bindy.firestoned.io/role': 'secondary' } },
+            labelSelector: {
+              matchLabels: { 'bindy.firestoned.io/cluster': 'prod', 'bindy.firestoned.io/role': 'secondary' },
+            },
           },
         ],
       });
     });
     it('a secondary lists the primaries of its own region first (named tries them in order)', () => {
       const r = req('secondary-region-spread');
-      const p1 = (r.related['Bind9Instance.bindy.firestoned.io/v1beta1'] as Record<string, KubeObject>)['dns/prod-dns-primary-1']!;
+      const p1 = (r.related['Bind9Instance.bindy.firestoned.io/v1beta1'] as Record<string, KubeObject>)[
+        'dns/prod-dns-primary-1'
+      ]!;
       (p1['spec'] as { region?: string }).region = 'eu-west-1';
       const conf = (child(sync(r), 'ConfigMap')!['data'] as Record<string, string>)['named.conf']!;
-      expect(conf).to.contain('primaries "bindy-primaries" {\n  10.96.0.11 port 53 key "bindy-transfer";\n  10.96.0.10 port 53 key "bindy-transfer";\n};');
+      expect(conf).to.contain(
+        'primaries "bindy-primaries" {\n  10.96.0.11 port 53 key "bindy-transfer";\n  10.96.0.10 port 53 key "bindy-transfer";\n};',
+      );
     });
     it('primaries notify the secondaries their cluster reports, signed with the transfer key; secondaries consume the catalog', () => {
       const r = req('children-ready');
       const secondary = (name: string, endpoint: string) => ({
         apiVersion: 'bindy.firestoned.io/v1beta1',
         kind: 'Bind9Instance',
-        metadata: { name, namespace: 'dns', labels: { 'bindy.firestoned.io/cluster': 'prod-dns', 'bindy.firestoned.io/role': 'secondary' } },
+        metadata: {
+          name,
+          namespace: 'dns',
+          labels: { 'bindy.firestoned.io/cluster': 'prod-dns', 'bindy.firestoned.io/role': 'secondary' },
+        },
         spec: { clusterRef: 'prod-dns', role: 'secondary' },
         status: { dnsEndpoint: endpoint },
       });
@@ -245,16 +324,32 @@ describe('hooks/controllers/bind9instance', () => {
       r.related[key] = {
         'dns/s1': secondary('s1', '10.96.0.21:53'),
         'dns/s0': secondary('s0', '10.96.0.20:53'),
-        'dns/sx': { ...secondary('sx', '10.96.0.29:53'), metadata: { name: 'sx', namespace: 'dns', labels: { 'bindy.firestoned.io/cluster': 'other', 'bindy.firestoned.io/role': 'secondary' } } },
+        'dns/sx': {
+          ...secondary('sx', '10.96.0.29:53'),
+          metadata: {
+            name: 'sx',
+            namespace: 'dns',
+            labels: { 'bindy.firestoned.io/cluster': 'other', 'bindy.firestoned.io/role': 'secondary' },
+          },
+        },
       } as never;
       const conf = (child(sync(r), 'ConfigMap')!['data'] as Record<string, string>)['named.conf']!;
-      expect(conf).to.contain('notify explicit;\n  also-notify { 10.96.0.20 port 53 key "bindy-transfer"; 10.96.0.21 port 53 key "bindy-transfer"; };\n  notify-delay 0;');
-      const sec = (child(sync(req('secondary-region-spread')), 'ConfigMap')!['data'] as Record<string, string>)['named.conf']!;
-      expect(sec).to.contain('catalog-zones { zone "catalog.bindy.invalid" default-primaries { bindy-primaries; } min-update-interval 1; };');
+      expect(conf).to.contain(
+        'notify explicit;\n  also-notify { 10.96.0.20 port 53 key "bindy-transfer"; 10.96.0.21 port 53 key "bindy-transfer"; };\n  notify-delay 0;',
+      );
+      const sec = (child(sync(req('secondary-region-spread')), 'ConfigMap')!['data'] as Record<string, string>)[
+        'named.conf'
+      ]!;
+      expect(sec).to.contain(
+        'catalog-zones { zone "catalog.bindy.invalid" default-primaries { bindy-primaries; } min-update-interval 1; };',
+      );
       expect(sec).to.contain('zone "catalog.bindy.invalid" {\n  type secondary;');
-      const env = (res: SyncResponse) => (child(res, 'Deployment') as unknown as V1Deployment).spec!.template.spec!.containers[1]!.env!;
+      const env = (res: SyncResponse) =>
+        (child(res, 'Deployment') as unknown as V1Deployment).spec!.template.spec!.containers[1]!.env!;
       expect(env(sync(r)).find((e) => e.name === 'BINDCAR_CATALOG_ZONE')!.value).to.equal('catalog.bindy.invalid');
-      expect(env(sync(req('secondary-region-spread'))).find((e) => e.name === 'BINDCAR_CATALOG_ZONE')!.value).to.equal('none');
+      expect(env(sync(req('secondary-region-spread'))).find((e) => e.name === 'BINDCAR_CATALOG_ZONE')!.value).to.equal(
+        'none',
+      );
       expect(env(sync(r)).find((e) => e.name === 'BINDCAR_TRANSFER_KEY_NAME')!.value).to.equal('bindy-transfer');
     });
     it('relates the cluster primaries of a secondary by label', () => {
@@ -263,7 +358,9 @@ describe('hooks/controllers/bind9instance', () => {
         apiVersion: 'bindy.firestoned.io/v1beta1',
         resource: 'bind9instances',
         namespace: 'dns',
-        labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod', 'bindy.firestoned.io/role': 'primary' } },
+        labelSelector: {
+          matchLabels: { 'bindy.firestoned.io/cluster': 'prod', 'bindy.firestoned.io/role': 'primary' },
+        },
       });
     });
   });
@@ -277,11 +374,15 @@ describe('hooks/controllers/bind9instance', () => {
       ['10.96.0.10:70000', undefined],
       [undefined, undefined],
     ];
-    for (const [input, expected] of table) it(String(input), () => expect(parseDnsEndpoint(input)).to.deep.equal(expected));
+    for (const [input, expected] of table)
+      it(String(input), () => expect(parseDnsEndpoint(input)).to.deep.equal(expected));
   });
 
   it('exposes sync and customize routes', () => {
-    expect(bind9InstanceRoutes({}).map((r) => `${r.hook} ${r.path}`)).to.deep.equal(['sync /sync/bind9instance', 'customize /customize/bind9instance']);
+    expect(bind9InstanceRoutes({}).map((r) => `${r.hook} ${r.path}`)).to.deep.equal([
+      'sync /sync/bind9instance',
+      'customize /customize/bind9instance',
+    ]);
   });
 
   it('defaults the bindcar image to this package version', () => {

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { clusterBind9ProviderRoutes, syncClusterBind9Provider } from '../../../hooks/controllers/clusterbind9provider.js';
+import {
+  clusterBind9ProviderRoutes,
+  syncClusterBind9Provider,
+} from '../../../hooks/controllers/clusterbind9provider.js';
 import { parentValidator } from '../../../hooks/children/parent.js';
 import type { SyncRequest } from '../../../hooks/metacontroller.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
@@ -9,7 +12,11 @@ import { fixtureCases, goldenText, readGolden } from '../children/support.js';
 const cases = fixtureCases('clusterbind9provider');
 const validate = parentValidator('ClusterBind9Provider', validateClusterBind9Provider);
 const sync = (req: unknown) => syncClusterBind9Provider(req as SyncRequest);
-type Status = { readyInstances: number; instanceCount: number; conditions: { type: string; status: string; reason: string; lastTransitionTime: string }[] };
+type Status = {
+  readyInstances: number;
+  instanceCount: number;
+  conditions: { type: string; status: string; reason: string; lastTransitionTime: string }[];
+};
 
 describe('hooks/controllers/clusterbind9provider', () => {
   it('has at least 6 fixture cases', () => {
@@ -68,6 +75,8 @@ describe('hooks/controllers/clusterbind9provider', () => {
   });
 
   it('exposes one sync route', () => {
-    expect(clusterBind9ProviderRoutes().map((r) => `${r.hook} ${r.path}`)).to.deep.equal(['sync /sync/clusterbind9provider']);
+    expect(clusterBind9ProviderRoutes().map((r) => `${r.hook} ${r.path}`)).to.deep.equal([
+      'sync /sync/clusterbind9provider',
+    ]);
   });
 });

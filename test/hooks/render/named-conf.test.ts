@@ -12,7 +12,12 @@ import { parseAllDocuments } from 'yaml';
 import { parseDnsEndpoint } from '../../../hooks/controllers/bind9instance.js';
 import { instanceModel } from '../../../hooks/children/instance-model.js';
 import { RNDC_KEY_FILE } from '../../../hooks/children/keys.js';
-import { NamedConfError, renderNamedConf, type NamedConfLayout, type PrimaryServer } from '../../../hooks/render/named-conf.js';
+import {
+  NamedConfError,
+  renderNamedConf,
+  type NamedConfLayout,
+  type PrimaryServer,
+} from '../../../hooks/render/named-conf.js';
 import { renderRndcConf } from '../../../hooks/render/rndc-conf.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
 import type { Bind9Cluster, Bind9Instance } from '../../../hooks/schema/generated.js';
@@ -51,7 +56,11 @@ function render(c: Case, layout?: Partial<NamedConfLayout>): string {
   });
 }
 
-const cases = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((d) => existsSync(join(GOLDEN, d, 'input.yaml'))).sort() : [];
+const cases = existsSync(GOLDEN)
+  ? readdirSync(GOLDEN)
+      .filter((d) => existsSync(join(GOLDEN, d, 'input.yaml')))
+      .sort()
+  : [];
 
 describe('hooks/render/named-conf', () => {
   it('has golden cases', () => {
@@ -88,7 +97,9 @@ describe('hooks/render/named-conf', () => {
 
 async function run(cmd: string, args: string[], stdin?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = execFile(cmd, args, { timeout: 10000 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+    const p = execFile(cmd, args, { timeout: 10000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    );
     if (stdin !== undefined) p.stdin?.end(stdin);
   });
 }
@@ -145,7 +156,22 @@ async function stop(s: Server | undefined): Promise<void> {
 }
 
 const dig = async (s: Server, name: string, type: string, ...extra: string[]) =>
-  parseDig(await run('dig', ['@127.0.0.1', '-p', String(s.layout.dnsPort), '+norec', '+time=2', '+tries=1', '+noall', '+comments', '+answer', ...extra, name, type]));
+  parseDig(
+    await run('dig', [
+      '@127.0.0.1',
+      '-p',
+      String(s.layout.dnsPort),
+      '+norec',
+      '+time=2',
+      '+tries=1',
+      '+noall',
+      '+comments',
+      '+answer',
+      ...extra,
+      name,
+      type,
+    ]),
+  );
 
 describe('hooks/render/named-conf with a real named', function () {
   this.timeout(60000);
@@ -170,11 +196,20 @@ describe('hooks/render/named-conf with a real named', function () {
     root = await mkdtemp(join(tmpdir(), 'named-conf-live-'));
     const keysDir = join(root, 'keys');
     writeKeys(keysDir);
-    primary = await startFromRendered(root, 'primary', { instance: instance('live-primary-0', 'primary'), cluster, primaries: [] }, keysDir);
+    primary = await startFromRendered(
+      root,
+      'primary',
+      { instance: instance('live-primary-0', 'primary'), cluster, primaries: [] },
+      keysDir,
+    );
     secondary = await startFromRendered(
       root,
       'secondary',
-      { instance: instance('live-secondary-0', 'secondary'), cluster, primaries: [{ address: '127.0.0.1', port: primary.layout.dnsPort }] },
+      {
+        instance: instance('live-secondary-0', 'secondary'),
+        cluster,
+        primaries: [{ address: '127.0.0.1', port: primary.layout.dnsPort }],
+      },
       keysDir,
     );
   });
@@ -195,18 +230,36 @@ describe('hooks/render/named-conf with a real named', function () {
     const soa = await dig(p, 'live.test', 'SOA');
     expect(soa.rcode).to.equal('NOERROR');
     expect(soa.aa).to.equal(true);
-    await run('nsupdate', ['-k', join(p.layout.keysDir, RNDC_KEY_FILE)], `server 127.0.0.1 ${p.layout.dnsPort}\nzone live.test\nupdate add www.live.test 300 A 192.0.2.80\nsend\n`);
+    await run(
+      'nsupdate',
+      ['-k', join(p.layout.keysDir, RNDC_KEY_FILE)],
+      `server 127.0.0.1 ${p.layout.dnsPort}\nzone live.test\nupdate add www.live.test 300 A 192.0.2.80\nsend\n`,
+    );
     expect((await dig(p, 'www.live.test', 'A')).answers.map((a) => a.data)).to.deep.equal(['192.0.2.80']);
   });
 
   it('refuses unsigned zone transfers', async () => {
-    const out = await run('dig', ['@127.0.0.1', '-p', String(primary!.layout.dnsPort), '+time=2', '+tries=1', 'live.test', 'AXFR']);
+    const out = await run('dig', [
+      '@127.0.0.1',
+      '-p',
+      String(primary!.layout.dnsPort),
+      '+time=2',
+      '+tries=1',
+      'live.test',
+      'AXFR',
+    ]);
     expect(out).to.match(/Transfer failed|REFUSED/);
   });
 
   it('lets a secondary transfer the zone from bindy-primaries with the transfer key', async () => {
     const s = secondary!;
-    await run('rndc', ['-c', s.rndcConf, 'addzone', 'live.test', '{ type secondary; file "live.test.db"; primaries { bindy-primaries; }; };']);
+    await run('rndc', [
+      '-c',
+      s.rndcConf,
+      'addzone',
+      'live.test',
+      '{ type secondary; file "live.test.db"; primaries { bindy-primaries; }; };',
+    ]);
     let answers: string[] = [];
     for (let i = 0; i < 100 && answers.length === 0; i++) {
       const r = await dig(s, 'www.live.test', 'A');

@@ -15,9 +15,7 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 };
 
-async function scripted(
-  steps: Step[],
-): Promise<{
+async function scripted(steps: Step[]): Promise<{
   url: string;
   seen: { method: string; path: string; auth?: string; body: string }[];
   close: () => Promise<void>;
@@ -107,7 +105,11 @@ describe('hooks/ports/bindcar client', () => {
       await c.putZone(s.url, 'example.com', body);
       // WHEN the same body comes again and the serial is still 7 THEN only a GET is made
       const same = await c.putZone(s.url, 'example.com', body);
-      expect(same).to.deep.equal({ ok: true, result: { ...okResult, changed: false, created: false, added: 0 }, attempts: 1 });
+      expect(same).to.deep.equal({
+        ok: true,
+        result: { ...okResult, changed: false, created: false, added: 0 },
+        attempts: 1,
+      });
       // WHEN the server's serial moved (a change on the server) THEN the zone is PUT again
       expect((await c.putZone(s.url, 'example.com', body)).ok).to.equal(true);
       // WHEN the body changes THEN it is PUT without a GET
