@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import axios from 'axios';
 import type { PutZoneBody } from '../bindcar/api-schema.js';
-import { freePort, startNamed } from '../cli/local/named.js';
+import { bindcarEnv, freePort, startNamed } from '../cli/local/named.js';
 import type { DNSRecord, DNSZone } from '../hooks/schema/generated.js';
 import { desiredZone } from '../hooks/zone/desired.js';
 import { recordStatus } from '../hooks/zone/status.js';
@@ -110,16 +110,10 @@ async function main(): Promise<void> {
   const bindcar = await startProcess(
     'dist/bindcar/server.js',
     {
-      API_PORT: String(bindcarPort),
-      BIND_API_ADDRESS: '127.0.0.1',
-      BIND_ZONE_DIR: named.dir,
-      RNDC_CONF: named.rndcConf,
-      NAMED_DNS_PORT: String(named.dnsPort),
-      BINDCAR_UPDATE_KEY_NAME: named.updateKey.name,
-      BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
-      BIND_API_TOKEN: TOKEN,
+      ...bindcarEnv(named, TOKEN, bindcarPort),
       BINDCAR_MAX_RECORDS_PER_TYPE: '100000',
       BINDCAR_TRANSFER_KEY_NAME: 'bench-transfer',
+      NODE_OPTIONS: '--max-semi-space-size=4', // as the bindcar image sets it (Dockerfile)
       LOG_LEVEL: 'warn',
     },
     `${bindcarUrl}/healthz`,
