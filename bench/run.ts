@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       ...bindcarEnv(named, TOKEN, bindcarPort),
       BINDCAR_MAX_RECORDS_PER_TYPE: '100000',
       BINDCAR_TRANSFER_KEY_NAME: 'bench-transfer',
-      NODE_OPTIONS: '--max-semi-space-size=4', // as the bindcar image sets it (Dockerfile)
+      NODE_OPTIONS: '--max-semi-space-size=8', // as the bindcar image sets it (Dockerfile)
       LOG_LEVEL: 'warn',
     },
     `${bindcarUrl}/healthz`,
