@@ -2,6 +2,7 @@
  * Test helpers for the infrastructure hooks: a deterministic key generator, and the golden-fixture loop over
  * `test/fixtures/sync/<kind>/<case>.request.json` → `<case>.response.json` (UPDATE_GOLDEN=1 rewrites).
  */
+import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -96,4 +97,33 @@ export async function checkconf(conf: string): Promise<void> {
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The golden-fixture suite every infrastructure hook shares: at least 6 cases, each `<case>.request.json` answered
+ * exactly as `<case>.response.json` (UPDATE_GOLDEN=1 rewrites), and the same request twice answered byte-identically.
+ */
+export function goldenSyncSuite(
+  kind: string,
+  cases: readonly FixtureCase[],
+  validate: (parent: never) => void,
+  sync: (req: unknown) => unknown,
+): void {
+  it('has at least 6 fixture cases', () => {
+    expect(cases.length).to.be.at.least(6);
+  });
+
+  describe(`golden responses (test/fixtures/sync/${kind})`, () => {
+    for (const c of cases) {
+      it(c.name, () => {
+        validate((c.request as { parent: never }).parent);
+        const actual = goldenText(sync(c.request));
+        expect(actual).to.equal(readGolden(c.responsePath, actual));
+      });
+    }
+  });
+
+  it('answers byte-identically to the same request', () => {
+    for (const c of cases) expect(goldenText(sync(c.request)), c.name).to.equal(goldenText(sync(c.request)));
+  });
 }

@@ -7,7 +7,7 @@ import type { KubeObject, SyncRequest } from '../../../hooks/metacontroller.js';
 import type { Bind9ClusterSpec } from '../../../hooks/schema/generated.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
 import { validateBind9Cluster } from '../../../hooks/schema/validate.js';
-import { fakeKeys, fixtureCases, goldenText, readGolden } from '../children/support.js';
+import { fakeKeys, fixtureCases, goldenSyncSuite } from '../children/support.js';
 
 const cases = fixtureCases('bind9cluster');
 const validate = parentValidator('Bind9Cluster', validateBind9Cluster);
@@ -15,24 +15,7 @@ const sync = (req: unknown, gen = fakeKeys()) => syncBind9Cluster(req as SyncReq
 const byName = (cs: readonly KubeObject[]) => new Map(cs.map((c) => [`${c.kind}/${c.metadata.name}`, c]));
 
 describe('hooks/controllers/bind9cluster', () => {
-  it('has at least 6 fixture cases', () => {
-    expect(cases.length).to.be.at.least(6);
-  });
-
-  describe('golden responses (test/fixtures/sync/bind9cluster)', () => {
-    for (const c of cases) {
-      it(c.name, () => {
-        const req = c.request as SyncRequest;
-        validate(req.parent);
-        const actual = goldenText(sync(req));
-        expect(actual).to.equal(readGolden(c.responsePath, actual));
-      });
-    }
-  });
-
-  it('answers byte-identically to the same request', () => {
-    for (const c of cases) expect(goldenText(sync(c.request)), c.name).to.equal(goldenText(sync(c.request)));
-  });
+  goldenSyncSuite('bind9cluster', cases, validate, (req) => sync(req));
 
   it('reuses the observed transfer key and never calls the generator then', () => {
     const c = cases.find((x) => x.name === 'keys-present')!;

@@ -7,7 +7,7 @@ import { parentValidator } from '../../../hooks/children/parent.js';
 import type { SyncRequest } from '../../../hooks/metacontroller.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
 import { validateClusterBind9Provider } from '../../../hooks/schema/validate.js';
-import { fixtureCases, goldenText, readGolden } from '../children/support.js';
+import { fixtureCases, goldenSyncSuite } from '../children/support.js';
 
 const cases = fixtureCases('clusterbind9provider');
 const validate = parentValidator('ClusterBind9Provider', validateClusterBind9Provider);
@@ -19,24 +19,7 @@ type Status = {
 };
 
 describe('hooks/controllers/clusterbind9provider', () => {
-  it('has at least 6 fixture cases', () => {
-    expect(cases.length).to.be.at.least(6);
-  });
-
-  describe('golden responses (test/fixtures/sync/clusterbind9provider)', () => {
-    for (const c of cases) {
-      it(c.name, () => {
-        const req = c.request as SyncRequest;
-        validate(req.parent);
-        const actual = goldenText(sync(req));
-        expect(actual).to.equal(readGolden(c.responsePath, actual));
-      });
-    }
-  });
-
-  it('answers byte-identically to the same request', () => {
-    for (const c of cases) expect(goldenText(sync(c.request)), c.name).to.equal(goldenText(sync(c.request)));
-  });
+  goldenSyncSuite('clusterbind9provider', cases, validate, (req) => sync(req));
 
   it('creates one valid Bind9Cluster of the same name in spec.namespace, without the namespace field', () => {
     for (const c of cases) {
