@@ -11,7 +11,6 @@ import { clusterBind9ProviderRoutes } from './controllers/clusterbind9provider.j
 
 /** Every hook route of the service, given the effect ports (bindcar client, status writer, events, clock). */
 export function hookRoutes(ports: HookPorts): HookRoute[] {
-  void ports;
   return [
     // infrastructure routes (ClusterBind9Provider, Bind9Cluster, Bind9Instance)
     ...clusterBind9ProviderRoutes(),

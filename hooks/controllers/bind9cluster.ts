@@ -28,7 +28,7 @@ import type { ClusterSpec } from '../children/instance-model.js';
 import { isConditionTrue, parentValidator, previousConditions } from '../children/parent.js';
 import type { HookRoute } from '../http.js';
 import { validateBind9Cluster } from '../schema/validate.js';
-import { infraDeps } from './bind9instance.js';
+import { infraDeps, type InfraPorts } from './bind9instance.js';
 
 /** Child rules of the Bind9Cluster CompositeController (request keys). */
 export const BIND9CLUSTER_CHILDREN = {
@@ -145,7 +145,7 @@ export function syncBind9Cluster(req: SyncRequest, deps: ClusterHookDeps): SyncR
 }
 
 /** Routes of the Bind9Cluster CompositeController. */
-export function bind9ClusterRoutes(ports: Record<string, unknown>): HookRoute[] {
+export function bind9ClusterRoutes(ports: InfraPorts): HookRoute[] {
   const { generateKey } = infraDeps(ports);
   return [
     {

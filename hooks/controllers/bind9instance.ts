@@ -379,19 +379,18 @@ export interface InfraPorts {
   hooksServiceAccount?: string;
 }
 
-/** Resolves {@link InfraPorts} (as found on HookPorts) into the instance hook's dependencies. */
-export function infraDeps(ports: Record<string, unknown>): InstanceHookDeps {
-  const str = (k: string, d: string) => (typeof ports[k] === 'string' && ports[k] !== '' ? (ports[k] as string) : d);
+/** Resolves {@link InfraPorts} (as found on HookPorts) into the instance hook's dependencies, with the defaults. */
+export function infraDeps(ports: InfraPorts): InstanceHookDeps {
   return {
-    generateKey: typeof ports['generateKey'] === 'function' ? (ports['generateKey'] as KeyGenerator) : randomKey,
-    bindcarImage: str('bindcarImage', DEFAULT_BINDCAR_IMAGE),
-    hooksNamespace: str('hooksNamespace', 'bindy-system'),
-    hooksServiceAccount: str('hooksServiceAccount', 'bindy-hooks'),
+    generateKey: ports.generateKey ?? randomKey,
+    bindcarImage: ports.bindcarImage || DEFAULT_BINDCAR_IMAGE,
+    hooksNamespace: ports.hooksNamespace || 'bindy-system',
+    hooksServiceAccount: ports.hooksServiceAccount || 'bindy-hooks',
   };
 }
 
 /** Routes of the Bind9Instance CompositeController (sync + customize). */
-export function bind9InstanceRoutes(ports: Record<string, unknown>): HookRoute[] {
+export function bind9InstanceRoutes(ports: InfraPorts): HookRoute[] {
   const deps = infraDeps(ports);
   const validateParent = parentValidator('Bind9Instance', validateBind9Instance);
   return [
