@@ -1586,7 +1586,7 @@ export const Bind9InstanceSchema = {
         },
         "external": {
           "type": "object",
-          "description": "A bindcar running outside the cluster: no Deployment is created, the hooks talk to this URL.",
+          "description": "A bindcar running outside the cluster: no Deployment is created, the hooks talk to this URL (with the hooks' own bindcar token).",
           "properties": {
             "bindcarUrl": {
               "type": "string",
@@ -1600,29 +1600,6 @@ export const Bind9InstanceSchema = {
               "description": "DNS address of named, host:port ([v6]:port for IPv6).",
               "maxLength": 300,
               "pattern": "^([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$"
-            },
-            "tokenSecretRef": {
-              "type": "object",
-              "description": "Secret holding the bearer token for bindcar.",
-              "properties": {
-                "name": {
-                  "type": "string",
-                  "description": "Secret name.",
-                  "minLength": 1,
-                  "maxLength": 253,
-                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
-                },
-                "key": {
-                  "type": "string",
-                  "description": "Key in the Secret; default token.",
-                  "maxLength": 253,
-                  "pattern": "^[-._a-zA-Z0-9]+$"
-                }
-              },
-              "required": [
-                "name"
-              ],
-              "additionalProperties": false
             }
           },
           "required": [
@@ -5511,7 +5488,7 @@ export interface Bind9InstanceSpec {
     namedConfOptions?: string;
   };
   /**
-   * A bindcar running outside the cluster: no Deployment is created, the hooks talk to this URL.
+   * A bindcar running outside the cluster: no Deployment is created, the hooks talk to this URL (with the hooks' own bindcar token).
    */
   external?: {
     /**
@@ -5522,19 +5499,6 @@ export interface Bind9InstanceSpec {
      * DNS address of named, host:port ([v6]:port for IPv6).
      */
     dnsAddress?: string;
-    /**
-     * Secret holding the bearer token for bindcar.
-     */
-    tokenSecretRef?: {
-      /**
-       * Secret name.
-       */
-      name: string;
-      /**
-       * Key in the Secret; default token.
-       */
-      key?: string;
-    };
   };
 }
 

@@ -615,7 +615,6 @@ const VALID: [string, BindyKind, Record<string, unknown>][] = [
       external: {
         bindcarUrl: 'https://bindcar.example.com:8443',
         dnsAddress: '[2001:db8::53]:53',
-        tokenSecretRef: { name: 'bindcar-token', key: 'token' },
       },
     },
   ],

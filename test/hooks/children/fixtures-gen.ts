@@ -705,7 +705,6 @@ const keyOf = (ns: string | undefined, n: string) => (ns ? `${ns}/${n}` : n);
         external: {
           bindcarUrl: 'https://dns1.example.net:8443/',
           dnsAddress: '192.0.2.53:53',
-          tokenSecretRef: { name: 'edge-token' },
         },
       }),
       {},
