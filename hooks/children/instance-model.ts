@@ -117,6 +117,16 @@ export function instanceModel(
   };
 }
 
+/**
+ * The dnssec-policy zones of a cluster get by default: `dnssec: true` → "default"; the object form's
+ * `signing: {enabled: true, policy?}` → that policy ("default" when unnamed); otherwise none (unsigned).
+ */
+export function defaultDnssecPolicy(config: Bind9Config | undefined): string | undefined {
+  const d = config?.dnssec;
+  if (typeof d === 'boolean') return d ? 'default' : undefined;
+  return d?.signing?.enabled ? (d.signing.policy ?? 'default') : undefined;
+}
+
 /** dnssec: true|false or {validation?, signing?}: whether named validates (dnssec-validation yes|no). */
 export function dnssecValidation(config: Bind9Config): boolean {
   const d = config.dnssec;

@@ -145,7 +145,12 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
       outcomes: [...outcomes.filter(owned), ...orphans],
     };
   }
-  const desired = desiredZone(zone, selected, place.instances);
+  const desired = desiredZone(
+    zone,
+    selected,
+    place.instances,
+    place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {},
+  );
   if ('invalid' in desired)
     return { zone, block: { reason: 'InvalidSpec', message: desired.message }, primaries: [], outcomes: orphans };
   const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };

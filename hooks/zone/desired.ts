@@ -93,11 +93,13 @@ interface Candidate {
  * @param zone the DNSZone (already schema-valid)
  * @param records the records it selected (see `selectRecords`), any order
  * @param instances where it is placed (primaries' DNS endpoints feed default glue)
+ * @param defaults the cluster's defaults: `dnssecPolicy` from its `global.dnssec` when the zone sets none
  */
 export function desiredZone(
   zone: DNSZone,
   records: readonly DNSRecord[],
   instances: readonly Placement[],
+  defaults: { dnssecPolicy?: string } = {},
 ): DesiredZoneResult | InvalidZone {
   const zn = canonicalZoneName(zone.spec.zoneName);
   if (!zn.ok) return { invalid: true, message: `spec.zoneName: ${zn.reason}` };
@@ -239,7 +241,9 @@ export function desiredZone(
     ...(soa?.serial !== undefined ? { serial: soa.serial } : {}),
     nameServers,
     records: [],
-    ...(zone.spec.dnssecPolicy ? { dnssecPolicy: zone.spec.dnssecPolicy } : {}),
+    ...((zone.spec.dnssecPolicy ?? defaults.dnssecPolicy)
+      ? { dnssecPolicy: zone.spec.dnssecPolicy ?? defaults.dnssecPolicy }
+      : {}),
   };
 
   // 5. named's max-records-per-type: the CRs that would push an RRset over the limit are left out, newest first

@@ -3,6 +3,7 @@
  * Bind9Instances serve it, and which DNSZone owns a zone name when several claim it. Every list comes back in a
  * deterministic order (oldest first, ties by namespace/name, then kind).
  */
+import { defaultDnssecPolicy } from '../children/instance-model.js';
 import {
   API_VERSION,
   RECORD_KINDS,
@@ -140,6 +141,8 @@ export interface Placement {
 /** Where a zone goes, and why when it goes nowhere. */
 export interface PlacementResult {
   instances: Placement[];
+  /** The dnssec-policy the zone's cluster (or provider) gives its zones by default (`global.dnssec`), if any. */
+  dnssecPolicy?: string;
   /** Set when `clusterRef` names neither a Bind9Cluster in the namespace nor a ClusterBind9Provider. */
   missingCluster?: string;
 }
@@ -164,6 +167,7 @@ export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
   const all = relatedOf<Bind9Instance>(related, 'Bind9Instance').filter((i) => !i.metadata.deletionTimestamp);
   const chosen = new Map<string, Bind9Instance>();
   let missingCluster: string | undefined;
+  let dnssecPolicy: string | undefined;
   const ref = zone.spec.clusterRef;
   if (ref) {
     const cluster = relatedOf<Bind9Cluster>(related, 'Bind9Cluster').find(
@@ -173,6 +177,7 @@ export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
       (p) => p.metadata.name === ref,
     );
     const where = cluster ? ns : provider ? provider.spec.namespace : undefined;
+    dnssecPolicy = defaultDnssecPolicy((cluster ?? provider)?.spec.global);
     if (where === undefined) missingCluster = ref;
     else {
       for (const i of all) {
@@ -205,5 +210,9 @@ export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
       dnsEndpoint: i.status?.dnsEndpoint ?? i.spec.external?.dnsAddress,
     };
   });
-  return missingCluster === undefined ? { instances } : { instances, missingCluster };
+  return {
+    instances,
+    ...(missingCluster === undefined ? {} : { missingCluster }),
+    ...(dnssecPolicy === undefined ? {} : { dnssecPolicy }),
+  };
 }

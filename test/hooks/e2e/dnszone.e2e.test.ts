@@ -207,6 +207,40 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
     for (const o of seed) world.delete(keyOf(o));
   });
 
+  it("signs the zones of a cluster with global.dnssec: true (the seed's prod-dns) with dnssec-policy default", async () => {
+    // GIVEN the seed's Bind9Cluster prod-dns (global.dnssec: true) and a zone placed on it
+    const [cluster] = yamlDocs(readFileSync(join(SEED, '02-bind9cluster-prod-dns.yaml'), 'utf8'));
+    expect((cluster!['spec'] as { global: { dnssec: boolean } }).global.dnssec).to.equal(true);
+    put(cluster!);
+    put({
+      apiVersion: V,
+      kind: 'DNSZone',
+      metadata: { name: 'signed-example' },
+      spec: { zoneName: 'signed.example', clusterRef: 'prod-dns', nameServers: [{ hostname: 'ns1.example.net.' }] },
+    });
+    try {
+      // WHEN the zone hook syncs it
+      const r = await hook('signed-example');
+      expect(cond(r, 'Ready'), JSON.stringify(r.status)).to.include({ status: 'True' });
+      // THEN named publishes DNSKEYs for it (named signs in the background; poll briefly)
+      let keys = await answers('signed.example', 'DNSKEY');
+      for (let i = 0; i < 100 && keys.data.length === 0; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        keys = await answers('signed.example', 'DNSKEY');
+      }
+      expect(keys.data.length, 'DNSKEY RRs').to.be.greaterThan(0);
+      // AND a second sync is still Ready at the serial named serves now (signing moved it; bindcar leaves the
+      // DNSSEC records named maintains alone)
+      const again = await hook('signed-example');
+      expect(cond(again, 'Ready')).to.include({ status: 'True' });
+      expect(again.status['serial']).to.equal(await bindcar.named.soaSerial('signed.example'));
+      expect((await hook('signed-example', true)).finalized).to.equal(true);
+    } finally {
+      world.delete(`DNSZone/dns/signed-example`);
+      put({ apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'prod-dns' }, spec: {} });
+    }
+  });
+
   it('serves a zone with every record kind', async () => {
     put(
       ...yamlDocs(`
