@@ -166,27 +166,23 @@ export async function checkZone(zone: RenderedZone): Promise<string | undefined>
 }
 
 /**
- * `named-checkconf` on an instance's named.conf with the pod paths (/etc/bind, /etc/bind/keys, /var/cache/bind,
- * /var/run/named) remapped into a temp dir holding the ConfigMap and Secret files; undefined when it passes.
+ * `named-checkconf` on an instance's named.conf exactly as rendered, chrooted (`-t`) into a temp tree that holds the
+ * ConfigMap and Secret files at the pod's paths; undefined when it passes.
  */
 export async function checkNamedConf(instance: RenderedInstance): Promise<string | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), 'bindy-check-'));
+  const root = await mkdtemp(join(tmpdir(), 'bindy-check-'));
+  const at = (podPath: string) => join(root, podPath);
   try {
-    const map: [string, string][] = [
-      [POD_LAYOUT.keysDir, join(dir, 'keys')],
-      [POD_LAYOUT.confDir, join(dir, 'conf')],
-      [POD_LAYOUT.cacheDir, join(dir, 'cache')],
-      [POD_LAYOUT.runDir, join(dir, 'run')],
-    ];
-    const remap = (text: string) => map.reduce((t, [from, to]) => t.split(`"${from}`).join(`"${to}`), text);
-    for (const [, to] of map) await mkdir(to, { recursive: true });
-    for (const [name, text] of Object.entries(instance.files)) await writeFile(join(dir, 'conf', name), remap(text));
-    for (const [name, text] of Object.entries(instance.keys)) await writeFile(join(dir, 'keys', name), text);
-    await run('named-checkconf', [join(dir, 'conf', 'named.conf')], { timeout: 60000 });
+    for (const d of [POD_LAYOUT.confDir, POD_LAYOUT.keysDir, POD_LAYOUT.cacheDir, POD_LAYOUT.runDir])
+      await mkdir(at(d), { recursive: true });
+    for (const [name, text] of Object.entries(instance.files))
+      await writeFile(join(at(POD_LAYOUT.confDir), name), text);
+    for (const [name, text] of Object.entries(instance.keys)) await writeFile(join(at(POD_LAYOUT.keysDir), name), text);
+    await run('named-checkconf', ['-t', root, `${POD_LAYOUT.confDir}/named.conf`], { timeout: 60000 });
     return undefined;
   } catch (err) {
     return toolOutput(err);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   }
 }
