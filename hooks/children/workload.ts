@@ -14,13 +14,12 @@ import type {
   V1ServiceAccount,
   V1Volume,
 } from '@kubernetes/client-node';
-import { ANNOTATIONS } from '../labels.js';
-import type { InstanceModel } from './instance-model.js';
+import { ANNOTATIONS, LABELS } from '../labels.js';
+import type { InstanceModel, ServiceSettings } from './instance-model.js';
 import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_NAME } from './keys.js';
-import { CATALOG_ZONE } from '../render/named-conf.js';
-import { podSelector, workloadLabels } from './labels.js';
-import { childName } from './names.js';
-import { POD_LAYOUT } from '../render/named-conf.js';
+import { CATALOG_ZONE, POD_LAYOUT } from '../render/named-conf.js';
+import { MANAGED_BY, PART_OF, cleanLabels, podSelector, workloadLabels } from './labels.js';
+import { childName, labelValue } from './names.js';
 
 /** Options of the hooks service that shape workloads (set at the composition root, never read from env here). */
 export interface WorkloadOptions {
@@ -145,10 +144,11 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
     command: ['/usr/sbin/named'],
     args: ['-g', '-c', `${L.confDir}/named.conf`],
     env: [{ name: 'TZ', value: 'UTC' }],
-    ports: [
-      { name: 'dns-udp', containerPort: L.dnsPort, protocol: 'UDP' },
-      { name: 'dns-tcp', containerPort: L.dnsPort, protocol: 'TCP' },
-    ],
+    // One entry per port number: Metacontroller's dynamic-apply merges this list keyed by containerPort
+    // (pkg/dynamic/apply/apply.go), so a second 5353 entry (TCP beside UDP) would collapse and make every update
+    // a "Duplicate value" error. The list is informational (Kubernetes: not listing a port does not keep it from
+    // being exposed); named serves TCP on the same port, and the Service targets both by number.
+    ports: [{ name: 'dns', containerPort: L.dnsPort, protocol: 'UDP' }],
     livenessProbe: {
       tcpSocket: { port: L.dnsPort },
       initialDelaySeconds: 10,
@@ -240,7 +240,10 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
           serviceAccountName: names.serviceAccount,
           automountServiceAccountToken: true,
           enableServiceLinks: false,
-          ...(m.imagePullSecrets.length ? { imagePullSecrets: m.imagePullSecrets.map((name) => ({ name })) } : {}),
+          // Deduplicated: the list is keyed by name (dynamic-apply's guess, and the server-side apply list map).
+          ...(m.imagePullSecrets.length
+            ? { imagePullSecrets: [...new Set(m.imagePullSecrets)].map((name) => ({ name })) }
+            : {}),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: BIND_UID,
@@ -274,27 +277,85 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
   };
 }
 
-/** The instance Service: DNS 53→5353 over UDP and TCP, bindcar on 8080; type and annotations from the role. */
-export function instanceService(m: InstanceModel): V1Service {
-  const annotations = Object.keys(m.service.annotations).length ? { annotations: m.service.annotations } : {};
+/**
+ * Labels of the instance Service: only what the instance name determines. Metacontroller never updates the
+ * Service (see {@link instanceService}), so nothing that can change (role, cluster, region) goes on it.
+ */
+export function serviceLabels(instance: string): Record<string, string> {
+  return cleanLabels({
+    ...podSelector(instance),
+    [LABELS.instance]: labelValue(instance),
+    [LABELS.component]: 'dns-server',
+    [LABELS.partOf]: PART_OF,
+    [LABELS.managedBy]: MANAGED_BY,
+  });
+}
+
+/**
+ * The instance Service: DNS 53→5353 over UDP and TCP on one ClusterIP (named.conf lists that address, from
+ * `status.dnsEndpoint`, for SOA queries and NOTIFY over UDP and for transfers over TCP), bindcar on 8080.
+ *
+ * It is created once and never updated: its port list holds 53/UDP and 53/TCP, and Metacontroller's dynamic-apply
+ * merges a list of objects keyed by the first conventional key every item has — `port` here, which the apiserver
+ * requires on every item — so any update of it would collapse the two and be rejected (pkg/dynamic/apply/apply.go).
+ * metacontroller/bind9instance.yaml therefore gives Services `updateStrategy: OnDelete`, and the content depends
+ * only on the instance name and the role's `service` settings of its cluster, which take effect when the Service
+ * is created (a later change is reported by the instance status, see `serviceDrift`). targetPorts are numbers:
+ * the container declares 5353 once, and a named targetPort resolves only to a container port of the same protocol.
+ */
+export function instanceService(instance: string, settings: ServiceSettings): V1Service {
+  const annotations = Object.keys(settings.annotations).length ? { annotations: { ...settings.annotations } } : {};
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: {
-      name: workloadNames(m.name).service,
-      labels: workloadLabels(m.name, m.role, m.clusterRef, m.region),
-      ...annotations,
-    },
+    metadata: { name: workloadNames(instance).service, labels: serviceLabels(instance), ...annotations },
     spec: {
-      type: m.service.type,
-      selector: podSelector(m.name),
+      type: settings.type,
+      selector: podSelector(instance),
       ports: [
-        { name: 'dns-udp', port: DNS_PORT, targetPort: 'dns-udp', protocol: 'UDP' },
-        { name: 'dns-tcp', port: DNS_PORT, targetPort: 'dns-tcp', protocol: 'TCP' },
-        { name: 'http', port: BINDCAR_PORT, targetPort: 'http', protocol: 'TCP' },
+        { name: 'dns-udp', port: DNS_PORT, targetPort: POD_LAYOUT.dnsPort, protocol: 'UDP' },
+        { name: 'dns-tcp', port: DNS_PORT, targetPort: POD_LAYOUT.dnsPort, protocol: 'TCP' },
+        { name: 'http', port: BINDCAR_PORT, targetPort: BINDCAR_PORT, protocol: 'TCP' },
       ],
-    } as V1Service['spec'],
+    },
   };
+}
+
+/** True when `observed` holds everything `desired` sets (objects: key by key; arrays: item by item, same length). */
+function holds(desired: unknown, observed: unknown): boolean {
+  if (Array.isArray(desired)) {
+    return (
+      Array.isArray(observed) && observed.length === desired.length && desired.every((d, i) => holds(d, observed[i]))
+    );
+  }
+  if (desired !== null && typeof desired === 'object') {
+    if (observed === null || typeof observed !== 'object' || Array.isArray(observed)) return false;
+    const o = observed as Record<string, unknown>;
+    return Object.entries(desired).every(([k, v]) => holds(v, o[k]));
+  }
+  return desired === observed;
+}
+
+/**
+ * The fields the observed instance Service lacks or holds differently from {@link instanceService} (`spec.type`,
+ * `metadata.annotations`, …), sorted; empty when it matches or is not observed. Metacontroller never updates the
+ * Service, so this is how a changed `service` setting (or a Service built by an older release) becomes visible.
+ * Fields the apiserver or other controllers add (clusterIP, nodePorts, extra annotations) are not differences —
+ * which also means an annotation dropped from the settings goes unnoticed (ours cannot be told from others').
+ */
+export function serviceDrift(
+  desired: V1Service,
+  observed: { metadata?: unknown; spec?: unknown } | undefined,
+): string[] {
+  if (!observed) return [];
+  const om = (observed.metadata ?? {}) as Record<string, unknown>;
+  const os = (observed.spec ?? {}) as Record<string, unknown>;
+  const out: string[] = [];
+  for (const k of ['labels', 'annotations'] as const) {
+    if (!holds(desired.metadata?.[k] ?? {}, om[k] ?? {})) out.push(`metadata.${k}`);
+  }
+  for (const [k, v] of Object.entries(desired.spec ?? {})) if (!holds(v, os[k])) out.push(`spec.${k}`);
+  return out.sort();
 }
 
 /** The zone-data PVC, only when `storage.storageType` is persistentVolumeClaim. */

@@ -6,6 +6,7 @@
  * Pure: same request (and generator) ⇒ byte-identical response; keys are generated only when nothing observed
  * holds them. https://metacontroller.github.io/metacontroller/api/customize.html
  */
+import type { V1Service } from '@kubernetes/client-node';
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import { unavailable } from '../errors.js';
 import { ANNOTATIONS, API_VERSION, LABELS } from '../labels.js';
@@ -52,6 +53,7 @@ import {
   instanceSecret,
   instanceService,
   instanceServiceAccount,
+  serviceDrift,
   workloadNames,
   type WorkloadOptions,
 } from '../children/workload.js';
@@ -224,6 +226,7 @@ function instanceStatus(
   m: InstanceModel,
   hash: string | undefined,
   primaries: { servers: PrimaryServer[]; names: string[] },
+  service: V1Service | undefined,
 ): Bind9InstanceStatus {
   const generation = req.parent.metadata.generation;
   const prev = previousConditions(req.parent) as Partial<Condition>[];
@@ -313,6 +316,19 @@ function instanceStatus(
         message: `configuration ${hash?.slice(0, 12)} is rolled out`,
       });
     }
+    const drift = service ? serviceDrift(service, svc) : [];
+    if (drift.length) {
+      wanted.push({
+        type: 'Degraded',
+        status: 'True',
+        reason: 'ServiceOutdated',
+        message:
+          `Service ${m.namespace}/${names.service} differs from the desired one in ${drift.join(', ')}: ` +
+          'Metacontroller never updates an instance Service (updateStrategy OnDelete in ' +
+          'metacontroller/bind9instance.yaml); delete the Service to have it recreated (its ClusterIP changes and ' +
+          "the cluster's other instances follow the new status.dnsEndpoint)",
+      });
+    }
   }
   const out: Bind9InstanceStatus = { conditions: conditions(wanted, prev, now, generation), ...status };
   if (generation !== undefined) out.observedGeneration = generation;
@@ -328,7 +344,7 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
   const m = instanceModel(parent, relatedCluster(req, parent));
   const primaries = primaryServers(req, m);
   if (m.external) {
-    return { status: instanceStatus(req, m, undefined, primaries) as Record<string, unknown>, children: [] };
+    return { status: instanceStatus(req, m, undefined, primaries, undefined) as Record<string, unknown>, children: [] };
   }
   const keys = instanceKeys(req, m, deps);
   const what = `Bind9Instance ${m.namespace}/${m.name}`;
@@ -353,15 +369,16 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
   };
   const hash = configHash(configData, secretData);
   const pvc = instancePvc(m);
+  const service = instanceService(m.name, m.service);
   const children = [
     instanceConfigMap(m, configData),
     instanceSecret(m, secretData),
     instanceServiceAccount(m),
     instanceDeployment(m, hash, deps),
-    instanceService(m),
+    service,
     ...(pvc ? [pvc] : []),
   ] as unknown as KubeObject[];
-  return { status: instanceStatus(req, m, hash, primaries) as Record<string, unknown>, children };
+  return { status: instanceStatus(req, m, hash, primaries, service) as Record<string, unknown>, children };
 }
 
 /** Default bindcar image: our image at this package's version (kept equal to package.json by a test). */

@@ -17,6 +17,7 @@ import { isDnsLabel } from '../../../hooks/children/names.js';
 import { parentValidator } from '../../../hooks/children/parent.js';
 import { HttpError } from '../../../hooks/errors.js';
 import type { CustomizeRequest, KubeObject, SyncRequest, SyncResponse } from '../../../hooks/metacontroller.js';
+import { Bind9InstanceSchema } from '../../../hooks/schema/generated.js';
 import { validateBind9Instance } from '../../../hooks/schema/validate.js';
 import { REPO, checkconf, fakeKeys, fixtureCases, goldenSyncSuite } from '../children/support.js';
 
@@ -237,6 +238,132 @@ describe('hooks/controllers/bind9instance', () => {
     expect((child(res, 'ConfigMap')!['data'] as Record<string, string>)['named.conf']).to.contain(
       'listen-on-v6 port 5353 { none; };',
     );
+  });
+
+  describe('the Service (never updated: updateStrategy OnDelete)', () => {
+    /** Leaf fields of Bind9Instance.spec in the CRD schema (objects with open keys count as one field). */
+    const specLeaves = (schema: Record<string, any>, path = ''): string[] =>
+      schema['type'] === 'object' && schema['properties'] && !schema['additionalProperties']
+        ? Object.entries(schema['properties'] as Record<string, any>).flatMap(([k, v]) =>
+            specLeaves(v, path ? `${path}.${k}` : k),
+          )
+        : [path];
+    /** A value for every spec field, different from the base case (children-ready, a primary of prod-dns). */
+    const variations: Record<string, unknown> = {
+      clusterRef: 'other-dns',
+      role: 'secondary',
+      replicas: 0,
+      region: 'eu-west-1',
+      version: '9.20',
+      'image.image': 'registry.example.com/bind9:9.20',
+      'image.imagePullPolicy': 'Always',
+      'image.imagePullSecrets': ['regcred', 'regcred'],
+      'config.recursion': true,
+      'config.allowQuery': ['internal'],
+      'config.allowTransfer': ['10.0.0.0/8'],
+      'config.forwarders': ['192.0.2.1'],
+      'config.listenOn': ['10.0.0.1'],
+      'config.listenOnV6': ['none'],
+      'config.dnssec': false,
+      'storage.storageType': 'persistentVolumeClaim',
+      'storage.persistentVolumeClaim.storageClassName': 'fast-ssd',
+      'storage.persistentVolumeClaim.size': '5Gi',
+      'storage.persistentVolumeClaim.accessModes': ['ReadWriteMany'],
+      'rndcKey.algorithm': 'hmac-sha512',
+      'rndcKey.secretRef.name': 'user-rndc',
+      'configMapRefs.namedConf': 'user-named-conf',
+      'configMapRefs.namedConfOptions': 'user-options',
+    };
+    /** Fields that remove the workload altogether (no Service to compare). */
+    const noWorkload = ['external.bindcarUrl', 'external.dnsAddress'];
+    const withField = (path: string, value: unknown): SyncRequest => {
+      const r = req('children-ready');
+      const spec = r.parent['spec'] as Record<string, any>;
+      const keys = path.split('.');
+      let o = spec;
+      for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+      o[keys[keys.length - 1]!] = value;
+      if (path.startsWith('storage.persistentVolumeClaim')) spec['storage'].storageType = 'persistentVolumeClaim';
+      if (path === 'rndcKey.secretRef.name') {
+        r.related['Secret.v1']!['dns/user-rndc'] = {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'user-rndc', namespace: 'dns' },
+          data: { secret: Buffer.from(Buffer.alloc(32, 3).toString('base64')).toString('base64') },
+        };
+      }
+      validate(r.parent);
+      return r;
+    };
+    const service = (r: SyncRequest) => JSON.stringify(child(sync(r), 'Service'));
+
+    it('has a variation for every field of Bind9Instance.spec', () => {
+      const leaves = specLeaves((Bind9InstanceSchema as any).properties.spec);
+      expect(leaves.filter((f) => !(f in variations) && !noWorkload.includes(f))).to.deep.equal([]);
+    });
+
+    for (const [path, value] of Object.entries(variations)) {
+      it(`is byte-identical when spec.${path} changes`, () => {
+        const r = withField(path, value);
+        // The variation is real: it changes some child, only never the Service.
+        expect(JSON.stringify(sync(r).children), path).to.not.equal(
+          JSON.stringify(sync(req('children-ready')).children),
+        );
+        expect(service(r)).to.equal(service(req('children-ready')));
+      });
+    }
+
+    it('carries only what the instance name determines, targets named by port number, and holds 53 over UDP and TCP', () => {
+      const svc = child(sync(req('secondary-region-spread')), 'Service')!;
+      expect(svc.metadata.labels).to.deep.equal({
+        'app.kubernetes.io/component': 'dns-server',
+        'app.kubernetes.io/instance': 'prod-dns-secondary-1',
+        'app.kubernetes.io/managed-by': 'bindy-hooks',
+        'app.kubernetes.io/name': 'bind9',
+        'app.kubernetes.io/part-of': 'bindy',
+        'bindy.firestoned.io/instance': 'prod-dns-secondary-1',
+      });
+      expect((svc['spec'] as { ports: unknown }).ports).to.deep.equal([
+        { name: 'dns-udp', port: 53, targetPort: 5353, protocol: 'UDP' },
+        { name: 'dns-tcp', port: 53, targetPort: 5353, protocol: 'TCP' },
+        { name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' },
+      ]);
+      // Each numeric targetPort is a port named listens on (container ports are informational; 5353 once).
+      const d = child(sync(req('secondary-region-spread')), 'Deployment') as unknown as V1Deployment;
+      const declared = d.spec!.template.spec!.containers.flatMap((c) => c.ports!.map((p) => p.containerPort));
+      expect(declared).to.deep.equal([5353, 8080]);
+    });
+
+    it("reports, without touching it, an observed Service that differs (the cluster's service settings changed)", () => {
+      const r = req('children-ready');
+      const cluster = Object.values(r.related['Bind9Cluster.bindy.firestoned.io/v1beta1']!)[0]!;
+      (cluster['spec'] as Record<string, any>)['primary'].service = {
+        type: 'LoadBalancer',
+        annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' },
+      };
+      const res = sync(r);
+      expect(child(res, 'Service')!['spec']).to.include({ type: 'LoadBalancer' });
+      const conditions = (res.status as Status).conditions;
+      expect(conditions.map((c) => `${c.type}=${c.status}/${c.reason}`)).to.deep.equal([
+        'Ready=True/Ready',
+        'Progressing=False/RolledOut',
+        'Degraded=True/ServiceOutdated',
+      ]);
+      expect((conditions[2] as unknown as { message: string }).message).to.match(
+        /^Service dns\/prod-dns-primary-0 differs from the desired one in metadata\.annotations, spec\.type: .*delete the Service/,
+      );
+      // A Service of an older release (targetPorts by name) is reported the same way.
+      const old = req('children-ready');
+      const svc = Object.values(old.children['Service.v1']!)[0]!;
+      (svc['spec'] as { ports: { targetPort: unknown }[] }).ports[0]!.targetPort = 'dns-udp';
+      expect((sync(old).status as Status).conditions.map((c) => c.reason)).to.include('ServiceOutdated');
+      // Apiserver additions (clusterIP, nodePorts, foreign annotations) are not differences.
+      const added = req('children-ready');
+      const s2 = Object.values(added.children['Service.v1']!)[0]!;
+      s2.metadata.annotations = { 'metallb.universe.tf/ip-allocated-from-pool': 'default' };
+      (s2['spec'] as { ports: Record<string, unknown>[] }).ports[0]!['nodePort'] = 30053;
+      expect((sync(added).status as Status).conditions.map((c) => c.type)).to.deep.equal(['Ready', 'Progressing']);
+    });
   });
 
   it('answers 422 naming the field when the spec cannot be rendered into named.conf', () => {
