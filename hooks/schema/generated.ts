@@ -815,7 +815,7 @@ export const Bind9ClusterSchema = {
             },
             "service": {
               "type": "object",
-              "description": "Service of each instance.",
+              "description": "Service of each instance (DNS 53 over UDP and TCP, bindcar 8080). Applied when the Service is created: Metacontroller never updates it (updateStrategy OnDelete), so after a change the instance reports Degraded=True, reason ServiceOutdated, until the Service is deleted and recreated (with a new ClusterIP).",
               "properties": {
                 "type": {
                   "type": "string",
@@ -885,7 +885,7 @@ export const Bind9ClusterSchema = {
             },
             "service": {
               "type": "object",
-              "description": "Service of each instance.",
+              "description": "Service of each instance (DNS 53 over UDP and TCP, bindcar 8080). Applied when the Service is created: Metacontroller never updates it (updateStrategy OnDelete), so after a change the instance reports Degraded=True, reason ServiceOutdated, until the Service is deleted and recreated (with a new ClusterIP).",
               "properties": {
                 "type": {
                   "type": "string",
@@ -2232,7 +2232,7 @@ export const ClusterBind9ProviderSchema = {
             },
             "service": {
               "type": "object",
-              "description": "Service of each instance.",
+              "description": "Service of each instance (DNS 53 over UDP and TCP, bindcar 8080). Applied when the Service is created: Metacontroller never updates it (updateStrategy OnDelete), so after a change the instance reports Degraded=True, reason ServiceOutdated, until the Service is deleted and recreated (with a new ClusterIP).",
               "properties": {
                 "type": {
                   "type": "string",
@@ -2302,7 +2302,7 @@ export const ClusterBind9ProviderSchema = {
             },
             "service": {
               "type": "object",
-              "description": "Service of each instance.",
+              "description": "Service of each instance (DNS 53 over UDP and TCP, bindcar 8080). Applied when the Service is created: Metacontroller never updates it (updateStrategy OnDelete), so after a change the instance reports Degraded=True, reason ServiceOutdated, until the Service is deleted and recreated (with a new ClusterIP).",
               "properties": {
                 "type": {
                   "type": "string",
@@ -5069,7 +5069,7 @@ export interface Bind9ClusterSpec {
       [k: string]: string | undefined;
     };
     /**
-     * Service of each instance.
+     * Service of each instance (DNS 53 over UDP and TCP, bindcar 8080). Applied when the Service is created: Metacontroller never updates it (updateStrategy OnDelete), so after a change the instance reports Degraded=True, reason ServiceOutdated, until the Service is deleted and recreated (with a new ClusterIP).
      */
     service?: {
       /**
@@ -5117,7 +5117,7 @@ export interface Bind9ClusterSpec {
       [k: string]: string | undefined;
     };
     /**
-     * Service of each instance.
+     * Service of each instance (DNS 53 over UDP and TCP, bindcar 8080). Applied when the Service is created: Metacontroller never updates it (updateStrategy OnDelete), so after a change the instance reports Degraded=True, reason ServiceOutdated, until the Service is deleted and recreated (with a new ClusterIP).
      */
     service?: {
       /**
@@ -5781,7 +5781,7 @@ export interface ClusterBind9ProviderSpec {
       [k: string]: string | undefined;
     };
     /**
-     * Service of each instance.
+     * Service of each instance (DNS 53 over UDP and TCP, bindcar 8080). Applied when the Service is created: Metacontroller never updates it (updateStrategy OnDelete), so after a change the instance reports Degraded=True, reason ServiceOutdated, until the Service is deleted and recreated (with a new ClusterIP).
      */
     service?: {
       /**
@@ -5829,7 +5829,7 @@ export interface ClusterBind9ProviderSpec {
       [k: string]: string | undefined;
     };
     /**
-     * Service of each instance.
+     * Service of each instance (DNS 53 over UDP and TCP, bindcar 8080). Applied when the Service is created: Metacontroller never updates it (updateStrategy OnDelete), so after a change the instance reports Degraded=True, reason ServiceOutdated, until the Service is deleted and recreated (with a new ClusterIP).
      */
     service?: {
       /**
