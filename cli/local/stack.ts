@@ -89,13 +89,18 @@ export interface LocalStack {
   store: ObjectStore;
   driver: LocalDriver;
   named: NamedInstance;
-  bindcar: RunningBindcar;
+  /** The running bindcar (undefined while stopped by {@link stopBindcar}). */
+  bindcar: RunningBindcar | undefined;
   bindcarUrl: string;
   events: ZoneEvent[];
   /** Loads a folder's objects (default namespace "default"), deleting those that disappeared, then reconciles. */
   apply(objects: StoredObject[]): Promise<RoundResult>;
   /** Reconciles again (resync). */
   reconcile(): Promise<RoundResult>;
+  /** Stops bindcar (named keeps serving what it has): what an unreachable instance looks like to the hooks. */
+  stopBindcar(): Promise<void>;
+  /** Starts bindcar again on the same address. */
+  startBindcar(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -123,8 +128,13 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     const token = randomBytes(24).toString('hex');
     const parsed = parseConfig({ ...bindcarEnv(named, token), BIND_ZONE_DIR: namedDir });
     if (!parsed.ok) throw new Error(`bindcar configuration: ${parsed.errors.join('; ')}`);
-    const bindcar = await startBindcar(parsed.config, logger);
-    cleanups.push(() => bindcar.shutdown());
+    let bindcar: RunningBindcar | undefined = await startBindcar(parsed.config, logger);
+    // A restart keeps the address the instances were given.
+    const bindcarConfig = { ...parsed.config, port: bindcar.port };
+    cleanups.push(async () => {
+      await bindcar?.shutdown();
+      bindcar = undefined;
+    });
     const bindcarUrl = `http://127.0.0.1:${bindcar.port}`;
 
     const store = new ObjectStore();
@@ -193,7 +203,9 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       store,
       driver,
       named,
-      bindcar,
+      get bindcar() {
+        return bindcar;
+      },
       bindcarUrl,
       events: events.events,
       async apply(objects) {
@@ -210,6 +222,13 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         return driver.reconcileAll();
       },
       reconcile: () => driver.reconcileAll(),
+      async stopBindcar() {
+        await bindcar?.shutdown();
+        bindcar = undefined;
+      },
+      async startBindcar() {
+        bindcar ??= await startBindcar(bindcarConfig, logger);
+      },
       stop,
     };
   } catch (err) {

@@ -2,7 +2,7 @@
  * Mocha root hooks for `npm run test:cluster`: one control plane (etcd + kube-apiserver) for the
  * whole run, stopped afterwards with a check that no process of it is left.
  */
-import { startTestEnv } from '../../scripts/testenv.js';
+import { startTestEnv } from './env/control-plane.js';
 import { markClusterRun, setClusterEnv, waitGroupsGone } from './support.js';
 
 markClusterRun();

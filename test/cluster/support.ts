@@ -7,7 +7,8 @@ import { request as httpsRequest } from 'node:https';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT, type TestEnv } from '../../scripts/testenv.js';
+import { REPO_ROOT } from './env/cache.js';
+import type { TestEnv } from './env/control-plane.js';
 
 export { REPO_ROOT };
 

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reapStale, startTestEnv } from '../../scripts/testenv.js';
+import { startTestEnv } from './env/control-plane.js';
+import { reapStale } from './env/processes.js';
 import {
   REPO_ROOT,
   apiRequest,

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { extractZip } from '../../scripts/testenv.js';
+import { extractZip } from './env/go.js';
 
 /** A minimal zip (stored or deflated entries, no data descriptors) built in memory. */
 function makeZip(entries: readonly { name: string; data: string; deflate?: boolean }[]): Buffer {

@@ -1,0 +1,227 @@
+/**
+ * The production loop, once per Metacontroller apply strategy: the real Metacontroller calls the hooks (as the
+ * bindy-hooks ServiceAccount), which drive a real named through bindcar. The shared scenario table runs here and
+ * through the local runtime in `npm test`; the rows below it need what only a real apiserver + Metacontroller have
+ * (children applied with an apply strategy, SyncError events, resourceVersions, the seed across namespaces).
+ */
+import { expect } from 'chai';
+import { SCENARIOS } from '../scenarios/production-loop.js';
+import { condition, pollUntil, type LoopObject } from '../scenarios/loop-driver.js';
+import { clusterEnv, describeCluster, ensureCrds, filesIn, installOnce, readDocs, classifyDoc } from './support.js';
+import { buildMetacontroller, type ApplyStrategy } from './env/metacontroller.js';
+import { startProductionLoop, type ProductionLoop } from './production-loop/harness.js';
+import { ensureNamespace, kubeDriver, NAMESPACED_BINDY_RESOURCES, resourceOf } from './production-loop/kube-driver.js';
+
+const STRATEGIES: readonly ApplyStrategy[] = ['dynamic-apply', 'server-side-apply'];
+
+/** Metacontroller's own CRDs, from the source it was built from. */
+function ensureMetacontrollerCrds(): Promise<void> {
+  return installOnce('metacontroller-crds', async () => {
+    const mc = await buildMetacontroller();
+    const env = clusterEnv();
+    await env.kubectl(['apply', '--server-side', '--field-manager=bindy-cluster-test', '-f', mc.crds]);
+    await env.kubectl([
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      'crd/compositecontrollers.metacontroller.k8s.io',
+      'crd/decoratorcontrollers.metacontroller.k8s.io',
+    ]);
+  });
+}
+
+interface Json {
+  items: LoopObject[];
+}
+
+async function listJson(loop: ProductionLoop, resources: readonly string[], ns: string): Promise<LoopObject[]> {
+  const r = await loop.env.kubectl(['get', resources.join(','), '-n', ns, '-o', 'json']);
+  return (JSON.parse(r.stdout) as Json).items;
+}
+
+async function syncErrors(loop: ProductionLoop, ns: string): Promise<string[]> {
+  const events = await listJson(loop, ['events'], ns);
+  return events
+    .filter((e) => e['reason'] === 'SyncError')
+    .map((e) => {
+      const io = e['involvedObject'] as { kind: string; name: string };
+      return `${io.kind}/${io.name}: ${String(e['message'])}`;
+    });
+}
+
+for (const strategy of STRATEGIES) {
+  const short = strategy === 'dynamic-apply' ? 'dyn' : 'ssa';
+  describeCluster(`production loop: real Metacontroller (--apply-strategy=${strategy})`, function () {
+    let loop: ProductionLoop;
+    const namespaces: string[] = [];
+    const ns = async (suffix: string): Promise<string> => {
+      const name = `loop-${short}-${suffix}`;
+      await ensureNamespace(loop, name);
+      namespaces.push(name);
+      return name;
+    };
+    /** Runs a row; a failure carries the Metacontroller log excerpt. */
+    const withLog = async (fn: () => Promise<void>): Promise<void> => {
+      try {
+        await fn();
+      } catch (err) {
+        const e = err as Error;
+        e.message += `\n--- Metacontroller log (errors) ---\n${await loop.metacontrollerLog()}`;
+        throw e;
+      }
+    };
+
+    before(async function () {
+      this.timeout(20 * 60_000);
+      await ensureCrds();
+      await ensureMetacontrollerCrds();
+      loop = await startProductionLoop(clusterEnv(), strategy);
+    });
+
+    after(async function () {
+      this.timeout(180_000);
+      if (!loop) return;
+      // Leave nothing for the next strategy's Metacontroller: delete every object while this one (and bindcar) can
+      // still finalize them. There is no garbage collector (no controller-manager), so children go explicitly.
+      for (const n of namespaces) {
+        await loop.env.kubectl(['delete', NAMESPACED_BINDY_RESOURCES.join(','), '--all', '-n', n, '--wait=false'], {
+          check: false,
+        });
+      }
+      for (const n of namespaces) {
+        await pollUntil(
+          async () => {
+            const left = await listJson(loop, NAMESPACED_BINDY_RESOURCES, n);
+            if (left.length) throw new Error(`${n}: ${left.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')} left`);
+          },
+          { timeoutMs: 90_000, intervalMs: 500 },
+        );
+        await loop.env.kubectl(['delete', 'deployments.apps,services,configmaps,secrets,serviceaccounts', '--all', '-n', n], {
+          check: false,
+        });
+      }
+      await loop.stop();
+    });
+
+    SCENARIOS.forEach((s, i) => {
+      it(s.name, async function () {
+        this.timeout(120_000);
+        const driver = kubeDriver(loop, await ns(`s${i}`));
+        await withLog(() => s.run(driver));
+      });
+    });
+
+    it('cluster → instances → children are created and updated (version bump, named.conf change), no SyncError', async function () {
+      this.timeout(180_000);
+      const n = await ns('infra');
+      const d = kubeDriver(loop, n);
+      const cluster = (version: string, allowQuery: string[]): LoopObject => ({
+        apiVersion: 'bindy.firestoned.io/v1beta1',
+        kind: 'Bind9Cluster',
+        metadata: { name: 'infra' },
+        spec: { version, global: { allowQuery }, primary: { replicas: 1 }, secondary: { replicas: 1 } },
+      });
+      const deployment = (name: string) =>
+        loop.env
+          .kubectl(['get', 'deployment', name, '-n', n, '-o', 'json'], { check: false })
+          .then((r) => (r.code === 0 ? (JSON.parse(r.stdout) as LoopObject) : undefined));
+      const podTemplate = (dep: LoopObject | undefined) =>
+        (dep?.spec?.['template'] as { metadata: { annotations?: Record<string, string> }; spec: { containers: { name: string; image: string }[] } } | undefined);
+      const names = ['infra-primary-0', 'infra-secondary-0'];
+      await withLog(async () => {
+        await d.apply(cluster('9.18', ['any']));
+        const first = await d.eventually(async () => {
+          const deps = await Promise.all(names.map(deployment));
+          deps.forEach((dep, i) => expect(dep, `Deployment ${names[i]}`).to.not.equal(undefined));
+          for (const kind of ['Service', 'ConfigMap', 'Secret', 'ServiceAccount']) {
+            const objs = await listJson(loop, [resourceOf(kind)], n);
+            for (const name of names)
+              expect(objs.some((o) => o.metadata.name.startsWith(name)), `${kind} of ${name}`).to.equal(true);
+          }
+          return deps;
+        }, 60_000);
+        const image = (dep: LoopObject | undefined) => podTemplate(dep)!.spec.containers.find((c) => c.name === 'named')!.image;
+        const hash = (dep: LoopObject | undefined) => JSON.stringify(podTemplate(dep)!.metadata.annotations ?? {});
+        const before = first.map((dep) => ({ image: image(dep), hash: hash(dep) }));
+        // A version bump rolls the image.
+        await d.apply(cluster('9.20', ['any']));
+        await d.eventually(async () => {
+          const deps = await Promise.all(names.map(deployment));
+          deps.forEach((dep, i) => {
+            expect(image(dep), `${names[i]} image after the version bump`).to.not.equal(before[i]!.image);
+            expect(image(dep)).to.match(/9\.20/);
+          });
+        }, 60_000);
+        const mid = (await Promise.all(names.map(deployment))).map(hash);
+        // A named.conf change rolls the pod template (config hash).
+        await d.apply(cluster('9.20', ['10.0.0.0/8']));
+        await d.eventually(async () => {
+          const deps = await Promise.all(names.map(deployment));
+          deps.forEach((dep, i) =>
+            expect(hash(dep), `${names[i]} pod template after a named.conf change`).to.not.equal(mid[i]),
+          );
+        }, 60_000);
+        // Let a few more syncs pass (a failing update shows as SyncError only after Metacontroller tried it).
+        await new Promise((r) => setTimeout(r, 3000));
+        expect(await syncErrors(loop, n), 'SyncError events').to.deep.equal([]);
+      });
+    });
+
+    it('the seed blog post applies verbatim and every instance gets its children, no SyncError', async function () {
+      this.timeout(180_000);
+      const docs = filesIn('examples/seed')
+        .flatMap((f) => readDocs(f))
+        .filter((doc) => classifyDoc(doc.value).apply)
+        .map((doc) => doc.value as LoopObject);
+      const seedNamespaces = [...new Set(docs.map((o) => o.metadata.namespace).filter((x): x is string => !!x))];
+      for (const s of seedNamespaces) {
+        await ensureNamespace(loop, s);
+        namespaces.push(s);
+      }
+      if (!namespaces.includes('default')) namespaces.push('default');
+      await withLog(async () => {
+        await loop.env.kubectl(['apply', '-f', '-'], { stdin: docs.map((o) => JSON.stringify(o)).join('\n') });
+        for (const s of [...seedNamespaces, 'default']) {
+          await pollUntil(
+            async () => {
+              const instances = await listJson(loop, [resourceOf('Bind9Instance')], s);
+              for (const i of instances.filter((x) => !(x.spec?.['external']))) {
+                const dep = await loop.env.kubectl(['get', 'deployment', i.metadata.name, '-n', s], { check: false });
+                expect(dep.code, `Deployment of ${s}/${i.metadata.name}`).to.equal(0);
+                expect(condition(i), `${s}/${i.metadata.name} has a status`).to.not.equal(undefined);
+              }
+            },
+            { timeoutMs: 90_000, intervalMs: 500 },
+          );
+          expect(await syncErrors(loop, s), `SyncError events in ${s}`).to.deep.equal([]);
+        }
+      });
+    });
+
+    it('idle for 60 s: no resourceVersion changes, and the hook calls it took', async function () {
+      this.timeout(120_000);
+      const snapshot = async () => {
+        const out = new Map<string, string>();
+        for (const n of namespaces) {
+          for (const o of await listJson(loop, NAMESPACED_BINDY_RESOURCES, n))
+            out.set(`${n}/${o.kind}/${o.metadata.name}`, String(o.metadata['resourceVersion']));
+        }
+        return out;
+      };
+      await new Promise((r) => setTimeout(r, 5000)); // let the rows above settle
+      const before = await snapshot();
+      const calls0 = await loop.hookCalls();
+      await new Promise((r) => setTimeout(r, 60_000));
+      const after = await snapshot();
+      const calls1 = await loop.hookCalls();
+      const changed = [...after].filter(([k, v]) => before.get(k) !== v).map(([k]) => k);
+      const delta = Object.fromEntries(
+        Object.entries(calls1)
+          .map(([k, v]) => [k, v - (calls0[k] ?? 0)] as const)
+          .filter(([, v]) => v > 0),
+      );
+      console.log(`      idle 60 s (${strategy}): ${before.size} objects, hook calls ${JSON.stringify(delta)}`);
+      expect(changed, 'objects whose resourceVersion moved while idle').to.deep.equal([]);
+    });
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * The production loop on one machine: the real Metacontroller (built from source) watching a real kube-apiserver,
+ * calling the hooks service (its own process, authenticated as the `bindy-hooks` ServiceAccount under the RBAC of
+ * manifests/base, not as admin), which pushes zones to a real named + bindcar declared as an `external`
+ * Bind9Instance. The CompositeControllers of metacontroller/ are applied unchanged but for the webhook target, which
+ * points at the hooks' loopback port instead of the in-cluster Service.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import winston from 'winston';
+import { parseConfig } from '../../../bindcar/config.js';
+import { startBindcar, type RunningBindcar } from '../../../bindcar/server.js';
+import { bindcarEnv, freePort, startNamed, type NamedInstance } from '../../support/named.js';
+import { REPO_ROOT } from '../env/cache.js';
+import { kubeconfig, type TestEnv } from '../env/control-plane.js';
+import {
+  buildMetacontroller,
+  startMetacontroller,
+  type ApplyStrategy,
+  type RunningMetacontroller,
+} from '../env/metacontroller.js';
+import { httpGet, launch, terminate, waitFor, type Managed } from '../env/processes.js';
+import { metacontrollerArgs } from './shipped.js';
+
+/** A Kubernetes object as the tests write it. */
+export interface KubeObj {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface ProductionLoop {
+  readonly env: TestEnv;
+  readonly strategy: ApplyStrategy;
+  readonly named: NamedInstance;
+  /** The bindcar every external instance of the tests names. */
+  readonly external: { bindcarUrl: string; dnsAddress: string };
+  /** Hook calls answered so far, by `<hook>/<kind>` (from the hooks' /metrics). */
+  hookCalls(): Promise<Record<string, number>>;
+  /** Stops bindcar (named keeps serving) and starts it again on the same port. */
+  stopBindcar(): Promise<void>;
+  startBindcar(): Promise<void>;
+  /** Error lines of the Metacontroller log, for failure messages. */
+  metacontrollerLog(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The Metacontroller controller objects of metacontroller/ with their webhooks pointed at `hooksUrl`. */
+export async function controllersFor(hooksUrl: string): Promise<string> {
+  const dir = join(REPO_ROOT, 'metacontroller');
+  const out: string[] = [];
+  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort()) {
+    for (const doc of parseAllDocuments(await readFile(join(dir, f), 'utf8'))) {
+      const obj = doc.toJS() as KubeObj | null;
+      if (!obj || !/^(Composite|Decorator)Controller$/.test(obj.kind)) continue;
+      const hooks = (obj['spec'] as { hooks: Record<string, { webhook: Record<string, unknown> }> }).hooks;
+      for (const hook of Object.values(hooks)) {
+        const w = hook.webhook;
+        if (!w['service']) continue;
+        w['url'] = `${hooksUrl}${String(w['path'] ?? '')}`;
+        delete w['service'];
+        delete w['path'];
+      }
+      out.push(stringify(obj));
+    }
+  }
+  return out.join('---\n');
+}
+
+/** The ServiceAccount, ClusterRoles and bindings of manifests/base (what the hooks run as in production). */
+async function productionRbac(env: TestEnv): Promise<string> {
+  const built = (await env.kubectl(['kustomize', join(REPO_ROOT, 'manifests/base')])).stdout;
+  const keep = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+  return parseAllDocuments(built)
+    .map((d) => d.toJS() as KubeObj | null)
+    .filter((o): o is KubeObj => !!o && keep.has(o.kind))
+    .map((o) => stringify(o))
+    .join('---\n');
+}
+
+async function applyYaml(env: TestEnv, yaml: string): Promise<void> {
+  await env.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=bindy-loop-test', '-f', '-'], {
+    stdin: yaml,
+  });
+}
+
+/**
+ * Starts named + bindcar, the hooks (as the bindy-hooks ServiceAccount) and Metacontroller with `strategy`, and
+ * applies the controllers. The CRDs (bindy's and Metacontroller's) must already be installed.
+ */
+export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy): Promise<ProductionLoop> {
+  const dir = await mkdtemp(join(tmpdir(), 'bindy-loop-'));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    cleanups.length = 0;
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const mc = await buildMetacontroller();
+    await applyYaml(env, await productionRbac(env));
+    const saToken = (
+      await env.kubectl(['create', 'token', 'bindy-hooks', '-n', 'bindy-system', '--duration=2h'])
+    ).stdout.trim();
+    const saKubeconfig = join(dir, 'hooks.kubeconfig');
+    await writeFile(saKubeconfig, kubeconfig(env.server, env.caPath, saToken), { mode: 0o600 });
+
+    const named = await startNamed({});
+    cleanups.push(() => named.stop());
+    const token = randomBytes(24).toString('hex');
+    const bindcarPort = await freePort();
+    const parsed = parseConfig(bindcarEnv(named, token, bindcarPort));
+    if (!parsed.ok) throw new Error(`bindcar configuration: ${parsed.errors.join('; ')}`);
+    const logger = winston.createLogger({ silent: true });
+    let bindcar: RunningBindcar | undefined = await startBindcar(parsed.config, logger);
+    cleanups.push(async () => {
+      await bindcar?.shutdown();
+      bindcar = undefined;
+    });
+
+    const hooksPort = await freePort();
+    const hooks: Managed = launch(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'hooks/server.ts')],
+      join(dir, 'hooks.log'),
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          KUBECONFIG: saKubeconfig,
+          HOOKS_ADDRESS: '127.0.0.1',
+          HOOKS_PORT: String(hooksPort),
+          BINDY_BINDCAR_TOKEN: token,
+          LOG_LEVEL: 'info',
+        },
+      },
+    );
+    cleanups.push(() => terminate(hooks));
+    const hooksUrl = `http://127.0.0.1:${hooksPort}`;
+    await waitFor('hooks', hooks, async () => (await httpGet(`${hooksUrl}/healthz`)).status === 200, 60_000);
+
+    const metacontroller: RunningMetacontroller = await startMetacontroller({
+      binaries: mc,
+      kubeconfigPath: env.kubeconfigPath,
+      applyStrategy: strategy,
+      args: await metacontrollerArgs(),
+      logPath: join(dir, 'metacontroller.log'),
+    });
+    cleanups.push(() => metacontroller.stop());
+    await applyYaml(env, await controllersFor(hooksUrl));
+
+    return {
+      env,
+      strategy,
+      named,
+      external: { bindcarUrl: `http://127.0.0.1:${bindcarPort}`, dnsAddress: `127.0.0.1:${named.dnsPort}` },
+      async hookCalls() {
+        const text = (await httpGet(`${hooksUrl}/metrics`)).body;
+        const out: Record<string, number> = {};
+        for (const m of text.matchAll(/^bindy_hook_requests_total\{([^}]*)\} (\d+)/gm)) {
+          const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+          const key = `${labels['hook']}/${labels['kind']}`;
+          out[key] = (out[key] ?? 0) + Number(m[2]);
+        }
+        return out;
+      },
+      async stopBindcar() {
+        await bindcar?.shutdown();
+        bindcar = undefined;
+      },
+      async startBindcar() {
+        bindcar ??= await startBindcar(parsed.config, logger);
+      },
+      metacontrollerLog: () => metacontroller.logExcerpt(),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

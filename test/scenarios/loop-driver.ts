@@ -1,0 +1,96 @@
+/**
+ * What a production-loop scenario needs from the system under test, implemented twice: by the local runtime behind
+ * `npm start` (test/cli/local/production-loop.test.ts, in `npm test`) and by the real Metacontroller against a real
+ * kube-apiserver (test/cluster/production-loop.test.ts). The same table (./production-loop.ts) runs through both, so a
+ * difference between the stand-in and the real thing shows up as a failing row.
+ */
+
+/** A Kubernetes object as the scenarios write it. */
+export interface LoopObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    generation?: number;
+    [k: string]: unknown;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown> & { conditions?: LoopCondition[] };
+  [k: string]: unknown;
+}
+
+export interface LoopCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  observedGeneration?: number;
+}
+
+export interface LoopDriver {
+  /** `local` (the stand-in behind npm start) or `metacontroller` (the real one). */
+  readonly name: string;
+  /** The namespace this scenario's objects live in (created by the driver). */
+  readonly namespace: string;
+  /** The bindcar + named every external Bind9Instance of the scenarios names. */
+  readonly external: { bindcarUrl: string; dnsAddress: string };
+  /** Creates or updates objects (namespace defaults to {@link namespace}), as `kubectl apply` would. */
+  apply(...objects: LoopObject[]): Promise<void>;
+  /** Deletes an object of the namespace (finalizers run as in the real system). */
+  remove(kind: string, name: string): Promise<void>;
+  /** The object as stored (with status), or undefined when it does not exist. */
+  get(kind: string, name: string): Promise<LoopObject | undefined>;
+  /** The rdata named answers for a name and type, sorted; [] for NXDOMAIN/NODATA; undefined when not authoritative. */
+  dig(name: string, type: string): Promise<string[] | undefined>;
+  /** Stops bindcar (named keeps serving what it has) / starts it again on the same address. */
+  stopBindcar(): Promise<void>;
+  startBindcar(): Promise<void>;
+  /**
+   * Polls `check` until it returns without throwing (the local driver reconciles between tries); rethrows the last
+   * failure after `timeoutMs`.
+   */
+  eventually<T>(check: () => Promise<T>, timeoutMs?: number): Promise<T>;
+}
+
+/** The Ready (or another) condition of an object. */
+export function condition(obj: LoopObject | undefined, type = 'Ready'): LoopCondition | undefined {
+  return obj?.status?.conditions?.find((c) => c.type === type);
+}
+
+/** What a dig answer looks like to the scenarios (the shape of cli/local/named.ts `query`). */
+export interface DigLike {
+  rcode: string;
+  aa: boolean;
+  answers: readonly { type: string; data: string }[];
+}
+
+/** The rdata of an answer of `type`, sorted; [] for NXDOMAIN/NODATA; undefined when named is not authoritative. */
+export function answerData(r: DigLike, type: string): string[] | undefined {
+  if (r.rcode === 'NXDOMAIN') return [];
+  if (r.rcode !== 'NOERROR' || !r.aa) return undefined;
+  return r.answers
+    .filter((a) => a.type === type.toUpperCase())
+    .map((a) => a.data)
+    .sort();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Bounded polling shared by both drivers: `step` runs before every try (the local driver reconciles there). */
+export async function pollUntil<T>(
+  check: () => Promise<T>,
+  opts: { timeoutMs: number; intervalMs: number; step?: () => Promise<void> },
+): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    await opts.step?.();
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await sleep(opts.intervalMs);
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * The production-loop scenario table: what a user does with bindy's resources and what named must answer and the
+ * statuses must say afterwards. Run by the local runtime (npm test) and by the real Metacontroller (test:cluster)
+ * through ./loop-driver.ts; the rows are the same, so the two cannot drift apart unnoticed.
+ */
+import { expect } from 'chai';
+import { condition, type LoopDriver, type LoopObject } from './loop-driver.js';
+
+const V = 'bindy.firestoned.io/v1beta1';
+
+export interface Scenario {
+  readonly name: string;
+  run(d: LoopDriver): Promise<void>;
+}
+
+/** A hand-written external Bind9Instance serving through the driver's bindcar. */
+function externalInstance(d: LoopDriver, name: string, extra: Partial<LoopObject> = {}): LoopObject {
+  return {
+    apiVersion: V,
+    kind: 'Bind9Instance',
+    metadata: { name, labels: { 'loop.bindy.test/placement': 'external' } },
+    // A Bind9Instance always names its cluster; this one exists only as a name (no Bind9Cluster is needed for
+    // an external instance placed by label).
+    spec: { clusterRef: 'loop', role: 'primary', external: { ...d.external } },
+    ...extra,
+  };
+}
+
+/** A zone placed on the instances labelled like {@link externalInstance}. */
+function zone(name: string, zoneName: string, spec: Record<string, unknown> = {}): LoopObject {
+  return {
+    apiVersion: V,
+    kind: 'DNSZone',
+    metadata: { name },
+    spec: {
+      zoneName,
+      bind9InstancesFrom: [{ selector: { matchLabels: { 'loop.bindy.test/placement': 'external' } } }],
+      ...spec,
+    },
+  };
+}
+
+function record(kind: string, name: string, spec: Record<string, unknown>): LoopObject {
+  return { apiVersion: V, kind, metadata: { name }, spec };
+}
+
+async function expectReady(d: LoopDriver, kind: string, name: string, reason = 'Served'): Promise<LoopObject> {
+  const obj = await d.get(kind, name);
+  const c = condition(obj);
+  expect(c, `${kind} ${name} Ready condition`).to.include({ reason });
+  expect(c?.status, `${kind} ${name} Ready`).to.equal(reason === 'Served' ? 'True' : 'False');
+  return obj!;
+}
+
+async function expectAnswer(d: LoopDriver, name: string, type: string, want: string[]): Promise<void> {
+  expect(await d.dig(name, type), `${type} ${name}`).to.deep.equal([...want].sort());
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'a zone with every record kind is answered by named, every record Ready',
+    async run(d) {
+      const z = 'kinds.loop.test';
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('kinds', z),
+        record('ARecord', 'www', { zoneRef: 'kinds', ipv4Address: '192.0.2.1' }),
+        record('AAAARecord', 'www6', { zoneRef: 'kinds', name: 'www', ipv6Address: '2001:db8::1' }),
+        record('CNAMERecord', 'api', { zoneRef: 'kinds', target: `www.${z}.` }),
+        record('MXRecord', 'mx', { zoneRef: 'kinds', name: '@', priority: 10, mailServer: `www.${z}.` }),
+        record('TXTRecord', 'spf', { zoneRef: 'kinds', name: '@', text: ['v=spf1 -all'] }),
+        record('NSRecord', 'sub', { zoneRef: 'kinds', name: 'sub', nameserver: 'ns1.example.net.' }),
+        record('SRVRecord', 'sip', {
+          zoneRef: 'kinds',
+          name: '_sip._tcp',
+          priority: 10,
+          weight: 5,
+          port: 5060,
+          target: `www.${z}.`,
+        }),
+        record('CAARecord', 'caa', { zoneRef: 'kinds', name: '@', flags: 0, tag: 'issue', value: 'letsencrypt.org' }),
+      );
+      await d.eventually(async () => {
+        await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.1']);
+        await expectAnswer(d, `www.${z}`, 'AAAA', ['2001:db8::1']);
+        await expectAnswer(d, `api.${z}`, 'CNAME', [`www.${z}.`]);
+        await expectAnswer(d, z, 'MX', [`10 www.${z}.`]);
+        await expectAnswer(d, z, 'TXT', ['"v=spf1 -all"']);
+        await expectAnswer(d, `_sip._tcp.${z}`, 'SRV', [`10 5 5060 www.${z}.`]);
+        await expectAnswer(d, z, 'CAA', ['0 issue "letsencrypt.org"']);
+      });
+      // The delegation is served as a referral, not an answer: check the record's status instead.
+      await d.eventually(async () => {
+        for (const [kind, name] of [
+          ['ARecord', 'www'],
+          ['AAAARecord', 'www6'],
+          ['CNAMERecord', 'api'],
+          ['MXRecord', 'mx'],
+          ['TXTRecord', 'spf'],
+          ['NSRecord', 'sub'],
+          ['SRVRecord', 'sip'],
+          ['CAARecord', 'caa'],
+        ] as const) {
+          await expectReady(d, kind, name);
+        }
+        await expectReady(d, 'DNSZone', 'kinds');
+      });
+    },
+  },
+  {
+    name: 'a record change is answered, a deleted record disappears',
+    async run(d) {
+      const z = 'change.loop.test';
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('change', z),
+        record('ARecord', 'app', { zoneRef: 'change', ipv4Address: '192.0.2.10' }),
+      );
+      await d.eventually(() => expectAnswer(d, `app.${z}`, 'A', ['192.0.2.10']));
+      await d.apply(record('ARecord', 'app', { zoneRef: 'change', ipv4Address: '192.0.2.11', ttl: 60 }));
+      await d.eventually(async () => {
+        await expectAnswer(d, `app.${z}`, 'A', ['192.0.2.11']);
+        const app = await expectReady(d, 'ARecord', 'app');
+        expect(condition(app)?.observedGeneration, 'Ready for the served generation').to.equal(
+          app.metadata.generation,
+        );
+      });
+      await d.remove('ARecord', 'app');
+      await d.eventually(() => expectAnswer(d, `app.${z}`, 'A', []));
+    },
+  },
+  {
+    name: 'a CNAME beside other data: the oldest record wins, the other says Conflict',
+    async run(d) {
+      const z = 'conflict.loop.test';
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('conflict', z),
+        record('ARecord', 'host', { zoneRef: 'conflict', ipv4Address: '192.0.2.20' }),
+      );
+      await d.eventually(() => expectAnswer(d, `host.${z}`, 'A', ['192.0.2.20']));
+      await d.apply(record('CNAMERecord', 'host-alias', { zoneRef: 'conflict', name: 'host', target: 'elsewhere.example.' }));
+      await d.eventually(async () => {
+        await expectReady(d, 'CNAMERecord', 'host-alias', 'Conflict');
+        await expectReady(d, 'ARecord', 'host');
+        await expectAnswer(d, `host.${z}`, 'A', ['192.0.2.20']);
+      });
+    },
+  },
+  {
+    name: 'a deleted zone is gone from named and its object is released',
+    async run(d) {
+      const z = 'gone.loop.test';
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('gone', z),
+        record('ARecord', 'www', { zoneRef: 'gone', ipv4Address: '192.0.2.30' }),
+      );
+      await d.eventually(() => expectAnswer(d, `www.${z}`, 'A', ['192.0.2.30']));
+      await d.remove('DNSZone', 'gone');
+      await d.eventually(async () => {
+        expect(await d.dig(z, 'SOA'), 'named no longer serves the zone').to.equal(undefined);
+        expect(await d.get('DNSZone', 'gone'), 'finalizer released').to.equal(undefined);
+      });
+    },
+  },
+  {
+    name: 'bindcar down: deletion is blocked (DeletionBlocked) and completes once it is back',
+    async run(d) {
+      const z = 'blocked.loop.test';
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('blocked', z),
+        record('ARecord', 'www', { zoneRef: 'blocked', ipv4Address: '192.0.2.40' }),
+      );
+      await d.eventually(() => expectAnswer(d, `www.${z}`, 'A', ['192.0.2.40']));
+      await d.stopBindcar();
+      try {
+        await d.remove('DNSZone', 'blocked');
+        await d.eventually(async () => {
+          const obj = await d.get('DNSZone', 'blocked');
+          expect(condition(obj, 'DeletionBlocked'), 'DeletionBlocked').to.include({ status: 'True' });
+        }, 30_000);
+        await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.40']);
+      } finally {
+        await d.startBindcar();
+      }
+      await d.eventually(async () => {
+        expect(await d.dig(z, 'SOA'), 'named no longer serves the zone').to.equal(undefined);
+        expect(await d.get('DNSZone', 'blocked'), 'finalizer released').to.equal(undefined);
+      }, 40_000);
+    },
+  },
+  {
+    name: 'a zone that lost its placement says so, and once deleted is gone from named',
+    async run(d) {
+      const z = 'unplaced.loop.test';
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('unplaced', z),
+        record('ARecord', 'www', { zoneRef: 'unplaced', ipv4Address: '192.0.2.50' }),
+      );
+      await d.eventually(() => expectAnswer(d, `www.${z}`, 'A', ['192.0.2.50']));
+      // The instance no longer matches the zone's bind9InstancesFrom selector.
+      await d.apply(externalInstance(d, 'ext', { metadata: { name: 'ext', labels: { other: 'x' } } }));
+      await d.eventually(async () => {
+        const c = condition(await d.get('DNSZone', 'unplaced'));
+        expect(c?.status, 'zone Ready').to.equal('False');
+        expect(c?.message ?? '', 'the condition names where the zone is still served').to.include('ext');
+      });
+      await d.remove('DNSZone', 'unplaced');
+      await d.eventually(async () => {
+        expect(await d.dig(z, 'SOA'), 'named no longer serves the zone').to.equal(undefined);
+        expect(await d.get('DNSZone', 'unplaced'), 'finalizer released').to.equal(undefined);
+      });
+    },
+  },
+  {
+    name: 'a hand-written instance is placed through its spec.clusterRef',
+    async run(d) {
+      const z = 'handwritten.loop.test';
+      await d.apply(
+        {
+          apiVersion: V,
+          kind: 'Bind9Cluster',
+          metadata: { name: 'hand' },
+          spec: { version: '9.18', primary: { replicas: 0 }, secondary: { replicas: 0 } },
+        },
+        {
+          apiVersion: V,
+          kind: 'Bind9Instance',
+          metadata: { name: 'hand-primary' },
+          spec: { clusterRef: 'hand', role: 'primary', external: { ...d.external } },
+        },
+        { apiVersion: V, kind: 'DNSZone', metadata: { name: 'handwritten' }, spec: { zoneName: z, clusterRef: 'hand' } },
+        record('ARecord', 'www', { zoneRef: 'handwritten', ipv4Address: '192.0.2.60' }),
+      );
+      await d.eventually(async () => {
+        await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.60']);
+        await expectReady(d, 'DNSZone', 'handwritten');
+      });
+    },
+  },
+  {
+    name: 'records of a zone that is not served yet have a status saying why',
+    async run(d) {
+      await d.apply(
+        {
+          apiVersion: V,
+          kind: 'DNSZone',
+          metadata: { name: 'nowhere' },
+          spec: {
+            zoneName: 'nowhere.loop.test',
+            bind9InstancesFrom: [{ selector: { matchLabels: { 'loop.bindy.test/placement': 'none' } } }],
+          },
+        },
+        record('ARecord', 'www', { zoneRef: 'nowhere', ipv4Address: '192.0.2.70' }),
+      );
+      await d.eventually(async () => {
+        const www = await d.get('ARecord', 'www');
+        const c = condition(www);
+        expect(c?.status, 'record Ready').to.equal('False');
+        expect(c?.reason, 'record reason').to.be.a('string').and.not.equal('Served');
+        expect(www?.status?.['zone'], 'status.zone').to.equal('nowhere.loop.test');
+      });
+    },
+  },
+];
