@@ -38,7 +38,9 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!b || !mc.ok) {
       const go = await findGo();
       if (!b)
-        console.error(go ? `not built (cache ${join(cacheRoot(), await cacheKey(go))})` : 'not built (no Go toolchain)');
+        console.error(
+          go ? `not built (cache ${join(cacheRoot(), await cacheKey(go))})` : 'not built (no Go toolchain)',
+        );
       if (!mc.ok) console.error(mc.reason);
       return 1;
     }

@@ -39,10 +39,12 @@ async function listJson(loop: ProductionLoop, resources: readonly string[], ns: 
   return (JSON.parse(r.stdout) as Json).items;
 }
 
+/** SyncError events Metacontroller recorded on the namespace's current bindy objects (not on earlier runs' ones). */
 async function syncErrors(loop: ProductionLoop, ns: string): Promise<string[]> {
+  const uids = new Set((await listJson(loop, NAMESPACED_BINDY_RESOURCES, ns)).map((o) => String(o.metadata['uid'])));
   const events = await listJson(loop, ['events'], ns);
   return events
-    .filter((e) => e['reason'] === 'SyncError')
+    .filter((e) => e['reason'] === 'SyncError' && uids.has((e['involvedObject'] as { uid: string }).uid))
     .map((e) => {
       const io = e['involvedObject'] as { kind: string; name: string };
       return `${io.kind}/${io.name}: ${String(e['message'])}`;
@@ -92,13 +94,17 @@ for (const strategy of STRATEGIES) {
         await pollUntil(
           async () => {
             const left = await listJson(loop, NAMESPACED_BINDY_RESOURCES, n);
-            if (left.length) throw new Error(`${n}: ${left.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')} left`);
+            if (left.length)
+              throw new Error(`${n}: ${left.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')} left`);
           },
           { timeoutMs: 90_000, intervalMs: 500 },
         );
-        await loop.env.kubectl(['delete', 'deployments.apps,services,configmaps,secrets,serviceaccounts', '--all', '-n', n], {
-          check: false,
-        });
+        await loop.env.kubectl(
+          ['delete', 'deployments.apps,services,configmaps,secrets,serviceaccounts', '--all', '-n', n],
+          {
+            check: false,
+          },
+        );
       }
       await loop.stop();
     });
@@ -126,7 +132,12 @@ for (const strategy of STRATEGIES) {
           .kubectl(['get', 'deployment', name, '-n', n, '-o', 'json'], { check: false })
           .then((r) => (r.code === 0 ? (JSON.parse(r.stdout) as LoopObject) : undefined));
       const podTemplate = (dep: LoopObject | undefined) =>
-        (dep?.spec?.['template'] as { metadata: { annotations?: Record<string, string> }; spec: { containers: { name: string; image: string }[] } } | undefined);
+        dep?.spec?.['template'] as
+          | {
+              metadata: { annotations?: Record<string, string> };
+              spec: { containers: { name: string; image: string }[] };
+            }
+          | undefined;
       const names = ['infra-primary-0', 'infra-secondary-0'];
       await withLog(async () => {
         await d.apply(cluster('9.18', ['any']));
@@ -136,11 +147,15 @@ for (const strategy of STRATEGIES) {
           for (const kind of ['Service', 'ConfigMap', 'Secret', 'ServiceAccount']) {
             const objs = await listJson(loop, [resourceOf(kind)], n);
             for (const name of names)
-              expect(objs.some((o) => o.metadata.name.startsWith(name)), `${kind} of ${name}`).to.equal(true);
+              expect(
+                objs.some((o) => o.metadata.name.startsWith(name)),
+                `${kind} of ${name}`,
+              ).to.equal(true);
           }
           return deps;
         }, 60_000);
-        const image = (dep: LoopObject | undefined) => podTemplate(dep)!.spec.containers.find((c) => c.name === 'named')!.image;
+        const image = (dep: LoopObject | undefined) =>
+          podTemplate(dep)!.spec.containers.find((c) => c.name === 'named')!.image;
         const hash = (dep: LoopObject | undefined) => JSON.stringify(podTemplate(dep)!.metadata.annotations ?? {});
         const before = first.map((dep) => ({ image: image(dep), hash: hash(dep) }));
         // A version bump rolls the image.
@@ -185,7 +200,7 @@ for (const strategy of STRATEGIES) {
           await pollUntil(
             async () => {
               const instances = await listJson(loop, [resourceOf('Bind9Instance')], s);
-              for (const i of instances.filter((x) => !(x.spec?.['external']))) {
+              for (const i of instances.filter((x) => !x.spec?.['external'])) {
                 const dep = await loop.env.kubectl(['get', 'deployment', i.metadata.name, '-n', s], { check: false });
                 expect(dep.code, `Deployment of ${s}/${i.metadata.name}`).to.equal(0);
                 expect(condition(i), `${s}/${i.metadata.name} has a status`).to.not.equal(undefined);

@@ -121,9 +121,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await d.eventually(async () => {
         await expectAnswer(d, `app.${z}`, 'A', ['192.0.2.11']);
         const app = await expectReady(d, 'ARecord', 'app');
-        expect(condition(app)?.observedGeneration, 'Ready for the served generation').to.equal(
-          app.metadata.generation,
-        );
+        expect(condition(app)?.observedGeneration, 'Ready for the served generation').to.equal(app.metadata.generation);
       });
       await d.remove('ARecord', 'app');
       await d.eventually(() => expectAnswer(d, `app.${z}`, 'A', []));
@@ -139,7 +137,9 @@ export const SCENARIOS: readonly Scenario[] = [
         record('ARecord', 'host', { zoneRef: 'conflict', ipv4Address: '192.0.2.20' }),
       );
       await d.eventually(() => expectAnswer(d, `host.${z}`, 'A', ['192.0.2.20']));
-      await d.apply(record('CNAMERecord', 'host-alias', { zoneRef: 'conflict', name: 'host', target: 'elsewhere.example.' }));
+      await d.apply(
+        record('CNAMERecord', 'host-alias', { zoneRef: 'conflict', name: 'host', target: 'elsewhere.example.' }),
+      );
       await d.eventually(async () => {
         await expectReady(d, 'CNAMERecord', 'host-alias', 'Conflict');
         await expectReady(d, 'ARecord', 'host');
@@ -232,7 +232,12 @@ export const SCENARIOS: readonly Scenario[] = [
           metadata: { name: 'hand-primary' },
           spec: { clusterRef: 'hand', role: 'primary', external: { ...d.external } },
         },
-        { apiVersion: V, kind: 'DNSZone', metadata: { name: 'handwritten' }, spec: { zoneName: z, clusterRef: 'hand' } },
+        {
+          apiVersion: V,
+          kind: 'DNSZone',
+          metadata: { name: 'handwritten' },
+          spec: { zoneName: z, clusterRef: 'hand' },
+        },
         record('ARecord', 'www', { zoneRef: 'handwritten', ipv4Address: '192.0.2.60' }),
       );
       await d.eventually(async () => {

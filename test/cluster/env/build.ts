@@ -10,7 +10,6 @@ import { cacheRoot, listFiles, REPO_ROOT } from './cache.js';
 import { ensureGo, findGo, goVersion } from './go.js';
 import { run } from './processes.js';
 
-
 /** The Go modules that pin what gets built, relative to the repository root. */
 const MODULES = [
   { dir: 'test/cluster/etcd', packages: [{ pkg: '.', bin: 'etcd' }] },
@@ -138,4 +137,3 @@ export async function versionLdflags(moduleDir: string): Promise<string[]> {
   }
   return out;
 }
-

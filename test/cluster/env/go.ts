@@ -163,4 +163,3 @@ export async function goVersion(go: string): Promise<string> {
   if (r.code !== 0) throw new Error(`${go} version failed: ${r.stderr}`);
   return r.stdout.trim();
 }
-

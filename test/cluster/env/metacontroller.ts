@@ -21,7 +21,13 @@ export const METACONTROLLER = {
 } as const;
 
 /** Where the pinned tarball is expected when BINDY_METACONTROLLER_SOURCE is not set. */
-export const DEFAULT_METACONTROLLER_SOURCE = resolve(REPO_ROOT, '..', 'shared', 'metacontroller', METACONTROLLER.tarball);
+export const DEFAULT_METACONTROLLER_SOURCE = resolve(
+  REPO_ROOT,
+  '..',
+  'shared',
+  'metacontroller',
+  METACONTROLLER.tarball,
+);
 
 const CRDS_IN_SOURCE = 'manifests/production/metacontroller-crds-v1.yaml';
 const FLAGS = '-trimpath -buildvcs=false -mod=readonly cgo=0 ldflags=-s -w';
@@ -87,7 +93,8 @@ export async function findMetacontroller(): Promise<
   const src = metacontrollerSource();
   if (!src.ok) return src;
   const go = await findGo();
-  if (!go) return { ok: false, reason: 'Metacontroller not built (no Go toolchain): run `npx tsx scripts/testenv.ts build`' };
+  if (!go)
+    return { ok: false, reason: 'Metacontroller not built (no Go toolchain): run `npx tsx scripts/testenv.ts build`' };
   const dir = await cacheDirFor(go, src.source);
   return complete(dir)
     ? { ok: true, binaries: binariesIn(dir) }
@@ -129,7 +136,13 @@ export async function buildMetacontroller(log: (line: string) => void = () => {}
     log(`testenv: go build metacontroller from ${source.path}`);
     const r = await run(
       go,
-      ['build', `-ldflags=-s -w -X main.version=${METACONTROLLER.version}`, '-o', join(staging, 'metacontroller'), './pkg/cmd/metacontroller'],
+      [
+        'build',
+        `-ldflags=-s -w -X main.version=${METACONTROLLER.version}`,
+        '-o',
+        join(staging, 'metacontroller'),
+        './pkg/cmd/metacontroller',
+      ],
       { cwd: tree, env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false -mod=readonly' } },
     );
     if (r.code !== 0) throw new Error(`go build of metacontroller failed (exit ${r.code}):\n${r.stderr}`);

@@ -61,7 +61,10 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export function httpGet(url: string, opts: { ca?: string; token?: string } = {}): Promise<{ status: number; body: string }> {
+export function httpGet(
+  url: string,
+  opts: { ca?: string; token?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolvePromise, reject) => {
     const u = new URL(url);
     const headers: Record<string, string> = {};
@@ -91,7 +94,12 @@ export async function tail(file: string, lines = 30): Promise<string> {
 }
 
 /** Polls `probe` until it returns true; fails with `what`, the exit state and the log tail. */
-export async function waitFor(what: string, proc: Managed, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitFor(
+  what: string,
+  proc: Managed,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exited) {
@@ -263,4 +271,3 @@ export async function distinctPorts(n: number): Promise<number[]> {
   while (ports.size < n) ports.add(await freePort());
   return [...ports];
 }
-

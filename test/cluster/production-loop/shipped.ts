@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../env/cache.js';
 
-const HARNESS_OWNED = /^--(apply-strategy|metrics-address|health-probe-bind-address|pprof-address|zap-[a-z-]+|kubeconfig|leader-election[a-z-]*)=/;
+const HARNESS_OWNED =
+  /^--(apply-strategy|metrics-address|health-probe-bind-address|pprof-address|zap-[a-z-]+|kubeconfig|leader-election[a-z-]*)=/;
 
 /** The args of the shipped Metacontroller container that are not harness-owned. */
 export async function metacontrollerArgs(): Promise<string[]> {
