@@ -213,6 +213,106 @@ for (const strategy of STRATEGIES) {
       });
     });
 
+    it('scale: zones × records applied at once settle, and one record change re-syncs only its zone', async function () {
+      this.timeout(15 * 60_000);
+      const zones = Number(process.env['BINDY_SCALE_ZONES'] ?? 50);
+      const perZone = 5;
+      const n = await ns('scale');
+      const d = kubeDriver(loop, n);
+      const V = 'bindy.firestoned.io/v1beta1';
+      const docs: LoopObject[] = [
+        {
+          apiVersion: V,
+          kind: 'Bind9Instance',
+          metadata: { name: 'ext', namespace: n, labels: { 'loop.bindy.test/placement': 'scale' } },
+          spec: { clusterRef: 'loop', role: 'primary', external: { ...loop.external } },
+        },
+      ];
+      for (let z = 0; z < zones; z++) {
+        docs.push({
+          apiVersion: V,
+          kind: 'DNSZone',
+          metadata: { name: `z${z}`, namespace: n },
+          spec: {
+            zoneName: `z${z}.scale.test`,
+            bind9InstancesFrom: [{ selector: { matchLabels: { 'loop.bindy.test/placement': 'scale' } } }],
+          },
+        });
+        for (let r = 0; r < perZone; r++)
+          docs.push({
+            apiVersion: V,
+            kind: 'ARecord',
+            metadata: { name: `z${z}-r${r}`, namespace: n },
+            spec: { zoneRef: `z${z}`, name: `r${r}`, ipv4Address: `10.0.${z % 250}.${r + 1}` },
+          });
+      }
+      const path = (hook: string) => `/${hook}/dnszone`;
+      const zoneSyncs = () => [...loop.traffic.perParent].filter(([k]) => k.startsWith(`${path('sync')} ${n}/`));
+      const bytes0 = (loop.traffic.bytes.get(path('sync')) ?? 0) + (loop.traffic.bytes.get(path('customize')) ?? 0);
+      const cpu0 = await loop.hooksCpuSeconds();
+      const t0 = Date.now();
+      await withLog(async () => {
+        await loop.env.kubectl(['apply', '--server-side', '--field-manager=scale-test', '-f', '-'], {
+          stdin: docs.map((o) => JSON.stringify(o)).join('\n'),
+        });
+        const applied = Date.now() - t0;
+        const pending = new Set(Array.from({ length: zones }, (_, z) => z));
+        await pollUntil(
+          async () => {
+            for (const z of [...pending]) {
+              const a = await d.dig(`r0.z${z}.scale.test`, 'A');
+              if (a?.length) pending.delete(z);
+            }
+            if (pending.size) throw new Error(`${pending.size}/${zones} zones not answering`);
+          },
+          { timeoutMs: 10 * 60_000, intervalMs: 250 },
+        );
+        const answered = Date.now() - t0;
+        await pollUntil(
+          async () => {
+            const recs = await listJson(loop, [resourceOf('ARecord')], n);
+            const notReady = recs.filter((o) => condition(o)?.status !== 'True').length;
+            if (notReady) throw new Error(`${notReady}/${recs.length} records not Ready`);
+          },
+          { timeoutMs: 10 * 60_000, intervalMs: 500 },
+        );
+        const ready = Date.now() - t0;
+        await new Promise((r) => setTimeout(r, 3000)); // echoes of the status writes, if any
+        const syncs = zoneSyncs().map(([, v]) => v);
+        const maxSyncs = Math.max(...syncs);
+        const totalSyncs = syncs.reduce((a, b) => a + b, 0);
+        const bytes =
+          (loop.traffic.bytes.get(path('sync')) ?? 0) + (loop.traffic.bytes.get(path('customize')) ?? 0) - bytes0;
+        const objectBytes = (await listJson(loop, [resourceOf('DNSZone'), resourceOf('ARecord')], n)).reduce(
+          (a, o) => a + JSON.stringify(o).length,
+          0,
+        );
+        const cpu = (await loop.hooksCpuSeconds()) - cpu0;
+        // One record change: its zone re-syncs once, no other zone does.
+        const before = new Map(zoneSyncs());
+        const t1 = Date.now();
+        await d.apply({ ...docs[2]!, spec: { zoneRef: 'z0', name: 'r0', ipv4Address: '10.9.9.9' } });
+        await d.eventually(async () => expect(await d.dig('r0.z0.scale.test', 'A')).to.deep.equal(['10.9.9.9']));
+        const change = Date.now() - t1;
+        await new Promise((r) => setTimeout(r, 3000));
+        const moved = [...zoneSyncs()]
+          .map(([k, v]) => [k.slice(k.indexOf(' ') + 1), v - (before.get(k) ?? 0)] as const)
+          .filter(([, v]) => v > 0);
+        console.log(
+          `      scale (${strategy}): ${zones} zones × ${perZone} records: kubectl apply ${applied} ms, all answer ` +
+            `${answered} ms, all Ready ${ready} ms; DNSZone syncs ${totalSyncs} (max ${maxSyncs}/zone); hook request ` +
+            `bytes ${(bytes / 1e6).toFixed(1)} MB (objects ${(objectBytes / 1e6).toFixed(1)} MB, ` +
+            `${(bytes / objectBytes).toFixed(2)}×); hooks CPU ${cpu.toFixed(1)} s; one record change → answer ` +
+            `${change} ms, zone syncs after it ${JSON.stringify(Object.fromEntries(moved))}`,
+        );
+        expect(maxSyncs, 'DNSZone syncs of one zone while settling').to.be.at.most(3);
+        expect(
+          moved.map(([k]) => k),
+          'zones re-synced by one record change',
+        ).to.deep.equal([`${n}/z0`]);
+      });
+    });
+
     it('idle for 60 s: no resourceVersion changes, and the hook calls it took', async function () {
       this.timeout(120_000);
       const snapshot = async () => {

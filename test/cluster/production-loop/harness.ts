@@ -6,6 +6,8 @@
  * points at the hooks' loopback port instead of the in-cluster Service.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,12 +43,72 @@ export interface ProductionLoop {
   readonly external: { bindcarUrl: string; dnsAddress: string };
   /** Hook calls answered so far, by `<hook>/<kind>` (from the hooks' /metrics). */
   hookCalls(): Promise<Record<string, number>>;
+  /** What Metacontroller sent the hooks, counted by a proxy in front of them. */
+  readonly traffic: HookTraffic;
+  /** CPU seconds (user + system) the hooks process has used so far. */
+  hooksCpuSeconds(): Promise<number>;
   /** Stops bindcar (named keeps serving) and starts it again on the same port. */
   stopBindcar(): Promise<void>;
   startBindcar(): Promise<void>;
   /** Error lines of the Metacontroller log, for failure messages. */
   metacontrollerLog(): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** Calls and request bytes per hook path, and calls per parent (`<path> <namespace>/<name>`). */
+export interface HookTraffic {
+  readonly calls: Map<string, number>;
+  readonly bytes: Map<string, number>;
+  readonly perParent: Map<string, number>;
+}
+
+/**
+ * A pass-through HTTP proxy in front of the hooks that counts what Metacontroller sends: the hooks stay exactly as in
+ * production, and the counts are Metacontroller's view (retries and timeouts included).
+ */
+async function countingProxy(target: number): Promise<{ port: number; traffic: HookTraffic; close(): Promise<void> }> {
+  const traffic: HookTraffic = { calls: new Map(), bytes: new Map(), perParent: new Map() };
+  const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const path = req.url ?? '/';
+      if (req.method === 'POST') {
+        bump(traffic.calls, path);
+        bump(traffic.bytes, path, body.length);
+        try {
+          const md = JSON.parse(body.toString('utf8')) as {
+            parent?: { metadata?: { namespace?: string; name?: string } };
+            object?: { metadata?: { namespace?: string; name?: string } };
+          };
+          const p = md.parent?.metadata ?? md.object?.metadata;
+          if (p) bump(traffic.perParent, `${path} ${p.namespace ?? ''}/${p.name ?? ''}`);
+        } catch {
+          // not JSON: forwarded as is, the hooks answer it
+        }
+      }
+      const fwd = httpRequest(
+        { host: '127.0.0.1', port: target, method: req.method, path, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      fwd.on('error', (err) => {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'PROXY', message: err.message }));
+      });
+      fwd.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    traffic,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** The Metacontroller controller objects of metacontroller/ with their webhooks pointed at `hooksUrl`. */
@@ -142,6 +204,8 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
     cleanups.push(() => terminate(hooks));
     const hooksUrl = `http://127.0.0.1:${hooksPort}`;
     await waitFor('hooks', hooks, async () => (await httpGet(`${hooksUrl}/healthz`)).status === 200, 60_000);
+    const proxy = await countingProxy(hooksPort);
+    cleanups.push(() => proxy.close());
 
     const metacontroller: RunningMetacontroller = await startMetacontroller({
       binaries: mc,
@@ -151,7 +215,7 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
       logPath: join(dir, 'metacontroller.log'),
     });
     cleanups.push(() => metacontroller.stop());
-    await applyYaml(env, await controllersFor(hooksUrl));
+    await applyYaml(env, await controllersFor(`http://127.0.0.1:${proxy.port}`));
 
     return {
       env,
@@ -167,6 +231,13 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
           out[key] = (out[key] ?? 0) + Number(m[2]);
         }
         return out;
+      },
+      traffic: proxy.traffic,
+      async hooksCpuSeconds() {
+        // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (100 per second on Linux).
+        const stat = await readFile(`/proc/${hooks.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / 100;
       },
       async stopBindcar() {
         await bindcar?.shutdown();
