@@ -144,6 +144,15 @@ async function productionRbac(env: TestEnv): Promise<string> {
     .join('---\n');
 }
 
+/** The ClusterRoles and ClusterRoleBindings of a multi-document YAML. */
+function clusterScoped(yaml: string): string {
+  return parseAllDocuments(yaml)
+    .map((d) => d.toJS() as KubeObj | null)
+    .filter((o): o is KubeObj => !!o && /^ClusterRole(Binding)?$/.test(o.kind))
+    .map((o) => stringify(o))
+    .join('---\n');
+}
+
 async function applyYaml(env: TestEnv, yaml: string): Promise<void> {
   await env.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=bindy-loop-test', '-f', '-'], {
     stdin: yaml,
@@ -164,7 +173,12 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
   };
   try {
     const mc = await buildMetacontroller();
-    await applyYaml(env, await productionRbac(env));
+    const rbac = await productionRbac(env);
+    await applyYaml(env, rbac);
+    // The cluster-wide grants (e.g. TokenReview for every ServiceAccount) would change what other cluster tests see.
+    cleanups.push(async () => {
+      await env.kubectl(['delete', '--ignore-not-found', '-f', '-'], { stdin: clusterScoped(rbac), check: false });
+    });
     const saToken = (
       await env.kubectl(['create', 'token', 'bindy-hooks', '-n', 'bindy-system', '--duration=2h'])
     ).stdout.trim();
