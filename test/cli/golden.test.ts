@@ -1,9 +1,9 @@
 /** Golden CLI output: help texts, validate findings and import YAML (UPDATE_GOLDEN=1 rewrites). */
 import { expect } from 'chai';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../cli/main.js';
 import type { Io } from '../../cli/commands/types.js';
+import { readGolden } from '../support/golden.js';
 
 const DIR = 'test/golden/cli';
 
@@ -45,8 +45,7 @@ describe('cli golden output', () => {
     it(`bindy ${c.args.join(' ')}`, async () => {
       const got = await cli(c.args);
       const file = join(DIR, `${c.name}.txt`);
-      if (process.env['UPDATE_GOLDEN'] || !existsSync(file)) writeFileSync(file, got);
-      expect(got).to.equal(readFileSync(file, 'utf8'));
+      expect(got).to.equal(readGolden(file, got));
     });
   }
 });

@@ -18,7 +18,8 @@ const KEY_SECRET = Buffer.alloc(32, 7).toString('base64');
 const TRANSFER_SECRET = Buffer.alloc(32, 9).toString('base64');
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const UPDATE_GOLDEN = process.env['UPDATE_GOLDEN'] === '1';
+import { readGolden } from '../../support/golden.js';
+export { readGolden, UPDATE_GOLDEN } from '../../support/golden.js';
 
 /** A generator returning sha256("test-key-<n>") bytes for its n-th call: deterministic, distinct per call. */
 export function fakeKeys(): KeyGenerator & { calls: number } {
@@ -56,15 +57,6 @@ export function fixtureCases(kind: string): FixtureCase[] {
 /** Stable JSON text of a response, as stored in golden files. */
 export function goldenText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-/** Compares `actual` with the golden file (or rewrites it under UPDATE_GOLDEN=1); returns the expected text. */
-export function readGolden(path: string, actual: string): string {
-  if (UPDATE_GOLDEN || !existsSync(path)) {
-    if (!UPDATE_GOLDEN) throw new Error(`golden file ${path} is missing; run with UPDATE_GOLDEN=1 to create it`);
-    writeFileSync(path, actual);
-  }
-  return readFileSync(path, 'utf8');
 }
 
 /** Writes rndc.key and transfer.key (fixed test secrets) into `dir`. */
