@@ -1,6 +1,6 @@
 /**
  * bindcar's own HTTP API: hand-written interfaces plus `JSONSchemaType<T>` schemas, so ajv checks at
- * compile time that schema and interface agree (STYLE §8.3, last paragraph). One Ajv instance,
+ * compile time that schema and interface agree (ajv's `JSONSchemaType`). One Ajv instance,
  * every schema compiled once at module load.
  *
  * The schemas check shape and ranges only; DNS grammar (names, rdata) is checked by `rdata.ts` /

@@ -1,7 +1,7 @@
 /**
  * The catalog zone a primary's bindcar maintains (RFC 9432, schema version 2), so that secondaries
  * provision themselves: they consume it with `catalog-zones { zone "<catalog>" … }` and add or
- * remove member zones as its PTR records come and go (bind9-and-users.md §3.3).
+ * remove member zones as its PTR records come and go (RFC 9432; BIND 9 ARM, "Catalog Zones").
  *
  * Shape of the zone (all names absolute):
  *

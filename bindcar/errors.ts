@@ -1,5 +1,5 @@
 /**
- * bindcar's small error catalogue (STYLE §8.4): every error the API returns is an `HttpError` with
+ * bindcar's small error catalogue: every error the API returns is an `HttpError` with
  * a stable `code`, an HTTP status and optional `details`; the error middleware renders
  * `{code, message, details?}`. Unknown errors become 500 INTERNAL (stack logged, never returned).
  */

@@ -1,6 +1,6 @@
 /**
  * A native rndc client: the ISCCC control-channel protocol spoken directly over TCP, saving the
- * process spawn and config parsing of `rndc` on every command (bind9-and-users.md §3.7 measured
+ * process spawn and config parsing of `rndc` on every command (measured here at
  * ~10 ms per invocation). Same `Rndc` port and error mapping as `rndc.ts`.
  *
  * Wire format (BIND lib/isccc/cc.c): a 4-octet length, version 1, then a table of

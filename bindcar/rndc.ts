@@ -1,5 +1,5 @@
 /**
- * The rndc seam (STYLE §8.4): `execFile('rndc', argv)` with an argv array (never a shell string) and
+ * The rndc seam: `execFile('rndc', argv)` with an argv array (never a shell string) and
  * a timeout. ENOENT → "rndc not found in PATH"; a refused/unreachable control channel →
  * `NamedUnavailableError` (503); a timeout → `NamedTimeoutError` (504); any other non-zero exit →
  * `RndcError` with the exit code and trimmed stderr.

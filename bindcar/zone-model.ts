@@ -1,7 +1,7 @@
 /**
  * Pure: a PUT body → the validated desired zone as RRsets, with every cross-record rule BIND would
- * otherwise enforce silently (RFC 2136 updates answering NOERROR but ignored, see
- * bind9-and-users.md §3.6) or fatally at load time (named-checkzone).
+ * otherwise enforce silently (RFC 2136 updates answering NOERROR but ignored: BIND's `check-names`/`check-integrity`
+ * and update-policy checks, see the BIND 9 ARM, "Dynamic Update") or fatally at load time (named-checkzone).
  */
 import {
   MAX_RECORDS,

@@ -189,7 +189,7 @@ export interface ZoneDiff {
 /**
  * Diff desired vs served and build the UPDATE messages: per owner+type RRset replacement
  * (delete RRset + add) — except the apex NS RRset, which named refuses to delete as a whole
- * (bind9-and-users.md §3.6), so it is changed RR by RR, its deletions placed after every
+ * (RFC 2136 §3.4.2.4: a delete of the last apex NS is ignored), so it is changed RR by RR, its deletions placed after every
  * addition. All changes of one owner go in one message, deletions before additions. The SOA is sent only when its fields change or `floorSerial` is
  * above what named would otherwise serve.
  */
@@ -221,7 +221,7 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
     countDiff(want, have);
     const g = group(want.owner);
     if (have && k === apexNs) {
-      // after the additions: named ignores deleting the last apex NS (bind9-and-users.md §3.6)
+      // after the additions: named ignores deleting the last apex NS (RFC 2136 §3.4.2.4)
       for (const d of have.data)
         if (!want.data.includes(d)) g.late.push({ op: 'deleteRR', owner: want.owner, type: want.type, data: d });
       for (const d of want.data)

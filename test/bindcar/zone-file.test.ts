@@ -18,7 +18,7 @@ interface Case {
   body: PutZoneBody;
 }
 
-/** `named-checkzone -k fail -i full` as named does at load time (bind9-and-users.md §3.5). */
+/** `named-checkzone -k fail -i full` as named does at load time (named-checkzone(1)). */
 async function checkzone(zone: string, text: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bindcar-checkzone-'));
   try {

@@ -1,5 +1,5 @@
 /**
- * Serial consistency across the primaries of a cluster (issue 9; design in bindcar/zones.ts): two real named, each
+ * Serial consistency across the primaries of a cluster (design in bindcar/zones.ts): two real named, each
  * with its own bindcar. The PUT body's `serial` is a floor; sending the highest serial any primary reported and
  * re-PUTting the primaries that answer lower makes every primary serve the same serial for the same content.
  */

@@ -1,5 +1,5 @@
 /**
- * Primaries and secondaries with real named (issue 9): one primary on 127.0.0.1 driven by a real bindcar
+ * Primaries and secondaries with real named: one primary on 127.0.0.1 driven by a real bindcar
  * (bindcar/server.ts, configured through its environment), two secondaries on 127.0.0.2 and 127.0.0.3. All three
  * named.conf files are rendered by the hooks' `renderNamedConf` with paths and ports remapped to a temp dir.
  * Nothing ever talks to the secondaries except DNS queries: zones reach them through the catalog zone, NOTIFY
