@@ -87,6 +87,7 @@ const CORE: Record<string, string> = {
   'v1/Secret': 'V1Secret',
   'v1/PersistentVolumeClaim': 'V1PersistentVolumeClaim',
   'apps/v1/Deployment': 'V1Deployment',
+  'apps/v1/StatefulSet': 'V1StatefulSet',
   'policy/v1/PodDisruptionBudget': 'V1PodDisruptionBudget',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'V1ClusterRole',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'V1ClusterRoleBinding',
