@@ -51,6 +51,15 @@ async function syncErrors(loop: ProductionLoop, ns: string): Promise<string[]> {
     });
 }
 
+describeCluster('manifests/metacontroller: the Metacontroller install bindy ships', () => {
+  it('applies to a real apiserver (server-side dry run) after its CRDs', async function () {
+    this.timeout(120_000);
+    await ensureMetacontrollerCrds();
+    const r = await clusterEnv().kubectl(['apply', '-k', 'manifests/metacontroller', '--dry-run=server']);
+    expect(r.stdout).to.match(/statefulset\.apps\/metacontroller (created|configured|unchanged) \(server dry run\)/);
+  });
+});
+
 for (const strategy of STRATEGIES) {
   const short = strategy === 'dynamic-apply' ? 'dyn' : 'ssa';
   describeCluster(`production loop: real Metacontroller (--apply-strategy=${strategy})`, function () {
