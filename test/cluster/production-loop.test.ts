@@ -5,9 +5,19 @@
  * (children applied with an apply strategy, SyncError events, resourceVersions, the seed across namespaces).
  */
 import { expect } from 'chai';
+import { join } from 'node:path';
 import { SCENARIOS } from '../scenarios/production-loop.js';
 import { condition, pollUntil, type LoopObject } from '../scenarios/loop-driver.js';
-import { clusterEnv, describeCluster, ensureCrds, filesIn, installOnce, readDocs, classifyDoc } from './support.js';
+import {
+  REPO_ROOT,
+  clusterEnv,
+  describeCluster,
+  ensureCrds,
+  filesIn,
+  installOnce,
+  readDocs,
+  classifyDoc,
+} from './support.js';
 import { buildMetacontroller, type ApplyStrategy } from './env/metacontroller.js';
 import { startProductionLoop, type ProductionLoop } from './production-loop/harness.js';
 import { ensureNamespace, kubeDriver, NAMESPACED_BINDY_RESOURCES, resourceOf } from './production-loop/kube-driver.js';
@@ -55,7 +65,12 @@ describeCluster('manifests/metacontroller: the Metacontroller install bindy ship
   it('applies to a real apiserver (server-side dry run) after its CRDs', async function () {
     this.timeout(120_000);
     await ensureMetacontrollerCrds();
-    const r = await clusterEnv().kubectl(['apply', '-k', 'manifests/metacontroller', '--dry-run=server']);
+    const r = await clusterEnv().kubectl([
+      'apply',
+      '-k',
+      join(REPO_ROOT, 'manifests/metacontroller'),
+      '--dry-run=server',
+    ]);
     expect(r.stdout).to.match(/statefulset\.apps\/metacontroller (created|configured|unchanged) \(server dry run\)/);
   });
 });
