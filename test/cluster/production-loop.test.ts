@@ -65,6 +65,8 @@ describeCluster('manifests/metacontroller: the Metacontroller install bindy ship
   it('applies to a real apiserver (server-side dry run) after its CRDs', async function () {
     this.timeout(120_000);
     await ensureMetacontrollerCrds();
+    // A server dry run does not create the namespace its other objects need.
+    await clusterEnv().kubectl(['create', 'namespace', 'metacontroller'], { check: false });
     const r = await clusterEnv().kubectl([
       'apply',
       '-k',
