@@ -2,10 +2,8 @@ import { expect } from 'chai';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT, clusterEnv, describeCluster, ensureCrds, ensureNamespace, installOnce } from './support.js';
-
-/** Metacontroller's own CRDs, kept beside the checkout (CI clones shared/ next to the repo). */
-const METACONTROLLER_CRDS = join(REPO_ROOT, '..', 'shared', 'metacontroller-crds', 'metacontroller-crds-v1.yaml');
+import { ensureMetacontrollerCrds } from './shared.js';
+import { REPO_ROOT, clusterEnv, describeCluster, ensureCrds, ensureNamespace } from './support.js';
 
 function overlays(): string[] {
   const root = join(REPO_ROOT, 'manifests', 'overlays');
@@ -20,21 +18,10 @@ function overlays(): string[] {
     .sort();
 }
 
-function ensureMetacontrollerCrds(): Promise<void> {
-  return installOnce('metacontroller-crds', async () => {
-    const env = clusterEnv();
-    await env.kubectl(['apply', '--server-side', '--field-manager=bindy-cluster-test', '-f', METACONTROLLER_CRDS]);
-    await env.kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', METACONTROLLER_CRDS]);
-  });
-}
-
 describeCluster('kustomize overlays apply with --dry-run=server', () => {
   const names = overlays();
 
   before(async () => {
-    expect(existsSync(METACONTROLLER_CRDS), `${METACONTROLLER_CRDS} missing (clone shared/ beside the repo)`).to.equal(
-      true,
-    );
     await ensureMetacontrollerCrds();
     await ensureCrds();
   });
