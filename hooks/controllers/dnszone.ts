@@ -4,14 +4,16 @@
  *   customize → related: the Bind9Cluster / ClusterBind9Provider named by clusterRef, Bind9Instances (clusterRef
  *               label, bind9InstancesFrom), every record kind of the zone's namespace, and every DNSZone (to see
  *               duplicate zone names). Rules depend only on the parent spec.
- *   sync      → pure plan (selection, desired zone, conflicts) → PUT to every primary in parallel → status,
- *               record statuses (only those that changed), events (only on changes).
- *   finalize  → DELETE from every primary; only bindcar's 404 means gone; unreachable primaries block deletion
- *               (DeletionBlocked, short resync) until the grace period since deletionTimestamp has passed.
+ *   sync      → pure plan (selection, desired zone, conflicts) → PUT to every primary in parallel → DELETE from
+ *               remembered instances no longer placed (hooks/zone/served.ts) → status, record statuses (only those
+ *               that changed), events (only on changes).
+ *   finalize  → DELETE from every current primary and every instance status.pushedTo remembers; only an answered
+ *               DELETE or bindcar's 404 means gone; unreachable ones block deletion (DeletionBlocked, short resync)
+ *               until the grace period since deletionTimestamp has passed.
  *
  * The pure decisions live in hooks/zone/; this module runs the effects after them, through the ports.
  */
-import { API_VERSION, RECORD_KINDS, type DNSRecord, type DNSZone } from '../schema/generated.js';
+import { API_VERSION, RECORD_KINDS, type Bind9Instance, type DNSRecord, type DNSZone } from '../schema/generated.js';
 import { validateObject } from '../schema/cel.js';
 import { conditions, type ConditionInput } from '../conditions.js';
 import { invalidSpec } from '../errors.js';
@@ -29,10 +31,12 @@ import type { Clock, HookPorts } from '../ports.js';
 import { DEFAULT_ZONE_HOOK_OPTIONS, zonePortsFromEnv, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
 import { recordPlural, type RecordStatusPatch } from '../ports/records.js';
 import { desiredZone, type DesiredZoneResult, type RecordOutcome } from '../zone/desired.js';
-import { canonicalZoneName } from '../zone/names.js';
+import { canonicalZoneName, resolveOwner } from '../zone/names.js';
 import {
+  endpointOf,
   placement,
   refOf,
+  relatedOf,
   relatedRecords,
   relatedZones,
   selectRecords,
@@ -40,7 +44,25 @@ import {
   zoneNameOwner,
   type Placement,
 } from '../zone/select.js';
-import { clip, recordStatusUpdate, zoneEvents, zoneStatus, type InstancePush, type ZoneBlock } from '../zone/status.js';
+import {
+  byEndpoint,
+  deletionTargets,
+  instanceRef,
+  nextPushedTo,
+  rememberedInstances,
+  removalPlan,
+  type ServedInstance,
+} from '../zone/served.js';
+import {
+  clip,
+  passOutcome,
+  recordStatusUpdate,
+  zoneEvents,
+  zoneStatus,
+  type InstancePush,
+  type RecordPass,
+  type ZoneBlock,
+} from '../zone/status.js';
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 
 /** The related-resource rules of a DNSZone (hook v2). */
@@ -141,7 +163,7 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
     return {
       zone,
       block: { reason: 'DuplicateZone', message },
-      primaries: [],
+      primaries,
       outcomes: [...outcomes.filter(owned), ...orphans],
     };
   }
@@ -151,8 +173,26 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
     place.instances,
     place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {},
   );
-  if ('invalid' in desired)
-    return { zone, block: { reason: 'InvalidSpec', message: desired.message }, primaries: [], outcomes: orphans };
+  if ('invalid' in desired) {
+    // No desired zone: the selected records would be in it, so they learn why it is not pushed (ZoneNotReady, see
+    // passOutcome) rather than nothing.
+    const outcomes: RecordOutcome[] = selected.map((record) => {
+      const owner = cz.ok ? resolveOwner(cz.name, record.spec.name ?? record.metadata.name) : undefined;
+      return {
+        record,
+        included: true,
+        reason: 'ZoneNotReady' as const,
+        message: desired.message,
+        ...(owner?.ok ? { fqdn: owner.name } : {}),
+      };
+    });
+    return {
+      zone,
+      block: { reason: 'InvalidSpec', message: desired.message },
+      primaries,
+      outcomes: [...outcomes.filter(owned), ...orphans],
+    };
+  }
   const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };
   if (primaries.length === 0) {
     if (place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length) {
@@ -215,22 +255,22 @@ async function emit(
 }
 
 /**
- * Writes the record statuses that differ from the observed ones. Included records are written only when a primary
- * accepted the zone in this pass (otherwise their status would claim what is not known); excluded records always.
+ * Writes the record statuses that differ from the observed ones. Every outcome gets a status from the first pass:
+ * records in the zone say Served only when a primary accepted it in this pass, else why not (`passOutcome`), and a
+ * record already Ready=True for its current generation is left as it is (`recordStatusUpdate`).
  * @returns the resyncAfterSeconds the remaining writes need (over the per-pass budget, or failed), else undefined.
  */
 async function writeRecordStatuses(
   deps: DnsZoneDeps,
   plan: ZonePlan,
   zoneName: string,
-  served: boolean,
+  pass: RecordPass,
   now: string,
 ): Promise<number | undefined> {
   const o = opts(deps);
   const todo: { record: DNSRecord; status: RecordStatusPatch }[] = [];
   for (const outcome of plan.outcomes) {
-    if (outcome.included && !served) continue;
-    const status = recordStatusUpdate(outcome, zoneName, now);
+    const status = recordStatusUpdate(passOutcome(outcome, pass), zoneName, now);
     if (status) todo.push({ record: outcome.record, status });
   }
   const batch = todo.slice(0, o.maxRecordWritesPerSync);
@@ -255,35 +295,28 @@ async function writeRecordStatuses(
   return todo.length > batch.length ? 2 : failed > 0 ? o.degradedResyncSeconds : undefined;
 }
 
-/**
- * The zone moved (clusterRef or bind9InstancesFrom changed): remove it from instances the observed status lists
- * but the placement no longer has, so they stop serving it. Only while the zone is pushed somewhere (a zone that
- * lost its placement keeps being served until it is placed again or deleted). Best effort: the status is the only
- * memory of where the zone was, so a failed removal is reported as a Warning event, not retried.
- */
-async function removeFromUnplaced(deps: DnsZoneDeps, zone: DNSZone, plan: ZonePlan, zoneName: string) {
-  const placed = new Set(plan.primaries.map((p) => `${p.namespace}/${p.name}`));
-  const gone = (zone.status?.instances ?? []).filter((i) => i.endpoint && !placed.has(`${i.namespace}/${i.name}`));
-  const events: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
-  await Promise.all(
-    gone.map(async (i) => {
-      const r = await deps.bindcar.deleteZone(i.endpoint!, zoneName);
-      events.push(
-        r.ok
-          ? {
-              type: 'Normal',
-              reason: 'ZoneRemoved',
-              message: `zone ${zoneName} removed from ${i.namespace}/${i.name}, which no longer serves it`,
-            }
-          : {
-              type: 'Warning',
-              reason: 'ZoneRemovalFailed',
-              message: `zone ${zoneName} may remain on ${i.namespace}/${i.name}: ${r.error.message}`,
-            },
+/** The bindcar endpoint each Bind9Instance of the request has now (placed or not), by namespace/name. */
+function liveEndpoints(req: SyncRequest): (ref: { namespace: string; name: string }) => string | undefined {
+  const m = new Map<string, string | undefined>();
+  for (const i of relatedOf<Bind9Instance>(req.related, 'Bind9Instance')) m.set(refOf(i), endpointOf(i));
+  return (ref) => m.get(instanceRef(ref));
+}
+
+/** One DELETE per bindcar endpoint; each instance behind it shares the answer. */
+async function deleteFrom<T extends { endpoint: string }>(
+  deps: DnsZoneDeps,
+  targets: readonly T[],
+  zoneName: string,
+): Promise<{ target: T; gone: boolean; message: string }[]> {
+  const groups = await Promise.all(
+    byEndpoint(targets).map(async ([endpoint, group]) => {
+      const r = await deps.bindcar.deleteZone(endpoint, zoneName);
+      return group.map((target) =>
+        r.ok ? { target, gone: true, message: r.gone } : { target, gone: false, message: r.error.message },
       );
     }),
   );
-  return events.sort((a, b) => (a.message < b.message ? -1 : 1));
+  return groups.flat();
 }
 
 /** Sync: push the desired zone to every primary and report. */
@@ -325,16 +358,42 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
       pushes = pushes.map((p) => again.find((a) => a.instance === p.instance) ?? p);
     }
   }
-  const removals = plan.block || !plan.desired ? [] : await removeFromUnplaced(deps, zone, plan, plan.desired.zoneName);
+  // Where the zone was pushed before (status.pushedTo): leftovers outside the placement are removed once a current
+  // primary serves it, and kept (and reported) otherwise — hooks/zone/served.ts.
+  const remembered = rememberedInstances(zone.status);
+  const removal = removalPlan({
+    remembered,
+    primaries: plan.primaries,
+    liveEndpoint: liveEndpoints(req),
+    served: pushes.some((p) => p.outcome.state === 'served'),
+    ...(plan.block ? { block: plan.block } : {}),
+  });
+  const removed = removal.kept ? [] : await deleteFrom(deps, removal.leftovers, zoneName);
+  const pushedNow: ServedInstance[] = pushes.flatMap((p) =>
+    p.instance.endpoint
+      ? [{ name: p.instance.name, namespace: p.instance.namespace, endpoint: p.instance.endpoint }]
+      : [],
+  );
+  const gone = new Set(removed.filter((r) => r.gone).map((r) => instanceRef(r.target)));
+  const failedRemovals = removed.filter((r) => !r.gone).map((r) => ({ instance: r.target, message: r.message }));
   const now = deps.clock();
   const result = zoneStatus({
     zone,
     now,
     pushes,
     degradedResyncSeconds: opts(deps).degradedResyncSeconds,
+    pushedTo: nextPushedTo(remembered, removal, pushedNow, gone),
+    orphans: { ...(removal.kept ? { kept: removal.kept } : {}), failed: failedRemovals },
     ...(plan.desired ? { desired: plan.desired } : {}),
     ...(plan.block ? { block: plan.block } : {}),
   });
+  const removals = removed
+    .filter((r) => r.gone)
+    .map((r) => ({
+      type: 'Normal' as const,
+      reason: 'ZoneRemoved',
+      message: `zone ${zoneName} removed from ${instanceRef(r.target)}, which is no longer in its placement`,
+    }));
   // Secondaries follow the catalog zone; with an SOA probe port the status says which serial each one serves.
   if (deps.soa && plan.desired && !plan.block) {
     const secondaries = placement(zone, req.related).instances.filter((i) => i.role === 'secondary');
@@ -344,7 +403,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     if (w.resyncAfterSeconds !== undefined)
       result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, w.resyncAfterSeconds);
   }
-  const again = await writeRecordStatuses(deps, plan, zoneName, result.served, now);
+  const again = await writeRecordStatuses(deps, plan, zoneName, result.records, now);
   await emit(deps, zone, [...zoneEvents(zone, result.status), ...removals]);
   let resync = result.resyncAfterSeconds;
   if (again !== undefined) resync = Math.min(resync ?? Infinity, again);
@@ -355,7 +414,13 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   };
 }
 
-/** Finalize: remove the zone from every primary, or block (bounded by the grace period). */
+/** The record pass of a finalize: nothing is served any more (its outcomes are ZoneDeleted, which it leaves alone). */
+const DELETED: RecordPass = { served: false, reason: 'ZoneNotReady', message: 'the zone is being deleted' };
+
+/**
+ * Finalize: remove the zone from every current primary and every instance `status.pushedTo` remembers (a zone that
+ * lost its placement before it was deleted is still served there), or block (bounded by the grace period).
+ */
 export async function finalizeDnsZone(
   req: SyncRequest<DNSZone & KubeObject>,
   deps: DnsZoneDeps,
@@ -367,9 +432,12 @@ export async function finalizeDnsZone(
   // No schema validation here: a parent that no longer validates must still be deletable.
   const rawName = typeof zone.spec?.zoneName === 'string' ? zone.spec.zoneName : '';
   const zn = canonicalZoneName(rawName);
+  // what is still not confirmed gone; starts as everything remembered, narrowed once the DELETEs have answered
+  let remaining: ServedInstance[] = rememberedInstances(zone.status);
   const finish = (wanted: ConditionInput[], extra: Partial<SyncResponse>): SyncResponse => ({
     status: {
       ...(zone.status ?? {}),
+      pushedTo: remaining,
       conditions: conditions(
         wanted.map((w) => ({ ...w, message: clip(w.message, 32768) })),
         zone.status?.conditions,
@@ -395,7 +463,7 @@ export async function finalizeDnsZone(
             message: `DNSZone ${refOf(zone)} was deleted`,
           }))
       : [];
-    await writeRecordStatuses(deps, { zone, primaries: [], outcomes }, zn.ok ? zn.name : rawName, false, now);
+    await writeRecordStatuses(deps, { zone, primaries: [], outcomes }, zn.ok ? zn.name : rawName, DELETED, now);
     return finish([{ type: 'Ready', status: 'False', reason, message }], { finalized: true });
   };
   // Another live DNSZone claims the same name: it serves the zone now; deleting it from bindcar would break it.
@@ -409,15 +477,25 @@ export async function finalizeDnsZone(
   if (!zn.ok) return release('Deleted', `spec.zoneName: ${zn.reason}; nothing was ever pushed`);
   if (claimant) return release('Deleted', `zone ${zn.name} stays: DNSZone ${refOf(claimant)} claims it`);
   const primaries = placement(zone, req.related).instances.filter((i) => i.role === 'primary');
-  const results = await Promise.all(
-    primaries.map(async (i) => {
-      if (!i.endpoint) return { i, gone: false, message: 'no bindcar endpoint in the instance status' };
-      const r = await deps.bindcar.deleteZone(i.endpoint, zn.name);
-      return r.ok ? { i, gone: true, message: r.gone } : { i, gone: false, message: r.error.message };
-    }),
-  );
+  const targets = deletionTargets(primaries, remaining, liveEndpoints(req));
+  const reachable = targets.filter((t): t is typeof t & { endpoint: string } => t.endpoint !== undefined);
+  const deleted = await deleteFrom(deps, reachable, zn.name);
+  const results = [
+    ...deleted.map((d) => ({ i: d.target, gone: d.gone, message: d.message })),
+    ...targets
+      .filter((t) => t.endpoint === undefined)
+      .map((i) => ({ i, gone: false, message: 'no bindcar endpoint in the instance status' })),
+  ].sort((a, b) => (instanceRef(a.i) < instanceRef(b.i) ? -1 : 1));
   const blocked = results.filter((r) => !r.gone);
-  if (blocked.length === 0) return release('Deleted', `zone ${zn.name} removed from ${results.length} primaries`);
+  remaining = nextPushedTo(
+    remaining,
+    { leftovers: [], covered: [] },
+    [],
+    new Set(results.filter((r) => r.gone).map((r) => instanceRef(r.i))),
+  );
+  if (results.length === 0) return release('Deleted', `zone ${zn.name} was pushed to no instance; nothing to remove`);
+  if (blocked.length === 0)
+    return release('Deleted', `zone ${zn.name} removed from ${results.map((r) => instanceRef(r.i)).join(', ')}`);
   const detail = blocked.map((r) => `${r.i.namespace}/${r.i.name}: ${r.message}`).join('; ');
   const since = zone.metadata.deletionTimestamp ? Date.parse(zone.metadata.deletionTimestamp) : Date.parse(now);
   const elapsed = (Date.parse(now) - since) / 1000;
@@ -426,7 +504,7 @@ export async function finalizeDnsZone(
     await emit(deps, zone, [{ type: 'Warning', reason: 'DeletionReleased', message }]);
     return release('DeletionReleased', message);
   }
-  const message = `zone ${zn.name} not yet removed from ${blocked.length}/${results.length} primaries: ${detail}`;
+  const message = `zone ${zn.name} not yet removed from ${blocked.length}/${results.length} instances: ${detail}`;
   const wasBlocked = zone.status?.conditions?.find((c) => c.type === 'DeletionBlocked')?.status === 'True';
   if (!wasBlocked) await emit(deps, zone, [{ type: 'Warning', reason: 'DeletionBlocked', message }]);
   return finish(

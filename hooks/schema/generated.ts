@@ -3241,14 +3241,14 @@ export const DNSZoneSchema = {
       "properties": {
         "conditions": {
           "type": "array",
-          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
           "items": {
             "type": "object",
             "description": "One condition.",
             "properties": {
               "type": {
                 "type": "string",
-                "description": "Condition type (Ready, Progressing, Degraded).",
+                "description": "Condition type (Ready, Progressing, Degraded, Orphaned, DeletionBlocked).",
                 "minLength": 1,
                 "maxLength": 316
               },
@@ -3361,6 +3361,43 @@ export const DNSZoneSchema = {
               "name",
               "namespace",
               "ready"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 256
+        },
+        "pushedTo": {
+          "type": "array",
+          "description": "Every Bind9Instance the zone was pushed to (a PUT was sent to its bindcar), remembered until bindcar confirms the zone is gone there (DELETE answered, or 404 zone not found); any other answer is not a confirmation. Sync removes the zone from the remembered instances that are no longer placed, once a current primary serves it. A zone placed on no primary any more (NoPrimaries, ClusterNotFound) stays served by them until it is placed again or deleted: condition Orphaned=True, reason Unplaced, and an Unplaced event say so. Finalize deletes the zone from these and the current primaries. Sorted by namespace/name.",
+          "items": {
+            "type": "object",
+            "description": "One instance that may serve the zone.",
+            "properties": {
+              "name": {
+                "type": "string",
+                "description": "Bind9Instance name.",
+                "minLength": 1,
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+              },
+              "namespace": {
+                "type": "string",
+                "description": "Bind9Instance namespace.",
+                "minLength": 1,
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+              },
+              "endpoint": {
+                "type": "string",
+                "description": "bindcar URL the zone was last pushed to there (used to remove it).",
+                "minLength": 1,
+                "maxLength": 512
+              }
+            },
+            "required": [
+              "name",
+              "namespace",
+              "endpoint"
             ],
             "additionalProperties": false
           },
@@ -6290,7 +6327,7 @@ export interface DNSZoneSpec {
  */
 export interface DNSZoneStatus {
   /**
-   * Standard conditions; lastTransitionTime only changes when status flips.
+   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
    *
    * @maxItems 16
    *
@@ -6298,7 +6335,7 @@ export interface DNSZoneStatus {
    */
   conditions?: {
     /**
-     * Condition type (Ready, Progressing, Degraded).
+     * Condition type (Ready, Progressing, Degraded, Orphaned, DeletionBlocked).
      */
     type: string;
     /**
@@ -6366,6 +6403,27 @@ export interface DNSZoneStatus {
      * Last error, if any.
      */
     message?: string;
+  }[];
+  /**
+   * Every Bind9Instance the zone was pushed to (a PUT was sent to its bindcar), remembered until bindcar confirms the zone is gone there (DELETE answered, or 404 zone not found); any other answer is not a confirmation. Sync removes the zone from the remembered instances that are no longer placed, once a current primary serves it. A zone placed on no primary any more (NoPrimaries, ClusterNotFound) stays served by them until it is placed again or deleted: condition Orphaned=True, reason Unplaced, and an Unplaced event say so. Finalize deletes the zone from these and the current primaries. Sorted by namespace/name.
+   *
+   * @maxItems 256
+   *
+   * Items: One instance that may serve the zone.
+   */
+  pushedTo?: {
+    /**
+     * Bind9Instance name.
+     */
+    name: string;
+    /**
+     * Bind9Instance namespace.
+     */
+    namespace: string;
+    /**
+     * bindcar URL the zone was last pushed to there (used to remove it).
+     */
+    endpoint: string;
   }[];
   /**
    * Records excluded from the zone because of a conflict.

@@ -37,7 +37,17 @@ export const ZONE_DEFAULTS = {
 
 /** Why a selected record is or is not served. */
 export type RecordReason =
-  'Served' | 'Conflict' | 'OutOfZone' | 'InvalidRecord' | 'DuplicateZone' | 'ZoneDeleted' | 'NotSelected';
+  | 'Served'
+  | 'Conflict'
+  | 'OutOfZone'
+  | 'InvalidRecord'
+  | 'DuplicateZone'
+  | 'ZoneDeleted'
+  | 'NotSelected'
+  // the record would be in the zone, but the zone was not pushed (hooks/zone/status.ts `passOutcome`)
+  | 'Pending'
+  | 'PushFailed'
+  | 'ZoneNotReady';
 
 export interface RecordOutcome {
   record: DNSRecord;

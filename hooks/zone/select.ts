@@ -151,7 +151,8 @@ function roleOf(i: Bind9Instance): 'primary' | 'secondary' {
   return i.spec.role ?? i.status?.role ?? (i.metadata.labels?.[LABELS.role] === 'secondary' ? 'secondary' : 'primary');
 }
 
-function endpointOf(i: Bind9Instance): string | undefined {
+/** An instance's bindcar base URL: its status endpoint, else its external bindcarUrl; undefined until known. */
+export function endpointOf(i: Bind9Instance): string | undefined {
   return i.status?.endpoint ?? i.spec.external?.bindcarUrl;
 }
 

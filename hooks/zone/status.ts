@@ -6,19 +6,32 @@
  * `now`, the injected clock). A record status is written only when it differs from the observed one, ignoring
  * lastTransitionTime.
  *
- * DNSZone conditions (always all three, in this order):
+ * DNSZone conditions (always all four, in this order):
  *   Ready        True  Served            — every selected primary serves the desired zone, or some do while others fail
  *                False DuplicateZone | InvalidSpec | ClusterNotFound | NoPrimaries | WaitingForInstances | PushFailed
  *   Progressing  True  WaitingForInstances (a primary has no bindcar endpoint yet) | WaitingForCluster
  *                False UpToDate | <the Ready reason when nothing will progress by itself>
  *   Degraded     True  PushFailed (some primary refused or could not be reached) | InvalidSpec
  *                False AllPrimariesServing | <reason>
+ *   Orphaned     True  Unplaced (placed on no primary; the instances in status.pushedTo keep serving it) |
+ *                      RemovalPending (kept until a current primary serves the zone, or while it is blocked) |
+ *                      RemovalFailed (bindcar did not confirm the removal; retried on the degraded cadence)
+ *                False None
+ *   (hooks/zone/served.ts decides which instances are left over and whether they are removed.)
+ *
+ * Record statuses: `Ready=True, reason=Served` only for the generation a primary accepted. While no primary accepts
+ * the zone, a record that would be in it says why — Pending (no primary has a bindcar endpoint yet), PushFailed
+ * (no primary accepted the push), ZoneNotReady (the zone is blocked: ClusterNotFound, NoPrimaries, InvalidSpec) —
+ * except a record already Ready=True for its current generation: that content is what is served, so it is left as
+ * it is. The record message names the DNSZone, not bindcar's error text (that is in the DNSZone status), so a
+ * flickering error never rewrites every record of the zone.
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import type { DNSRecord, DNSZone, DNSZoneStatus } from '../schema/generated.js';
 import type { RecordStatusPatch } from '../ports/records.js';
 import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
 import type { Placement } from './select.js';
+import type { KeptLeftovers, ServedInstance } from './served.js';
 
 /** What happened on one primary. */
 export type PushOutcome =
@@ -38,6 +51,13 @@ export type ZoneBlock =
   | { reason: 'ClusterNotFound'; message: string }
   | { reason: 'NoPrimaries'; message: string };
 
+/** Instances outside the placement that may still serve the zone: kept on purpose, or not confirmed removed. */
+export interface OrphanReport {
+  kept?: KeptLeftovers;
+  /** Removals bindcar did not confirm in this pass. */
+  failed?: readonly { instance: ServedInstance; message: string }[];
+}
+
 export interface ZoneStatusInput {
   zone: DNSZone;
   now: string;
@@ -46,13 +66,25 @@ export interface ZoneStatusInput {
   pushes: readonly InstancePush[];
   /** Seconds to come back while degraded (default 10). */
   degradedResyncSeconds?: number;
+  /** The instances that may serve the zone after this pass (status.pushedTo); default: none. */
+  pushedTo?: readonly ServedInstance[];
+  /** Leftover instances outside the placement; default: none. */
+  orphans?: OrphanReport;
 }
+
+/** Why the records that would be in the zone are not served in this pass. */
+export type UnservedReason = 'Pending' | 'PushFailed' | 'ZoneNotReady';
+
+/** What the records that would be in the zone learn from this pass. */
+export type RecordPass = { served: true } | { served: false; reason: UnservedReason; message: string };
 
 export interface ZoneStatusResult {
   status: DNSZoneStatus;
   resyncAfterSeconds?: number;
   /** At least one primary serves the desired content (record statuses may then say Served). */
   served: boolean;
+  /** For the record statuses: served, or why not. */
+  records: RecordPass;
 }
 
 /** CRD limits (crds/dnszones.yaml, record CRDs): longer values would make the status write fail. */
@@ -62,6 +94,9 @@ const LIMITS = { conditionMessage: 32768, itemMessage: 4096, instances: 256, con
 export function clip(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
+
+/** The reasons that say "the zone was not pushed", not "this record is wrong" (see {@link recordStatusUpdate}). */
+const UNSERVED: ReadonlySet<string> = new Set<UnservedReason>(['Pending', 'PushFailed', 'ZoneNotReady']);
 
 const cond = (type: string, status: ConditionInput['status'], reason: string, message: string): ConditionInput => ({
   type,
@@ -136,6 +171,11 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
     }
   }
 
+  const orphaned = orphanedCondition(input.orphans);
+  wanted.push(orphaned);
+  if (orphaned.reason === 'RemovalFailed')
+    resyncAfterSeconds = Math.min(resyncAfterSeconds ?? Infinity, input.degradedResyncSeconds ?? 10);
+
   const status: DNSZoneStatus = {
     conditions: conditions(wanted, previous, now, gen),
     ...(gen !== undefined ? { observedGeneration: gen } : {}),
@@ -153,7 +193,68 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
     ...(p.outcome.state !== 'served' ? { message: clip(p.outcome.message, LIMITS.itemMessage) } : {}),
   }));
   status.conflicts = desired && !block ? desired.conflicts.slice(0, LIMITS.conflicts).map(conflictEntry) : [];
-  return { status, served: served.length > 0, ...(resyncAfterSeconds !== undefined ? { resyncAfterSeconds } : {}) };
+  status.pushedTo = (input.pushedTo ?? []).slice(0, LIMITS.instances).map((i) => ({
+    name: i.name,
+    namespace: i.namespace,
+    endpoint: i.endpoint,
+  }));
+  const zoneRef = `DNSZone ${zone.metadata.namespace ?? ''}/${zone.metadata.name}`;
+  const records: RecordPass =
+    served.length > 0
+      ? { served: true }
+      : block
+        ? {
+            served: false,
+            reason: 'ZoneNotReady',
+            message: `${zoneRef} is not pushed: ${block.reason}: ${block.message}`,
+          }
+        : failed.length > 0
+          ? { served: false, reason: 'PushFailed', message: `no primary accepted ${zoneRef} (its status says why)` }
+          : {
+              served: false,
+              reason: 'Pending',
+              message: `${zoneRef} is waiting for a primary with a bindcar endpoint`,
+            };
+  return {
+    status,
+    served: served.length > 0,
+    records,
+    ...(resyncAfterSeconds !== undefined ? { resyncAfterSeconds } : {}),
+  };
+}
+
+const instanceText = (i: ServedInstance) => `${i.namespace}/${i.name} (${i.endpoint})`;
+
+/** The Orphaned condition: which instances outside the placement may still serve the zone, and why. */
+function orphanedCondition(report: OrphanReport | undefined): ConditionInput {
+  if (report?.failed?.length) {
+    const list = report.failed.map((f) => instanceText(f.instance)).join(', ');
+    const detail = report.failed.map((f) => `${f.instance.namespace}/${f.instance.name}: ${f.message}`).join('; ');
+    return cond(
+      'Orphaned',
+      'True',
+      'RemovalFailed',
+      `the zone may still be served by ${list} outside its placement: bindcar did not confirm the removal (${detail})`,
+    );
+  }
+  const kept = report?.kept;
+  if (kept?.instances.length) {
+    const list = kept.instances.map(instanceText).join(', ');
+    return kept.reason === 'Unplaced'
+      ? cond(
+          'Orphaned',
+          'True',
+          'Unplaced',
+          `the zone is placed on no primary (${kept.detail}) but still served by ${list}, which keep serving it until it is placed again or deleted`,
+        )
+      : cond(
+          'Orphaned',
+          'True',
+          'RemovalPending',
+          `the zone is still served by ${list} outside its placement; removed there once ${kept.detail}`,
+        );
+  }
+  return cond('Orphaned', 'False', 'None', 'no instance outside the placement serves the zone');
 }
 
 function conflictEntry(c: ZoneConflict): NonNullable<DNSZoneStatus['conflicts']>[number] {
@@ -161,8 +262,20 @@ function conflictEntry(c: ZoneConflict): NonNullable<DNSZoneStatus['conflicts']>
 }
 
 /**
+ * The outcome a record's status reflects after this pass: a record that would be in the zone is Served only when a
+ * primary accepted the zone; otherwise it carries the pass's reason (Pending, PushFailed, ZoneNotReady). Records left
+ * out of the zone (Conflict, InvalidRecord, …) keep their own reason, which does not depend on the push.
+ */
+export function passOutcome(outcome: RecordOutcome, pass: RecordPass): RecordOutcome {
+  if (!outcome.included || pass.served) return outcome;
+  return { ...outcome, reason: pass.reason, message: pass.message };
+}
+
+/**
  * The status a record should carry for an outcome, or undefined when its observed status already says exactly
- * that (lastTransitionTime aside) — the common case, checked without building anything.
+ * that (lastTransitionTime aside) — the common case, checked without building anything. An outcome that only says
+ * the zone was not pushed (Pending, PushFailed, ZoneNotReady) leaves a record alone whose status is Ready=True for
+ * its current generation: that generation is what the primaries serve.
  */
 export function recordStatusUpdate(
   outcome: RecordOutcome,
@@ -172,6 +285,16 @@ export function recordStatusUpdate(
   const have = outcome.record.status;
   const c = have?.conditions;
   const gen = outcome.record.metadata.generation;
+  if (UNSERVED.has(outcome.reason)) {
+    const ready = c?.find((x) => x.type === 'Ready');
+    if (
+      ready?.status === 'True' &&
+      ready.observedGeneration === gen &&
+      have?.observedGeneration === gen &&
+      have?.zone === zoneName
+    )
+      return undefined;
+  }
   if (
     c?.length === 1 &&
     c[0]!.type === 'Ready' &&
@@ -235,6 +358,15 @@ export function zoneEvents(
   if (readyNow?.reason === 'DuplicateZone' && readyWas?.reason !== 'DuplicateZone') {
     out.push({ type: 'Warning', reason: 'DuplicateZone', message: readyNow.message });
   }
+  // Orphaned: once when it starts to say Unplaced or RemovalFailed (each resync would otherwise repeat it)
+  const orphanedNow = now('Orphaned');
+  const orphanedWas = was('Orphaned');
+  const newly =
+    orphanedNow?.status === 'True' && (orphanedWas?.status !== 'True' || orphanedWas.reason !== orphanedNow.reason);
+  if (newly && orphanedNow.reason === 'Unplaced')
+    out.push({ type: 'Warning', reason: 'Unplaced', message: orphanedNow.message });
+  if (newly && orphanedNow.reason === 'RemovalFailed')
+    out.push({ type: 'Warning', reason: 'ZoneRemovalFailed', message: orphanedNow.message });
   const key = (c: { kind: string; name: string; reason: string }) => `${c.kind}/${c.name}/${c.reason}`;
   const before = new Set((zone.status?.conflicts ?? []).map(key));
   for (const c of next.conflicts ?? []) {

@@ -28,6 +28,8 @@ const BINDCAR: Record<string, Record<string, FakeAnswer>> = {
   'finalizing-clean': { 'http://prod-dns-primary-1.dns.svc:8080': 'notFound' },
   'finalizing-blocked': { 'http://prod-dns-primary-1.dns.svc:8080': 'unreachable' },
   'finalizing-grace-expired': { 'http://prod-dns-primary-1.dns.svc:8080': 'unreachable' },
+  'moved-removal-failed': { 'http://edge-a.dns.svc:8080': 'unreachable' },
+  'push-failed-generation-moved': { '*': 'unreachable' },
 };
 
 const silent = winston.createLogger({ silent: true });
