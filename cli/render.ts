@@ -18,7 +18,7 @@ import type { HookContext } from '../hooks/http.js';
 import { desiredZone } from '../hooks/zone/desired.js';
 import { selectRecords, zoneNameOwner } from '../hooks/zone/select.js';
 import { LocalDriver } from './local/driver.js';
-import { kindOf, loadControllers } from './local/stack.js';
+import { kindOf, loadControllers, loadDecorators } from './local/stack.js';
 import { ObjectStore, type StoredObject } from './local/store.js';
 
 const run = promisify(execFile);
@@ -108,6 +108,8 @@ export async function renderInstances(
     controllers: (await loadControllers(join(root, 'metacontroller'))).filter(
       (c) => c.spec.parentResource.resource !== 'dnszones',
     ),
+    // the index labels: a secondary finds its cluster's primaries by them, hand-written instances included
+    decorators: await loadDecorators(join(root, 'metacontroller')),
     kindOf,
     now: () => '1970-01-01T00:00:00Z',
     post: async (path, body) => {

@@ -10,7 +10,8 @@ import { HttpError, badRequest } from './errors.js';
 import { InvalidSpec } from './schema/validate.js';
 import type { KubeObject } from './metacontroller.js';
 
-export type HookType = 'sync' | 'finalize' | 'customize';
+/** `decorate` is a DecoratorController's sync hook (request `{controller, object, attachments, related, finalizing}`). */
+export type HookType = 'sync' | 'finalize' | 'customize' | 'decorate';
 
 /** What a hook function gets besides the request body: a per-request logger for the adapter's own use. */
 export interface HookContext {
@@ -21,8 +22,10 @@ export interface HookRoute {
   /** URL path, e.g. `/sync/dnszone`. */
   path: string;
   hook: HookType;
-  /** The parent Kind this route accepts. */
+  /** The parent Kind this route accepts (with `kinds`: the name metrics and logs use for the route). */
   kind: string;
+  /** The parent Kinds a route over several kinds (a DecoratorController) accepts. */
+  kinds?: readonly string[];
   /** Throws `invalidSpec` when the parent does not satisfy the CRD schema (version skew). */
   validateParent?: (parent: KubeObject) => void;
   handle: (body: never, ctx: HookContext) => unknown;
@@ -57,17 +60,20 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Checks the Metacontroller request envelope and returns the parent. */
 export function checkEnvelope(route: HookRoute, body: unknown): KubeObject {
   if (!isObject(body)) throw badRequest('request body must be a JSON object');
-  const parent = body['parent'];
-  if (!isObject(parent)) throw badRequest('parent: required object is missing');
-  if (parent['kind'] !== route.kind) {
-    throw badRequest(`parent.kind: expected ${route.kind}, got ${JSON.stringify(parent['kind'])}`);
+  const at = route.hook === 'decorate' ? 'object' : 'parent';
+  const parent = body[at];
+  if (!isObject(parent)) throw badRequest(`${at}: required object is missing`);
+  const kinds = route.kinds ?? [route.kind];
+  if (!kinds.includes(parent['kind'] as string)) {
+    throw badRequest(`${at}.kind: expected ${kinds.join(' | ')}, got ${JSON.stringify(parent['kind'])}`);
   }
   const metadata = parent['metadata'];
   if (!isObject(metadata) || typeof metadata['name'] !== 'string') {
-    throw badRequest('parent.metadata.name: required string is missing');
+    throw badRequest(`${at}.metadata.name: required string is missing`);
   }
   if (route.hook !== 'customize') {
-    for (const field of ['children', 'related'] as const) {
+    const maps = route.hook === 'decorate' ? (['attachments', 'related'] as const) : (['children', 'related'] as const);
+    for (const field of maps) {
       if (!isObject(body[field])) throw badRequest(`${field}: required object is missing (hook version v2)`);
     }
     if (typeof body['finalizing'] !== 'boolean') throw badRequest('finalizing: required boolean is missing');
@@ -80,6 +86,13 @@ export function checkResponse(route: HookRoute, result: unknown): void {
   if (!isObject(result)) throw new Error(`${route.path} returned no object`);
   if (route.hook === 'customize') {
     if (!Array.isArray(result['relatedResources'])) throw new Error(`${route.path} returned no relatedResources`);
+    return;
+  }
+  if (route.hook === 'decorate') {
+    // A decorator answers labels only: a status object would replace the object's status wholesale.
+    if (!isObject(result['labels'])) throw new Error(`${route.path} returned no labels`);
+    if (result['status'] !== null) throw new Error(`${route.path} returned a status; a decorator leaves it (null)`);
+    if (!Array.isArray(result['attachments'])) throw new Error(`${route.path} returned no attachments`);
     return;
   }
   if (!isObject(result['status'])) throw new Error(`${route.path} returned no status`);
@@ -95,7 +108,7 @@ export function hookHandler(route: HookRoute, logger: Logger, metrics: HookMetri
       const parent = checkEnvelope(route, req.body);
       const log = logger.child({
         hook: route.hook,
-        kind: route.kind,
+        kind: parent.kind,
         namespace: parent.metadata.namespace,
         name: parent.metadata.name,
         uid: parent.metadata.uid,

@@ -1,18 +1,35 @@
-/** Label and annotation keys shared by every hook (one spelling each). */
+/** Label and annotation keys shared by every hook (one spelling each), and the value scheme of the index labels. */
+import { createHash } from 'node:crypto';
+import { canonicalZoneName } from './zone/names.js';
+
 export const LABELS = {
   partOf: 'app.kubernetes.io/part-of',
   name: 'app.kubernetes.io/name',
   instance: 'app.kubernetes.io/instance',
   component: 'app.kubernetes.io/component',
   managedBy: 'app.kubernetes.io/managed-by',
-  /** On Bind9Instances (and their children): the Bind9Cluster (or ClusterBind9Provider) they belong to. */
+  /**
+   * Index label on Bind9Instances (and their children): the Bind9Cluster (or ClusterBind9Provider) they belong to,
+   * `indexLabelValue(spec.clusterRef)`. Set by the Bind9Cluster hook on the instances it makes and by the index
+   * decorator on every instance, with the same value.
+   */
   cluster: 'bindy.firestoned.io/cluster',
-  /** On Bind9Instances (and their children): primary | secondary. */
+  /** Index label on Bind9Instances (and their children): primary | secondary (`spec.role`). */
   role: 'bindy.firestoned.io/role',
   /** On Bind9Instances: the region they are placed in, when any. */
   region: 'bindy.firestoned.io/region',
   /** On an instance's children: the Bind9Instance name. */
   bind9Instance: 'bindy.firestoned.io/instance',
+  /** Index label on records: `indexLabelValue(spec.zoneRef)`, the DNSZone the record names. */
+  zoneRef: 'bindy.firestoned.io/zone-ref',
+  /** Index label on records: the zone that last wrote the record's status, `zoneNameIndexValue(status.zone)`. */
+  statusZone: 'bindy.firestoned.io/status-zone',
+  /** Index label on DNSZones: `zoneNameIndexValue(spec.zoneName)` (duplicate zone names relate each other). */
+  zoneName: 'bindy.firestoned.io/zone-name',
+  /** Index label on DNSZones: `metadata.uid`, so a zone relates same-name zones except itself. */
+  zoneUid: 'bindy.firestoned.io/zone-uid',
+  /** Index label on DNSZones with `spec.recordsFrom`: "true" (their selectors may overlap within a namespace). */
+  recordsFrom: 'bindy.firestoned.io/records-from',
 } as const;
 
 export const ANNOTATIONS = {
@@ -22,3 +39,32 @@ export const ANNOTATIONS = {
 
 export const GROUP = 'bindy.firestoned.io';
 export const API_VERSION = 'bindy.firestoned.io/v1beta1';
+
+/** The prefix of a hashed index value; a literal index value never contains '_', so none can look like one. */
+export const INDEX_DIGEST_PREFIX = 'sha224_';
+
+/** Object names and canonical zone names that can be a label value as they are. */
+const LITERAL = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/**
+ * The value of an index label for a name (an object name or a canonical zone name): the name itself when it is at
+ * most 63 characters of lowercase letters, digits, '-' and '.' with alphanumeric ends, else `sha224_` followed by
+ * the lowercase hex SHA-224 of the name (63 characters; `printf %s NAME | sha224sum`). Both forms are valid label
+ * values (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set), and
+ * distinct names give distinct values: a literal never contains '_'.
+ */
+export function indexLabelValue(name: string): string {
+  if (name.length <= 63 && LITERAL.test(name)) return name;
+  return INDEX_DIGEST_PREFIX + createHash('sha224').update(name).digest('hex');
+}
+
+/**
+ * The index value of a zone name as written (`spec.zoneName`, a record's `status.zone`): `indexLabelValue` of its
+ * canonical form (lowercase ASCII, no trailing dot), so `Example.COM.` and `example.com` share one value; undefined
+ * when the name is not a valid zone name (such a zone is never served, so there is nothing to relate).
+ */
+export function zoneNameIndexValue(zoneName: unknown): string | undefined {
+  if (typeof zoneName !== 'string') return undefined;
+  const c = canonicalZoneName(zoneName);
+  return c.ok ? indexLabelValue(c.name) : undefined;
+}

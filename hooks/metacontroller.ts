@@ -58,6 +58,28 @@ export interface CustomizeRequest<P extends KubeObject = KubeObject> {
   parent: P;
 }
 
+/**
+ * A DecoratorController sync request (hook v2): the decorated object is `object`, its children are `attachments`.
+ * https://metacontroller.github.io/metacontroller/api/decoratorcontroller.html#sync-hook-request
+ */
+export interface DecoratorRequest<P extends KubeObject = KubeObject> {
+  controller: KubeObject;
+  object: P;
+  attachments: ObjectMap;
+  related: ObjectMap;
+  finalizing: boolean;
+}
+
+/**
+ * A DecoratorController sync response (hook v2, decoded strictly: no other top-level fields). A label whose value is
+ * null is removed; labels not named are left alone. `status: null` leaves the object's status as it is.
+ */
+export interface DecoratorResponse {
+  labels: Record<string, string | null>;
+  status: null;
+  attachments: KubeObject[];
+}
+
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
   matchExpressions?: { key: string; operator: string; values?: string[] }[];

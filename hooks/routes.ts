@@ -8,6 +8,7 @@ import { dnsZoneRoutes } from './controllers/dnszone.js';
 import { bind9ClusterRoutes } from './controllers/bind9cluster.js';
 import { bind9InstanceRoutes } from './controllers/bind9instance.js';
 import { clusterBind9ProviderRoutes } from './controllers/clusterbind9provider.js';
+import { indexLabelRoutes } from './controllers/index-labels.js';
 
 /** Every hook route of the service, given the effect ports (bindcar client, status writer, events, clock). */
 export function hookRoutes(ports: HookPorts): HookRoute[] {
@@ -18,5 +19,7 @@ export function hookRoutes(ports: HookPorts): HookRoute[] {
     ...bind9InstanceRoutes(ports),
     // zone routes (DNSZone)
     ...dnsZoneRoutes(ports),
+    // the index labels every relation above is selected by (records, DNSZones, Bind9Instances)
+    ...indexLabelRoutes(),
   ];
 }

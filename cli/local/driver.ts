@@ -1,17 +1,23 @@
 /**
- * The local Metacontroller stand-in behind `bindy up` / `npm start`. It reads the CompositeController objects from
- * metacontroller/*.yaml, builds the same hook requests Metacontroller would (controller, parent, children keyed
- * `Kind.apiVersion` then `namespace/name`, related from the customize rules, finalizing) and applies the responses
- * to an in-memory ObjectStore: desired children created/updated/deleted, status replaced, finalizers honoured.
+ * The local Metacontroller stand-in behind `bindy up` / `npm start`. It reads the CompositeController and
+ * DecoratorController objects from metacontroller/*.yaml, builds the same hook requests Metacontroller would
+ * (controller, parent, children keyed `Kind.apiVersion` then `namespace/name`, related from the customize rules,
+ * finalizing) and applies the responses to an in-memory ObjectStore: desired children created/updated/deleted,
+ * status replaced, finalizers honoured, decorator labels set. Each round first lets every DecoratorController label
+ * the objects that changed since it last saw them, so the CompositeControllers' customize rules select by those
+ * labels exactly as in a cluster (cli/local/related.ts). Responses are decoded strictly, like Metacontroller does
+ * for hook v2: an unknown top-level field is an error.
  */
 import {
   childKey,
   objectKey,
   selectorMatches,
   type KubeObject,
+  type LabelSelector,
   type ObjectMap,
   type RelatedResourceRule,
 } from '../../hooks/metacontroller.js';
+import { checkSelector, labelKeyProblem, labelValueProblem, ruleSelects } from './related.js';
 import type { ObjectStore, StoredObject } from './store.js';
 
 export interface ResourceRef {
@@ -19,16 +25,35 @@ export interface ResourceRef {
   resource: string;
 }
 
+type Hook = { webhook: { url?: string; path?: string } };
+
 /** The parts of a CompositeController the driver needs. */
 export interface CompositeController extends KubeObject {
   spec: {
     parentResource: ResourceRef;
     childResources?: ResourceRef[];
     hooks: {
-      sync?: { webhook: { url?: string; path?: string } };
-      finalize?: { webhook: { url?: string; path?: string } };
-      customize?: { webhook: { url?: string; path?: string } };
+      sync?: Hook;
+      finalize?: Hook;
+      customize?: Hook;
     };
+    resyncPeriodSeconds?: number;
+  };
+}
+
+/** The parts of a DecoratorController the driver needs (sync and customize hooks; no attachments, no finalize). */
+export interface DecoratorController extends KubeObject {
+  spec: {
+    resources: (ResourceRef & {
+      labelSelector?: LabelSelector;
+      annotationSelector?: {
+        matchAnnotations?: Record<string, string>;
+        matchExpressions?: LabelSelector['matchExpressions'];
+      };
+      ignoreStatusChanges?: boolean;
+    })[];
+    attachments?: ResourceRef[];
+    hooks: { sync?: Hook; finalize?: Hook; customize?: Hook };
     resyncPeriodSeconds?: number;
   };
 }
@@ -36,6 +61,8 @@ export interface CompositeController extends KubeObject {
 export interface DriverDeps {
   store: ObjectStore;
   controllers: readonly CompositeController[];
+  /** DecoratorControllers; they label objects before the CompositeControllers see them. */
+  decorators?: readonly DecoratorController[];
   /** `resource` (plural) → Kind for an apiVersion, e.g. ('apps/v1', 'deployments') → 'Deployment'. */
   kindOf: (ref: ResourceRef) => string;
   /** POSTs a hook request to the path of the hook URL and returns the parsed 200 body (throws otherwise). */
@@ -55,15 +82,65 @@ export interface RoundResult {
   errors: number;
 }
 
-const hookPath = (hook: { webhook: { url?: string; path?: string } } | undefined): string | undefined =>
+const hookPath = (hook: Hook | undefined): string | undefined =>
   hook ? (hook.webhook.url ? new URL(hook.webhook.url).pathname : hook.webhook.path) : undefined;
+
+/** Metacontroller decodes v2 responses strictly (pkg/hooks/webhook.go): a field it does not know is an error. */
+function strict<T>(path: string, body: unknown, fields: readonly string[]): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error(`${path} answered no object`);
+  const unknown = Object.keys(body).filter((k) => !fields.includes(k));
+  if (unknown.length) throw new Error(`${path} answered unknown field(s) ${unknown.join(', ')} (hook v2 is strict)`);
+  return body as T;
+}
+
+const COMPOSITE_FIELDS = ['status', 'children', 'resyncAfterSeconds', 'finalized'] as const;
+const DECORATOR_FIELDS = ['labels', 'annotations', 'status', 'attachments', 'resyncAfterSeconds', 'finalized'] as const;
+
+/** Metacontroller's updateStringMap: null removes a key, a value sets it; returns the new map, or undefined if same. */
+function updateStringMap(
+  have: Record<string, string> | undefined,
+  updates: Record<string, string | null> | null | undefined,
+): Record<string, string> | undefined {
+  const out = { ...(have ?? {}) };
+  let changed = false;
+  for (const [k, v] of Object.entries(updates ?? {})) {
+    if (v === null) {
+      if (k in out) {
+        delete out[k];
+        changed = true;
+      }
+    } else if (out[k] !== v) {
+      out[k] = v;
+      changed = true;
+    }
+  }
+  return changed ? out : undefined;
+}
 
 export class LocalDriver {
   private readonly deps: DriverDeps;
   private readonly customizeCache = new Map<string, RelatedResourceRule[]>();
+  /** Per decorator and object: what the decorator last saw (resourceVersion, or spec/metadata with ignoreStatusChanges). */
+  private readonly decorated = new Map<string, string>();
 
   constructor(deps: DriverDeps) {
     this.deps = deps;
+    for (const dc of deps.decorators ?? []) {
+      const name = dc.metadata.name ?? 'DecoratorController';
+      if (dc.spec.attachments?.length) throw new Error(`${name}: attachments are not supported by the local driver`);
+      if (dc.spec.hooks.finalize) throw new Error(`${name}: a finalize hook is not supported by the local driver`);
+      if (!dc.spec.hooks.sync) throw new Error(`${name}: no sync hook`);
+      for (const r of dc.spec.resources) {
+        if (r.labelSelector) checkSelector(r.labelSelector);
+        if (r.annotationSelector)
+          checkSelector({
+            ...(r.annotationSelector.matchAnnotations ? { matchLabels: r.annotationSelector.matchAnnotations } : {}),
+            ...(r.annotationSelector.matchExpressions
+              ? { matchExpressions: r.annotationSelector.matchExpressions }
+              : {}),
+          });
+      }
+    }
   }
 
   /** Stores user objects (from Git); objects of those kinds previously loaded but now absent are deleted. */
@@ -88,6 +165,11 @@ export class LocalDriver {
     for (let round = 0; round < maxRounds; round++) {
       result.rounds++;
       const before = this.fingerprint();
+      for (const dc of this.deps.decorators ?? []) {
+        const resync = await this.decorateAll(dc, result);
+        if (resync !== undefined && resync > 0)
+          result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, resync);
+      }
       for (const cc of this.deps.controllers) {
         const { apiVersion, resource } = cc.spec.parentResource;
         const kind = this.deps.kindOf({ apiVersion, resource });
@@ -147,12 +229,12 @@ export class LocalDriver {
           group[objectKey(c.metadata.namespace, c.metadata.name as string)] = c;
       children[childKey(kind, ref.apiVersion)] = group;
     }
-    const response = (await post(path, { controller: cc, parent, children, related, finalizing })) as {
+    const response = strict<{
       status?: Record<string, unknown> | null;
       children?: KubeObject[] | null;
       resyncAfterSeconds?: number;
       finalized?: boolean;
-    };
+    }>(path, await post(path, { controller: cc, parent, children, related, finalizing }), COMPOSITE_FIELDS);
 
     // Children: create/update every desired one, delete observed ones that are no longer desired.
     const desired = response.children ?? [];
@@ -182,15 +264,105 @@ export class LocalDriver {
     return response.resyncAfterSeconds;
   }
 
-  private async related(cc: CompositeController, parent: StoredObject): Promise<ObjectMap> {
+  /** Whether a decorator resource rule covers `obj` (its labelSelector and annotationSelector match). */
+  private decorates(rule: DecoratorController['spec']['resources'][number], obj: StoredObject): boolean {
+    if (rule.labelSelector && !selectorMatches(rule.labelSelector, obj.metadata.labels)) return false;
+    const a = rule.annotationSelector;
+    if (
+      a &&
+      !selectorMatches(
+        {
+          ...(a.matchAnnotations ? { matchLabels: a.matchAnnotations } : {}),
+          ...(a.matchExpressions ? { matchExpressions: a.matchExpressions } : {}),
+        },
+        obj.metadata.annotations,
+      )
+    )
+      return false;
+    return true;
+  }
+
+  /**
+   * One DecoratorController over every object it covers that changed since it last saw it (Metacontroller syncs on
+   * every update event; with ignoreStatusChanges only when generation, labels, annotations or deletion changed).
+   */
+  private async decorateAll(dc: DecoratorController, result: RoundResult): Promise<number | undefined> {
+    let resync: number | undefined;
+    for (const rule of dc.spec.resources) {
+      const kind = this.deps.kindOf(rule);
+      for (const obj of this.deps.store.list(rule.apiVersion, kind)) {
+        if (!this.decorates(rule, obj)) continue;
+        const key = `${dc.metadata.name}|${obj.metadata.uid}`;
+        const seen = (o: StoredObject) =>
+          rule.ignoreStatusChanges
+            ? JSON.stringify([
+                o.metadata.generation,
+                o.metadata.labels,
+                o.metadata.annotations,
+                o.metadata.deletionTimestamp,
+              ])
+            : (o.metadata.resourceVersion ?? '');
+        if (this.decorated.get(key) === seen(obj)) continue;
+        try {
+          const r = await this.decorate(dc, obj);
+          if (r !== undefined && r > 0) resync = Math.min(resync ?? Infinity, r);
+          const now = this.deps.store.get(
+            obj.apiVersion,
+            obj.kind,
+            obj.metadata.namespace,
+            obj.metadata.name as string,
+          );
+          if (now) this.decorated.set(key, seen(now));
+        } catch (err) {
+          result.errors++;
+          this.deps.onError?.(obj, dc.metadata.name ?? 'DecoratorController', err);
+        }
+      }
+    }
+    return resync;
+  }
+
+  /** One decorator sync: labels and annotations set (null removes), status replaced unless null. */
+  private async decorate(dc: DecoratorController, object: StoredObject): Promise<number | undefined> {
+    const path = hookPath(dc.spec.hooks.sync)!;
+    const related = await this.related(dc, object);
+    const finalizing = false;
+    const response = strict<{
+      labels?: Record<string, string | null> | null;
+      annotations?: Record<string, string | null> | null;
+      status?: Record<string, unknown> | null;
+      attachments?: KubeObject[] | null;
+      resyncAfterSeconds?: number;
+    }>(
+      path,
+      await this.deps.post(path, { controller: dc, object, attachments: {}, related, finalizing }),
+      DECORATOR_FIELDS,
+    );
+    if (response.attachments?.length) throw new Error(`${path} answered attachments, but none are declared`);
+    // The apiserver refuses an update with an invalid label, so Metacontroller's Update would fail the same way.
+    for (const [k, v] of Object.entries(response.labels ?? {})) {
+      const p = labelKeyProblem(k) ?? (v === null ? undefined : labelValueProblem(k, v));
+      if (p) throw new Error(`${path} answered an invalid ${p}`);
+    }
+    const labels = updateStringMap(object.metadata.labels, response.labels);
+    const annotations = updateStringMap(object.metadata.annotations, response.annotations);
+    if (labels || annotations) this.deps.store.setMetadata(object, { labels, annotations });
+    if (response.status !== undefined && response.status !== null) this.deps.store.setStatus(object, response.status);
+    return response.resyncAfterSeconds;
+  }
+
+  private async related(cc: CompositeController | DecoratorController, parent: StoredObject): Promise<ObjectMap> {
     const path = hookPath(cc.spec.hooks.customize);
     if (!path) return {};
-    const cacheKey = `${parent.metadata.uid}@${parent.metadata.generation}`;
+    // Metacontroller caches the rules per parent uid and generation (one cache per controller).
+    const cacheKey = `${cc.kind}/${cc.metadata.name}|${parent.metadata.uid}@${parent.metadata.generation}`;
     let rules = this.customizeCache.get(cacheKey);
     if (!rules) {
-      const res = (await this.deps.post(path, { controller: cc, parent })) as {
-        relatedResources?: RelatedResourceRule[];
-      };
+      const res = strict<{ relatedResources?: RelatedResourceRule[] }>(
+        path,
+        await this.deps.post(path, { controller: cc, parent }),
+        ['relatedResources'],
+      );
       rules = res.relatedResources ?? [];
       this.customizeCache.set(cacheKey, rules);
     }
@@ -199,10 +371,9 @@ export class LocalDriver {
       const kind = this.deps.kindOf(rule);
       const group = (related[childKey(kind, rule.apiVersion)] ??= {});
       for (const o of this.deps.store.list(rule.apiVersion, kind)) {
-        if (rule.namespace !== undefined && o.metadata.namespace !== rule.namespace) continue;
-        if (rule.names && !rule.names.includes(o.metadata.name as string)) continue;
-        if (rule.labelSelector && !selectorMatches(rule.labelSelector, o.metadata.labels)) continue;
-        group[objectKey(o.metadata.namespace, o.metadata.name as string)] = o;
+        // cluster-scoped objects are stored without a namespace
+        if (ruleSelects(rule, o, o.metadata.namespace !== undefined))
+          group[objectKey(o.metadata.namespace, o.metadata.name as string)] = o;
       }
     }
     return related;

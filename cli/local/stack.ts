@@ -19,7 +19,13 @@ import type { RecordStatusWriter } from '../../hooks/ports/records.js';
 import { API_VERSION, KINDS } from '../../hooks/schema/generated.js';
 import { startHooks, systemClock } from '../../hooks/server.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { LocalDriver, type CompositeController, type ResourceRef, type RoundResult } from './driver.js';
+import {
+  LocalDriver,
+  type CompositeController,
+  type DecoratorController,
+  type ResourceRef,
+  type RoundResult,
+} from './driver.js';
 import { bindcarEnv, startNamed, type NamedInstance } from './named.js';
 import { ObjectStore, type StoredObject } from './store.js';
 
@@ -57,6 +63,16 @@ export async function loadControllers(dir: string): Promise<CompositeController[
   return out.sort(
     (a, b) => order.indexOf(a.spec.parentResource.resource) - order.indexOf(b.spec.parentResource.resource),
   );
+}
+
+/** The DecoratorControllers of metacontroller/*.yaml (the index labels), sorted by file name. */
+export async function loadDecorators(dir: string): Promise<DecoratorController[]> {
+  const out: DecoratorController[] = [];
+  for (const f of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()) {
+    const doc = parse(await readFile(join(dir, f), 'utf8')) as DecoratorController | null;
+    if (doc?.kind === 'DecoratorController') out.push(doc);
+  }
+  return out;
 }
 
 /** Verifies named and its tools are installed; the message carries the install command. */
@@ -175,6 +191,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     const driver = new LocalDriver({
       store,
       controllers: await loadControllers(join(root, 'metacontroller')),
+      decorators: await loadDecorators(join(root, 'metacontroller')),
       kindOf,
       now: systemClock,
       post: async (path, body) => {

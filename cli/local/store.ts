@@ -71,8 +71,10 @@ export class ObjectStore {
       this.clock += 1000;
       next.metadata = {
         ...next.metadata,
+        // New per creation, like the apiserver's: a recreated object is another object (Metacontroller caches
+        // customize rules per uid and generation, and a recreated object starts again at generation 1).
         uid: createHash('sha256')
-          .update(key)
+          .update(`${key}@${this.clock}`)
           .digest('hex')
           .slice(0, 32)
           .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-'),
@@ -93,6 +95,28 @@ export class ObjectStore {
     stored.status = structuredClone(status);
     stored.metadata.resourceVersion = String(++this.version);
     return true;
+  }
+
+  /**
+   * Replaces an object's labels and/or annotations (a metadata-only update: the generation stays, like the
+   * apiserver's); true when anything changed.
+   */
+  setMetadata(
+    obj: Pick<StoredObject, 'apiVersion' | 'kind' | 'metadata'>,
+    meta: { labels?: Record<string, string> | undefined; annotations?: Record<string, string> | undefined },
+  ): boolean {
+    const stored = this.get(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name as string);
+    if (!stored) return false;
+    let changed = false;
+    for (const field of ['labels', 'annotations'] as const) {
+      const next = meta[field];
+      if (next === undefined || JSON.stringify(stored.metadata[field] ?? {}) === JSON.stringify(next)) continue;
+      if (Object.keys(next).length) stored.metadata[field] = structuredClone(next);
+      else delete stored.metadata[field];
+      changed = true;
+    }
+    if (changed) stored.metadata.resourceVersion = String(++this.version);
+    return changed;
   }
 
   /** Marks an object as being deleted (it stays until `remove`, like an object with finalizers). */

@@ -4,7 +4,7 @@
  * ClusterBind9Provider materialises in its namespace.
  */
 import type { V1Secret } from '@kubernetes/client-node';
-import { API_VERSION, LABELS } from '../labels.js';
+import { API_VERSION, LABELS, indexLabelValue } from '../labels.js';
 import type {
   Bind9Cluster,
   Bind9ClusterSpec,
@@ -15,7 +15,7 @@ import type {
 import { DEFAULT_VERSION, roleConfig, type ClusterSpec } from './instance-model.js';
 import { TRANSFER_KEY_FILE, b64, renderKeyFile, type TsigKey } from './keys.js';
 import { MANAGED_BY, PART_OF, cleanLabels, instanceLabels, type Role } from './labels.js';
-import { childName, labelValue } from './names.js';
+import { childName } from './names.js';
 
 /** Name of a cluster's shared transfer-key Secret; instances relate it by this name (customize hook). */
 export function transferSecretName(cluster: string): string {
@@ -105,7 +105,7 @@ export function transferKeySecret(cluster: string, key: TsigKey): V1Secret {
       labels: cleanLabels({
         [LABELS.partOf]: PART_OF,
         [LABELS.managedBy]: MANAGED_BY,
-        [LABELS.cluster]: labelValue(cluster),
+        [LABELS.cluster]: indexLabelValue(cluster),
       }),
     },
     type: 'Opaque',
@@ -126,7 +126,7 @@ export function providerCluster(provider: ClusterBind9Provider): Bind9Cluster {
       labels: cleanLabels({
         [LABELS.partOf]: PART_OF,
         [LABELS.managedBy]: MANAGED_BY,
-        [LABELS.cluster]: labelValue(provider.metadata.name),
+        [LABELS.cluster]: indexLabelValue(provider.metadata.name),
       }),
     },
     spec,

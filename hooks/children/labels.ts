@@ -2,7 +2,7 @@
  * Labels the infrastructure hooks put on what they create. Keys come from hooks/labels.ts (one spelling each);
  * user-supplied labels are applied first so they can never overwrite ours.
  */
-import { LABELS } from '../labels.js';
+import { LABELS, indexLabelValue } from '../labels.js';
 import { labelValue } from './names.js';
 
 export type Role = 'primary' | 'secondary';
@@ -22,7 +22,11 @@ export function cleanLabels(labels: Record<string, string | undefined>): Record<
   return out;
 }
 
-/** Labels of a Bind9Instance created by a Bind9Cluster: the role's user labels, then cluster/role/region. */
+/**
+ * Labels of a Bind9Instance created by a Bind9Cluster: the role's user labels, then cluster/role/region. The cluster
+ * and role values are exactly what the index decorator derives from the instance's spec (hooks/controllers/
+ * index-labels.ts), so the two writers never disagree.
+ */
 export function instanceLabels(
   cluster: string,
   role: Role,
@@ -33,7 +37,7 @@ export function instanceLabels(
     ...(user ?? {}),
     [LABELS.partOf]: PART_OF,
     [LABELS.managedBy]: MANAGED_BY,
-    [LABELS.cluster]: labelValue(cluster),
+    [LABELS.cluster]: indexLabelValue(cluster),
     [LABELS.role]: role,
     [LABELS.region]: region,
   });
@@ -57,7 +61,7 @@ export function workloadLabels(
     [LABELS.component]: 'dns-server',
     [LABELS.partOf]: PART_OF,
     [LABELS.managedBy]: MANAGED_BY,
-    [LABELS.cluster]: cluster === undefined ? undefined : labelValue(cluster),
+    [LABELS.cluster]: cluster === undefined ? undefined : indexLabelValue(cluster),
     [LABELS.role]: role,
     [LABELS.region]: region,
   });

@@ -9,7 +9,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import { unavailable } from '../errors.js';
-import { ANNOTATIONS, API_VERSION, LABELS } from '../labels.js';
+import { ANNOTATIONS, API_VERSION, LABELS, indexLabelValue } from '../labels.js';
 import {
   childKey,
   objectsOf,
@@ -39,7 +39,6 @@ import {
   type KeyGenerator,
   type TsigAlgorithm,
 } from '../children/keys.js';
-import { labelValue } from '../children/names.js';
 import { parentValidator, previousConditions, withSpecErrors } from '../children/parent.js';
 import type { HookRoute } from '../http.js';
 import { validateBind9Instance } from '../schema/validate.js';
@@ -78,7 +77,9 @@ export interface InstanceHookDeps extends WorkloadOptions {
 const WAIT_SECONDS = 5;
 
 /**
- * Related objects of an instance. Rules depend on the spec only (Metacontroller caches them per generation).
+ * Related objects of an instance. Rules depend on the spec only (Metacontroller caches them per generation). The
+ * cluster's other instances are selected by the cluster and role index labels, which the index decorator sets on
+ * every instance from its spec (hooks/controllers/index-labels.ts), so hand-written instances take part too.
  */
 export function customizeBind9Instance(req: CustomizeRequest): CustomizeResponse {
   const parent = req.parent as unknown as Bind9Instance;
@@ -105,12 +106,12 @@ export function customizeBind9Instance(req: CustomizeRequest): CustomizeResponse
 
 /** Labels that select the primary instances of cluster `ref`. */
 export function primarySelector(ref: string): Record<string, string> {
-  return { [LABELS.cluster]: labelValue(ref), [LABELS.role]: 'primary' };
+  return { [LABELS.cluster]: indexLabelValue(ref), [LABELS.role]: 'primary' };
 }
 
 /** Labels that select the secondary instances of cluster `ref`. */
 export function secondarySelector(ref: string): Record<string, string> {
-  return { [LABELS.cluster]: labelValue(ref), [LABELS.role]: 'secondary' };
+  return { [LABELS.cluster]: indexLabelValue(ref), [LABELS.role]: 'secondary' };
 }
 
 /** Parses `ip:port` / `[v6]:port`; undefined unless the host is an IP address (named's primaries need one). */

@@ -1,9 +1,9 @@
 /**
  * DNSZone hooks (CompositeController, hook v2, no children).
  *
- *   customize → related: the Bind9Cluster / ClusterBind9Provider named by clusterRef, Bind9Instances (clusterRef
- *               label, bind9InstancesFrom), every record kind of the zone's namespace, and every DNSZone (to see
- *               duplicate zone names). Rules depend only on the parent spec.
+ *   customize → related, by name or index label only: the Bind9Cluster / ClusterBind9Provider named by clusterRef,
+ *               Bind9Instances (cluster label, bind9InstancesFrom), the records that name, select or were served by
+ *               the zone, and the other DNSZones claiming its zone name. Rules depend only on the parent spec.
  *   sync      → pure plan (selection, desired zone, conflicts) → PUT to every primary in parallel → DELETE from
  *               remembered instances no longer placed (hooks/zone/served.ts) → status, record statuses (only those
  *               that changed), events (only on changes).
@@ -18,7 +18,7 @@ import { validateObject } from '../schema/cel.js';
 import { conditions, type ConditionInput } from '../conditions.js';
 import { invalidSpec } from '../errors.js';
 import type { HookContext, HookRoute } from '../http.js';
-import { LABELS } from '../labels.js';
+import { LABELS, indexLabelValue, zoneNameIndexValue } from '../labels.js';
 import type {
   CustomizeRequest,
   CustomizeResponse,
@@ -65,7 +65,22 @@ import {
 } from '../zone/status.js';
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 
-/** The related-resource rules of a DNSZone (hook v2). */
+/**
+ * The related-resource rules of a DNSZone (hook v2). Every rule selects by name or by an index label the
+ * `bindy-index-labels` decorator maintains (hooks/controllers/index-labels.ts), never every object of a namespace,
+ * because Metacontroller re-syncs each parent whose rules match a changed object:
+ *  - the Bind9Cluster (namespace) / ClusterBind9Provider named by clusterRef, and the instances of either by the
+ *    cluster label (a provider's instances live in its spec.namespace, which the rules cannot know: any namespace);
+ *  - the instances `bind9InstancesFrom` selects in the namespace;
+ *  - per record kind, in the namespace: records whose zoneRef names this zone (zone-ref label), records whose status
+ *    this zone's name last wrote (status-zone label: a record that left is told NotSelected), and what each
+ *    `recordsFrom` term selects;
+ *  - DNSZones of any namespace claiming the same zone name, except this one (zone-uid NotIn: its own status write
+ *    does not re-sync it), for duplicate detection; with recordsFrom also the other recordsFrom zones of the
+ *    namespace, whose selectors may pick the same record (one status writer per record).
+ * Only a user's own empty selector term selects a whole namespace. The rules depend on the name, namespace, uid and
+ * spec only: Metacontroller caches them per uid and generation.
+ */
 export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): CustomizeResponse {
   const zone = req.parent;
   const ns = zone.metadata.namespace ?? '';
@@ -74,11 +89,10 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
   if (ref) {
     rules.push({ apiVersion: API_VERSION, resource: 'bind9clusters', namespace: ns, names: [ref] });
     rules.push({ apiVersion: API_VERSION, resource: 'clusterbind9providers', names: [ref] });
-    // Instances of a Bind9Cluster live in its namespace, a provider's in the provider's namespace: any namespace.
     rules.push({
       apiVersion: API_VERSION,
       resource: 'bind9instances',
-      labelSelector: { matchLabels: { [LABELS.cluster]: ref } },
+      labelSelector: { matchLabels: { [LABELS.cluster]: indexLabelValue(ref) } },
     });
   }
   for (const term of zone.spec.bind9InstancesFrom ?? []) {
@@ -89,11 +103,35 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
       labelSelector: term.selector as RelatedResourceRule['labelSelector'],
     });
   }
-  // Any record of the namespace may name the zone through zoneRef (recordsFrom selects within the same set); the
-  // sync hook filters precisely.
-  for (const k of RECORD_KINDS)
-    rules.push({ apiVersion: API_VERSION, resource: k.plural, namespace: ns, labelSelector: {} });
-  rules.push({ apiVersion: API_VERSION, resource: 'dnszones', labelSelector: {} });
+  const zoneName = zoneNameIndexValue(zone.spec.zoneName);
+  const recordSelectors: NonNullable<RelatedResourceRule['labelSelector']>[] = [
+    { matchLabels: { [LABELS.zoneRef]: indexLabelValue(zone.metadata.name) } },
+    ...(zoneName ? [{ matchLabels: { [LABELS.statusZone]: zoneName } }] : []),
+    ...(zone.spec.recordsFrom ?? []).map((t) => t.selector as NonNullable<RelatedResourceRule['labelSelector']>),
+  ];
+  for (const k of RECORD_KINDS) {
+    for (const labelSelector of recordSelectors)
+      rules.push({ apiVersion: API_VERSION, resource: k.plural, namespace: ns, labelSelector });
+  }
+  const uid = zone.metadata.uid;
+  const notSelf = uid
+    ? { matchExpressions: [{ key: LABELS.zoneUid, operator: 'NotIn', values: [indexLabelValue(uid)] }] }
+    : {};
+  if (zoneName) {
+    rules.push({
+      apiVersion: API_VERSION,
+      resource: 'dnszones',
+      labelSelector: { matchLabels: { [LABELS.zoneName]: zoneName }, ...notSelf },
+    });
+  }
+  if (zone.spec.recordsFrom?.length) {
+    rules.push({
+      apiVersion: API_VERSION,
+      resource: 'dnszones',
+      namespace: ns,
+      labelSelector: { matchLabels: { [LABELS.recordsFrom]: 'true' }, ...notSelf },
+    });
+  }
   return { relatedResources: rules };
 }
 

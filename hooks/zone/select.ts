@@ -158,8 +158,12 @@ export function endpointOf(i: Bind9Instance): string | undefined {
 
 /**
  * The Bind9Instances serving `zone`, sorted by namespace/name:
- *  - `clusterRef` → the Bind9Cluster of that name in the zone's namespace: its instances there (label
- *    `LABELS.cluster`); else the ClusterBind9Provider of that name: its instances in the provider's `spec.namespace`;
+ *  - `clusterRef` → the Bind9Cluster of that name in the zone's namespace: the instances there whose
+ *    `spec.clusterRef` names it; else the ClusterBind9Provider of that name: the instances in the provider's
+ *    `spec.namespace` whose `spec.clusterRef` names it (the provider's Bind9Cluster has the provider's name). The
+ *    cluster index label only brings candidates into `related` (one value may stand for several namespaces, and a
+ *    hand-set label is wrong until the decorator corrects it); the spec decides. Cluster-made and hand-written
+ *    instances are alike;
  *  - plus every instance of the zone's namespace matched by a `bind9InstancesFrom` selector.
  * Instances being deleted are left out.
  */
@@ -182,12 +186,7 @@ export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
     if (where === undefined) missingCluster = ref;
     else {
       for (const i of all) {
-        if (
-          (i.metadata.namespace ?? '') === where &&
-          (i.metadata.labels?.[LABELS.cluster] === ref || (cluster && i.spec.clusterRef === ref))
-        ) {
-          chosen.set(refOf(i), i);
-        }
+        if ((i.metadata.namespace ?? '') === where && i.spec.clusterRef === ref) chosen.set(refOf(i), i);
       }
     }
   }

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
-import { LocalDriver, type CompositeController } from '../../../cli/local/driver.js';
+import { join } from 'node:path';
+import { LocalDriver, type CompositeController, type DecoratorController } from '../../../cli/local/driver.js';
+import { kindOf, loadControllers, loadDecorators } from '../../../cli/local/stack.js';
 import { ObjectStore, type StoredObject } from '../../../cli/local/store.js';
+import { hookRoutes } from '../../../hooks/routes.js';
+import { REPO } from '../../hooks/children/support.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
 const controller = (
@@ -129,5 +133,181 @@ describe('cli/local/driver', () => {
     released = true;
     await driver.reconcileAll();
     expect(store.get(V, 'DNSZone', 'default', 'z')).to.equal(undefined);
+  });
+});
+
+describe('cli/local/driver: DecoratorControllers', () => {
+  const decorator = (resources: DecoratorController['spec']['resources']): DecoratorController => ({
+    apiVersion: 'metacontroller.k8s.io/v1alpha1',
+    kind: 'DecoratorController',
+    metadata: { name: 'd' },
+    spec: { resources, hooks: { sync: { webhook: { url: 'http://h/sync/d' } } } },
+  });
+  const setup = (dc: DecoratorController, answer: (body: any) => unknown) => {
+    const store = new ObjectStore();
+    const calls: string[] = [];
+    const errors: string[] = [];
+    const driver = new LocalDriver({
+      store,
+      controllers: [],
+      decorators: [dc],
+      kindOf: (r) => kinds[r.resource] as string,
+      now: () => '2026-01-01T00:00:00Z',
+      post: async (path, body: any) => {
+        calls.push(`${path} ${body.object.kind}/${body.object.metadata.name}`);
+        expect(Object.keys(body)).to.deep.equal(['controller', 'object', 'attachments', 'related', 'finalizing']);
+        return answer(body);
+      },
+      onError: (_p, hook, err) => errors.push(`${hook}: ${(err as Error).message}`),
+    });
+    return { store, calls, errors, driver };
+  };
+
+  it('sets and removes labels (null), keeps the user labels and leaves the status when it is null', async () => {
+    const { store, driver } = setup(decorator([{ apiVersion: V, resource: 'arecords' }]), (body) => ({
+      labels: { idx: body.object.spec.zoneRef, stale: null },
+      status: null,
+      attachments: [],
+    }));
+    driver.applyManifests([obj('ARecord', 'www', { zoneRef: 'z' }, { app: 'web', stale: 'x' })], []);
+    store.setStatus(store.get(V, 'ARecord', 'default', 'www')!, { zone: 'example.com' });
+    await driver.reconcileAll();
+    const www = store.get(V, 'ARecord', 'default', 'www')!;
+    expect(www.metadata.labels).to.deep.equal({ app: 'web', idx: 'z' });
+    expect(www.status).to.deep.equal({ zone: 'example.com' });
+    expect(www.metadata.generation).to.equal(1);
+  });
+
+  it('calls the hook again only when the object changed (with ignoreStatusChanges: not for status)', async () => {
+    for (const ignoreStatusChanges of [false, true]) {
+      const { store, calls, driver } = setup(
+        decorator([{ apiVersion: V, resource: 'arecords', ignoreStatusChanges }]),
+        () => ({ labels: { idx: 'v' }, status: null }),
+      );
+      driver.applyManifests([obj('ARecord', 'www', { zoneRef: 'z' })], []);
+      await driver.reconcileAll();
+      await driver.reconcileAll();
+      expect(calls, `ignoreStatusChanges ${ignoreStatusChanges}`).to.deep.equal(['/sync/d ARecord/www']);
+      store.setStatus(store.get(V, 'ARecord', 'default', 'www')!, { zone: 'example.com' });
+      await driver.reconcileAll();
+      expect(calls.length, `ignoreStatusChanges ${ignoreStatusChanges}`).to.equal(ignoreStatusChanges ? 1 : 2);
+      // a spec change always counts
+      driver.applyManifests([obj('ARecord', 'www', { zoneRef: 'y' })], []);
+      await driver.reconcileAll();
+      expect(calls.length).to.equal(ignoreStatusChanges ? 2 : 3);
+    }
+  });
+
+  it('decorates only what the resource selector picks', async () => {
+    const { calls, driver } = setup(
+      decorator([{ apiVersion: V, resource: 'arecords', labelSelector: { matchLabels: { app: 'web' } } }]),
+      () => ({ labels: {}, status: null }),
+    );
+    driver.applyManifests([obj('ARecord', 'a', {}, { app: 'web' }), obj('ARecord', 'b', {}, { app: 'db' })], []);
+    await driver.reconcileAll();
+    expect(calls).to.deep.equal(['/sync/d ARecord/a']);
+  });
+
+  it('refuses what Metacontroller refuses: unknown response fields, invalid label values', async () => {
+    const answers: unknown[] = [
+      { label: { idx: 'v' }, status: null },
+      { labels: { idx: 'x'.repeat(64) }, status: null },
+      { labels: { 'bad key!': 'v' }, status: null },
+    ];
+    const errors: string[] = [];
+    for (const a of answers) {
+      const s = setup(decorator([{ apiVersion: V, resource: 'arecords' }]), () => a);
+      s.driver.applyManifests([obj('ARecord', 'www', {})], []);
+      const r = await s.driver.reconcileAll();
+      expect(r.errors).to.be.greaterThan(0);
+      expect(s.store.get(V, 'ARecord', 'default', 'www')!.metadata.labels).to.equal(undefined);
+      errors.push(...s.errors.slice(0, 1));
+    }
+    expect(errors[0]).to.match(/unknown field\(s\) label \(hook v2 is strict\)/);
+    expect(errors[1]).to.match(/invalid label idx: value "x{64}"/);
+    expect(errors[2]).to.match(/invalid label key "bad key!"/);
+  });
+
+  it('refuses a DecoratorController it cannot run faithfully (attachments, finalize)', () => {
+    const base = decorator([{ apiVersion: V, resource: 'arecords' }]);
+    const mk = (spec: Partial<DecoratorController['spec']>) => () =>
+      new LocalDriver({
+        store: new ObjectStore(),
+        controllers: [],
+        decorators: [{ ...base, spec: { ...base.spec, ...spec } }],
+        kindOf: () => 'ARecord',
+        now: () => '',
+        post: async () => ({}),
+      });
+    expect(mk({ attachments: [{ apiVersion: 'v1', resource: 'configmaps' }] })).to.throw(
+      /attachments are not supported/,
+    );
+    expect(mk({ hooks: { ...base.spec.hooks, finalize: { webhook: { path: '/f' } } } })).to.throw(/finalize hook/);
+  });
+});
+
+describe('cli/local/driver: the index labels of metacontroller/ with the real hooks', () => {
+  /** The real decorator and DNSZone customize hooks; the DNSZone sync is a spy that records what it was related. */
+  async function run(withDecorators: boolean, objects: StoredObject[]) {
+    const dir = join(REPO, 'metacontroller');
+    const routes = new Map(hookRoutes({ clock: () => '2026-01-01T00:00:00Z' }).map((r) => [r.path, r]));
+    const related = new Map<string, Record<string, string[]>>();
+    const store = new ObjectStore();
+    const driver = new LocalDriver({
+      store,
+      controllers: (await loadControllers(dir)).filter((c) => c.spec.parentResource.resource === 'dnszones'),
+      decorators: withDecorators ? await loadDecorators(dir) : [],
+      kindOf,
+      now: () => '2026-01-01T00:00:00Z',
+      post: async (path, body: any) => {
+        if (path === '/sync/dnszone') {
+          related.set(
+            `${body.parent.metadata.namespace}/${body.parent.metadata.name}`,
+            Object.fromEntries(
+              Object.entries(body.related as Record<string, object>)
+                .map(([k, g]) => [k.split('.')[0]!, Object.keys(g).sort()] as const)
+                .filter(([, keys]) => keys.length > 0),
+            ),
+          );
+          return { status: {}, children: [] };
+        }
+        const route = routes.get(path)!;
+        return route.handle(structuredClone(body) as never, {} as never);
+      },
+      onError: (_p, hook, err) => {
+        throw new Error(`${hook}: ${(err as Error).message}`);
+      },
+    });
+    driver.applyManifests(objects, []);
+    await driver.reconcileAll();
+    return { related, store };
+  }
+  const at = (ns: string, o: StoredObject): StoredObject => ({ ...o, metadata: { ...o.metadata, namespace: ns } });
+  const world = [
+    at('dns', obj('DNSZone', 'example-com', { zoneName: 'example.com', clusterRef: 'prod-dns' })),
+    // the seed's shape: records name their zone by zoneRef only, instances their cluster by clusterRef only
+    at('dns', obj('ARecord', 'www', { zoneRef: 'example-com', name: 'www', ipv4Address: '192.0.2.1' })),
+    at('dns', obj('ARecord', 'api', { zoneRef: 'other-zone', name: 'api', ipv4Address: '192.0.2.2' })),
+    at('dns', obj('Bind9Instance', 'edge', { clusterRef: 'prod-dns', role: 'primary', replicas: 1 })),
+    at('dns', obj('Bind9Instance', 'core', { clusterRef: 'core-dns', role: 'primary', replicas: 1 })),
+    at('team', obj('DNSZone', 'example-com-copy', { zoneName: 'Example.com', clusterRef: 'prod-dns' })),
+    at('team', obj('DNSZone', 'example-org', { zoneName: 'example.org', clusterRef: 'prod-dns' })),
+  ];
+
+  it('relates a record to its zone only through the index label the decorator sets', async () => {
+    // GIVEN no decorator THEN the zone sees neither its record nor the instance nor the same-name zone
+    const bare = await run(false, world);
+    expect(bare.related.get('dns/example-com')).to.deep.equal({});
+    // GIVEN the decorator of metacontroller/index-labels.yaml THEN exactly the objects that matter are related
+    const { related, store } = await run(true, world);
+    expect(related.get('dns/example-com')).to.deep.equal({
+      ARecord: ['dns/www'],
+      Bind9Instance: ['dns/edge'],
+      DNSZone: ['team/example-com-copy'], // the same zone name elsewhere, never the zone itself
+    });
+    expect(related.get('team/example-org')).to.deep.equal({ Bind9Instance: ['dns/edge'] });
+    expect(store.get(V, 'ARecord', 'dns', 'www')!.metadata.labels).to.deep.equal({
+      'bindy.firestoned.io/zone-ref': 'example-com',
+    });
   });
 });

@@ -131,36 +131,47 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
         parent: req.parent,
       });
       expect(res.status).to.equal(200);
-      const rules = res.data.relatedResources as {
-        resource: string;
-        namespace?: string;
-        names?: string[];
-        labelSelector?: unknown;
-      }[];
-      expect(rules.map((r) => r.resource)).to.deep.equal([
-        'bind9clusters',
-        'clusterbind9providers',
-        'bind9instances',
-        'aaaarecords',
-        'arecords',
-        'caarecords',
-        'cnamerecords',
-        'mxrecords',
-        'nsrecords',
-        'srvrecords',
-        'txtrecords',
-        'dnszones',
+      const rules = res.data.relatedResources as unknown[];
+      const V = 'bindy.firestoned.io/v1beta1';
+      // every relation is by name or by an index label; the zone's own uid is excluded from the same-name zones
+      expect(rules).to.deep.equal([
+        { apiVersion: V, resource: 'bind9clusters', namespace: 'dns', names: ['prod-dns'] },
+        { apiVersion: V, resource: 'clusterbind9providers', names: ['prod-dns'] },
+        {
+          apiVersion: V,
+          resource: 'bind9instances',
+          labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod-dns' } },
+        },
+        ...[
+          'aaaarecords',
+          'arecords',
+          'caarecords',
+          'cnamerecords',
+          'mxrecords',
+          'nsrecords',
+          'srvrecords',
+          'txtrecords',
+        ].flatMap((resource) =>
+          [
+            { matchLabels: { 'bindy.firestoned.io/zone-ref': 'example-com' } },
+            { matchLabels: { 'bindy.firestoned.io/status-zone': 'example.com' } },
+          ].map((labelSelector) => ({ apiVersion: V, resource, namespace: 'dns', labelSelector })),
+        ),
+        {
+          apiVersion: V,
+          resource: 'dnszones',
+          labelSelector: {
+            matchLabels: { 'bindy.firestoned.io/zone-name': 'example.com' },
+            matchExpressions: [
+              {
+                key: 'bindy.firestoned.io/zone-uid',
+                operator: 'NotIn',
+                values: ['00000000-0000-4000-8000-000000000004'],
+              },
+            ],
+          },
+        },
       ]);
-      expect(rules[0]).to.deep.equal({
-        apiVersion: 'bindy.firestoned.io/v1beta1',
-        resource: 'bind9clusters',
-        namespace: 'dns',
-        names: ['prod-dns'],
-      });
-      expect(rules[2]).to.deep.include({
-        labelSelector: { matchLabels: { 'bindy.firestoned.io/cluster': 'prod-dns' } },
-      });
-      expect(rules[2]).not.to.have.property('namespace');
       expect(fakes.bindcar.calls).to.deep.equal([]);
     } finally {
       await new Promise((r) => server.close(r));
