@@ -205,6 +205,17 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
       outcomes: [...outcomes.filter(owned), ...orphans],
     };
   }
+  // Placed nowhere: that is the reason to report (and the status names where the zone is still served), even when
+  // the desired zone cannot be built without primaries (default glue needs their addresses).
+  const placementBlock: ZoneBlock | undefined =
+    primaries.length > 0
+      ? undefined
+      : place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length
+        ? {
+            reason: 'ClusterNotFound',
+            message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider`,
+          }
+        : { reason: 'NoPrimaries', message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom' };
   const desired = desiredZone(
     zone,
     selected,
@@ -214,45 +225,21 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
   if ('invalid' in desired) {
     // No desired zone: the selected records would be in it, so they learn why it is not pushed (ZoneNotReady, see
     // passOutcome) rather than nothing.
+    const block = placementBlock ?? { reason: 'InvalidSpec' as const, message: desired.message };
     const outcomes: RecordOutcome[] = selected.map((record) => {
       const owner = cz.ok ? resolveOwner(cz.name, record.spec.name ?? record.metadata.name) : undefined;
       return {
         record,
         included: true,
         reason: 'ZoneNotReady' as const,
-        message: desired.message,
+        message: block.message,
         ...(owner?.ok ? { fqdn: owner.name } : {}),
       };
     });
-    return {
-      zone,
-      block: { reason: 'InvalidSpec', message: desired.message },
-      primaries,
-      outcomes: [...outcomes.filter(owned), ...orphans],
-    };
+    return { zone, block, primaries, outcomes: [...outcomes.filter(owned), ...orphans] };
   }
   const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };
-  if (primaries.length === 0) {
-    if (place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length) {
-      return {
-        ...base,
-        primaries,
-        block: {
-          reason: 'ClusterNotFound',
-          message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider`,
-        },
-      };
-    }
-    return {
-      ...base,
-      primaries,
-      block: {
-        reason: 'NoPrimaries',
-        message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom',
-      },
-    };
-  }
-  return { ...base, primaries };
+  return placementBlock ? { ...base, primaries, block: placementBlock } : { ...base, primaries };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

@@ -8,37 +8,13 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { SCENARIOS } from '../scenarios/production-loop.js';
 import { condition, pollUntil, type LoopObject } from '../scenarios/loop-driver.js';
-import {
-  REPO_ROOT,
-  clusterEnv,
-  describeCluster,
-  ensureCrds,
-  filesIn,
-  installOnce,
-  readDocs,
-  classifyDoc,
-} from './support.js';
-import { buildMetacontroller, type ApplyStrategy } from './env/metacontroller.js';
+import { REPO_ROOT, clusterEnv, describeCluster, ensureCrds, filesIn, readDocs, classifyDoc } from './support.js';
+import type { ApplyStrategy } from './env/metacontroller.js';
+import { ensureMetacontrollerCrds } from './shared.js';
 import { startProductionLoop, type ProductionLoop } from './production-loop/harness.js';
 import { ensureNamespace, kubeDriver, NAMESPACED_BINDY_RESOURCES, resourceOf } from './production-loop/kube-driver.js';
 
 const STRATEGIES: readonly ApplyStrategy[] = ['dynamic-apply', 'server-side-apply'];
-
-/** Metacontroller's own CRDs, from the source it was built from. */
-function ensureMetacontrollerCrds(): Promise<void> {
-  return installOnce('metacontroller-crds', async () => {
-    const mc = await buildMetacontroller();
-    const env = clusterEnv();
-    await env.kubectl(['apply', '--server-side', '--field-manager=bindy-cluster-test', '-f', mc.crds]);
-    await env.kubectl([
-      'wait',
-      '--for=condition=Established',
-      '--timeout=60s',
-      'crd/compositecontrollers.metacontroller.k8s.io',
-      'crd/decoratorcontrollers.metacontroller.k8s.io',
-    ]);
-  });
-}
 
 interface Json {
   items: LoopObject[];

@@ -204,9 +204,11 @@ export const SCENARIOS: readonly Scenario[] = [
       // The instance no longer matches the zone's bind9InstancesFrom selector.
       await d.apply(externalInstance(d, 'ext', { metadata: { name: 'ext', labels: { other: 'x' } } }));
       await d.eventually(async () => {
-        const c = condition(await d.get('DNSZone', 'unplaced'));
-        expect(c?.status, 'zone Ready').to.equal('False');
-        expect(c?.message ?? '', 'the condition names where the zone is still served').to.include('ext');
+        const obj = await d.get('DNSZone', 'unplaced');
+        expect(condition(obj)?.status, 'zone Ready').to.equal('False');
+        const orphaned = condition(obj, 'Orphaned');
+        expect(orphaned?.status, 'Orphaned condition').to.equal('True');
+        expect(orphaned?.message ?? '', 'the condition names where the zone is still served').to.include('ext');
       });
       await d.remove('DNSZone', 'unplaced');
       await d.eventually(async () => {
