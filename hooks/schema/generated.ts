@@ -231,7 +231,7 @@ export const AAAARecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -460,7 +460,7 @@ export const ARecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -1870,7 +1870,7 @@ export const CAARecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -2757,7 +2757,7 @@ export const CNAMERecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -3241,7 +3241,7 @@ export const DNSZoneSchema = {
       "properties": {
         "conditions": {
           "type": "array",
-          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
           "items": {
             "type": "object",
             "description": "One condition.",
@@ -3597,7 +3597,7 @@ export const MXRecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -3817,7 +3817,7 @@ export const NSRecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -4062,7 +4062,7 @@ export const SRVRecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -4288,7 +4288,7 @@ export const TXTRecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -4839,7 +4839,7 @@ export interface AAAARecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface AAAARecordStatus {
   /**
@@ -4930,7 +4930,7 @@ export interface ARecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface ARecordStatus {
   /**
@@ -5638,7 +5638,7 @@ export interface CAARecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface CAARecordStatus {
   /**
@@ -6083,7 +6083,7 @@ export interface CNAMERecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface CNAMERecordStatus {
   /**
@@ -6327,7 +6327,7 @@ export interface DNSZoneSpec {
  */
 export interface DNSZoneStatus {
   /**
-   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
+   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
    *
    * @maxItems 16
    *
@@ -6488,7 +6488,7 @@ export interface MXRecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface MXRecordStatus {
   /**
@@ -6570,7 +6570,7 @@ export interface NSRecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface NSRecordStatus {
   /**
@@ -6664,7 +6664,7 @@ export interface SRVRecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface SRVRecordStatus {
   /**
@@ -6751,7 +6751,7 @@ export interface TXTRecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface TXTRecordStatus {
   /**

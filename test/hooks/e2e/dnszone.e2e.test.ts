@@ -335,6 +335,60 @@ spec: {zoneRef: example-com, name: "@", flags: 0, tag: issue, value: letsencrypt
     expect((get('ARecord', 'www')['status'] as { observedGeneration: number }).observedGeneration).to.equal(2);
   });
 
+  it('keeps serving a zone that lost its placement (and says so), then finalize removes it from where it was', async () => {
+    // GIVEN a zone served on prod-dns-primary-0
+    put(
+      ...yamlDocs(`
+kind: DNSZone
+metadata: {name: moved-example}
+spec: {zoneName: moved.example, clusterRef: prod-dns, nameServers: [{hostname: ns1.example.net.}]}
+---
+kind: ARecord
+metadata: {name: moved-www}
+spec: {zoneRef: moved-example, name: www, ipv4Address: 192.0.2.50}
+`),
+    );
+    const served = await hook('moved-example');
+    expect(cond(served, 'Ready'), JSON.stringify(served.status)).to.include({ status: 'True', reason: 'Served' });
+    expect(served.status['pushedTo']).to.deep.equal([
+      { name: 'prod-dns-primary-0', namespace: 'dns', endpoint: bindcar.url },
+    ]);
+    expect(await answers('www.moved.example', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.50'] });
+
+    // WHEN its placement goes away (clusterRef now names no cluster): the sync blocks
+    const zone = get('DNSZone', 'moved-example');
+    (zone['spec'] as { clusterRef: string }).clusterRef = 'retired-dns';
+    zone.metadata.generation = 2;
+    const eventsBefore = events.events.length;
+    const unplaced = await hook('moved-example');
+    expect(cond(unplaced, 'Ready')).to.include({ status: 'False', reason: 'ClusterNotFound' });
+    // THEN named still answers, and the status and one event say where and why
+    expect(await answers('www.moved.example', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.50'] });
+    expect(cond(unplaced, 'Orphaned')).to.include({ status: 'True', reason: 'Unplaced' });
+    expect(cond(unplaced, 'Orphaned')!.message).to.contain(`dns/prod-dns-primary-0 (${bindcar.url})`);
+    expect(events.events.slice(eventsBefore).map((e) => e.reason)).to.deep.equal(['Unplaced']);
+    expect(recordReady('ARecord', 'moved-www')).to.include({ status: 'True', reason: 'Served' });
+    expect((await hook('moved-example')).status).to.deep.equal(unplaced.status); // stable, no second event
+    expect(events.events.length).to.equal(eventsBefore + 1);
+
+    // WHEN it is deleted: finalize removes it from the remembered instance, though it is placed nowhere
+    zone.metadata.deletionTimestamp = now;
+    const fin = await hook('moved-example', true);
+    expect(fin.finalized).to.equal(true);
+    expect(cond(fin, 'Ready')!.message).to.equal('zone moved.example removed from dns/prod-dns-primary-0');
+    // THEN named no longer serves it and bindcar does not know it
+    expect(await bindcar.named.soaSerial('moved.example')).to.equal(undefined);
+    expect((await answers('www.moved.example', 'A')).data).to.deep.equal([]);
+    const gone = await axios.get(`${bindcar.url}/api/v1/zones/moved.example`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+      validateStatus: () => true,
+    });
+    expect(gone.status).to.equal(404);
+    expect(recordReady('ARecord', 'moved-www')).to.include({ status: 'False', reason: 'ZoneDeleted' });
+    world.delete('DNSZone/dns/moved-example');
+    world.delete('ARecord/dns/moved-www');
+  });
+
   it('answers NXDOMAIN once a record is gone from related', async () => {
     world.delete('SRVRecord/dns/sip');
     await hook('example-com');
