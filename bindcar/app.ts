@@ -22,14 +22,13 @@ import {
   type ZoneRecord,
 } from './api-schema.js';
 import type { Authenticator } from './auth.js';
-import type { UpdateOp } from './dns-wire.js';
 import { HttpError, invalidSpec } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { absoluteOwner } from './names.js';
 import { canonicalRecord, isRecordType } from './rdata.js';
 import type { Rndc } from './rndc.js';
 import type { ValidateFunction } from 'ajv';
-import { zoneParam, type ZoneService } from './zones.js';
+import { zoneParam, type RecordOp, type ZoneService } from './zones.js';
 import type { ZoneOptions } from './zone-config.js';
 
 export interface AppDeps {
@@ -134,6 +133,40 @@ function recordOf(
   const owner = absoluteOwner(zone, c.value.name);
   if (!owner.ok) throw invalidSpec(`name: ${owner.reason}`, [{ field: 'name', message: owner.reason }]);
   return { ...c.value, owner: owner.name };
+}
+
+/**
+ * After a router's routes are registered: a known path asked with a method it lacks answers
+ * 405 with an `Allow` header (RFC 9110 §15.5.6) instead of falling through to 404. The methods
+ * come from the router's own routes, so the two cannot drift.
+ */
+export function methodNotAllowed(router: express.Router | express.Express): void {
+  const byPath = new Map<string, Set<string>>();
+  type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+  const r = router as unknown as { stack?: Layer[]; router?: { stack: Layer[] } };
+  const stack = r.stack ?? r.router?.stack; // an app keeps its routes in `app.router` (Express 5)
+  for (const layer of stack ?? []) {
+    if (!layer.route) continue;
+    const m = byPath.get(layer.route.path) ?? new Set<string>();
+    for (const [k, on] of Object.entries(layer.route.methods)) if (on && k !== '_all') m.add(k.toUpperCase());
+    if (m.has('GET')) m.add('HEAD');
+    byPath.set(layer.route.path, m);
+  }
+  for (const [path, methods] of byPath) {
+    const allow = [...methods].sort().join(', ');
+    const handler: express.RequestHandler = (req, res) => {
+      res.set('allow', allow);
+      throw new HttpError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${req.method} is not allowed on ${req.baseUrl}${path}; use ${allow}`,
+        {
+          allow: [...methods].sort(),
+        },
+      );
+    };
+    (router as express.Router).all(path, handler);
+  }
 }
 
 /** Build the Express app. */
@@ -272,11 +305,14 @@ export function createApp(deps: AppDeps): express.Express {
     const b = check(validateUpdateRecordRequest, req.body, 'UpdateRecordRequest');
     const cur = recordOf(zone, 'currentValue', b, b.currentValue, b.priority);
     const next = recordOf(zone, 'newValue', b, b.newValue, b.priority);
-    const ops: UpdateOp[] = [
+    const ops: RecordOp[] = [
       { op: 'deleteRR', owner: cur.owner, type: cur.type, data: cur.data },
       { op: 'add', owner: next.owner, type: next.type, ttl: next.ttl, data: next.data },
     ];
-    const r = await zones.updateRecords(zone, ops);
+    // an update replaces a value that exists; it never silently becomes an add
+    const r = await zones.updateRecords(zone, ops, {
+      mustExist: [{ owner: cur.owner, type: cur.type, data: cur.data, field: 'currentValue' }],
+    });
     metrics.zoneOperations.inc({ operation: 'record_update', result: 'ok' });
     res.json({
       success: true,
@@ -292,7 +328,7 @@ export function createApp(deps: AppDeps): express.Express {
     const type = b.type.toUpperCase();
     if (!isRecordType(type))
       throw invalidSpec(`type: "${b.type}" is not supported`, [{ field: 'type', message: 'unsupported record type' }]);
-    let op: UpdateOp;
+    let op: RecordOp;
     if (b.value != null) {
       const rec = recordOf(zone, 'value', { name: b.name, type }, b.value);
       op = { op: 'deleteRR', owner: rec.owner, type: rec.type, data: rec.data };
@@ -310,7 +346,9 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ success: true, message: 'Record removed', serial: r.serial });
   });
 
+  methodNotAllowed(api);
   app.use('/api/v1', api);
+  methodNotAllowed(app);
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path.slice(0, 200)}`));

@@ -38,6 +38,7 @@ import {
   canonicalOrderKey,
   desiredZone,
   DEFAULT_MAX_RECORDS_PER_TYPE,
+  rrsetKey,
   type DesiredZone,
   type RecordMemo,
 } from './zone-model.js';
@@ -70,6 +71,22 @@ export interface ZoneServiceDeps {
   /** extra observers: called after a zone was added / deleted (the catalog is kept by `catalog`) */
   onZoneAdded?: (zone: string, type: 'primary' | 'secondary') => Promise<void>;
   onZoneDeleted?: (zone: string) => Promise<void>;
+  /** dnssec-policy names named.conf defines besides named's built-in `default`, `insecure` and `none` */
+  dnssecPolicies?: readonly string[];
+  /** TSIG key names named.conf defines besides `updateKeyName` and `transferKeyName` */
+  keyNames?: readonly string[];
+}
+
+/** named's built-in dnssec-policy names (BIND 9 ARM, "dnssec-policy"). */
+const BUILTIN_DNSSEC_POLICIES = ['default', 'insecure', 'none'];
+
+/** An UPDATE operation on one record or RRset (the record routes never touch the SOA). */
+export type RecordOp = Exclude<UpdateOp, { op: 'soa' }>;
+
+/** What an upstream record route expects named to serve afterwards, and what must be served before. */
+export interface RecordIntent {
+  /** RRs that must already be served (an update's `currentValue`), with the request field naming each */
+  mustExist?: { owner: string; type: string; data: string; field: string }[];
 }
 
 export interface ZoneInfo {
@@ -190,6 +207,7 @@ export class ZoneService {
     extra: Partial<ZoneOptions> = {},
   ): { desired: DesiredZone; config: string } {
     const errors: FieldError[] = zoneOptionErrors({ ...body, ...extra });
+    errors.push(...this.unknownNameErrors({ ...body, ...extra }));
     const d = desiredZone(zone, body, this.maxPerType, this.memoFor(zone));
     if (!d.ok) errors.unshift(...d.errors);
     if (errors.length || !d.ok)
@@ -201,6 +219,39 @@ export class ZoneService {
         errors,
       );
     return { desired: d.zone, config: renderZoneConfig(this.options(zone, body, extra)) };
+  }
+
+  /**
+   * Names a zone option refers to that named.conf does not define: a dnssec-policy or a TSIG key
+   * in allow-update/allow-transfer. named would refuse the addzone/modzone with its own text, so
+   * they are 422s before any file is written or rndc is called.
+   */
+  private unknownNameErrors(o: {
+    dnssecPolicy?: string | null;
+    allowTransfer?: readonly string[] | null;
+    allowUpdate?: readonly string[] | null;
+  }): FieldError[] {
+    const errors: FieldError[] = [];
+    const policies = [...BUILTIN_DNSSEC_POLICIES, ...(this.deps.dnssecPolicies ?? [])];
+    if (o.dnssecPolicy != null && !policies.includes(o.dnssecPolicy))
+      errors.push({
+        field: 'dnssecPolicy',
+        message: `"${o.dnssecPolicy.slice(0, 64)}" is not a dnssec-policy named knows; use one of ${policies.join(', ')}`,
+      });
+    const keys = [this.deps.updateKeyName, ...(this.deps.transferKeyName ? [this.deps.transferKeyName] : [])];
+    keys.push(...(this.deps.keyNames ?? []));
+    const checkKeys = (field: string, list: readonly string[] | null | undefined): void =>
+      (list ?? []).forEach((el, i) => {
+        const k = /^!?\s*key\s+(\S+)$/.exec(el.trim());
+        if (k && !keys.includes(k[1]!))
+          errors.push({
+            field: `${field}/${i}`,
+            message: `key "${k[1]!.slice(0, 64)}" is not a TSIG key named knows; use one of ${keys.join(', ')}`,
+          });
+      });
+    checkKeys('allowTransfer', o.allowTransfer);
+    checkKeys('allowUpdate', o.allowUpdate);
+    return errors;
   }
 
   private async zoneStatus(zone: string): Promise<ZoneInfo | undefined> {
@@ -293,7 +344,13 @@ export class ZoneService {
   ): Promise<PutZoneResult> {
     const entry = this.entry(zone);
     await this.deps.store.write(zone, renderDesiredZone(desired, serial));
-    await this.addZone(zone, config, 'primary');
+    try {
+      await this.addZone(zone, config, 'primary');
+    } catch (e) {
+      // a zone named refused must not be listed (`GET /api/v1/zones` reads the zone directory)
+      if (!(await this.zoneStatus(zone).catch(() => undefined))) await this.deps.store.remove(zone);
+      throw e;
+    }
     entry.config = config;
     entry.served = servedFromDesired(desired, serial);
     let added = 0;
@@ -325,12 +382,13 @@ export class ZoneService {
       return this.createPrimary(zone, desired, config, serial);
     }
 
-    await this.ensureConfig(zone, entry, config);
+    // an options-only change (dnssec-policy, ACLs) is a change too: named's config moved
+    const configChanged = await this.ensureConfig(zone, entry, config);
     await this.listed(zone, 'primary');
     const served = await this.readServed(zone, entry, soa.soa.serial);
     const diff = diffZone(desired, served, floor);
     if (diff.messages.length === 0)
-      return { zone, serial: served.serial, changed: false, created: false, added: 0, removed: 0 };
+      return { zone, serial: served.serial, changed: configChanged, created: false, added: 0, removed: 0 };
     try {
       await this.timed('update', () => this.deps.dns.update(zone, diff.messages));
     } catch (e) {
@@ -509,7 +567,7 @@ export class ZoneService {
     patch: { alsoNotify?: string[] | null; allowTransfer?: string[] | null; allowUpdate?: string[] | null },
   ): Promise<{ zone: string; changed: boolean }> {
     const zone = this.writable(zoneParam(zoneRaw));
-    const errors = zoneOptionErrors(patch);
+    const errors = [...zoneOptionErrors(patch), ...this.unknownNameErrors(patch)];
     if (patch.alsoNotify == null && patch.allowTransfer == null && patch.allowUpdate == null)
       errors.push({ field: '(body)', message: 'give at least one of alsoNotify, allowTransfer, allowUpdate' });
     if (errors.length)
@@ -545,22 +603,82 @@ export class ZoneService {
   }
 
   /**
-   * Upstream record routes: one atomic UPDATE built from already-canonical ops.
-   * 404 when named does not serve the zone.
+   * Upstream record routes: one atomic UPDATE built from already-canonical ops, then a read-back.
+   * named answers NOERROR to an UPDATE it partly or wholly ignores (RFC 2136 §3.4.2.2: a CNAME
+   * beside other data, other data beside a CNAME), so success means "named serves the outcome":
+   * - 404 when named does not serve the zone, or an `intent.mustExist` RR (update's currentValue);
+   * - 422 for a CNAME at the apex (it always has SOA and NS, RFC 1034 §3.6.2);
+   * - 409 CNAME_CONFLICT when the owner already has data the add cannot sit beside;
+   * - 409 UPDATE_IGNORED when the read-back does not show every add and removal.
    */
-  updateRecords(zoneRaw: string, ops: UpdateOp[]): Promise<{ zone: string; serial: number }> {
+  updateRecords(
+    zoneRaw: string,
+    ops: RecordOp[],
+    intent: RecordIntent = {},
+  ): Promise<{ zone: string; serial: number; changed: boolean }> {
     const zone = this.writable(zoneParam(zoneRaw));
     return this.withZone(zone, async () => {
       const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
       if (!soa.served) throw notFound(`zone ${zone}`);
+      const entry = this.entry(zone);
+      const before = await this.readServed(zone, entry, soa.soa.serial);
+      const has = (z: ServedZone, owner: string, type: string, data?: string): boolean => {
+        const set = z.rrsets.get(rrsetKey(owner, type));
+        return !!set && (data === undefined || set.data.includes(data));
+      };
+      for (const m of intent.mustExist ?? [])
+        if (!has(before, m.owner, m.type, m.data))
+          throw new HttpError(
+            404,
+            'RECORD_NOT_FOUND',
+            `${m.field}: named serves no ${m.type} ${m.data} at ${m.owner}`,
+            [{ field: m.field, message: `no ${m.type} record with this value at ${m.owner}` }],
+          );
+      const removedTypes = new Set(ops.filter((o) => o.op !== 'add').map((o) => rrsetKey(o.owner, o.type)));
+      for (const o of ops) {
+        if (o.op !== 'add') continue;
+        if (o.type === 'CNAME' && o.owner === `${zone}.`)
+          throw invalidSpec('name: a CNAME cannot be at the zone apex, which has SOA and NS (RFC 1034 §3.6.2)', [
+            { field: 'name', message: 'a CNAME cannot be at the zone apex' },
+          ]);
+        const others = [...before.rrsets.values()]
+          .filter((r) => r.owner === o.owner && !removedTypes.has(rrsetKey(r.owner, r.type)))
+          .map((r) => r.type)
+          .filter((t) => (o.type === 'CNAME' ? t !== 'CNAME' : t === 'CNAME'));
+        if (others.length)
+          throw new HttpError(
+            409,
+            'CNAME_CONFLICT',
+            `type: ${o.owner} already has ${others.join(', ')} data; a CNAME cannot share its owner with other data (RFC 1034 §3.6.2) — remove it first`,
+            [{ field: 'type', message: `conflicts with the ${others.join(', ')} data at ${o.owner}` }],
+          );
+      }
       try {
         await this.timed('update', () => this.deps.dns.update(zone, [ops.map((o) => updateOpWire(zone, o))]));
       } catch (e) {
         if (e instanceof UpdateRejectedError) throw namedFailed('UPDATE_REJECTED', e.message, { rcode: e.rcode }, e);
         throw e;
       }
-      const after = await this.deps.dns.soa(zone);
-      return { zone, serial: after.served ? after.soa.serial : soa.soa.serial };
+      const now = await this.timed('soa', () => this.deps.dns.soa(zone));
+      if (!now.served) throw notFound(`zone ${zone}`);
+      const after = await this.readServed(zone, entry, now.soa.serial);
+      const ignored = ops
+        .filter((o) =>
+          o.op === 'add'
+            ? !has(after, o.owner, o.type, o.data)
+            : o.op === 'deleteRR'
+              ? has(after, o.owner, o.type, o.data)
+              : has(after, o.owner, o.type),
+        )
+        .map((o) => ({ op: o.op, owner: o.owner, type: o.type, ...('data' in o ? { data: o.data } : {}) }));
+      if (ignored.length)
+        throw new HttpError(
+          409,
+          'UPDATE_IGNORED',
+          `named accepted the UPDATE for ${zone} but ignored ${ignored.map((i) => `${i.op} ${i.owner} ${i.type}`).join(', ')}`,
+          { ignored, serial: after.serial },
+        );
+      return { zone, serial: after.serial, changed: after.serial !== before.serial };
     });
   }
 
