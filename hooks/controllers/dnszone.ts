@@ -215,7 +215,10 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
             reason: 'ClusterNotFound',
             message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider`,
           }
-        : { reason: 'NoPrimaries', message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom' };
+        : {
+            reason: 'NoPrimaries',
+            message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom',
+          };
   const desired = desiredZone(
     zone,
     selected,
