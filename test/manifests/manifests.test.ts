@@ -74,6 +74,7 @@ const CORE: Record<string, string> = {
 /** Kinds whose fields a cluster test checks instead, against CRDs this repository does not carry. */
 const CHECKED_IN_CLUSTER: Record<string, string> = {
   'metacontroller.k8s.io/v1alpha1/CompositeController': 'test/cluster/compositecontrollers.test.ts',
+  // the same test dry-runs every object of metacontroller/, the index-label DecoratorController included
   'metacontroller.k8s.io/v1alpha1/DecoratorController': 'test/cluster/compositecontrollers.test.ts',
 };
 
@@ -151,6 +152,27 @@ describe('manifests/ and metacontroller/', () => {
     }
   });
 
+  it('the DecoratorController uses hook v2, the bindy-hooks service, a resync period and no attachments', () => {
+    const decorators = yamlFiles(join(REPO, 'metacontroller'))
+      .filter((x) => !KUSTOMIZATION.test(x))
+      .flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS() as Record<string, any> | null))
+      .filter((o) => o?.['kind'] === 'DecoratorController');
+    expect(decorators.map((d) => d!['metadata'].name)).to.deep.equal(['bindy-index-labels']);
+    for (const d of decorators) {
+      const spec = d!['spec'];
+      expect(spec.resyncPeriodSeconds).to.be.a('number');
+      expect(spec.attachments).to.equal(undefined);
+      expect(Object.keys(spec.hooks)).to.deep.equal(['sync']);
+      expect(spec.hooks.sync.version).to.equal('v2');
+      expect(spec.hooks.sync.webhook.service).to.deep.equal({
+        name: 'bindy-hooks',
+        namespace: 'bindy-system',
+        port: 80,
+      });
+      expect(spec.hooks.sync.webhook.path).to.equal('/sync/index-labels');
+    }
+  });
+
   it('crds/kustomization.yaml lists every CRD, so the manifests install all of them', () => {
     const src = readdirSync(join(REPO, 'crds'))
       .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
@@ -181,6 +203,7 @@ describe('manifests/ and metacontroller/', () => {
         'CompositeController/bindy-bind9cluster',
         'CompositeController/bindy-bind9instance',
         'CompositeController/bindy-clusterbind9provider',
+        'DecoratorController/bindy-index-labels',
         'CustomResourceDefinition/bind9instances.bindy.firestoned.io',
       ]);
       for (const o of objs) expect(unknownFields(o), `${o['kind']}/${o['metadata'].name}`).to.deep.equal([]);
