@@ -5,6 +5,7 @@
 import express from 'express';
 import type { Logger } from 'winston';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { methodNotAllowed, notFound } from './errors.js';
 import { errorMiddleware, hookHandler, hookMetrics, type HookRoute } from './http.js';
 
 export interface AppDeps {
@@ -34,6 +35,20 @@ export function createApp(deps: AppDeps): express.Express {
   for (const route of deps.routes) {
     app.post(route.path, json, hookHandler(route, deps.logger, metrics));
   }
+  // Every answer is JSON, wrong methods and unknown paths included (not Express's HTML page).
+  const allowed = new Map<string, string>([
+    ['/healthz', 'GET, HEAD'],
+    ['/metrics', 'GET, HEAD'],
+    ...deps.routes.map((r) => [r.path, 'POST'] as const),
+  ]);
+  app.use((req, _res, next) => {
+    const allow = allowed.get(req.path);
+    next(
+      allow
+        ? methodNotAllowed(`${req.method} is not allowed on ${req.path}`, allow)
+        : notFound(`no hook at ${req.method} ${req.path}`),
+    );
+  });
   app.use(errorMiddleware(deps.logger));
   return app;
 }

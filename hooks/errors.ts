@@ -5,12 +5,14 @@ export class HttpError extends Error {
   readonly code: string;
   readonly details: unknown;
   readonly retryAfterSeconds: number | undefined;
+  /** The methods a 405 names in its Allow header. */
+  readonly allow: string | undefined;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    opts: { details?: unknown; cause?: unknown; retryAfterSeconds?: number } = {},
+    opts: { details?: unknown; cause?: unknown; retryAfterSeconds?: number; allow?: string } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'HttpError';
@@ -18,6 +20,7 @@ export class HttpError extends Error {
     this.code = code;
     this.details = opts.details;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.allow = opts.allow;
   }
 }
 
@@ -34,3 +37,7 @@ export const unavailable = (message: string, retryAfterSeconds: number, cause?: 
   new HttpError(503, 'UNAVAILABLE', message, { retryAfterSeconds, cause });
 
 export const notFound = (message: string) => new HttpError(404, 'NOT_FOUND', message);
+
+/** A known path asked with a method it does not answer. */
+export const methodNotAllowed = (message: string, allow: string) =>
+  new HttpError(405, 'METHOD_NOT_ALLOWED', message, { allow });

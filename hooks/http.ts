@@ -6,7 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'winston';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { HttpError, badRequest } from './errors.js';
+import { HttpError, badRequest, invalidSpec } from './errors.js';
 import { InvalidSpec } from './schema/validate.js';
 import type { KubeObject } from './metacontroller.js';
 
@@ -57,6 +57,21 @@ export function hookMetrics(registry: Registry): HookMetrics {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN_RULE =
+  'a lowercase RFC 1123 subdomain: at most 253 characters of a-z, 0-9, "-" and ".", starting and ending alphanumeric';
+const DNS1123_LABEL_RULE = 'a lowercase RFC 1123 label: at most 63 characters of a-z, 0-9 and "-", alphanumeric ends';
+
+/** An object name the apiserver accepts (Kubernetes "DNS subdomain names"). */
+export function isDns1123Subdomain(s: string): boolean {
+  return s.length > 0 && s.length <= 253 && s.split('.').every((l) => DNS1123_LABEL.test(l));
+}
+
+/** A namespace name the apiserver accepts (Kubernetes "DNS label names"). */
+export function isDns1123Label(s: string): boolean {
+  return s.length <= 63 && DNS1123_LABEL.test(s);
+}
+
 /** Checks the Metacontroller request envelope and returns the parent. */
 export function checkEnvelope(route: HookRoute, body: unknown): KubeObject {
   if (!isObject(body)) throw badRequest('request body must be a JSON object');
@@ -70,6 +85,18 @@ export function checkEnvelope(route: HookRoute, body: unknown): KubeObject {
   const metadata = parent['metadata'];
   if (!isObject(metadata) || typeof metadata['name'] !== 'string') {
     throw badRequest(`${at}.metadata.name: required string is missing`);
+  }
+  // Names reach log lines, events, label values and bindcar paths: only what the apiserver itself accepts.
+  if (!isDns1123Subdomain(metadata['name'])) {
+    throw invalidSpec(`${at}.metadata.name: ${JSON.stringify(metadata['name'])} is not a Kubernetes object name`, [
+      { field: `${at}.metadata.name`, message: DNS1123_SUBDOMAIN_RULE },
+    ]);
+  }
+  const ns = metadata['namespace'];
+  if (ns !== undefined && (typeof ns !== 'string' || !isDns1123Label(ns))) {
+    throw invalidSpec(`${at}.metadata.namespace: ${JSON.stringify(ns)} is not a Kubernetes namespace name`, [
+      { field: `${at}.metadata.namespace`, message: DNS1123_LABEL_RULE },
+    ]);
   }
   if (route.hook !== 'customize') {
     const maps = route.hook === 'decorate' ? (['attachments', 'related'] as const) : (['children', 'related'] as const);
@@ -139,6 +166,7 @@ export function errorMiddleware(logger: Logger) {
     }
     if (err instanceof HttpError) {
       if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
+      if (err.allow !== undefined) res.setHeader('Allow', err.allow);
       logger.warn('hook request failed', { path: req.path, code: err.code, error: err.message });
       res
         .status(err.status)

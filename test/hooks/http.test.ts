@@ -101,4 +101,58 @@ describe('hooks/http adapter', () => {
       expect(a.data).to.equal(b.data);
     });
   });
+
+  const echo: HookRoute = {
+    path: '/sync/dnszone',
+    hook: 'sync',
+    kind: 'DNSZone',
+    handle: () => ({ status: {}, children: [] }),
+  };
+
+  const badNames: [string, Record<string, unknown>, string][] = [
+    ['a newline in the name', { name: 'z\nINJECTED', namespace: 'ns' }, 'parent.metadata.name'],
+    ['an upper-case name', { name: 'Zone', namespace: 'ns' }, 'parent.metadata.name'],
+    ['a name of 254 characters', { name: 'a'.repeat(254), namespace: 'ns' }, 'parent.metadata.name'],
+    ['a slash in the name', { name: '../etc', namespace: 'ns' }, 'parent.metadata.name'],
+    ['a dot in the namespace', { name: 'z', namespace: 'a.b' }, 'parent.metadata.namespace'],
+    ['a newline in the namespace', { name: 'z', namespace: 'ns\n' }, 'parent.metadata.namespace'],
+    ['a namespace that is not a string', { name: 'z', namespace: 7 }, 'parent.metadata.namespace'],
+  ];
+  for (const [what, metadata, field] of badNames) {
+    it(`refuses ${what} at the envelope with 422 naming ${field}`, async () => {
+      await withApp([echo], async (url) => {
+        const res = await post(`${url}/sync/dnszone`, envelope({ ...zone({}), metadata }));
+        expect(res.status).to.equal(422);
+        expect(res.data.code).to.equal('INVALID_SPEC');
+        expect(res.data.details[0].field).to.equal(field);
+      });
+    });
+  }
+
+  it('accepts the longest legal names (253-character object name, 63-character namespace)', async () => {
+    await withApp([echo], async (url) => {
+      const name = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+      const res = await post(
+        `${url}/sync/dnszone`,
+        envelope({ ...zone({}), metadata: { name, namespace: 'n'.repeat(63) } }),
+      );
+      expect(res.status, JSON.stringify(res.data)).to.equal(200);
+    });
+  });
+
+  it('answers JSON for unknown paths (404) and wrong methods (405 with Allow)', async () => {
+    await withApp([echo], async (url) => {
+      const unknown = await axios.post(`${url}/sync/nothing`, {}, { validateStatus: () => true });
+      expect(unknown.status).to.equal(404);
+      expect(unknown.headers['content-type']).to.match(/application\/json/);
+      expect(unknown.data.code).to.equal('NOT_FOUND');
+      const wrong = await axios.get(`${url}/sync/dnszone`, { validateStatus: () => true });
+      expect(wrong.status).to.equal(405);
+      expect(wrong.headers['allow']).to.equal('POST');
+      expect(wrong.data.code).to.equal('METHOD_NOT_ALLOWED');
+      const health = await axios.post(`${url}/healthz`, {}, { validateStatus: () => true });
+      expect(health.status).to.equal(405);
+      expect(health.headers['allow']).to.equal('GET, HEAD');
+    });
+  });
 });
