@@ -211,6 +211,9 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
           HOOKS_ADDRESS: '127.0.0.1',
           HOOKS_PORT: String(hooksPort),
           BINDY_BINDCAR_TOKEN: token,
+          // The seed's zones sit on instances no bindcar answers for (no pods here): their deletion is released after
+          // this grace instead of 10 min, so a run can clean up. The bindcar-down row is back well within it.
+          BINDY_ZONE_DELETION_GRACE_SECONDS: '30',
           LOG_LEVEL: 'info',
         },
       },
