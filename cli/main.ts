@@ -2,6 +2,8 @@
  * The `bindy` command line: validate, render, plan, import, and up (the local single-machine stack behind
  * `npm start`). Each command lives in cli/commands/; this file only parses arguments and dispatches.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORT_HELP, runImport } from './commands/import.js';
 import { PACKAGE_ROOT } from './package-root.js';
@@ -10,6 +12,7 @@ import { PLAN_HELP, runPlan } from './commands/plan.js';
 import { RENDER_HELP, runRender } from './commands/render.js';
 import { UP_HELP, runUp } from './commands/up.js';
 import { VALIDATE_HELP, runValidate } from './commands/validate.js';
+import { describeError, requireFolder } from './user-errors.js';
 
 export const MAIN_HELP = `Usage: bindy <command> [options]
 
@@ -21,7 +24,13 @@ Commands:
   import ZONEFILE --zone NAME     turn a BIND zone file into DNSZone + record YAML
 
 Run 'bindy <command> --help' for a command's options. Add --output json where a machine reads the result.
+--version prints the version; --debug prints the stack trace of an unexpected error.
 `;
+
+/** The package version (package.json of this checkout or installed package). */
+export function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 const HELP: Record<string, string> = {
   up: UP_HELP,
@@ -31,6 +40,26 @@ const HELP: Record<string, string> = {
   import: IMPORT_HELP,
 };
 
+const OPTIONS = {
+  file: { type: 'string', short: 'f' },
+  out: { type: 'string', short: 'o' },
+  output: { type: 'string' },
+  zone: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  recursive: { type: 'boolean', short: 'R' },
+  'dns-port': { type: 'string' },
+  'state-dir': { type: 'string' },
+  once: { type: 'boolean' },
+  'cluster-ref': { type: 'string' },
+  bindcar: { type: 'string' },
+  token: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  debug: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 error, 2 "changes" for plan). */
 export async function main(argv: readonly string[], io?: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -39,21 +68,7 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: {
-        file: { type: 'string', short: 'f' },
-        out: { type: 'string', short: 'o' },
-        output: { type: 'string' },
-        zone: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
-        recursive: { type: 'boolean', short: 'R' },
-        'dns-port': { type: 'string' },
-        'state-dir': { type: 'string' },
-        once: { type: 'boolean' },
-        'cluster-ref': { type: 'string' },
-        bindcar: { type: 'string' },
-        token: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: OPTIONS,
     });
   } catch (err) {
     const help = HELP[command ?? ''] ?? MAIN_HELP;
@@ -64,6 +79,10 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
   const sink = io ?? processIo(json);
   if (values.output !== undefined && !json)
     return sink.usageError(`--output: only "json" is supported, got "${values.output}"`, MAIN_HELP).code;
+  if (command === '--version' || command === 'version' || (values.version && !HELP[command ?? ''])) {
+    sink.out(`bindy ${version()}`);
+    return 0;
+  }
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     sink.out(MAIN_HELP.trimEnd());
     return command ? 0 : 1;
@@ -74,6 +93,24 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
     sink.out(help.trimEnd());
     return 0;
   }
+  try {
+    return await dispatch(command, values, positionals, json, sink);
+  } catch (err) {
+    const d = describeError(command, err);
+    sink.err(d.message);
+    if (values.debug && err instanceof Error && err.stack) sink.err(err.stack);
+    return 1;
+  }
+}
+
+async function dispatch(
+  command: string,
+  values: Values,
+  positionals: readonly string[],
+  json: boolean,
+  sink: Io,
+): Promise<number> {
+  if (values.file !== undefined && command !== 'import') requireFolder('-f', values.file);
   let result: CommandResult;
   switch (command) {
     case 'up': {

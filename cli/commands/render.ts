@@ -1,12 +1,13 @@
 /** `bindy render -f DIR [-o OUT] [--output json]`: zone files and named.conf exactly as the hooks produce them. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkNamedConf, checkZone, renderFolder } from '../render.js';
 import type { StoredObject } from '../local/store.js';
 import { isBindyObject, readManifests } from '../manifests.js';
 import type { CommandResult, Io } from './types.js';
 import { validateDocs } from './validate.js';
+import { prepareOutFolder } from '../user-errors.js';
 
 export const RENDER_HELP = `Usage: bindy render -f DIR [-o OUT] [--output json]
 
@@ -31,6 +32,8 @@ export async function runRender(
   io: Io,
 ): Promise<CommandResult> {
   if (!args.dir) return io.usageError('render: -f DIR is required', RENDER_HELP);
+  // Checked before any work: a target that cannot be written is a message, not a hang or a stack trace.
+  const out = args.out ? prepareOutFolder('-o', args.out) : undefined;
   const docs = readManifests(args.dir);
   const report = validateDocs(docs);
   if (report.errors.length > 0) {
@@ -59,15 +62,15 @@ export async function runRender(
       'note: BIND tools not installed; zone files and named.conf were not checked (apt-get install -y bind9-utils)',
     );
 
-  if (args.out) {
-    const out = resolve(args.out);
+  if (out) {
     for (const z of result.zones) {
-      mkdirSync(join(out, 'zones'), { recursive: true });
+      mkdirIfMissing(join(out, 'zones'));
       writeFileSync(join(out, 'zones', `${z.zoneName}.zone`), z.text);
     }
     for (const inst of result.instances) {
-      const dir = join(out, 'instances', ...inst.source.split('/'));
-      mkdirSync(dir, { recursive: true });
+      let dir = join(out, 'instances');
+      mkdirIfMissing(dir);
+      for (const part of inst.source.split('/')) mkdirIfMissing((dir = join(dir, part)));
       for (const [name, text] of Object.entries(inst.files)) writeFileSync(join(dir, name), text);
     }
   }
@@ -106,4 +109,9 @@ export async function runRender(
     );
   }
   return { code: failures.length > 0 ? 1 : 0 };
+}
+
+/** One level at a time, inside the folder {@link prepareOutFolder} checked. */
+function mkdirIfMissing(dir: string): void {
+  if (!existsSync(dir)) mkdirSync(dir);
 }

@@ -20,7 +20,8 @@ runs on Kubernetes with Metacontroller.
   -f, --file DIR     folder of manifests (subfolders are not read)
   --dns-port PORT    DNS port on 127.0.0.1 (default 5353)
   --state-dir DIR    keep named's state here instead of a temporary directory
-  --once             apply once, print the result and stop (no watching)
+  --once             apply once, print the result and stop (no watching); exits 1 when a file
+                     was rejected, a hook failed or a zone or record is not Ready
 `;
 
 interface UpArgs {
@@ -49,6 +50,16 @@ export function loadFolder(dir: string): { objects: StoredObject[]; problems: st
     .filter((d) => !bad.has(`${d.file}#${d.index + 1}`) && isBindyObject(d.object))
     .map((d) => d.object as StoredObject);
   return { objects, problems };
+}
+
+/** Zones and records whose Ready condition is not True (what `up --once` exits 1 for). */
+export function notReadyObjects(stack: LocalStack): string[] {
+  const out: string[] = [];
+  for (const kind of ['DNSZone', ...RECORD_KINDS.map((k) => k.kind)]) {
+    for (const o of stack.store.list(API_VERSION, kind))
+      if (condition(o, 'Ready')?.status !== 'True') out.push(`${kind} ${o.metadata.namespace}/${o.metadata.name}`);
+  }
+  return out;
 }
 
 /** A terminal summary of zones and records, with conflicts and other failures spelled out. */
@@ -105,6 +116,8 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
   }
   io.err(`state: ${stack.stateDir}${args.stateDir ? '' : ' (temporary)'}`);
   let resyncTimer: NodeJS.Timeout | undefined;
+  /** Something of the last pass failed (unreadable folder, rejected file, hook error): `--once` exits 1. */
+  let failed = false;
   let running: Promise<unknown> = Promise.resolve();
   const applyFolder = (why: string) =>
     (running = running.then(async () => {
@@ -114,10 +127,13 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
         folder = loadFolder(args.dir);
       } catch (err) {
         io.err(`cannot read ${args.dir}: ${(err as Error).message}`);
+        failed = true;
         return;
       }
       for (const p of folder.problems) io.err(`rejected: ${p}`);
+      if (folder.problems.length) failed = true;
       const result = await stack.apply(folder.objects);
+      if (result.errors) failed = true;
       io.out(
         `applied ${args.dir} (${why}): ${folder.objects.length} objects in ${Date.now() - started} ms${result.errors ? `, ${result.errors} hook errors` : ''}`,
       );
@@ -144,8 +160,10 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
   await applyFolder('initial');
   for (const e of driverErrors.splice(0)) io.err(`hook error: ${e}`);
   if (args.once) {
+    const notReady = notReadyObjects(stack);
+    if (notReady.length) io.err(`not ready: ${notReady.join(', ')}`);
     await stack.stop();
-    return { code: 0 };
+    return { code: failed || notReady.length ? 1 : 0 };
   }
   let watcher: FSWatcher | undefined;
   let debounce: NodeJS.Timeout | undefined;
