@@ -3,6 +3,7 @@
  * `npm start`). Each command lives in cli/commands/; this file only parses arguments and dispatches.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORT_HELP, runImport } from './commands/import.js';
@@ -12,7 +13,7 @@ import { PLAN_HELP, runPlan } from './commands/plan.js';
 import { RENDER_HELP, runRender } from './commands/render.js';
 import { UP_HELP, runUp } from './commands/up.js';
 import { VALIDATE_HELP, runValidate } from './commands/validate.js';
-import { describeError, requireFolder } from './user-errors.js';
+import { describeError, requireFolder, UserError } from './user-errors.js';
 
 export const MAIN_HELP = `Usage: bindy <command> [options]
 
@@ -53,6 +54,7 @@ const OPTIONS = {
   'cluster-ref': { type: 'string' },
   bindcar: { type: 'string' },
   token: { type: 'string' },
+  'primary-address': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -111,6 +113,9 @@ async function dispatch(
   sink: Io,
 ): Promise<number> {
   if (values.file !== undefined && command !== 'import') requireFolder('-f', values.file);
+  const addr = values['primary-address'];
+  if (addr !== undefined && isIP(addr) === 0)
+    throw new UserError(`--primary-address: "${addr}" is not an IPv4 or IPv6 address`);
   let result: CommandResult;
   switch (command) {
     case 'up': {
@@ -134,6 +139,7 @@ async function dispatch(
         {
           ...(values.file ? { dir: values.file } : {}),
           ...(values.out ? { out: values.out } : {}),
+          ...(values['primary-address'] ? { primaryAddress: values['primary-address'] } : {}),
           json,
           root: PACKAGE_ROOT,
         },
@@ -147,6 +153,7 @@ async function dispatch(
           ...(values.file ? { dir: values.file } : {}),
           ...(values.bindcar ? { bindcar: values.bindcar } : {}),
           ...(token ? { token } : {}),
+          ...(values['primary-address'] ? { primaryAddress: values['primary-address'] } : {}),
           json,
         },
         sink,

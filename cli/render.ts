@@ -55,8 +55,22 @@ const withNamespace = (objects: readonly StoredObject[]) =>
       : { ...o, metadata: { ...o.metadata, namespace: 'default' } },
   );
 
+/** What a folder alone cannot say: the DNS address the primaries have in the cluster (default glue comes from it). */
+export interface OfflineContext {
+  /** `--primary-address`: the address (IPv4 or IPv6) a zone's primaries answer DNS on. */
+  primaryAddress?: string;
+}
+
+/** The hint every offline command gives when a zone needs its primaries' address for glue. */
+export const PRIMARY_ADDRESS_HINT =
+  "the glue comes from the primaries' DNS address, which exists only in a running cluster or under `bindy up`: " +
+  'give it with --primary-address ADDR, or list the name server with an address in spec.nameServers';
+
 /** Zones of a set of objects, rendered like the DNSZone hook renders them. */
-export function renderZones(objects: readonly StoredObject[]): { zones: RenderedZone[]; problems: string[] } {
+export function renderZones(
+  objects: readonly StoredObject[],
+  offline: OfflineContext = {},
+): { zones: RenderedZone[]; problems: string[] } {
   const store = new ObjectStore();
   for (const o of withNamespace(objects)) store.put(o);
   const zones = store.list(API_VERSION, 'DNSZone') as unknown as DNSZone[];
@@ -74,9 +88,23 @@ export function renderZones(objects: readonly StoredObject[]): { zones: Rendered
     const candidates = RECORD_KINDS.flatMap((k) =>
       store.list(API_VERSION, k.kind, zone.metadata.namespace),
     ) as unknown as DNSRecord[];
-    const result = desiredZone(zone, selectRecords(zone, candidates), []);
+    const primaries = offline.primaryAddress
+      ? [
+          {
+            name: 'offline-primary',
+            namespace: zone.metadata.namespace ?? '',
+            role: 'primary' as const,
+            endpoint: undefined,
+            dnsEndpoint: offline.primaryAddress.includes(':')
+              ? `[${offline.primaryAddress}]:53`
+              : `${offline.primaryAddress}:53`,
+          },
+        ]
+      : [];
+    const result = desiredZone(zone, selectRecords(zone, candidates), primaries);
     if ('invalid' in result) {
-      problems.push(`DNSZone ${source}: ${result.message}`);
+      const glue = !offline.primaryAddress && /no A\/AAAA \(glue\) record/.test(result.message);
+      problems.push(`DNSZone ${source}: ${result.message}${glue ? `; ${PRIMARY_ADDRESS_HINT}` : ''}`);
       continue;
     }
     const serial = zone.spec.soaRecord?.serial ?? 1;
@@ -140,8 +168,12 @@ export async function renderInstances(
 }
 
 /** Everything `bindy render` prints or writes. */
-export async function renderFolder(objects: readonly StoredObject[], root: string): Promise<RenderResult> {
-  const z = renderZones(objects);
+export async function renderFolder(
+  objects: readonly StoredObject[],
+  root: string,
+  offline: OfflineContext = {},
+): Promise<RenderResult> {
+  const z = renderZones(objects, offline);
   const i = await renderInstances(objects, root);
   return { zones: z.zones, instances: i.instances, problems: [...z.problems, ...i.problems] };
 }

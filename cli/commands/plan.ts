@@ -8,12 +8,18 @@ import { renderZones } from '../render.js';
 import type { CommandResult, Io } from './types.js';
 import { validateDocs } from './validate.js';
 
-export const PLAN_HELP = `Usage: bindy plan -f DIR --bindcar URL [--token T] [--output json]
+export const PLAN_HELP = `Usage: bindy plan -f DIR --bindcar URL [--token T] [--primary-address ADDR] [--output json]
 
 Compares the zones declared in DIR with what the bindcar at URL serves and prints, per
 zone, the RRsets a sync would add (+), remove (-) and change (~). Useful in CI on a DNS
 pull request. The token may also come from $BINDCAR_TOKEN.
 Exit code: 0 no changes, 2 changes, 1 error.
+
+  -f, --file DIR           folder of manifests
+  --bindcar URL            the bindcar to compare with
+  --token T                its bearer token (or $BINDCAR_TOKEN)
+  --primary-address ADDR   the DNS address of the zones' primaries, for default name-server glue
+  --output json            print the plan as JSON
 `;
 
 /** Fetches what a bindcar serves for a zone; undefined when it answers 404 (not served). */
@@ -40,7 +46,7 @@ export async function fetchServed(
 }
 
 export async function runPlan(
-  args: { dir?: string; bindcar?: string; token?: string; json: boolean },
+  args: { dir?: string; bindcar?: string; token?: string; json: boolean; primaryAddress?: string },
   io: Io,
 ): Promise<CommandResult> {
   if (!args.dir) return io.usageError('plan: -f DIR is required', PLAN_HELP);
@@ -58,6 +64,7 @@ export async function runPlan(
   }
   const { zones, problems } = renderZones(
     docs.filter((d) => isBindyObject(d.object)).map((d) => d.object as StoredObject),
+    args.primaryAddress ? { primaryAddress: args.primaryAddress } : {},
   );
   for (const p of problems) io.err(`error: ${p}`);
   const plans: ZonePlan[] = [];

@@ -9,13 +9,19 @@ import type { CommandResult, Io } from './types.js';
 import { validateDocs } from './validate.js';
 import { prepareOutFolder } from '../user-errors.js';
 
-export const RENDER_HELP = `Usage: bindy render -f DIR [-o OUT] [--output json]
+export const RENDER_HELP = `Usage: bindy render -f DIR [-o OUT] [--primary-address ADDR] [--output json]
 
 Renders what the hooks would produce for the objects in DIR: one zone file per DNSZone
 (the exact text bindcar writes) and named.conf + rndc.conf per Bind9Instance. Each is
 checked with named-checkzone -k fail / named-checkconf when BIND's tools are installed.
 Without -o the files are printed; with -o they are written to OUT/zones/<zone>.zone and
 OUT/instances/<namespace>/<instance>/<file>. Exit code 1 on invalid input or a failed check.
+
+  -f, --file DIR           folder of manifests
+  -o, --out OUT            write the files into OUT (an existing writable folder, or a new one inside one)
+  --primary-address ADDR   the DNS address of the zones' primaries, for default name-server glue (in a
+                           cluster it comes from the instances; offline nothing else knows it)
+  --output json            print the result as JSON
 `;
 
 const hasBindTools = () => {
@@ -28,7 +34,7 @@ const hasBindTools = () => {
 };
 
 export async function runRender(
-  args: { dir?: string; out?: string; json: boolean; root: string },
+  args: { dir?: string; out?: string; json: boolean; root: string; primaryAddress?: string },
   io: Io,
 ): Promise<CommandResult> {
   if (!args.dir) return io.usageError('render: -f DIR is required', RENDER_HELP);
@@ -44,7 +50,11 @@ export async function runRender(
     return { code: 1 };
   }
   const objects = docs.filter((d) => isBindyObject(d.object)).map((d) => d.object as StoredObject);
-  const result = await renderFolder(objects, args.root);
+  const result = await renderFolder(
+    objects,
+    args.root,
+    args.primaryAddress ? { primaryAddress: args.primaryAddress } : {},
+  );
   const checks = hasBindTools();
   const failures: string[] = [...result.problems];
   const zoneChecks = await Promise.all(result.zones.map((z) => (checks ? checkZone(z) : Promise.resolve(undefined))));

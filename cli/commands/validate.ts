@@ -2,6 +2,8 @@
 import { validateObject } from '../../hooks/schema/cel.js';
 import { isBindyObject, readManifests, type ManifestDoc } from '../manifests.js';
 import type { CommandResult, Io } from './types.js';
+import { PRIMARY_ADDRESS_HINT, renderZones } from '../render.js';
+import type { StoredObject } from '../local/store.js';
 
 export const VALIDATE_HELP = `Usage: bindy validate -f DIR [-R] [--output json]
 
@@ -93,9 +95,19 @@ const line = (f: Finding) =>
 
 export function runValidate(args: { dir?: string; recursive?: boolean; json: boolean }, io: Io): CommandResult {
   if (!args.dir) return io.usageError('validate: -f DIR is required', VALIDATE_HELP);
-  const report = validateDocs(readManifests(args.dir, { recursive: Boolean(args.recursive) }));
-  if (args.json) io.out(JSON.stringify(report, null, 2));
+  const docs = readManifests(args.dir, { recursive: Boolean(args.recursive) });
+  const report = validateDocs(docs);
+  // Valid, yet not renderable offline (default glue needs the primaries' address): said in render's own words, so
+  // validate, render and plan never disagree about a folder.
+  const notes =
+    report.errors.length > 0
+      ? []
+      : renderZones(docs.filter((d) => isBindyObject(d.object)).map((d) => d.object as StoredObject)).problems.filter(
+          (p) => p.includes(PRIMARY_ADDRESS_HINT),
+        );
+  if (args.json) io.out(JSON.stringify({ ...report, notes }, null, 2));
   else {
+    for (const n of notes) io.err(`note: ${n}`);
     for (const f of report.errors) io.err(`error: ${line(f)}`);
     for (const f of report.warnings) io.err(`warning: ${line(f)}`);
     for (const f of report.skipped) io.err(`skipped: ${line(f)}`);
