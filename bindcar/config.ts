@@ -27,6 +27,10 @@ export interface BindcarConfig {
   transferKeyName?: string;
   /** catalog zone kept in step with the primary zones (BINDCAR_CATALOG_ZONE; "none" disables) */
   catalogZone?: string;
+  /** dnssec-policy names named.conf defines besides named's built-ins (BINDCAR_DNSSEC_POLICIES, comma-separated) */
+  dnssecPolicies: string[];
+  /** TSIG key names named.conf defines besides bindcar's own keys (BINDCAR_KEY_NAMES, comma-separated) */
+  keyNames: string[];
   auth:
     | { mode: 'none' }
     | { mode: 'token'; token?: string; tokenFile?: string }
@@ -133,6 +137,16 @@ export function parseConfig(
     else errors.push(`BINDCAR_CATALOG_ZONE ${c.reason}`);
   }
 
+  // Names a zone's options may use beyond named's built-ins and bindcar's keys: refused before any rndc call
+  // otherwise, so a deployment with its own named.conf definitions lists them here.
+  const names = (name: string): string[] => {
+    const items = list(env[name]);
+    for (const i of items) if (!isIdentifier(i)) errors.push(`${name}: "${i}" must be [A-Za-z0-9._-]`);
+    return items;
+  };
+  const dnssecPolicies = names('BINDCAR_DNSSEC_POLICIES');
+  const keyNames = names('BINDCAR_KEY_NAMES');
+
   let auth: BindcarConfig['auth'];
   const mode =
     env['BINDCAR_AUTH_MODE'] ??
@@ -188,6 +202,8 @@ export function parseConfig(
     updateKey: { name: keyName, ...(keySecret ? { secret: keySecret } : {}), ...(keyFile ? { file: keyFile } : {}) },
     ...(transferKeyName ? { transferKeyName } : {}),
     ...(catalogZone ? { catalogZone } : {}),
+    dnssecPolicies,
+    keyNames,
     auth,
     allowInsecure: insecureFlag || bool(env['BINDCAR_ALLOW_INSECURE_AUTH']),
     bodyLimit: env['BINDCAR_BODY_LIMIT'] ?? '32mb',

@@ -119,6 +119,8 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     ...(c.transferKeyName ? { transferKeyName: c.transferKeyName } : {}),
     ...(catalog ? { catalog } : {}),
     maxRecordsPerType: c.maxRecordsPerType,
+    dnssecPolicies: c.dnssecPolicies,
+    keyNames: c.keyNames,
     observeDns: (operation, secs, ok) => metrics.dnsDuration.observe({ operation, result: ok ? 'ok' : 'error' }, secs),
   });
   const app = createApp({

@@ -22,6 +22,14 @@ const execFileP = promisify(execFile);
 
 describe('bindcar/config parseConfig', () => {
   const base = { BINDCAR_UPDATE_KEY_SECRET: 'c2VjcmV0' };
+  it('reads the extra dnssec-policy and key names named.conf defines', () => {
+    const r = parseConfig({ ...base, BINDCAR_DNSSEC_POLICIES: 'fast, slow', BINDCAR_KEY_NAMES: 'peer-key' });
+    expect(r.ok).to.equal(true);
+    if (!r.ok) return;
+    expect(r.config.dnssecPolicies).to.deep.equal(['fast', 'slow']);
+    expect(r.config.keyNames).to.deep.equal(['peer-key']);
+    expect((parseConfig(base) as { config: { dnssecPolicies: string[] } }).config.dnssecPolicies).to.deep.equal([]);
+  });
   it('has upstream-compatible defaults', () => {
     const r = parseConfig(base);
     expect(r.ok).to.equal(true);
@@ -65,6 +73,8 @@ describe('bindcar/config parseConfig', () => {
     ['a flag without value', {}, ['--port']],
     ['an unknown auth mode', { BINDCAR_AUTH_MODE: 'magic' }, []],
     ['an invalid key name', { BINDCAR_UPDATE_KEY_NAME: 'k"; }' }, []],
+    ['an invalid dnssec-policy name', { BINDCAR_DNSSEC_POLICIES: 'ok, bad"; };' }, []],
+    ['an invalid extra key name', { BINDCAR_KEY_NAMES: 'k k' }, []],
   ];
   for (const [name, env, argv] of bad) {
     it(`reports ${name}`, () => {
