@@ -97,7 +97,7 @@ const COMPOSITE_FIELDS = ['status', 'children', 'resyncAfterSeconds', 'finalized
 const DECORATOR_FIELDS = ['labels', 'annotations', 'status', 'attachments', 'resyncAfterSeconds', 'finalized'] as const;
 
 /** Metacontroller's updateStringMap: null removes a key, a value sets it; returns the new map, or undefined if same. */
-function updateStringMap(
+export function updateStringMap(
   have: Record<string, string> | undefined,
   updates: Record<string, string | null> | null | undefined,
 ): Record<string, string> | undefined {

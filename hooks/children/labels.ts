@@ -48,7 +48,21 @@ export function podSelector(instance: string): Record<string, string> {
   return { [LABELS.name]: APP_NAME, [LABELS.bind9Instance]: labelValue(instance) };
 }
 
-/** Labels on every child of a Bind9Instance (and on its pods). */
+/**
+ * Labels of the instance Service: only what the instance name determines. Metacontroller never updates the
+ * Service (see instanceService in ./workload.ts), so nothing that can change (role, cluster, region) goes on it.
+ */
+export function serviceLabels(instance: string): Record<string, string> {
+  return cleanLabels({
+    ...podSelector(instance),
+    [LABELS.instance]: labelValue(instance),
+    [LABELS.component]: 'dns-server',
+    [LABELS.partOf]: PART_OF,
+    [LABELS.managedBy]: MANAGED_BY,
+  });
+}
+
+/** Labels on every child of a Bind9Instance (and on its pods): the Service's, plus what may change. */
 export function workloadLabels(
   instance: string,
   role: Role,
@@ -56,11 +70,7 @@ export function workloadLabels(
   region: string | undefined,
 ): Record<string, string> {
   return cleanLabels({
-    ...podSelector(instance),
-    [LABELS.instance]: labelValue(instance),
-    [LABELS.component]: 'dns-server',
-    [LABELS.partOf]: PART_OF,
-    [LABELS.managedBy]: MANAGED_BY,
+    ...serviceLabels(instance),
     [LABELS.cluster]: cluster === undefined ? undefined : indexLabelValue(cluster),
     [LABELS.role]: role,
     [LABELS.region]: region,

@@ -14,12 +14,12 @@ import type {
   V1ServiceAccount,
   V1Volume,
 } from '@kubernetes/client-node';
-import { ANNOTATIONS, LABELS } from '../labels.js';
+import { ANNOTATIONS } from '../labels.js';
 import type { InstanceModel, ServiceSettings } from './instance-model.js';
 import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_NAME } from './keys.js';
 import { CATALOG_ZONE, POD_LAYOUT } from '../render/named-conf.js';
-import { MANAGED_BY, PART_OF, cleanLabels, podSelector, workloadLabels } from './labels.js';
-import { childName, labelValue } from './names.js';
+import { podSelector, serviceLabels, workloadLabels } from './labels.js';
+import { childName } from './names.js';
 
 /** Options of the hooks service that shape workloads (set at the composition root, never read from env here). */
 export interface WorkloadOptions {
@@ -275,20 +275,6 @@ export function instanceDeployment(m: InstanceModel, hash: string, opts: Workloa
       },
     },
   };
-}
-
-/**
- * Labels of the instance Service: only what the instance name determines. Metacontroller never updates the
- * Service (see {@link instanceService}), so nothing that can change (role, cluster, region) goes on it.
- */
-export function serviceLabels(instance: string): Record<string, string> {
-  return cleanLabels({
-    ...podSelector(instance),
-    [LABELS.instance]: labelValue(instance),
-    [LABELS.component]: 'dns-server',
-    [LABELS.partOf]: PART_OF,
-    [LABELS.managedBy]: MANAGED_BY,
-  });
 }
 
 /**

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheRoot, listFiles, REPO_ROOT } from './cache.js';
+import { buildIntoCache, cacheRoot, listFiles, REPO_ROOT } from './cache.js';
 import { ensureGo, findGo, goVersion } from './go.js';
 import { run } from './processes.js';
 
@@ -85,16 +85,13 @@ export async function buildTestEnv(log: (line: string) => void = () => {}): Prom
     log(`testenv: reusing ${found.dir}`);
     return found;
   }
-  const root = cacheRoot();
-  const key = await cacheKey(go);
-  await mkdir(root, { recursive: true });
-  const staging = await mkdtemp(join(root, `.build-${key}-`));
+  const dir = join(cacheRoot(), await cacheKey(go));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CGO_ENABLED: '0',
     GOFLAGS: '-trimpath -buildvcs=false -mod=readonly',
   };
-  try {
+  await buildIntoCache(dir, async (staging) => {
     for (const m of MODULES) {
       for (const p of m.packages) {
         const started = Date.now();
@@ -110,15 +107,8 @@ export async function buildTestEnv(log: (line: string) => void = () => {}): Prom
         log(`testenv: built ${p.bin} in ${((Date.now() - started) / 1000).toFixed(0)}s`);
       }
     }
-    await writeFile(join(staging, '.complete'), `${new Date().toISOString()}\n`);
-    const dir = join(root, key);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
-    return binariesIn(dir);
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  }
+  });
+  return binariesIn(dir);
 }
 
 /**

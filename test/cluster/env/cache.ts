@@ -2,7 +2,7 @@
  * Where the cluster test environment keeps what it builds: one directory per content key under the per-machine
  * cache root, so bumping a pin builds anew and an interrupted build is never reused.
  */
-import { readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,4 +27,22 @@ export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
     else if (e.isFile()) out.push(rel);
   }
   return out;
+}
+
+/**
+ * Builds into a temp folder beside `dir` and renames it into place with a `.complete` marker, so an interrupted build
+ * is never taken for a finished one.
+ */
+export async function buildIntoCache(dir: string, fill: (staging: string) => Promise<void>): Promise<void> {
+  await mkdir(cacheRoot(), { recursive: true });
+  const staging = await mkdtemp(join(cacheRoot(), '.build-'));
+  try {
+    await fill(staging);
+    await writeFile(join(staging, '.complete'), `${new Date().toISOString()}\n`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
 }

@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { cacheRoot, listFiles, REPO_ROOT } from './cache.js';
+import { buildIntoCache, listFiles, REPO_ROOT, cacheRoot } from './cache.js';
 import { ensureGo, findGo, goVersion } from './go.js';
 import { freePort, httpGet, launch, run, terminate, waitFor, type Managed } from './processes.js';
 
@@ -119,9 +119,7 @@ export async function buildMetacontroller(log: (line: string) => void = () => {}
     log(`testenv: reusing ${dir}`);
     return binariesIn(dir);
   }
-  await mkdir(cacheRoot(), { recursive: true });
-  const staging = await mkdtemp(join(cacheRoot(), '.build-metacontroller-'));
-  try {
+  await buildIntoCache(dir, async (staging) => {
     let tree = source.path;
     if (source.kind === 'tarball') {
       const unpacked = join(staging, 'src');
@@ -149,14 +147,8 @@ export async function buildMetacontroller(log: (line: string) => void = () => {}
     log(`testenv: built metacontroller in ${((Date.now() - started) / 1000).toFixed(0)}s`);
     await copyFile(join(tree, CRDS_IN_SOURCE), join(staging, 'metacontroller-crds-v1.yaml'));
     await rm(join(staging, 'src'), { recursive: true, force: true });
-    await writeFile(join(staging, '.complete'), `${new Date().toISOString()}\n`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
-    return binariesIn(dir);
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  }
+  });
+  return binariesIn(dir);
 }
 
 /** Metacontroller's two ways of updating children (`--apply-strategy`). */

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import axios from 'axios';
 import { expect } from 'chai';
+import { updateStringMap } from '../../../cli/local/driver.js';
 import winston from 'winston';
 import { parse } from 'yaml';
 import { createApp } from '../../../hooks/app.js';
@@ -45,21 +46,10 @@ const obj = (kind: string, spec: unknown, extra: Partial<KubeObject> & { labels?
 };
 
 /** Metacontroller's decorator label update (pkg/controller/decorator/controller.go updateStringMap). */
+/** The labels after Metacontroller applied an answer (the local driver's merge, which mirrors it). */
 function applyLabels(have: Record<string, string> | undefined, want: Record<string, string | null>) {
-  const out = { ...(have ?? {}) };
-  let changed = false;
-  for (const [k, v] of Object.entries(want)) {
-    if (v === null) {
-      if (k in out) {
-        delete out[k];
-        changed = true;
-      }
-    } else if (out[k] !== v) {
-      out[k] = v;
-      changed = true;
-    }
-  }
-  return { labels: out, changed };
+  const updated = updateStringMap(have, want);
+  return { labels: updated ?? { ...(have ?? {}) }, changed: updated !== undefined };
 }
 
 describe('hooks/labels: index label values', () => {
