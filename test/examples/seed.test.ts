@@ -152,13 +152,23 @@ describe('markdownYamlBlocks (reads the post for test/cluster/examples.test.ts)'
 describe('bindy up --once -f examples/seed (local mode reads the folder as kubectl does)', function () {
   this.timeout(60000);
 
-  it('applies every bindy object of the folder and serves example.com with its three records', async () => {
+  it('applies every bindy object of the folder, serves example.com with its three records, and exits 1 naming what the seed leaves unserved', async () => {
     const port = await freePort();
-    const { stdout, stderr } = await run(
+    // The blog post's team-payments zone names a cluster (platform-dns) the post never defines, and its prod-dns
+    // record names no zone of its namespace: `--once` says so and exits 1, as it does for anything not Ready.
+    const failed = await run(
       process.execPath,
       ['bin/bindy.js', 'up', '--once', '-f', 'examples/seed', '--dns-port', String(port)],
       { cwd: ROOT },
+    ).then(
+      () => {
+        throw new Error('bindy up --once exited 0 although the seed leaves a zone and a record unserved');
+      },
+      (err: { code?: number; stdout: string; stderr: string }) => err,
     );
+    expect(failed.code).to.equal(1);
+    const { stdout, stderr } = failed;
+    expect(stderr).to.match(/^not ready: DNSZone team-payments\/team-payments, ARecord prod-dns\/www$/m);
     const bindy = seedDocs().filter((d) => d.obj.apiVersion.startsWith(`${API_GROUP}/`));
     expect(stdout).to.match(
       new RegExp(`^applied examples/seed \\(initial\\): ${bindy.length} objects in \\d+ ms$`, 'm'),
