@@ -39,7 +39,7 @@ async function rawTcp(port: number, msg: Buffer): Promise<Buffer> {
 }
 
 describe('bindcar DNS client against real named', function () {
-  this.timeout(30000);
+  this.timeout(60000);
   let h: BindcarHarness;
   const zone = 'wire.test';
   const now = (): number => Math.floor(Date.now() / 1000);
