@@ -1,7 +1,7 @@
 /**
  * `createApp(deps)` → the bindcar Express app (never listens; `server.ts` does).
  *
- * Routes: DESIGN §5 — the declarative `PUT /api/v1/zones/{zone}`, the upstream-compatible bindcar
+ * Routes (bindcar/README.md): the declarative `PUT /api/v1/zones/{zone}`, the upstream-compatible bindcar
  * routes, `GET /api/v1/zones/{zone}/records`, and unauthenticated `/healthz`, `/readyz`,
  * `/metrics` (plus upstream's `/api/v1/health` and `/api/v1/ready`, which here answers 503 when
  * not ready). One error middleware renders every failure as `{code, message, details?}`.

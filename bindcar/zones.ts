@@ -9,11 +9,11 @@
  *   bindcar's key). Existing zones: diff → signed UPDATE messages → IXFR read-back → verify.
  * - Zone options change through `rndc modzone`, only after they passed validation.
  *
- * - Catalog zone (issue 9, see catalog.ts): every primary zone is listed in the catalog before the
+ * - Catalog zone (RFC 9432, see catalog.ts): every primary zone is listed in the catalog before the
  *   response of the request that added it, and unlisted before the response that deleted it (or
  *   turned it into a secondary). The catalog itself is reserved: the zone API refuses to write it.
  *
- * Serial consistency across primaries (DESIGN §3, issue 9). Every primary of a cluster gets the same
+ * Serial consistency across primaries. Every primary of a cluster gets the same
  * PUT body, but each named numbers its own changes, so after a missed push or a restart two primaries
  * can serve the same content under different serials, and a secondary following both would see a
  * "newer" serial with older content. The body's `serial` is therefore a floor:

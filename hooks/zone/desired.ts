@@ -9,7 +9,7 @@
  *   apex NS             `spec.nameServers`; when absent, the SOA MNAME alone. An in-zone name server without an
  *                       address (neither in nameServers nor from an A/AAAA record CR) gets glue from the IP
  *                       literals of the primaries' DNS endpoints, so a zone from the seed example loads.
- * RRset rules (DESIGN §3): same owner+type from several CRs merge (lowest TTL wins — bindcar applies it per
+ * RRset rules (RFC 2181 §5, RFC 1034 §3.6.2): same owner+type from several CRs merge (lowest TTL wins — bindcar applies it per
  * RRset); a CNAME beside other data, at the apex or twice at one owner → the oldest CR (creationTimestamp, then
  * namespace/name) wins and the others are reported as conflicts. Everything is ordered deterministically:
  * records by RFC 4034 canonical owner order, type, data.

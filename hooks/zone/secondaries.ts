@@ -1,5 +1,5 @@
 /**
- * Secondaries and serials in the DNSZone status (issue 9).
+ * Secondaries and serials in the DNSZone status.
  *
  * Serial consistency across primaries (see bindcar/zones.ts): the hook sends the highest serial any primary
  * reported as the body's `serial` floor and re-PUTs primaries that answer lower, so all primaries serve one serial
