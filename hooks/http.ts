@@ -6,6 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'winston';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { isDnsLabel, isDnsSubdomain } from './children/names.js';
 import { HttpError, badRequest, invalidSpec } from './errors.js';
 import { InvalidSpec } from './schema/validate.js';
 import type { KubeObject } from './metacontroller.js';
@@ -57,20 +58,9 @@ export function hookMetrics(registry: Registry): HookMetrics {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN_RULE =
   'a lowercase RFC 1123 subdomain: at most 253 characters of a-z, 0-9, "-" and ".", starting and ending alphanumeric';
 const DNS1123_LABEL_RULE = 'a lowercase RFC 1123 label: at most 63 characters of a-z, 0-9 and "-", alphanumeric ends';
-
-/** An object name the apiserver accepts (Kubernetes "DNS subdomain names"). */
-export function isDns1123Subdomain(s: string): boolean {
-  return s.length > 0 && s.length <= 253 && s.split('.').every((l) => DNS1123_LABEL.test(l));
-}
-
-/** A namespace name the apiserver accepts (Kubernetes "DNS label names"). */
-export function isDns1123Label(s: string): boolean {
-  return s.length <= 63 && DNS1123_LABEL.test(s);
-}
 
 /** Checks the Metacontroller request envelope and returns the parent. */
 export function checkEnvelope(route: HookRoute, body: unknown): KubeObject {
@@ -87,13 +77,13 @@ export function checkEnvelope(route: HookRoute, body: unknown): KubeObject {
     throw badRequest(`${at}.metadata.name: required string is missing`);
   }
   // Names reach log lines, events, label values and bindcar paths: only what the apiserver itself accepts.
-  if (!isDns1123Subdomain(metadata['name'])) {
+  if (!isDnsSubdomain(metadata['name'])) {
     throw invalidSpec(`${at}.metadata.name: ${JSON.stringify(metadata['name'])} is not a Kubernetes object name`, [
       { field: `${at}.metadata.name`, message: DNS1123_SUBDOMAIN_RULE },
     ]);
   }
   const ns = metadata['namespace'];
-  if (ns !== undefined && (typeof ns !== 'string' || !isDns1123Label(ns))) {
+  if (ns !== undefined && (typeof ns !== 'string' || !isDnsLabel(ns))) {
     throw invalidSpec(`${at}.metadata.namespace: ${JSON.stringify(ns)} is not a Kubernetes namespace name`, [
       { field: `${at}.metadata.namespace`, message: DNS1123_LABEL_RULE },
     ]);

@@ -14,6 +14,11 @@ export function isDnsLabel(s: string): boolean {
   return s.length > 0 && s.length <= MAX_LABEL && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
 }
 
+/** True when `s` is a DNS-1123 subdomain (dot-separated DNS-1123 labels, ≤ 253): what object names must be. */
+export function isDnsSubdomain(s: string): boolean {
+  return s.length > 0 && s.length <= 253 && s.split('.').every(isDnsLabel);
+}
+
 function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, HASH_LEN);
 }

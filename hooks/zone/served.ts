@@ -47,12 +47,13 @@ export interface RemovalPlan {
 /** At most this many remembered instances (crds/dnszones.yaml status.pushedTo maxItems). */
 export const MAX_PUSHED_TO = 256;
 
-const refKey = (i: { namespace: string; name: string }) => `${i.namespace}/${i.name}`;
+/** `namespace/name`. */
+export const instanceRef = (i: { namespace: string; name: string }): string => `${i.namespace}/${i.name}`;
 
 /** `items` sorted by namespace/name, one per instance (the first occurrence wins). */
 function sortedUnique<T extends { namespace: string; name: string }>(items: readonly T[]): T[] {
   const seen = new Map<string, T>();
-  for (const i of items) if (!seen.has(refKey(i))) seen.set(refKey(i), i);
+  for (const i of items) if (!seen.has(instanceRef(i))) seen.set(instanceRef(i), i);
   return [...seen.keys()].sort().map((k) => seen.get(k)!);
 }
 
@@ -86,12 +87,12 @@ export interface RemovalPlanInput {
 
 /** Which remembered instances to remove the zone from in this sync pass, which to keep, and why. */
 export function removalPlan(input: RemovalPlanInput): RemovalPlan {
-  const placed = new Set(input.primaries.map(refKey));
+  const placed = new Set(input.primaries.map(instanceRef));
   const placedEndpoints = new Set(input.primaries.map((p) => p.endpoint).filter((e): e is string => !!e));
   const leftovers: ServedInstance[] = [];
   const covered: ServedInstance[] = [];
   for (const r of input.remembered) {
-    if (placed.has(refKey(r))) continue;
+    if (placed.has(instanceRef(r))) continue;
     const endpoint = input.liveEndpoint(r) ?? r.endpoint;
     const entry = { name: r.name, namespace: r.namespace, endpoint };
     (placedEndpoints.has(endpoint) ? covered : leftovers).push(entry);
@@ -128,11 +129,10 @@ export function nextPushedTo(
   pushedNow: readonly ServedInstance[],
   gone: ReadonlySet<string>,
 ): ServedInstance[] {
-  const dropped = new Set([...gone, ...plan.covered.map(refKey)]);
-  return sortedUnique([...pushedNow, ...plan.leftovers, ...remembered].filter((i) => !dropped.has(refKey(i)))).slice(
-    0,
-    MAX_PUSHED_TO,
-  );
+  const dropped = new Set([...gone, ...plan.covered.map(instanceRef)]);
+  return sortedUnique(
+    [...pushedNow, ...plan.leftovers, ...remembered].filter((i) => !dropped.has(instanceRef(i))),
+  ).slice(0, MAX_PUSHED_TO);
 }
 
 /**
@@ -145,11 +145,11 @@ export function deletionTargets(
   remembered: readonly ServedInstance[],
   liveEndpoint: (ref: { namespace: string; name: string }) => string | undefined,
 ): { name: string; namespace: string; endpoint: string | undefined }[] {
-  const byRef = new Map(remembered.map((r) => [refKey(r), r]));
+  const byRef = new Map(remembered.map((r) => [instanceRef(r), r]));
   const current = primaries.map((p) => ({
     name: p.name,
     namespace: p.namespace,
-    endpoint: p.endpoint ?? byRef.get(refKey(p))?.endpoint,
+    endpoint: p.endpoint ?? byRef.get(instanceRef(p))?.endpoint,
   }));
   const rest = remembered.map((r) => ({
     name: r.name,
@@ -168,9 +168,4 @@ export function byEndpoint<T extends { endpoint: string }>(targets: readonly T[]
     else groups.set(t.endpoint, [t]);
   }
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** `namespace/name`. */
-export function instanceRef(i: { namespace: string; name: string }): string {
-  return refKey(i);
 }

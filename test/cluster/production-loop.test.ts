@@ -8,11 +8,20 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { SCENARIOS } from '../scenarios/production-loop.js';
 import { condition, pollUntil, type LoopObject } from '../scenarios/loop-driver.js';
-import { REPO_ROOT, clusterEnv, describeCluster, ensureCrds, filesIn, readDocs, classifyDoc } from './support.js';
+import {
+  REPO_ROOT,
+  classifyDoc,
+  clusterEnv,
+  describeCluster,
+  ensureCrds,
+  ensureNamespace,
+  filesIn,
+  readDocs,
+} from './support.js';
 import type { ApplyStrategy } from './env/metacontroller.js';
 import { ensureMetacontrollerCrds } from './shared.js';
 import { startProductionLoop, type ProductionLoop } from './production-loop/harness.js';
-import { ensureNamespace, kubeDriver, NAMESPACED_BINDY_RESOURCES, resourceOf } from './production-loop/kube-driver.js';
+import { kubeDriver, NAMESPACED_BINDY_RESOURCES, resourceOf } from './production-loop/kube-driver.js';
 
 const STRATEGIES: readonly ApplyStrategy[] = ['dynamic-apply', 'server-side-apply'];
 
@@ -60,7 +69,7 @@ for (const strategy of STRATEGIES) {
     const namespaces: string[] = [];
     const ns = async (suffix: string): Promise<string> => {
       const name = `loop-${short}-${suffix}`;
-      await ensureNamespace(loop, name);
+      await ensureNamespace(name);
       namespaces.push(name);
       return name;
     };
@@ -192,7 +201,7 @@ for (const strategy of STRATEGIES) {
         .map((doc) => doc.value as LoopObject);
       const seedNamespaces = [...new Set(docs.map((o) => o.metadata.namespace).filter((x): x is string => !!x))];
       for (const s of seedNamespaces) {
-        await ensureNamespace(loop, s);
+        await ensureNamespace(s);
         namespaces.push(s);
       }
       if (!namespaces.includes('default')) namespaces.push('default');

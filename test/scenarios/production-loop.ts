@@ -56,6 +56,18 @@ async function expectAnswer(d: LoopDriver, name: string, type: string, want: str
   expect(await d.dig(name, type), `${type} ${name}`).to.deep.equal([...want].sort());
 }
 
+/** The common start of a row: an external instance, zone `name` (`<name>.loop.test`) and one A record, answered. */
+async function servedZone(d: LoopDriver, name: string, owner: string, ip: string): Promise<string> {
+  const z = `${name}.loop.test`;
+  await d.apply(
+    externalInstance(d, 'ext'),
+    zone(name, z),
+    record('ARecord', owner, { zoneRef: name, ipv4Address: ip }),
+  );
+  await d.eventually(() => expectAnswer(d, `${owner}.${z}`, 'A', [ip]));
+  return z;
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'a zone with every record kind is answered by named, every record Ready',
@@ -110,13 +122,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'a record change is answered, a deleted record disappears',
     async run(d) {
-      const z = 'change.loop.test';
-      await d.apply(
-        externalInstance(d, 'ext'),
-        zone('change', z),
-        record('ARecord', 'app', { zoneRef: 'change', ipv4Address: '192.0.2.10' }),
-      );
-      await d.eventually(() => expectAnswer(d, `app.${z}`, 'A', ['192.0.2.10']));
+      const z = await servedZone(d, 'change', 'app', '192.0.2.10');
       await d.apply(record('ARecord', 'app', { zoneRef: 'change', ipv4Address: '192.0.2.11', ttl: 60 }));
       await d.eventually(async () => {
         await expectAnswer(d, `app.${z}`, 'A', ['192.0.2.11']);
@@ -130,13 +136,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'a CNAME beside other data: the oldest record wins, the other says Conflict',
     async run(d) {
-      const z = 'conflict.loop.test';
-      await d.apply(
-        externalInstance(d, 'ext'),
-        zone('conflict', z),
-        record('ARecord', 'host', { zoneRef: 'conflict', ipv4Address: '192.0.2.20' }),
-      );
-      await d.eventually(() => expectAnswer(d, `host.${z}`, 'A', ['192.0.2.20']));
+      const z = await servedZone(d, 'conflict', 'host', '192.0.2.20');
       await d.apply(
         record('CNAMERecord', 'host-alias', { zoneRef: 'conflict', name: 'host', target: 'elsewhere.example.' }),
       );
@@ -150,13 +150,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'a deleted zone is gone from named and its object is released',
     async run(d) {
-      const z = 'gone.loop.test';
-      await d.apply(
-        externalInstance(d, 'ext'),
-        zone('gone', z),
-        record('ARecord', 'www', { zoneRef: 'gone', ipv4Address: '192.0.2.30' }),
-      );
-      await d.eventually(() => expectAnswer(d, `www.${z}`, 'A', ['192.0.2.30']));
+      const z = await servedZone(d, 'gone', 'www', '192.0.2.30');
       await d.remove('DNSZone', 'gone');
       await d.eventually(async () => {
         expect(await d.dig(z, 'SOA'), 'named no longer serves the zone').to.equal(undefined);
@@ -167,13 +161,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'bindcar down: deletion is blocked (DeletionBlocked) and completes once it is back',
     async run(d) {
-      const z = 'blocked.loop.test';
-      await d.apply(
-        externalInstance(d, 'ext'),
-        zone('blocked', z),
-        record('ARecord', 'www', { zoneRef: 'blocked', ipv4Address: '192.0.2.40' }),
-      );
-      await d.eventually(() => expectAnswer(d, `www.${z}`, 'A', ['192.0.2.40']));
+      const z = await servedZone(d, 'blocked', 'www', '192.0.2.40');
       await d.stopBindcar();
       try {
         await d.remove('DNSZone', 'blocked');
@@ -194,13 +182,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'a zone that lost its placement says so, and once deleted is gone from named',
     async run(d) {
-      const z = 'unplaced.loop.test';
-      await d.apply(
-        externalInstance(d, 'ext'),
-        zone('unplaced', z),
-        record('ARecord', 'www', { zoneRef: 'unplaced', ipv4Address: '192.0.2.50' }),
-      );
-      await d.eventually(() => expectAnswer(d, `www.${z}`, 'A', ['192.0.2.50']));
+      const z = await servedZone(d, 'unplaced', 'www', '192.0.2.50');
       // The instance no longer matches the zone's bind9InstancesFrom selector.
       await d.apply(externalInstance(d, 'ext', { metadata: { name: 'ext', labels: { other: 'x' } } }));
       await d.eventually(async () => {

@@ -11,7 +11,7 @@ import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildIntoCache, listFiles, REPO_ROOT, cacheRoot } from './cache.js';
 import { ensureGo, findGo, goVersion } from './go.js';
-import { freePort, httpGet, launch, run, terminate, waitFor, type Managed } from './processes.js';
+import { distinctPorts, httpGet, launch, run, terminate, waitFor, type Managed } from './processes.js';
 
 /** The pinned release and the tarball the project keeps for it. */
 export const METACONTROLLER = {
@@ -174,7 +174,7 @@ export async function startMetacontroller(opts: {
   args?: readonly string[];
   logPath: string;
 }): Promise<RunningMetacontroller> {
-  const [health, metrics] = [await freePort(), await freePort()];
+  const [health, metrics] = await distinctPorts(2);
   const proc: Managed = launch(
     opts.binaries.metacontroller,
     [

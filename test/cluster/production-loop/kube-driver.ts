@@ -31,11 +31,6 @@ export const NAMESPACED_BINDY_RESOURCES = KINDS.filter((k) => k.scope === 'Names
   .map((k) => `${k.plural}.${GROUP}`)
   .sort((a, b) => Number(a.startsWith('bind9')) - Number(b.startsWith('bind9')));
 
-export async function ensureNamespace(loop: ProductionLoop, ns: string): Promise<void> {
-  const r = await loop.env.kubectl(['create', 'namespace', ns], { check: false });
-  if (r.code !== 0 && !/AlreadyExists/.test(r.stderr)) throw new Error(r.stderr);
-}
-
 export function kubeDriver(loop: ProductionLoop, namespace: string): LoopDriver {
   const k = loop.env.kubectl.bind(loop.env);
   return {
