@@ -11,9 +11,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY dns ./dns
 COPY hooks ./hooks
 COPY bindcar ./bindcar
 COPY cli ./cli
+COPY local ./local
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # ---- runtime: compiled JS + production node_modules, non-root ----

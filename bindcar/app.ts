@@ -20,12 +20,12 @@ import {
   type CreateZoneRequest,
   type PutZoneBody,
   type ZoneRecord,
-} from './api-schema.js';
+} from '../dns/contract.js';
 import type { Authenticator } from './auth.js';
 import { HttpError, invalidSpec } from './errors.js';
 import type { Metrics } from './metrics.js';
-import { absoluteOwner } from './names.js';
-import { canonicalRecord, isRecordType } from './rdata.js';
+import { absoluteOwner } from '../dns/names.js';
+import { canonicalRecord, isRecordType } from '../dns/rdata.js';
 import type { Rndc } from './rndc.js';
 import type { ValidateFunction } from 'ajv';
 import { zoneParam, type RecordOp, type ZoneService } from './zones.js';

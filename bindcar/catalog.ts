@@ -29,7 +29,7 @@ import type { DnsClient } from './dns-client.js';
 import { UpdateRejectedError } from './dns-client.js';
 import { updateOpWire, type UpdateOp } from './dns-wire.js';
 import { namedFailed } from './errors.js';
-import { checkZoneName, isIdentifier } from './names.js';
+import { checkZoneName, isIdentifier } from '../dns/names.js';
 import type { Rndc } from './rndc.js';
 import { RndcError } from './rndc.js';
 import { applyTransfer } from './zone-state.js';

@@ -5,7 +5,7 @@
  * BINDCAR_ALLOW_INSECURE_AUTH, RNDC_SERVER, RNDC_SECRET).
  */
 import { DEFAULT_CATALOG_ZONE } from './catalog.js';
-import { checkZoneName, isIdentifier } from './names.js';
+import { checkZoneName, isIdentifier } from '../dns/names.js';
 
 export interface BindcarConfig {
   port: number;

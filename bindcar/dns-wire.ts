@@ -4,7 +4,7 @@
  * (RFC 8945). Names are written uncompressed; decoding follows compression pointers.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { RecordType } from './api-schema.js';
+import type { RecordType } from '../dns/contract.js';
 import {
   decodeName,
   encodeName,
@@ -14,7 +14,7 @@ import {
   formatRdata,
   parseRdata,
   type Rdata,
-} from './rdata.js';
+} from '../dns/rdata.js';
 
 export const CLASS_IN = 1;
 export const CLASS_NONE = 254;

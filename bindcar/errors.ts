@@ -3,7 +3,7 @@
  * a stable `code`, an HTTP status and optional `details`; the error middleware renders
  * `{code, message, details?}`. Unknown errors become 500 INTERNAL (stack logged, never returned).
  */
-import type { FieldError } from './api-schema.js';
+import type { FieldError } from '../dns/contract.js';
 
 export class HttpError extends Error {
   readonly status: number;

@@ -3,9 +3,9 @@
  * with every address, ACL element and identifier validated by grammar first, so nothing a client
  * sends reaches named.conf syntax unchecked.
  */
-import type { FieldError } from './api-schema.js';
-import { isIdentifier } from './names.js';
-import { canonicalIPv4, canonicalIPv6 } from './rdata.js';
+import type { FieldError } from '../dns/contract.js';
+import { isIdentifier } from '../dns/names.js';
+import { canonicalIPv4, canonicalIPv6 } from '../dns/rdata.js';
 
 export interface ZoneOptions {
   type: 'primary' | 'secondary';

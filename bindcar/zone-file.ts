@@ -11,9 +11,9 @@
  * One space between fields, explicit TTL on every RR, owners relative to $ORIGIN ('@' for the
  * apex), trailing newline. The serial is an argument, never the clock.
  */
-import type { FieldError, PutZoneBody } from './api-schema.js';
-import { relativeOwner } from './names.js';
-import { canonicalOrderKey, desiredZone, type DesiredZone, type RRset } from './zone-model.js';
+import type { FieldError, PutZoneBody } from '../dns/contract.js';
+import { relativeOwner } from '../dns/names.js';
+import { canonicalOrderKey, desiredZone, type DesiredZone, type RRset } from '../dns/zone-model.js';
 
 /** Thrown by `renderZoneFile` when the body is not a valid zone; `errors` name the fields. */
 export class InvalidZoneError extends Error {

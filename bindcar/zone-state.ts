@@ -6,7 +6,7 @@
  * NSEC3PARAM, DNSKEY, CDS, CDNSKEY, TYPE65534) and other types named may carry are ignored, so a
  * signed zone never looks "changed" and bindcar never fights BIND's signer.
  */
-import type { RecordType } from './api-schema.js';
+import type { RecordType } from '../dns/contract.js';
 import {
   decodeSoa,
   presentRdata,
@@ -17,8 +17,8 @@ import {
   type UpdateOp,
   type WireRR,
 } from './dns-wire.js';
-import { typeName } from './rdata.js';
-import { rrsetKey, sameRRset, type DesiredZone, type RRset, type SoaFields } from './zone-model.js';
+import { typeName } from '../dns/rdata.js';
+import { rrsetKey, sameRRset, type DesiredZone, type RRset, type SoaFields } from '../dns/zone-model.js';
 
 export interface ServedZone {
   zone: string;

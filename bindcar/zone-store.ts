@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { checkZoneName, zoneFileName } from './names.js';
+import { checkZoneName, zoneFileName } from '../dns/names.js';
 
 export interface ZoneStore {
   readonly dir: string;

@@ -28,9 +28,9 @@
  */
 import type { DnsClient } from './dns-client.js';
 import { UpdateRejectedError } from './dns-client.js';
-import type { FieldError, PutZoneBody, PutZoneResult, ZoneRecord, ZoneRecordsResult } from './api-schema.js';
+import type { FieldError, PutZoneBody, PutZoneResult, ZoneRecord, ZoneRecordsResult } from '../dns/contract.js';
 import { conflict, HttpError, invalidSpec, namedFailed, notFound } from './errors.js';
-import { checkZoneName, relativeOwner } from './names.js';
+import { checkZoneName, relativeOwner } from '../dns/names.js';
 import type { Catalog } from './catalog.js';
 import type { Rndc } from './rndc.js';
 import { RndcError } from './rndc.js';
@@ -41,7 +41,7 @@ import {
   rrsetKey,
   type DesiredZone,
   type RecordMemo,
-} from './zone-model.js';
+} from '../dns/zone-model.js';
 import { renderDesiredZone } from './zone-file.js';
 import {
   normalizeZoneConfig,

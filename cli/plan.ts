@@ -1,10 +1,10 @@
 /**
  * `bindy plan`'s core: per zone, the RRsets to add, remove and change to go from what a bindcar serves to what the
- * manifests declare. Both sides pass through bindcar's own canonical model (zone-model.ts), so the plan shows
+ * manifests declare. Both sides pass through the one zone model (dns/zone-model.ts), so the plan shows
  * exactly what a PUT would change — no false diffs from spelling (case, trailing dots, IPv6 forms, TXT splits).
  */
-import type { ZoneRecordsResult } from '../bindcar/api-schema.js';
-import { desiredZone as bindcarModel, rrsetKey, type RRset } from '../bindcar/zone-model.js';
+import type { ZoneRecordsResult } from '../dns/contract.js';
+import { desiredZone as bindcarModel, rrsetKey, type RRset } from '../dns/zone-model.js';
 import type { RenderedZone } from './render.js';
 
 export interface RRsetChange {

@@ -10,16 +10,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import winston from 'winston';
 import { renderZoneFile } from '../bindcar/zone-file.js';
-import type { PutZoneBody } from '../bindcar/api-schema.js';
+import type { PutZoneBody } from '../dns/contract.js';
 import { API_VERSION, RECORD_KINDS, type DNSRecord, type DNSZone } from '../hooks/schema/generated.js';
 import { POD_LAYOUT } from '../hooks/render/named-conf.js';
 import { hookRoutes } from '../hooks/routes.js';
 import type { HookContext } from '../hooks/http.js';
 import { desiredZone } from '../hooks/zone/desired.js';
 import { selectRecords, zoneNameOwner } from '../hooks/zone/select.js';
-import { LocalDriver } from './local/driver.js';
-import { kindOf, loadControllers, loadDecorators } from './local/stack.js';
-import { ObjectStore, type StoredObject } from './local/store.js';
+import { LocalDriver } from '../local/driver.js';
+import { kindOf, loadControllers, loadDecorators } from '../local/stack.js';
+import { ObjectStore, type StoredObject } from '../local/store.js';
 
 const run = promisify(execFile);
 

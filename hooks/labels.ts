@@ -1,6 +1,6 @@
 /** Label and annotation keys shared by every hook (one spelling each), and the value scheme of the index labels. */
 import { createHash } from 'node:crypto';
-import { canonicalZoneName } from './zone/names.js';
+import { canonicalZoneName } from '../dns/names.js';
 
 export const LABELS = {
   partOf: 'app.kubernetes.io/part-of',

@@ -1,7 +1,7 @@
 /** `bindy plan -f DIR --bindcar URL [--token T] [--output json]`: what applying DIR would change on a server. */
 import axios from 'axios';
-import type { ZoneRecordsResult } from '../../bindcar/api-schema.js';
-import type { StoredObject } from '../local/store.js';
+import type { ZoneRecordsResult } from '../../dns/contract.js';
+import type { StoredObject } from '../../local/store.js';
 import { isBindyObject, readManifests } from '../manifests.js';
 import { planLines, planZone, type ZonePlan } from '../plan.js';
 import { renderZones } from '../render.js';

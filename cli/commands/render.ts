@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkNamedConf, checkZone, renderFolder } from '../render.js';
-import type { StoredObject } from '../local/store.js';
+import type { StoredObject } from '../../local/store.js';
 import { isBindyObject, readManifests } from '../manifests.js';
 import type { CommandResult, Io } from './types.js';
 import { validateDocs } from './validate.js';

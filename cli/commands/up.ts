@@ -1,9 +1,9 @@
 /** `bindy up [-f DIR] [--dns-port N] [--once]`: the local stack, reconciling a folder and watching it (npm start). */
 import { watch, type FSWatcher } from 'node:fs';
 import { API_VERSION, RECORD_KINDS } from '../../hooks/schema/generated.js';
-import { portFree } from '../local/named.js';
-import { checkBindInstalled, startLocalStack, type LocalStack } from '../local/stack.js';
-import type { StoredObject } from '../local/store.js';
+import { portFree } from '../../local/named.js';
+import { checkBindInstalled, startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { StoredObject } from '../../local/store.js';
 import { isBindyObject, readManifests } from '../manifests.js';
 import type { CommandResult, Io } from './types.js';
 import { validateDocs } from './validate.js';

@@ -3,7 +3,7 @@ import { validateObject } from '../../hooks/schema/cel.js';
 import { isBindyObject, readManifests, type ManifestDoc } from '../manifests.js';
 import type { CommandResult, Io } from './types.js';
 import { PRIMARY_ADDRESS_HINT, renderZones } from '../render.js';
-import type { StoredObject } from '../local/store.js';
+import type { StoredObject } from '../../local/store.js';
 
 export const VALIDATE_HELP = `Usage: bindy validate -f DIR [-R] [--output json]
 

@@ -31,7 +31,7 @@ import type { Clock, HookPorts } from '../ports.js';
 import { DEFAULT_ZONE_HOOK_OPTIONS, zonePortsFromEnv, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
 import { recordPlural, type RecordStatusPatch } from '../ports/records.js';
 import { desiredZone, type DesiredZoneResult, type RecordOutcome } from '../zone/desired.js';
-import { canonicalZoneName, resolveOwner } from '../zone/names.js';
+import { canonicalZoneName, resolveOwner } from '../../dns/names.js';
 import {
   endpointOf,
   placement,

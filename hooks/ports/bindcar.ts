@@ -15,7 +15,7 @@ import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { ApiErrorBody, PutZoneBody, PutZoneResult } from '../../bindcar/api-schema.js';
+import type { ApiErrorBody, PutZoneBody, PutZoneResult } from '../../dns/contract.js';
 
 /** Why a call did not succeed. */
 export interface BindcarFailure {

@@ -14,16 +14,15 @@
  * namespace/name) wins and the others are reported as conflicts. Everything is ordered deterministically:
  * records by RFC 4034 canonical owner order, type, data.
  */
-import type { PutZoneBody, ZoneNameServer, ZoneRecord } from '../../bindcar/api-schema.js';
-import { inZone, relativeOwner } from '../../bindcar/names.js';
-import { canonicalIPv4, canonicalIPv6 } from '../../bindcar/rdata.js';
+import type { PutZoneBody, ZoneNameServer, ZoneRecord } from '../../dns/contract.js';
+import { absoluteTarget, canonicalZoneName, inZone, relativeOwner, soaRname } from '../../dns/names.js';
+import { canonicalIPv4, canonicalIPv6 } from '../../dns/rdata.js';
 import {
   canonicalOrderKey,
   DEFAULT_MAX_RECORDS_PER_TYPE,
   desiredZone as bindcarDesiredZone,
-} from '../../bindcar/zone-model.js';
+} from '../../dns/zone-model.js';
 import type { DNSRecord, DNSZone } from '../schema/generated.js';
-import { absoluteTarget, canonicalZoneName, soaRname } from './names.js';
 import { recordRRs, RR_TYPE_OF } from './records.js';
 import { byAge, type Placement } from './select.js';
 

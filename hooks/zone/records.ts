@@ -3,11 +3,10 @@
  * canonicalised by bindcar's one rdata grammar (`canonicalRecord`), so the hook never hands bindcar data it would
  * reject and two spellings of the same RR compare equal.
  */
-import type { ZoneRecord } from '../../bindcar/api-schema.js';
-import { quoteCharacterString, canonicalRecord } from '../../bindcar/rdata.js';
-import { relativeOwner } from '../../bindcar/names.js';
+import type { ZoneRecord } from '../../dns/contract.js';
+import { quoteCharacterString, canonicalRecord } from '../../dns/rdata.js';
+import { absoluteTarget, relativeOwner, resolveOwner } from '../../dns/names.js';
 import { RECORD_KINDS, type DNSRecord, type RecordKind } from '../schema/generated.js';
-import { absoluteTarget, resolveOwner } from './names.js';
 
 /** The RR type a record kind produces (`ARecord` → `A`). */
 export const RR_TYPE_OF: Readonly<Record<RecordKind, ZoneRecord['type']>> = Object.fromEntries(

@@ -15,7 +15,7 @@ import {
 } from '../schema/generated.js';
 import { LABELS } from '../labels.js';
 import { objectsOf, selectorMatches, type LabelSelector, type ObjectMap } from '../metacontroller.js';
-import { canonicalZoneName } from './names.js';
+import { canonicalZoneName } from '../../dns/names.js';
 
 interface Aged {
   kind: string;

@@ -1,5 +1,5 @@
 /** Test builders for bindcar bodies: state only what differs. */
-import type { PutZoneBody, ZoneRecord } from '../../bindcar/api-schema.js';
+import type { PutZoneBody, ZoneRecord } from '../../dns/contract.js';
 
 /** A valid primary zone body for `zone` with an in-zone NS + glue and the given records. */
 export function zoneBody(zone: string, records: ZoneRecord[] = [], over: Partial<PutZoneBody> = {}): PutZoneBody {

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { PutZoneResult, ZoneRecord } from '../../bindcar/api-schema.js';
+import type { PutZoneResult, ZoneRecord } from '../../dns/contract.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 import { zoneBody } from './builders.js';
 

@@ -13,7 +13,7 @@ import {
   type TsigKey,
 } from '../../bindcar/dns-wire.js';
 import { applyTransfer, diffZone } from '../../bindcar/zone-state.js';
-import { desiredZone } from '../../bindcar/zone-model.js';
+import { desiredZone } from '../../dns/zone-model.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 import { zoneBody } from './builders.js';
 

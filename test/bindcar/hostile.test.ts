@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import type { PutZoneBody } from '../../bindcar/api-schema.js';
+import type { PutZoneBody } from '../../dns/contract.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 import { zoneBody } from './builders.js';
 

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CreateZoneRequest } from '../../bindcar/api-schema.js';
+import type { CreateZoneRequest } from '../../dns/contract.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 
 const ZONE = 'upstream.test';

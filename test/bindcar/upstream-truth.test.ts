@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CreateZoneRequest } from '../../bindcar/api-schema.js';
+import type { CreateZoneRequest } from '../../dns/contract.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 
 const ZONE = 'truth.test';

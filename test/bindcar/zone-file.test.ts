@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvalidZoneError, renderZoneFile } from '../../bindcar/zone-file.js';
-import type { PutZoneBody } from '../../bindcar/api-schema.js';
+import type { PutZoneBody } from '../../dns/contract.js';
 import { zoneBody } from './builders.js';
 import { readGolden } from '../support/golden.js';
 

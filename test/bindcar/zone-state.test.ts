@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ZoneRecord } from '../../bindcar/api-schema.js';
+import type { ZoneRecord } from '../../dns/contract.js';
 import {
   CLASS_ANY,
   CLASS_IN,
@@ -9,7 +9,7 @@ import {
   TYPE_SOA,
   type WireRR,
 } from '../../bindcar/dns-wire.js';
-import { desiredZone, type DesiredZone } from '../../bindcar/zone-model.js';
+import { desiredZone, type DesiredZone } from '../../dns/zone-model.js';
 import { diffZone, MAX_UPDATE_BYTES, mismatches, servedFromDesired, serialGt } from '../../bindcar/zone-state.js';
 import { zoneBody } from './builders.js';
 

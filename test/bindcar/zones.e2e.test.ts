@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PutZoneBody, ZoneRecord } from '../../bindcar/api-schema.js';
+import type { PutZoneBody, ZoneRecord } from '../../dns/contract.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 import { everyType, zoneBody } from './builders.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../cli/local/named.js';
+import { freePort } from '../../local/named.js';
 
 const BIN = fileURLToPath(new URL('../../bin/bindy.js', import.meta.url));
 

@@ -9,9 +9,9 @@ import { parseConfig } from '../../bindcar/config.js';
 import { startBindcar, type RunningBindcar } from '../../bindcar/server.js';
 import { main } from '../../cli/main.js';
 import type { Io } from '../../cli/commands/types.js';
-import { bindcarEnv, startNamed, type NamedInstance } from '../../cli/local/named.js';
+import { bindcarEnv, startNamed, type NamedInstance } from '../../local/named.js';
 import { readManifests } from '../../cli/manifests.js';
-import type { StoredObject } from '../../cli/local/store.js';
+import type { StoredObject } from '../../local/store.js';
 import { renderZones } from '../../cli/render.js';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {

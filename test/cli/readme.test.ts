@@ -8,8 +8,8 @@ import { PLAN_HELP } from '../../cli/commands/plan.js';
 import { RENDER_HELP } from '../../cli/commands/render.js';
 import { UP_HELP } from '../../cli/commands/up.js';
 import { VALIDATE_HELP } from '../../cli/commands/validate.js';
-import { startLocalStack } from '../../cli/local/stack.js';
-import { freePort } from '../../cli/local/named.js';
+import { startLocalStack } from '../../local/stack.js';
+import { freePort } from '../../local/named.js';
 import { loadFolder, summary } from '../../cli/commands/up.js';
 
 const README = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');

@@ -4,7 +4,7 @@
  * re-PUTting the primaries that answer lower makes every primary serve the same serial for the same content.
  */
 import { expect } from 'chai';
-import type { PutZoneBody } from '../../bindcar/api-schema.js';
+import type { PutZoneBody } from '../../dns/contract.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 
 const ZONE = 'serial.test';

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { freePort } from '../../cli/local/named.js';
+import { freePort } from '../../local/named.js';
 import { API_GROUP, CEL_RULES } from '../../hooks/schema/generated.js';
 import { validateObject } from '../../hooks/schema/cel.js';
 import {

@@ -1,6 +1,6 @@
 /**
  * What a production-loop scenario needs from the system under test, implemented twice: by the local runtime behind
- * `npm start` (test/cli/local/production-loop.test.ts, in `npm test`) and by the real Metacontroller against a real
+ * `npm start` (test/local/production-loop.test.ts, in `npm test`) and by the real Metacontroller against a real
  * kube-apiserver (test/cluster/production-loop.test.ts). The same table (./production-loop.ts) runs through both, so a
  * difference between the stand-in and the real thing shows up as a failing row.
  */
@@ -59,7 +59,7 @@ export function condition(obj: LoopObject | undefined, type = 'Ready'): LoopCond
   return obj?.status?.conditions?.find((c) => c.type === type);
 }
 
-/** What a dig answer looks like to the scenarios (the shape of cli/local/named.ts `query`). */
+/** What a dig answer looks like to the scenarios (the shape of local/named.ts `query`). */
 export interface DigLike {
   rcode: string;
   aa: boolean;

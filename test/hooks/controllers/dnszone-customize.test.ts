@@ -1,10 +1,10 @@
 /**
  * The DNSZone (and Bind9Instance) customize rules: every relation is by name or by an index label, never "every object
- * of a namespace or of the cluster"; and, evaluated the way Metacontroller evaluates them (cli/local/related.ts) over
+ * of a namespace or of the cluster"; and, evaluated the way Metacontroller evaluates them (local/related.ts) over
  * objects labelled by the index decorator, they relate exactly what the sync hook needs.
  */
 import { expect } from 'chai';
-import { ruleSelects } from '../../../cli/local/related.js';
+import { ruleSelects } from '../../../local/related.js';
 import { customizeBind9Instance } from '../../../hooks/controllers/bind9instance.js';
 import { customizeDnsZone, planZoneSync } from '../../../hooks/controllers/dnszone.js';
 import { indexLabels } from '../../../hooks/controllers/index-labels.js';

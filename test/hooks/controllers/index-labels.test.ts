@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import axios from 'axios';
 import { expect } from 'chai';
-import { updateStringMap } from '../../../cli/local/driver.js';
+import { updateStringMap } from '../../../local/driver.js';
 import winston from 'winston';
 import { parse } from 'yaml';
 import { createApp } from '../../../hooks/app.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createBindcarClient, fileToken, parseRetryAfter, staticToken } from '../../../hooks/ports/bindcar.js';
-import type { PutZoneBody } from '../../../bindcar/api-schema.js';
+import type { PutZoneBody } from '../../../dns/contract.js';
 
 type Step = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 

@@ -1,5 +1,5 @@
 /** Unit-seam fakes for the DNSZone hook's ports: a scripted bindcar, a recording status writer and event recorder. */
-import type { PutZoneBody } from '../../../bindcar/api-schema.js';
+import type { PutZoneBody } from '../../../dns/contract.js';
 import type { BindcarClient, BindcarFailure, DeleteResult, PushResult } from '../../../hooks/ports/bindcar.js';
 import { memoryEventRecorder } from '../../../hooks/ports/events.js';
 import type { RecordRef, RecordStatusPatch, RecordStatusWriter } from '../../../hooks/ports/records.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DNSRecord } from '../../../hooks/schema/generated.js';
-import { absoluteTarget, canonicalZoneName, resolveOwner, toAsciiName } from '../../../hooks/zone/names.js';
+import { absoluteTarget, canonicalZoneName, resolveOwner, toAsciiName } from '../../../dns/names.js';
 import { recordRRs, txtData, txtOctets } from '../../../hooks/zone/records.js';
 
 const rec = (kind: string, spec: Record<string, unknown>, name = 'r'): DNSRecord =>

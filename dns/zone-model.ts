@@ -3,14 +3,7 @@
  * otherwise enforce silently (RFC 2136 updates answering NOERROR but ignored: BIND's `check-names`/`check-integrity`
  * and update-policy checks, see the BIND 9 ARM, "Dynamic Update") or fatally at load time (named-checkzone).
  */
-import {
-  MAX_RECORDS,
-  MAX_TTL,
-  RECORD_TYPES,
-  type FieldError,
-  type PutZoneBody,
-  type RecordType,
-} from './api-schema.js';
+import { MAX_RECORDS, MAX_TTL, RECORD_TYPES, type FieldError, type PutZoneBody, type RecordType } from './contract.js';
 import { absoluteOwner, checkAbsoluteName, inZone } from './names.js';
 import { canonicalIPv4, canonicalIPv6, canonicalRecord } from './rdata.js';
 

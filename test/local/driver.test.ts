@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { LocalDriver, type CompositeController, type DecoratorController } from '../../../cli/local/driver.js';
-import { kindOf, loadControllers, loadDecorators } from '../../../cli/local/stack.js';
-import { ObjectStore, type StoredObject } from '../../../cli/local/store.js';
-import { hookRoutes } from '../../../hooks/routes.js';
-import { REPO } from '../../hooks/children/support.js';
+import { LocalDriver, type CompositeController, type DecoratorController } from '../../local/driver.js';
+import { kindOf, loadControllers, loadDecorators } from '../../local/stack.js';
+import { ObjectStore, type StoredObject } from '../../local/store.js';
+import { hookRoutes } from '../../hooks/routes.js';
+import { REPO } from '../hooks/children/support.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
 const controller = (
@@ -31,7 +31,7 @@ const obj = (kind: string, name: string, spec: unknown, labels?: Record<string, 
   spec,
 });
 
-describe('cli/local/driver', () => {
+describe('local/driver', () => {
   it('creates desired children with owner references, replaces status and deletes children no longer desired', async () => {
     // GIVEN a controller whose sync returns one ConfigMap per entry of spec.names
     const store = new ObjectStore();
@@ -136,7 +136,7 @@ describe('cli/local/driver', () => {
   });
 });
 
-describe('cli/local/driver: DecoratorControllers', () => {
+describe('local/driver: DecoratorControllers', () => {
   const decorator = (resources: DecoratorController['spec']['resources']): DecoratorController => ({
     apiVersion: 'metacontroller.k8s.io/v1alpha1',
     kind: 'DecoratorController',
@@ -246,7 +246,7 @@ describe('cli/local/driver: DecoratorControllers', () => {
   });
 });
 
-describe('cli/local/driver: the index labels of metacontroller/ with the real hooks', () => {
+describe('local/driver: the index labels of metacontroller/ with the real hooks', () => {
   /** The real decorator and DNSZone customize hooks; the DNSZone sync is a spy that records what it was related. */
   async function run(withDecorators: boolean, objects: StoredObject[]) {
     const dir = join(REPO, 'metacontroller');

@@ -4,7 +4,7 @@
  * same object shapes as in a cluster.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../../hooks/metacontroller.js';
+import type { KubeObject } from '../hooks/metacontroller.js';
 
 export interface StoredObject extends KubeObject {
   spec?: unknown;

@@ -16,7 +16,7 @@ import {
   type KubeObject,
   type LabelSelector,
   type RelatedResourceRule,
-} from '../../hooks/metacontroller.js';
+} from '../hooks/metacontroller.js';
 
 /** https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

@@ -5,7 +5,7 @@
  * finalizing) and applies the responses to an in-memory ObjectStore: desired children created/updated/deleted,
  * status replaced, finalizers honoured, decorator labels set. Each round first lets every DecoratorController label
  * the objects that changed since it last saw them, so the CompositeControllers' customize rules select by those
- * labels exactly as in a cluster (cli/local/related.ts). Responses are decoded strictly, like Metacontroller does
+ * labels exactly as in a cluster (local/related.ts). Responses are decoded strictly, like Metacontroller does
  * for hook v2: an unknown top-level field is an error.
  */
 import {
@@ -16,7 +16,7 @@ import {
   type LabelSelector,
   type ObjectMap,
   type RelatedResourceRule,
-} from '../../hooks/metacontroller.js';
+} from '../hooks/metacontroller.js';
 import { checkSelector, labelKeyProblem, labelValueProblem, ruleSelects } from './related.js';
 import type { ObjectStore, StoredObject } from './store.js';
 

@@ -2,12 +2,12 @@
  * The production-loop scenario table (test/scenarios/production-loop.ts) through the local runtime behind
  * `npm start`: the same rows the real Metacontroller runs in `npm run test:cluster`, against a real named.
  */
-import { API_VERSION } from '../../../hooks/schema/generated.js';
-import { startLocalStack, type LocalStack } from '../../../cli/local/stack.js';
-import { freePort } from '../../../cli/local/named.js';
-import type { StoredObject } from '../../../cli/local/store.js';
-import { SCENARIOS } from '../../scenarios/production-loop.js';
-import { answerData, pollUntil, type LoopDriver, type LoopObject } from '../../scenarios/loop-driver.js';
+import { API_VERSION } from '../../hooks/schema/generated.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { freePort } from '../../local/named.js';
+import type { StoredObject } from '../../local/store.js';
+import { SCENARIOS } from '../scenarios/production-loop.js';
+import { answerData, pollUntil, type LoopDriver, type LoopObject } from '../scenarios/loop-driver.js';
 
 const key = (o: { kind: string; metadata: { namespace?: string; name?: string } }) =>
   `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;

@@ -1,10 +1,10 @@
 /**
- * cli/local/related.ts against Metacontroller v4.17.2's related-rule semantics for hook v2
+ * local/related.ts against Metacontroller v4.17.2's related-rule semantics for hook v2
  * (pkg/controller/common/customize/manager.go and its manager_test.go Test_matchRelatedRule cases).
  */
 import { expect } from 'chai';
-import { checkSelector, ruleSelects, selectionType } from '../../../cli/local/related.js';
-import type { KubeObject, RelatedResourceRule } from '../../../hooks/metacontroller.js';
+import { checkSelector, ruleSelects, selectionType } from '../../local/related.js';
+import type { KubeObject, RelatedResourceRule } from '../../hooks/metacontroller.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
 const rec = (name: string, namespace: string | undefined, labels?: Record<string, string>): KubeObject => ({
@@ -14,7 +14,7 @@ const rec = (name: string, namespace: string | undefined, labels?: Record<string
 });
 const rule = (r: Partial<RelatedResourceRule>): RelatedResourceRule => ({ apiVersion: V, resource: 'arecords', ...r });
 
-describe('cli/local/related', () => {
+describe('local/related', () => {
   const world = [
     rec('a', 'ns1', { zone: 'z', tier: 'web' }),
     rec('b', 'ns1', { zone: 'y' }),

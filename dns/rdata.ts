@@ -15,7 +15,7 @@
  * to write into a zone file line.
  */
 import { isIPv6 } from 'node:net';
-import { RECORD_TYPES, MAX_TTL, type RecordType, type ZoneRecord } from './api-schema.js';
+import { RECORD_TYPES, MAX_TTL, type RecordType, type ZoneRecord } from './contract.js';
 import { absoluteOwner, checkAbsoluteName, relativeOwner } from './names.js';
 
 /** Numeric RR type codes (RFC 1035 §3.2.2, RFC 3596, RFC 2782, RFC 8659). */

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import winston from 'winston';
-import { parseConfig } from '../../bindcar/config.js';
-import { startBindcar, type RunningBindcar } from '../../bindcar/server.js';
-import { memoryEventRecorder, type ZoneEvent } from '../../hooks/ports/events.js';
-import { createBindcarClient, staticToken } from '../../hooks/ports/bindcar.js';
-import type { RecordStatusWriter } from '../../hooks/ports/records.js';
-import { API_VERSION, KINDS } from '../../hooks/schema/generated.js';
-import { startHooks, systemClock } from '../../hooks/server.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { parseConfig } from '../bindcar/config.js';
+import { startBindcar, type RunningBindcar } from '../bindcar/server.js';
+import { memoryEventRecorder, type ZoneEvent } from '../hooks/ports/events.js';
+import { createBindcarClient, staticToken } from '../hooks/ports/bindcar.js';
+import type { RecordStatusWriter } from '../hooks/ports/records.js';
+import { API_VERSION, KINDS } from '../hooks/schema/generated.js';
+import { startHooks, systemClock } from '../hooks/server.js';
+import { PACKAGE_ROOT } from '../cli/package-root.js';
 import {
   LocalDriver,
   type CompositeController,

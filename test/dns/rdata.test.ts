@@ -7,13 +7,13 @@ import {
   rdataFromWire,
   rdataToWire,
   formatRdata,
-} from '../../bindcar/rdata.js';
-import { absoluteOwner, checkAbsoluteName, checkZoneName, relativeOwner } from '../../bindcar/names.js';
-import type { RecordType } from '../../bindcar/api-schema.js';
+} from '../../dns/rdata.js';
+import { absoluteOwner, checkAbsoluteName, checkZoneName, relativeOwner } from '../../dns/names.js';
+import type { RecordType } from '../../dns/contract.js';
 
 const Z = 'example.com';
 
-describe('bindcar/rdata canonicalRecord', () => {
+describe('dns/rdata canonicalRecord', () => {
   // Valid presentation forms per RFC 1035 §5.1, RFC 3596 §2.4, RFC 2782, RFC 8659 §4.1 → canonical form.
   const valid: {
     name: string;
@@ -183,7 +183,7 @@ describe('bindcar/rdata canonicalRecord', () => {
   }
 });
 
-describe('bindcar/rdata wire', () => {
+describe('dns/rdata wire', () => {
   const cases: [RecordType, string][] = [
     ['A', '192.0.2.1'],
     ['AAAA', '2001:db8::1'],
@@ -206,7 +206,7 @@ describe('bindcar/rdata wire', () => {
   }
 });
 
-describe('bindcar/names', () => {
+describe('dns/names', () => {
   const zones: [string, string | null][] = [
     ['example.com', 'example.com'],
     ['Example.COM.', 'example.com'],
