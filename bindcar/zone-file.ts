@@ -13,7 +13,8 @@
  */
 import type { FieldError, PutZoneBody } from '../dns/contract.js';
 import { relativeOwner } from '../dns/names.js';
-import { canonicalOrderKey, desiredZone, type DesiredZone, type RRset } from '../dns/zone-model.js';
+import { orderRRsets } from '../dns/rrset.js';
+import { desiredZone, type DesiredZone } from '../dns/zone-model.js';
 
 /** Thrown by `renderZoneFile` when the body is not a valid zone; `errors` name the fields. */
 export class InvalidZoneError extends Error {
@@ -25,18 +26,6 @@ export class InvalidZoneError extends Error {
   }
 }
 
-/** RRsets in file order: apex NS first, then canonical owner order, type, (data already sorted). */
-export function orderedRRsets(z: DesiredZone): RRset[] {
-  const apex = `${z.zone}.`;
-  // keys computed once: sorting 10k RRsets must not rebuild them per comparison
-  const keyed = [...z.rrsets.values()].map((r) => ({
-    r,
-    k: `${r.owner === apex && r.type === 'NS' ? '0' : '1'}${canonicalOrderKey(r.owner)}\u0000${r.type}`,
-  }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  return keyed.map((x) => x.r);
-}
-
 /** Render a validated desired zone with the given serial. */
 export function renderDesiredZone(z: DesiredZone, serial: number): string {
   const s = z.soa;
@@ -45,7 +34,7 @@ export function renderDesiredZone(z: DesiredZone, serial: number): string {
     `$TTL ${z.defaultTtl}`,
     `@ ${s.ttl} IN SOA ${s.mname} ${s.rname} ${serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minimum}`,
   ];
-  for (const rr of orderedRRsets(z)) {
+  for (const rr of orderRRsets(z.rrsets.values(), z.zone)) {
     const owner = relativeOwner(z.zone, rr.owner);
     for (const d of rr.data) lines.push(`${owner} ${rr.ttl} IN ${rr.type} ${d}`);
   }

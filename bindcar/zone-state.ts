@@ -18,7 +18,9 @@ import {
   type WireRR,
 } from './dns-wire.js';
 import { typeName } from '../dns/rdata.js';
-import { rrsetKey, sameRRset, type DesiredZone, type RRset, type SoaFields } from '../dns/zone-model.js';
+import { rrsetKey, sameRRset, type RRset } from '../dns/rrset.js';
+import type { DesiredZone } from '../dns/zone-model.js';
+import type { SoaFields } from '../dns/zone-rules.js';
 
 export interface ServedZone {
   zone: string;

@@ -34,14 +34,8 @@ import { checkZoneName, relativeOwner } from '../dns/names.js';
 import type { Catalog } from './catalog.js';
 import type { Rndc } from './rndc.js';
 import { RndcError } from './rndc.js';
-import {
-  canonicalOrderKey,
-  desiredZone,
-  DEFAULT_MAX_RECORDS_PER_TYPE,
-  rrsetKey,
-  type DesiredZone,
-  type RecordMemo,
-} from '../dns/zone-model.js';
+import { orderRRsets, rrsetKey } from '../dns/rrset.js';
+import { desiredZone, DEFAULT_MAX_RECORDS_PER_TYPE, type DesiredZone, type RecordMemo } from '../dns/zone-model.js';
 import { renderDesiredZone } from './zone-file.js';
 import {
   normalizeZoneConfig,
@@ -547,12 +541,8 @@ export class ZoneService {
       const soa = await this.timed('soa', () => this.deps.dns.soa(zone));
       if (!soa.served) throw notFound(`zone ${zone}`);
       const served = await this.readServed(zone, this.entry(zone), soa.soa.serial);
-      const sets = [...served.rrsets.values()]
-        .map((r) => ({ r, k: `${canonicalOrderKey(r.owner)}\u0000${r.type}` }))
-        .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-        .map((x) => x.r);
       const records: ZoneRecord[] = [];
-      for (const s of sets)
+      for (const s of orderRRsets(served.rrsets.values()))
         for (const d of s.data) records.push({ name: relativeOwner(zone, s.owner), type: s.type, ttl: s.ttl, data: d });
       return { zone, serial: served.serial, records };
     });

@@ -4,7 +4,8 @@
  * exactly what a PUT would change — no false diffs from spelling (case, trailing dots, IPv6 forms, TXT splits).
  */
 import type { ZoneRecordsResult } from '../dns/contract.js';
-import { desiredZone as bindcarModel, rrsetKey, type RRset } from '../dns/zone-model.js';
+import { rrsetKey, type RRset } from '../dns/rrset.js';
+import { desiredZone as bindcarModel } from '../dns/zone-model.js';
 import type { RenderedZone } from './render.js';
 
 export interface RRsetChange {

@@ -178,7 +178,7 @@ export function absoluteTarget(target: string): NameCheck {
 
 /**
  * SOA RNAME as written (`hostmaster.example.com`, `hostmaster@example.com`, with or without the trailing dot) → a
- * form bindcar's `canonicalRname` accepts.
+ * form `canonicalRname` (dns/zone-rules.ts) accepts.
  */
 export function soaRname(adminEmail: string): string {
   if (adminEmail.includes('@')) return adminEmail;

@@ -76,7 +76,7 @@ export function txtData(value: string): string {
 }
 
 /** The user-facing spec field that holds a record kind's data (used in messages). */
-const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
+export const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
   ARecord: 'spec.ipv4Address',
   AAAARecord: 'spec.ipv6Address',
   CNAMERecord: 'spec.target',

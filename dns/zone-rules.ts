@@ -1,0 +1,353 @@
+/**
+ * Pure: THE rules a zone's content must meet before named sees it, in one function every surface uses — the DNSZone
+ * hook (which record CR is left out, hooks/zone/desired.ts), bindcar's PUT (which body record makes it refuse,
+ * dns/zone-model.ts) and, through the hook's own plan, `bindy validate` and `bindy render`. So the three can never
+ * disagree about a record.
+ *
+ * Input: the zone-level parts (SOA names, apex name servers and their glue) and the records as contributions — one
+ * per source (a record CR, a body record), each one owner and type with canonical data (dns/rdata.ts) — in priority
+ * order: when two contributions conflict, the earlier keeps the name (the hook passes its CRs oldest first).
+ *
+ * Rules, applied in this order, each to what the earlier ones kept:
+ *  1. CNAME (RFC 1034 §3.6.2, RFC 2181 §10.1): not at the apex; not beside other data, name-server glue included;
+ *     one per name. Identical data from two contributions is one RR (an RRset is a set, RFC 2181 §5), not a conflict.
+ *  2. Targets: an NS, MX or SRV target must not be a CNAME of the zone (RFC 2181 §10.3); an in-zone NS target needs
+ *     an address in the zone, or named refuses to load it (BIND 9 ARM, `check-integrity`).
+ *  3. RRset size: at most `maxPerType` records (named's `max-records-per-type`) and small enough for one DNS message
+ *     (64 KiB: the UPDATE, and every AXFR/IXFR answer carrying it); the contribution that would overflow it is out.
+ *  4. Zone level: SOA MNAME (a host name) and RNAME grammar, name-server host names and glue addresses, an apex NS
+ *     for a primary, an address for every in-zone apex name server.
+ * TTLs: an RRset takes the lowest TTL of its contributions (RFC 2181 §5.2).
+ */
+import type { RecordType, SoaSpec, ZoneNameServer } from './contract.js';
+import { checkAbsoluteName, inZone } from './names.js';
+import { canonicalIPv4, canonicalIPv6 } from './rdata.js';
+import { rrsetKey, type RRset } from './rrset.js';
+
+export type RuleId =
+  | 'CNAMEAtApex'
+  | 'CNAMEAndOtherData'
+  | 'MultipleCNAME'
+  | 'TargetIsCNAME'
+  | 'NameServerWithoutAddress'
+  | 'RRsetTooManyRecords'
+  | 'RRsetTooLarge';
+
+/** The rules that decide between two contributions at one name (DNSZone `status.conflicts`). */
+export const CONFLICT_RULES: ReadonlySet<RuleId> = new Set(['CNAMEAtApex', 'CNAMEAndOtherData', 'MultipleCNAME']);
+
+/** What one source puts in the zone: one absolute owner, one type, canonical data. */
+export interface Contribution {
+  owner: string;
+  type: RecordType;
+  ttl: number;
+  data: readonly string[];
+}
+
+/** A contribution left out: which one (its index in the input), by which rule, and why. */
+export interface Finding {
+  index: number;
+  rule: RuleId;
+  message: string;
+  /** The rule is about the contribution's data (a target), not its name. */
+  about: 'name' | 'data';
+}
+
+/** A zone-level part that is wrong: where, in the PUT body's terms (`['nameServers', 0, 'hostname']`), and why. */
+export interface ZoneFinding {
+  path: readonly (string | number)[];
+  message: string;
+}
+
+export interface SoaFields {
+  mname: string;
+  rname: string;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+  ttl: number;
+}
+
+export interface ZoneContent {
+  /** Canonical zone name (lowercase, no trailing dot). */
+  zone: string;
+  type: 'primary' | 'secondary';
+  /** The zone's $TTL: apex NS and glue carry it. */
+  ttl: number;
+  soa: SoaSpec;
+  nameServers: readonly ZoneNameServer[];
+  contributions: readonly Contribution[];
+  maxPerType: number;
+  /** Addresses for an in-zone apex name server nothing else gives one (the hook's default glue, its primaries'). */
+  fallbackGlue?: { ipv4Addresses: readonly string[]; ipv6Addresses: readonly string[] };
+  /**
+   * Names the source that keeps a name in a conflict message (`the older ARecord app`, `records/0`), or the zone's
+   * own name servers (`'zone'`).
+   */
+  describe: (source: number | 'zone') => string;
+}
+
+export interface CheckedZone {
+  zoneFindings: ZoneFinding[];
+  /** One per left-out contribution, by index. */
+  findings: Finding[];
+  /** Per contribution: in the zone. */
+  accepted: boolean[];
+  /** The apex name servers, canonical, with the fallback glue where it applied. */
+  nameServers: ZoneNameServer[];
+  /** Everything served: apex NS, glue and the accepted contributions; data sorted. Keyed by `rrsetKey`. */
+  rrsets: Map<string, RRset>;
+  /** The SOA fields, when its names are valid. */
+  soa?: SoaFields;
+}
+
+/** Canonical data longer than this in one RRset does not fit one DNS message with its owner names. */
+const MAX_RRSET_OCTETS = 60000;
+
+/**
+ * Parse an SOA RNAME given as a domain name (`hostmaster.example.com.`) or a mailbox (`hostmaster@example.com`);
+ * returns the absolute name.
+ */
+export function canonicalRname(s: string): { ok: true; name: string } | { ok: false; reason: string } {
+  if (s.includes('@')) {
+    const [local, domain, ...rest] = s.split('@');
+    if (rest.length || !local || !domain || local.includes('.'))
+      return { ok: false, reason: 'must be "mailbox.domain." or "mailbox@domain" (no dots in the mailbox)' };
+    return checkAbsoluteName(`${local}.${domain.endsWith('.') ? domain : domain + '.'}`, false);
+  }
+  return checkAbsoluteName(s, false);
+}
+
+/** Check a zone's content against every rule; see the module comment for the rules and their order. */
+export function checkZone(content: ZoneContent): CheckedZone {
+  const { zone, contributions: cs, describe } = content;
+  const apex = `${zone}.`;
+  const zoneFindings: ZoneFinding[] = [];
+  const findings: Finding[] = [];
+  const accepted = cs.map(() => true);
+  const leaveOut = (index: number, rule: RuleId, message: string, about: Finding['about'] = 'name'): void => {
+    accepted[index] = false;
+    findings.push({ index, rule, message, about });
+  };
+
+  // 4 (grammar first: the other rules need the canonical names). SOA and apex name servers with their glue.
+  const mname = checkAbsoluteName(content.soa.mname, true);
+  if (!mname.ok) zoneFindings.push({ path: ['soa', 'mname'], message: mname.reason });
+  const rname = canonicalRname(content.soa.rname);
+  if (!rname.ok) zoneFindings.push({ path: ['soa', 'rname'], message: rname.reason });
+  const nameServers: (ZoneNameServer & { index: number })[] = [];
+  content.nameServers.forEach((ns, i) => {
+    const h = checkAbsoluteName(ns.hostname, true);
+    if (!h.ok) {
+      zoneFindings.push({ path: ['nameServers', i, 'hostname'], message: h.reason });
+      return;
+    }
+    const entry: ZoneNameServer & { index: number } = { index: i, hostname: h.name };
+    const addresses = (key: 'ipv4Addresses' | 'ipv6Addresses', canonical: (a: string) => string | undefined) => {
+      const out: string[] = [];
+      (ns[key] ?? []).forEach((a, j) => {
+        const c = canonical(a);
+        if (c) out.push(c);
+        else
+          zoneFindings.push({
+            path: ['nameServers', i, key, j],
+            message: `"${a}" is not an ${key === 'ipv4Addresses' ? 'IPv4' : 'IPv6'} address`,
+          });
+      });
+      if (out.length) entry[key] = out;
+    };
+    addresses('ipv4Addresses', canonicalIPv4);
+    addresses('ipv6Addresses', canonicalIPv6);
+    nameServers.push(entry);
+  });
+  const hasAddress = (ns: ZoneNameServer) => Boolean(ns.ipv4Addresses?.length || ns.ipv6Addresses?.length);
+  // the hook's default glue: an in-zone name server that neither the zone nor any record gives an address
+  if (content.fallbackGlue) {
+    const addressed = new Set(cs.filter((c) => c.type === 'A' || c.type === 'AAAA').map((c) => c.owner));
+    const { ipv4Addresses: v4, ipv6Addresses: v6 } = content.fallbackGlue;
+    for (const ns of nameServers) {
+      if (!inZone(ns.hostname, zone) || hasAddress(ns) || addressed.has(ns.hostname)) continue;
+      if (v4.length) ns.ipv4Addresses = [...v4];
+      if (v6.length) ns.ipv6Addresses = [...v6];
+    }
+  }
+  const glueOwners = new Set(
+    nameServers.filter((n) => inZone(n.hostname, zone) && hasAddress(n)).map((n) => n.hostname),
+  );
+
+  // 1. CNAME: per name holding one, the earliest contribution keeps it
+  const cnameOwners = new Set(cs.filter((c) => c.type === 'CNAME').map((c) => c.owner));
+  if (cnameOwners.size) {
+    const byOwner = new Map<string, number[]>();
+    cs.forEach((c, i) => {
+      if (!cnameOwners.has(c.owner)) return;
+      const list = byOwner.get(c.owner);
+      if (list) list.push(i);
+      else byOwner.set(c.owner, [i]);
+    });
+    for (const [owner, list] of byOwner) {
+      const cnames = list.filter((i) => cs[i]!.type === 'CNAME');
+      if (owner === apex) {
+        for (const i of cnames)
+          leaveOut(
+            i,
+            'CNAMEAtApex',
+            `a CNAME is not allowed at the zone apex ${owner} (it would sit beside SOA and NS)`,
+          );
+        continue;
+      }
+      if (glueOwners.has(owner)) {
+        for (const i of cnames)
+          leaveOut(
+            i,
+            'CNAMEAndOtherData',
+            `${owner} holds name-server glue from ${describe('zone')}; a CNAME must be alone at its name`,
+          );
+        continue;
+      }
+      const keeper = list[0]!;
+      const kept = cs[keeper]!;
+      for (const i of list.slice(1)) {
+        const c = cs[i]!;
+        if (kept.type === 'CNAME') {
+          if (c.type === 'CNAME' && c.data[0] === kept.data[0]) continue; // the same RR twice
+          if (c.type === 'CNAME')
+            leaveOut(
+              i,
+              'MultipleCNAME',
+              `${owner} already has a CNAME from ${describe(keeper)}; only one CNAME is allowed per name`,
+            );
+          else
+            leaveOut(
+              i,
+              'CNAMEAndOtherData',
+              `${owner} is a CNAME (from ${describe(keeper)}); a CNAME must be alone at its name`,
+            );
+        } else if (c.type === 'CNAME') {
+          leaveOut(
+            i,
+            'CNAMEAndOtherData',
+            `${owner} already has ${kept.type} data (from ${describe(keeper)}); a CNAME must be alone at its name`,
+          );
+        }
+      }
+    }
+  }
+
+  // 2. targets
+  const liveCnames = new Set<string>();
+  const addressOwners = new Set(glueOwners);
+  cs.forEach((c, i) => {
+    if (!accepted[i]) return;
+    if (c.type === 'CNAME') liveCnames.add(c.owner);
+    else if (c.type === 'A' || c.type === 'AAAA') addressOwners.add(c.owner);
+  });
+  cs.forEach((c, i) => {
+    if (!accepted[i] || (c.type !== 'NS' && c.type !== 'MX' && c.type !== 'SRV')) return;
+    for (const d of c.data) {
+      const target = d.slice(d.lastIndexOf(' ') + 1);
+      if (liveCnames.has(target))
+        return leaveOut(
+          i,
+          'TargetIsCNAME',
+          `${c.type} target ${target} is a CNAME in this zone (RFC 2181 §10.3)`,
+          'data',
+        );
+      if (c.type === 'NS' && inZone(target, zone) && !addressOwners.has(target))
+        return leaveOut(
+          i,
+          'NameServerWithoutAddress',
+          `name server ${target} is inside the zone but has no A/AAAA (glue) record`,
+          'data',
+        );
+    }
+  });
+
+  // 3. RRset size, the zone's own NS and glue first
+  type Draft = RRset & { seen: Set<string>; octets: number };
+  const rrsets = new Map<string, Draft>();
+  const setOf = (owner: string, type: RecordType, ttl: number): Draft => {
+    const k = rrsetKey(owner, type);
+    let s = rrsets.get(k);
+    if (!s) rrsets.set(k, (s = { owner, type, ttl, data: [], seen: new Set(), octets: 0 }));
+    return s;
+  };
+  const put = (s: Draft, d: string): boolean => {
+    if (s.seen.has(d)) return false;
+    s.seen.add(d);
+    s.data.push(d);
+    s.octets += d.length + s.owner.length + 12;
+    return true;
+  };
+  for (const ns of nameServers) {
+    put(setOf(apex, 'NS', content.ttl), ns.hostname);
+    if (!inZone(ns.hostname, zone)) continue;
+    for (const a of ns.ipv4Addresses ?? []) put(setOf(ns.hostname, 'A', content.ttl), a);
+    for (const a of ns.ipv6Addresses ?? []) put(setOf(ns.hostname, 'AAAA', content.ttl), a);
+  }
+  const limit = content.maxPerType;
+  cs.forEach((c, i) => {
+    if (!accepted[i]) return;
+    const s = setOf(c.owner, c.type, c.ttl);
+    const before = { length: s.data.length, octets: s.octets };
+    for (const d of c.data) put(s, d);
+    const tooMany = s.data.length > limit;
+    if (tooMany || (s.data.length > 1 && s.octets > MAX_RRSET_OCTETS)) {
+      for (const d of s.data.splice(before.length)) s.seen.delete(d);
+      s.octets = before.octets;
+      if (s.data.length === 0) rrsets.delete(rrsetKey(c.owner, c.type));
+      return tooMany
+        ? leaveOut(
+            i,
+            'RRsetTooManyRecords',
+            `${c.owner} ${c.type} would have more than ${limit} records; named accepts at most ${limit} per RRset`,
+          )
+        : leaveOut(i, 'RRsetTooLarge', `${c.owner} ${c.type} would be too large for one DNS message (64 KiB)`);
+    }
+    if (c.ttl < s.ttl) s.ttl = c.ttl;
+  });
+
+  // 4. the zone's own rules, on what is kept
+  if (content.type === 'primary' && !rrsets.has(rrsetKey(apex, 'NS')))
+    zoneFindings.push({ path: ['nameServers'], message: 'a primary zone needs at least one apex NS record' });
+  for (const ns of nameServers) {
+    if (
+      !inZone(ns.hostname, zone) ||
+      rrsets.has(rrsetKey(ns.hostname, 'A')) ||
+      rrsets.has(rrsetKey(ns.hostname, 'AAAA'))
+    )
+      continue;
+    zoneFindings.push({
+      path: ['nameServers', ns.index],
+      message: `name server ${ns.hostname} is inside the zone but has no A/AAAA (glue) record`,
+    });
+  }
+
+  const out = new Map<string, RRset>();
+  for (const [k, s] of rrsets) {
+    if (s.data.length > 1) s.data.sort();
+    out.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: s.data });
+  }
+  findings.sort((a, b) => a.index - b.index);
+  return {
+    zoneFindings,
+    findings,
+    accepted,
+    nameServers: nameServers.map(({ index: _, ...ns }) => ns),
+    rrsets: out,
+    ...(mname.ok && rname.ok
+      ? {
+          soa: {
+            mname: mname.name,
+            rname: rname.name,
+            refresh: content.soa.refresh,
+            retry: content.soa.retry,
+            expire: content.soa.expire,
+            minimum: content.soa.minimum,
+            ttl: content.soa.ttl ?? content.ttl,
+          },
+        }
+      : {}),
+  };
+}
