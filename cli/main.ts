@@ -161,7 +161,7 @@ async function dispatch(
       break;
     }
     case 'validate':
-      result = runValidate(
+      result = await runValidate(
         { ...(values.file ? { dir: values.file } : {}), recursive: Boolean(values.recursive), json },
         sink,
       );

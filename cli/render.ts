@@ -1,7 +1,9 @@
 /**
  * `bindy render`'s core: the zone files and named.conf files the hooks would produce for a folder, computed by the
- * hooks' own code — zones through desiredZone + renderZoneFile, instances by driving the infrastructure hooks'
- * routes (in-process, no network) with the local driver, exactly as Metacontroller would call them.
+ * hooks' own code — instances by driving the infrastructure hooks' routes (in-process, no network) with the local
+ * driver exactly as Metacontroller would call them, zones by the DNSZone hook's own plan from the request
+ * Metacontroller would send it. So a rendered zone is the body the hook would push (cluster defaults and glue
+ * included), and `bindy validate` and `bindy plan`, which use it, say what the stack would do.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -11,15 +13,16 @@ import { promisify } from 'node:util';
 import winston from 'winston';
 import { renderZoneFile } from '../bindcar/zone-file.js';
 import type { PutZoneBody } from '../dns/contract.js';
-import { API_VERSION, RECORD_KINDS, type DNSRecord, type DNSZone } from '../hooks/schema/generated.js';
+import { planZoneSync } from '../hooks/controllers/dnszone.js';
+import type { KubeObject, SyncRequest } from '../hooks/metacontroller.js';
+import { API_VERSION, type DNSZone } from '../hooks/schema/generated.js';
 import { POD_LAYOUT } from '../hooks/render/named-conf.js';
 import { hookRoutes } from '../hooks/routes.js';
 import type { HookContext } from '../hooks/http.js';
-import { desiredZone } from '../hooks/zone/desired.js';
-import { selectRecords, zoneNameOwner } from '../hooks/zone/select.js';
-import { LocalDriver } from '../local/driver.js';
+import { LocalDriver, type CompositeController } from '../local/driver.js';
 import { kindOf, loadControllers, loadDecorators } from '../local/stack.js';
 import { ObjectStore, type StoredObject } from '../local/store.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 const run = promisify(execFile);
 
@@ -32,6 +35,8 @@ export interface RenderedZone {
   text: string;
   /** Records left out, with the reason (conflicts, out of zone, invalid data). */
   excluded: string[];
+  /** The same, by record: what the DNSZone hook would write in each one's status. */
+  findings: { kind: string; namespace: string; name: string; reason: string; message: string }[];
 }
 
 export interface RenderedInstance {
@@ -66,77 +71,29 @@ export const PRIMARY_ADDRESS_HINT =
   "the glue comes from the primaries' DNS address, which exists only in a running cluster or under `bindy up`: " +
   'give it with --primary-address ADDR, or list the name server with an address in spec.nameServers';
 
-/** Zones of a set of objects, rendered like the DNSZone hook renders them. */
-export function renderZones(
-  objects: readonly StoredObject[],
-  offline: OfflineContext = {},
-): { zones: RenderedZone[]; problems: string[] } {
-  const store = new ObjectStore();
-  for (const o of withNamespace(objects)) store.put(o);
-  const zones = store.list(API_VERSION, 'DNSZone') as unknown as DNSZone[];
-  const out: RenderedZone[] = [];
-  const problems: string[] = [];
-  for (const zone of zones) {
-    const source = `${zone.metadata.namespace}/${zone.metadata.name}`;
-    const owner = zoneNameOwner(zone, zones);
-    if (owner !== zone) {
-      problems.push(
-        `DNSZone ${source}: zone ${zone.spec.zoneName} is already claimed by ${owner.metadata.namespace}/${owner.metadata.name} (DuplicateZone); not rendered`,
-      );
-      continue;
-    }
-    const candidates = RECORD_KINDS.flatMap((k) =>
-      store.list(API_VERSION, k.kind, zone.metadata.namespace),
-    ) as unknown as DNSRecord[];
-    const primaries = offline.primaryAddress
-      ? [
-          {
-            name: 'offline-primary',
-            namespace: zone.metadata.namespace ?? '',
-            role: 'primary' as const,
-            endpoint: undefined,
-            dnsEndpoint: offline.primaryAddress.includes(':')
-              ? `[${offline.primaryAddress}]:53`
-              : `${offline.primaryAddress}:53`,
-          },
-        ]
-      : [];
-    const result = desiredZone(zone, selectRecords(zone, candidates), primaries);
-    if ('invalid' in result) {
-      const glue = !offline.primaryAddress && /no A\/AAAA \(glue\) record/.test(result.message);
-      problems.push(`DNSZone ${source}: ${result.message}${glue ? `; ${PRIMARY_ADDRESS_HINT}` : ''}`);
-      continue;
-    }
-    const serial = zone.spec.soaRecord?.serial ?? 1;
-    out.push({
-      zoneName: result.zoneName,
-      source,
-      serial,
-      body: result.body,
-      text: renderZoneFile(result.zoneName, result.body, serial),
-      excluded: result.outcomes
-        .filter((o) => !o.included)
-        .map((o) => `${o.record.kind} ${o.record.metadata.name}: ${o.reason}: ${o.message}`),
-    });
-  }
-  return { zones: out, problems };
+/** A folder reconciled the way Metacontroller would: the infrastructure hooks' children and the index labels. */
+interface ReconciledFolder {
+  store: ObjectStore;
+  driver: LocalDriver;
+  zoneController: CompositeController | undefined;
+  problems: string[];
 }
 
-/** named.conf and friends for every Bind9Instance, from the infrastructure hooks' own route handlers. */
-export async function renderInstances(
-  objects: readonly StoredObject[],
-  root: string,
-): Promise<{ instances: RenderedInstance[]; problems: string[] }> {
+/**
+ * Drives the hooks' own route handlers (in-process, no network) over the folder with the local driver: every
+ * controller of metacontroller/ but the DNSZone one (its sync pushes; render only plans), and the index-label
+ * decorator, so zones find their instances and records exactly as in a cluster.
+ */
+async function reconcileFolder(objects: readonly StoredObject[], root: string): Promise<ReconciledFolder> {
   const store = new ObjectStore();
   const silent = winston.createLogger({ silent: true });
   const routes = new Map(hookRoutes({ clock: () => '1970-01-01T00:00:00Z' }).map((r) => [r.path, r]));
   const problems: string[] = [];
+  const controllers = await loadControllers(join(root, 'metacontroller'));
+  const isZone = (c: CompositeController) => c.spec.parentResource.resource === 'dnszones';
   const driver = new LocalDriver({
     store,
-    controllers: (await loadControllers(join(root, 'metacontroller'))).filter(
-      (c) => c.spec.parentResource.resource !== 'dnszones',
-    ),
-    // the index labels: a secondary finds its cluster's primaries by them, hand-written instances included
+    controllers: controllers.filter((c) => !isZone(c)),
     decorators: await loadDecorators(join(root, 'metacontroller')),
     kindOf,
     now: () => '1970-01-01T00:00:00Z',
@@ -151,6 +108,75 @@ export async function renderInstances(
   });
   driver.applyManifests(withNamespace(objects), []);
   await driver.reconcileAll();
+  return { store, driver, zoneController: controllers.find(isZone), problems };
+}
+
+/**
+ * Zones of a reconciled folder: each DNSZone planned by the DNSZone hook's own plan (`planZoneSync`) from the
+ * request Metacontroller would send, so the body is the one the hook would push.
+ */
+async function planZones(folder: ReconciledFolder, offline: OfflineContext): Promise<ZonesResult> {
+  const { store, driver, zoneController } = folder;
+  const assumed = offline.primaryAddress
+    ? {
+        primaryDnsEndpoint: offline.primaryAddress.includes(':')
+          ? `[${offline.primaryAddress}]:53`
+          : `${offline.primaryAddress}:53`,
+      }
+    : undefined;
+  const out: RenderedZone[] = [];
+  const problems: string[] = [];
+  if (!zoneController) return { zones: out, problems: ['metacontroller/ has no DNSZone CompositeController'] };
+  for (const zone of store.list(API_VERSION, 'DNSZone') as unknown as DNSZone[]) {
+    const source = `${zone.metadata.namespace}/${zone.metadata.name}`;
+    const request = await driver.syncRequest(zoneController, zone as unknown as StoredObject);
+    const plan = planZoneSync(request as unknown as SyncRequest<DNSZone & KubeObject>, assumed);
+    const left = plan.outcomes.filter((o) => !o.included);
+    if (!plan.desired) {
+      const message = plan.invalidZone ?? plan.block?.message ?? 'no desired zone';
+      const glue = !offline.primaryAddress && /no A\/AAAA \(glue\) record/.test(message);
+      problems.push(`DNSZone ${source}: ${message}${glue ? `; ${PRIMARY_ADDRESS_HINT}` : ''}; not rendered`);
+      continue;
+    }
+    const { zoneName, body } = plan.desired;
+    const serial = zone.spec.soaRecord?.serial ?? 1;
+    out.push({
+      zoneName,
+      source,
+      serial,
+      body,
+      text: renderZoneFile(zoneName, body, serial),
+      excluded: left.map((o) => `${o.record.kind} ${o.record.metadata.name}: ${o.reason}: ${o.message}`),
+      findings: left.map((o) => ({
+        kind: o.record.kind,
+        namespace: o.record.metadata.namespace ?? '',
+        name: o.record.metadata.name,
+        reason: o.reason,
+        message: o.message,
+      })),
+    });
+  }
+  return { zones: out, problems };
+}
+
+interface ZonesResult {
+  zones: RenderedZone[];
+  problems: string[];
+}
+
+/** Zones of a set of objects, planned as the DNSZone hook plans them (see `planZones`). */
+export async function renderZones(
+  objects: readonly StoredObject[],
+  root: string = PACKAGE_ROOT,
+  offline: OfflineContext = {},
+): Promise<ZonesResult> {
+  const folder = await reconcileFolder(objects, root);
+  const z = await planZones(folder, offline);
+  return { zones: z.zones, problems: [...folder.problems, ...z.problems] };
+}
+
+/** named.conf and friends of every Bind9Instance the hooks made or were given (external ones have none). */
+function instancesOf(store: ObjectStore): RenderedInstance[] {
   const instances: RenderedInstance[] = [];
   for (const inst of store.list(API_VERSION, 'Bind9Instance')) {
     const owned = store.ownedBy(inst.metadata.uid as string);
@@ -164,7 +190,7 @@ export async function renderInstances(
     );
     instances.push({ source: `${inst.metadata.namespace}/${inst.metadata.name}`, files: { ...(cm.data ?? {}) }, keys });
   }
-  return { instances, problems };
+  return instances;
 }
 
 /** Everything `bindy render` prints or writes. */
@@ -173,9 +199,10 @@ export async function renderFolder(
   root: string,
   offline: OfflineContext = {},
 ): Promise<RenderResult> {
-  const z = renderZones(objects, offline);
-  const i = await renderInstances(objects, root);
-  return { zones: z.zones, instances: i.instances, problems: [...z.problems, ...i.problems] };
+  const folder = await reconcileFolder(objects, root);
+  const instances = instancesOf(folder.store);
+  const z = await planZones(folder, offline);
+  return { zones: z.zones, instances, problems: [...folder.problems, ...z.problems] };
 }
 
 /** What a failed BIND tool said (its stdout carries the findings, stderr the usage errors). */

@@ -208,16 +208,12 @@ export class LocalDriver {
     );
   }
 
-  /** One Metacontroller pass over one parent; returns resyncAfterSeconds. */
-  private async reconcile(cc: CompositeController, parent: StoredObject): Promise<number | undefined> {
-    const { store, kindOf, post } = this.deps;
-    const finalizing = Boolean(parent.metadata.deletionTimestamp);
-    const hook = finalizing ? cc.spec.hooks.finalize : cc.spec.hooks.sync;
-    const path = hookPath(hook);
-    if (!path) {
-      if (finalizing) store.remove(parent);
-      return undefined;
-    }
+  /**
+   * The sync (or finalize) request Metacontroller would send for `parent` now: its children by the controller's
+   * childResources, its related objects by the controller's customize hook. `bindy render` plans zones from it.
+   */
+  async syncRequest(cc: CompositeController, parent: StoredObject): Promise<Record<string, unknown>> {
+    const { store, kindOf } = this.deps;
     const related = await this.related(cc, parent);
     const children: ObjectMap = {};
     const owned = store.ownedBy(parent.metadata.uid as string);
@@ -229,12 +225,26 @@ export class LocalDriver {
           group[objectKey(c.metadata.namespace, c.metadata.name as string)] = c;
       children[childKey(kind, ref.apiVersion)] = group;
     }
+    return { controller: cc, parent, children, related, finalizing: Boolean(parent.metadata.deletionTimestamp) };
+  }
+
+  /** One Metacontroller pass over one parent; returns resyncAfterSeconds. */
+  private async reconcile(cc: CompositeController, parent: StoredObject): Promise<number | undefined> {
+    const { store, post } = this.deps;
+    const finalizing = Boolean(parent.metadata.deletionTimestamp);
+    const hook = finalizing ? cc.spec.hooks.finalize : cc.spec.hooks.sync;
+    const path = hookPath(hook);
+    if (!path) {
+      if (finalizing) store.remove(parent);
+      return undefined;
+    }
+    const request = await this.syncRequest(cc, parent);
     const response = strict<{
       status?: Record<string, unknown> | null;
       children?: KubeObject[] | null;
       resyncAfterSeconds?: number;
       finalized?: boolean;
-    }>(path, await post(path, { controller: cc, parent, children, related, finalizing }), COMPOSITE_FIELDS);
+    }>(path, await post(path, request), COMPOSITE_FIELDS);
 
     // Children: create/update every desired one, delete observed ones that are no longer desired.
     const desired = response.children ?? [];
@@ -256,7 +266,7 @@ export class LocalDriver {
       keep.add(`${obj.apiVersion}|${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`);
       store.put(this.localize(obj));
     }
-    for (const c of owned) {
+    for (const c of store.ownedBy(parent.metadata.uid as string)) {
       if (!keep.has(`${c.apiVersion}|${c.kind}|${c.metadata.namespace ?? ''}|${c.metadata.name}`)) store.remove(c);
     }
     store.setStatus(parent, { ...(response.status ?? {}), observedGeneration: parent.metadata.generation });

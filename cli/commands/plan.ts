@@ -62,8 +62,9 @@ export async function runPlan(
       );
     return { code: 1 };
   }
-  const { zones, problems } = renderZones(
+  const { zones, problems } = await renderZones(
     docs.filter((d) => isBindyObject(d.object)).map((d) => d.object as StoredObject),
+    undefined,
     args.primaryAddress ? { primaryAddress: args.primaryAddress } : {},
   );
   for (const p of problems) io.err(`error: ${p}`);

@@ -149,14 +149,23 @@ function opts(deps: DnsZoneDeps): ZoneHookOptions {
 export interface ZonePlan {
   zone: DNSZone;
   desired?: DesiredZoneResult;
+  /** Why no desired zone could be built from the spec (reported as the block unless placement blocks first). */
+  invalidZone?: string;
   block?: ZoneBlock;
   primaries: Placement[];
   /** Outcomes whose status this zone writes (the zone is the records' status owner). */
   outcomes: RecordOutcome[];
 }
 
-/** Pure: plans one sync pass from the request. */
-export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
+/**
+ * Pure: plans one sync pass from the request.
+ * @param offline `bindy render`/`plan` only: the DNS endpoint the zone's primaries answer on, which only a running
+ *   cluster knows (their Service IPs); it is their address in default glue, and never changes the placement.
+ */
+export function planZoneSync(
+  req: SyncRequest<DNSZone & KubeObject>,
+  offline?: { primaryDnsEndpoint: string },
+): ZonePlan {
   const zone = req.parent as DNSZone;
   const zones = relatedZones(req.related);
   const records = relatedRecords(req.related);
@@ -219,12 +228,23 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
             reason: 'NoPrimaries',
             message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom',
           };
-  const desired = desiredZone(
-    zone,
-    selected,
-    place.instances,
-    place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {},
-  );
+  const glueFrom = offline
+    ? [
+        ...place.instances.map((i) => (i.role === 'primary' ? { ...i, dnsEndpoint: offline.primaryDnsEndpoint } : i)),
+        ...(primaries.length
+          ? []
+          : [
+              {
+                name: 'offline-primary',
+                namespace: zone.metadata.namespace ?? '',
+                role: 'primary' as const,
+                endpoint: undefined,
+                dnsEndpoint: offline.primaryDnsEndpoint,
+              },
+            ]),
+      ]
+    : place.instances;
+  const desired = desiredZone(zone, selected, glueFrom, place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {});
   if ('invalid' in desired) {
     // No desired zone: the selected records would be in it, so they learn why it is not pushed (ZoneNotReady, see
     // passOutcome) rather than nothing.
@@ -239,7 +259,13 @@ export function planZoneSync(req: SyncRequest<DNSZone & KubeObject>): ZonePlan {
         ...(owner?.ok ? { fqdn: owner.name } : {}),
       };
     });
-    return { zone, block, primaries, outcomes: [...outcomes.filter(owned), ...orphans] };
+    return {
+      zone,
+      block,
+      invalidZone: desired.message,
+      primaries,
+      outcomes: [...outcomes.filter(owned), ...orphans],
+    };
   }
   const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };
   return placementBlock ? { ...base, primaries, block: placementBlock } : { ...base, primaries };

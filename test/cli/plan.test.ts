@@ -70,10 +70,12 @@ describe('bindy plan (real bindcar + named)', function () {
   });
 
   it('shows no changes once the server serves the folder, exit 0', async () => {
-    const [zone] = renderZones(
-      readManifests(dir)
-        .map((d) => d.object as StoredObject)
-        .filter(Boolean),
+    const [zone] = (
+      await renderZones(
+        readManifests(dir)
+          .map((d) => d.object as StoredObject)
+          .filter(Boolean),
+      )
     ).zones;
     const res = await axios.put(`${url}/api/v1/zones/example.com`, zone!.body, {
       headers: { authorization: `Bearer ${token}` },

@@ -73,12 +73,12 @@ async function load(named: NamedInstance, zone: string, text: string): Promise<s
   }
 }
 
-function roundTrip(zone: string, text: string): { rendered: string; skipped: string[] } {
+async function roundTrip(zone: string, text: string): Promise<{ rendered: string; skipped: string[] }> {
   const parsed = parseZoneFile(text, zone);
   expect(parsed.problems).to.deep.equal([]);
   const result = importZone(parsed, { zone, clusterRef: 'dns' });
   for (const o of [result.zone, ...result.records]) expect(validateObject(o), JSON.stringify(o)).to.deep.equal([]);
-  const { zones, problems } = renderZones([result.zone, ...result.records] as StoredObject[]);
+  const { zones, problems } = await renderZones([result.zone, ...result.records] as StoredObject[]);
   expect(problems).to.deep.equal([]);
   expect(zones).to.have.length(1);
   expect(zones[0]?.excluded).to.deep.equal([]);
@@ -95,7 +95,7 @@ describe('bindy import → render round trip (real named)', function () {
 
   it('serves the same RRsets for a zone with every supported type', async () => {
     const original = await load(named, 'rt.example', EVERY_TYPE);
-    const { rendered, skipped } = roundTrip('rt.example', EVERY_TYPE);
+    const { rendered, skipped } = await roundTrip('rt.example', EVERY_TYPE);
     expect(skipped).to.deep.equal([]);
     const again = await load(named, 'rt.example', rendered);
     expect(again).to.deep.equal(original);
@@ -120,7 +120,7 @@ describe('bindy import → render round trip (real named)', function () {
     const text = `${lines.join('\n')}\n`;
     const original = await load(named, 'big.example', text);
     expect(original.length).to.equal(10000 + 3);
-    const { rendered } = roundTrip('big.example', text);
+    const { rendered } = await roundTrip('big.example', text);
     expect(await load(named, 'big.example', rendered)).to.deep.equal(original);
   });
 
