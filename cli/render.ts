@@ -134,7 +134,9 @@ async function planZones(folder: ReconciledFolder, offline: OfflineContext): Pro
     const left = plan.outcomes.filter((o) => !o.included);
     if (!plan.desired) {
       const message = plan.invalidZone ?? plan.block?.message ?? 'no desired zone';
-      const glue = !offline.primaryAddress && /no A\/AAAA \(glue\) record/.test(message);
+      // default glue (and so --primary-address) applies only to a zone that lists no name servers
+      const glue =
+        !offline.primaryAddress && !zone.spec.nameServers?.length && /no A\/AAAA \(glue\) record/.test(message);
       problems.push(`DNSZone ${source}: ${message}${glue ? `; ${PRIMARY_ADDRESS_HINT}` : ''}; not rendered`);
       continue;
     }

@@ -1,0 +1,341 @@
+/**
+ * One rule set, three surfaces: for every rule of dns/zone-rules.ts (and the record grammar in front of it), the
+ * DNSZone hook (the record's outcome), bindcar's PUT validation (the 422's field errors) and `bindy validate` (the
+ * error at the record's document) name the same record and give the same reason, in the same words. Each case is
+ * written twice — as the CRs a user applies and as the PUT body a client sends — and only the source that keeps a
+ * name in a conflict is described per surface (`the older ARecord app`, `records/0`).
+ */
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { main } from '../../cli/main.js';
+import type { Io } from '../../cli/commands/types.js';
+import type { PutZoneBody, ZoneNameServer, ZoneRecord } from '../../dns/contract.js';
+import { desiredZone as bindcarModel } from '../../dns/zone-model.js';
+import type { RuleId } from '../../dns/zone-rules.js';
+import type { DNSRecord, DNSZone } from '../../hooks/schema/generated.js';
+import { desiredZone } from '../../hooks/zone/desired.js';
+
+const V = 'bindy.firestoned.io/v1beta1';
+const ZONE = 'example.com';
+
+type Spec = Record<string, unknown>;
+interface Case {
+  name: string;
+  /** The rule, or the record grammar's reason (`InvalidRecord`/`OutOfZone` without a cross-record rule). */
+  rule: RuleId | 'Grammar' | 'OutOfZone';
+  /** DNSZone spec beyond zoneName/clusterRef; default: one out-of-zone name server. */
+  zone?: Spec;
+  /** [kind, metadata.name, spec] in age order (oldest first). */
+  crs: [string, string, Spec][];
+  body: ZoneRecord[];
+  nameServers?: ZoneNameServer[];
+  /** Which CR and which body record break the rule (undefined: the zone itself). */
+  bad?: { cr: string; body: number };
+  /** The keeper in a conflict: the CR (hook/validate) and the body record (bindcar). */
+  keeper?: { cr: string; kind: string; body: number };
+  /** The reason in the surfaces' words; `{keeper}` is the keeper's description. */
+  message: string;
+  /** The hook's (and validate's) field prefix, when the finding is about a CR field. */
+  field?: string;
+  /** bindcar's field, when it is not `records/<i>`. */
+  bodyField?: string;
+}
+
+const rr = (name: string, type: ZoneRecord['type'], data: string, ttl = 3600): ZoneRecord => ({
+  name,
+  type,
+  ttl,
+  data,
+});
+const ips = (from: number) => Array.from({ length: 60 }, (_, i) => `10.0.${from}.${i + 1}`);
+const chunk = (c: string) => Array.from({ length: 8 }, (_, i) => `${i}${c.repeat(4000)}`);
+const quoted = (t: string) =>
+  Array.from({ length: Math.ceil(t.length / 255) }, (_, i) => `"${t.slice(i * 255, i * 255 + 255)}"`).join(' ');
+
+const CASES: Case[] = [
+  {
+    name: 'an A record owner with an underscore (host names are LDH)',
+    rule: 'Grammar',
+    crs: [['ARecord', 'svc', { name: '_svc', ipv4Address: '192.0.2.1' }]],
+    body: [rr('_svc', 'A', '192.0.2.1')],
+    bad: { cr: 'svc', body: 0 },
+    field: 'spec.name',
+    bodyField: 'records/0/name',
+    message: 'label "_svc" is not a valid host name label (letters, digits, inner hyphens)',
+  },
+  {
+    name: 'an absolute owner outside the zone',
+    rule: 'OutOfZone',
+    crs: [['ARecord', 'away', { name: 'www.example.org.', ipv4Address: '192.0.2.1' }]],
+    body: [rr('www.example.org.', 'A', '192.0.2.1')],
+    bad: { cr: 'away', body: 0 },
+    field: 'spec.name',
+    bodyField: 'records/0/name',
+    message: '"www.example.org." is not inside zone example.com',
+  },
+  {
+    // `@` is refused by the CRD's own CEL rule; the absolute apex name is not
+    name: 'a CNAME at the apex, named absolutely',
+    rule: 'CNAMEAtApex',
+    crs: [['CNAMERecord', 'apex', { name: 'example.com.', target: 'elsewhere.example.net' }]],
+    body: [rr('example.com.', 'CNAME', 'elsewhere.example.net.')],
+    bad: { cr: 'apex', body: 0 },
+    message: 'a CNAME is not allowed at the zone apex example.com. (it would sit beside SOA and NS)',
+  },
+  {
+    name: 'a CNAME beside older A data',
+    rule: 'CNAMEAndOtherData',
+    crs: [
+      ['ARecord', 'app', { ipv4Address: '192.0.2.1' }],
+      ['CNAMERecord', 'app-alias', { name: 'app', target: 'elsewhere.example.net' }],
+    ],
+    body: [rr('app', 'A', '192.0.2.1'), rr('app', 'CNAME', 'elsewhere.example.net.')],
+    bad: { cr: 'app-alias', body: 1 },
+    keeper: { cr: 'app', kind: 'ARecord', body: 0 },
+    message: 'app.example.com. already has A data (from {keeper}); a CNAME must be alone at its name',
+  },
+  {
+    name: 'TXT data beside an older CNAME',
+    rule: 'CNAMEAndOtherData',
+    crs: [
+      ['CNAMERecord', 'www', { target: 'web.example.net' }],
+      ['TXTRecord', 'www-txt', { name: 'www', text: ['hello'] }],
+    ],
+    body: [rr('www', 'CNAME', 'web.example.net.'), rr('www', 'TXT', '"hello"')],
+    bad: { cr: 'www-txt', body: 1 },
+    keeper: { cr: 'www', kind: 'CNAMERecord', body: 0 },
+    message: 'www.example.com. is a CNAME (from {keeper}); a CNAME must be alone at its name',
+  },
+  {
+    name: 'a second CNAME at one name',
+    rule: 'MultipleCNAME',
+    crs: [
+      ['CNAMERecord', 'www', { target: 'a.example.net' }],
+      ['CNAMERecord', 'www-2', { name: 'www', target: 'b.example.net' }],
+    ],
+    body: [rr('www', 'CNAME', 'a.example.net.'), rr('www', 'CNAME', 'b.example.net.')],
+    bad: { cr: 'www-2', body: 1 },
+    keeper: { cr: 'www', kind: 'CNAMERecord', body: 0 },
+    message: 'www.example.com. already has a CNAME from {keeper}; only one CNAME is allowed per name',
+  },
+  {
+    name: 'a CNAME at a name server’s glue',
+    rule: 'CNAMEAndOtherData',
+    zone: { nameServers: [{ hostname: 'ns1.example.com', ipv4Address: '192.0.2.53' }] },
+    nameServers: [{ hostname: 'ns1.example.com.', ipv4Addresses: ['192.0.2.53'] }],
+    crs: [['CNAMERecord', 'ns1', { target: 'elsewhere.example.net' }]],
+    body: [rr('ns1', 'CNAME', 'elsewhere.example.net.')],
+    bad: { cr: 'ns1', body: 0 },
+    message: 'ns1.example.com. holds name-server glue from {zone}; a CNAME must be alone at its name',
+  },
+  {
+    name: 'an MX whose exchange is a CNAME of the zone',
+    rule: 'TargetIsCNAME',
+    crs: [
+      ['CNAMERecord', 'mail', { target: 'mx.example.net' }],
+      ['MXRecord', 'mx', { name: '@', priority: 10, mailServer: 'mail.example.com' }],
+    ],
+    body: [rr('mail', 'CNAME', 'mx.example.net.'), rr('@', 'MX', '10 mail.example.com.')],
+    bad: { cr: 'mx', body: 1 },
+    field: 'spec.mailServer',
+    message: 'MX target mail.example.com. is a CNAME in this zone (RFC 2181 §10.3)',
+  },
+  {
+    name: 'an SRV whose target is a CNAME of the zone',
+    rule: 'TargetIsCNAME',
+    crs: [
+      ['CNAMERecord', 'sip', { target: 'sip.example.net' }],
+      ['SRVRecord', 'srv', { name: '_sip._tcp', priority: 10, weight: 5, port: 5060, target: 'sip.example.com' }],
+    ],
+    body: [rr('sip', 'CNAME', 'sip.example.net.'), rr('_sip._tcp', 'SRV', '10 5 5060 sip.example.com.')],
+    bad: { cr: 'srv', body: 1 },
+    field: 'spec.target',
+    message: 'SRV target sip.example.com. is a CNAME in this zone (RFC 2181 §10.3)',
+  },
+  {
+    name: 'a delegation to a name server that is a CNAME of the zone',
+    rule: 'TargetIsCNAME',
+    crs: [
+      ['CNAMERecord', 'alias', { target: 'ns.example.net' }],
+      ['NSRecord', 'sub', { nameserver: 'alias.example.com' }],
+    ],
+    body: [rr('alias', 'CNAME', 'ns.example.net.'), rr('sub', 'NS', 'alias.example.com.')],
+    bad: { cr: 'sub', body: 1 },
+    field: 'spec.nameserver',
+    message: 'NS target alias.example.com. is a CNAME in this zone (RFC 2181 §10.3)',
+  },
+  {
+    name: 'a delegation to an in-zone name server without an address',
+    rule: 'NameServerWithoutAddress',
+    crs: [['NSRecord', 'sub', { nameserver: 'ns.sub.example.com' }]],
+    body: [rr('sub', 'NS', 'ns.sub.example.com.')],
+    bad: { cr: 'sub', body: 0 },
+    field: 'spec.nameserver',
+    message: 'name server ns.sub.example.com. is inside the zone but has no A/AAAA (glue) record',
+  },
+  {
+    name: 'more records in one RRset than named accepts',
+    rule: 'RRsetTooManyRecords',
+    crs: [
+      ['ARecord', 'first', { name: 'many', ipv4Addresses: ips(1) }],
+      ['ARecord', 'second', { name: 'many', ipv4Addresses: ips(2) }],
+    ],
+    body: [...ips(1), ...ips(2)].map((a) => rr('many', 'A', a)),
+    bad: { cr: 'second', body: 100 },
+    message: 'many.example.com. A would have more than 100 records; named accepts at most 100 per RRset',
+  },
+  {
+    name: 'an RRset too large for one DNS message',
+    rule: 'RRsetTooLarge',
+    crs: [
+      ['TXTRecord', 'big-a', { name: 'big', text: chunk('a') }],
+      ['TXTRecord', 'big-b', { name: 'big', text: chunk('b') }],
+    ],
+    body: [...chunk('a'), ...chunk('b')].map((t) => rr('big', 'TXT', quoted(t))),
+    // 4,076 octets per record (data and owner): the 15th passes 60,000
+    bad: { cr: 'big-b', body: 14 },
+    message: 'big.example.com. TXT would be too large for one DNS message (64 KiB)',
+  },
+  {
+    name: 'an in-zone apex name server without an address',
+    rule: 'Grammar',
+    zone: { nameServers: [{ hostname: 'ns1.example.com' }] },
+    nameServers: [{ hostname: 'ns1.example.com.' }],
+    crs: [],
+    body: [],
+    field: 'spec.nameServers[0]',
+    bodyField: 'nameServers/0',
+    message: 'name server ns1.example.com. is inside the zone but has no A/AAAA (glue) record',
+  },
+];
+
+const zoneSpec = (c: Case): Spec => ({
+  zoneName: ZONE,
+  clusterRef: 'dns',
+  nameServers: [{ hostname: 'ns1.example.net' }],
+  ...(c.zone ?? {}),
+});
+
+function objects(c: Case): { zone: DNSZone; records: DNSRecord[] } {
+  const zone = { apiVersion: V, kind: 'DNSZone', metadata: { name: 'z', namespace: 'default' }, spec: zoneSpec(c) };
+  const records = c.crs.map(([kind, name, spec], i) => ({
+    apiVersion: V,
+    kind,
+    metadata: { name, namespace: 'default', creationTimestamp: `2026-01-01T00:00:0${i}Z` },
+    spec: { zoneRef: 'z', ...spec },
+  }));
+  return { zone: zone as unknown as DNSZone, records: records as unknown as DNSRecord[] };
+}
+
+function bodyOf(c: Case): PutZoneBody {
+  return {
+    type: 'primary',
+    ttl: 3600,
+    soa: {
+      mname: 'ns1.example.com.',
+      rname: 'hostmaster.example.com.',
+      refresh: 3600,
+      retry: 600,
+      expire: 604800,
+      minimum: 300,
+    },
+    nameServers: c.nameServers ?? [{ hostname: 'ns1.example.net.' }],
+    records: c.body,
+  };
+}
+
+/** The message as a surface words it: the keeper described its way. */
+function expected(c: Case, keeper: string, zone: string): string {
+  return c.message.replace('{keeper}', keeper).replace('{zone}', zone);
+}
+
+async function validateJson(c: Case): Promise<{ errors: { object?: string; field?: string; message: string }[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'bindy-findings-'));
+  try {
+    const { zone, records } = objects(c);
+    const docs = [zone, ...records].map((o) => {
+      const { creationTimestamp: _, ...metadata } = o.metadata as Record<string, unknown>;
+      return stringify({ ...o, metadata: { ...metadata, namespace: undefined } });
+    });
+    await writeFile(join(dir, 'zone.yaml'), docs.join('---\n'));
+    const out: string[] = [];
+    const io: Io = {
+      out: (t) => out.push(t),
+      err: () => undefined,
+      progress: () => undefined,
+      usageError: (m) => {
+        throw new Error(m);
+      },
+    };
+    await main(['validate', '-f', dir, '--output', 'json'], io);
+    return JSON.parse(out.join('\n')) as { errors: { object?: string; field?: string; message: string }[] };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('dns/zone-rules: hooks, bindcar and bindy validate report the same finding', function () {
+  this.timeout(60_000);
+
+  it('covers every rule of the rule set', () => {
+    const rules: RuleId[] = [
+      'CNAMEAtApex',
+      'CNAMEAndOtherData',
+      'MultipleCNAME',
+      'TargetIsCNAME',
+      'NameServerWithoutAddress',
+      'RRsetTooManyRecords',
+      'RRsetTooLarge',
+    ];
+    expect(rules.filter((r) => !CASES.some((c) => c.rule === r))).to.deep.equal([]);
+  });
+
+  for (const c of CASES) {
+    describe(c.name, () => {
+      const hookText = (keeper?: Case['keeper']) =>
+        (c.field ? `${c.field}: ` : '') +
+        expected(c, keeper ? `the older ${keeper.kind} ${keeper.cr}` : '', 'DNSZone z');
+
+      it('the hook leaves out that CR (or refuses the zone) with the message', () => {
+        const { zone, records } = objects(c);
+        const r = desiredZone(zone, records, []);
+        if (!c.bad) {
+          expect(r).to.deep.include({ invalid: true, message: hookText() });
+          return;
+        }
+        if ('invalid' in r) throw new Error(r.message);
+        const left = r.outcomes.filter((o) => !o.included);
+        expect(left.map((o) => [o.record.metadata.name, o.message])).to.deep.equal([[c.bad.cr, hookText(c.keeper)]]);
+        const conflict = ['CNAMEAtApex', 'CNAMEAndOtherData', 'MultipleCNAME'].includes(c.rule);
+        expect(left[0]!.reason).to.equal(
+          conflict ? 'Conflict' : c.rule === 'OutOfZone' ? 'OutOfZone' : 'InvalidRecord',
+        );
+        if (conflict) expect(r.conflicts.map((x) => [x.name, x.reason])).to.deep.equal([[c.bad.cr, c.rule]]);
+      });
+
+      it('bindcar refuses the PUT body naming that record, with the message', () => {
+        const m = bindcarModel(ZONE, bodyOf(c));
+        expect(m.ok).to.equal(false);
+        if (m.ok) return;
+        const field = c.bodyField ?? `records/${c.bad!.body}`;
+        const text = expected(c, c.keeper ? `records/${c.keeper.body}` : '', 'nameServers');
+        expect(m.errors[0]).to.deep.equal({ field, message: text });
+      });
+
+      it('bindy validate reports it at the object, with the message', async () => {
+        const report = await validateJson(c);
+        const object = c.bad ? `${c.crs.find((x) => x[1] === c.bad!.cr)![0]}/default/${c.bad.cr}` : 'DNSZone/default/z';
+        const found = report.errors.filter((e) => e.object === object);
+        expect(found, JSON.stringify(report.errors)).to.have.length(1);
+        const text = expected(c, c.keeper ? `the older ${c.keeper.kind} ${c.keeper.cr}` : '', 'DNSZone z');
+        if (c.bad) {
+          expect(found[0]!.field).to.equal(c.field ?? 'spec.name');
+          expect(found[0]!.message).to.include(`: ${text} (zone ${ZONE})`);
+        } else expect(found[0]!.message).to.equal(`${hookText()}; not rendered`);
+      });
+    });
+  }
+});
