@@ -14,7 +14,8 @@ import winston from 'winston';
 import { parseConfig } from '../bindcar/config.js';
 import { startBindcar, type RunningBindcar } from '../bindcar/server.js';
 import { memoryEventRecorder, type ZoneEvent } from '../hooks/ports/events.js';
-import { createBindcarClient, staticToken } from '../hooks/ports/bindcar.js';
+import { createBindcarClient, staticToken, type BindcarClient } from '../hooks/ports/bindcar.js';
+import type { PutZoneBody } from '../dns/contract.js';
 import type { RecordStatusWriter } from '../hooks/ports/records.js';
 import { API_VERSION, KINDS } from '../hooks/schema/generated.js';
 import { startHooks, systemClock } from '../hooks/server.js';
@@ -95,6 +96,8 @@ export interface StackOptions {
   root?: string;
   /** Quiet loggers for the embedded services (the CLI prints its own summary). */
   logLevel?: string;
+  /** Sees every zone body the DNSZone hook pushes, before it is sent (the body is the hook's, not a copy). */
+  onPush?: (zone: string, body: PutZoneBody) => void;
   /** Zone-hook timing overrides (tests shorten them). */
   zoneOptions?: { degradedResyncSeconds?: number; deletionGraceSeconds?: number; deletionRetrySeconds?: number };
 }
@@ -172,13 +175,16 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       ports: {
         clock: systemClock,
         zone: {
-          bindcar: createBindcarClient({
-            token: staticToken(token),
-            connectTimeoutMs: 2000,
-            requestTimeoutMs: 30000,
-            attempts: 2,
-            skipUnchangedForMs: 600000,
-          }),
+          bindcar: observed(
+            createBindcarClient({
+              token: staticToken(token),
+              connectTimeoutMs: 2000,
+              requestTimeoutMs: 30000,
+              attempts: 2,
+              skipUnchangedForMs: 600000,
+            }),
+            opts.onPush,
+          ),
           recordStatus,
           events,
           options: opts.zoneOptions ?? {},
@@ -252,6 +258,18 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     await stop();
     throw err;
   }
+}
+
+/** The bindcar client, telling `onPush` of each PUT body first. */
+function observed(client: BindcarClient, onPush: StackOptions['onPush']): BindcarClient {
+  if (!onPush) return client;
+  return {
+    putZone: (endpoint, zone, body) => {
+      onPush(zone, body);
+      return client.putZone(endpoint, zone, body);
+    },
+    deleteZone: (endpoint, zone) => client.deleteZone(endpoint, zone),
+  };
 }
 
 function isClusterScoped(kind: string): boolean {
