@@ -28,7 +28,7 @@ import type {
   SyncResponse,
 } from '../metacontroller.js';
 import type { Clock, HookPorts } from '../ports.js';
-import { DEFAULT_ZONE_HOOK_OPTIONS, zonePortsFromEnv, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
+import { DEFAULT_ZONE_HOOK_OPTIONS, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
 import { recordPlural, type RecordStatusPatch } from '../ports/records.js';
 import { desiredZone, type DesiredZoneResult, type RecordOutcome } from '../zone/desired.js';
 import { canonicalZoneName, resolveOwner } from '../../dns/names.js';
@@ -593,12 +593,15 @@ function validateZone(parent: KubeObject): void {
   }
 }
 
-/** The DNSZone routes; ports come from `ports.zone`, else from the environment on first use. */
+/**
+ * The DNSZone routes. The sync and finalize hooks run their effects through `ports.zone` (hooks/server.ts builds them
+ * from the environment); without them only customize answers — what `bindy render`, which plans but never pushes,
+ * needs.
+ */
 export function dnsZoneRoutes(ports: HookPorts): HookRoute[] {
-  let zonePorts = ports.zone;
   const deps = (ctx: HookContext): DnsZoneDeps => {
-    zonePorts ??= zonePortsFromEnv(process.env, ports.clock);
-    return { ...zonePorts, clock: ports.clock, log: ctx.log };
+    if (!ports.zone) throw new Error('the DNSZone sync hook has no zone ports (bindcar client, status writer, events)');
+    return { ...ports.zone, clock: ports.clock, log: ctx.log };
   };
   const key = (req: SyncRequest) => `${req.parent.metadata.namespace ?? ''}/${req.parent.metadata.name ?? ''}`;
   return [
