@@ -1,4 +1,4 @@
-/** `bindy validate -f DIR [--output json]`: schema + CEL-equivalent checks for every manifest. */
+/** `bindy validate -f DIR [--output json]`: schema + CEL-equivalent checks for every manifest, then the zone rules. */
 import { validateObject } from '../../hooks/schema/cel.js';
 import { isBindyObject, readManifests, type ManifestDoc } from '../manifests.js';
 import type { CommandResult, Io } from './types.js';
@@ -8,8 +8,9 @@ import type { StoredObject } from '../../local/store.js';
 export const VALIDATE_HELP = `Usage: bindy validate -f DIR [-R] [--output json]
 
 Checks every bindy object in the YAML files in DIR (and its subfolders with -R) against the CRD schemas and
-the CEL rules the apiserver runs, plus references between objects. Errors name the
-file, the document, the object and the field. Exit code 0 when valid, 1 otherwise.
+the CEL rules the apiserver runs, plus references between objects; then runs the zone rules the hooks and
+bindcar apply (CNAME conflicts, NS/MX/SRV targets, RRset size, glue) on the zones the DNSZone hook would build.
+Errors name the file, the document, the object and the field. Exit code 0 when valid, 1 otherwise.
 `;
 
 export interface Finding {
