@@ -59,15 +59,8 @@ export interface ZoneFinding {
   message: string;
 }
 
-export interface SoaFields {
-  mname: string;
-  rname: string;
-  refresh: number;
-  retry: number;
-  expire: number;
-  minimum: number;
-  ttl: number;
-}
+/** The SOA as served: its own TTL resolved (the zone $TTL when the body gives none). */
+export type SoaFields = Required<SoaSpec>;
 
 export interface ZoneContent {
   /** Canonical zone name (lowercase, no trailing dot). */
