@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import winston from 'winston';
 import { renderZoneFile } from '../bindcar/zone-file.js';
 import type { PutZoneBody } from '../dns/contract.js';
-import { planZoneSync } from '../hooks/controllers/dnszone.js';
+import { planZoneSync } from '../hooks/zone/plan.js';
 import type { KubeObject, SyncRequest } from '../hooks/metacontroller.js';
 import { API_VERSION, type DNSZone } from '../hooks/schema/generated.js';
 import { POD_LAYOUT } from '../hooks/render/named-conf.js';

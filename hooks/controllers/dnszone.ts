@@ -4,7 +4,7 @@
  *   customize → related, by name or index label only: the Bind9Cluster / ClusterBind9Provider named by clusterRef,
  *               Bind9Instances (cluster label, bind9InstancesFrom), the records that name, select or were served by
  *               the zone, and the other DNSZones claiming its zone name. Rules depend only on the parent spec.
- *   sync      → pure plan (selection, desired zone, conflicts) → PUT to every primary in parallel → DELETE from
+ *   sync      → pure plan (hooks/zone/plan.ts: selection, desired zone, conflicts) → PUT to every primary in parallel → DELETE from
  *               remembered instances no longer placed (hooks/zone/served.ts) → status, record statuses (only those
  *               that changed), events (only on changes).
  *   finalize  → DELETE from every current primary and every instance status.pushedTo remembers; only an answered
@@ -30,8 +30,9 @@ import type {
 import type { Clock, HookPorts } from '../ports.js';
 import { DEFAULT_ZONE_HOOK_OPTIONS, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
 import { recordPlural, type RecordStatusPatch } from '../ports/records.js';
-import { desiredZone, type DesiredZoneResult, type RecordOutcome } from '../zone/desired.js';
-import { canonicalZoneName, resolveOwner } from '../../dns/names.js';
+import type { DesiredZoneResult, RecordOutcome } from '../zone/desired.js';
+import { planZoneSync, type ZonePlan } from '../zone/plan.js';
+import { canonicalZoneName } from '../../dns/names.js';
 import {
   endpointOf,
   placement,
@@ -41,7 +42,6 @@ import {
   relatedZones,
   selectRecords,
   statusOwner,
-  zoneNameOwner,
   type Placement,
 } from '../zone/select.js';
 import {
@@ -61,7 +61,6 @@ import {
   zoneStatus,
   type InstancePush,
   type RecordPass,
-  type ZoneBlock,
 } from '../zone/status.js';
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 
@@ -143,132 +142,6 @@ export interface DnsZoneDeps extends ZonePorts {
 
 function opts(deps: DnsZoneDeps): ZoneHookOptions {
   return { ...DEFAULT_ZONE_HOOK_OPTIONS, ...(deps.options ?? {}) };
-}
-
-/** The pure part of a sync: what to push where, or why not. */
-export interface ZonePlan {
-  zone: DNSZone;
-  desired?: DesiredZoneResult;
-  /** Why no desired zone could be built from the spec (reported as the block unless placement blocks first). */
-  invalidZone?: string;
-  block?: ZoneBlock;
-  primaries: Placement[];
-  /** Outcomes whose status this zone writes (the zone is the records' status owner). */
-  outcomes: RecordOutcome[];
-}
-
-/**
- * Pure: plans one sync pass from the request.
- * @param offline `bindy render`/`plan` only: the DNS endpoint the zone's primaries answer on, which only a running
- *   cluster knows (their Service IPs); it is their address in default glue, and never changes the placement.
- */
-export function planZoneSync(
-  req: SyncRequest<DNSZone & KubeObject>,
-  offline?: { primaryDnsEndpoint: string },
-): ZonePlan {
-  const zone = req.parent as DNSZone;
-  const zones = relatedZones(req.related);
-  const records = relatedRecords(req.related);
-  const selected = selectRecords(zone, records);
-  const candidates = zones.some((z) => refOf(z) === refOf(zone)) ? zones : [...zones, zone];
-  const owned = (o: RecordOutcome) => {
-    // A zoneRef names one zone of the namespace: only selector-picked records can have several selecting zones.
-    if (o.record.spec.zoneRef === zone.metadata.name) return true;
-    const owner = statusOwner(candidates, o.record);
-    return !owner || refOf(owner) === refOf(zone);
-  };
-  const place = placement(zone, req.related);
-  const primaries = place.instances.filter((i) => i.role === 'primary');
-  // Records this zone once served but no zone selects any more (zoneRef changed, label removed): say so, rather
-  // than leave a stale Served.
-  const cz = canonicalZoneName(zone.spec.zoneName);
-  const chosen = new Set(selected);
-  const orphans: RecordOutcome[] = records
-    .filter(
-      (r) =>
-        !chosen.has(r) &&
-        !r.metadata.deletionTimestamp &&
-        cz.ok &&
-        r.status?.zone === cz.name &&
-        (r.metadata.namespace ?? '') === (zone.metadata.namespace ?? ''),
-    )
-    .filter(
-      (r) =>
-        r.status?.conditions?.find((c) => c.type === 'Ready')?.reason !== 'NotSelected' && !statusOwner(candidates, r),
-    )
-    .map((record) => ({
-      record,
-      included: false,
-      reason: 'NotSelected',
-      message: 'no DNSZone selects this record (zoneRef or recordsFrom)',
-    }));
-
-  const winner = zoneNameOwner(zone, zones);
-  if (refOf(winner) !== refOf(zone)) {
-    const message = `zone name ${zone.spec.zoneName} is already claimed by the older DNSZone ${refOf(winner)}`;
-    const outcomes = selected.map((record) => ({ record, included: false, reason: 'DuplicateZone' as const, message }));
-    return {
-      zone,
-      block: { reason: 'DuplicateZone', message },
-      primaries,
-      outcomes: [...outcomes.filter(owned), ...orphans],
-    };
-  }
-  // Placed nowhere: that is the reason to report (and the status names where the zone is still served), even when
-  // the desired zone cannot be built without primaries (default glue needs their addresses).
-  const placementBlock: ZoneBlock | undefined =
-    primaries.length > 0
-      ? undefined
-      : place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length
-        ? {
-            reason: 'ClusterNotFound',
-            message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider`,
-          }
-        : {
-            reason: 'NoPrimaries',
-            message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom',
-          };
-  const glueFrom = offline
-    ? [
-        ...place.instances.map((i) => (i.role === 'primary' ? { ...i, dnsEndpoint: offline.primaryDnsEndpoint } : i)),
-        ...(primaries.length
-          ? []
-          : [
-              {
-                name: 'offline-primary',
-                namespace: zone.metadata.namespace ?? '',
-                role: 'primary' as const,
-                endpoint: undefined,
-                dnsEndpoint: offline.primaryDnsEndpoint,
-              },
-            ]),
-      ]
-    : place.instances;
-  const desired = desiredZone(zone, selected, glueFrom, place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {});
-  if ('invalid' in desired) {
-    // No desired zone: the selected records would be in it, so they learn why it is not pushed (ZoneNotReady, see
-    // passOutcome) rather than nothing.
-    const block = placementBlock ?? { reason: 'InvalidSpec' as const, message: desired.message };
-    const outcomes: RecordOutcome[] = selected.map((record) => {
-      const owner = cz.ok ? resolveOwner(cz.name, record.spec.name ?? record.metadata.name) : undefined;
-      return {
-        record,
-        included: true,
-        reason: 'ZoneNotReady' as const,
-        message: block.message,
-        ...(owner?.ok ? { fqdn: owner.name } : {}),
-      };
-    });
-    return {
-      zone,
-      block,
-      invalidZone: desired.message,
-      primaries,
-      outcomes: [...outcomes.filter(owned), ...orphans],
-    };
-  }
-  const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };
-  return placementBlock ? { ...base, primaries, block: placementBlock } : { ...base, primaries };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

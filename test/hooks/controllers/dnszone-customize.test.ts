@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 import { ruleSelects } from '../../../local/related.js';
 import { customizeBind9Instance } from '../../../hooks/controllers/bind9instance.js';
-import { customizeDnsZone, planZoneSync } from '../../../hooks/controllers/dnszone.js';
+import { customizeDnsZone } from '../../../hooks/controllers/dnszone.js';
+import { planZoneSync } from '../../../hooks/zone/plan.js';
 import { indexLabels } from '../../../hooks/controllers/index-labels.js';
 import type { CustomizeRequest, KubeObject, ObjectMap, RelatedResourceRule } from '../../../hooks/metacontroller.js';
 import { KINDS, type DNSZone } from '../../../hooks/schema/generated.js';

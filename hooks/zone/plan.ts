@@ -1,0 +1,147 @@
+/**
+ * Pure: the DNSZone hook's plan for one sync pass — which records the zone selects, where it is placed, the desired
+ * zone (hooks/zone/desired.ts) with each record's outcome, and what blocks a push. hooks/controllers/dnszone.ts runs
+ * the effects after it; `bindy render`, `plan` and `validate` call it on the request the local driver builds, so they
+ * say what the hook would push.
+ */
+import type { DNSZone } from '../schema/generated.js';
+import type { KubeObject, SyncRequest } from '../metacontroller.js';
+import { canonicalZoneName, resolveOwner } from '../../dns/names.js';
+import { desiredZone, type DesiredZoneResult, type RecordOutcome } from './desired.js';
+import {
+  placement,
+  refOf,
+  relatedRecords,
+  relatedZones,
+  selectRecords,
+  statusOwner,
+  zoneNameOwner,
+  type Placement,
+} from './select.js';
+import type { ZoneBlock } from './status.js';
+
+/** What one sync pass pushes where, or why not. */
+export interface ZonePlan {
+  zone: DNSZone;
+  desired?: DesiredZoneResult;
+  /** Why no desired zone could be built from the spec (reported as the block unless placement blocks first). */
+  invalidZone?: string;
+  block?: ZoneBlock;
+  primaries: Placement[];
+  /** Outcomes whose status this zone writes (the zone is the records' status owner). */
+  outcomes: RecordOutcome[];
+}
+
+/**
+ * Pure: plans one sync pass from the request.
+ * @param offline `bindy render`/`plan` only: the DNS endpoint the zone's primaries answer on, which only a running
+ *   cluster knows (their Service IPs); it is their address in default glue, and never changes the placement.
+ */
+export function planZoneSync(
+  req: SyncRequest<DNSZone & KubeObject>,
+  offline?: { primaryDnsEndpoint: string },
+): ZonePlan {
+  const zone = req.parent as DNSZone;
+  const zones = relatedZones(req.related);
+  const records = relatedRecords(req.related);
+  const selected = selectRecords(zone, records);
+  const candidates = zones.some((z) => refOf(z) === refOf(zone)) ? zones : [...zones, zone];
+  const owned = (o: RecordOutcome) => {
+    // A zoneRef names one zone of the namespace: only selector-picked records can have several selecting zones.
+    if (o.record.spec.zoneRef === zone.metadata.name) return true;
+    const owner = statusOwner(candidates, o.record);
+    return !owner || refOf(owner) === refOf(zone);
+  };
+  const place = placement(zone, req.related);
+  const primaries = place.instances.filter((i) => i.role === 'primary');
+  // Records this zone once served but no zone selects any more (zoneRef changed, label removed): say so, rather
+  // than leave a stale Served.
+  const cz = canonicalZoneName(zone.spec.zoneName);
+  const chosen = new Set(selected);
+  const orphans: RecordOutcome[] = records
+    .filter(
+      (r) =>
+        !chosen.has(r) &&
+        !r.metadata.deletionTimestamp &&
+        cz.ok &&
+        r.status?.zone === cz.name &&
+        (r.metadata.namespace ?? '') === (zone.metadata.namespace ?? ''),
+    )
+    .filter(
+      (r) =>
+        r.status?.conditions?.find((c) => c.type === 'Ready')?.reason !== 'NotSelected' && !statusOwner(candidates, r),
+    )
+    .map((record) => ({
+      record,
+      included: false,
+      reason: 'NotSelected',
+      message: 'no DNSZone selects this record (zoneRef or recordsFrom)',
+    }));
+
+  const winner = zoneNameOwner(zone, zones);
+  if (refOf(winner) !== refOf(zone)) {
+    const message = `zone name ${zone.spec.zoneName} is already claimed by the older DNSZone ${refOf(winner)}`;
+    const outcomes = selected.map((record) => ({ record, included: false, reason: 'DuplicateZone' as const, message }));
+    return {
+      zone,
+      block: { reason: 'DuplicateZone', message },
+      primaries,
+      outcomes: [...outcomes.filter(owned), ...orphans],
+    };
+  }
+  // Placed nowhere: that is the reason to report (and the status names where the zone is still served), even when
+  // the desired zone cannot be built without primaries (default glue needs their addresses).
+  const placementBlock: ZoneBlock | undefined =
+    primaries.length > 0
+      ? undefined
+      : place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length
+        ? {
+            reason: 'ClusterNotFound',
+            message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider`,
+          }
+        : {
+            reason: 'NoPrimaries',
+            message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom',
+          };
+  const glueFrom = offline
+    ? [
+        ...place.instances.map((i) => (i.role === 'primary' ? { ...i, dnsEndpoint: offline.primaryDnsEndpoint } : i)),
+        ...(primaries.length
+          ? []
+          : [
+              {
+                name: 'offline-primary',
+                namespace: zone.metadata.namespace ?? '',
+                role: 'primary' as const,
+                endpoint: undefined,
+                dnsEndpoint: offline.primaryDnsEndpoint,
+              },
+            ]),
+      ]
+    : place.instances;
+  const desired = desiredZone(zone, selected, glueFrom, place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {});
+  if ('invalid' in desired) {
+    // No desired zone: the selected records would be in it, so they learn why it is not pushed (ZoneNotReady, see
+    // passOutcome) rather than nothing.
+    const block = placementBlock ?? { reason: 'InvalidSpec' as const, message: desired.message };
+    const outcomes: RecordOutcome[] = selected.map((record) => {
+      const owner = cz.ok ? resolveOwner(cz.name, record.spec.name ?? record.metadata.name) : undefined;
+      return {
+        record,
+        included: true,
+        reason: 'ZoneNotReady' as const,
+        message: block.message,
+        ...(owner?.ok ? { fqdn: owner.name } : {}),
+      };
+    });
+    return {
+      zone,
+      block,
+      invalidZone: desired.message,
+      primaries,
+      outcomes: [...outcomes.filter(owned), ...orphans],
+    };
+  }
+  const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };
+  return placementBlock ? { ...base, primaries, block: placementBlock } : { ...base, primaries };
+}
