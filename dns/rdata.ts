@@ -190,79 +190,118 @@ export type Rdata =
   | { type: 'CAA'; flags: number; tag: string; value: Buffer }
   | { type: 'TXT'; strings: Buffer[] };
 
-function u16(tok: string | undefined, what: string): number | string {
-  if (tok === undefined || !/^\d{1,5}$/.test(tok)) return `${what} must be an integer 0–65535`;
-  const v = Number(tok);
-  return v > 65535 ? `${what} must be an integer 0–65535` : v;
+/** Whether an owner or target name of a zone must be a host name in reverse zones (BIND check-names on PTR). */
+const isReverseZone = (zone: string) => zone.endsWith('in-addr.arpa') || zone.endsWith('ip6.arpa');
+
+const u16ok = (v: number) => Number.isInteger(v) && v >= 0 && v <= 65535;
+
+/**
+ * The one grammar of structured rdata: checks a value (from a CR's fields, or tokenised from presentation text) and
+ * returns it canonical — addresses in their one text form, names absolute and lowercase, per-type host-name rules.
+ * @param reverseZone PTR targets must be host names in in-addr.arpa/ip6.arpa (BIND check-names).
+ */
+export function checkRdata(r: Rdata, reverseZone = false): Result<Rdata> {
+  switch (r.type) {
+    case 'A': {
+      const a = canonicalIPv4(r.address);
+      return a
+        ? okv({ type: 'A', address: a })
+        : fail('data', `"${r.address}" is not an IPv4 address (dotted quad, no leading zeros)`);
+    }
+    case 'AAAA': {
+      const a = canonicalIPv6(r.address);
+      return a ? okv({ type: 'AAAA', address: a }) : fail('data', `"${r.address}" is not an IPv6 address`);
+    }
+    case 'CNAME':
+    case 'NS':
+    case 'PTR': {
+      const host = r.type === 'NS' || (r.type === 'PTR' && reverseZone);
+      const c = checkAbsoluteName(r.target, host);
+      return c.ok ? okv({ type: r.type, target: c.name }) : fail('data', `${r.type} target ${c.reason}`);
+    }
+    case 'MX': {
+      if (!u16ok(r.preference)) return fail('data', 'MX preference must be an integer 0–65535');
+      const c = checkAbsoluteName(r.exchange, true);
+      return c.ok ? okv({ ...r, exchange: c.name }) : fail('data', `MX exchange ${c.reason}`);
+    }
+    case 'SRV': {
+      for (const [what, v] of [
+        ['SRV priority', r.priority],
+        ['SRV weight', r.weight],
+        ['SRV port', r.port],
+      ] as const)
+        if (!u16ok(v)) return fail('data', `${what} must be an integer 0–65535`);
+      if (r.target === '.') return okv(r);
+      const c = checkAbsoluteName(r.target, true);
+      return c.ok ? okv({ ...r, target: c.name }) : fail('data', `SRV target ${c.reason}`);
+    }
+    case 'CAA': {
+      if (!Number.isInteger(r.flags) || r.flags < 0 || r.flags > 255) return fail('data', 'CAA flags must be 0–255');
+      if (!/^[A-Za-z0-9]{1,15}$/.test(r.tag))
+        return fail(
+          'data',
+          r.tag.length > 15 ? 'CAA tag is longer than 15 characters' : 'CAA tag is letters and digits',
+        );
+      if (r.value.length > 65000) return fail('data', 'CAA value is too large');
+      return okv({ ...r, tag: r.tag.toLowerCase() });
+    }
+    case 'TXT': {
+      if (r.strings.length === 0) return fail('data', 'TXT needs at least one character-string (use "" for empty)');
+      const long = r.strings.find((b) => b.length > 255);
+      if (long) return fail('data', `a character-string is ${long.length} octets; the limit is 255`);
+      const total = r.strings.reduce((n, b) => n + b.length + 1, 0);
+      if (total > 65000) return fail('data', 'TXT data is too large');
+      return okv(r);
+    }
+  }
 }
 
 /**
- * Parse presentation `data` of `type` into structured rdata.
+ * Parse presentation `data` of `type` into structured rdata: tokenise it (RFC 1035 §5.1), then `checkRdata`.
  * @param reverseZone PTR targets must be host names in in-addr.arpa/ip6.arpa (BIND check-names).
  */
 export function parseRdata(type: RecordType, data: string, reverseZone = false): Result<Rdata> {
   const d = data.trim();
   if (/[\x00-\x1f\x7f]/.test(d)) return fail('data', 'contains a control character or newline');
   const toks = d.split(/\s+/);
+  const num = (tok: string | undefined, what: string): number | Result<Rdata> =>
+    tok !== undefined && /^\d{1,5}$/.test(tok) ? Number(tok) : fail('data', `${what} must be an integer 0–65535`);
   switch (type) {
-    case 'A': {
-      const a = canonicalIPv4(d);
-      return a
-        ? okv({ type, address: a })
-        : fail('data', `"${d}" is not an IPv4 address (dotted quad, no leading zeros)`);
-    }
-    case 'AAAA': {
-      const a = canonicalIPv6(d);
-      return a ? okv({ type, address: a }) : fail('data', `"${d}" is not an IPv6 address`);
-    }
+    case 'A':
+    case 'AAAA':
+      return checkRdata({ type, address: d }, reverseZone);
     case 'CNAME':
     case 'NS':
-    case 'PTR': {
+    case 'PTR':
       if (toks.length !== 1) return fail('data', `${type} data is a single domain name`);
-      const host = type === 'NS' || (type === 'PTR' && reverseZone);
-      const c = checkAbsoluteName(d, host);
-      return c.ok ? okv({ type, target: c.name }) : fail('data', `${type} target ${c.reason}`);
-    }
+      return checkRdata({ type, target: d }, reverseZone);
     case 'MX': {
       if (toks.length !== 2) return fail('data', 'MX data is "<preference> <exchange.>"');
-      const p = u16(toks[0], 'MX preference');
-      if (typeof p === 'string') return fail('data', p);
-      const c = checkAbsoluteName(toks[1]!, true);
-      return c.ok ? okv({ type, preference: p, exchange: c.name }) : fail('data', `MX exchange ${c.reason}`);
+      const p = num(toks[0], 'MX preference');
+      return typeof p === 'number' ? checkRdata({ type, preference: p, exchange: toks[1]! }) : p;
     }
     case 'SRV': {
       if (toks.length !== 4) return fail('data', 'SRV data is "<priority> <weight> <port> <target.>"');
       const nums: number[] = [];
       for (const [i, what] of ['SRV priority', 'SRV weight', 'SRV port'].entries()) {
-        const v = u16(toks[i], what);
-        if (typeof v === 'string') return fail('data', v);
+        const v = num(toks[i], what);
+        if (typeof v !== 'number') return v;
         nums.push(v);
       }
-      const t = toks[3]!;
-      if (t === '.') return okv({ type, priority: nums[0]!, weight: nums[1]!, port: nums[2]!, target: '.' });
-      const c = checkAbsoluteName(t, true);
-      return c.ok
-        ? okv({ type, priority: nums[0]!, weight: nums[1]!, port: nums[2]!, target: c.name })
-        : fail('data', `SRV target ${c.reason}`);
+      return checkRdata({ type, priority: nums[0]!, weight: nums[1]!, port: nums[2]!, target: toks[3]! });
     }
     case 'CAA': {
       const m = /^(\d{1,3})\s+([A-Za-z0-9]+)\s+(.+)$/.exec(d);
       if (!m) return fail('data', 'CAA data is \'<flags> <tag> "<value>"\'');
-      const flags = Number(m[1]);
-      if (flags > 255) return fail('data', 'CAA flags must be 0–255');
-      if (m[2]!.length > 15) return fail('data', 'CAA tag is longer than 15 characters');
       const v = parseCharacterStrings(m[3]!);
       if (typeof v === 'string') return fail('data', `CAA value ${v}`);
       if (v.length !== 1) return fail('data', 'CAA value must be one (quoted) string');
-      return okv({ type, flags, tag: m[2]!.toLowerCase(), value: v[0]! });
+      return checkRdata({ type, flags: Number(m[1]), tag: m[2]!, value: v[0]! });
     }
     case 'TXT': {
       const v = parseCharacterStrings(d);
       if (typeof v === 'string') return fail('data', `TXT ${v}`);
-      if (v.length === 0) return fail('data', 'TXT needs at least one character-string (use "" for empty)');
-      const total = v.reduce((s, b) => s + b.length + 1, 0);
-      if (total > 65000) return fail('data', 'TXT data is too large');
-      return okv({ type, strings: v });
+      return checkRdata({ type, strings: v });
     }
   }
 }
@@ -288,11 +327,33 @@ export function formatRdata(r: Rdata): string {
   }
 }
 
+/** A record with structured rdata: owner as written (relative or absolute), the RR's TTL. */
+export interface RecordValue {
+  name: string;
+  ttl: number;
+  rdata: Rdata;
+}
+
 /**
- * Validate one record against the DNS grammar and canonicalise it.
- *
- * Returns the record with owner relative to `zone` ('@' apex), lowercase, and `data` in canonical
- * presentation form; or the field (`name`, `type`, `ttl`, `data`) and the reason it is invalid.
+ * Validate one record with structured rdata and canonicalise it: the owner relative to `zone` ('@' apex, lowercase,
+ * the host-name rule for A/AAAA owners), the TTL range, the rdata by `checkRdata`. Field names (`name`, `ttl`,
+ * `data`) say what is wrong.
+ * @param zone canonical zone name without trailing dot (see `checkZoneName`).
+ */
+export function checkRecord(zone: string, rec: RecordValue): Result<RecordValue> {
+  const type = rec.rdata.type;
+  if (!Number.isInteger(rec.ttl) || rec.ttl < 0 || rec.ttl > MAX_TTL)
+    return fail('ttl', `must be an integer 0–${MAX_TTL} (RFC 2181 §8)`);
+  const owner = absoluteOwner(zone, rec.name, type === 'A' || type === 'AAAA');
+  if (!owner.ok) return fail('name', owner.reason);
+  const r = checkRdata(rec.rdata, isReverseZone(zone));
+  return r.ok ? okv({ name: relativeOwner(zone, owner.name), ttl: rec.ttl, rdata: r.value }) : r;
+}
+
+/**
+ * Validate one record in presentation form (a PUT body's record) and canonicalise it: `data` tokenised by
+ * `parseRdata`, the rest by `checkRecord`. Returns the record with the owner relative to `zone` and `data` in the
+ * canonical presentation form, or the field (`name`, `type`, `ttl`, `data`) and why it is invalid.
  * @param zone canonical zone name without trailing dot (see `checkZoneName`).
  */
 export function canonicalRecord(
@@ -307,8 +368,7 @@ export function canonicalRecord(
   const owner = absoluteOwner(zone, rec.name, type === 'A' || type === 'AAAA');
   if (!owner.ok) return fail('name', owner.reason);
   if (typeof rec.data !== 'string') return fail('data', 'must be a string');
-  const reverse = zone.endsWith('in-addr.arpa') || zone.endsWith('ip6.arpa');
-  const p = parseRdata(type, rec.data, reverse);
+  const p = parseRdata(type, rec.data, isReverseZone(zone));
   if (!p.ok) return p;
   return okv({ name: relativeOwner(zone, owner.name), type, ttl: rec.ttl, data: formatRdata(p.value) });
 }

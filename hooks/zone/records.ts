@@ -1,10 +1,11 @@
 /**
- * Pure: one record CR (ARecord … CAARecord) → its resource records in bindcar's `ZoneRecord` form, validated and
- * canonicalised by bindcar's one rdata grammar (`canonicalRecord`), so the hook never hands bindcar data it would
- * reject and two spellings of the same RR compare equal.
+ * Pure: one record CR (ARecord … CAARecord) → its resource records in bindcar's `ZoneRecord` form. The CR's fields
+ * are already structured: they become rdata values directly (no presentation text is built to be parsed again),
+ * checked and canonicalised by the one rdata grammar (dns/rdata.ts `checkRecord`), then written once in canonical
+ * presentation form — so the hook never hands bindcar data it would reject and two spellings of one RR compare equal.
  */
 import type { ZoneRecord } from '../../dns/contract.js';
-import { quoteCharacterString, canonicalRecord } from '../../dns/rdata.js';
+import { checkRecord, formatRdata, quoteCharacterString, type Rdata } from '../../dns/rdata.js';
 import { absoluteTarget, relativeOwner, resolveOwner } from '../../dns/names.js';
 import { RECORD_KINDS, type DNSRecord, type RecordKind } from '../schema/generated.js';
 
@@ -57,22 +58,24 @@ export function txtOctets(value: string): Buffer {
   return Buffer.concat(parts);
 }
 
-/**
- * Split a TXT value into ≤255-octet character-strings (never inside a UTF-8 sequence) and quote each one
- * (`"` and `\` escaped, non-printables as `\DDD`). An empty value is one empty string `""`.
- */
-export function txtData(value: string): string {
+/** Split a TXT value into ≤255-octet character-strings, never inside a UTF-8 sequence; an empty value is one "". */
+export function txtStrings(value: string): Buffer[] {
   const bytes = txtOctets(value);
-  const chunks: string[] = [];
+  const chunks: Buffer[] = [];
   let i = 0;
   while (i < bytes.length) {
     let end = Math.min(i + MAX_STRING, bytes.length);
     // Back off to a UTF-8 boundary: continuation bytes are 10xxxxxx.
     while (end < bytes.length && end > i && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
-    chunks.push(quoteCharacterString(bytes.subarray(i, end)));
+    chunks.push(bytes.subarray(i, end));
     i = end;
   }
-  return chunks.length ? chunks.join(' ') : '""';
+  return chunks.length ? chunks : [Buffer.alloc(0)];
+}
+
+/** A TXT value as canonical presentation: `txtStrings`, each quoted (`"` and `\` escaped, non-printables `\DDD`). */
+export function txtData(value: string): string {
+  return txtStrings(value).map(quoteCharacterString).join(' ');
 }
 
 /** The user-facing spec field that holds a record kind's data (used in messages). */
@@ -87,44 +90,55 @@ export const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
   CAARecord: 'spec.value',
 };
 
-type Raw = { data: string; field: string } | { error: string };
+/** One RR's rdata as the CR gives it (not yet checked), and the field it came from; or why there is none. */
+type Value = { rdata: Rdata; field: string } | { error: string };
 
-function target(field: string, value: string, prefix = ''): Raw {
+function target(field: string, value: string, rdata: (name: string) => Rdata): Value {
   const t = absoluteTarget(value);
-  return t.ok ? { data: `${prefix}${t.name}`, field } : { error: `${field}: ${t.reason}` };
+  return t.ok ? { rdata: rdata(t.name), field } : { error: `${field}: ${t.reason}` };
 }
 
-/** Presentation data of each RR the record asks for, before validation. */
-function rawData(rec: DNSRecord): Raw[] {
+/** The rdata of each RR the record asks for, from its fields. */
+function values(rec: DNSRecord): Value[] {
   switch (rec.kind) {
     case 'ARecord': {
       const s = rec.spec;
-      if (s.ipv4Addresses) return s.ipv4Addresses.map((a, i) => ({ data: a, field: `spec.ipv4Addresses[${i}]` }));
-      return s.ipv4Address !== undefined ? [{ data: s.ipv4Address, field: 'spec.ipv4Address' }] : [];
+      const list = s.ipv4Addresses ?? (s.ipv4Address !== undefined ? [s.ipv4Address] : []);
+      const field = (i: number) => (s.ipv4Addresses ? `spec.ipv4Addresses[${i}]` : 'spec.ipv4Address');
+      return list.map((address, i) => ({ rdata: { type: 'A', address }, field: field(i) }));
     }
     case 'AAAARecord': {
       const s = rec.spec;
-      if (s.ipv6Addresses) return s.ipv6Addresses.map((a, i) => ({ data: a, field: `spec.ipv6Addresses[${i}]` }));
-      return s.ipv6Address !== undefined ? [{ data: s.ipv6Address, field: 'spec.ipv6Address' }] : [];
+      const list = s.ipv6Addresses ?? (s.ipv6Address !== undefined ? [s.ipv6Address] : []);
+      const field = (i: number) => (s.ipv6Addresses ? `spec.ipv6Addresses[${i}]` : 'spec.ipv6Address');
+      return list.map((address, i) => ({ rdata: { type: 'AAAA', address }, field: field(i) }));
     }
     case 'CNAMERecord':
-      return [target('spec.target', rec.spec.target)];
+      return [target('spec.target', rec.spec.target, (t) => ({ type: 'CNAME', target: t }))];
     case 'NSRecord':
-      return [target('spec.nameserver', rec.spec.nameserver)];
-    case 'MXRecord':
-      return [target('spec.mailServer', rec.spec.mailServer, `${rec.spec.priority} `)];
+      return [target('spec.nameserver', rec.spec.nameserver, (t) => ({ type: 'NS', target: t }))];
+    case 'MXRecord': {
+      const preference = rec.spec.priority;
+      return [target('spec.mailServer', rec.spec.mailServer, (exchange) => ({ type: 'MX', preference, exchange }))];
+    }
     case 'SRVRecord': {
-      const s = rec.spec;
-      return [target('spec.target', s.target, `${s.priority} ${s.weight} ${s.port} `)];
+      const { priority, weight, port } = rec.spec;
+      return [target('spec.target', rec.spec.target, (t) => ({ type: 'SRV', priority, weight, port, target: t }))];
     }
     case 'CAARecord': {
       const s = rec.spec;
       return [
-        { data: `${s.flags} ${s.tag} ${quoteCharacterString(Buffer.from(s.value, 'utf8'))}`, field: 'spec.value' },
+        {
+          rdata: { type: 'CAA', flags: s.flags ?? 0, tag: s.tag, value: Buffer.from(s.value, 'utf8') },
+          field: 'spec.value',
+        },
       ];
     }
     case 'TXTRecord':
-      return rec.spec.text.map((t, i) => ({ data: txtData(t), field: `spec.text[${i}]` }));
+      return rec.spec.text.map((t, i) => ({
+        rdata: { type: 'TXT', strings: txtStrings(t) },
+        field: `spec.text[${i}]`,
+      }));
   }
 }
 
@@ -144,38 +158,19 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
   const fqdn = owner.name;
   const type = RR_TYPE_OF[rec.kind];
   const ttl = rec.spec.ttl ?? defaultTtl;
-  const raws = rawData(rec);
-  if (raws.length === 0)
+  const vals = values(rec);
+  if (vals.length === 0)
     return { ok: false, fqdn, reason: 'InvalidRecord', message: `${DATA_FIELD[rec.kind]}: is required` };
   const rrs: ZoneRecord[] = [];
   const name = relativeOwner(zone, fqdn);
-  // TXT data built by txtData is canonical by construction (quoted ≤255-octet strings); only the owner and TTL
-  // need bindcar's grammar, checked once with an empty string (re-parsing long TXT values is the costly part).
-  const txt = rec.kind === 'TXTRecord';
-  if (txt) {
-    const c = canonicalRecord(zone, { name, type, ttl, data: '""' });
-    if (!c.ok)
-      return {
-        ok: false,
-        fqdn,
-        reason: 'InvalidRecord',
-        message: `${c.field === 'ttl' ? 'spec.ttl' : 'spec.name'}: ${c.message}`,
-      };
-  }
-  for (const raw of raws) {
-    if ('error' in raw) return { ok: false, fqdn, reason: 'InvalidRecord', message: raw.error };
-    if (txt) {
-      if (raw.data.length > 65000)
-        return { ok: false, fqdn, reason: 'InvalidRecord', message: `${raw.field}: the TXT value is too large` };
-      rrs.push({ name, type, ttl, data: raw.data });
-      continue;
-    }
-    const c = canonicalRecord(zone, { name, type, ttl, data: raw.data });
+  for (const v of vals) {
+    if ('error' in v) return { ok: false, fqdn, reason: 'InvalidRecord', message: v.error };
+    const c = checkRecord(zone, { name, ttl, rdata: v.rdata });
     if (!c.ok) {
-      const field = c.field === 'name' ? 'spec.name' : c.field === 'ttl' ? 'spec.ttl' : raw.field;
+      const field = c.field === 'name' ? 'spec.name' : c.field === 'ttl' ? 'spec.ttl' : v.field;
       return { ok: false, fqdn, reason: 'InvalidRecord', message: `${field}: ${c.message}` };
     }
-    rrs.push(c.value);
+    rrs.push({ name: c.value.name, type, ttl, data: formatRdata(c.value.rdata) });
   }
   return { ok: true, fqdn, rrs };
 }

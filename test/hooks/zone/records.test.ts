@@ -195,6 +195,15 @@ describe('hooks/zone/records', () => {
     it(`turns ${c.name} into RRs`, () => expect(recordRRs('example.com', c.record, 3600)).to.deep.equal(c.expected));
   }
 
+  it('gives a CAA record without flags the CRD’s default, 0', () => {
+    const r = recordRRs('example.com', rec('CAARecord', { name: '@', tag: 'issue', value: 'ca.example.net' }), 3600);
+    expect(r).to.deep.equal({
+      ok: true,
+      fqdn: 'example.com.',
+      rrs: [{ name: '@', type: 'CAA', ttl: 3600, data: '0 issue "ca.example.net"' }],
+    });
+  });
+
   it('splits TXT values into ≤255-octet strings, never inside a UTF-8 sequence', () => {
     const long = 'a'.repeat(254) + 'é' + 'b'.repeat(10); // é is 2 octets and would straddle octet 255
     expect(txtData(long)).to.equal(`"${'a'.repeat(254)}" "\\195\\169${'b'.repeat(10)}"`);
