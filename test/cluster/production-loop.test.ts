@@ -7,7 +7,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { SCENARIOS } from '../scenarios/production-loop.js';
-import { condition, pollUntil, type LoopObject } from '../scenarios/loop-driver.js';
+import { condition, type LoopObject } from '../scenarios/loop-driver.js';
+import { pollUntil } from '../support/poll.js';
 import {
   REPO_ROOT,
   classifyDoc,

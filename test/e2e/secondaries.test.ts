@@ -6,6 +6,7 @@
  * and TSIG-signed transfers.
  */
 import { expect } from 'chai';
+import { pollUntil } from '../support/poll.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -143,19 +144,20 @@ async function serial(n: Named, zone: string): Promise<number | undefined> {
 }
 
 /** Polls `check` every 20 ms until it returns true or `ms` pass; returns the elapsed milliseconds. */
+/** Waits for `check`; returns how long it took, or fails with `what`, the last error and the log tail. */
 async function until(what: string, check: () => Promise<boolean>, ms = 15000, log?: () => string): Promise<number> {
   const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    let last = '';
-    try {
-      if (await check()) return Date.now() - t0;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    if (Date.now() - t0 >= ms - 30) throw new Error(`${what}: ${last}\n${log ? log().slice(-3000) : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
+  try {
+    await pollUntil(
+      async () => {
+        if (!(await check())) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+      },
+      { timeoutMs: ms, intervalMs: 20 },
+    );
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}\n${log ? log().slice(-3000) : ''}`);
   }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}\n${log ? log().slice(-3000) : ''}`);
+  return Date.now() - t0;
 }
 
 const ZONE = 'sec.test';

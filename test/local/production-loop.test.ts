@@ -7,7 +7,8 @@ import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { freePort } from '../../local/named.js';
 import type { StoredObject } from '../../local/store.js';
 import { SCENARIOS } from '../scenarios/production-loop.js';
-import { answerData, pollUntil, type LoopDriver, type LoopObject } from '../scenarios/loop-driver.js';
+import { answerData, type LoopDriver, type LoopObject } from '../scenarios/loop-driver.js';
+import { pollUntil } from '../support/poll.js';
 
 const key = (o: { kind: string; metadata: { namespace?: string; name?: string } }) =>
   `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../local/named.js';
+import { eventually } from '../support/poll.js';
 
 const run = promisify(execFile);
 
@@ -21,17 +22,6 @@ async function dig(port: number, name: string, type = 'A'): Promise<{ status: st
     .map((l) => l.split('\t').pop() as string)
     .sort();
   return { status, answers };
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline) return last;
-    await new Promise((r) => setTimeout(r, 100));
-    last = await fn();
-  }
-  return last;
 }
 
 describe('bindy up (npm start)', function () {

@@ -75,22 +75,3 @@ export function answerData(r: DigLike, type: string): string[] | undefined {
     .map((a) => a.data)
     .sort();
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Bounded polling shared by both drivers: `step` runs before every try (the local driver reconciles there). */
-export async function pollUntil<T>(
-  check: () => Promise<T>,
-  opts: { timeoutMs: number; intervalMs: number; step?: () => Promise<void> },
-): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    await opts.step?.();
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await sleep(opts.intervalMs);
-  }
-}

@@ -11,6 +11,7 @@ import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil } from '../../support/poll.js';
 
 /** Result of one command run to completion. */
 export interface RunResult {
@@ -100,20 +101,20 @@ export async function waitFor(
   probe: () => Promise<boolean>,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exited) {
+  const exited = async () => {
+    if (proc.exited)
       throw new Error(`${what}: process exited (${proc.exitInfo}); log tail:\n${await tail(proc.logPath)}`);
-    }
-    try {
-      if (await probe()) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: not ready within ${timeoutMs / 1000}s; log tail:\n${await tail(proc.logPath)}`);
-    }
-    await sleep(250);
+  };
+  try {
+    await pollUntil(
+      async () => {
+        if (!(await probe().catch(() => false))) throw new Error('not ready');
+      },
+      { timeoutMs, intervalMs: 250, step: exited },
+    );
+  } catch (err) {
+    if (proc.exited) throw err;
+    throw new Error(`${what}: not ready within ${timeoutMs / 1000}s; log tail:\n${await tail(proc.logPath)}`);
   }
 }
 

@@ -3,7 +3,8 @@
  * Metacontroller reconciling, dig against the named behind the external instance.
  */
 import { KINDS } from '../../../hooks/schema/generated.js';
-import { answerData, pollUntil, type LoopDriver, type LoopObject } from '../../scenarios/loop-driver.js';
+import { answerData, type LoopDriver, type LoopObject } from '../../scenarios/loop-driver.js';
+import { pollUntil } from '../../support/poll.js';
 import type { ProductionLoop } from './harness.js';
 
 const GROUP = 'bindy.firestoned.io';
