@@ -1,8 +1,9 @@
 /**
  * `createApp(deps)` → the bindcar Express app (never listens; `server.ts` does).
  *
- * Routes (bindcar/README.md): the declarative `PUT /api/v1/zones/{zone}`, the upstream-compatible bindcar
- * routes, `GET /api/v1/zones/{zone}/records`, and unauthenticated `/healthz`, `/readyz`,
+ * Routes (bindcar/README.md): the declarative `PUT /api/v1/zones/{zone}` and
+ * `GET /api/v1/zones/{zone}/records` (apply-zone.ts), the upstream-compatible bindcar routes
+ * (upstream.ts, upstream-records.ts), and unauthenticated `/healthz`, `/readyz`,
  * `/metrics` (plus upstream's `/api/v1/health` and `/api/v1/ready`, which here answers 503 when
  * not ready). One error middleware renders every failure as `{code, message, details?}`.
  */
@@ -17,19 +18,18 @@ import {
   validateRemoveRecordRequest,
   validateUpdateRecordRequest,
   type ApiErrorBody,
-  type CreateZoneRequest,
-  type PutZoneBody,
-  type ZoneRecord,
 } from '../dns/contract.js';
 import type { Authenticator } from './auth.js';
 import { HttpError, invalidSpec } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { absoluteOwner } from '../dns/names.js';
-import { canonicalRecord, isRecordType } from '../dns/rdata.js';
+import { isRecordType } from '../dns/rdata.js';
 import type { Rndc } from './rndc.js';
 import type { ValidateFunction } from 'ajv';
-import { zoneParam, type RecordOp, type ZoneService } from './zones.js';
-import type { ZoneOptions } from './zone-config.js';
+import { zoneParam, type ZoneService } from './zones.js';
+import { deleteZone, getRecords, putZone } from './apply-zone.js';
+import { createZone, fromUpstreamCreate, getZone, patchZone, zoneCommand, zoneStatusText } from './upstream.js';
+import { recordOf, updateRecords, type RecordOp } from './upstream-records.js';
 
 export interface AppDeps {
   zones: ZoneService;
@@ -57,82 +57,6 @@ function check<T>(fn: ValidateFunction<T>, body: unknown, what: string): T {
     );
   }
   return body;
-}
-
-const withDot = (s: string): string => (s.endsWith('.') ? s : `${s}.`);
-
-/** Upstream `value` (+ `priority` for MX/SRV) → presentation data. */
-function upstreamData(type: string, value: string, priority?: number | null): string {
-  return (type === 'MX' || type === 'SRV') && priority != null ? `${priority} ${value}` : value;
-}
-
-/** Convert an upstream CreateZoneRequest into a PUT body plus extra zone options. */
-export function fromUpstreamCreate(req: CreateZoneRequest): { body: PutZoneBody; extra: Partial<ZoneOptions> } {
-  const c = req.zoneConfig;
-  const ips = new Map<string, string>();
-  for (const [k, v] of Object.entries(c.nameServerIps)) ips.set(withDot(k.toLowerCase()), v);
-  const body: PutZoneBody = {
-    type: req.zoneType,
-    ttl: c.ttl,
-    soa: {
-      mname: withDot(c.soa.primaryNs),
-      rname: c.soa.adminEmail.includes('@') ? c.soa.adminEmail : withDot(c.soa.adminEmail),
-      refresh: c.soa.refresh ?? 3600,
-      retry: c.soa.retry ?? 600,
-      expire: c.soa.expire ?? 604800,
-      minimum: c.soa.negativeTtl ?? 86400,
-    },
-    nameServers: c.nameServers.map((h) => {
-      const host = withDot(h);
-      const ip = ips.get(host.toLowerCase());
-      return ip === undefined
-        ? { hostname: host }
-        : ip.includes(':')
-          ? { hostname: host, ipv6Addresses: [ip] }
-          : { hostname: host, ipv4Addresses: [ip] };
-    }),
-    records: (c.records ?? []).map((r) => {
-      const type = r.type.toUpperCase();
-      return {
-        name: r.name,
-        type: type as ZoneRecord['type'],
-        ttl: r.ttl ?? c.ttl,
-        data: upstreamData(type, r.value, r.priority),
-      };
-    }),
-  };
-  if (c.soa.serial != null) body.serial = c.soa.serial;
-  if (c.alsoNotify) body.alsoNotify = c.alsoNotify;
-  if (c.allowTransfer) body.allowTransfer = c.allowTransfer;
-  if (c.primaries) body.primaries = c.primaries;
-  if (c.dnssecPolicy) body.dnssecPolicy = c.dnssecPolicy;
-  const extra: Partial<ZoneOptions> = {};
-  if (c.inlineSigning != null) extra.inlineSigning = c.inlineSigning;
-  if (req.updateKeyName != null) extra.allowUpdate = [`key ${req.updateKeyName}`];
-  return { body, extra };
-}
-
-function recordOf(
-  zone: string,
-  field: string,
-  r: { name: string; type: string; ttl?: number | null },
-  value: string,
-  priority?: number | null,
-): ZoneRecord & { owner: string } {
-  const type = r.type.toUpperCase();
-  const c = canonicalRecord(zone, {
-    name: r.name,
-    type,
-    ttl: r.ttl ?? 3600,
-    data: upstreamData(type, value, priority),
-  });
-  if (!c.ok) {
-    const f = c.field === 'data' ? field : c.field;
-    throw invalidSpec(`${f}: ${c.message}`, [{ field: f, message: c.message }]);
-  }
-  const owner = absoluteOwner(zone, c.value.name);
-  if (!owner.ok) throw invalidSpec(`name: ${owner.reason}`, [{ field: 'name', message: owner.reason }]);
-  return { ...c.value, owner: owner.name };
 }
 
 /**
@@ -221,7 +145,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   api.get('/zones', async (_req, res) => {
-    const list = await zones.listZones();
+    const list = await zones.deps.store.list();
     metrics.zonesManaged.set(list.length);
     res.json({ zones: list, count: list.length });
   });
@@ -229,7 +153,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.post('/zones', async (req, res) => {
     const body = check(validateCreateZoneRequest, req.body, 'CreateZoneRequest');
     const { body: put, extra } = fromUpstreamCreate(body);
-    const r = await zones.createZone(body.zoneName, put, extra);
+    const r = await createZone(zones, body.zoneName, put, extra);
     metrics.zoneOperations.inc({ operation: 'create', result: 'ok' });
     res.status(201).json({ success: true, message: `Zone ${r.zone} created`, details: r, ...r });
   });
@@ -237,7 +161,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.put('/zones/:zone', async (req, res) => {
     const body = check(validatePutZoneBody, req.body, 'PutZoneBody');
     const started = process.hrtime.bigint();
-    const r = await zones.putZone(String(req.params['zone']), body);
+    const r = await putZone(zones, String(req.params['zone']), body);
     metrics.zoneOperations.inc({ operation: r.created ? 'create' : r.changed ? 'update' : 'noop', result: 'ok' });
     if (r.changed)
       logger.info('zone applied', {
@@ -249,46 +173,46 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   api.get('/zones/:zone', async (req, res) => {
-    res.json(await zones.getZone(String(req.params['zone'])));
+    res.json(await getZone(zones, String(req.params['zone'])));
   });
 
   api.delete('/zones/:zone', async (req, res) => {
-    const r = await zones.deleteZone(String(req.params['zone']));
+    const r = await deleteZone(zones, String(req.params['zone']));
     metrics.zoneOperations.inc({ operation: 'delete', result: 'ok' });
     res.json({ success: true, message: `Zone ${r.zone} deleted`, ...r });
   });
 
   api.patch('/zones/:zone', async (req, res) => {
     const body = check(validateModifyZoneRequest, req.body, 'ModifyZoneRequest');
-    const r = await zones.patchZone(String(req.params['zone']), body);
+    const r = await patchZone(zones, String(req.params['zone']), body);
     metrics.zoneOperations.inc({ operation: 'modify', result: 'ok' });
     res.json({ success: true, message: `Zone ${r.zone} ${r.changed ? 'modified' : 'unchanged'}`, ...r });
   });
 
   api.get('/zones/:zone/status', async (req, res) => {
     const zone = String(req.params['zone']);
-    const text = await zones.zoneStatusText(zone);
+    const text = await zoneStatusText(zones, zone);
     res.json({ success: true, message: `Zone ${zoneParam(zone)} status`, details: text.trim() });
   });
 
   for (const cmd of COMMANDS) {
     api.post(`/zones/:zone/${cmd}`, async (req, res) => {
       const zone = String(req.params['zone']);
-      const out = await zones.zoneCommand(zone, cmd);
+      const out = await zoneCommand(zones, zone, cmd);
       metrics.zoneOperations.inc({ operation: cmd, result: 'ok' });
       res.json({ success: true, message: `${cmd} ${zoneParam(zone)}`, details: out });
     });
   }
 
   api.get('/zones/:zone/records', async (req, res) => {
-    res.json(await zones.getRecords(String(req.params['zone'])));
+    res.json(await getRecords(zones, String(req.params['zone'])));
   });
 
   api.post('/zones/:zone/records', async (req, res) => {
     const zone = zoneParam(String(req.params['zone']));
     const b = check(validateAddRecordRequest, req.body, 'AddRecordRequest');
     const rec = recordOf(zone, 'value', b, b.value, b.priority);
-    const r = await zones.updateRecords(zone, [
+    const r = await updateRecords(zones, zone, [
       { op: 'add', owner: rec.owner, type: rec.type, ttl: rec.ttl, data: rec.data },
     ]);
     metrics.zoneOperations.inc({ operation: 'record_add', result: 'ok' });
@@ -310,7 +234,7 @@ export function createApp(deps: AppDeps): express.Express {
       { op: 'add', owner: next.owner, type: next.type, ttl: next.ttl, data: next.data },
     ];
     // an update replaces a value that exists; it never silently becomes an add
-    const r = await zones.updateRecords(zone, ops, {
+    const r = await updateRecords(zones, zone, ops, {
       mustExist: [{ owner: cur.owner, type: cur.type, data: cur.data, field: 'currentValue' }],
     });
     metrics.zoneOperations.inc({ operation: 'record_update', result: 'ok' });
@@ -341,7 +265,7 @@ export function createApp(deps: AppDeps): express.Express {
         ]);
       op = { op: 'deleteRRset', owner: owner.name, type };
     }
-    const r = await zones.updateRecords(zone, [op]);
+    const r = await updateRecords(zones, zone, [op]);
     metrics.zoneOperations.inc({ operation: 'record_remove', result: 'ok' });
     res.json({ success: true, message: 'Record removed', serial: r.serial });
   });
