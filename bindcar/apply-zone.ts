@@ -25,8 +25,15 @@
  * primary only bumps its SOA to the floor. Serials compare in RFC 1982 arithmetic.
  */
 import { UpdateRejectedError } from './dns-client.js';
-import type { PutZoneBody, PutZoneResult, ZoneRecord, ZoneRecordsResult } from '../dns/contract.js';
+import {
+  validatePutZoneBody,
+  type PutZoneBody,
+  type PutZoneResult,
+  type ZoneRecord,
+  type ZoneRecordsResult,
+} from '../dns/contract.js';
 import { namedFailed, notFound } from './errors.js';
+import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
 import { relativeOwner } from '../dns/names.js';
 import { RndcError } from './rndc.js';
 import { canonicalOrderKey, type DesiredZone } from '../dns/zone-model.js';
@@ -190,4 +197,44 @@ export function getRecords(zones: ZoneService, zoneRaw: string): Promise<ZoneRec
       for (const d of s.data) records.push({ name: relativeOwner(zone, s.owner), type: s.type, ttl: s.ttl, data: d });
     return { zone, serial: served.serial, records };
   });
+}
+
+/** The declarative routes. */
+export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarRoute[] {
+  return [
+    {
+      method: 'put',
+      path: '/api/v1/zones/:zone',
+      auth: true,
+      handle: async (req) => {
+        const body = checkBody(validatePutZoneBody, req.body, 'PutZoneBody');
+        const started = process.hrtime.bigint();
+        const r = await putZone(zones, req.zone, body);
+        metrics.zoneOperations.inc({ operation: r.created ? 'create' : r.changed ? 'update' : 'noop', result: 'ok' });
+        if (r.changed)
+          logger.info('zone applied', {
+            ...r,
+            records: body.records.length,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          });
+        return { status: r.created ? 201 : 200, json: r };
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/zones/:zone',
+      auth: true,
+      handle: async (req) => {
+        const r = await deleteZone(zones, req.zone);
+        metrics.zoneOperations.inc({ operation: 'delete', result: 'ok' });
+        return { json: { success: true, message: `Zone ${r.zone} deleted`, ...r } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/zones/:zone/records',
+      auth: true,
+      handle: async (req) => ({ json: await getRecords(zones, req.zone) }),
+    },
+  ];
 }

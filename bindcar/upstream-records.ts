@@ -12,12 +12,18 @@
  * - 409 CNAME_CONFLICT when the owner already has data the add cannot sit beside;
  * - 409 UPDATE_IGNORED when the read-back does not show every add and removal.
  */
-import type { ZoneRecord } from '../dns/contract.js';
+import {
+  validateAddRecordRequest,
+  validateRemoveRecordRequest,
+  validateUpdateRecordRequest,
+  type ZoneRecord,
+} from '../dns/contract.js';
 import { UpdateRejectedError } from './dns-client.js';
 import { updateOpWire, type UpdateOp } from './dns-wire.js';
 import { HttpError, invalidSpec, namedFailed, notFound } from './errors.js';
+import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
 import { absoluteOwner } from '../dns/names.js';
-import { canonicalRecord } from '../dns/rdata.js';
+import { canonicalRecord, isRecordType } from '../dns/rdata.js';
 import { rrsetKey } from '../dns/zone-model.js';
 import { upstreamData } from './upstream.js';
 import type { ServedZone } from './zone-state.js';
@@ -33,7 +39,7 @@ export interface RecordIntent {
 }
 
 /** One upstream record in canonical form with its absolute owner; 422 naming `field` for bad data. */
-export function recordOf(
+function recordOf(
   zone: string,
   field: string,
   r: { name: string; type: string; ttl?: number | null },
@@ -125,4 +131,91 @@ export function updateRecords(
       );
     return { zone, serial: after.serial, changed: after.serial !== before.serial };
   });
+}
+
+/** The upstream record routes. */
+export function upstreamRecordRoutes({ zones, metrics }: RouteDeps): BindcarRoute[] {
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/zones/:zone/records',
+      auth: true,
+      handle: async (req) => {
+        const zone = zoneParam(req.zone);
+        const b = checkBody(validateAddRecordRequest, req.body, 'AddRecordRequest');
+        const rec = recordOf(zone, 'value', b, b.value, b.priority);
+        const r = await updateRecords(zones, zone, [
+          { op: 'add', owner: rec.owner, type: rec.type, ttl: rec.ttl, data: rec.data },
+        ]);
+        metrics.zoneOperations.inc({ operation: 'record_add', result: 'ok' });
+        return {
+          status: 201,
+          json: {
+            success: true,
+            message: 'Record added',
+            details: { zone, record: { name: rec.name, type: rec.type, value: rec.data, ttl: rec.ttl } },
+            serial: r.serial,
+          },
+        };
+      },
+    },
+    {
+      method: 'put',
+      path: '/api/v1/zones/:zone/records',
+      auth: true,
+      handle: async (req) => {
+        const zone = zoneParam(req.zone);
+        const b = checkBody(validateUpdateRecordRequest, req.body, 'UpdateRecordRequest');
+        const cur = recordOf(zone, 'currentValue', b, b.currentValue, b.priority);
+        const next = recordOf(zone, 'newValue', b, b.newValue, b.priority);
+        const ops: RecordOp[] = [
+          { op: 'deleteRR', owner: cur.owner, type: cur.type, data: cur.data },
+          { op: 'add', owner: next.owner, type: next.type, ttl: next.ttl, data: next.data },
+        ];
+        // an update replaces a value that exists; it never silently becomes an add
+        const r = await updateRecords(zones, zone, ops, {
+          mustExist: [{ owner: cur.owner, type: cur.type, data: cur.data, field: 'currentValue' }],
+        });
+        metrics.zoneOperations.inc({ operation: 'record_update', result: 'ok' });
+        return {
+          json: {
+            success: true,
+            message: 'Record updated',
+            details: { zone, record: { name: next.name, type: next.type, value: next.data, ttl: next.ttl } },
+            serial: r.serial,
+          },
+        };
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/zones/:zone/records',
+      auth: true,
+      handle: async (req) => {
+        const zone = zoneParam(req.zone);
+        const b = checkBody(validateRemoveRecordRequest, req.body, 'RemoveRecordRequest');
+        const type = b.type.toUpperCase();
+        if (!isRecordType(type))
+          throw invalidSpec(`type: "${b.type}" is not supported`, [
+            { field: 'type', message: 'unsupported record type' },
+          ]);
+        let op: RecordOp;
+        if (b.value != null) {
+          const rec = recordOf(zone, 'value', { name: b.name, type }, b.value);
+          op = { op: 'deleteRR', owner: rec.owner, type: rec.type, data: rec.data };
+        } else {
+          const owner = absoluteOwner(zone, b.name);
+          if (!owner.ok) throw invalidSpec(`name: ${owner.reason}`, [{ field: 'name', message: owner.reason }]);
+          if (owner.name === `${zone}.` && type === 'NS')
+            throw invalidSpec('name: the apex NS RRset cannot be removed', [
+              { field: 'name', message: 'apex NS cannot be removed' },
+            ]);
+          op = { op: 'deleteRRset', owner: owner.name, type };
+        }
+        const r = await updateRecords(zones, zone, [op]);
+        metrics.zoneOperations.inc({ operation: 'record_remove', result: 'ok' });
+        return { json: { success: true, message: 'Record removed', serial: r.serial } };
+      },
+    },
+  ];
 }

@@ -7,9 +7,17 @@
  * zone's lock, and named's refusals are the same 4xx/502s. The record routes are
  * upstream-records.ts.
  */
-import type { CreateZoneRequest, PutZoneBody, PutZoneResult, ZoneRecord } from '../dns/contract.js';
+import {
+  validateCreateZoneRequest,
+  validateModifyZoneRequest,
+  type CreateZoneRequest,
+  type PutZoneBody,
+  type PutZoneResult,
+  type ZoneRecord,
+} from '../dns/contract.js';
 import { createPrimary } from './apply-zone.js';
 import { conflict, HttpError, invalidSpec, notFound } from './errors.js';
+import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
 import { RndcError } from './rndc.js';
 import {
   normalizeZoneConfig,
@@ -19,6 +27,9 @@ import {
   type ZoneOptions,
 } from './zone-config.js';
 import { zoneParam, type ZoneInfo, type ZoneService } from './zones.js';
+
+/** The zone-scoped rndc commands upstream exposes as `POST /api/v1/zones/{zone}/<command>`. */
+const COMMANDS = ['reload', 'freeze', 'thaw', 'notify', 'retransfer'] as const;
 
 const withDot = (s: string): string => (s.endsWith('.') ? s : `${s}.`);
 
@@ -181,4 +192,74 @@ export function patchZone(
     const changed = await zones.ensureConfig(zone, entry, config);
     return { zone, changed };
   });
+}
+
+/** The upstream zone-level routes (the record routes are upstream-records.ts). */
+export function upstreamRoutes({ zones, rndc, metrics }: RouteDeps): BindcarRoute[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/v1/server/status',
+      auth: true,
+      handle: async () => ({ json: { status: (await rndc.run(['status'])).trim() } }),
+    },
+    {
+      method: 'get',
+      path: '/api/v1/zones',
+      auth: true,
+      handle: async () => {
+        const list = await zones.deps.store.list();
+        metrics.zonesManaged.set(list.length);
+        return { json: { zones: list, count: list.length } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/zones',
+      auth: true,
+      handle: async (req) => {
+        const body = checkBody(validateCreateZoneRequest, req.body, 'CreateZoneRequest');
+        const { body: put, extra } = fromUpstreamCreate(body);
+        const r = await createZone(zones, body.zoneName, put, extra);
+        metrics.zoneOperations.inc({ operation: 'create', result: 'ok' });
+        return { status: 201, json: { success: true, message: `Zone ${r.zone} created`, details: r, ...r } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/zones/:zone',
+      auth: true,
+      handle: async (req) => ({ json: await getZone(zones, req.zone) }),
+    },
+    {
+      method: 'patch',
+      path: '/api/v1/zones/:zone',
+      auth: true,
+      handle: async (req) => {
+        const body = checkBody(validateModifyZoneRequest, req.body, 'ModifyZoneRequest');
+        const r = await patchZone(zones, req.zone, body);
+        metrics.zoneOperations.inc({ operation: 'modify', result: 'ok' });
+        return { json: { success: true, message: `Zone ${r.zone} ${r.changed ? 'modified' : 'unchanged'}`, ...r } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/zones/:zone/status',
+      auth: true,
+      handle: async (req) => {
+        const text = await zoneStatusText(zones, req.zone);
+        return { json: { success: true, message: `Zone ${zoneParam(req.zone)} status`, details: text.trim() } };
+      },
+    },
+    ...COMMANDS.map((cmd): BindcarRoute => ({
+      method: 'post',
+      path: `/api/v1/zones/:zone/${cmd}`,
+      auth: true,
+      handle: async (req) => {
+        const out = await zoneCommand(zones, req.zone, cmd);
+        metrics.zoneOperations.inc({ operation: cmd, result: 'ok' });
+        return { json: { success: true, message: `${cmd} ${zoneParam(req.zone)}`, details: out } };
+      },
+    })),
+  ];
 }
