@@ -4,6 +4,7 @@
  * BIND_API_ADDRESS, BIND_API_TOKEN, BIND_TOKEN_AUDIENCES, BIND_ALLOWED_*, KUBE_*, DISABLE_AUTH,
  * BINDCAR_ALLOW_INSECURE_AUTH, RNDC_SERVER, RNDC_SECRET).
  */
+import { splitHostPort } from './address.js';
 import { DEFAULT_CATALOG_ZONE } from './catalog.js';
 import { checkZoneName, isIdentifier } from '../dns/names.js';
 
@@ -112,10 +113,10 @@ export function parseConfig(
   const port = int('API_PORT', 8080, 0, 65535);
   let rndcServer = env['RNDC_SERVER'];
   let rndcPort = env['RNDC_PORT'] ? int('RNDC_PORT', 953, 1, 65535) : undefined;
-  const hp = rndcServer ? /^(.+):(\d+)$/.exec(rndcServer) : null;
-  if (hp && !rndcServer!.includes('::')) {
-    rndcServer = hp[1]!;
-    rndcPort = Number(hp[2]);
+  const hp = rndcServer ? splitHostPort(rndcServer, { names: true }) : undefined;
+  if (hp?.port !== undefined) {
+    rndcServer = hp.host;
+    rndcPort = Number(hp.port);
   }
   const keyName = env['BINDCAR_UPDATE_KEY_NAME'] ?? 'bindcar-update';
   if (!isIdentifier(keyName)) errors.push('BINDCAR_UPDATE_KEY_NAME must be [A-Za-z0-9._-]');

@@ -15,6 +15,7 @@ import {
   type PutZoneResult,
   type ZoneRecord,
 } from '../dns/contract.js';
+import { addressFamily } from './address.js';
 import { createPrimary } from './apply-zone.js';
 import { conflict, HttpError, invalidSpec, notFound } from './errors.js';
 import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
@@ -59,7 +60,7 @@ export function fromUpstreamCreate(req: CreateZoneRequest): { body: PutZoneBody;
       const ip = ips.get(host.toLowerCase());
       return ip === undefined
         ? { hostname: host }
-        : ip.includes(':')
+        : addressFamily(ip) === 6
           ? { hostname: host, ipv6Addresses: [ip] }
           : { hostname: host, ipv4Addresses: [ip] };
     }),

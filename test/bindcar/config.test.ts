@@ -52,6 +52,16 @@ describe('bindcar/config parseConfig', () => {
     expect(r.config.rndc).to.include({ server: '127.0.0.1', port: 9953 });
     expect(r.config.allowInsecure).to.equal(true);
   });
+  it('splits RNDC_SERVER [v6]:port and host:port, and leaves a bare IPv6 address whole', () => {
+    const server = (v: string) => {
+      const r = parseConfig({ ...base, RNDC_SERVER: v });
+      return r.ok ? { server: r.config.rndc.server, port: r.config.rndc.port } : r.errors;
+    };
+    expect(server('[::1]:9953')).to.deep.equal({ server: '::1', port: 9953 });
+    expect(server('rndc.bind.svc:9953')).to.deep.equal({ server: 'rndc.bind.svc', port: 9953 });
+    expect(server('2001:db8:0:0:0:0:0:1')).to.deep.equal({ server: '2001:db8:0:0:0:0:0:1', port: undefined });
+    expect(server('fe80::1')).to.deep.equal({ server: 'fe80::1', port: undefined });
+  });
   it('selects the auth mode from the variables', () => {
     const t = parseConfig({ ...base, BIND_API_TOKEN: 'x'.repeat(20) });
     expect(t.ok && t.config.auth.mode).to.equal('token');
