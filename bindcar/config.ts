@@ -214,22 +214,3 @@ export function parseConfig(
   };
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }
-
-/**
- * Parse a named key file (`key "name" { algorithm hmac-sha256; secret "base64"; };`) and return the
- * key called `name` (or the first one). Only hmac-sha256 is supported.
- */
-export function parseKeyFile(text: string, name?: string): { name: string; secret: string } | string {
-  const re = /key\s+"?([A-Za-z0-9._-]+)"?\s*\{([^}]*)\}/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const body = m[2]!;
-    const alg = /algorithm\s+"?([a-z0-9-]+)"?\s*;/i.exec(body)?.[1];
-    const secret = /secret\s+"([A-Za-z0-9+/=]+)"\s*;/.exec(body)?.[1];
-    if (name && m[1] !== name) continue;
-    if (!alg || alg.toLowerCase() !== 'hmac-sha256')
-      return `key ${m[1]} uses ${alg ?? 'no algorithm'}; bindcar needs hmac-sha256`;
-    if (!secret) return `key ${m[1]} has no secret`;
-    return { name: m[1]!, secret };
-  }
-  return name ? `no key "${name}" in the key file` : 'no key in the key file';
-}

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseConfig, parseKeyFile } from '../../bindcar/config.js';
+import { parseConfig } from '../../bindcar/config.js';
 import {
   normalizeZoneConfig,
   parseAclElement,
@@ -93,13 +93,6 @@ describe('bindcar/config parseConfig', () => {
       if (!r.ok) expect(r.errors.join(' ')).to.have.length.greaterThan(0);
     });
   }
-  it('reads hmac-sha256 keys from a named key file', () => {
-    const text =
-      'key "other" { algorithm hmac-md5; secret "AAAA"; };\nkey "bindcar-update" {\n  algorithm hmac-sha256;\n  secret "c2VjcmV0";\n};\n';
-    expect(parseKeyFile(text, 'bindcar-update')).to.deep.equal({ name: 'bindcar-update', secret: 'c2VjcmV0' });
-    expect(parseKeyFile(text, 'other')).to.match(/hmac-sha256/);
-    expect(parseKeyFile(text, 'missing')).to.match(/no key/);
-  });
 });
 
 describe('bindcar/zone-config', () => {
