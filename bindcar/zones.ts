@@ -24,8 +24,7 @@ import type { FieldError, PutZoneBody } from '../dns/contract.js';
 import { HttpError, invalidSpec, namedFailed } from './errors.js';
 import { checkZoneName } from '../dns/names.js';
 import type { Catalog } from './catalog.js';
-import type { Rndc } from './rndc.js';
-import { RndcError } from './rndc.js';
+import { addZoneReplacing, RndcError, type Rndc } from './rndc.js';
 import { desiredZone, DEFAULT_MAX_RECORDS_PER_TYPE, type DesiredZone, type RecordMemo } from '../dns/zone-model.js';
 import { renderZoneConfig, sameZoneConfig, zoneOptionErrors, type ZoneOptions } from './zone-config.js';
 import { applyTransfer, serialGt, type ServedZone } from './zone-state.js';
@@ -236,17 +235,7 @@ export class ZoneService {
 
   /** `rndc addzone` (replacing a configuration named kept without serving it), then the catalog and observers. */
   async addZone(zone: string, config: string, type: 'primary' | 'secondary'): Promise<void> {
-    try {
-      await this.deps.rndc.run(['addzone', zone, config]);
-    } catch (e) {
-      if (e instanceof RndcError && e.alreadyExists) {
-        // configured in named (e.g. its .nzd survived) but not served from our file: replace it
-        await this.deps.rndc.run(['delzone', zone]).catch((d: unknown) => {
-          if (!(d instanceof RndcError && d.notFound)) throw d;
-        });
-        await this.deps.rndc.run(['addzone', zone, config]);
-      } else throw this.rndcFailure(e, `adding zone ${zone}`);
-    }
+    await addZoneReplacing(this.deps.rndc, zone, config, (e) => this.rndcFailure(e, `adding zone ${zone}`));
     await this.listed(zone, type);
     await this.deps.onZoneAdded?.(zone, type);
   }

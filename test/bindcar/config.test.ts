@@ -15,7 +15,7 @@ import {
   zoneOptionErrors,
   type ZoneOptions,
 } from '../../bindcar/zone-config.js';
-import { createRndc, RndcError, type ExecFileFn } from '../../bindcar/rndc.js';
+import { addZoneReplacing, createRndc, RndcError, type ExecFileFn, type Rndc } from '../../bindcar/rndc.js';
 import { NamedTimeoutError, NamedUnavailableError } from '../../bindcar/errors.js';
 
 const execFileP = promisify(execFile);
@@ -224,5 +224,28 @@ describe('bindcar/rndc seam', () => {
   it('exposes notFound / alreadyExists from stderr', () => {
     expect(new RndcError('zonestatus', 1, "no matching zone 'x' in any view").notFound).to.equal(true);
     expect(new RndcError('addzone', 1, "rndc: 'addzone' failed: already exists").alreadyExists).to.equal(true);
+  });
+  it('replaces a zone named has configured but does not serve, and maps other addzone refusals', async () => {
+    const calls: string[] = [];
+    const answers: Record<string, RndcError[]> = {
+      addzone: [new RndcError('addzone', 1, "rndc: 'addzone' failed: already exists")],
+      delzone: [new RndcError('delzone', 1, "rndc: 'delzone' failed: not found")],
+    };
+    const rndc: Rndc = {
+      run: async (args) => {
+        calls.push(args[0]!);
+        const e = answers[args[0]!]?.shift();
+        if (e) throw e;
+        return '';
+      },
+    };
+    await addZoneReplacing(rndc, 'a.test', '{ type primary; };');
+    expect(calls).to.deep.equal(['addzone', 'delzone', 'addzone']);
+    answers['addzone'] = [new RndcError('addzone', 1, "rndc: 'addzone' failed: bad zone")];
+    const err = await addZoneReplacing(rndc, 'a.test', '{ type primary; };', () => new Error('mapped')).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect((err as Error).message).to.equal('mapped');
   });
 });
