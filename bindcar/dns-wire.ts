@@ -13,13 +13,14 @@ import {
   typeName,
   formatRdata,
   parseRdata,
+  TYPE_CODES,
   type Rdata,
 } from '../dns/rdata.js';
 
 export const CLASS_IN = 1;
 export const CLASS_NONE = 254;
 export const CLASS_ANY = 255;
-export const TYPE_SOA = 6;
+export const TYPE_SOA = TYPE_CODES.SOA;
 export const TYPE_TSIG = 250;
 export const TYPE_IXFR = 251;
 export const TYPE_AXFR = 252;
@@ -159,20 +160,9 @@ export function updateOpWire(zone: string, u: UpdateOp): Buffer {
   }
 }
 
-const TYPE_CODE: Record<RecordType, number> = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  SRV: 33,
-  CAA: 257,
-};
 /** The numeric RR type of one of bindcar's record types. */
 export function typeCode(t: RecordType): number {
-  return TYPE_CODE[t];
+  return TYPE_CODES[t];
 }
 
 /** An UPDATE message for `zone` from already-encoded update RRs (unsigned). */
