@@ -1,11 +1,10 @@
 /**
- * Upstream compatibility: the zone-level routes that exist so clients of upstream bindcar
- * (firestoned/bindcar) keep working — create a zone from upstream's `CreateZoneRequest`, list and
- * inspect zones, replace their ACLs, and the zone-scoped rndc commands. Their bodies are upstream's
- * (dns/contract.ts); the work underneath is bindy's own: a create goes through the same validation,
- * zone-file write and `rndc addzone` as a declarative PUT (apply-zone.ts), every write takes the
- * zone's lock, and named's refusals are the same 4xx/502s. The record routes are
- * upstream-records.ts.
+ * Upstream compatibility: the zone-level routes that exist so clients of upstream bindcar keep
+ * working — create a zone from upstream's `CreateZoneRequest`, list and inspect zones, replace
+ * their ACLs, and the zone-scoped rndc commands. Their bodies are upstream's (dns/contract.ts);
+ * the work underneath is bindy's own: a create goes through the same validation, zone-file write
+ * and `rndc addzone` as a declarative PUT (apply-zone.ts), every write takes the zone's lock, and
+ * named's refusals are the same 4xx/502s. The record routes are upstream-records.ts.
  */
 import {
   validateCreateZoneRequest,
