@@ -30,8 +30,7 @@ import { UpdateRejectedError } from './dns-client.js';
 import { updateOpWire, type UpdateOp } from './dns-wire.js';
 import { namedFailed } from './errors.js';
 import { checkZoneName, isIdentifier } from '../dns/names.js';
-import type { Rndc } from './rndc.js';
-import { RndcError } from './rndc.js';
+import { addZoneReplacing, type Rndc } from './rndc.js';
 import { applyTransfer } from './zone-state.js';
 import type { ZoneStore } from './zone-store.js';
 
@@ -145,14 +144,7 @@ export class Catalog {
         this.deps.updateKeyName,
         this.deps.transferKeyName,
       );
-      try {
-        await this.deps.rndc.run(['addzone', this.zone, config]);
-      } catch (e) {
-        if (!(e instanceof RndcError && e.alreadyExists)) throw e;
-        // configured (its .nzd survived) but not loaded: replace it
-        await this.deps.rndc.run(['delzone', this.zone]);
-        await this.deps.rndc.run(['addzone', this.zone, config]);
-      }
+      await addZoneReplacing(this.deps.rndc, this.zone, config);
       this.members = new Set(members);
       return;
     }

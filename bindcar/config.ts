@@ -4,6 +4,7 @@
  * BIND_API_ADDRESS, BIND_API_TOKEN, BIND_TOKEN_AUDIENCES, BIND_ALLOWED_*, KUBE_*, DISABLE_AUTH,
  * BINDCAR_ALLOW_INSECURE_AUTH, RNDC_SERVER, RNDC_SECRET).
  */
+import { splitHostPort } from './address.js';
 import { DEFAULT_CATALOG_ZONE } from './catalog.js';
 import { checkZoneName, isIdentifier } from '../dns/names.js';
 
@@ -112,10 +113,10 @@ export function parseConfig(
   const port = int('API_PORT', 8080, 0, 65535);
   let rndcServer = env['RNDC_SERVER'];
   let rndcPort = env['RNDC_PORT'] ? int('RNDC_PORT', 953, 1, 65535) : undefined;
-  const hp = rndcServer ? /^(.+):(\d+)$/.exec(rndcServer) : null;
-  if (hp && !rndcServer!.includes('::')) {
-    rndcServer = hp[1]!;
-    rndcPort = Number(hp[2]);
+  const hp = rndcServer ? splitHostPort(rndcServer, { names: true }) : undefined;
+  if (hp?.port !== undefined) {
+    rndcServer = hp.host;
+    rndcPort = Number(hp.port);
   }
   const keyName = env['BINDCAR_UPDATE_KEY_NAME'] ?? 'bindcar-update';
   if (!isIdentifier(keyName)) errors.push('BINDCAR_UPDATE_KEY_NAME must be [A-Za-z0-9._-]');
@@ -212,23 +213,4 @@ export function parseConfig(
     logLevel: env['LOG_LEVEL'] ?? 'info',
   };
   return errors.length ? { ok: false, errors } : { ok: true, config };
-}
-
-/**
- * Parse a named key file (`key "name" { algorithm hmac-sha256; secret "base64"; };`) and return the
- * key called `name` (or the first one). Only hmac-sha256 is supported.
- */
-export function parseKeyFile(text: string, name?: string): { name: string; secret: string } | string {
-  const re = /key\s+"?([A-Za-z0-9._-]+)"?\s*\{([^}]*)\}/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const body = m[2]!;
-    const alg = /algorithm\s+"?([a-z0-9-]+)"?\s*;/i.exec(body)?.[1];
-    const secret = /secret\s+"([A-Za-z0-9+/=]+)"\s*;/.exec(body)?.[1];
-    if (name && m[1] !== name) continue;
-    if (!alg || alg.toLowerCase() !== 'hmac-sha256')
-      return `key ${m[1]} uses ${alg ?? 'no algorithm'}; bindcar needs hmac-sha256`;
-    if (!secret) return `key ${m[1]} has no secret`;
-    return { name: m[1]!, secret };
-  }
-  return name ? `no key "${name}" in the key file` : 'no key in the key file';
 }

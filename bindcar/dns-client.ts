@@ -22,6 +22,7 @@ import {
   type SoaData,
   type TsigKey,
 } from './dns-wire.js';
+import { addressFamily } from './address.js';
 import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
 import { serialGt } from './zone-state.js';
 
@@ -113,7 +114,7 @@ async function tcpExchange(
 
 async function udpQuery(target: DnsTarget, msg: Buffer, timeoutMs: number, what: string): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
-    const sock = createSocket(target.host.includes(':') ? 'udp6' : 'udp4');
+    const sock = createSocket(addressFamily(target.host) === 6 ? 'udp6' : 'udp4');
     const id = msg.readUInt16BE(0);
     let done = false;
     const finish = (err: Error | undefined, res?: Buffer): void => {

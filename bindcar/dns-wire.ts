@@ -2,6 +2,18 @@
  * Pure DNS message encoding/decoding for what bindcar sends to its local named: SOA queries,
  * RFC 2136 UPDATE, AXFR/IXFR (RFC 5936 / RFC 1995), and TSIG HMAC-SHA256 signing and verification
  * (RFC 8945). Names are written uncompressed; decoding follows compression pointers.
+ *
+ * Why hand-written rather than the `dns-packet` package (5.6.1, a devDependency for bench/dns.ts):
+ * it cannot write an UPDATE named accepts, and it has no TSIG at all.
+ * - Class NONE (RFC 2136 §2.5.4, delete one RR) is not in its class table: it is written as 0.
+ * - An RRset delete (class ANY, RDLENGTH 0, RFC 2136 §2.5.2) cannot be written for a typed RR:
+ *   the A codec always writes RDLENGTH 4 and the others throw without data.
+ * - TSIG rdata is an opaque buffer: nothing computes the MAC over the message plus the TSIG
+ *   variables (RFC 8945 §4.3.3), verifies a response's MAC chained to the request's (§5.3), or the
+ *   digest over unsigned messages of a multi-message AXFR/IXFR (§5.3.1); and its decoder keeps no
+ *   record offsets, so a verifier could not even find the bytes the response's MAC covers.
+ * Its header, question and section layout would do for the zone/prerequisite/update sections, but
+ * the parts bindcar depends on would be hand-written either way.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { RecordType } from '../dns/contract.js';
@@ -13,13 +25,14 @@ import {
   typeName,
   formatRdata,
   parseRdata,
+  TYPE_CODES,
   type Rdata,
 } from '../dns/rdata.js';
 
 export const CLASS_IN = 1;
 export const CLASS_NONE = 254;
 export const CLASS_ANY = 255;
-export const TYPE_SOA = 6;
+export const TYPE_SOA = TYPE_CODES.SOA;
 export const TYPE_TSIG = 250;
 export const TYPE_IXFR = 251;
 export const TYPE_AXFR = 252;
@@ -159,20 +172,9 @@ export function updateOpWire(zone: string, u: UpdateOp): Buffer {
   }
 }
 
-const TYPE_CODE: Record<RecordType, number> = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  SRV: 33,
-  CAA: 257,
-};
 /** The numeric RR type of one of bindcar's record types. */
 export function typeCode(t: RecordType): number {
-  return TYPE_CODE[t];
+  return TYPE_CODES[t];
 }
 
 /** An UPDATE message for `zone` from already-encoded update RRs (unsigned). */

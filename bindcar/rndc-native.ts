@@ -216,22 +216,3 @@ export function createNativeRndc(opts: NativeRndcOptions): Rndc {
     },
   };
 }
-
-/**
- * Read what the native client needs from an rndc.conf: the default key's hmac-sha256 secret and
- * default server/port. Returns undefined when the file has another shape (use the rndc binary then).
- */
-export function parseRndcConf(text: string): { secret: string; server?: string; port?: number } | undefined {
-  const keyName = /default-key\s+"?([A-Za-z0-9._-]+)"?\s*;/.exec(text)?.[1];
-  const re = /key\s+"?([A-Za-z0-9._-]+)"?\s*\{([^}]*)\}/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (keyName && m[1] !== keyName) continue;
-    const alg = /algorithm\s+"?([a-z0-9-]+)"?\s*;/i.exec(m[2]!)?.[1]?.toLowerCase();
-    const secret = /secret\s+"([A-Za-z0-9+/=]+)"\s*;/.exec(m[2]!)?.[1];
-    if (alg !== 'hmac-sha256' || !secret) return undefined;
-    const server = /default-server\s+([0-9a-fA-F:.]+)\s*;/.exec(text)?.[1];
-    const port = /default-port\s+(\d+)\s*;/.exec(text)?.[1];
-    return { secret, ...(server ? { server } : {}), ...(port ? { port: Number(port) } : {}) };
-  }
-  return undefined;
-}

@@ -92,3 +92,25 @@ export function createRndc(opts: RndcOptions = {}): Rndc {
     },
   };
 }
+
+/**
+ * `rndc addzone`, and when named answers that the zone already exists — configured (its .nzd
+ * survived a restart) but not served from bindcar's file — `rndc delzone` and add it again.
+ * `refused` maps the first addzone's other failures (default: rethrown as they are).
+ */
+export async function addZoneReplacing(
+  rndc: Rndc,
+  zone: string,
+  config: string,
+  refused: (e: unknown) => unknown = (e) => e,
+): Promise<void> {
+  try {
+    await rndc.run(['addzone', zone, config]);
+  } catch (e) {
+    if (!(e instanceof RndcError && e.alreadyExists)) throw refused(e);
+    await rndc.run(['delzone', zone]).catch((d: unknown) => {
+      if (!(d instanceof RndcError && d.notFound)) throw d;
+    });
+    await rndc.run(['addzone', zone, config]);
+  }
+}

@@ -10,11 +10,12 @@ import winston from 'winston';
 import { createApp } from './app.js';
 import { Catalog } from './catalog.js';
 import { checkAuthStartup, createAuthenticator, kubeTokenReviewer, type AuthConfig } from './auth.js';
-import { parseConfig, parseKeyFile, type BindcarConfig } from './config.js';
+import { parseConfig, type BindcarConfig } from './config.js';
 import { createDnsClient } from './dns-client.js';
 import { createMetrics } from './metrics.js';
 import { createRndc } from './rndc.js';
-import { createNativeRndc, parseRndcConf } from './rndc-native.js';
+import { parseKeyFile, parseRndcConf } from './key-file.js';
+import { createNativeRndc } from './rndc-native.js';
 import { createZoneStore } from './zone-store.js';
 import { ZoneService } from './zones.js';
 

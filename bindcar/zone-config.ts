@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../dns/contract.js';
 import { isIdentifier } from '../dns/names.js';
-import { canonicalIPv4, canonicalIPv6 } from '../dns/rdata.js';
+import { addressFamily, canonicalIP, splitHostPort } from './address.js';
 
 export interface ZoneOptions {
   type: 'primary' | 'secondary';
@@ -26,10 +26,6 @@ export interface ZoneOptions {
 
 type Parsed = { ok: true; text: string } | { ok: false; reason: string };
 
-function ip(s: string): string | undefined {
-  return canonicalIPv4(s) ?? canonicalIPv6(s);
-}
-
 /**
  * A server address: `ip`, `ip:port`, `[v6]:port`, `ip port N`, optionally followed by `key NAME`
  * (primaries). Rendered as `ip [port N] [key "NAME"]`.
@@ -37,16 +33,8 @@ function ip(s: string): string | undefined {
 export function parseServerAddress(input: string, allowKey: boolean): Parsed {
   const m = /^(\S+?)(?:\s+port\s+(\d{1,5}))?(?:\s+key\s+(\S+))?$/.exec(input.trim());
   if (!m) return { ok: false, reason: `"${input}" is not "address[:port] [key NAME]"` };
-  let host = m[1]!;
-  let port = m[2];
-  const br = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(host);
-  if (br) {
-    host = br[1]!;
-    port = br[2];
-  } else if (/^\d+\.\d+\.\d+\.\d+:\d{1,5}$/.test(host)) {
-    [host, port] = host.split(':') as [string, string];
-  }
-  const a = ip(host);
+  const { host, port = m[2] } = splitHostPort(m[1]!);
+  const a = canonicalIP(host);
   if (!a) return { ok: false, reason: `"${host}" is not an IP address` };
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
     return { ok: false, reason: `port ${port} is out of range` };
@@ -75,10 +63,10 @@ export function parseAclElement(input: string): Parsed {
   const [addr, len, ...rest] = s.split('/');
   if (rest.length || addr === undefined)
     return { ok: false, reason: `"${input}" is not an address, prefix or "key NAME"` };
-  const a = ip(addr);
+  const a = canonicalIP(addr);
   if (!a) return { ok: false, reason: `"${input}" is not an address, prefix or "key NAME"` };
   if (len !== undefined) {
-    const max = a.includes(':') ? 128 : 32;
+    const max = addressFamily(a) === 6 ? 128 : 32;
     if (!/^\d{1,3}$/.test(len) || Number(len) > max)
       return { ok: false, reason: `prefix length /${len} is out of range` };
     return { ok: true, text: `${neg}${a}/${Number(len)}` };

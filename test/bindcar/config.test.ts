@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseConfig, parseKeyFile } from '../../bindcar/config.js';
+import { parseConfig } from '../../bindcar/config.js';
 import {
   normalizeZoneConfig,
   parseAclElement,
@@ -15,7 +15,7 @@ import {
   zoneOptionErrors,
   type ZoneOptions,
 } from '../../bindcar/zone-config.js';
-import { createRndc, RndcError, type ExecFileFn } from '../../bindcar/rndc.js';
+import { addZoneReplacing, createRndc, RndcError, type ExecFileFn, type Rndc } from '../../bindcar/rndc.js';
 import { NamedTimeoutError, NamedUnavailableError } from '../../bindcar/errors.js';
 
 const execFileP = promisify(execFile);
@@ -52,6 +52,16 @@ describe('bindcar/config parseConfig', () => {
     expect(r.config.rndc).to.include({ server: '127.0.0.1', port: 9953 });
     expect(r.config.allowInsecure).to.equal(true);
   });
+  it('splits RNDC_SERVER [v6]:port and host:port, and leaves a bare IPv6 address whole', () => {
+    const server = (v: string) => {
+      const r = parseConfig({ ...base, RNDC_SERVER: v });
+      return r.ok ? { server: r.config.rndc.server, port: r.config.rndc.port } : r.errors;
+    };
+    expect(server('[::1]:9953')).to.deep.equal({ server: '::1', port: 9953 });
+    expect(server('rndc.bind.svc:9953')).to.deep.equal({ server: 'rndc.bind.svc', port: 9953 });
+    expect(server('2001:db8:0:0:0:0:0:1')).to.deep.equal({ server: '2001:db8:0:0:0:0:0:1', port: undefined });
+    expect(server('fe80::1')).to.deep.equal({ server: 'fe80::1', port: undefined });
+  });
   it('selects the auth mode from the variables', () => {
     const t = parseConfig({ ...base, BIND_API_TOKEN: 'x'.repeat(20) });
     expect(t.ok && t.config.auth.mode).to.equal('token');
@@ -83,13 +93,6 @@ describe('bindcar/config parseConfig', () => {
       if (!r.ok) expect(r.errors.join(' ')).to.have.length.greaterThan(0);
     });
   }
-  it('reads hmac-sha256 keys from a named key file', () => {
-    const text =
-      'key "other" { algorithm hmac-md5; secret "AAAA"; };\nkey "bindcar-update" {\n  algorithm hmac-sha256;\n  secret "c2VjcmV0";\n};\n';
-    expect(parseKeyFile(text, 'bindcar-update')).to.deep.equal({ name: 'bindcar-update', secret: 'c2VjcmV0' });
-    expect(parseKeyFile(text, 'other')).to.match(/hmac-sha256/);
-    expect(parseKeyFile(text, 'missing')).to.match(/no key/);
-  });
 });
 
 describe('bindcar/zone-config', () => {
@@ -221,5 +224,28 @@ describe('bindcar/rndc seam', () => {
   it('exposes notFound / alreadyExists from stderr', () => {
     expect(new RndcError('zonestatus', 1, "no matching zone 'x' in any view").notFound).to.equal(true);
     expect(new RndcError('addzone', 1, "rndc: 'addzone' failed: already exists").alreadyExists).to.equal(true);
+  });
+  it('replaces a zone named has configured but does not serve, and maps other addzone refusals', async () => {
+    const calls: string[] = [];
+    const answers: Record<string, RndcError[]> = {
+      addzone: [new RndcError('addzone', 1, "rndc: 'addzone' failed: already exists")],
+      delzone: [new RndcError('delzone', 1, "rndc: 'delzone' failed: not found")],
+    };
+    const rndc: Rndc = {
+      run: async (args) => {
+        calls.push(args[0]!);
+        const e = answers[args[0]!]?.shift();
+        if (e) throw e;
+        return '';
+      },
+    };
+    await addZoneReplacing(rndc, 'a.test', '{ type primary; };');
+    expect(calls).to.deep.equal(['addzone', 'delzone', 'addzone']);
+    answers['addzone'] = [new RndcError('addzone', 1, "rndc: 'addzone' failed: bad zone")];
+    const err = await addZoneReplacing(rndc, 'a.test', '{ type primary; };', () => new Error('mapped')).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect((err as Error).message).to.equal('mapped');
   });
 });

@@ -2,12 +2,7 @@
  * The native control-channel client against a real named, and its codec.
  */
 import { expect } from 'chai';
-import {
-  decodeControlMessage,
-  encodeControlMessage,
-  createNativeRndc,
-  parseRndcConf,
-} from '../../bindcar/rndc-native.js';
+import { decodeControlMessage, encodeControlMessage, createNativeRndc } from '../../bindcar/rndc-native.js';
 import { RndcError } from '../../bindcar/rndc.js';
 import { NamedTimeoutError, NamedUnavailableError } from '../../bindcar/errors.js';
 import { freePort, startNamed, type NamedInstance } from '../support/named.js';
@@ -103,12 +98,5 @@ describe('bindcar/rndc-native', function () {
     bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
     expect(decodeControlMessage(secret, bad)).to.match(/does not verify/);
     expect(decodeControlMessage(Buffer.alloc(32, 8), msg)).to.match(/does not verify/);
-  });
-
-  it('reads the default key and server from an rndc.conf', () => {
-    const text =
-      'key "other" { algorithm hmac-md5; secret "AAAA"; };\nkey "rndc-key" { algorithm hmac-sha256; secret "c2VjcmV0"; };\noptions { default-key "rndc-key"; default-server 127.0.0.1; default-port 9953; };\n';
-    expect(parseRndcConf(text)).to.deep.equal({ secret: 'c2VjcmV0', server: '127.0.0.1', port: 9953 });
-    expect(parseRndcConf('key "k" { algorithm hmac-md5; secret "AAAA"; };')).to.equal(undefined);
   });
 });
