@@ -1,6 +1,6 @@
 /**
  * The zone service: the state and the named steps every zone operation shares. The operations
- * themselves live in two modules that both build on this one:
+ * themselves live in the modules that build on this one, by job:
  *
  * - apply-zone.ts: make named serve a desired zone (the declarative PUT, DELETE, GET records);
  * - upstream.ts and upstream-records.ts: the routes that exist to be compatible with upstream
