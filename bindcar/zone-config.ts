@@ -128,6 +128,10 @@ export function renderZoneConfig(o: ZoneOptions): string {
   if (o.type === 'primary') {
     // bindcar's key stays: it applies every declarative change through UPDATE.
     parts.push(`allow-update { key "${o.updateKey}"; ${list(o.allowUpdate ?? [], parseAclElement).slice(2)};`);
+    // named loads a zone file whose MX names an in-zone host without address (a warning) but refuses the UPDATE
+    // adding the same MX under check-integrity, so a zone's content would be served or not depending on whether
+    // it was created or updated. Off, both paths agree; the checks a load would fail on are dns/zone-rules.ts'.
+    parts.push('check-integrity no;');
   }
   // Secondaries transfer with the transfer key (a zone-level allow-transfer replaces the global one).
   const transferKey = o.transferKey && o.transferKey !== o.updateKey ? `key "${o.transferKey}"; ` : '';
@@ -229,6 +233,8 @@ export function parseZoneConfig(
         break;
       case 'inline-signing':
         o.inlineSigning = rest === 'yes' || rest === 'true';
+        break;
+      case 'check-integrity': // bindcar's own, on every primary (see renderZoneConfig)
         break;
       default:
         return undefined;

@@ -35,7 +35,7 @@ export interface RenderedZone {
   text: string;
   /** Records left out, with the reason (conflicts, out of zone, invalid data). */
   excluded: string[];
-  /** The same, by record: what the DNSZone hook would write in each one's status. */
+  /** The same by record, plus the served records' warnings (reason `Warning`): what their statuses would say. */
   findings: { kind: string; namespace: string; name: string; reason: string; message: string }[];
 }
 
@@ -149,12 +149,17 @@ async function planZones(folder: ReconciledFolder, offline: OfflineContext): Pro
       body,
       text: renderZoneFile(zoneName, body, serial),
       excluded: left.map((o) => `${o.record.kind} ${o.record.metadata.name}: ${o.reason}: ${o.message}`),
-      findings: left.map((o) => ({
-        kind: o.record.kind,
-        namespace: o.record.metadata.namespace ?? '',
-        name: o.record.metadata.name,
-        reason: o.reason,
-        message: o.message,
+      findings: [
+        ...left.map((o) => ({ record: o.record, reason: o.reason, message: o.message })),
+        ...plan.outcomes.flatMap((o) =>
+          o.warning ? [{ record: o.record, reason: 'Warning', message: o.warning }] : [],
+        ),
+      ].map((f) => ({
+        kind: f.record.kind,
+        namespace: f.record.metadata.namespace ?? '',
+        name: f.record.metadata.name,
+        reason: f.reason,
+        message: f.message,
       })),
     });
   }

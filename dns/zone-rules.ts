@@ -12,7 +12,9 @@
  *  1. CNAME (RFC 1034 §3.6.2, RFC 2181 §10.1): not at the apex; not beside other data, name-server glue included;
  *     one per name. Identical data from two contributions is one RR (an RRset is a set, RFC 2181 §5), not a conflict.
  *  2. Targets: an NS, MX or SRV target must not be a CNAME of the zone (RFC 2181 §10.3); an in-zone NS target needs
- *     an address in the zone, or named refuses to load it (BIND 9 ARM, `check-integrity`).
+ *     an address in the zone, or named refuses to load it (BIND 9 ARM, `check-integrity`). An in-zone MX exchange
+ *     without an address is served with a warning: mail to it cannot be delivered, but the data is valid (bindcar
+ *     turns `check-integrity` off so an UPDATE accepts it as a zone file load does: bindcar/zone-config.ts).
  *  3. RRset size: at most `maxPerType` records (named's `max-records-per-type`) and small enough for one DNS message
  *     (64 KiB: the UPDATE, and every AXFR/IXFR answer carrying it); the contribution that would overflow it is out.
  *  4. Zone level: SOA MNAME (a host name) and RNAME grammar, name-server host names and glue addresses, an apex NS
@@ -30,6 +32,7 @@ export type RuleId =
   | 'MultipleCNAME'
   | 'TargetIsCNAME'
   | 'NameServerWithoutAddress'
+  | 'MailServerWithoutAddress'
   | 'RRsetTooManyRecords'
   | 'RRsetTooLarge';
 
@@ -85,6 +88,8 @@ export interface CheckedZone {
   zoneFindings: ZoneFinding[];
   /** One per left-out contribution, by index. */
   findings: Finding[];
+  /** Kept contributions that are served but likely wrong (the rule says why), by index. */
+  warnings: Finding[];
   /** Per contribution: in the zone. */
   accepted: boolean[];
   /** The apex name servers, canonical, with the fallback glue where it applied. */
@@ -118,6 +123,7 @@ export function checkZone(content: ZoneContent): CheckedZone {
   const apex = `${zone}.`;
   const zoneFindings: ZoneFinding[] = [];
   const findings: Finding[] = [];
+  const warnings: Finding[] = [];
   const accepted = cs.map(() => true);
   const leaveOut = (index: number, rule: RuleId, message: string, about: Finding['about'] = 'name'): void => {
     accepted[index] = false;
@@ -236,6 +242,13 @@ export function checkZone(content: ZoneContent): CheckedZone {
     if (c.type === 'CNAME') liveCnames.add(c.owner);
     else if (c.type === 'A' || c.type === 'AAAA') addressOwners.add(c.owner);
   });
+  // named looks the exchange up as a query would, so a wildcard address covers it (RFC 4592)
+  const hasAddressOrWildcard = (name: string): boolean => {
+    if (addressOwners.has(name)) return true;
+    for (let at = name.indexOf('.'); at > 0 && inZone(name.slice(at + 1), zone); at = name.indexOf('.', at + 1))
+      if (addressOwners.has(`*.${name.slice(at + 1)}`)) return true;
+    return false;
+  };
   cs.forEach((c, i) => {
     if (!accepted[i] || (c.type !== 'NS' && c.type !== 'MX' && c.type !== 'SRV')) return;
     for (const d of c.data) {
@@ -254,6 +267,13 @@ export function checkZone(content: ZoneContent): CheckedZone {
           `name server ${target} is inside the zone but has no A/AAAA (glue) record`,
           'data',
         );
+      if (c.type === 'MX' && inZone(target, zone) && !hasAddressOrWildcard(target))
+        warnings.push({
+          index: i,
+          rule: 'MailServerWithoutAddress',
+          message: `mail server ${target} is inside the zone but has no A/AAAA record: mail to it cannot be delivered`,
+          about: 'data',
+        });
     }
   });
 
@@ -326,6 +346,7 @@ export function checkZone(content: ZoneContent): CheckedZone {
   return {
     zoneFindings,
     findings,
+    warnings: warnings.filter((w) => accepted[w.index]),
     accepted,
     nameServers: nameServers.map(({ index: _, ...ns }) => ns),
     rrsets: out,

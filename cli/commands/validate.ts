@@ -99,10 +99,13 @@ const RECORD_ERRORS = new Set(['InvalidRecord', 'Conflict', 'OutOfZone']);
 
 /**
  * What the stack would do with the folder's zones, from the DNSZone hook's own plan (cli/render.ts): every record
- * the zone rules leave out is an error at its document, in the words its status would carry; a zone that cannot
+ * the zone rules leave out is an error at its document, in the words its status would carry (a served record's
+ * warning, a warning); a zone that cannot
  * be built is an error at the DNSZone, except one that only lacks its primaries' address (a note with the hint).
  */
-async function zoneFindings(docs: readonly ManifestDoc[]): Promise<{ errors: Finding[]; notes: string[] }> {
+async function zoneFindings(
+  docs: readonly ManifestDoc[],
+): Promise<{ errors: Finding[]; warnings: Finding[]; notes: string[] }> {
   const where = new Map<string, ManifestDoc>();
   const objects: StoredObject[] = [];
   for (const d of docs) {
@@ -113,12 +116,14 @@ async function zoneFindings(docs: readonly ManifestDoc[]): Promise<{ errors: Fin
   }
   const { zones, problems } = await renderZones(objects);
   const errors: Finding[] = [];
+  const warnings: Finding[] = [];
   for (const z of zones) {
     for (const f of z.findings) {
-      if (!RECORD_ERRORS.has(f.reason)) continue;
+      const warning = f.reason === 'Warning';
+      if (!warning && !RECORD_ERRORS.has(f.reason)) continue;
       const d = where.get(`${f.kind}/${f.namespace}/${f.name}`);
       const field = /^(spec\.[A-Za-z0-9_.[\]]+): /.exec(f.message);
-      errors.push({
+      (warning ? warnings : errors).push({
         file: d?.file ?? '',
         doc: (d?.index ?? -1) + 1,
         object: `${f.kind}/${f.namespace}/${f.name}`,
@@ -141,7 +146,7 @@ async function zoneFindings(docs: readonly ManifestDoc[]): Promise<{ errors: Fin
       message: m ? m[3]! : p,
     });
   }
-  return { errors, notes };
+  return { errors, warnings, notes };
 }
 
 export async function runValidate(
@@ -157,6 +162,7 @@ export async function runValidate(
   if (report.errors.length === 0) {
     const z = await zoneFindings(docs);
     report.errors.push(...z.errors);
+    report.warnings.push(...z.warnings);
     notes = z.notes;
   }
   if (args.json) io.out(JSON.stringify({ ...report, notes }, null, 2));

@@ -55,6 +55,8 @@ export interface RecordOutcome {
   message: string;
   /** Absolute owner name, when it could be resolved. */
   fqdn?: string;
+  /** Served, but likely wrong: why (dns/zone-rules.ts warnings), naming the field. */
+  warning?: string;
 }
 
 /** A record excluded because of an RRset conflict (DNSZone `status.conflicts`). */
@@ -207,6 +209,7 @@ export function desiredZone(
       reject(i, 'InvalidRecord', f.about === 'data' ? `${DATA_FIELD[record.kind]}: ${f.message}` : f.message, fqdn);
   }
 
+  const warned = new Map(checked.warnings.map((w) => [w.index, w]));
   // the body's records: the accepted CRs' data, merged per RRset at the TTL the zone serves it with
   const sets = new Map<string, { owner: string; type: ZoneRecord['type']; ttl: number; data: Set<string> }>();
   contributions.forEach((c, k) => {
@@ -217,12 +220,16 @@ export function desiredZone(
       sets.set(key, (set = { owner: c.owner, type: c.type, ttl: checked.rrsets.get(key)!.ttl, data: new Set() }));
     for (const d of c.data) set.data.add(d);
     const i = slotOf[k]!;
+    const record = ordered[i]!;
+    const w = warned.get(k);
+    const warning = w ? `${DATA_FIELD[record.kind]}: ${w.message}` : undefined;
     slots[i] = {
-      record: ordered[i]!,
+      record,
       included: true,
       reason: 'Served',
-      message: `served as ${c.owner} in zone ${z}`,
+      message: `served as ${c.owner} in zone ${z}${warning ? `; warning: ${warning}` : ''}`,
       fqdn: c.owner,
+      ...(warning ? { warning } : {}),
     };
   });
   const body: PutZoneBody = {

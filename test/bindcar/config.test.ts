@@ -106,7 +106,7 @@ describe('bindcar/zone-config', () => {
   };
   it('renders the addzone block', () => {
     expect(renderZoneConfig(opts)).to.equal(
-      '{ type primary; file "/var/cache/bind/example.com.zone"; allow-update { key "bindcar-update"; }; allow-transfer { key "bindcar-update"; 10.0.0.0/8; key "xfr-key"; !192.0.2.66; 2001:db8::/32; }; also-notify { 192.0.2.1; 192.0.2.2 port 5300; 2001:db8::1 port 53; 198.51.100.1 port 54; }; dnssec-policy "default"; };',
+      '{ type primary; file "/var/cache/bind/example.com.zone"; allow-update { key "bindcar-update"; }; check-integrity no; allow-transfer { key "bindcar-update"; 10.0.0.0/8; key "xfr-key"; !192.0.2.66; 2001:db8::/32; }; also-notify { 192.0.2.1; 192.0.2.2 port 5300; 2001:db8::1 port 53; 198.51.100.1 port 54; }; dnssec-policy "default"; };',
     );
   });
   it('renders a block named-checkconf accepts', async () => {
@@ -127,7 +127,7 @@ describe('bindcar/zone-config', () => {
       allowTransfer: ['10.0.0.0/8'],
     });
     const named =
-      'zone "a" { type primary; file "/z/a.zone"; allow-transfer  { key "k"; 10.0.0.0/8; }; allow-update { key "k"; }; };';
+      'zone "a" { type primary; file "/z/a.zone"; allow-transfer  { key "k"; 10.0.0.0/8; }; allow-update { key "k"; }; check-integrity no; };';
     expect(sameZoneConfig(mine, named)).to.equal(true);
     expect(sameZoneConfig(mine, named.replace('10.0.0.0/8', '10.0.0.0/16'))).to.equal(false);
   });

@@ -141,6 +141,18 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
     expect(await h.named.soaSerial(zone)).to.equal(s);
   });
 
+  it('serves the same content whether the zone is created or updated: an MX to an in-zone name without address', async () => {
+    // under named's default check-integrity the UPDATE is REFUSED while the same zone file loads (bindcar/zone-config.ts)
+    const mx: ZoneRecord = { name: '@', type: 'MX', ttl: 60, data: '10 nowhere.fresh.test.' };
+    const created = await put('fresh.test', zoneBody('fresh.test', [mx]));
+    expect(created.status, JSON.stringify(created.data)).to.equal(201);
+    await put('updated.test', zoneBody('updated.test', [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]));
+    const updated = await put('updated.test', zoneBody('updated.test', [{ ...mx, data: '10 nowhere.updated.test.' }]));
+    expect(updated.status, JSON.stringify(updated.data)).to.equal(200);
+    expect(await answers(h, 'fresh.test', 'MX')).to.deep.equal(['10 nowhere.fresh.test.']);
+    expect(await answers(h, 'updated.test', 'MX')).to.deep.equal(['10 nowhere.updated.test.']);
+  });
+
   it('applies a large change in several UPDATE messages under 64 KiB and verifies it', async () => {
     const zone = 'big.test';
     const mk = (n: number, base: string): ZoneRecord[] =>

@@ -36,12 +36,14 @@ interface Case {
   bad?: { cr: string; body: number };
   /** The keeper in a conflict: the CR (hook/validate) and the body record (bindcar). */
   keeper?: { cr: string; kind: string; body: number };
-  /** The reason in the surfaces' words; `{keeper}` is the keeper's description. */
+  /** The reason in the surfaces' words; `{keeper}` is the keeper's description. bindcar accepts a warning. */
   message: string;
   /** The hook's (and validate's) field prefix, when the finding is about a CR field. */
   field?: string;
   /** bindcar's field, when it is not `records/<i>`. */
   bodyField?: string;
+  /** The rule warns: the record is served, its status and validate say why it is likely wrong. */
+  warning?: true;
 }
 
 const rr = (name: string, type: ZoneRecord['type'], data: string, ttl = 3600): ZoneRecord => ({
@@ -177,6 +179,17 @@ const CASES: Case[] = [
     message: 'name server ns.sub.example.com. is inside the zone but has no A/AAAA (glue) record',
   },
   {
+    name: 'an MX whose in-zone exchange has no address (served, with a warning)',
+    rule: 'MailServerWithoutAddress',
+    warning: true,
+    crs: [['MXRecord', 'mx', { name: '@', priority: 10, mailServer: 'mail.example.com' }]],
+    body: [rr('@', 'MX', '10 mail.example.com.')],
+    bad: { cr: 'mx', body: 0 },
+    field: 'spec.mailServer',
+    message:
+      'mail server mail.example.com. is inside the zone but has no A/AAAA record: mail to it cannot be delivered',
+  },
+  {
     name: 'more records in one RRset than named accepts',
     rule: 'RRsetTooManyRecords',
     crs: [
@@ -252,7 +265,9 @@ function expected(c: Case, keeper: string, zone: string): string {
   return c.message.replace('{keeper}', keeper).replace('{zone}', zone);
 }
 
-async function validateJson(c: Case): Promise<{ errors: { object?: string; field?: string; message: string }[] }> {
+type Report = Record<'errors' | 'warnings', { object?: string; field?: string; message: string }[]>;
+
+async function validateJson(c: Case): Promise<Report> {
   const dir = await mkdtemp(join(tmpdir(), 'bindy-findings-'));
   try {
     const { zone, records } = objects(c);
@@ -271,7 +286,7 @@ async function validateJson(c: Case): Promise<{ errors: { object?: string; field
       },
     };
     await main(['validate', '-f', dir, '--output', 'json'], io);
-    return JSON.parse(out.join('\n')) as { errors: { object?: string; field?: string; message: string }[] };
+    return JSON.parse(out.join('\n')) as Report;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -287,6 +302,7 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
       'MultipleCNAME',
       'TargetIsCNAME',
       'NameServerWithoutAddress',
+      'MailServerWithoutAddress',
       'RRsetTooManyRecords',
       'RRsetTooLarge',
     ];
@@ -307,6 +323,12 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
           return;
         }
         if ('invalid' in r) throw new Error(r.message);
+        if (c.warning) {
+          const o = r.outcomes.find((x) => x.record.metadata.name === c.bad!.cr)!;
+          expect(o).to.include({ included: true, reason: 'Served', warning: hookText() });
+          expect(o.message.endsWith(`; warning: ${hookText()}`), o.message).to.equal(true);
+          return;
+        }
         const left = r.outcomes.filter((o) => !o.included);
         expect(left.map((o) => [o.record.metadata.name, o.message])).to.deep.equal([[c.bad.cr, hookText(c.keeper)]]);
         const conflict = ['CNAMEAtApex', 'CNAMEAndOtherData', 'MultipleCNAME'].includes(c.rule);
@@ -318,6 +340,7 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
 
       it('bindcar refuses the PUT body naming that record, with the message', () => {
         const m = bindcarModel(ZONE, bodyOf(c));
+        if (c.warning) return void expect(m.ok).to.equal(true);
         expect(m.ok).to.equal(false);
         if (m.ok) return;
         const field = c.bodyField ?? `records/${c.bad!.body}`;
@@ -328,12 +351,13 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
       it('bindy validate reports it at the object, with the message', async () => {
         const report = await validateJson(c);
         const object = c.bad ? `${c.crs.find((x) => x[1] === c.bad!.cr)![0]}/default/${c.bad.cr}` : 'DNSZone/default/z';
-        const found = report.errors.filter((e) => e.object === object);
-        expect(found, JSON.stringify(report.errors)).to.have.length(1);
+        const found = report[c.warning ? 'warnings' : 'errors'].filter((e) => e.object === object);
+        expect(found, JSON.stringify(report)).to.have.length(1);
+        if (c.warning) expect(report.errors).to.deep.equal([]);
         const text = expected(c, c.keeper ? `the older ${c.keeper.kind} ${c.keeper.cr}` : '', 'DNSZone z');
         if (c.bad) {
           expect(found[0]!.field).to.equal(c.field ?? 'spec.name');
-          expect(found[0]!.message).to.include(`: ${text} (zone ${ZONE})`);
+          expect(found[0]!.message).to.include(`${c.warning ? 'Warning' : ''}: ${text} (zone ${ZONE})`);
         } else expect(found[0]!.message).to.equal(`${hookText()}; not rendered`);
       });
     });

@@ -395,6 +395,38 @@ spec: {zoneRef: moved-example, name: www, ipv4Address: 192.0.2.50}
     expect((await answers('_sip._tcp.example.com', 'SRV')).rcode).to.equal('NXDOMAIN');
   });
 
+  it('an MX to an in-zone name without address is served with a warning, and never blocks the zone', async () => {
+    // named refuses such an MX in an UPDATE under check-integrity though it loads it from a file; bindcar turns the
+    // check off (bindcar/zone-config.ts), so an existing zone takes it as a new one does, and later changes go on
+    put(
+      ...yamlDocs(`
+kind: MXRecord
+metadata: {name: mx-nowhere}
+spec: {zoneRef: example-com, name: '@', priority: 5, mailServer: nowhere.example.com}
+`),
+    );
+    let r = await hook('example-com');
+    expect(cond(r, 'Ready')).to.include({ status: 'True' });
+    expect((await answers('example.com', 'MX')).data).to.include('5 nowhere.example.com.');
+    expect(recordReady('MXRecord', 'mx-nowhere')).to.include({ status: 'True', reason: 'Served' });
+    expect((recordReady('MXRecord', 'mx-nowhere') as unknown as { message: string }).message).to.include(
+      'warning: spec.mailServer: mail server nowhere.example.com. is inside the zone but has no A/AAAA record',
+    );
+    put(
+      ...yamlDocs(`
+kind: ARecord
+metadata: {name: later}
+spec: {zoneRef: example-com, ipv4Address: 192.0.2.77}
+`),
+    );
+    r = await hook('example-com');
+    expect(cond(r, 'Ready')).to.include({ status: 'True' });
+    expect(await answers('later.example.com', 'A')).to.deep.equal({ rcode: 'NOERROR', data: ['192.0.2.77'] });
+    world.delete('MXRecord/dns/mx-nowhere');
+    world.delete('ARecord/dns/later');
+    await hook('example-com');
+  });
+
   it('serves the CNAME conflict winner and flags the loser', async () => {
     put(
       ...yamlDocs(`
