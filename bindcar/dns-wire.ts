@@ -149,7 +149,7 @@ export function soaRR(zone: string, ttl: number, s: Parameters<typeof soaRdata>[
 export type UpdateOp =
   | { op: 'deleteRRset'; owner: string; type: RecordType }
   | { op: 'deleteRR'; owner: string; type: RecordType; data: string }
-  | { op: 'add'; owner: string; type: RecordType; ttl: number; data: string }
+  | { op: 'add'; owner: string; type: RecordType; ttl: number; data: string; rdata?: Rdata }
   | { op: 'soa'; ttl: number; soa: Parameters<typeof soaRdata>[0] };
 
 function wireOf(type: RecordType, data: string): Buffer {
@@ -166,7 +166,14 @@ export function updateOpWire(zone: string, u: UpdateOp): Buffer {
     case 'deleteRR':
       return rrWire(u.owner, typeCode(u.type), CLASS_NONE, 0, wireOf(u.type, u.data));
     case 'add':
-      return rrWire(u.owner, typeCode(u.type), CLASS_IN, u.ttl, wireOf(u.type, u.data));
+      // from the value the PUT parsed, when the op carries it (dns/rrset.ts `rdata`)
+      return rrWire(
+        u.owner,
+        typeCode(u.type),
+        CLASS_IN,
+        u.ttl,
+        u.rdata ? rdataToWire(u.rdata) : wireOf(u.type, u.data),
+      );
     case 'soa':
       return soaRR(zone, u.ttl, u.soa);
   }

@@ -188,6 +188,19 @@ export interface ZoneDiff {
   keys: string[];
 }
 
+/** The op adding the `i`-th RR of `want`, with its structured rdata when the RRset carries it. */
+function addOp(want: RRset, i: number): UpdateOp {
+  const rdata = want.rdata?.[i];
+  return {
+    op: 'add',
+    owner: want.owner,
+    type: want.type,
+    ttl: want.ttl,
+    data: want.data[i]!,
+    ...(rdata ? { rdata } : {}),
+  };
+}
+
 /**
  * Diff desired vs served and build the UPDATE messages: per owner+type RRset replacement
  * (delete RRset + add) — except the apex NS RRset, which named refuses to delete as a whole
@@ -195,6 +208,7 @@ export interface ZoneDiff {
  * addition. All changes of one owner go in one message, deletions before additions. The SOA is sent only when its fields change or `floorSerial` is
  * above what named would otherwise serve.
  */
+
 export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?: number | null): ZoneDiff {
   const zone = desired.zone;
   const apexNs = rrsetKey(`${zone}.`, 'NS');
@@ -226,12 +240,12 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
       // after the additions: named ignores deleting the last apex NS (RFC 2136 §3.4.2.4)
       for (const d of have.data)
         if (!want.data.includes(d)) g.late.push({ op: 'deleteRR', owner: want.owner, type: want.type, data: d });
-      for (const d of want.data)
-        if (want.ttl !== have.ttl || !have.data.includes(d))
-          g.adds.push({ op: 'add', owner: want.owner, type: want.type, ttl: want.ttl, data: d });
+      want.data.forEach((d, i) => {
+        if (want.ttl !== have.ttl || !have.data.includes(d)) g.adds.push(addOp(want, i));
+      });
     } else {
       if (have) g.dels.push({ op: 'deleteRRset', owner: want.owner, type: want.type });
-      for (const d of want.data) g.adds.push({ op: 'add', owner: want.owner, type: want.type, ttl: want.ttl, data: d });
+      want.data.forEach((_, i) => g.adds.push(addOp(want, i)));
     }
   }
   for (const [k, have] of served.rrsets) {

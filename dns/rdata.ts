@@ -360,6 +360,15 @@ export function canonicalRecord(
   zone: string,
   rec: { name: string; type: string; ttl: number; data: string },
 ): Result<ZoneRecord> {
+  const p = parseRecord(zone, rec);
+  return p.ok ? okv({ name: p.value.name, type: p.value.type, ttl: p.value.ttl, data: p.value.data }) : p;
+}
+
+/** `canonicalRecord`, keeping the structured rdata it parsed (bindcar encodes UPDATEs from it). */
+export function parseRecord(
+  zone: string,
+  rec: { name: string; type: string; ttl: number; data: string },
+): Result<ZoneRecord & { rdata: Rdata }> {
   const type = typeof rec.type === 'string' ? rec.type.toUpperCase() : '';
   if (!isRecordType(type)) return fail('type', `"${String(rec.type)}" is not one of ${RECORD_TYPES.join(', ')}`);
   if (!Number.isInteger(rec.ttl) || rec.ttl < 0 || rec.ttl > MAX_TTL)
@@ -370,7 +379,7 @@ export function canonicalRecord(
   if (typeof rec.data !== 'string') return fail('data', 'must be a string');
   const p = parseRdata(type, rec.data, isReverseZone(zone));
   if (!p.ok) return p;
-  return okv({ name: relativeOwner(zone, owner.name), type, ttl: rec.ttl, data: formatRdata(p.value) });
+  return okv({ name: relativeOwner(zone, owner.name), type, ttl: rec.ttl, data: formatRdata(p.value), rdata: p.value });
 }
 
 // ---------------------------------------------------------------- wire

@@ -7,6 +7,7 @@
  * children), then type name, then data.
  */
 import type { RecordType } from './contract.js';
+import type { Rdata } from './rdata.js';
 
 /** One RRset: absolute lowercase owner, type, one TTL, sorted unique canonical data. */
 export interface RRset {
@@ -14,6 +15,11 @@ export interface RRset {
   type: RecordType;
   ttl: number;
   data: string[];
+  /**
+   * The structured rdata of each `data` entry (same order), when whoever built the RRset parsed it: bindcar's PUT
+   * keeps what it parsed from the body, so an UPDATE is encoded from the values, not from the text again.
+   */
+  rdata?: Rdata[];
 }
 
 /** The map key of an RRset. */

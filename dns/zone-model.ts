@@ -1,6 +1,6 @@
 /**
  * Pure: a PUT body → the desired zone as RRsets, or the field errors that make bindcar refuse it. Each body record
- * is checked by the one record grammar (dns/rdata.ts `canonicalRecord`) and the whole by the one rule set
+ * is parsed once by the one record grammar (dns/rdata.ts `parseRecord`; its structured rdata stays in the RRsets) and the whole by the one rule set
  * (dns/zone-rules.ts `checkZone`), the same the DNSZone hook applies before it pushes: a body the hook built passes,
  * and a hand-written body breaking a rule is refused naming the record (`records/3`) and the reason. These are the
  * rules BIND would otherwise enforce silently (an RFC 2136 update answered NOERROR but ignored: `check-names`,
@@ -8,7 +8,7 @@
  */
 import { MAX_RECORDS, MAX_TTL, type FieldError, type PutZoneBody, type RecordType } from './contract.js';
 import { absoluteOwner } from './names.js';
-import { canonicalRecord } from './rdata.js';
+import { parseRecord, type Rdata } from './rdata.js';
 import type { RRset } from './rrset.js';
 import { checkZone, type Contribution, type SoaFields } from './zone-rules.js';
 
@@ -22,7 +22,7 @@ export interface DesiredZone {
 
 /** Canonicalisation results of one zone: type → name → data → result; see `desiredZone`. */
 export type RecordMemo = Map<string, Map<string, Map<string, MemoEntry>>>;
-type MemoEntry = { owner: string; type: RecordType; data: string } | { field: string; message: string };
+type MemoEntry = { owner: string; type: RecordType; data: string; rdata: Rdata } | { field: string; message: string };
 
 function memoSize(m: RecordMemo): number {
   let n = 0;
@@ -60,12 +60,12 @@ export function desiredZone(
     let byData = byName?.get(r.name);
     let m = byData?.get(r.data);
     if (!m) {
-      const c = canonicalRecord(zone, { ...r, ttl: 0 });
+      const c = parseRecord(zone, { ...r, ttl: 0 });
       if (!c.ok) m = { field: c.field, message: c.message };
       else {
         const owner = absoluteOwner(zone, c.value.name);
         m = owner.ok
-          ? { owner: owner.name, type: c.value.type, data: c.value.data }
+          ? { owner: owner.name, type: c.value.type, data: c.value.data, rdata: c.value.rdata }
           : { field: 'name', message: owner.reason };
       }
       if (memoable) {
@@ -78,7 +78,7 @@ export function desiredZone(
     if ('field' in m) return err(`records/${i}/${m.field}`, m.message);
     if (!Number.isInteger(r.ttl) || r.ttl < 0 || r.ttl > MAX_TTL)
       return err(`records/${i}/ttl`, `must be an integer 0–${MAX_TTL} (RFC 2181 §8)`);
-    contributions.push({ owner: m.owner, type: m.type, ttl: r.ttl, data: [m.data] });
+    contributions.push({ owner: m.owner, type: m.type, ttl: r.ttl, data: [m.data], rdata: [m.rdata] });
     from.push(i);
   });
   const checked = checkZone({

@@ -23,7 +23,7 @@
  */
 import type { RecordType, SoaSpec, ZoneNameServer } from './contract.js';
 import { checkAbsoluteName, inZone } from './names.js';
-import { canonicalIPv4, canonicalIPv6 } from './rdata.js';
+import { canonicalIPv4, canonicalIPv6, type Rdata } from './rdata.js';
 import { rrsetKey, type RRset } from './rrset.js';
 
 export type RuleId =
@@ -45,6 +45,8 @@ export interface Contribution {
   type: RecordType;
   ttl: number;
   data: readonly string[];
+  /** The structured rdata of `data` (same order), when the caller parsed it; carried into the RRsets. */
+  rdata?: readonly Rdata[];
 }
 
 /** A contribution left out: which one (its index in the input), by which rule, and why. */
@@ -278,36 +280,39 @@ export function checkZone(content: ZoneContent): CheckedZone {
   });
 
   // 3. RRset size, the zone's own NS and glue first
-  type Draft = RRset & { seen: Set<string>; octets: number };
+  type Draft = RRset & { seen: Set<string>; octets: number; values: (Rdata | undefined)[] };
   const rrsets = new Map<string, Draft>();
   const setOf = (owner: string, type: RecordType, ttl: number): Draft => {
     const k = rrsetKey(owner, type);
     let s = rrsets.get(k);
-    if (!s) rrsets.set(k, (s = { owner, type, ttl, data: [], seen: new Set(), octets: 0 }));
+    if (!s) rrsets.set(k, (s = { owner, type, ttl, data: [], seen: new Set(), octets: 0, values: [] }));
     return s;
   };
-  const put = (s: Draft, d: string): boolean => {
+  const put = (s: Draft, d: string, value?: Rdata): boolean => {
     if (s.seen.has(d)) return false;
     s.seen.add(d);
     s.data.push(d);
+    s.values.push(value);
     s.octets += d.length + s.owner.length + 12;
     return true;
   };
   for (const ns of nameServers) {
-    put(setOf(apex, 'NS', content.ttl), ns.hostname);
+    put(setOf(apex, 'NS', content.ttl), ns.hostname, { type: 'NS', target: ns.hostname });
     if (!inZone(ns.hostname, zone)) continue;
-    for (const a of ns.ipv4Addresses ?? []) put(setOf(ns.hostname, 'A', content.ttl), a);
-    for (const a of ns.ipv6Addresses ?? []) put(setOf(ns.hostname, 'AAAA', content.ttl), a);
+    for (const a of ns.ipv4Addresses ?? []) put(setOf(ns.hostname, 'A', content.ttl), a, { type: 'A', address: a });
+    for (const a of ns.ipv6Addresses ?? [])
+      put(setOf(ns.hostname, 'AAAA', content.ttl), a, { type: 'AAAA', address: a });
   }
   const limit = content.maxPerType;
   cs.forEach((c, i) => {
     if (!accepted[i]) return;
     const s = setOf(c.owner, c.type, c.ttl);
     const before = { length: s.data.length, octets: s.octets };
-    for (const d of c.data) put(s, d);
+    c.data.forEach((d, k) => put(s, d, c.rdata?.[k]));
     const tooMany = s.data.length > limit;
     if (tooMany || (s.data.length > 1 && s.octets > MAX_RRSET_OCTETS)) {
       for (const d of s.data.splice(before.length)) s.seen.delete(d);
+      s.values.length = before.length;
       s.octets = before.octets;
       if (s.data.length === 0) rrsets.delete(rrsetKey(c.owner, c.type));
       return tooMany
@@ -339,8 +344,19 @@ export function checkZone(content: ZoneContent): CheckedZone {
 
   const out = new Map<string, RRset>();
   for (const [k, s] of rrsets) {
-    if (s.data.length > 1) s.data.sort();
-    out.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: s.data });
+    const complete = s.values.every((v) => v !== undefined);
+    if (s.data.length > 1) {
+      const order = s.data.map((_, i) => i).sort((a, b) => (s.data[a]! < s.data[b]! ? -1 : 1));
+      s.data = order.map((i) => s.data[i]!);
+      s.values = order.map((i) => s.values[i]);
+    }
+    out.set(k, {
+      owner: s.owner,
+      type: s.type,
+      ttl: s.ttl,
+      data: s.data,
+      ...(complete && s.values.length ? { rdata: s.values as Rdata[] } : {}),
+    });
   }
   findings.sort((a, b) => a.index - b.index);
   return {

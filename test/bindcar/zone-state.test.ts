@@ -7,6 +7,7 @@ import {
   decodeMessage,
   buildUpdate,
   TYPE_SOA,
+  updateOpWire,
   type WireRR,
 } from '../../bindcar/dns-wire.js';
 import { desiredZone, type DesiredZone } from '../../dns/zone-model.js';
@@ -33,6 +34,27 @@ function ops(messages: Buffer[][]): string[][] {
 }
 
 const A = (name: string, data: string, ttl = 60): ZoneRecord => ({ name, type: 'A', ttl, data });
+
+describe('bindcar: the PUT body is parsed once', () => {
+  it('keeps the parsed rdata in the desired RRsets, in data order', () => {
+    const d = desired([
+      { name: 'm', type: 'MX', ttl: 60, data: '20 B.example.net.' },
+      { name: 'm', type: 'MX', ttl: 60, data: '10 a.example.net.' },
+    ]);
+    const set = d.rrsets.get(`m.${Z}. MX`)!;
+    expect(set.data).to.deep.equal(['10 a.example.net.', '20 b.example.net.']);
+    expect(set.rdata).to.deep.equal([
+      { type: 'MX', preference: 10, exchange: 'a.example.net.' },
+      { type: 'MX', preference: 20, exchange: 'b.example.net.' },
+    ]);
+  });
+
+  it('encodes an UPDATE addition from that value exactly as from its text', () => {
+    const set = desired([A('a', '192.0.2.1')]).rrsets.get(`a.${Z}. A`);
+    const op = { op: 'add', owner: set!.owner, type: 'A', ttl: 60, data: set!.data[0]! } as const;
+    expect(updateOpWire(Z, { ...op, rdata: set!.rdata![0]! })).to.deep.equal(updateOpWire(Z, op));
+  });
+});
 
 describe('bindcar/zone-state diffZone', () => {
   it('produces nothing for an identical zone', () => {
