@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ParsedRecord, ParsedZone, Token } from './zone-parser.js';
-
-const API_VERSION = 'bindy.firestoned.io/v1beta1';
+import { API_VERSION } from '../hooks/schema/generated.js';
 
 export interface ImportOptions {
   zone: string;

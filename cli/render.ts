@@ -16,13 +16,14 @@ import type { PutZoneBody } from '../dns/contract.js';
 import { planZoneSync } from '../hooks/zone/plan.js';
 import type { KubeObject, SyncRequest } from '../hooks/metacontroller.js';
 import { API_VERSION, type DNSZone } from '../hooks/schema/generated.js';
-import { POD_LAYOUT } from '../hooks/render/named-conf.js';
+
 import { hookRoutes } from '../hooks/routes.js';
 import type { HookContext } from '../hooks/http.js';
 import { LocalDriver, type CompositeController } from '../local/driver.js';
 import { kindOf, loadControllers, loadDecorators } from '../local/stack.js';
 import { ObjectStore, type StoredObject } from '../local/store.js';
 import { PACKAGE_ROOT } from './package-root.js';
+import { POD_LAYOUT } from '../hooks/pod-layout.js';
 
 const run = promisify(execFile);
 

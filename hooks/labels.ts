@@ -38,7 +38,6 @@ export const ANNOTATIONS = {
 } as const;
 
 export const GROUP = 'bindy.firestoned.io';
-export const API_VERSION = 'bindy.firestoned.io/v1beta1';
 
 /** The prefix of a hashed index value; a literal index value never contains '_', so none can look like one. */
 export const INDEX_DIGEST_PREFIX = 'sha224_';

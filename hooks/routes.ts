@@ -3,7 +3,7 @@
  * rest. Each controller module contributes its routes through a small function, composed here.
  */
 import type { HookRoute } from './http.js';
-import type { HookPorts } from './ports.js';
+import type { HookPorts } from './ports/hook-ports.js';
 import { dnsZoneRoutes } from './controllers/dnszone.js';
 import { bind9ClusterRoutes } from './controllers/bind9cluster.js';
 import { bind9InstanceRoutes } from './controllers/bind9instance.js';

@@ -9,7 +9,8 @@
 import type { Server } from 'node:http';
 import winston from 'winston';
 import { createApp } from './app.js';
-import type { Clock, HookPorts } from './ports.js';
+import type { Clock } from './ports/clock.js';
+import type { HookPorts } from './ports/hook-ports.js';
 import { zonePortsFromEnv } from './ports/zone.js';
 import { hookRoutes } from './routes.js';
 

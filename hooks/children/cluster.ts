@@ -4,18 +4,20 @@
  * ClusterBind9Provider materialises in its namespace.
  */
 import type { V1Secret } from '@kubernetes/client-node';
-import { API_VERSION, LABELS, indexLabelValue } from '../labels.js';
-import type {
-  Bind9Cluster,
-  Bind9ClusterSpec,
-  Bind9Instance,
-  Bind9InstanceSpec,
-  ClusterBind9Provider,
+import { LABELS, indexLabelValue } from '../labels.js';
+import {
+  API_VERSION,
+  type Bind9Cluster,
+  type Bind9ClusterSpec,
+  type Bind9Instance,
+  type Bind9InstanceSpec,
+  type ClusterBind9Provider,
 } from '../schema/generated.js';
 import { DEFAULT_VERSION, roleConfig, type ClusterSpec } from './instance-model.js';
-import { TRANSFER_KEY_FILE, b64, renderKeyFile, type TsigKey } from './keys.js';
+import { b64, renderKeyFile, type TsigKey } from './keys.js';
 import { MANAGED_BY, PART_OF, cleanLabels, instanceLabels, type Role } from './labels.js';
 import { childName } from './names.js';
+import { TRANSFER_KEY_FILE } from '../pod-layout.js';
 
 /** Name of a cluster's shared transfer-key Secret; instances relate it by this name (customize hook). */
 export function transferSecretName(cluster: string): string {

@@ -126,10 +126,3 @@ export function defaultDnssecPolicy(config: Bind9Config | undefined): string | u
   if (typeof d === 'boolean') return d ? 'default' : undefined;
   return d?.signing?.enabled ? (d.signing.policy ?? 'default') : undefined;
 }
-
-/** dnssec: true|false or {validation?, signing?}: whether named validates (dnssec-validation yes|no). */
-export function dnssecValidation(config: Bind9Config): boolean {
-  const d = config.dnssec;
-  if (typeof d === 'boolean') return d;
-  return d?.validation ?? false;
-}

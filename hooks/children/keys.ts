@@ -13,12 +13,6 @@ export const randomKey: KeyGenerator = (bytes) => randomBytes(bytes).toString('b
 
 export type TsigAlgorithm = 'hmac-sha224' | 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512';
 
-export const RNDC_KEY_NAME = 'bindy-rndc';
-export const TRANSFER_KEY_NAME = 'bindy-transfer';
-/** File names inside the keys Secret (mounted at /etc/bind/keys). */
-export const RNDC_KEY_FILE = 'rndc.key';
-export const TRANSFER_KEY_FILE = 'transfer.key';
-
 export interface TsigKey {
   name: string;
   algorithm: TsigAlgorithm;

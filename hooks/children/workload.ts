@@ -16,10 +16,10 @@ import type {
 } from '@kubernetes/client-node';
 import { ANNOTATIONS } from '../labels.js';
 import type { InstanceModel, ServiceSettings } from './instance-model.js';
-import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_NAME } from './keys.js';
-import { CATALOG_ZONE, POD_LAYOUT } from '../render/named-conf.js';
+
 import { podSelector, serviceLabels, workloadLabels } from './labels.js';
 import { childName } from './names.js';
+import { CATALOG_ZONE, POD_LAYOUT, RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_NAME } from '../pod-layout.js';
 
 /** Options of the hooks service that shape workloads (set at the composition root, never read from env here). */
 export interface WorkloadOptions {

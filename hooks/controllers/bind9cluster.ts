@@ -5,7 +5,6 @@
  * Contract: Metacontroller CompositeController sync, hook v2 (https://metacontroller.github.io/metacontroller/api/compositecontroller.html).
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
-import { API_VERSION } from '../labels.js';
 import {
   childKey,
   observedOf,
@@ -14,21 +13,15 @@ import {
   type SyncRequest,
   type SyncResponse,
 } from '../metacontroller.js';
-import type { Bind9Cluster, Bind9ClusterStatus } from '../schema/generated.js';
+import { API_VERSION, type Bind9Cluster, type Bind9ClusterStatus } from '../schema/generated.js';
 import { clusterInstances, transferKeySecret, transferSecretName } from '../children/cluster.js';
-import {
-  TRANSFER_KEY_FILE,
-  TRANSFER_KEY_NAME,
-  parseKeyFile,
-  resolveKey,
-  secretText,
-  type KeyGenerator,
-} from '../children/keys.js';
+import { parseKeyFile, resolveKey, secretText, type KeyGenerator } from '../children/keys.js';
 import type { ClusterSpec } from '../children/instance-model.js';
 import { isConditionTrue, parentValidator, previousConditions } from '../children/parent.js';
 import type { HookRoute } from '../http.js';
 import { validateBind9Cluster } from '../schema/validate.js';
 import { infraDeps, type InfraPorts } from './bind9instance.js';
+import { TRANSFER_KEY_FILE, TRANSFER_KEY_NAME } from '../pod-layout.js';
 
 /** Child rules of the Bind9Cluster CompositeController (request keys). */
 export const BIND9CLUSTER_CHILDREN = {

@@ -9,7 +9,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import { unavailable } from '../errors.js';
-import { ANNOTATIONS, API_VERSION, LABELS, indexLabelValue } from '../labels.js';
+import { ANNOTATIONS, LABELS, indexLabelValue } from '../labels.js';
 import {
   childKey,
   objectsOf,
@@ -22,14 +22,16 @@ import {
   type SyncRequest,
   type SyncResponse,
 } from '../metacontroller.js';
-import type { Bind9Cluster, Bind9Instance, Bind9InstanceStatus, ClusterBind9Provider } from '../schema/generated.js';
+import {
+  API_VERSION,
+  type Bind9Cluster,
+  type Bind9Instance,
+  type Bind9InstanceStatus,
+  type ClusterBind9Provider,
+} from '../schema/generated.js';
 import { transferSecretName } from '../children/cluster.js';
 import { instanceModel, type InstanceModel } from '../children/instance-model.js';
 import {
-  RNDC_KEY_FILE,
-  RNDC_KEY_NAME,
-  TRANSFER_KEY_FILE,
-  TRANSFER_KEY_NAME,
   b64,
   parseKeyFile,
   renderKeyFile,
@@ -58,6 +60,7 @@ import {
 } from '../children/workload.js';
 import { isIpAddress, renderNamedConf, type PrimaryServer } from '../render/named-conf.js';
 import { renderRndcConf } from '../render/rndc-conf.js';
+import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_FILE, TRANSFER_KEY_NAME } from '../pod-layout.js';
 
 /** Child rules of the Bind9Instance CompositeController (request keys). */
 export const BIND9INSTANCE_CHILDREN = {

@@ -4,7 +4,6 @@
  * Status mirrors the observed Bind9Cluster. Pure: same request ⇒ byte-identical response.
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
-import { API_VERSION } from '../labels.js';
 import {
   childKey,
   observedOf,
@@ -13,7 +12,12 @@ import {
   type SyncRequest,
   type SyncResponse,
 } from '../metacontroller.js';
-import type { Bind9ClusterStatus, ClusterBind9Provider, ClusterBind9ProviderStatus } from '../schema/generated.js';
+import {
+  API_VERSION,
+  type Bind9ClusterStatus,
+  type ClusterBind9Provider,
+  type ClusterBind9ProviderStatus,
+} from '../schema/generated.js';
 import { providerCluster } from '../children/cluster.js';
 import { parentValidator, previousConditions } from '../children/parent.js';
 import type { HookRoute } from '../http.js';

@@ -27,7 +27,8 @@ import type {
   SyncRequest,
   SyncResponse,
 } from '../metacontroller.js';
-import type { Clock, HookPorts } from '../ports.js';
+import type { Clock } from '../ports/clock.js';
+import type { HookPorts } from '../ports/hook-ports.js';
 import { DEFAULT_ZONE_HOOK_OPTIONS, type ZoneHookOptions, type ZonePorts } from '../ports/zone.js';
 import { recordPlural, type RecordStatusPatch } from '../ports/records.js';
 import type { DesiredZoneResult, RecordOutcome } from '../zone/desired.js';

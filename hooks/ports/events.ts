@@ -4,7 +4,7 @@
  * on every sync, so a stuck zone does not flood the API server.
  */
 import { createHash } from 'node:crypto';
-import type { Clock } from '../ports.js';
+import type { Clock } from './clock.js';
 
 export interface EventRegarding {
   apiVersion: string;

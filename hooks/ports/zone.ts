@@ -15,7 +15,7 @@
  *   BINDY_SOA_TIMEOUT_MS                default 2000 (SOA query to each secondary, for the zone status)
  */
 import { existsSync } from 'node:fs';
-import type { Clock } from '../ports.js';
+import type { Clock } from './clock.js';
 import { createBindcarClient, fileToken, staticToken, type BindcarClient } from './bindcar.js';
 import { kubeEventRecorder, type EventRecorder } from './events.js';
 import { kubeRecordStatusWriter, type RecordStatusWriter } from './records.js';

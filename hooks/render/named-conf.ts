@@ -8,36 +8,15 @@
  * grammar before it is written; anything else throws {@link NamedConfError} naming the field.
  */
 import type { Acls, Bind9Config } from '../schema/generated.js';
-import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_FILE, TRANSFER_KEY_NAME } from '../children/keys.js';
-import { dnssecValidation } from '../children/instance-model.js';
-import { DEFAULT_CATALOG_ZONE } from '../../bindcar/catalog.js';
-
-/** Where things live inside the pod, and the ports. Tests remap it to a temp dir and loopback high ports. */
-export interface NamedConfLayout {
-  /** Directory of named.conf / named.conf.options / rndc.conf. */
-  confDir: string;
-  /** Mount of the keys Secret (rndc.key, transfer.key). */
-  keysDir: string;
-  /** Working directory: zone files, journals, new-zones database. Writable. */
-  cacheDir: string;
-  /** pid file and session key. Writable (the root filesystem is read-only). */
-  runDir: string;
-  /** Port named listens on for DNS (the Service maps 53 to it). */
-  dnsPort: number;
-  /** rndc controls port on 127.0.0.1. */
-  rndcPort: number;
-}
-
-export const POD_LAYOUT: NamedConfLayout = {
-  confDir: '/etc/bind',
-  keysDir: '/etc/bind/keys',
-  cacheDir: '/var/cache/bind',
-  runDir: '/var/run/named',
-  dnsPort: 5353,
-  // Not 953: the containers run as non-root with every capability dropped (no NET_BIND_SERVICE), so named can
-  // only bind ports ≥ 1024 unless the runtime lowers net.ipv4.ip_unprivileged_port_start.
-  rndcPort: 9530,
-};
+import {
+  CATALOG_ZONE,
+  POD_LAYOUT,
+  RNDC_KEY_FILE,
+  RNDC_KEY_NAME,
+  TRANSFER_KEY_FILE,
+  TRANSFER_KEY_NAME,
+  type NamedConfLayout,
+} from '../pod-layout.js';
 
 /** A primary a secondary transfers from (a primary instance's Service address). */
 export interface PrimaryServer {
@@ -68,8 +47,6 @@ export interface NamedConfInput {
 
 /** Name of the primaries list secondary zones use (`primaries { bindy-primaries; };`). */
 export const PRIMARIES_LIST = 'bindy-primaries';
-/** The catalog zone name: bindcar's default (`BINDCAR_CATALOG_ZONE`), under `.invalid` so it never clashes. */
-export const CATALOG_ZONE = DEFAULT_CATALOG_ZONE;
 /** notify-delay: small, so secondaries learn about changes fast (BIND's default is 5 s). */
 export const NOTIFY_DELAY = 0;
 
@@ -324,4 +301,11 @@ export function renderNamedConf(input: NamedConfInput): string {
     }
   }
   return parts.join('\n');
+}
+
+/** dnssec: true|false or {validation?, signing?}: whether named validates (dnssec-validation yes|no). */
+export function dnssecValidation(config: Bind9Config): boolean {
+  const d = config.dnssec;
+  if (typeof d === 'boolean') return d;
+  return d?.validation ?? false;
 }

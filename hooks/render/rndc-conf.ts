@@ -1,9 +1,8 @@
+import { POD_LAYOUT, RNDC_KEY_FILE, RNDC_KEY_NAME, type NamedConfLayout } from '../pod-layout.js';
 /**
  * rndc.conf for bindcar: the rndc key (included from the keys Secret) and the controls channel on 127.0.0.1.
  * BIND 9.18 ARM, rndc.conf (https://bind9.readthedocs.io/en/v9.18.0/manpages.html#rndc-conf-rndc-configuration-file).
  */
-import { RNDC_KEY_FILE, RNDC_KEY_NAME } from '../children/keys.js';
-import { POD_LAYOUT, type NamedConfLayout } from './named-conf.js';
 
 /** rndc.conf pointing rndc at the local named's controls channel, signed with `bindy-rndc`. */
 export function renderRndcConf(layout: Partial<NamedConfLayout> = {}): string {

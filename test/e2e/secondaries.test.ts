@@ -17,13 +17,8 @@ import winston from 'winston';
 import { memberLabel } from '../../bindcar/catalog.js';
 import { parseConfig } from '../../bindcar/config.js';
 import { startBindcar, type RunningBindcar } from '../../bindcar/server.js';
-import { RNDC_KEY_FILE, TRANSFER_KEY_FILE } from '../../hooks/children/keys.js';
-import {
-  CATALOG_ZONE,
-  renderNamedConf,
-  type NamedConfLayout,
-  type PrimaryServer,
-} from '../../hooks/render/named-conf.js';
+
+import { renderNamedConf, type PrimaryServer } from '../../hooks/render/named-conf.js';
 import { renderRndcConf } from '../../hooks/render/rndc-conf.js';
 import { createSoaProbe } from '../../hooks/ports/soa.js';
 import { finalizeDnsZone, syncDnsZone } from '../../hooks/controllers/dnszone.js';
@@ -40,6 +35,7 @@ import type { DNSZone } from '../../hooks/schema/generated.js';
 import { recordingStatusWriter } from '../hooks/zone/fakes.js';
 import { freePort, parseDig, type DigResult } from '../support/named.js';
 import { writeKeys } from '../hooks/children/support.js';
+import { CATALOG_ZONE, RNDC_KEY_FILE, TRANSFER_KEY_FILE, type NamedConfLayout } from '../../hooks/pod-layout.js';
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { defaultDnssecPolicy, dnssecValidation } from '../../../hooks/children/instance-model.js';
+import { defaultDnssecPolicy } from '../../../hooks/children/instance-model.js';
 import type { Bind9Config } from '../../../hooks/schema/generated.js';
+import { dnssecValidation } from '../../../hooks/render/named-conf.js';
 
 describe('hooks/children/instance-model dnssec', () => {
   const cases: { name: string; config: Bind9Config | undefined; policy: string | undefined; validation: boolean }[] = [

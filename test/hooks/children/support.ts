@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RNDC_KEY_FILE, TRANSFER_KEY_FILE, renderKeyFile, type KeyGenerator } from '../../../hooks/children/keys.js';
+import { renderKeyFile, type KeyGenerator } from '../../../hooks/children/keys.js';
 
 const execFileP = promisify(execFile);
 const KEY_SECRET = Buffer.alloc(32, 7).toString('base64');
@@ -19,6 +19,7 @@ const TRANSFER_SECRET = Buffer.alloc(32, 9).toString('base64');
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 import { readGolden } from '../../support/golden.js';
+import { RNDC_KEY_FILE, TRANSFER_KEY_FILE } from '../../../hooks/pod-layout.js';
 export { readGolden, UPDATE_GOLDEN } from '../../support/golden.js';
 
 /** A generator returning sha256("test-key-<n>") bytes for its n-th call: deterministic, distinct per call. */

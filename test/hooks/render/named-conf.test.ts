@@ -11,18 +11,14 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { parseDnsEndpoint } from '../../../hooks/controllers/bind9instance.js';
 import { instanceModel } from '../../../hooks/children/instance-model.js';
-import { RNDC_KEY_FILE } from '../../../hooks/children/keys.js';
-import {
-  NamedConfError,
-  renderNamedConf,
-  type NamedConfLayout,
-  type PrimaryServer,
-} from '../../../hooks/render/named-conf.js';
+
+import { NamedConfError, renderNamedConf, type PrimaryServer } from '../../../hooks/render/named-conf.js';
 import { renderRndcConf } from '../../../hooks/render/rndc-conf.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
 import type { Bind9Cluster, Bind9Instance } from '../../../hooks/schema/generated.js';
 import { freePort, parseDig } from '../../support/named.js';
 import { REPO, UPDATE_GOLDEN, checkconf, writeKeys } from '../children/support.js';
+import { RNDC_KEY_FILE, type NamedConfLayout } from '../../../hooks/pod-layout.js';
 
 const GOLDEN = join(REPO, 'test', 'golden', 'named-conf');
 

@@ -1,0 +1,2 @@
+/** Where "now" comes from for effectful hooks (ISO 8601, second precision). */
+export type Clock = () => string;
