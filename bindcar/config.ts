@@ -4,7 +4,7 @@
  * BIND_API_ADDRESS, BIND_API_TOKEN, BIND_TOKEN_AUDIENCES, BIND_ALLOWED_*, KUBE_*, DISABLE_AUTH,
  * BINDCAR_ALLOW_INSECURE_AUTH, RNDC_SERVER, RNDC_SECRET).
  */
-import { splitHostPort } from './address.js';
+import { splitHostPort } from '../dns/address.js';
 import { DEFAULT_CATALOG_ZONE } from './catalog.js';
 import { checkZoneName, isIdentifier } from '../dns/names.js';
 

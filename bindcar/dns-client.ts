@@ -22,7 +22,7 @@ import {
   type SoaData,
   type TsigKey,
 } from './dns-wire.js';
-import { addressFamily } from './address.js';
+import { addressFamily } from '../dns/address.js';
 import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
 import { serialGt } from './zone-state.js';
 

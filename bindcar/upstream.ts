@@ -14,7 +14,7 @@ import {
   type PutZoneResult,
   type ZoneRecord,
 } from '../dns/contract.js';
-import { addressFamily } from './address.js';
+import { addressFamily } from '../dns/address.js';
 import { createPrimary } from './apply-zone.js';
 import { conflict, HttpError, invalidSpec, notFound } from './errors.js';
 import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';

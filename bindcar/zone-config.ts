@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../dns/contract.js';
 import { isIdentifier } from '../dns/names.js';
-import { addressFamily, canonicalIP, splitHostPort } from './address.js';
+import { addressFamily, canonicalIP, splitHostPort } from '../dns/address.js';
 
 export interface ZoneOptions {
   type: 'primary' | 'secondary';

@@ -58,7 +58,8 @@ import {
   workloadNames,
   type WorkloadOptions,
 } from '../children/workload.js';
-import { isIpAddress, renderNamedConf, type PrimaryServer } from '../render/named-conf.js';
+import { renderNamedConf, type PrimaryServer } from '../render/named-conf.js';
+import { canonicalIP, hostPort } from '../../dns/address.js';
 import { renderRndcConf } from '../render/rndc-conf.js';
 import { RNDC_KEY_FILE, RNDC_KEY_NAME, TRANSFER_KEY_FILE, TRANSFER_KEY_NAME } from '../pod-layout.js';
 
@@ -119,11 +120,8 @@ export function secondarySelector(ref: string): Record<string, string> {
 
 /** Parses `ip:port` / `[v6]:port`; undefined unless the host is an IP address (named's primaries need one). */
 export function parseDnsEndpoint(endpoint: string | undefined): PrimaryServer | undefined {
-  if (!endpoint) return undefined;
-  const m = /^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$/.exec(endpoint) ?? /^([0-9.]+):(\d{1,5})$/.exec(endpoint);
-  if (!m || !isIpAddress(m[1]!)) return undefined;
-  const port = Number(m[2]);
-  return port >= 1 && port <= 65535 ? { address: m[1]!, port } : undefined;
+  const hp = endpoint ? hostPort(endpoint) : undefined;
+  return hp && canonicalIP(hp.host) ? { address: hp.host, port: hp.port } : undefined;
 }
 
 /** The related cluster of an instance: Bind9Cluster in its namespace first, else the ClusterBind9Provider. */
@@ -260,7 +258,7 @@ function instanceStatus(
     status.readyReplicas = readyReplicas;
     status.endpoint = `http://${names.service}.${m.namespace}.svc:${BINDCAR_PORT}`;
     status.dnsEndpoint =
-      clusterIP && isIpAddress(clusterIP)
+      clusterIP && canonicalIP(clusterIP)
         ? `${clusterIP.includes(':') ? `[${clusterIP}]` : clusterIP}:${DNS_PORT}`
         : `${names.service}.${m.namespace}.svc:${DNS_PORT}`;
     const observedHash = ((

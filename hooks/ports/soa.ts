@@ -6,20 +6,13 @@
  */
 import { lookup } from 'node:dns/promises';
 import { createDnsClient } from '../../bindcar/dns-client.js';
+import { hostPort } from '../../dns/address.js';
 
 export type SoaResult = { ok: true; serial: number } | { ok: false; message: string };
 
 export interface SoaProbe {
   /** The SOA serial `dnsEndpoint` serves authoritatively for `zone` (no trailing dot). */
   serial(dnsEndpoint: string, zone: string): Promise<SoaResult>;
-}
-
-/** Splits `ip:port` / `[v6]:port` / `host:port`; undefined when it is none of them. */
-export function splitEndpoint(endpoint: string): { host: string; port: number } | undefined {
-  const m = /^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$/.exec(endpoint) ?? /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(endpoint);
-  if (!m) return undefined;
-  const port = Number(m[2]);
-  return port >= 1 && port <= 65535 ? { host: m[1]!, port } : undefined;
 }
 
 /** The real probe (no TSIG: an SOA query is public). */
@@ -29,7 +22,7 @@ export function createSoaProbe(opts: { timeoutMs?: number } = {}): SoaProbe {
   const key = { name: 'unused', algorithm: 'hmac-sha256' as const, secret: 'AA==' };
   return {
     async serial(dnsEndpoint, zone) {
-      const target = splitEndpoint(dnsEndpoint);
+      const target = hostPort(dnsEndpoint, { names: true });
       if (!target) return { ok: false, message: `dnsEndpoint ${JSON.stringify(dnsEndpoint)} is not host:port` };
       try {
         const host = /^[0-9.]+$|:/.test(target.host) ? target.host : (await lookup(target.host)).address;

@@ -7,6 +7,7 @@
  * `acl`, `controls`, `key`, `options`, `primaries`. Every user-supplied string is checked against a strict
  * grammar before it is written; anything else throws {@link NamedConfError} naming the field.
  */
+import { addressFamily, canonicalIP } from '../../dns/address.js';
 import type { Acls, Bind9Config } from '../schema/generated.js';
 import {
   CATALOG_ZONE,
@@ -60,31 +61,17 @@ export class NamedConfError extends Error {
 }
 
 const BUILTIN_ACLS = ['any', 'none', 'localhost', 'localnets'];
-const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
 const ACL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 const KEY_REF = /^key ([A-Za-z0-9][A-Za-z0-9._-]{0,252})$/;
 
-/** True for an IPv6 address in any RFC 4291 §2.2 text form (validated by round-tripping through URL parsing). */
-function isIPv6(s: string): boolean {
-  if (!/^[0-9A-Fa-f:.]+$/.test(s) || !s.includes(':')) return false;
-  try {
-    return new URL(`http://[${s}]/`).hostname.length > 2;
-  } catch {
-    return false;
-  }
-}
-
-/** True for a plain IPv4 or IPv6 address. */
-export function isIpAddress(s: string): boolean {
-  return IPV4.test(s) || isIPv6(s);
-}
+/** True for a plain IPv4 or IPv6 address (dns/address.ts, the one reader of addresses). */
+const isIpAddress = (s: string): boolean => canonicalIP(s) !== undefined;
 
 function isPrefix(s: string): boolean {
   const [addr, len, ...rest] = s.split('/');
   if (rest.length || addr === undefined) return false;
-  const v4 = IPV4.test(addr);
-  if (!v4 && !isIPv6(addr)) return false;
+  if (!isIpAddress(addr)) return false;
+  const v4 = addressFamily(addr) === 4;
   if (len === undefined) return true;
   if (!/^\d{1,3}$/.test(len)) return false;
   return Number(len) <= (v4 ? 32 : 128);

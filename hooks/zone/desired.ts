@@ -15,7 +15,7 @@
  * owner+type from several CRs merge (lowest TTL wins). Records are ordered by RFC 4034 canonical owner order, type,
  * data (dns/rrset.ts).
  */
-import { isIP } from 'node:net';
+import { splitHostPort } from '../../dns/address.js';
 import type { PutZoneBody, SoaSpec, ZoneNameServer, ZoneRecord } from '../../dns/contract.js';
 import { absoluteTarget, canonicalZoneName, relativeOwner, soaRname } from '../../dns/names.js';
 import { canonicalIPv4, canonicalIPv6 } from '../../dns/rdata.js';
@@ -84,10 +84,9 @@ export interface InvalidZone {
 
 const recName = (r: DNSRecord) => `${r.kind} ${r.metadata.name}`;
 
-/** The IP literal of a DNS endpoint (`10.0.0.2:53`, `[2001:db8::2]:53`), when it is one. */
+/** The IP literal of a DNS endpoint (`10.0.0.2:53`, `[2001:db8::2]:53`, or a bare address), when it is one. */
 function endpointAddress(dnsEndpoint: string): { v4?: string; v6?: string } {
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(dnsEndpoint);
-  const host = bracketed ? bracketed[1]! : isIP(dnsEndpoint) ? dnsEndpoint : dnsEndpoint.replace(/:\d+$/, '');
+  const { host } = splitHostPort(dnsEndpoint);
   return { v4: canonicalIPv4(host), v6: canonicalIPv6(host) };
 }
 

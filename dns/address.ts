@@ -1,11 +1,11 @@
 /**
- * The one reader of addresses in bindcar's inputs: which IP an address is (canonical form, from
- * dns/rdata.ts, the validator the zone model uses too), which family it is written in, and where
- * the port of `host:port` starts. Zone options (also-notify, primaries, ACLs), upstream's
- * name-server addresses, RNDC_SERVER and the DNS client all go through it, so an address is never
+ * The one reader of addresses: which IP an address is (canonical form, from dns/rdata.ts, the validator the zone
+ * model uses too), which family it is written in, and where the port of `host:port` starts. bindcar's zone options
+ * (also-notify, primaries, ACLs), upstream's name-server addresses, RNDC_SERVER and DNS client, and the hooks'
+ * DNS endpoints (`status.dnsEndpoint`: glue, primaries lists, SOA probes) all go through it, so an address is never
  * read two ways.
  */
-import { canonicalIPv4, canonicalIPv6 } from '../dns/rdata.js';
+import { canonicalIPv4, canonicalIPv6 } from './rdata.js';
 
 /** The canonical form of an IPv4 or IPv6 address (RFC 5952 for IPv6), undefined when `s` is not one. */
 export function canonicalIP(s: string): string | undefined {
@@ -19,6 +19,13 @@ export function canonicalIP(s: string): string | undefined {
  */
 export function addressFamily(address: string): 4 | 6 {
   return address.includes(':') ? 6 : 4;
+}
+
+/** An endpoint's host and port (1–65535): `[v6]:port`, `v4:port`, with `names` also `name:port`; else undefined. */
+export function hostPort(s: string, opts: { names?: boolean } = {}): { host: string; port: number } | undefined {
+  const { host, port } = splitHostPort(s, opts);
+  const n = Number(port);
+  return port !== undefined && n >= 1 && n <= 65535 ? { host, port: n } : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The one reader of addresses in bindcar's inputs.
  */
 import { expect } from 'chai';
-import { addressFamily, canonicalIP, splitHostPort } from '../../bindcar/address.js';
+import { addressFamily, canonicalIP, splitHostPort } from '../../dns/address.js';
 
 describe('bindcar/address', () => {
   const cases: [string, { names?: boolean }, { host: string; port?: string }][] = [
