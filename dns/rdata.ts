@@ -221,6 +221,9 @@ export function checkRdata(r: Rdata, reverseZone = false): Result<Rdata> {
     }
     case 'MX': {
       if (!u16ok(r.preference)) return fail('data', 'MX preference must be an integer 0–65535');
+      // RFC 7505 null MX: the name accepts no mail
+      if (r.exchange === '.')
+        return r.preference === 0 ? okv(r) : fail('data', 'a null MX (exchange ".", RFC 7505) has preference 0');
       const c = checkAbsoluteName(r.exchange, true);
       return c.ok ? okv({ ...r, exchange: c.name }) : fail('data', `MX exchange ${c.reason}`);
     }

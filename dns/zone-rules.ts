@@ -15,6 +15,7 @@
  *     an address in the zone, or named refuses to load it (BIND 9 ARM, `check-integrity`). An in-zone MX exchange
  *     without an address is served with a warning: mail to it cannot be delivered, but the data is valid (bindcar
  *     turns `check-integrity` off so an UPDATE accepts it as a zone file load does: bindcar/zone-config.ts).
+ *     A null MX (RFC 7505 §3) must be the only MX of its name: the earlier contribution keeps the name.
  *  3. RRset size: at most `maxPerType` records (named's `max-records-per-type`) and small enough for one DNS message
  *     (64 KiB: the UPDATE, and every AXFR/IXFR answer carrying it); the contribution that would overflow it is out.
  *  4. Zone level: SOA MNAME (a host name) and RNAME grammar, name-server host names and glue addresses, an apex NS
@@ -33,6 +34,7 @@ export type RuleId =
   | 'TargetIsCNAME'
   | 'NameServerWithoutAddress'
   | 'MailServerWithoutAddress'
+  | 'NullMXNotAlone'
   | 'RRsetTooManyRecords'
   | 'RRsetTooLarge';
 
@@ -277,6 +279,22 @@ export function checkZone(content: ZoneContent): CheckedZone {
           about: 'data',
         });
     }
+  });
+
+  // a null MX alone at its name (RFC 7505 §3)
+  const nullMx = new Map<string, number>(); // owner → the first contribution holding MX data there
+  cs.forEach((c, i) => {
+    if (!accepted[i] || c.type !== 'MX') return;
+    const first = nullMx.get(c.owner);
+    if (first === undefined) return void nullMx.set(c.owner, i);
+    const isNull = (k: number) => cs[k]!.data.includes('0 .');
+    if (isNull(first) || isNull(i))
+      leaveOut(
+        i,
+        'NullMXNotAlone',
+        `${c.owner} has a null MX (RFC 7505: it accepts no mail), which must be its only MX (from ${describe(first)})`,
+        'data',
+      );
   });
 
   // 3. RRset size, the zone's own NS and glue first

@@ -2744,10 +2744,10 @@ export const CNAMERecordSchema = {
         },
         "target": {
           "type": "string",
-          "description": "Canonical name: an FQDN with or without the trailing dot (underscores allowed); not an IP address.",
+          "description": "Canonical name: an FQDN with or without the trailing dot (underscores allowed; internationalised labels are served as punycode); not an IP address.",
           "minLength": 3,
           "maxLength": 254,
-          "pattern": "^([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$"
+          "pattern": "^([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)+[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
         }
       },
       "required": [
@@ -3583,10 +3583,10 @@ export const MXRecordSchema = {
         },
         "mailServer": {
           "type": "string",
-          "description": "Mail server host name. A host name with at least two labels, with or without the trailing dot; not an IP address.",
-          "minLength": 3,
+          "description": "Mail server host name. A host name with at least two labels, with or without the trailing dot (internationalised labels are served as punycode); not an IP address. \".\" with priority 0 is a null MX (RFC 7505): the name accepts no mail, and it must be its only MX.",
+          "minLength": 1,
           "maxLength": 254,
-          "pattern": "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$"
+          "pattern": "^(\\.|([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)+[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
         }
       },
       "required": [
@@ -3804,10 +3804,10 @@ export const NSRecordSchema = {
         },
         "nameserver": {
           "type": "string",
-          "description": "Name server host name. A host name with at least two labels, with or without the trailing dot; not an IP address.",
+          "description": "Name server host name. A host name with at least two labels, with or without the trailing dot (internationalised labels are served as punycode); not an IP address.",
           "minLength": 3,
           "maxLength": 254,
-          "pattern": "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$"
+          "pattern": "^([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)+[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
         }
       },
       "required": [
@@ -4045,10 +4045,10 @@ export const SRVRecordSchema = {
         },
         "target": {
           "type": "string",
-          "description": "Target host name (with or without trailing dot), or \".\" for \"no service\".",
+          "description": "Target host name (with or without trailing dot; internationalised labels are served as punycode), or \".\" for \"no service\".",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(\\.|([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?)$"
+          "pattern": "^(\\.|([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)+[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
         }
       },
       "required": [
@@ -4272,8 +4272,7 @@ export const TXTRecordSchema = {
           "description": "TXT values; each entry is ONE TXT record, split into ≤255-byte character-strings when rendered.",
           "items": {
             "type": "string",
-            "description": "One TXT value: printable text without control characters or newlines; double quotes must be balanced (or escaped with a backslash).",
-            "minLength": 1,
+            "description": "One TXT value: printable text without control characters or newlines; double quotes must be balanced (or escaped with a backslash). \"\" is one empty character-string.",
             "maxLength": 4096,
             "pattern": "^([^\"\\\\\\x00-\\x1f\\x7f]|\\\\[^\\x00-\\x1f\\x7f]|\"([^\"\\\\\\x00-\\x1f\\x7f]|\\\\[^\\x00-\\x1f\\x7f])*\")*$"
           },
@@ -6077,7 +6076,7 @@ export interface CNAMERecordSpec {
    */
   ttl?: number;
   /**
-   * Canonical name: an FQDN with or without the trailing dot (underscores allowed); not an IP address.
+   * Canonical name: an FQDN with or without the trailing dot (underscores allowed; internationalised labels are served as punycode); not an IP address.
    */
   target: string;
 }
@@ -6482,7 +6481,7 @@ export interface MXRecordSpec {
    */
   priority: number;
   /**
-   * Mail server host name. A host name with at least two labels, with or without the trailing dot; not an IP address.
+   * Mail server host name. A host name with at least two labels, with or without the trailing dot (internationalised labels are served as punycode); not an IP address. "." with priority 0 is a null MX (RFC 7505): the name accepts no mail, and it must be its only MX.
    */
   mailServer: string;
 }
@@ -6564,7 +6563,7 @@ export interface NSRecordSpec {
    */
   ttl?: number;
   /**
-   * Name server host name. A host name with at least two labels, with or without the trailing dot; not an IP address.
+   * Name server host name. A host name with at least two labels, with or without the trailing dot (internationalised labels are served as punycode); not an IP address.
    */
   nameserver: string;
 }
@@ -6658,7 +6657,7 @@ export interface SRVRecordSpec {
    */
   port: number;
   /**
-   * Target host name (with or without trailing dot), or "." for "no service".
+   * Target host name (with or without trailing dot; internationalised labels are served as punycode), or "." for "no service".
    */
   target: string;
 }
@@ -6745,7 +6744,7 @@ export interface TXTRecordSpec {
    * @minItems 1
    * @maxItems 32
    *
-   * Items: One TXT value: printable text without control characters or newlines; double quotes must be balanced (or escaped with a backslash).
+   * Items: One TXT value: printable text without control characters or newlines; double quotes must be balanced (or escaped with a backslash). "" is one empty character-string.
    */
   text: string[];
 }

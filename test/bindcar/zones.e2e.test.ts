@@ -153,6 +153,16 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
     expect(await answers(h, 'updated.test', 'MX')).to.deep.equal(['10 nowhere.updated.test.']);
   });
 
+  it('serves a null MX (RFC 7505), created and updated', async () => {
+    const nullMx: ZoneRecord = { name: '@', type: 'MX', ttl: 60, data: '0 .' };
+    expect((await put('nomail.test', zoneBody('nomail.test', [nullMx]))).status).to.equal(201);
+    expect(await answers(h, 'nomail.test', 'MX')).to.deep.equal(['0 .']);
+    const mx: ZoneRecord = { name: '@', type: 'MX', ttl: 60, data: '10 mail.example.net.' };
+    await put('nomail2.test', zoneBody('nomail2.test', [mx]));
+    expect((await put('nomail2.test', zoneBody('nomail2.test', [nullMx]))).status).to.equal(200);
+    expect(await answers(h, 'nomail2.test', 'MX')).to.deep.equal(['0 .']);
+  });
+
   it('applies a large change in several UPDATE messages under 64 KiB and verifies it', async () => {
     const zone = 'big.test';
     const mk = (n: number, base: string): ZoneRecord[] =>

@@ -190,6 +190,19 @@ const CASES: Case[] = [
       'mail server mail.example.com. is inside the zone but has no A/AAAA record: mail to it cannot be delivered',
   },
   {
+    name: 'a second MX beside a null MX',
+    rule: 'NullMXNotAlone',
+    crs: [
+      ['MXRecord', 'no-mail', { name: '@', priority: 0, mailServer: '.' }],
+      ['MXRecord', 'mx', { name: '@', priority: 10, mailServer: 'mail.example.net' }],
+    ],
+    body: [rr('@', 'MX', '0 .'), rr('@', 'MX', '10 mail.example.net.')],
+    bad: { cr: 'mx', body: 1 },
+    keeper: { cr: 'no-mail', kind: 'MXRecord', body: 0 },
+    field: 'spec.mailServer',
+    message: 'example.com. has a null MX (RFC 7505: it accepts no mail), which must be its only MX (from {keeper})',
+  },
+  {
     name: 'more records in one RRset than named accepts',
     rule: 'RRsetTooManyRecords',
     crs: [
@@ -303,6 +316,7 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
       'TargetIsCNAME',
       'NameServerWithoutAddress',
       'MailServerWithoutAddress',
+      'NullMXNotAlone',
       'RRsetTooManyRecords',
       'RRsetTooLarge',
     ];

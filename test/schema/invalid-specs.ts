@@ -150,7 +150,6 @@ const CASES: Case[] = [
   ['TXT: quote injection', 'TXTRecord', { text: ['a"; $INCLUDE /etc/passwd'] }, 'spec.text[0]'],
   ['TXT: control character', 'TXTRecord', { text: ['bell\u0007'] }, 'spec.text[0]'],
   ['TXT: trailing lone backslash', 'TXTRecord', { text: ['abc\\'] }, 'spec.text[0]'],
-  ['TXT: empty string', 'TXTRecord', { text: [''] }, 'spec.text[0]'],
   ['TXT: value longer than 4096', 'TXTRecord', { text: ['a'.repeat(4097)] }, 'spec.text[0]'],
   ['TXT: text as a plain string', 'TXTRecord', { text: 'v=spf1 -all' }, 'spec.text'],
   // --- NSRecord
@@ -508,6 +507,12 @@ export const INVALID_SPECS: InvalidSpec[] = CASES.map(([name, kind, patch, field
 
 const VALID: [string, BindyKind, Record<string, unknown>][] = [
   ['A: wildcard owner', 'ARecord', { name: '*' }],
+  ['TXT: one empty string', 'TXTRecord', { text: [''] }],
+  ['MX: null MX (RFC 7505)', 'MXRecord', { priority: 0, mailServer: '.' }],
+  ['MX: internationalised mail server', 'MXRecord', { mailServer: 'post.bücher.example' }],
+  ['CNAME: internationalised target', 'CNAMERecord', { target: 'münchen.example.de' }],
+  ['NS: internationalised name server', 'NSRecord', { nameserver: 'ns1.bücher.example' }],
+  ['SRV: internationalised target', 'SRVRecord', { target: 'sip.bücher.example' }],
   ['A: wildcard subdomain owner', 'ARecord', { name: '*.apps' }],
   ['A: absolute owner', 'ARecord', { name: 'www.example.com.' }],
   ['A: multi-label relative owner', 'ARecord', { name: 'a.b' }],

@@ -195,6 +195,21 @@ describe('hooks/zone/records', () => {
     it(`turns ${c.name} into RRs`, () => expect(recordRRs('example.com', c.record, 3600)).to.deep.equal(c.expected));
   }
 
+  it('serves valid data the CRDs used to refuse: a null MX, an internationalised target, an empty TXT string', () => {
+    const rrs = (kind: string, spec: Record<string, unknown>) => {
+      const r = recordRRs('example.com', rec(kind, { name: '@', ...spec }), 3600);
+      return r.ok ? r.rrs.map((x) => x.data) : r.message;
+    };
+    expect(rrs('MXRecord', { priority: 0, mailServer: '.' })).to.deep.equal(['0 .']);
+    expect(rrs('MXRecord', { priority: 10, mailServer: '.' })).to.equal(
+      'spec.mailServer: a null MX (exchange ".", RFC 7505) has preference 0',
+    );
+    expect(rrs('CNAMERecord', { name: 'shop', target: 'münchen.example.de' })).to.deep.equal([
+      'xn--mnchen-3ya.example.de.',
+    ]);
+    expect(rrs('TXTRecord', { text: [''] })).to.deep.equal(['""']);
+  });
+
   it('gives a CAA record without flags the CRD’s default, 0', () => {
     const r = recordRRs('example.com', rec('CAARecord', { name: '@', tag: 'issue', value: 'ca.example.net' }), 3600);
     expect(r).to.deep.equal({
