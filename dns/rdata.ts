@@ -235,6 +235,8 @@ export function checkRdata(r: Rdata, reverseZone = false): Result<Rdata> {
       ] as const)
         if (!u16ok(v)) return fail('data', `${what} must be an integer 0–65535`);
       if (r.target === '.') return okv(r);
+      // RFC 2782: port 0 means nothing; only "no service" (target ".") may say so
+      if (r.port === 0) return fail('data', 'SRV port 0 is only meaningful with target "." (no service, RFC 2782)');
       const c = checkAbsoluteName(r.target, true);
       return c.ok ? okv({ ...r, target: c.name }) : fail('data', `SRV target ${c.reason}`);
     }
@@ -330,6 +332,23 @@ export function formatRdata(r: Rdata): string {
   }
 }
 
+/**
+ * An owner for a type: absolute inside the zone, host-name labels for A/AAAA (BIND check-names), and
+ * `_service._proto` leading labels for SRV (RFC 2782), so a resolver can find it.
+ */
+function checkOwner(
+  zone: string,
+  name: string,
+  type: RecordType,
+): { ok: true; name: string } | { ok: false; reason: string } {
+  const owner = absoluteOwner(zone, name, type === 'A' || type === 'AAAA');
+  if (!owner.ok || type !== 'SRV') return owner;
+  const [service, proto] = owner.name.split('.');
+  return service?.startsWith('_') && proto?.startsWith('_') && service.length > 1 && proto.length > 1
+    ? owner
+    : { ok: false, reason: `an SRV owner starts with _service._proto (RFC 2782), not "${name}"` };
+}
+
 /** A record with structured rdata: owner as written (relative or absolute), the RR's TTL. */
 export interface RecordValue {
   name: string;
@@ -347,7 +366,7 @@ export function checkRecord(zone: string, rec: RecordValue): Result<RecordValue>
   const type = rec.rdata.type;
   if (!Number.isInteger(rec.ttl) || rec.ttl < 0 || rec.ttl > MAX_TTL)
     return fail('ttl', `must be an integer 0–${MAX_TTL} (RFC 2181 §8)`);
-  const owner = absoluteOwner(zone, rec.name, type === 'A' || type === 'AAAA');
+  const owner = checkOwner(zone, rec.name, type);
   if (!owner.ok) return fail('name', owner.reason);
   const r = checkRdata(rec.rdata, isReverseZone(zone));
   return r.ok ? okv({ name: relativeOwner(zone, owner.name), ttl: rec.ttl, rdata: r.value }) : r;
@@ -377,7 +396,7 @@ export function parseRecord(
   if (!Number.isInteger(rec.ttl) || rec.ttl < 0 || rec.ttl > MAX_TTL)
     return fail('ttl', `must be an integer 0–${MAX_TTL} (RFC 2181 §8)`);
   if (typeof rec.name !== 'string') return fail('name', 'must be a string');
-  const owner = absoluteOwner(zone, rec.name, type === 'A' || type === 'AAAA');
+  const owner = checkOwner(zone, rec.name, type);
   if (!owner.ok) return fail('name', owner.reason);
   if (typeof rec.data !== 'string') return fail('data', 'must be a string');
   const p = parseRdata(type, rec.data, isReverseZone(zone));

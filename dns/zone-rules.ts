@@ -11,6 +11,7 @@
  * Rules, applied in this order, each to what the earlier ones kept:
  *  1. CNAME (RFC 1034 §3.6.2, RFC 2181 §10.1): not at the apex; not beside other data, name-server glue included;
  *     one per name. Identical data from two contributions is one RR (an RRset is a set, RFC 2181 §5), not a conflict.
+ *     A CNAME chain of the zone must not loop (a CNAME to itself included): the newest CNAME of a loop is left out.
  *  2. Targets: an NS, MX or SRV target must not be a CNAME of the zone (RFC 2181 §10.3); an in-zone NS target needs
  *     an address in the zone, or named refuses to load it (BIND 9 ARM, `check-integrity`). An in-zone MX exchange
  *     without an address is served with a warning: mail to it cannot be delivered, but the data is valid (bindcar
@@ -21,6 +22,11 @@
  *  4. Zone level: SOA MNAME (a host name) and RNAME grammar, name-server host names and glue addresses, an apex NS
  *     for a primary, an address for every in-zone apex name server.
  * TTLs: an RRset takes the lowest TTL of its contributions (RFC 2181 §5.2).
+ *
+ * Warnings (served, but the caller says why it is likely wrong): an in-zone MX exchange without address; every
+ * contribution of an RRset whose contributions ask for different TTLs (mixed TTLs, RFC 2181 §5.2); one whose data an earlier one already
+ * gives (a duplicate); a name below a delegation of the zone that is not that delegation's glue (occluded: named
+ * answers a referral, never the data, RFC 1034 §4.3.2).
  */
 import type { RecordType, SoaSpec, ZoneNameServer } from './contract.js';
 import { checkAbsoluteName, inZone } from './names.js';
@@ -31,10 +37,14 @@ export type RuleId =
   | 'CNAMEAtApex'
   | 'CNAMEAndOtherData'
   | 'MultipleCNAME'
+  | 'CNAMELoop'
   | 'TargetIsCNAME'
   | 'NameServerWithoutAddress'
   | 'MailServerWithoutAddress'
   | 'NullMXNotAlone'
+  | 'MixedTTL'
+  | 'Duplicate'
+  | 'Occluded'
   | 'RRsetTooManyRecords'
   | 'RRsetTooLarge';
 
@@ -56,8 +66,8 @@ export interface Finding {
   index: number;
   rule: RuleId;
   message: string;
-  /** The rule is about the contribution's data (a target), not its name. */
-  about: 'name' | 'data';
+  /** What of the contribution the rule is about: its name, its data (a target) or its TTL. */
+  about: 'name' | 'data' | 'ttl';
 }
 
 /** A zone-level part that is wrong: where, in the PUT body's terms (`['nameServers', 0, 'hostname']`), and why. */
@@ -238,6 +248,28 @@ export function checkZone(content: ZoneContent): CheckedZone {
     }
   }
 
+  // 1b. CNAME loops: follow each accepted CNAME inside the zone; a name met twice closes a loop
+  const cnameAt = new Map<string, number>();
+  cs.forEach((c, i) => {
+    if (accepted[i] && c.type === 'CNAME') cnameAt.set(c.owner, i);
+  });
+  for (const start of [...cnameAt.keys()]) {
+    const path: number[] = [];
+    const seen = new Set<string>();
+    let at: string | undefined = start;
+    while (at !== undefined && cnameAt.has(at) && !seen.has(at)) {
+      seen.add(at);
+      path.push(cnameAt.get(at)!);
+      at = cs[cnameAt.get(at)!]!.data[0];
+    }
+    if (at === undefined || !seen.has(at)) continue;
+    const loop = path.slice(path.indexOf(cnameAt.get(at)!));
+    const newest = Math.max(...loop);
+    const chain = [...loop.map((i) => cs[i]!.owner), at].join(' → ');
+    leaveOut(newest, 'CNAMELoop', `CNAME loop ${chain}: a resolver never reaches data`);
+    cnameAt.delete(cs[newest]!.owner);
+  }
+
   // 2. targets
   const liveCnames = new Set<string>();
   const addressOwners = new Set(glueOwners);
@@ -298,12 +330,19 @@ export function checkZone(content: ZoneContent): CheckedZone {
   });
 
   // 3. RRset size, the zone's own NS and glue first
-  type Draft = RRset & { seen: Set<string>; octets: number; values: (Rdata | undefined)[] };
+  /** `from`: the first contribution in it; `ttls`: which contribution asked for which TTL. */
+  type Draft = RRset & {
+    seen: Set<string>;
+    octets: number;
+    values: (Rdata | undefined)[];
+    from?: number;
+    ttls: [number, number][];
+  };
   const rrsets = new Map<string, Draft>();
   const setOf = (owner: string, type: RecordType, ttl: number): Draft => {
     const k = rrsetKey(owner, type);
     let s = rrsets.get(k);
-    if (!s) rrsets.set(k, (s = { owner, type, ttl, data: [], seen: new Set(), octets: 0, values: [] }));
+    if (!s) rrsets.set(k, (s = { owner, type, ttl, data: [], seen: new Set(), octets: 0, values: [], ttls: [] }));
     return s;
   };
   const put = (s: Draft, d: string, value?: Rdata): boolean => {
@@ -325,6 +364,9 @@ export function checkZone(content: ZoneContent): CheckedZone {
   cs.forEach((c, i) => {
     if (!accepted[i]) return;
     const s = setOf(c.owner, c.type, c.ttl);
+    if (s.data.length && c.data.every((d) => s.seen.has(d)) && s.from !== undefined)
+      warnings.push({ index: i, rule: 'Duplicate', message: `the same data as ${describe(s.from)}`, about: 'data' });
+    s.from ??= i;
     const before = { length: s.data.length, octets: s.octets };
     c.data.forEach((d, k) => put(s, d, c.rdata?.[k]));
     const tooMany = s.data.length > limit;
@@ -342,7 +384,35 @@ export function checkZone(content: ZoneContent): CheckedZone {
         : leaveOut(i, 'RRsetTooLarge', `${c.owner} ${c.type} would be too large for one DNS message (64 KiB)`);
     }
     if (c.ttl < s.ttl) s.ttl = c.ttl;
+    s.ttls.push([i, c.ttl]);
   });
+  for (const s of rrsets.values()) {
+    const ttls = [...new Set(s.ttls.map(([, t]) => t))].sort((a, b) => a - b);
+    if (ttls.length < 2) continue;
+    const message = `${s.owner} ${s.type} has records with TTLs ${ttls.join(', ')}: all are served with ${s.ttl}, the lowest (one RRset has one TTL, RFC 2181 §5.2)`;
+    for (const [i] of s.ttls) warnings.push({ index: i, rule: 'MixedTTL', message, about: 'ttl' });
+  }
+  // occluded: below a delegation (an NS RRset off the apex), only that delegation's glue is ever used
+  const cuts = new Map<string, Set<string>>(); // delegation → its name servers
+  for (const s of rrsets.values()) if (s.type === 'NS' && s.owner !== apex) cuts.set(s.owner, new Set(s.data));
+  if (cuts.size)
+    cs.forEach((c, i) => {
+      if (!accepted[i]) return;
+      for (let at = c.owner.indexOf('.'); at > 0; at = c.owner.indexOf('.', at + 1)) {
+        const cut = c.owner.slice(at + 1);
+        const servers = cuts.get(cut);
+        if (!servers) continue;
+        const glue = (c.type === 'A' || c.type === 'AAAA') && [...cuts.values()].some((ns) => ns.has(c.owner));
+        if (!glue)
+          warnings.push({
+            index: i,
+            rule: 'Occluded',
+            message: `${c.owner} is below the delegation ${cut}: named answers with the referral, never with this data (RFC 1034 §4.3.2)`,
+            about: 'name',
+          });
+        return;
+      }
+    });
 
   // 4. the zone's own rules, on what is kept
   if (content.type === 'primary' && !rrsets.has(rrsetKey(apex, 'NS')))
@@ -380,7 +450,7 @@ export function checkZone(content: ZoneContent): CheckedZone {
   return {
     zoneFindings,
     findings,
-    warnings: warnings.filter((w) => accepted[w.index]),
+    warnings: warnings.filter((w) => accepted[w.index]).sort((a, b) => a.index - b.index),
     accepted,
     nameServers: nameServers.map(({ index: _, ...ns }) => ns),
     rrsets: out,

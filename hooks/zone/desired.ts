@@ -208,7 +208,13 @@ export function desiredZone(
       reject(i, 'InvalidRecord', f.about === 'data' ? `${DATA_FIELD[record.kind]}: ${f.message}` : f.message, fqdn);
   }
 
-  const warned = new Map(checked.warnings.map((w) => [w.index, w]));
+  const warned = new Map<number, string[]>();
+  for (const w of checked.warnings) {
+    const record = ordered[slotOf[w.index]!]!;
+    const field = w.about === 'data' ? DATA_FIELD[record.kind] : w.about === 'ttl' ? 'spec.ttl' : 'spec.name';
+    const text = `${field}: ${w.message}`;
+    warned.set(w.index, [...(warned.get(w.index) ?? []), text]);
+  }
   // the body's records: the accepted CRs' data, merged per RRset at the TTL the zone serves it with
   const sets = new Map<string, { owner: string; type: ZoneRecord['type']; ttl: number; data: Set<string> }>();
   contributions.forEach((c, k) => {
@@ -220,8 +226,7 @@ export function desiredZone(
     for (const d of c.data) set.data.add(d);
     const i = slotOf[k]!;
     const record = ordered[i]!;
-    const w = warned.get(k);
-    const warning = w ? `${DATA_FIELD[record.kind]}: ${w.message}` : undefined;
+    const warning = warned.get(k)?.join('; ');
     slots[i] = {
       record,
       included: true,

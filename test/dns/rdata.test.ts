@@ -14,6 +14,20 @@ import type { RecordType } from '../../dns/contract.js';
 const Z = 'example.com';
 
 describe('dns/rdata canonicalRecord', () => {
+  it('refuses an SRV owner without _service._proto leading labels (RFC 2782), naming the name', () => {
+    expect(
+      canonicalRecord('example.com', { name: 'sip', type: 'SRV', ttl: 60, data: '10 5 5060 sip.example.net.' }),
+    ).to.deep.equal({
+      ok: false,
+      field: 'name',
+      message: 'an SRV owner starts with _service._proto (RFC 2782), not "sip"',
+    });
+    expect(
+      canonicalRecord('example.com', { name: '_sip._tcp.eu', type: 'SRV', ttl: 60, data: '10 5 5060 sip.example.net.' })
+        .ok,
+    ).to.equal(true);
+  });
+
   // Valid presentation forms per RFC 1035 §5.1, RFC 3596 §2.4, RFC 2782, RFC 8659 §4.1 → canonical form.
   const valid: {
     name: string;
