@@ -7,6 +7,11 @@
  * - Existing primary zone: diff against what named serves (zone-state.ts) → TSIG-signed RFC 2136
  *   UPDATE messages → IXFR read-back → verify that named serves the desired zone. named answers
  *   NOERROR to UPDATEs it partly ignores, so only the read-back proves the change.
+ * - named refuses an UPDATE message as a whole (RFC 2136 §3.7: atomic). When it refuses one that passed the
+ *   rules (dns/zone-rules.ts) — a named setting bindcar does not model — the change is applied again RRset by
+ *   RRset, and the RRsets named refuses are answered in `refused`, so one RRset never blocks its zone. A new zone
+ *   named will not load is created with its name servers only and then filled the same way, so the served result
+ *   does not depend on whether the zone existed before.
  * - Zone options change through `rndc modzone`, only after they passed validation and only when
  *   they differ from what named has.
  * - Secondary zone: only its options (primaries, ACLs); its content is whatever it transfers.
@@ -29,17 +34,18 @@ import {
   validatePutZoneBody,
   type PutZoneBody,
   type PutZoneResult,
+  type RefusedRRset,
   type ZoneRecord,
   type ZoneRecordsResult,
 } from '../dns/contract.js';
-import { namedFailed, notFound } from './errors.js';
+import { HttpError, namedFailed, notFound } from './errors.js';
 import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
 import { relativeOwner } from '../dns/names.js';
 import { RndcError } from './rndc.js';
-import { orderRRsets } from '../dns/rrset.js';
+import { orderRRsets, rrsetKey, sameRRset, type RRset } from '../dns/rrset.js';
 import type { DesiredZone } from '../dns/zone-model.js';
 import { renderDesiredZone } from './zone-file.js';
-import { applyTransfer, diffZone, mismatches, servedFromDesired, serialGt } from './zone-state.js';
+import { applyTransfer, diffZone, mismatches, servedFromDesired, serialGt, type ServedZone } from './zone-state.js';
 import { zoneParam, type ZoneService } from './zones.js';
 
 /**
@@ -72,7 +78,22 @@ export async function createPrimary(
     await zones.addZone(zone, config, 'primary');
   } catch (e) {
     if (!(await zones.zoneStatus(zone).catch(() => undefined))) await store.remove(zone);
-    throw e;
+    // named refused to load the whole zone (rndc's answer, as zones.rndcFailure words it): start from its name
+    // servers and add the rest by UPDATE
+    if (!(e instanceof HttpError && e.code === 'RNDC_FAILED')) throw e;
+    const bare = nameServersOnly(desired);
+    if (bare.rrsets.size === desired.rrsets.size) throw e;
+    await createPrimary(zones, zone, bare, config, serial);
+    const { after, refused, diff } = await applyDiff(zones, zone, desired, entry.served!);
+    return {
+      zone,
+      serial: after.serial,
+      changed: true,
+      created: true,
+      added: diff.added,
+      removed: 0,
+      ...refusedOf(refused),
+    };
   }
   entry.config = config;
   entry.served = servedFromDesired(desired, serial);
@@ -80,6 +101,87 @@ export async function createPrimary(
   for (const s of desired.rrsets.values()) added += s.data.length;
   return { zone, serial, changed: true, created: true, added, removed: 0 };
 }
+
+/** The zone with only its apex NS RRset and the glue of its in-zone name servers. */
+function nameServersOnly(desired: DesiredZone): DesiredZone {
+  const apexNs = desired.rrsets.get(rrsetKey(`${desired.zone}.`, 'NS'));
+  const hosts = new Set(apexNs?.data ?? []);
+  const rrsets = new Map(
+    [...desired.rrsets].filter(
+      ([, s]) => s === apexNs || ((s.type === 'A' || s.type === 'AAAA') && hosts.has(s.owner)),
+    ),
+  );
+  return { ...desired, rrsets };
+}
+
+const refusedOf = (refused: RefusedRRset[]) => (refused.length ? { refused } : {});
+
+/**
+ * Send the diff desired → served as UPDATEs; when named refuses one, apply the change again one RRset at a time
+ * (removals first, so a name can change type) and collect the RRsets it refuses. Then read back and verify
+ * everything but those.
+ */
+async function applyDiff(
+  zones: ZoneService,
+  zone: string,
+  desired: DesiredZone,
+  served: ServedZone,
+  floor?: number,
+): Promise<{ after: ServedZone; refused: RefusedRRset[]; diff: ReturnType<typeof diffZone> }> {
+  const { dns } = zones.deps;
+  const entry = zones.entry(zone);
+  const diff = diffZone(desired, served, floor);
+  const refused: RefusedRRset[] = [];
+  try {
+    await zones.timed('update', () => dns.update(zone, diff.messages));
+  } catch (e) {
+    entry.served = served; // serial check on the next request catches partial application
+    if (!(e instanceof UpdateRejectedError)) throw e;
+    const soa = await zones.timed('soa', () => dns.soa(zone));
+    let now = await zones.readServed(zone, entry, soa.served ? soa.soa.serial : served.serial);
+    const keys = [...new Set([...desired.rrsets.keys(), ...now.rrsets.keys()])].filter(
+      (k) => !sameOrBoth(desired.rrsets.get(k), now.rrsets.get(k)),
+    );
+    keys.sort((a, b) => Number(desired.rrsets.has(a)) - Number(desired.rrsets.has(b)));
+    for (const k of keys) {
+      const want = desired.rrsets.get(k);
+      const one = new Map(now.rrsets);
+      if (want) one.set(k, want);
+      else one.delete(k);
+      const step = diffZone({ ...desired, rrsets: one }, now);
+      if (step.messages.length === 0) continue;
+      try {
+        await zones.timed('update', () => dns.update(zone, step.messages));
+        now = { ...now, soa: desired.soa, rrsets: one };
+      } catch (err) {
+        if (!(err instanceof UpdateRejectedError)) throw err;
+        const s = want ?? now.rrsets.get(k)!;
+        refused.push({ owner: s.owner, type: s.type, rcode: err.rcode });
+      }
+    }
+    if (floor !== undefined) {
+      const bump = diffZone({ ...desired, rrsets: now.rrsets }, now, floor);
+      if (bump.messages.length) await zones.timed('update', () => dns.update(zone, bump.messages));
+    }
+  }
+  const after = applyTransfer(zone, served, await zones.timed('ixfr', () => dns.transfer(zone, served.serial)));
+  entry.served = after;
+  const skip = new Set(refused.map((r) => rrsetKey(r.owner, r.type)));
+  // Verify what the diff changed plus whatever the IXFR says changed (full AXFR: everything).
+  const checked = after.touched ? new Set([...diff.keys, ...after.touched]) : undefined;
+  const missing = mismatches(desired, after, 20, checked, skip);
+  if (missing.length)
+    throw namedFailed(
+      'UPDATE_NOT_APPLIED',
+      `named accepted the UPDATE for ${zone} but does not serve the desired zone`,
+      {
+        mismatches: missing,
+      },
+    );
+  return { after, refused, diff };
+}
+
+const sameOrBoth = (a: RRset | undefined, b: RRset | undefined) => (a && b ? sameRRset(a, b) : a === b);
 
 async function putPrimary(
   zones: ZoneService,
@@ -111,31 +213,18 @@ async function putPrimary(
   const configChanged = await zones.ensureConfig(zone, entry, config);
   await zones.listed(zone, 'primary');
   const served = await zones.readServed(zone, entry, soa.soa.serial);
-  const diff = diffZone(desired, served, floor);
-  if (diff.messages.length === 0)
+  if (diffZone(desired, served, floor).messages.length === 0)
     return { zone, serial: served.serial, changed: configChanged, created: false, added: 0, removed: 0 };
-  try {
-    await zones.timed('update', () => dns.update(zone, diff.messages));
-  } catch (e) {
-    entry.served = served; // serial check on the next request catches partial application
-    if (e instanceof UpdateRejectedError) throw namedFailed('UPDATE_REJECTED', e.message, { rcode: e.rcode }, e);
-    throw e;
-  }
-  const after = applyTransfer(zone, served, await zones.timed('ixfr', () => dns.transfer(zone, served.serial)));
-  entry.served = after;
-  // Verify what the diff changed plus whatever the IXFR says changed (full AXFR: everything).
-  const missing = after.touched
-    ? mismatches(desired, after, 20, new Set([...diff.keys, ...after.touched]))
-    : mismatches(desired, after);
-  if (missing.length)
-    throw namedFailed(
-      'UPDATE_NOT_APPLIED',
-      `named accepted the UPDATE for ${zone} but does not serve the desired zone`,
-      {
-        mismatches: missing,
-      },
-    );
-  return { zone, serial: after.serial, changed: true, created: false, added: diff.added, removed: diff.removed };
+  const { after, refused, diff } = await applyDiff(zones, zone, desired, served, floor);
+  return {
+    zone,
+    serial: after.serial,
+    changed: true,
+    created: false,
+    added: diff.added,
+    removed: diff.removed,
+    ...refusedOf(refused),
+  };
 }
 
 async function putSecondary(zones: ZoneService, zone: string, config: string): Promise<PutZoneResult> {

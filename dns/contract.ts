@@ -73,6 +73,18 @@ export interface PutZoneResult {
   created: boolean;
   added: number;
   removed: number;
+  /**
+   * RRsets named refused although they passed bindcar's rules (a named setting bindcar does not model, such as a
+   * lower `max-records-per-type`): named keeps serving what it had for them; the rest of the zone is applied.
+   */
+  refused?: RefusedRRset[];
+}
+
+/** One RRset named refused: absolute owner, type, and named's rcode. */
+export interface RefusedRRset {
+  owner: string;
+  type: RecordType;
+  rcode: string;
 }
 
 /** `GET /api/v1/zones/{zone}/records` */

@@ -58,6 +58,7 @@ import {
   clip,
   passOutcome,
   recordStatusUpdate,
+  withRefused,
   zoneEvents,
   zoneStatus,
   type InstancePush,
@@ -263,7 +264,15 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
       if (!instance.endpoint)
         return { instance, outcome: { state: 'pending', message: 'no bindcar endpoint in the instance status yet' } };
       const r = await deps.bindcar.putZone(instance.endpoint, plan.desired!.zoneName, body);
-      if (r.ok) return { instance, outcome: { state: 'served', serial: r.result.serial } };
+      if (r.ok)
+        return {
+          instance,
+          outcome: {
+            state: 'served',
+            serial: r.result.serial,
+            ...(r.result.refused?.length ? { refused: r.result.refused } : {}),
+          },
+        };
       return {
         instance,
         // A rejected request (4xx) will be rejected again until something changes: retry slowly.
@@ -331,7 +340,13 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     if (w.resyncAfterSeconds !== undefined)
       result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, w.resyncAfterSeconds);
   }
-  const again = await writeRecordStatuses(deps, plan, zoneName, result.records, now);
+  const again = await writeRecordStatuses(
+    deps,
+    { ...plan, outcomes: withRefused(plan.outcomes, pushes) },
+    zoneName,
+    result.records,
+    now,
+  );
   await emit(deps, zone, [...zoneEvents(zone, result.status), ...removals]);
   let resync = result.resyncAfterSeconds;
   if (again !== undefined) resync = Math.min(resync ?? Infinity, again);

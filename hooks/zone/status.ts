@@ -28,14 +28,18 @@
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import type { DNSRecord, DNSZone, DNSZoneStatus } from '../schema/generated.js';
+import type { RefusedRRset } from '../../dns/contract.js';
+import { rrsetKey } from '../../dns/rrset.js';
 import type { RecordStatusPatch } from '../ports/records.js';
+import { RR_TYPE_OF } from './records.js';
 import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
 import type { Placement } from './select.js';
 import type { KeptLeftovers, ServedInstance } from './served.js';
 
 /** What happened on one primary. */
 export type PushOutcome =
-  | { state: 'served'; serial: number }
+  /** `refused`: RRsets that primary's named refused while it applied the rest (dns/contract.ts `RefusedRRset`). */
+  | { state: 'served'; serial: number; refused?: readonly RefusedRRset[] }
   | { state: 'failed'; message: string; retryAfterSeconds?: number }
   | { state: 'pending'; message: string };
 
@@ -259,6 +263,35 @@ function orphanedCondition(report: OrphanReport | undefined): ConditionInput {
 
 function conflictEntry(c: ZoneConflict): NonNullable<DNSZoneStatus['conflicts']>[number] {
   return { kind: c.kind, name: c.name, reason: c.reason, message: clip(c.message, LIMITS.itemMessage) };
+}
+
+/**
+ * The outcomes after the pushes: a record whose RRset a primary's named refused (while it applied the rest of the
+ * zone) is InvalidRecord, naming the primaries and named's answer; every other outcome is as planned. One record
+ * never blocks its zone: the others are served.
+ */
+export function withRefused(outcomes: readonly RecordOutcome[], pushes: readonly InstancePush[]): RecordOutcome[] {
+  const by = new Map<string, { rcode: string; instances: string[] }>();
+  for (const p of pushes) {
+    if (p.outcome.state !== 'served') continue;
+    for (const r of p.outcome.refused ?? []) {
+      const k = rrsetKey(r.owner, r.type);
+      const e = by.get(k) ?? { rcode: r.rcode, instances: [] };
+      e.instances.push(`${p.instance.namespace}/${p.instance.name}`);
+      by.set(k, e);
+    }
+  }
+  if (by.size === 0) return [...outcomes];
+  return outcomes.map((o) => {
+    const e = o.included && o.fqdn ? by.get(rrsetKey(o.fqdn, RR_TYPE_OF[o.record.kind])) : undefined;
+    if (!e) return o;
+    return {
+      ...o,
+      included: false,
+      reason: 'InvalidRecord' as const,
+      message: `named on ${e.instances.sort().join(', ')} refused ${o.fqdn} ${RR_TYPE_OF[o.record.kind]} (${e.rcode}) and serves what it had there; the rest of the zone is served`,
+    };
+  });
 }
 
 /**

@@ -310,3 +310,58 @@ describe('bindcar PUT /api/v1/zones/{zone} against real named', function () {
     }
   });
 });
+
+describe('bindcar when named refuses an RRset its rules allow (named max-records-per-type 3)', function () {
+  this.timeout(30000);
+  let h: BindcarHarness;
+  before(async () => {
+    h = await startBindcar({ namedOptions: { extraOptions: 'max-records-per-type 3;' } });
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  const many = (): ZoneRecord[] => [
+    ...Array.from({ length: 5 }, (_, i): ZoneRecord => ({
+      name: 'many',
+      type: 'A',
+      ttl: 60,
+      data: `192.0.2.${i + 1}`,
+    })),
+    { name: 'www', type: 'A', ttl: 60, data: '192.0.2.80' },
+  ];
+  const refused = (zone: string) => [{ owner: `many.${zone}.`, type: 'A' }];
+
+  it('applies the rest of a change and names the refused RRset, never a bare 502', async () => {
+    const zone = 'refuse.test';
+    expect(
+      (
+        await h.http.put(
+          `/api/v1/zones/${zone}`,
+          zoneBody(zone, [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }]),
+        )
+      ).status,
+    ).to.equal(201);
+    const r = await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, many()));
+    expect(r.status, JSON.stringify(r.data)).to.equal(200);
+    expect(
+      r.data.refused.map((x: { owner: string; type: string }) => ({ owner: x.owner, type: x.type })),
+    ).to.deep.equal(refused(zone));
+    expect(await answers(h, `www.${zone}`, 'A')).to.deep.equal(['192.0.2.80']);
+    // the same body again: the same answer, nothing else changes
+    const again = await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, many()));
+    expect(again.status).to.equal(200);
+    expect(again.data.refused.length).to.equal(1);
+  });
+
+  it('creates a zone named will not load whole, with the same result as the update', async () => {
+    const zone = 'refuse-new.test';
+    const r = await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, many()));
+    expect(r.status, JSON.stringify(r.data)).to.equal(201);
+    expect(
+      r.data.refused.map((x: { owner: string; type: string }) => ({ owner: x.owner, type: x.type })),
+    ).to.deep.equal(refused(zone));
+    expect(await answers(h, `www.${zone}`, 'A')).to.deep.equal(['192.0.2.80']);
+    expect(await answers(h, `many.${zone}`, 'A')).to.deep.equal([]);
+  });
+});

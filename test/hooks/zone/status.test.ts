@@ -8,6 +8,7 @@ import {
   clip,
   passOutcome,
   recordStatusUpdate,
+  withRefused,
   zoneEvents,
   zoneStatus,
   type InstancePush,
@@ -22,6 +23,36 @@ const zone = {
   metadata: { name: 'example-com', namespace: 'dns', generation: 3 },
   spec: { zoneName: 'example.com', clusterRef: 'prod-dns' },
 } as DNSZone;
+
+describe('hooks/zone/status withRefused', () => {
+  const rec = (kind: string, name: string) =>
+    ({ apiVersion: zone.apiVersion, kind, metadata: { name, namespace: 'dns' }, spec: {} }) as unknown as DNSRecord;
+  const served = (name: string, fqdn: string, kind = 'ARecord'): RecordOutcome => ({
+    record: rec(kind, name),
+    included: true,
+    reason: 'Served',
+    message: `served as ${fqdn}`,
+    fqdn,
+  });
+  const push = (name: string, refused?: { owner: string; type: 'A'; rcode: string }[]): InstancePush => ({
+    instance: { name, namespace: 'dns', role: 'primary', endpoint: `http://${name}`, dnsEndpoint: undefined },
+    outcome: { state: 'served', serial: 2, ...(refused ? { refused } : {}) },
+  });
+
+  it('makes the records of a refused RRset InvalidRecord, naming the primaries, and leaves the rest served', () => {
+    const outcomes = [served('many', 'many.example.com.'), served('www', 'www.example.com.')];
+    const refused = [{ owner: 'many.example.com.', type: 'A' as const, rcode: 'SERVFAIL' }];
+    const out = withRefused(outcomes, [push('p1', refused), push('p0', refused)]);
+    expect(out.map((o) => [o.record.metadata.name, o.included, o.reason])).to.deep.equal([
+      ['many', false, 'InvalidRecord'],
+      ['www', true, 'Served'],
+    ]);
+    expect(out[0]!.message).to.equal(
+      'named on dns/p0, dns/p1 refused many.example.com. A (SERVFAIL) and serves what it had there; the rest of the zone is served',
+    );
+    expect(withRefused(outcomes, [push('p0')])).to.deep.equal(outcomes);
+  });
+});
 
 describe('hooks/zone/status', () => {
   it('keeps a huge failure report within the CRD limits (the status write would fail otherwise)', () => {
