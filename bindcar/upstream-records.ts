@@ -133,6 +133,21 @@ export function updateRecords(
   });
 }
 
+/** Upstream's answer to a record add or update. */
+function recordAnswer(
+  message: string,
+  zone: string,
+  rec: { name: string; type: string; data: string; ttl: number },
+  serial: number,
+) {
+  return {
+    success: true,
+    message,
+    details: { zone, record: { name: rec.name, type: rec.type, value: rec.data, ttl: rec.ttl } },
+    serial,
+  };
+}
+
 /** The upstream record routes. */
 export function upstreamRecordRoutes({ zones, metrics }: RouteDeps): BindcarRoute[] {
   return [
@@ -148,15 +163,7 @@ export function upstreamRecordRoutes({ zones, metrics }: RouteDeps): BindcarRout
           { op: 'add', owner: rec.owner, type: rec.type, ttl: rec.ttl, data: rec.data },
         ]);
         metrics.zoneOperations.inc({ operation: 'record_add', result: 'ok' });
-        return {
-          status: 201,
-          json: {
-            success: true,
-            message: 'Record added',
-            details: { zone, record: { name: rec.name, type: rec.type, value: rec.data, ttl: rec.ttl } },
-            serial: r.serial,
-          },
-        };
+        return { status: 201, json: recordAnswer('Record added', zone, rec, r.serial) };
       },
     },
     {
@@ -177,14 +184,7 @@ export function upstreamRecordRoutes({ zones, metrics }: RouteDeps): BindcarRout
           mustExist: [{ owner: cur.owner, type: cur.type, data: cur.data, field: 'currentValue' }],
         });
         metrics.zoneOperations.inc({ operation: 'record_update', result: 'ok' });
-        return {
-          json: {
-            success: true,
-            message: 'Record updated',
-            details: { zone, record: { name: next.name, type: next.type, value: next.data, ttl: next.ttl } },
-            serial: r.serial,
-          },
-        };
+        return { json: recordAnswer('Record updated', zone, next, r.serial) };
       },
     },
     {
