@@ -24,9 +24,9 @@
  * TTLs: an RRset takes the lowest TTL of its contributions (RFC 2181 §5.2).
  *
  * Warnings (served, but the caller says why it is likely wrong): an in-zone MX exchange without address; every
- * contribution of an RRset whose contributions ask for different TTLs (mixed TTLs, RFC 2181 §5.2); one whose data an earlier one already
- * gives (a duplicate); a name below a delegation of the zone that is not that delegation's glue (occluded: named
- * answers a referral, never the data, RFC 1034 §4.3.2).
+ * contribution of an RRset whose contributions ask for different TTLs (mixed TTLs, RFC 2181 §5.2); one whose data
+ * an earlier one already gives (a duplicate); a name below a delegation of the zone that is not that delegation's
+ * glue (occluded: named answers a referral, never the data, RFC 1034 §4.3.2).
  */
 import type { RecordType, SoaSpec, ZoneNameServer } from './contract.js';
 import { checkAbsoluteName, inZone } from './names.js';
@@ -131,32 +131,88 @@ export function canonicalRname(s: string): { ok: true; name: string } | { ok: fa
   return checkAbsoluteName(s, false);
 }
 
+/** One pass over the contributions: what is still in, and how a rule leaves one out or warns about it. */
+interface Pass {
+  cs: readonly Contribution[];
+  zone: string;
+  apex: string;
+  accepted: boolean[];
+  describe: ZoneContent['describe'];
+  leaveOut(index: number, rule: RuleId, message: string, about?: Finding['about']): void;
+  warn(index: number, rule: RuleId, message: string, about: Finding['about']): void;
+}
+
+/** An RRset being built: its data set, size, the rdata values, its first contribution and who asked which TTL. */
+type Draft = RRset & {
+  seen: Set<string>;
+  octets: number;
+  values: (Rdata | undefined)[];
+  from?: number;
+  ttls: [number, number][];
+};
+
 /** Check a zone's content against every rule; see the module comment for the rules and their order. */
 export function checkZone(content: ZoneContent): CheckedZone {
   const { zone, contributions: cs, describe } = content;
-  const apex = `${zone}.`;
-  const zoneFindings: ZoneFinding[] = [];
   const findings: Finding[] = [];
   const warnings: Finding[] = [];
   const accepted = cs.map(() => true);
-  const leaveOut = (index: number, rule: RuleId, message: string, about: Finding['about'] = 'name'): void => {
-    accepted[index] = false;
-    findings.push({ index, rule, message, about });
+  const pass: Pass = {
+    cs,
+    zone,
+    apex: `${zone}.`,
+    accepted,
+    describe,
+    leaveOut: (index, rule, message, about = 'name') => {
+      accepted[index] = false;
+      findings.push({ index, rule, message, about });
+    },
+    warn: (index, rule, message, about) => warnings.push({ index, rule, message, about }),
   };
+  const parts = zoneParts(content);
+  cnameRules(pass, parts.glueOwners);
+  cnameLoops(pass);
+  targetRules(pass, parts.glueOwners);
+  nullMxRule(pass);
+  const rrsets = buildRRsets(pass, parts.nameServers, content);
+  ttlWarnings(pass, rrsets);
+  occludedWarnings(pass, rrsets);
+  const zoneFindings = [...parts.zoneFindings, ...zoneLevelRules(pass, rrsets, parts.nameServers, content.type)];
+  findings.sort((a, b) => a.index - b.index);
+  return {
+    zoneFindings,
+    findings,
+    warnings: warnings.filter((w) => accepted[w.index]).sort((a, b) => a.index - b.index),
+    accepted,
+    nameServers: parts.nameServers.map(({ index: _, ...ns }) => ns),
+    rrsets: finalRRsets(rrsets),
+    ...(parts.soa ? { soa: parts.soa } : {}),
+  };
+}
 
-  // 4 (grammar first: the other rules need the canonical names). SOA and apex name servers with their glue.
+type IndexedNameServer = ZoneNameServer & { index: number };
+
+/** 4, first (the other rules need the canonical names): SOA names, apex name servers, their glue. */
+function zoneParts(content: ZoneContent): {
+  zoneFindings: ZoneFinding[];
+  nameServers: IndexedNameServer[];
+  glueOwners: Set<string>;
+  soa?: SoaFields;
+} {
+  const { zone, contributions: cs } = content;
+  const zoneFindings: ZoneFinding[] = [];
   const mname = checkAbsoluteName(content.soa.mname, true);
   if (!mname.ok) zoneFindings.push({ path: ['soa', 'mname'], message: mname.reason });
   const rname = canonicalRname(content.soa.rname);
   if (!rname.ok) zoneFindings.push({ path: ['soa', 'rname'], message: rname.reason });
-  const nameServers: (ZoneNameServer & { index: number })[] = [];
+  const nameServers: IndexedNameServer[] = [];
   content.nameServers.forEach((ns, i) => {
     const h = checkAbsoluteName(ns.hostname, true);
     if (!h.ok) {
       zoneFindings.push({ path: ['nameServers', i, 'hostname'], message: h.reason });
       return;
     }
-    const entry: ZoneNameServer & { index: number } = { index: i, hostname: h.name };
+    const entry: IndexedNameServer = { index: i, hostname: h.name };
     const addresses = (key: 'ipv4Addresses' | 'ipv6Addresses', canonical: (a: string) => string | undefined) => {
       const out: string[] = [];
       (ns[key] ?? []).forEach((a, j) => {
@@ -189,7 +245,28 @@ export function checkZone(content: ZoneContent): CheckedZone {
     nameServers.filter((n) => inZone(n.hostname, zone) && hasAddress(n)).map((n) => n.hostname),
   );
 
-  // 1. CNAME: per name holding one, the earliest contribution keeps it
+  return {
+    zoneFindings,
+    nameServers,
+    glueOwners,
+    ...(mname.ok && rname.ok
+      ? {
+          soa: {
+            mname: mname.name,
+            rname: rname.name,
+            refresh: content.soa.refresh,
+            retry: content.soa.retry,
+            expire: content.soa.expire,
+            minimum: content.soa.minimum,
+            ttl: content.soa.ttl ?? content.ttl,
+          },
+        }
+      : {}),
+  };
+}
+
+/** 1. CNAME: per name holding one, the earliest contribution keeps it. */
+function cnameRules({ cs, apex, describe, leaveOut }: Pass, glueOwners: ReadonlySet<string>): void {
   const cnameOwners = new Set(cs.filter((c) => c.type === 'CNAME').map((c) => c.owner));
   if (cnameOwners.size) {
     const byOwner = new Map<string, number[]>();
@@ -247,8 +324,10 @@ export function checkZone(content: ZoneContent): CheckedZone {
       }
     }
   }
+}
 
-  // 1b. CNAME loops: follow each accepted CNAME inside the zone; a name met twice closes a loop
+/** 1b. CNAME loops: follow each kept CNAME inside the zone; a name met twice closes a loop. */
+function cnameLoops({ cs, accepted, leaveOut }: Pass): void {
   const cnameAt = new Map<string, number>();
   cs.forEach((c, i) => {
     if (accepted[i] && c.type === 'CNAME') cnameAt.set(c.owner, i);
@@ -269,8 +348,10 @@ export function checkZone(content: ZoneContent): CheckedZone {
     leaveOut(newest, 'CNAMELoop', `CNAME loop ${chain}: a resolver never reaches data`);
     cnameAt.delete(cs[newest]!.owner);
   }
+}
 
-  // 2. targets
+/** 2. Targets of NS, MX and SRV. */
+function targetRules({ cs, zone, accepted, leaveOut, warn }: Pass, glueOwners: ReadonlySet<string>): void {
   const liveCnames = new Set<string>();
   const addressOwners = new Set(glueOwners);
   cs.forEach((c, i) => {
@@ -304,16 +385,18 @@ export function checkZone(content: ZoneContent): CheckedZone {
           'data',
         );
       if (c.type === 'MX' && inZone(target, zone) && !hasAddressOrWildcard(target))
-        warnings.push({
-          index: i,
-          rule: 'MailServerWithoutAddress',
-          message: `mail server ${target} is inside the zone but has no A/AAAA record: mail to it cannot be delivered`,
-          about: 'data',
-        });
+        warn(
+          i,
+          'MailServerWithoutAddress',
+          `mail server ${target} is inside the zone but has no A/AAAA record: mail to it cannot be delivered`,
+          'data',
+        );
     }
   });
+}
 
-  // a null MX alone at its name (RFC 7505 §3)
+/** A null MX alone at its name (RFC 7505 §3). */
+function nullMxRule({ cs, accepted, describe, leaveOut }: Pass): void {
   const nullMx = new Map<string, number>(); // owner → the first contribution holding MX data there
   cs.forEach((c, i) => {
     if (!accepted[i] || c.type !== 'MX') return;
@@ -328,16 +411,14 @@ export function checkZone(content: ZoneContent): CheckedZone {
         'data',
       );
   });
+}
 
-  // 3. RRset size, the zone's own NS and glue first
-  /** `from`: the first contribution in it; `ttls`: which contribution asked for which TTL. */
-  type Draft = RRset & {
-    seen: Set<string>;
-    octets: number;
-    values: (Rdata | undefined)[];
-    from?: number;
-    ttls: [number, number][];
-  };
+/** 3. The RRsets, the zone's own NS and glue first, each contribution in unless it would overflow its RRset. */
+function buildRRsets(
+  { cs, apex, zone, accepted, describe, leaveOut, warn }: Pass,
+  nameServers: readonly ZoneNameServer[],
+  content: ZoneContent,
+): Map<string, Draft> {
   const rrsets = new Map<string, Draft>();
   const setOf = (owner: string, type: RecordType, ttl: number): Draft => {
     const k = rrsetKey(owner, type);
@@ -365,7 +446,7 @@ export function checkZone(content: ZoneContent): CheckedZone {
     if (!accepted[i]) return;
     const s = setOf(c.owner, c.type, c.ttl);
     if (s.data.length && c.data.every((d) => s.seen.has(d)) && s.from !== undefined)
-      warnings.push({ index: i, rule: 'Duplicate', message: `the same data as ${describe(s.from)}`, about: 'data' });
+      warn(i, 'Duplicate', `the same data as ${describe(s.from)}`, 'data');
     s.from ??= i;
     const before = { length: s.data.length, octets: s.octets };
     c.data.forEach((d, k) => put(s, d, c.rdata?.[k]));
@@ -386,13 +467,21 @@ export function checkZone(content: ZoneContent): CheckedZone {
     if (c.ttl < s.ttl) s.ttl = c.ttl;
     s.ttls.push([i, c.ttl]);
   });
+  return rrsets;
+}
+
+/** Mixed TTLs in one RRset: every contribution of it hears which TTL is served. */
+function ttlWarnings({ warn }: Pass, rrsets: ReadonlyMap<string, Draft>): void {
   for (const s of rrsets.values()) {
     const ttls = [...new Set(s.ttls.map(([, t]) => t))].sort((a, b) => a - b);
     if (ttls.length < 2) continue;
     const message = `${s.owner} ${s.type} has records with TTLs ${ttls.join(', ')}: all are served with ${s.ttl}, the lowest (one RRset has one TTL, RFC 2181 §5.2)`;
-    for (const [i] of s.ttls) warnings.push({ index: i, rule: 'MixedTTL', message, about: 'ttl' });
+    for (const [i] of s.ttls) warn(i, 'MixedTTL', message, 'ttl');
   }
-  // occluded: below a delegation (an NS RRset off the apex), only that delegation's glue is ever used
+}
+
+/** Occluded: below a delegation (an NS RRset off the apex), only that delegation's glue is ever used. */
+function occludedWarnings({ cs, apex, accepted, warn }: Pass, rrsets: ReadonlyMap<string, Draft>): void {
   const cuts = new Map<string, Set<string>>(); // delegation → its name servers
   for (const s of rrsets.values()) if (s.type === 'NS' && s.owner !== apex) cuts.set(s.owner, new Set(s.data));
   if (cuts.size)
@@ -404,18 +493,26 @@ export function checkZone(content: ZoneContent): CheckedZone {
         if (!servers) continue;
         const glue = (c.type === 'A' || c.type === 'AAAA') && [...cuts.values()].some((ns) => ns.has(c.owner));
         if (!glue)
-          warnings.push({
-            index: i,
-            rule: 'Occluded',
-            message: `${c.owner} is below the delegation ${cut}: named answers with the referral, never with this data (RFC 1034 §4.3.2)`,
-            about: 'name',
-          });
+          warn(
+            i,
+            'Occluded',
+            `${c.owner} is below the delegation ${cut}: named answers with the referral, never with this data (RFC 1034 §4.3.2)`,
+            'name',
+          );
         return;
       }
     });
+}
 
-  // 4. the zone's own rules, on what is kept
-  if (content.type === 'primary' && !rrsets.has(rrsetKey(apex, 'NS')))
+/** 4. The zone's own rules, on what is kept. */
+function zoneLevelRules(
+  { zone, apex }: Pass,
+  rrsets: ReadonlyMap<string, Draft>,
+  nameServers: readonly IndexedNameServer[],
+  type: ZoneContent['type'],
+): ZoneFinding[] {
+  const zoneFindings: ZoneFinding[] = [];
+  if (type === 'primary' && !rrsets.has(rrsetKey(apex, 'NS')))
     zoneFindings.push({ path: ['nameServers'], message: 'a primary zone needs at least one apex NS record' });
   for (const ns of nameServers) {
     if (
@@ -430,6 +527,11 @@ export function checkZone(content: ZoneContent): CheckedZone {
     });
   }
 
+  return zoneFindings;
+}
+
+/** The built RRsets as the model keeps them: data sorted, rdata values beside them when every one is known. */
+function finalRRsets(rrsets: ReadonlyMap<string, Draft>): Map<string, RRset> {
   const out = new Map<string, RRset>();
   for (const [k, s] of rrsets) {
     const complete = s.values.every((v) => v !== undefined);
@@ -446,26 +548,5 @@ export function checkZone(content: ZoneContent): CheckedZone {
       ...(complete && s.values.length ? { rdata: s.values as Rdata[] } : {}),
     });
   }
-  findings.sort((a, b) => a.index - b.index);
-  return {
-    zoneFindings,
-    findings,
-    warnings: warnings.filter((w) => accepted[w.index]).sort((a, b) => a.index - b.index),
-    accepted,
-    nameServers: nameServers.map(({ index: _, ...ns }) => ns),
-    rrsets: out,
-    ...(mname.ok && rname.ok
-      ? {
-          soa: {
-            mname: mname.name,
-            rname: rname.name,
-            refresh: content.soa.refresh,
-            retry: content.soa.retry,
-            expire: content.soa.expire,
-            minimum: content.soa.minimum,
-            ttl: content.soa.ttl ?? content.ttl,
-          },
-        }
-      : {}),
-  };
+  return out;
 }
