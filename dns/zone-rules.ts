@@ -142,11 +142,14 @@ interface Pass {
   warn(index: number, rule: RuleId, message: string, about: Finding['about']): void;
 }
 
-/** An RRset being built: its data set, size, the rdata values, its first contribution and who asked which TTL. */
+/**
+ * An RRset being built: its data set, size, the rdata values (dropped at the first value not known: the hook's
+ * contributions carry none), its first contribution and who asked which TTL.
+ */
 type Draft = RRset & {
   seen: Set<string>;
   octets: number;
-  values: (Rdata | undefined)[];
+  values: Rdata[] | undefined;
   from?: number;
   ttls: [number, number][];
 };
@@ -430,7 +433,8 @@ function buildRRsets(
     if (s.seen.has(d)) return false;
     s.seen.add(d);
     s.data.push(d);
-    s.values.push(value);
+    if (s.values && value) s.values.push(value);
+    else s.values = undefined;
     s.octets += d.length + s.owner.length + 12;
     return true;
   };
@@ -453,7 +457,7 @@ function buildRRsets(
     const tooMany = s.data.length > limit;
     if (tooMany || (s.data.length > 1 && s.octets > MAX_RRSET_OCTETS)) {
       for (const d of s.data.splice(before.length)) s.seen.delete(d);
-      s.values.length = before.length;
+      if (s.values) s.values.length = before.length;
       s.octets = before.octets;
       if (s.data.length === 0) rrsets.delete(rrsetKey(c.owner, c.type));
       return tooMany
@@ -534,18 +538,18 @@ function zoneLevelRules(
 function finalRRsets(rrsets: ReadonlyMap<string, Draft>): Map<string, RRset> {
   const out = new Map<string, RRset>();
   for (const [k, s] of rrsets) {
-    const complete = s.values.every((v) => v !== undefined);
+    const values = s.values;
     if (s.data.length > 1) {
       const order = s.data.map((_, i) => i).sort((a, b) => (s.data[a]! < s.data[b]! ? -1 : 1));
       s.data = order.map((i) => s.data[i]!);
-      s.values = order.map((i) => s.values[i]);
+      if (values) s.values = order.map((i) => values[i]!);
     }
     out.set(k, {
       owner: s.owner,
       type: s.type,
       ttl: s.ttl,
       data: s.data,
-      ...(complete && s.values.length ? { rdata: s.values as Rdata[] } : {}),
+      ...(s.values?.length ? { rdata: s.values } : {}),
     });
   }
   return out;

@@ -215,15 +215,26 @@ export function desiredZone(
     const text = `${field}: ${w.message}`;
     warned.set(w.index, [...(warned.get(w.index) ?? []), text]);
   }
-  // the body's records: the accepted CRs' data, merged per RRset at the TTL the zone serves it with
-  const sets = new Map<string, { owner: string; type: ZoneRecord['type']; ttl: number; data: Set<string> }>();
+  // The body's records: the accepted CRs' data, per RRset at the TTL the zone serves it with. checkZone's RRsets
+  // hold exactly that, except where the zone's own name servers and glue share an RRset with CRs: only those few
+  // are rebuilt from the CRs (no second set per RRset for a 10k-record zone).
+  const seeded = new Set<string>();
+  for (const ns of checked.nameServers) {
+    seeded.add(rrsetKey(`${z}.`, 'NS'));
+    if (ns.ipv4Addresses) seeded.add(rrsetKey(ns.hostname, 'A'));
+    if (ns.ipv6Addresses) seeded.add(rrsetKey(ns.hostname, 'AAAA'));
+  }
+  const fromCrs = new Map<string, Set<string>>(); // seeded RRset → the CRs' data in it
+  const contributed = new Set<string>();
   contributions.forEach((c, k) => {
     if (!checked.accepted[k]) return;
     const key = rrsetKey(c.owner, c.type);
-    let set = sets.get(key);
-    if (!set)
-      sets.set(key, (set = { owner: c.owner, type: c.type, ttl: checked.rrsets.get(key)!.ttl, data: new Set() }));
-    for (const d of c.data) set.data.add(d);
+    contributed.add(key);
+    if (seeded.has(key)) {
+      const data = fromCrs.get(key) ?? new Set<string>();
+      for (const d of c.data) data.add(d);
+      fromCrs.set(key, data);
+    }
     const i = slotOf[k]!;
     const record = ordered[i]!;
     const warning = warned.get(k)?.join('; ');
@@ -242,9 +253,13 @@ export function desiredZone(
     soa: soaSpec,
     ...(soa?.serial !== undefined ? { serial: soa.serial } : {}),
     nameServers: checked.nameServers,
-    records: orderRRsets(sets.values()).flatMap((s) =>
-      [...s.data].sort().map((data) => ({ name: relativeOwner(z, s.owner), type: s.type, ttl: s.ttl, data })),
-    ),
+    records: orderRRsets(
+      [...checked.rrsets.values()].filter((s) => contributed.has(rrsetKey(s.owner, s.type))),
+    ).flatMap((s) => {
+      const mine = fromCrs.get(rrsetKey(s.owner, s.type));
+      const data = mine ? [...mine].sort() : s.data;
+      return data.map((d): ZoneRecord => ({ name: relativeOwner(z, s.owner), type: s.type, ttl: s.ttl, data: d }));
+    }),
     ...((zone.spec.dnssecPolicy ?? defaults.dnssecPolicy)
       ? { dnssecPolicy: zone.spec.dnssecPolicy ?? defaults.dnssecPolicy }
       : {}),
