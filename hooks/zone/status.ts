@@ -136,6 +136,12 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
         ? cond('Degraded', 'True', 'InvalidSpec', block.message)
         : cond('Degraded', 'False', block.reason, block.message),
     );
+    // Waiting for a cluster or instances: Metacontroller re-syncs the zone when a related object changes, but an
+    // instance labelled while the zone itself is still being created can be matched against no parent yet, and the
+    // zone ignores its own status writes (metacontroller/dnszone.yaml ignoreStatusChanges), so it would wait a whole
+    // resync period (300 s); it comes back on the degraded cadence until it is placed. The production loop's
+    // hand-written instance row hit this about once in five runs.
+    if (waiting) resyncAfterSeconds = input.degradedResyncSeconds ?? 10;
   } else {
     const n = pushes.length;
     const serials = served.map((p) => (p.outcome as { serial: number }).serial);
@@ -166,6 +172,8 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
         ? cond('Degraded', 'True', 'PushFailed', `${failed.length}/${n} primaries failed: ${failText}`)
         : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
     );
+    // a primary without a bindcar endpoint yet: the same wait as above
+    if (pending.length) resyncAfterSeconds = input.degradedResyncSeconds ?? 10;
     if (failed.length) {
       const asked = Math.max(
         0,

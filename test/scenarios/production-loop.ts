@@ -224,9 +224,10 @@ export const SCENARIOS: readonly Scenario[] = [
         },
         record('ARecord', 'www', { zoneRef: 'handwritten', ipv4Address: '192.0.2.60' }),
       );
+      // Ready first: when it is not, the failure names the zone's reason (NoPrimaries, WaitingForInstances, …)
       await d.eventually(async () => {
-        await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.60']);
         await expectReady(d, 'DNSZone', 'handwritten');
+        await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.60']);
       });
     },
   },
