@@ -224,10 +224,9 @@ export const SCENARIOS: readonly Scenario[] = [
         },
         record('ARecord', 'www', { zoneRef: 'handwritten', ipv4Address: '192.0.2.60' }),
       );
-      // Placement waits for the index-label decorator to label the instance (the only row that relies on it), and
-      // under the real Metacontroller that decorator works through every object the earlier rows and test files
-      // left: a longer budget than the other rows. Ready first: when it is not, the failure names the zone's reason
-      // (NoPrimaries, WaitingForInstances, …) and the instance's labels.
+      // Placement waits for the index-label decorator to label the instance (the only row that relies on it), which
+      // works through everything earlier rows left: a longer budget than the other rows. Ready first: when it is
+      // not, the failure names the zone's reason (NoPrimaries, WaitingForInstances, …) and the instance's labels.
       await d.eventually(async () => {
         const instance = await d.get('Bind9Instance', 'hand-primary');
         const labels = JSON.stringify(instance?.metadata.labels ?? {});

@@ -224,6 +224,10 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
     const proxy = await countingProxy(hooksPort);
     cleanups.push(() => proxy.close());
 
+    // The controllers first: objects left by an earlier run (or another test file) still name that run's dead hooks
+    // URL, and a Metacontroller that starts on them and is updated while its informers sync can keep the old URL
+    // (seen: the index-label decorator calling a closed port, so a hand-written instance was never labelled).
+    await applyYaml(env, await controllersFor(`http://127.0.0.1:${proxy.port}`));
     const metacontroller: RunningMetacontroller = await startMetacontroller({
       binaries: mc,
       kubeconfigPath: env.kubeconfigPath,
@@ -232,7 +236,6 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
       logPath: join(dir, 'metacontroller.log'),
     });
     cleanups.push(() => metacontroller.stop());
-    await applyYaml(env, await controllersFor(`http://127.0.0.1:${proxy.port}`));
 
     return {
       env,
