@@ -96,8 +96,11 @@ export interface NamedInstance {
   kill(): Promise<void>;
   /** Start named again with the same config and directory; waits until ready. */
   start(): Promise<void>;
-  /** SIGSTOP named (it hangs: connections open, nothing answers) — for timeout tests. */
-  pause(): void;
+  /**
+   * SIGSTOP named (it hangs: connections open, nothing answers) — for timeout tests. Resolves once the kernel
+   * reports it stopped: the signal is delivered asynchronously, and a thread still running could answer one more.
+   */
+  pause(): Promise<void>;
   /** SIGCONT a paused named. */
   resume(): void;
   /** Whether the named process is running. */
@@ -344,8 +347,15 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
     rndc,
     kill,
     start,
-    pause: () => {
-      child?.kill('SIGSTOP');
+    pause: async () => {
+      if (!child?.pid) return;
+      child.kill('SIGSTOP');
+      // /proc/<pid>/stat field 3 is the state: T once stopped (bounded: 2 s)
+      for (let i = 0; i < 200; i++) {
+        const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+        if (/^\d+ \(.*\) T /.test(stat)) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
     },
     resume: () => {
       child?.kill('SIGCONT');

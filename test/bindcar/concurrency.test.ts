@@ -111,7 +111,7 @@ describe('bindcar when named dies', function () {
   it('answers 504 when named hangs, and recovers when it resumes', async () => {
     const zone = 'hang.test';
     expect((await h.http.put(`/api/v1/zones/${zone}`, zoneBody(zone, versioned(1)))).status).to.equal(201);
-    h.named.pause();
+    await h.named.pause();
     try {
       // bindcar must answer by itself (its own bounded DNS/rndc timeouts), never leave the caller hanging: a
       // client-side timeout here would reject instead of yielding the 504.

@@ -73,7 +73,7 @@ describe('bindcar/rndc-native', function () {
         (x: unknown) => x,
       );
     expect(closed).to.be.instanceOf(NamedUnavailableError);
-    named.pause();
+    await named.pause();
     try {
       const hung = await client({ timeoutMs: 300 })
         .run(['status'])
