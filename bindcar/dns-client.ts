@@ -44,6 +44,12 @@ export interface DnsClient {
 }
 
 /** Thrown when named answers an UPDATE with a non-NOERROR rcode. */
+/** SERVFAIL to a zone transfer: retried by `transfer`. */
+class TransferServfail extends Error {}
+const RCODE_SERVFAIL = 2;
+/** Waits before each retry of a transfer named answered SERVFAIL (ms): about 1.5 s in all. */
+const TRANSFER_RETRIES = [25, 50, 100, 200, 400, 800];
+
 export class UpdateRejectedError extends Error {
   readonly rcode: string;
   constructor(zone: string, rcode: string) {
@@ -206,7 +212,27 @@ export function createDnsClient(
     });
   };
 
+  /**
+   * A zone transfer, retried when named answers SERVFAIL: it does so while its `transfers-out` quota (BIND 9 ARM,
+   * default 10, shared with the secondaries' transfers) is full — 20 PUTs to different zones at once each read their
+   * zone back, and a busy machine lets them overlap. Still SERVFAIL after the retries: 503.
+   */
   const transfer = async (zone: string, fromSerial?: number, timeoutMs = defaultTimeout): Promise<Message[]> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await transferOnce(zone, fromSerial, timeoutMs);
+      } catch (e) {
+        if (!(e instanceof TransferServfail)) throw e;
+        if (attempt >= TRANSFER_RETRIES.length)
+          throw new NamedUnavailableError(
+            `named answered SERVFAIL to the zone transfer of ${zone} ${attempt + 1} times (its transfers-out quota is full, or the zone is not loaded)`,
+          );
+        await new Promise((r) => setTimeout(r, TRANSFER_RETRIES[attempt]));
+      }
+    }
+  };
+
+  const transferOnce = async (zone: string, fromSerial: number | undefined, timeoutMs: number): Promise<Message[]> => {
     const id = randomInt(0, 65536);
     const auth =
       fromSerial === undefined
@@ -226,6 +252,7 @@ export function createDnsClient(
       (msg) => {
         const m = decodeMessage(msg);
         if (m.id !== id) return false;
+        if (m.rcode === RCODE_SERVFAIL) throw new TransferServfail();
         if (m.rcode !== 0) throw new UpdateRejectedError(zone, `${rcodeName(m.rcode)} (zone transfer)`);
         const v = verifier.verify(msg, m);
         if (v) throw new NamedUnavailableError(`zone transfer of ${zone} failed TSIG verification: ${v}`);

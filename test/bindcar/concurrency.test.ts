@@ -52,16 +52,49 @@ describe('bindcar concurrency against real named', function () {
   it('runs 20 PUTs to distinct zones in parallel, each served as requested', async () => {
     const zones = Array.from({ length: 20 }, (_, i) => `par${i}.test`);
     const res = await Promise.all(zones.map((z, i) => h.http.put(`/api/v1/zones/${z}`, zoneBody(z, versioned(i)))));
-    expect(res.map((r) => r.status)).to.deep.equal(Array<number>(20).fill(201));
+    const failed = (rs: typeof res) => JSON.stringify(rs.filter((r) => r.status >= 300).map((r) => r.data));
+    expect(
+      res.map((r) => r.status),
+      failed(res),
+    ).to.deep.equal(Array<number>(20).fill(201));
     const answers = await Promise.all(zones.map((z) => h.named.query(`v.${z}`, 'TXT')));
     expect(answers.map((a) => a.answers[0]?.data)).to.deep.equal(zones.map((_, i) => `"version ${i}"`));
     // and concurrently changing all of them again
     const res2 = await Promise.all(
       zones.map((z, i) => h.http.put(`/api/v1/zones/${z}`, zoneBody(z, versioned(i + 100)))),
     );
-    expect(res2.map((r) => r.status)).to.deep.equal(Array<number>(20).fill(200));
+    expect(
+      res2.map((r) => r.status),
+      failed(res2),
+    ).to.deep.equal(Array<number>(20).fill(200));
     const answers2 = await Promise.all(zones.map((z) => h.named.query(`v.${z}`, 'TXT')));
     expect(answers2.map((a) => a.answers[0]?.data)).to.deep.equal(zones.map((_, i) => `"version ${i + 100}"`));
+  });
+});
+
+describe('bindcar when named limits its zone transfers', function () {
+  this.timeout(60000);
+  let h: BindcarHarness;
+  before(async () => {
+    // every PUT reads its zone back by IXFR; over named's transfers-out quota named answers SERVFAIL
+    h = await startBindcar({ namedOptions: { extraOptions: 'transfers-out 1;' } });
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  it('changes 12 zones at once with a quota of one transfer: each succeeds', async () => {
+    const zones = Array.from({ length: 12 }, (_, i) => `quota${i}.test`);
+    for (const [i, z] of zones.entries()) await h.http.put(`/api/v1/zones/${z}`, zoneBody(z, versioned(i)));
+    const res = await Promise.all(
+      zones.map((z, i) => h.http.put(`/api/v1/zones/${z}`, zoneBody(z, versioned(i + 100)))),
+    );
+    expect(
+      res.map((r) => r.status),
+      JSON.stringify(res.filter((r) => r.status >= 300).map((r) => r.data)),
+    ).to.deep.equal(Array<number>(12).fill(200));
+    const answers = await Promise.all(zones.map((z) => h.named.query(`v.${z}`, 'TXT')));
+    expect(answers.map((a) => a.answers[0]?.data)).to.deep.equal(zones.map((_, i) => `"version ${i + 100}"`));
   });
 });
 

@@ -58,7 +58,12 @@ export async function startBindcar(opts: StartBindcarOptions = {}): Promise<Bind
     timeoutMs: opts.dnsTimeoutMs ?? 3000,
   });
   const zones = new ZoneService({ rndc, dns, store: createZoneStore(named.dir), updateKeyName: named.updateKey.name });
-  const logger = winston.createLogger({ silent: true });
+  // BINDCAR_TEST_LOG=1 shows bindcar's log (a 500's stack) on stderr
+  const logger = process.env['BINDCAR_TEST_LOG']
+    ? winston.createLogger({
+        transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info'] })],
+      })
+    : winston.createLogger({ silent: true });
   const app = createApp({
     zones,
     rndc,
