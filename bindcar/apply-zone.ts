@@ -45,7 +45,18 @@ import { RndcError } from './rndc.js';
 import { orderRRsets, rrsetKey, sameRRset, type RRset } from '../dns/rrset.js';
 import type { DesiredZone } from '../dns/zone-model.js';
 import { renderDesiredZone } from './zone-file.js';
-import { applyTransfer, diffZone, mismatches, servedFromDesired, serialGt, type ServedZone } from './zone-state.js';
+import { deletedRecords, guardVerdict, recordCount } from './deletion-guard.js';
+import type { ZoneOwner } from './zone-store.js';
+import {
+  applyTransfer,
+  diffZone,
+  managedView,
+  mismatches,
+  servedFromDesired,
+  serialGt,
+  withUnmanaged,
+  type ServedZone,
+} from './zone-state.js';
 import { zoneParam, type ZoneService } from './zones.js';
 
 /**
@@ -70,6 +81,7 @@ export async function createPrimary(
   desired: DesiredZone,
   config: string,
   serial: number,
+  marker?: ZoneOwner,
 ): Promise<PutZoneResult> {
   const { store } = zones.deps;
   const entry = zones.entry(zone);
@@ -83,7 +95,7 @@ export async function createPrimary(
     if (!(e instanceof HttpError && e.code === 'RNDC_FAILED')) throw e;
     const bare = nameServersOnly(desired);
     if (bare.rrsets.size === desired.rrsets.size) throw e;
-    await createPrimary(zones, zone, bare, config, serial);
+    await createPrimary(zones, zone, bare, config, serial, marker);
     const { after, refused, diff } = await applyDiff(zones, zone, desired, entry.served!);
     return {
       zone,
@@ -97,6 +109,7 @@ export async function createPrimary(
   }
   entry.config = config;
   entry.served = servedFromDesired(desired, serial);
+  if (marker) await store.setOwner(zone, marker);
   let added = 0;
   for (const s of desired.rrsets.values()) added += s.data.length;
   return { zone, serial, changed: true, created: true, added, removed: 0 };
@@ -117,9 +130,9 @@ function nameServersOnly(desired: DesiredZone): DesiredZone {
 const refusedOf = (refused: RefusedRRset[]) => (refused.length ? { refused } : {});
 
 /**
- * Send the diff desired → served as UPDATEs; when named refuses one, apply the change again one RRset at a time
- * (removals first, so a name can change type) and collect the RRsets it refuses. Then read back and verify
- * everything but those.
+ * Send the diff desired → served (what bindcar manages of it: zone-state.ts `managedView`) as UPDATEs; when named
+ * refuses one, apply the change again one RRset at a time (removals first, so a name can change type) and collect the
+ * RRsets it refuses. Then read back and verify everything but those.
  */
 async function applyDiff(
   zones: ZoneService,
@@ -130,7 +143,7 @@ async function applyDiff(
 ): Promise<{ after: ServedZone; refused: RefusedRRset[]; diff: ReturnType<typeof diffZone> }> {
   const { dns } = zones.deps;
   const entry = zones.entry(zone);
-  const diff = diffZone(desired, served, floor);
+  const diff = diffZone(desired, managedView(desired, served), floor);
   const refused: RefusedRRset[] = [];
   try {
     await zones.timed('update', () => dns.update(zone, diff.messages));
@@ -138,7 +151,7 @@ async function applyDiff(
     entry.served = served; // serial check on the next request catches partial application
     if (!(e instanceof UpdateRejectedError)) throw e;
     const soa = await zones.timed('soa', () => dns.soa(zone));
-    let now = await zones.readServed(zone, entry, soa.served ? soa.soa.serial : served.serial);
+    let now = managedView(desired, await zones.readServed(zone, entry, soa.served ? soa.soa.serial : served.serial));
     const keys = [...new Set([...desired.rrsets.keys(), ...now.rrsets.keys()])].filter(
       (k) => !sameOrBoth(desired.rrsets.get(k), now.rrsets.get(k)),
     );
@@ -169,7 +182,7 @@ async function applyDiff(
   const skip = new Set(refused.map((r) => rrsetKey(r.owner, r.type)));
   // Verify what the diff changed plus whatever the IXFR says changed (full AXFR: everything).
   const checked = after.touched ? new Set([...diff.keys, ...after.touched]) : undefined;
-  const missing = mismatches(desired, after, 20, checked, skip);
+  const missing = mismatches(desired, managedView(desired, after), 20, checked, skip);
   if (missing.length)
     throw namedFailed(
       'UPDATE_NOT_APPLIED',
@@ -195,27 +208,52 @@ async function putPrimary(
   const soa = await zones.timed('soa', () => dns.soa(zone));
   const floor = body.serial ?? undefined;
   const fileExists = await store.exists(zone);
+  const claim = await claimZone(zones, zone, body, soa.served, fileExists);
   if (!soa.served || !fileExists) {
-    // New zone, a zone named could not load, or a wiped zone directory: (re)create it completely.
+    // New zone, a zone named could not load, a wiped zone directory or an adopted zone: (re)create it completely,
+    // keeping what named served of the records bindcar leaves alone.
     let serial = floor ?? 1;
     const prev = soa.served ? soa.soa.serial : entry.served?.serial;
     if (prev !== undefined && !serialGt(serial, prev)) serial = (prev + 1) >>> 0;
+    let content = desired;
+    let guarded = body.deletionGuard ? { records: recordCount(desired.rrsets) } : {};
     if (soa.served) {
+      const served = await zones.readServed(zone, entry, soa.soa.serial);
+      guarded = guardChange(zone, body, desired, managedView(desired, served));
+      content = withUnmanaged(desired, served);
       await rndc.run(['delzone', zone]).catch((e: unknown) => {
         if (!(e instanceof RndcError && e.notFound)) throw zones.rndcFailure(e, `deleting zone ${zone}`);
       });
     }
     entry.served = undefined;
-    return createPrimary(zones, zone, desired, config, serial);
+    return {
+      ...(await createPrimary(zones, zone, content, config, serial, claim.marker)),
+      ...claim.result,
+      ...guarded,
+    };
   }
 
   // an options-only change (dnssec-policy, ACLs) is a change too: named's config moved
   const configChanged = await zones.ensureConfig(zone, entry, config);
   await zones.listed(zone, 'primary');
   const served = await zones.readServed(zone, entry, soa.soa.serial);
-  if (diffZone(desired, served, floor).messages.length === 0)
-    return { zone, serial: served.serial, changed: configChanged, created: false, added: 0, removed: 0 };
+  const view = managedView(desired, served);
+  if (diffZone(desired, view, floor).messages.length === 0) {
+    if (claim.marker) await store.setOwner(zone, claim.marker);
+    return {
+      zone,
+      serial: served.serial,
+      changed: configChanged,
+      created: false,
+      added: 0,
+      removed: 0,
+      ...claim.result,
+      ...(body.deletionGuard ? { records: recordCount(view.rrsets) } : {}),
+    };
+  }
+  const guarded = guardChange(zone, body, desired, view);
   const { after, refused, diff } = await applyDiff(zones, zone, desired, served, floor);
+  if (claim.marker) await store.setOwner(zone, claim.marker);
   return {
     zone,
     serial: after.serial,
@@ -224,7 +262,69 @@ async function putPrimary(
     added: diff.added,
     removed: diff.removed,
     ...refusedOf(refused),
+    ...claim.result,
+    ...guarded,
   };
+}
+
+/**
+ * Whose zone this is. A body with an `owner` may change a zone only a declarative PUT created (for any DNSZone: one
+ * DNSZone hands a zone name to another when it is deleted, the hooks decide which one holds it) — or, with `adopt`,
+ * a zone named serves that nothing of bindy's created: a zone of named.conf, one made through the upstream API or by
+ * another tool. Zones bindcar made before it kept owner markers (their file is in its directory, or its catalog lists
+ * them) count as its own. A body without an owner (upstream clients) is not checked and changes no marker.
+ * @returns the marker to write once the change is applied, and what the answer says about the take-over
+ */
+async function claimZone(
+  zones: ZoneService,
+  zone: string,
+  body: PutZoneBody,
+  served: boolean,
+  fileExists: boolean,
+): Promise<{ marker?: ZoneOwner; result: Pick<PutZoneResult, 'adopted'> }> {
+  if (body.owner === undefined) return { result: {} };
+  const marker: ZoneOwner = { via: 'put', owner: body.owner };
+  if (!served) return { marker, result: {} };
+  const current = await zones.deps.store.owner(zone);
+  if (current?.via === 'put')
+    return current.owner === body.owner
+      ? { result: {} }
+      : { marker, result: { adopted: current.owner ? { from: current.owner } : {} } };
+  if (!current && (fileExists || zones.deps.catalog?.list().includes(zone))) return { marker, result: {} };
+  if (!body.adopt) {
+    const what = current ? 'it was created through the upstream API' : 'it is a zone of named.conf or another tool';
+    throw new HttpError(
+      409,
+      'ZONE_NOT_OWNED',
+      `zone ${zone} is served by named but bindy did not create it (${what}); set adopt to replace its content with this body`,
+      [{ field: 'adopt', message: 'must be true to take over a zone bindy did not create' }],
+    );
+  }
+  return { marker, result: { adopted: {} } };
+}
+
+/**
+ * The deletion guard on the change `view` → `desired` (deletion-guard.ts): 409 `DELETIONS_HELD` when it holds it;
+ * else what the answer says about it (the RRs managed afterwards; whether a token let it through).
+ */
+function guardChange(
+  zone: string,
+  body: PutZoneBody,
+  desired: DesiredZone,
+  view: ServedZone,
+): Pick<PutZoneResult, 'records' | 'acknowledged'> {
+  if (!body.deletionGuard) return {};
+  const records = recordCount(desired.rrsets);
+  const verdict = guardVerdict(body.deletionGuard, deletedRecords(desired.rrsets, view.rrsets), records);
+  const held = verdict.held;
+  if (held)
+    throw new HttpError(
+      409,
+      'DELETIONS_HELD',
+      `the change would delete ${held.deletes} of the ${held.served} records zone ${zone} serves, above ${held.limit}; nothing was applied (acknowledge with token ${held.token})`,
+      held,
+    );
+  return { records, ...(verdict.acknowledged ? { acknowledged: true as const } : {}) };
 }
 
 async function putSecondary(zones: ZoneService, zone: string, config: string): Promise<PutZoneResult> {

@@ -104,7 +104,7 @@ export function createZone(
       zones.entry(zone).config = config;
       return { zone, serial: 0, changed: true, created: true, added: 0, removed: 0 };
     }
-    return createPrimary(zones, zone, desired, config, body.serial ?? 1);
+    return createPrimary(zones, zone, desired, config, body.serial ?? 1, { via: 'upstream' });
   });
 }
 

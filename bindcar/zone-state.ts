@@ -27,6 +27,11 @@ export interface ServedZone {
   serial: number;
   soa: SoaFields;
   rrsets: Map<string, RRset>;
+  /**
+   * In a {@link managedView}: the RRsets that also hold unmanaged RRs, which the diff changes RR by RR so that a
+   * replacement never deletes them.
+   */
+  partial?: ReadonlySet<string>;
 }
 
 /** Largest UPDATE we build, leaving room for the TSIG RR under the 65,535-octet TCP message limit. */
@@ -152,6 +157,46 @@ export function applyTransfer(
   return { zone, serial: head.serial, soa: head.soa, rrsets: sets, touched };
 }
 
+/**
+ * What bindcar manages of a served zone: every RR the desired zone's unmanaged-record rules match is left out
+ * (dns/unmanaged.ts), so the diff, the deletion guard and the read-back never see it. The zone itself when there are
+ * no rules.
+ */
+export function managedView(desired: DesiredZone, served: ServedZone): ServedZone {
+  const match = desired.unmanaged;
+  if (!match) return served;
+  const rrsets = new Map<string, RRset>();
+  const partial = new Set<string>();
+  for (const [k, s] of served.rrsets) {
+    const managed = s.data.filter((d) => match(s.owner, s.type, d) < 0);
+    if (managed.length === s.data.length) rrsets.set(k, s);
+    else {
+      partial.add(k);
+      if (managed.length) rrsets.set(k, { owner: s.owner, type: s.type, ttl: s.ttl, data: managed });
+    }
+  }
+  return { ...served, rrsets, partial };
+}
+
+/** `desired` plus the served RRs its unmanaged-record rules match: what a zone rebuilt from a file must hold. */
+export function withUnmanaged(desired: DesiredZone, served: ServedZone): DesiredZone {
+  const match = desired.unmanaged;
+  if (!match) return desired;
+  const rrsets = new Map(desired.rrsets);
+  for (const [k, s] of served.rrsets) {
+    const kept = s.data.filter((d) => match(s.owner, s.type, d) >= 0);
+    if (!kept.length) continue;
+    const want = rrsets.get(k);
+    rrsets.set(k, {
+      owner: s.owner,
+      type: s.type,
+      ttl: want?.ttl ?? s.ttl,
+      data: [...new Set([...(want?.data ?? []), ...kept])].sort(),
+    });
+  }
+  return { ...desired, rrsets };
+}
+
 /** A served zone equal to a freshly loaded desired zone (used right after addzone). */
 export function servedFromDesired(d: DesiredZone, serial: number): ServedZone {
   return { zone: d.zone, serial, soa: { ...d.soa }, rrsets: cloneSets(d.rrsets) };
@@ -236,8 +281,9 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
     keys.push(k);
     countDiff(want, have);
     const g = group(want.owner);
-    if (have && k === apexNs) {
-      // after the additions: named ignores deleting the last apex NS (RFC 2136 §3.4.2.4)
+    if (have && (k === apexNs || served.partial?.has(k))) {
+      // RR by RR: the apex NS after the additions, since named ignores deleting the last apex NS (RFC 2136
+      // §3.4.2.4); an RRset holding unmanaged RRs, which deleting the RRset would take along
       for (const d of have.data)
         if (!want.data.includes(d)) g.late.push({ op: 'deleteRR', owner: want.owner, type: want.type, data: d });
       want.data.forEach((d, i) => {
@@ -257,7 +303,10 @@ export function diffZone(desired: DesiredZone, served: ServedZone, floorSerial?:
       // never delete all apex NS (named ignores it); desired always has apex NS for primaries
       continue;
     }
-    group(have.owner).dels.push({ op: 'deleteRRset', owner: have.owner, type: have.type });
+    if (served.partial?.has(k))
+      for (const d of have.data)
+        group(have.owner).dels.push({ op: 'deleteRR', owner: have.owner, type: have.type, data: d });
+    else group(have.owner).dels.push({ op: 'deleteRRset', owner: have.owner, type: have.type });
   }
 
   const budget = MAX_UPDATE_BYTES - updateOverhead(zone) - 200; // 200: room for an SOA RR

@@ -4,7 +4,7 @@
  * never reads a half-written zone.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { checkZoneName, zoneFileName } from '../dns/names.js';
 
@@ -18,7 +18,21 @@ export interface ZoneStore {
   remove(zone: string): Promise<void>;
   /** Zone names that have a `<zone>.zone` file. */
   list(): Promise<string[]>;
+  /** Who created the zone, as {@link setOwner} recorded it beside the zone file; undefined when nothing did. */
+  owner(zone: string): Promise<ZoneOwner | undefined>;
+  setOwner(zone: string, owner: ZoneOwner): Promise<void>;
 }
+
+/**
+ * The marker beside a zone file (`<zone>.zone.owner`): `put` — a declarative PUT created or adopted it, for `owner`
+ * (a DNSZone's namespace/name); `upstream` — the upstream-compatible create route did (another tool's zone).
+ */
+export interface ZoneOwner {
+  via: 'put' | 'upstream';
+  owner?: string;
+}
+
+const OWNER_SUFFIX = '.owner';
 
 /** Build the store for `dir` (must be an absolute, existing directory). */
 export function createZoneStore(dir: string): ZoneStore {
@@ -30,26 +44,48 @@ export function createZoneStore(dir: string): ZoneStore {
     if (!p.startsWith(root + sep)) throw new Error(`zone path escapes the zone directory: ${p}`);
     return p;
   };
+  const writeAtomic = async (target: string, text: string): Promise<void> => {
+    const tmp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
+    const fh = await open(tmp, 'wx', 0o644);
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await rename(tmp, target);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+  };
   return {
     dir: root,
     pathOf,
     async write(zone, text) {
       const target = pathOf(zone);
-      const tmp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
-      const fh = await open(tmp, 'wx', 0o644);
-      try {
-        await fh.writeFile(text);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      try {
-        await rename(tmp, target);
-      } catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
-      }
+      await writeAtomic(target, text);
       return target;
+    },
+    async owner(zone) {
+      let text: string;
+      try {
+        text = await readFile(pathOf(zone) + OWNER_SUFFIX, 'utf8');
+      } catch {
+        return undefined;
+      }
+      try {
+        const o = JSON.parse(text) as Partial<ZoneOwner>;
+        if (o.via === 'put' || o.via === 'upstream')
+          return { via: o.via, ...(typeof o.owner === 'string' ? { owner: o.owner } : {}) };
+      } catch {
+        // a marker bindcar did not write: nobody known created the zone
+      }
+      return undefined;
+    },
+    async setOwner(zone, owner) {
+      await writeAtomic(pathOf(zone) + OWNER_SUFFIX, JSON.stringify(owner) + '\n');
     },
     async exists(zone) {
       try {
@@ -60,7 +96,9 @@ export function createZoneStore(dir: string): ZoneStore {
     },
     async remove(zone) {
       const p = pathOf(zone);
-      await Promise.all(['', '.jnl', '.signed', '.signed.jnl', '.jbk'].map((s) => rm(p + s, { force: true })));
+      await Promise.all(
+        ['', '.jnl', '.signed', '.signed.jnl', '.jbk', OWNER_SUFFIX].map((s) => rm(p + s, { force: true })),
+      );
     },
     async list() {
       const names = await readdir(root);

@@ -43,8 +43,11 @@ export function planZone(rendered: RenderedZone, served: ZoneRecordsResult | und
     change: [],
   };
   const have = new Map<string, RRset>();
+  const unmanaged = model.zone.unmanaged;
   for (const r of served?.records ?? []) {
     const owner = absolute(rendered.zoneName, r.name);
+    // records the zone leaves to others: a PUT neither deletes nor compares them
+    if (unmanaged && unmanaged(owner, r.type, r.data) >= 0) continue;
     const key = rrsetKey(owner, r.type);
     const set = have.get(key) ?? { owner, type: r.type, ttl: r.ttl, data: [] };
     set.data.push(r.data);

@@ -7,6 +7,7 @@
  * `names.ts`, which give field-precise errors.
  */
 import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
+import type { UnmanagedRule } from './unmanaged.js';
 
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
@@ -17,6 +18,8 @@ export const MAX_TTL = 2147483647;
 export const MAX_U32 = 4294967295;
 /** Upper bound on records in one PUT (a 10k zone is the benchmark; leave ample headroom). */
 export const MAX_RECORDS = 200000;
+/** Unmanaged-record rules per zone (dns/unmanaged.ts): each is tried on every served record. */
+export const MAX_UNMANAGED_RULES = 64;
 
 /**
  * One RR. name: owner relative to the zone ('@' apex, 'www', '*.dev') or absolute with trailing dot;
@@ -64,6 +67,45 @@ export interface PutZoneBody {
   allowTransfer?: string[];
   primaries?: string[];
   dnssecPolicy?: string;
+  /** Served records bindcar leaves alone: never deleted, changed or compared (dns/unmanaged.ts). */
+  unmanagedRecords?: UnmanagedRule[];
+  /** Hold a change that deletes more than this (answered 409 `DELETIONS_HELD` with a token to acknowledge). */
+  deletionGuard?: DeletionGuard;
+  /**
+   * Who declares the zone (the DNSZone's `namespace/name`). With an owner, a zone named already serves that was not
+   * created by a declarative PUT (a zone of named.conf, one created through the upstream API or by another tool) is
+   * refused (409 `ZONE_NOT_OWNED`) unless `adopt` is true; bindcar remembers the owner beside the zone file.
+   */
+  owner?: string;
+  adopt?: boolean;
+}
+
+/**
+ * Deletion guard: a PUT that would delete more served records (RRs bindy manages, TTL changes not counted) than
+ * `maxDeletes`, or more than `maxDeletePercent` % of them when the zone serves at least `minRecords` (default 10), is
+ * held — nothing is applied — unless `acknowledged` equals the token the held answer gave for exactly that deletion.
+ * `baseline`: the most records the caller saw the zone serve lately (PutZoneResult `records`); deletions count from
+ * there when it is above what is served, so a deletion spread over several PUTs counts as a whole.
+ */
+export interface DeletionGuard {
+  maxDeletes?: number;
+  maxDeletePercent?: number;
+  minRecords?: number;
+  baseline?: number;
+  acknowledged?: string;
+}
+
+/** The `details` of a 409 `DELETIONS_HELD`. */
+export interface HeldDeletion {
+  /** RRs the change would delete, and how many bindy manages now. */
+  deletes: number;
+  served: number;
+  /** Which limit it is above, in the body's terms (`deletionGuard.maxDeletePercent 30`). */
+  limit: string;
+  /** Acknowledges exactly this deletion: a digest of the deleted RRs. */
+  token: string;
+  /** The first deleted RRs, `owner type data`. */
+  sample: string[];
 }
 
 export interface PutZoneResult {
@@ -78,6 +120,12 @@ export interface PutZoneResult {
    * lower `max-records-per-type`): named keeps serving what it had for them; the rest of the zone is applied.
    */
   refused?: RefusedRRset[];
+  /** This PUT took the zone over: from another DNSZone (`from`), or data bindy did not create (`adopt`). */
+  adopted?: { from?: string };
+  /** With a deletion guard: the RRs bindcar manages in the zone now (the next `baseline`). */
+  records?: number;
+  /** The deletion guard would have held this PUT; its token was acknowledged. */
+  acknowledged?: true;
 }
 
 /** One RRset named refused: absolute owner, type, and named's rcode. */
@@ -239,6 +287,36 @@ export const putZoneBodySchema: JSONSchemaType<PutZoneBody> = {
     allowTransfer: addrList,
     primaries: addrList,
     dnssecPolicy: { type: 'string', minLength: 1, maxLength: 64, nullable: true },
+    unmanagedRecords: {
+      type: 'array',
+      maxItems: MAX_UNMANAGED_RULES,
+      nullable: true,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [],
+        properties: {
+          name: { ...shortStr, nullable: true },
+          type: { type: 'string', enum: [...RECORD_TYPES], nullable: true },
+          value: { type: 'string', minLength: 1, maxLength: 4096, nullable: true },
+        },
+      },
+    },
+    deletionGuard: {
+      type: 'object',
+      additionalProperties: false,
+      required: [],
+      nullable: true,
+      properties: {
+        maxDeletes: { type: 'integer', minimum: 0, maximum: MAX_RECORDS, nullable: true },
+        maxDeletePercent: { type: 'integer', minimum: 0, maximum: 100, nullable: true },
+        minRecords: { type: 'integer', minimum: 0, maximum: MAX_RECORDS, nullable: true },
+        baseline: { type: 'integer', minimum: 0, maximum: 2 * MAX_RECORDS, nullable: true },
+        acknowledged: { type: 'string', minLength: 1, maxLength: 64, nullable: true },
+      },
+    },
+    owner: { ...shortStr, nullable: true },
+    adopt: { type: 'boolean', nullable: true },
   },
 };
 

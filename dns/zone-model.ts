@@ -10,6 +10,7 @@ import { MAX_RECORDS, MAX_TTL, type FieldError, type PutZoneBody, type RecordTyp
 import { absoluteOwner } from './names.js';
 import { parseRecord, type Rdata } from './rdata.js';
 import type { RRset } from './rrset.js';
+import { unmanagedMatcher, type UnmanagedMatcher } from './unmanaged.js';
 import { checkZone, type Contribution, type SoaFields } from './zone-rules.js';
 
 export interface DesiredZone {
@@ -18,6 +19,8 @@ export interface DesiredZone {
   soa: SoaFields;
   /** keyed by `rrsetKey(owner, type)` */
   rrsets: Map<string, RRset>;
+  /** The body's unmanaged-record rules, compiled: the rule a served RR matches (-1: bindcar manages it). */
+  unmanaged?: UnmanagedMatcher;
 }
 
 /** Canonicalisation results of one zone: type → name → data → result; see `desiredZone`. */
@@ -89,10 +92,15 @@ export function desiredZone(
     nameServers: body.nameServers,
     contributions,
     maxPerType,
+    ...(body.unmanagedRecords ? { unmanaged: body.unmanagedRecords } : {}),
     describe: (source) => (source === 'zone' ? 'nameServers' : `records/${from[source]}`),
   });
   for (const f of checked.zoneFindings) err(f.path.join('/'), f.message);
   for (const f of checked.findings) err(`records/${from[f.index]}`, f.message);
   if (errors.length || !checked.soa) return { ok: false, errors };
-  return { ok: true, zone: { zone, defaultTtl: body.ttl, soa: checked.soa, rrsets: checked.rrsets } };
+  const unmanaged = body.unmanagedRecords?.length ? unmanagedMatcher(zone, body.unmanagedRecords) : undefined;
+  return {
+    ok: true,
+    zone: { zone, defaultTtl: body.ttl, soa: checked.soa, rrsets: checked.rrsets, ...(unmanaged ? { unmanaged } : {}) },
+  };
 }

@@ -9,6 +9,7 @@
  * order: when two contributions conflict, the earlier keeps the name (the hook passes its CRs oldest first).
  *
  * Rules, applied in this order, each to what the earlier ones kept:
+ *  0. Unmanaged: a contribution one of the zone's unmanaged-record rules matches is someone else's (dns/unmanaged.ts).
  *  1. CNAME (RFC 1034 §3.6.2, RFC 2181 §10.1): not at the apex; not beside other data, name-server glue included;
  *     one per name. Identical data from two contributions is one RR (an RRset is a set, RFC 2181 §5), not a conflict.
  *     A CNAME chain of the zone must not loop (a CNAME to itself included): the newest CNAME of a loop is left out.
@@ -32,6 +33,7 @@ import type { RecordType, SoaSpec, ZoneNameServer } from './contract.js';
 import { checkAbsoluteName, inZone } from './names.js';
 import { canonicalIPv4, canonicalIPv6, type Rdata } from './rdata.js';
 import { rrsetKey, type RRset } from './rrset.js';
+import { describeUnmanagedRule, unmanagedMatcher, unmanagedRuleError, type UnmanagedRule } from './unmanaged.js';
 
 export type RuleId =
   | 'CNAMEAtApex'
@@ -46,7 +48,8 @@ export type RuleId =
   | 'Duplicate'
   | 'Occluded'
   | 'RRsetTooManyRecords'
-  | 'RRsetTooLarge';
+  | 'RRsetTooLarge'
+  | 'Unmanaged';
 
 /** The rules that decide between two contributions at one name (DNSZone `status.conflicts`). */
 export const CONFLICT_RULES: ReadonlySet<RuleId> = new Set(['CNAMEAtApex', 'CNAMEAndOtherData', 'MultipleCNAME']);
@@ -89,6 +92,8 @@ export interface ZoneContent {
   nameServers: readonly ZoneNameServer[];
   contributions: readonly Contribution[];
   maxPerType: number;
+  /** Records the zone leaves to others (dns/unmanaged.ts): a contribution one of them matches is left out. */
+  unmanaged?: readonly UnmanagedRule[];
   /** Addresses for an in-zone apex name server nothing else gives one (the hook's default glue, its primaries'). */
   fallbackGlue?: { ipv4Addresses: readonly string[]; ipv6Addresses: readonly string[] };
   /**
@@ -173,6 +178,7 @@ export function checkZone(content: ZoneContent): CheckedZone {
     warn: (index, rule, message, about) => warnings.push({ index, rule, message, about }),
   };
   const parts = zoneParts(content);
+  parts.zoneFindings.push(...unmanagedRules(pass, content.unmanaged));
   cnameRules(pass, parts.glueOwners);
   cnameLoops(pass);
   targetRules(pass, parts.glueOwners);
@@ -194,6 +200,36 @@ export function checkZone(content: ZoneContent): CheckedZone {
 }
 
 type IndexedNameServer = ZoneNameServer & { index: number };
+
+/**
+ * 0, before the others: a contribution an unmanaged-record rule matches is someone else's (dns/unmanaged.ts), so it
+ * is left out and counts for no other rule. An unusable rule is a zone finding and matches nothing.
+ */
+function unmanagedRules(pass: Pass, rules: readonly UnmanagedRule[] | undefined): ZoneFinding[] {
+  if (!rules?.length) return [];
+  const zoneFindings: ZoneFinding[] = [];
+  rules.forEach((r, i) => {
+    const e = unmanagedRuleError(r);
+    if (e)
+      zoneFindings.push({ path: ['unmanagedRecords', i, ...(e.part === 'rule' ? [] : [e.part])], message: e.message });
+  });
+  const match = unmanagedMatcher(pass.zone, rules);
+  pass.cs.forEach((c, i) => {
+    for (const d of c.data) {
+      const k = match(c.owner, c.type, d);
+      if (k < 0) continue;
+      const rule = rules[k]!;
+      pass.leaveOut(
+        i,
+        'Unmanaged',
+        `${c.owner} ${c.type} matches unmanagedRecords[${k}] (${describeUnmanagedRule(rule)}): the zone leaves such records to others; remove the record or the rule`,
+        rule.value !== undefined ? 'data' : 'name',
+      );
+      return;
+    }
+  });
+  return zoneFindings;
+}
 
 /** 4, first (the other rules need the canonical names): SOA names, apex name servers, their glue. */
 function zoneParts(content: ZoneContent): {

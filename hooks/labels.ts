@@ -35,6 +35,11 @@ export const LABELS = {
 export const ANNOTATIONS = {
   /** Pod-template annotation: hash of the rendered configuration, so a config change rolls the pods. */
   configHash: 'bindy.firestoned.io/config-hash',
+  /**
+   * On a DNSZone: the token of a push its deletion guard held (status names it), which lets exactly that deletion
+   * through (dns/contract.ts `DeletionGuard`).
+   */
+  allowDeletions: 'bindy.firestoned.io/allow-deletions',
 } as const;
 
 export const GROUP = 'bindy.firestoned.io';

@@ -111,6 +111,8 @@ export interface LocalStack {
   /** The running bindcar (undefined while stopped by {@link stopBindcar}). */
   bindcar: RunningBindcar | undefined;
   bindcarUrl: string;
+  /** The bearer token bindcar takes (the hooks send it). */
+  bindcarToken: string;
   events: ZoneEvent[];
   /** Loads a folder's objects (default namespace "default"), deleting those that disappeared, then reconciles. */
   apply(objects: StoredObject[]): Promise<RoundResult>;
@@ -230,6 +232,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         return bindcar;
       },
       bindcarUrl,
+      bindcarToken: token,
       events: events.events,
       async apply(objects) {
         const withNs = objects.map((o) => ({

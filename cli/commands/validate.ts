@@ -95,7 +95,7 @@ const line = (f: Finding) =>
   `${f.file}#${f.doc}${f.object ? ` ${f.object}` : ''}: ${f.field ? `${f.field}: ` : ''}${f.message}`;
 
 /** The reasons a record is left out of its zone that a fix to the folder can change (not NotSelected & co.). */
-const RECORD_ERRORS = new Set(['InvalidRecord', 'Conflict', 'OutOfZone']);
+const RECORD_ERRORS = new Set(['InvalidRecord', 'Conflict', 'OutOfZone', 'Unmanaged']);
 
 /**
  * What the stack would do with the folder's zones, from the DNSZone hook's own plan (cli/render.ts): every record

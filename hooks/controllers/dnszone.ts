@@ -56,6 +56,7 @@ import {
 } from '../zone/served.js';
 import {
   clip,
+  heldPush,
   passOutcome,
   recordStatusUpdate,
   withRefused,
@@ -65,6 +66,7 @@ import {
   type RecordPass,
 } from '../zone/status.js';
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
+import { guardBaseline, nextBaseline } from '../zone/deletion-baseline.js';
 
 /**
  * The related-resource rules of a DNSZone (hook v2). Every rule selects by name or by an index label the
@@ -259,7 +261,16 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     // Serial consistency (hooks/zone/secondaries.ts): the highest serial any primary reported is the floor, and
     // primaries that answer lower are pushed once more with the highest answer, so all serve one serial.
     const floor = serialFloor(zone, plan.primaries, plan.desired.body.serial ?? undefined);
-    const body = floor !== undefined ? { ...plan.desired.body, serial: floor } : plan.desired.body;
+    // the deletion guard counts from what the zone served lately (hooks/zone/deletion-baseline.ts)
+    const baseline = guardBaseline(zone, deps.clock());
+    const planned = plan.desired.body;
+    const body = {
+      ...planned,
+      ...(floor !== undefined ? { serial: floor } : {}),
+      ...(planned.deletionGuard && baseline !== undefined
+        ? { deletionGuard: { ...planned.deletionGuard, baseline } }
+        : {}),
+    };
     const push = async (instance: Placement, body: DesiredZoneResult['body']): Promise<InstancePush> => {
       if (!instance.endpoint)
         return { instance, outcome: { state: 'pending', message: 'no bindcar endpoint in the instance status yet' } };
@@ -271,14 +282,19 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
             state: 'served',
             serial: r.result.serial,
             ...(r.result.refused?.length ? { refused: r.result.refused } : {}),
+            ...(r.result.adopted ? { adopted: r.result.adopted } : {}),
+            ...(r.result.records !== undefined ? { records: r.result.records } : {}),
+            ...(r.result.acknowledged ? { acknowledged: true } : {}),
           },
         };
+      const held = heldPush(plan.desired!.zoneName, r.error);
       return {
         instance,
         // A rejected request (4xx) will be rejected again until something changes: retry slowly.
         outcome: {
           state: 'failed',
-          message: r.error.message,
+          message: held?.message ?? r.error.message,
+          ...(held ? { held: held.held } : {}),
           ...(r.error.retryAfterSeconds !== undefined
             ? { retryAfterSeconds: r.error.retryAfterSeconds }
             : r.error.kind === 'rejected'
@@ -320,10 +336,26 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     pushes,
     degradedResyncSeconds: opts(deps).degradedResyncSeconds,
     pushedTo: nextPushedTo(remembered, removal, pushedNow, gone),
+    deletionBaseline: nextBaseline(
+      zone,
+      pushes.flatMap((p) => (p.outcome.state === 'served' ? [p.outcome] : [])),
+      now,
+    ),
     orphans: { ...(removal.kept ? { kept: removal.kept } : {}), failed: failedRemovals },
     ...(plan.desired ? { desired: plan.desired } : {}),
     ...(plan.block ? { block: plan.block } : {}),
   });
+  const adoptions = pushes.flatMap((p) =>
+    p.outcome.state === 'served' && p.outcome.adopted
+      ? [
+          {
+            type: 'Normal' as const,
+            reason: 'ZoneAdopted',
+            message: `zone ${zoneName} on ${instanceRef(p.instance)} taken over from ${p.outcome.adopted.from ? `DNSZone ${p.outcome.adopted.from}` : 'data bindy did not create (spec.adoptExisting)'}`,
+          },
+        ]
+      : [],
+  );
   const removals = removed
     .filter((r) => r.gone)
     .map((r) => ({
@@ -347,7 +379,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     result.records,
     now,
   );
-  await emit(deps, zone, [...zoneEvents(zone, result.status), ...removals]);
+  await emit(deps, zone, [...zoneEvents(zone, result.status), ...adoptions, ...removals]);
   let resync = result.resyncAfterSeconds;
   if (again !== undefined) resync = Math.min(resync ?? Infinity, again);
   return {

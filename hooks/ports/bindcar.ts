@@ -27,6 +27,8 @@ export interface BindcarFailure {
   status?: number;
   code?: string;
   message: string;
+  /** A 4xx answer's `details` (dns/contract.ts `ApiErrorBody`): what a held push would delete, field errors. */
+  details?: unknown;
   /** From the last answer's `Retry-After`, when it asked for a longer wait than the retry budget allows. */
   retryAfterSeconds?: number;
   attempts: number;
@@ -234,6 +236,7 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
               message,
               attempts: attempt,
               ...(b.code ? { code: b.code } : {}),
+              ...(b.details !== undefined ? { details: b.details } : {}),
             },
           };
         }

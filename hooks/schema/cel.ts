@@ -45,6 +45,7 @@ const PREDICATES: Record<string, Pred> = {
   '!(has(self.primaryNameServer) && has(self.primaryNs))': (s) => !(has(s, 'primaryNameServer') && has(s, 'primaryNs')),
   'has(self.primaryNameServer) || has(self.primaryNs)': (s) => has(s, 'primaryNameServer') || has(s, 'primaryNs'),
   'has(self.clusterRef) || has(self.bind9InstancesFrom)': (s) => has(s, 'clusterRef') || has(s, 'bind9InstancesFrom'),
+  'has(self.name) || has(self.type) || has(self.value)': (s) => has(s, 'name') || has(s, 'type') || has(s, 'value'),
   "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)":
     (s) =>
       ['In', 'NotIn'].includes(get(s, 'operator') as string)

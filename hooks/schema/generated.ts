@@ -231,7 +231,7 @@ export const AAAARecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -460,7 +460,7 @@ export const ARecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -1870,7 +1870,7 @@ export const CAARecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -2757,7 +2757,7 @@ export const CNAMERecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -3228,6 +3228,85 @@ export const DNSZoneSchema = {
           "description": "named dnssec-policy for this zone (\"none\" disables signing); overrides the cluster default.",
           "maxLength": 63,
           "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
+        },
+        "unmanagedRecords": {
+          "type": "array",
+          "description": "Records bindy leaves alone: served records a rule matches are never deleted, changed or compared (data another tool or a person keeps with DNS UPDATE: external-dns' TXT registry, ACME challenges), and a record resource a rule matches is not served (Ready=False, reason Unmanaged). A rule matches when every part it gives matches. Example: {type: TXT, value: 'heritage=external-dns,*'}.",
+          "maxItems": 64,
+          "items": {
+            "type": "object",
+            "description": "One rule; at least one of name, type, value.",
+            "properties": {
+              "name": {
+                "type": "string",
+                "description": "Glob over the owner relative to the zone (@ is the apex): * any characters within one label, ** across labels, ? one character; case-insensitive. Example: _acme-challenge.**",
+                "minLength": 1,
+                "maxLength": 255,
+                "pattern": "^(@|[A-Za-z0-9_*?-]+(\\.[A-Za-z0-9_*?-]+)*)$"
+              },
+              "type": {
+                "type": "string",
+                "description": "The record type.",
+                "enum": [
+                  "A",
+                  "AAAA",
+                  "CNAME",
+                  "MX",
+                  "TXT",
+                  "NS",
+                  "SRV",
+                  "CAA",
+                  "PTR"
+                ]
+              },
+              "value": {
+                "type": "string",
+                "description": "Glob over the record's data in presentation form (10 mail.example.com.), for TXT over its text (the strings joined, unquoted): * any characters, ? one; case-sensitive.",
+                "minLength": 1,
+                "maxLength": 4096
+              }
+            },
+            "additionalProperties": false
+          }
+        },
+        "deletionGuard": {
+          "type": "object",
+          "description": "Holds a push that would delete many served records at once (a folder not synced, a selector typo): nothing is applied, the zone shows Ready=False, reason DeletionsHeld, naming the count and a token, until the annotation bindy.firestoned.io/allow-deletions is set to that token, which lets exactly that deletion through. Only deletions count (a changed value deletes the old one; a TTL change deletes nothing); unmanaged records are not counted. Deletions within windowSeconds count together. Default: maxDeletePercent 30 from minRecords 10 on; maxDeletePercent 100 turns the guard off.",
+          "properties": {
+            "maxDeletes": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 200000,
+              "description": "Hold a push deleting more than this many records."
+            },
+            "maxDeletePercent": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 100,
+              "description": "Hold a push deleting more than this percentage of the records the zone serves (default 30)."
+            },
+            "minRecords": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 200000,
+              "description": "maxDeletePercent applies only when the zone serves at least this many records (default 10)."
+            },
+            "windowSeconds": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 2592000,
+              "description": "Deletions within this many seconds count together (default 600): records deleted one by one, each in a sync of its own, are held like one deletion (status.deletionBaseline)."
+            }
+          },
+          "additionalProperties": false
+        },
+        "adoptExisting": {
+          "type": "boolean",
+          "description": "Take over a zone named already serves that bindy did not create (a zone of named.conf, one created through bindcar's upstream API or by another tool): its content is replaced by this zone's, the deletion guard still applies. When false (default) such a zone is left untouched and the DNSZone shows Ready=False, reason ZoneNotOwned."
         }
       },
       "required": [
@@ -3241,7 +3320,7 @@ export const DNSZoneSchema = {
       "properties": {
         "conditions": {
           "type": "array",
-          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
           "items": {
             "type": "object",
             "description": "One condition.",
@@ -3313,6 +3392,29 @@ export const DNSZoneSchema = {
           "minimum": 0,
           "maximum": 1000000,
           "description": "Number of records in the zone."
+        },
+        "deletionBaseline": {
+          "type": "object",
+          "description": "The deletion guard's memory: the most records (RRs bindcar manages, name servers and glue included) the zone served since `since`. Deletions within spec.deletionGuard.windowSeconds count from it, so records deleted one by one (a GitOps prune) count as one deletion.",
+          "properties": {
+            "records": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0,
+              "maximum": 400000,
+              "description": "Records served at most."
+            },
+            "since": {
+              "type": "string",
+              "format": "date-time",
+              "description": "When that count was first served."
+            }
+          },
+          "required": [
+            "records",
+            "since"
+          ],
+          "additionalProperties": false
         },
         "instances": {
           "type": "array",
@@ -3597,7 +3699,7 @@ export const MXRecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -3817,7 +3919,7 @@ export const NSRecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -4062,7 +4164,7 @@ export const SRVRecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -4287,7 +4389,7 @@ export const TXTRecordSchema = {
     },
     "status": {
       "type": "object",
-      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
       "properties": {
         "conditions": {
           "type": "array",
@@ -4769,6 +4871,12 @@ export const CEL_RULES = [
     "fieldPath": ".primaryNameServer"
   },
   {
+    "kind": "DNSZone",
+    "path": "spec.unmanagedRecords[]",
+    "rule": "has(self.name) || has(self.type) || has(self.value)",
+    "message": "spec.unmanagedRecords[] needs at least one of name, type, value: an empty rule would leave the whole zone unmanaged"
+  },
+  {
     "kind": "SRVRecord",
     "path": "spec",
     "rule": "self.name.matches('^_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.]_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.].+)?$')",
@@ -4838,7 +4946,7 @@ export interface AAAARecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface AAAARecordStatus {
   /**
@@ -4929,7 +5037,7 @@ export interface ARecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface ARecordStatus {
   /**
@@ -5637,7 +5745,7 @@ export interface CAARecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface CAARecordStatus {
   /**
@@ -6082,7 +6190,7 @@ export interface CNAMERecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface CNAMERecordStatus {
   /**
@@ -6319,6 +6427,52 @@ export interface DNSZoneSpec {
    * named dnssec-policy for this zone ("none" disables signing); overrides the cluster default.
    */
   dnssecPolicy?: string;
+  /**
+   * Records bindy leaves alone: served records a rule matches are never deleted, changed or compared (data another tool or a person keeps with DNS UPDATE: external-dns' TXT registry, ACME challenges), and a record resource a rule matches is not served (Ready=False, reason Unmanaged). A rule matches when every part it gives matches. Example: {type: TXT, value: 'heritage=external-dns,*'}.
+   *
+   * @maxItems 64
+   *
+   * Items: One rule; at least one of name, type, value.
+   */
+  unmanagedRecords?: {
+    /**
+     * Glob over the owner relative to the zone (@ is the apex): * any characters within one label, ** across labels, ? one character; case-insensitive. Example: _acme-challenge.**
+     */
+    name?: string;
+    /**
+     * The record type.
+     */
+    type?: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'NS' | 'SRV' | 'CAA' | 'PTR';
+    /**
+     * Glob over the record's data in presentation form (10 mail.example.com.), for TXT over its text (the strings joined, unquoted): * any characters, ? one; case-sensitive.
+     */
+    value?: string;
+  }[];
+  /**
+   * Holds a push that would delete many served records at once (a folder not synced, a selector typo): nothing is applied, the zone shows Ready=False, reason DeletionsHeld, naming the count and a token, until the annotation bindy.firestoned.io/allow-deletions is set to that token, which lets exactly that deletion through. Only deletions count (a changed value deletes the old one; a TTL change deletes nothing); unmanaged records are not counted. Deletions within windowSeconds count together. Default: maxDeletePercent 30 from minRecords 10 on; maxDeletePercent 100 turns the guard off.
+   */
+  deletionGuard?: {
+    /**
+     * Hold a push deleting more than this many records.
+     */
+    maxDeletes?: number;
+    /**
+     * Hold a push deleting more than this percentage of the records the zone serves (default 30).
+     */
+    maxDeletePercent?: number;
+    /**
+     * maxDeletePercent applies only when the zone serves at least this many records (default 10).
+     */
+    minRecords?: number;
+    /**
+     * Deletions within this many seconds count together (default 600): records deleted one by one, each in a sync of its own, are held like one deletion (status.deletionBaseline).
+     */
+    windowSeconds?: number;
+  };
+  /**
+   * Take over a zone named already serves that bindy did not create (a zone of named.conf, one created through bindcar's upstream API or by another tool): its content is replaced by this zone's, the deletion guard still applies. When false (default) such a zone is left untouched and the DNSZone shows Ready=False, reason ZoneNotOwned.
+   */
+  adoptExisting?: boolean;
 }
 
 /**
@@ -6326,7 +6480,7 @@ export interface DNSZoneSpec {
  */
 export interface DNSZoneStatus {
   /**
-   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
+   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
    *
    * @maxItems 16
    *
@@ -6370,6 +6524,19 @@ export interface DNSZoneStatus {
    * Number of records in the zone.
    */
   recordCount?: number;
+  /**
+   * The deletion guard's memory: the most records (RRs bindcar manages, name servers and glue included) the zone served since `since`. Deletions within spec.deletionGuard.windowSeconds count from it, so records deleted one by one (a GitOps prune) count as one deletion.
+   */
+  deletionBaseline?: {
+    /**
+     * Records served at most.
+     */
+    records: number;
+    /**
+     * When that count was first served.
+     */
+    since: string;
+  };
   /**
    * Per-instance state.
    *
@@ -6487,7 +6654,7 @@ export interface MXRecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface MXRecordStatus {
   /**
@@ -6569,7 +6736,7 @@ export interface NSRecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface NSRecordStatus {
   /**
@@ -6663,7 +6830,7 @@ export interface SRVRecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface SRVRecordStatus {
   /**
@@ -6750,7 +6917,7 @@ export interface TXTRecordSpec {
 }
 
 /**
- * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
  */
 export interface TXTRecordStatus {
   /**

@@ -23,6 +23,7 @@ import { orderRRsets, rrsetKey } from '../../dns/rrset.js';
 import { DEFAULT_MAX_RECORDS_PER_TYPE } from '../../dns/zone-model.js';
 import { checkZone, CONFLICT_RULES, type Contribution, type RuleId, type ZoneFinding } from '../../dns/zone-rules.js';
 import type { DNSRecord, DNSZone } from '../schema/generated.js';
+import { ANNOTATIONS } from '../labels.js';
 import { DATA_FIELD, recordRRs } from './records.js';
 import { byAge, type Placement } from './select.js';
 
@@ -32,6 +33,8 @@ export const ZONE_DEFAULTS = {
   retry: 600,
   expire: 604800,
   negativeTtl: 300,
+  /** spec.deletionGuard when the zone sets none of its limits */
+  maxDeletePercent: 30,
 } as const;
 
 /** Why a selected record is or is not served. */
@@ -43,6 +46,8 @@ export type RecordReason =
   | 'DuplicateZone'
   | 'ZoneDeleted'
   | 'NotSelected'
+  // the zone's spec.unmanagedRecords leave the record's data to others
+  | 'Unmanaged'
   // the record would be in the zone, but the zone was not pushed (hooks/zone/status.ts `passOutcome`)
   | 'Pending'
   | 'PushFailed'
@@ -93,10 +98,38 @@ function endpointAddress(dnsEndpoint: string): { v4?: string; v6?: string } {
 /** A zone-level finding (PUT body terms) → the DNSZone field a user can fix. */
 function specPath(path: ZoneFinding['path']): string {
   const [part, i, key] = path;
+  if (part === 'unmanagedRecords') return `spec.unmanagedRecords[${i}]${key === undefined ? '' : `.${key}`}`;
   if (part === 'soa') return i === 'rname' ? 'spec.soaRecord.adminEmail' : 'spec.soaRecord.primaryNameServer';
   if (i === undefined) return 'spec.nameServers';
   if (key === undefined) return `spec.nameServers[${i}]`;
   return `spec.nameServers[${i}].${key === 'hostname' ? 'hostname' : key === 'ipv4Addresses' ? 'ipv4Address' : 'ipv6Address'}`;
+}
+
+/**
+ * What the body says about records and zones bindy does not own: the unmanaged-record rules, the deletion guard
+ * (spec.deletionGuard, else the default; acknowledged by the allow-deletions annotation), who declares the zone and
+ * whether it may take over one bindy did not create (dns/contract.ts `PutZoneBody`).
+ */
+function ownership(zone: DNSZone): Pick<PutZoneBody, 'unmanagedRecords' | 'deletionGuard' | 'owner' | 'adopt'> {
+  const g = zone.spec.deletionGuard;
+  const acknowledged = zone.metadata.annotations?.[ANNOTATIONS.allowDeletions];
+  const limits =
+    g?.maxDeletes !== undefined || g?.maxDeletePercent !== undefined
+      ? {
+          ...(g.maxDeletes !== undefined ? { maxDeletes: g.maxDeletes } : {}),
+          ...(g.maxDeletePercent !== undefined ? { maxDeletePercent: g.maxDeletePercent } : {}),
+        }
+      : { maxDeletePercent: ZONE_DEFAULTS.maxDeletePercent };
+  return {
+    ...(zone.spec.unmanagedRecords?.length ? { unmanagedRecords: zone.spec.unmanagedRecords } : {}),
+    deletionGuard: {
+      ...limits,
+      ...(g?.minRecords !== undefined ? { minRecords: g.minRecords } : {}),
+      ...(acknowledged ? { acknowledged: acknowledged.slice(0, 64) } : {}),
+    },
+    owner: `${zone.metadata.namespace ?? ''}/${zone.metadata.name}`,
+    ...(zone.spec.adoptExisting ? { adopt: true } : {}),
+  };
 }
 
 /**
@@ -175,6 +208,7 @@ export function desiredZone(
     nameServers,
     contributions,
     maxPerType: DEFAULT_MAX_RECORDS_PER_TYPE,
+    ...(zone.spec.unmanagedRecords?.length ? { unmanaged: zone.spec.unmanagedRecords } : {}),
     ...(zone.spec.nameServers?.length
       ? {}
       : {
@@ -204,8 +238,8 @@ export function desiredZone(
         message: f.message,
       });
       reject(i, 'Conflict', f.message, fqdn);
-    } else
-      reject(i, 'InvalidRecord', f.about === 'data' ? `${DATA_FIELD[record.kind]}: ${f.message}` : f.message, fqdn);
+    } else if (f.rule === 'Unmanaged') reject(i, 'Unmanaged', f.message, fqdn);
+    else reject(i, 'InvalidRecord', f.about === 'data' ? `${DATA_FIELD[record.kind]}: ${f.message}` : f.message, fqdn);
   }
 
   const warned = new Map<number, string[]>();
@@ -263,6 +297,7 @@ export function desiredZone(
     ...((zone.spec.dnssecPolicy ?? defaults.dnssecPolicy)
       ? { dnssecPolicy: zone.spec.dnssecPolicy ?? defaults.dnssecPolicy }
       : {}),
+    ...ownership(zone),
   };
   const outcomes = slots.filter((o): o is RecordOutcome => o !== undefined);
   conflicts.sort((a, b) =>

@@ -28,20 +28,62 @@
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import type { DNSRecord, DNSZone, DNSZoneStatus } from '../schema/generated.js';
-import type { RefusedRRset } from '../../dns/contract.js';
+import type { HeldDeletion, RefusedRRset } from '../../dns/contract.js';
+import { ANNOTATIONS } from '../labels.js';
 import { rrsetKey } from '../../dns/rrset.js';
 import type { RecordStatusPatch } from '../ports/records.js';
 import { RR_TYPE_OF } from './records.js';
 import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
+import type { DeletionBaseline } from './deletion-baseline.js';
 import type { Placement } from './select.js';
 import type { KeptLeftovers, ServedInstance } from './served.js';
 
 /** What happened on one primary. */
 export type PushOutcome =
-  /** `refused`: RRsets that primary's named refused while it applied the rest (dns/contract.ts `RefusedRRset`). */
-  | { state: 'served'; serial: number; refused?: readonly RefusedRRset[] }
-  | { state: 'failed'; message: string; retryAfterSeconds?: number }
+  /**
+   * `refused`: RRsets that primary's named refused while it applied the rest (dns/contract.ts `RefusedRRset`);
+   * `adopted`: the push took the zone over there (from another DNSZone, or data bindy did not create).
+   */
+  | {
+      state: 'served';
+      serial: number;
+      refused?: readonly RefusedRRset[];
+      adopted?: { from?: string };
+      /** What the deletion guard reported: the RRs managed now, whether a token let a held deletion through. */
+      records?: number;
+      acknowledged?: boolean;
+    }
+  /** `held`: bindcar held the push on purpose (see {@link heldPush}); nothing is wrong, a person must decide. */
+  | { state: 'failed'; message: string; retryAfterSeconds?: number; held?: HeldReason }
   | { state: 'pending'; message: string };
+
+/** Why bindcar held a push: its deletion guard, or a zone bindy did not create. */
+export type HeldReason = 'DeletionsHeld' | 'ZoneNotOwned';
+
+/**
+ * A push bindcar held (409 `DELETIONS_HELD` / `ZONE_NOT_OWNED`, dns/contract.ts), in the DNSZone's terms: the reason
+ * and what the user does about it. Undefined for any other failure.
+ */
+export function heldPush(
+  zoneName: string,
+  failure: { code?: string; details?: unknown; message: string },
+): { held: HeldReason; message: string } | undefined {
+  if (failure.code === 'DELETIONS_HELD') {
+    const d = failure.details as Partial<HeldDeletion> | undefined;
+    if (typeof d?.token !== 'string') return undefined;
+    const first = (d.sample ?? []).slice(0, 3).join(', ');
+    return {
+      held: 'DeletionsHeld',
+      message: `the push would delete ${d.deletes} of the ${d.served} records zone ${zoneName} serves (${first}${(d.deletes ?? 0) > 3 ? ', …' : ''}), above spec.${d.limit}; nothing was applied. To let exactly this deletion through, annotate the DNSZone ${ANNOTATIONS.allowDeletions}=${d.token}`,
+    };
+  }
+  if (failure.code === 'ZONE_NOT_OWNED')
+    return {
+      held: 'ZoneNotOwned',
+      message: `zone ${zoneName} is served there but bindy did not create it (${failure.message}); set spec.adoptExisting: true to replace its content with this zone's`,
+    };
+  return undefined;
+}
 
 export interface InstancePush {
   instance: Placement;
@@ -74,6 +116,8 @@ export interface ZoneStatusInput {
   pushedTo?: readonly ServedInstance[];
   /** Leftover instances outside the placement; default: none. */
   orphans?: OrphanReport;
+  /** The deletion guard's memory after this pass (hooks/zone/deletion-baseline.ts). */
+  deletionBaseline?: DeletionBaseline;
 }
 
 /** Why the records that would be in the zone are not served in this pass. */
@@ -149,8 +193,11 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
     const failText = failed
       .map((p) => `${p.instance.namespace}/${p.instance.name}: ${(p.outcome as { message: string }).message}`)
       .join('; ');
+    const held = failed.length && failed.every((p) => p.outcome.state === 'failed' && p.outcome.held);
+    const heldReason = held ? (failed[0]!.outcome as { held: HeldReason }).held : undefined;
     if (served.length > 0)
       wanted.push(cond('Ready', 'True', 'Served', `served by ${served.length}/${n} primaries${serialText}`));
+    else if (heldReason && !pending.length) wanted.push(cond('Ready', 'False', heldReason, failText));
     else if (failed.length > 0)
       wanted.push(cond('Ready', 'False', 'PushFailed', `no primary accepted the zone: ${failText}`));
     else
@@ -165,12 +212,16 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
             'WaitingForInstances',
             pending.map((p) => `${p.instance.namespace}/${p.instance.name}`).join(', ') + ' not ready yet',
           )
-        : cond('Progressing', 'False', 'UpToDate', `desired zone pushed to ${n}/${n} primaries`),
+        : heldReason && !served.length
+          ? cond('Progressing', 'False', heldReason, 'held until a person decides (see Ready)')
+          : cond('Progressing', 'False', 'UpToDate', `desired zone pushed to ${n}/${n} primaries`),
     );
     wanted.push(
-      failed.length
-        ? cond('Degraded', 'True', 'PushFailed', `${failed.length}/${n} primaries failed: ${failText}`)
-        : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
+      heldReason && !served.length && !pending.length
+        ? cond('Degraded', 'False', heldReason, 'held until a person decides (see Ready)')
+        : failed.length
+          ? cond('Degraded', 'True', 'PushFailed', `${failed.length}/${n} primaries failed: ${failText}`)
+          : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
     );
     // a primary without a bindcar endpoint yet: the same wait as above
     if (pending.length) resyncAfterSeconds = input.degradedResyncSeconds ?? 10;
@@ -196,6 +247,7 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
   const serial = serials.length ? Math.min(...serials) : zone.status?.serial;
   if (serial !== undefined) status.serial = serial;
   if (desired && !block) status.recordCount = desired.body.records.length;
+  if (input.deletionBaseline) status.deletionBaseline = input.deletionBaseline;
   status.instances = pushes.slice(0, LIMITS.instances).map((p) => ({
     name: p.instance.name,
     namespace: p.instance.namespace,
@@ -399,6 +451,14 @@ export function zoneEvents(
   if (readyNow?.reason === 'DuplicateZone' && readyWas?.reason !== 'DuplicateZone') {
     out.push({ type: 'Warning', reason: 'DuplicateZone', message: readyNow.message });
   }
+  // a held push: once per hold (another deletion is another hold: its message names another token)
+  const heldReasons: readonly string[] = ['DeletionsHeld', 'ZoneNotOwned'] satisfies HeldReason[];
+  if (
+    readyNow &&
+    heldReasons.includes(readyNow.reason) &&
+    (readyWas?.reason !== readyNow.reason || readyWas.message !== readyNow.message)
+  )
+    out.push({ type: 'Warning', reason: readyNow.reason, message: readyNow.message });
   // Orphaned: once when it starts to say Unplaced or RemovalFailed (each resync would otherwise repeat it)
   const orphanedNow = now('Orphaned');
   const orphanedWas = was('Orphaned');

@@ -86,6 +86,30 @@ describe('bindy plan (real bindcar + named)', function () {
     expect(code).to.equal(0);
   });
 
+  it('leaves records the zone leaves to others out of the plan (spec.unmanagedRecords), shows any other', async () => {
+    const add = (name: string) =>
+      axios.post(
+        `${url}/api/v1/zones/example.com/records`,
+        { name, type: 'TXT', value: 'added-by-another-tool', ttl: 60 },
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+    expect((await add('_acme-challenge.www')).status).to.equal(201);
+    expect((await plan()).io.stdout).to.deep.equal(['zone example.com (default/example-com): no changes']);
+    expect((await add('stray')).status).to.equal(201);
+    const { code, io } = await plan();
+    expect(code).to.equal(2);
+    expect(io.stdout).to.deep.equal([
+      'zone example.com (default/example-com): 0 to add, 1 to remove, 0 to change',
+      '  - stray.example.com. 60 TXT "added-by-another-tool"',
+    ]);
+    const removed = await axios.delete(`${url}/api/v1/zones/example.com/records`, {
+      data: { name: 'stray', type: 'TXT' },
+      headers: { authorization: `Bearer ${token}` },
+      validateStatus: () => true,
+    });
+    expect(removed.status, JSON.stringify(removed.data)).to.equal(200);
+  });
+
   it('shows exactly the added, removed and changed RRsets of an edit', async () => {
     const www = join(dir, 'record-a-www.yaml');
     writeFileSync(www, readFileSync(www, 'utf8').replace('192.0.2.1', '192.0.2.50'));

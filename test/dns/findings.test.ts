@@ -59,6 +59,16 @@ const quoted = (t: string) =>
 
 const CASES: Case[] = [
   {
+    name: 'a record the zone leaves to others (unmanagedRecords)',
+    rule: 'Unmanaged',
+    zone: { unmanagedRecords: [{ name: '_acme-challenge.**', type: 'TXT' }] },
+    crs: [['TXTRecord', 'acme', { name: '_acme-challenge.www', text: ['mine'] }]],
+    body: [rr('_acme-challenge.www', 'TXT', '"mine"')],
+    bad: { cr: 'acme', body: 0 },
+    message:
+      '_acme-challenge.www.example.com. TXT matches unmanagedRecords[0] (name "_acme-challenge.**", type TXT): the zone leaves such records to others; remove the record or the rule',
+  },
+  {
     name: 'an A record owner with an underscore (host names are LDH)',
     rule: 'Grammar',
     crs: [['ARecord', 'svc', { name: '_svc', ipv4Address: '192.0.2.1' }]],
@@ -341,6 +351,9 @@ function bodyOf(c: Case): PutZoneBody {
     },
     nameServers: c.nameServers ?? [{ hostname: 'ns1.example.net.' }],
     records: c.body,
+    ...(c.zone?.['unmanagedRecords']
+      ? { unmanagedRecords: c.zone['unmanagedRecords'] as PutZoneBody['unmanagedRecords'] }
+      : {}),
   };
 }
 
@@ -394,6 +407,7 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
       'Occluded',
       'RRsetTooManyRecords',
       'RRsetTooLarge',
+      'Unmanaged',
     ];
     expect(rules.filter((r) => !CASES.some((c) => c.rule === r))).to.deep.equal([]);
   });
@@ -422,7 +436,7 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
         expect(left.map((o) => [o.record.metadata.name, o.message])).to.deep.equal([[c.bad.cr, hookText(c.keeper)]]);
         const conflict = ['CNAMEAtApex', 'CNAMEAndOtherData', 'MultipleCNAME'].includes(c.rule);
         expect(left[0]!.reason).to.equal(
-          conflict ? 'Conflict' : c.rule === 'OutOfZone' ? 'OutOfZone' : 'InvalidRecord',
+          conflict ? 'Conflict' : c.rule === 'OutOfZone' || c.rule === 'Unmanaged' ? c.rule : 'InvalidRecord',
         );
         if (conflict) expect(r.conflicts.map((x) => [x.name, x.reason])).to.deep.equal([[c.bad.cr, c.rule]]);
       });

@@ -7,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { freePort } from '../../local/named.js';
 import type { StoredObject } from '../../local/store.js';
 import { SCENARIOS } from '../scenarios/production-loop.js';
-import { answerData, type LoopDriver, type LoopObject } from '../scenarios/loop-driver.js';
+import { answerData, bindcarApiAt, type LoopDriver, type LoopObject } from '../scenarios/loop-driver.js';
 import { pollUntil } from '../support/poll.js';
 
 const key = (o: { kind: string; metadata: { namespace?: string; name?: string } }) =>
@@ -37,6 +37,7 @@ function localDriver(stack: LocalStack, namespace: string, objects: Map<string, 
       return stack.store.get(API_VERSION, kind, namespace, name) as LoopObject | undefined;
     },
     dig: async (name, type) => answerData(await stack.named.query(name, type), type),
+    bindcarApi: bindcarApiAt(stack.bindcarUrl, stack.bindcarToken),
     stopBindcar: () => stack.stopBindcar(),
     startBindcar: () => stack.startBindcar(),
     eventually: (check, timeoutMs = 20_000) =>

@@ -22,7 +22,7 @@ for (const folder of ['examples', 'examples/seed']) {
         .filter((d) => isBindyObject(d.object))
         .map((d) => d.object as StoredObject);
       // the first push of each zone is the plan's body; later ones add the serial floor the primaries reported
-      // (hooks/zone/secondaries.ts), which no folder holds
+      // (hooks/zone/secondaries.ts), which no folder holds,
       const pushed = new Map<string, PutZoneBody>();
       const later: [string, PutZoneBody][] = [];
       stack = await startLocalStack({
@@ -39,10 +39,13 @@ for (const folder of ['examples', 'examples/seed']) {
       expect(pushed.size, 'the hook pushed zones').to.be.greaterThan(0);
       const byName = new Map(rendered.zones.map((z) => [z.zoneName, z.body]));
       for (const [zone, body] of pushed) expect(byName.get(zone), zone).to.deep.equal(body);
-      for (const [zone, { serial: _, ...rest }] of later) {
-        const { serial: __, ...first } = pushed.get(zone)!;
-        expect(rest, `${zone}, a later push`).to.deep.equal(first);
-      }
+      // and the deletion guard's baseline, what the zone served lately (hooks/zone/deletion-baseline.ts)
+      const planned = ({ serial: _, deletionGuard, ...rest }: PutZoneBody) => {
+        const { baseline: __, ...guard } = deletionGuard ?? {};
+        return { ...rest, deletionGuard: guard };
+      };
+      for (const [zone, body] of later)
+        expect(planned(body), `${zone}, a later push`).to.deep.equal(planned(pushed.get(zone)!));
     });
   });
 }

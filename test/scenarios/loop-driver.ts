@@ -4,6 +4,7 @@
  * kube-apiserver (test/cluster/production-loop.test.ts). The same table (./production-loop.ts) runs through both, so a
  * difference between the stand-in and the real thing shows up as a failing row.
  */
+import axios from 'axios';
 
 /** A Kubernetes object as the scenarios write it. */
 export interface LoopObject {
@@ -44,6 +45,8 @@ export interface LoopDriver {
   get(kind: string, name: string): Promise<LoopObject | undefined>;
   /** The rdata named answers for a name and type, sorted; [] for NXDOMAIN/NODATA; undefined when not authoritative. */
   dig(name: string, type: string): Promise<string[] | undefined>;
+  /** bindcar's API at {@link external}, called the way another tool would (with bindcar's bearer token). */
+  bindcarApi(method: 'get' | 'post' | 'put' | 'delete', path: string, body?: unknown): Promise<BindcarAnswer>;
   /** Stops bindcar (named keeps serving what it has) / starts it again on the same address. */
   stopBindcar(): Promise<void>;
   startBindcar(): Promise<void>;
@@ -52,6 +55,25 @@ export interface LoopDriver {
    * failure after `timeoutMs`.
    */
   eventually<T>(check: () => Promise<T>, timeoutMs?: number): Promise<T>;
+}
+
+export interface BindcarAnswer {
+  status: number;
+  data: unknown;
+}
+
+/** {@link LoopDriver.bindcarApi} for the bindcar at `url` that takes `token`. */
+export function bindcarApiAt(url: string, token: string): LoopDriver['bindcarApi'] {
+  const http = axios.create({
+    baseURL: url,
+    headers: { authorization: `Bearer ${token}` },
+    validateStatus: () => true,
+    timeout: 10_000,
+  });
+  return async (method, path, body) => {
+    const r = await http.request({ method, url: path, data: body });
+    return { status: r.status, data: r.data as unknown };
+  };
 }
 
 /** The Ready (or another) condition of an object. */

@@ -261,4 +261,105 @@ export const SCENARIOS: readonly Scenario[] = [
       });
     },
   },
+  {
+    name: 'a push deleting most of a zone is held (DeletionsHeld) until its token is acknowledged',
+    async run(d) {
+      const z = 'guard.loop.test';
+      const hosts = Array.from({ length: 12 }, (_, i) => `h${i}`);
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('guard', z),
+        ...hosts.map((h, i) => record('ARecord', h, { zoneRef: 'guard', ipv4Address: `192.0.2.${i + 1}` })),
+      );
+      await d.eventually(() => expectAnswer(d, `h11.${z}`, 'A', ['192.0.2.12']), 40_000);
+      // WHEN 8 of its 14 records (12 hosts, the name server and its glue) are deleted one by one, as a prune does
+      for (const h of hosts.slice(4)) await d.remove('ARecord', h);
+      // THEN they count as one deletion: held once it passes 30 % (the first ones may have gone), and the zone says
+      // what would go and how to let it
+      const held = await d.eventually(async () => {
+        const c = condition(await d.get('DNSZone', 'guard'));
+        expect(c, 'zone Ready').to.include({ status: 'False', reason: 'DeletionsHeld' });
+        expect(c?.message).to.match(/would delete 8 of the 14 records/);
+        return c!.message!;
+      }, 40_000);
+      await expectAnswer(d, `h11.${z}`, 'A', ['192.0.2.12']);
+      const token = /allow-deletions=([0-9a-f]+)/.exec(held)?.[1];
+      expect(token, `a token in "${held}"`).to.be.a('string');
+      // acknowledged: applied, and the zone is Ready again
+      const acked = zone('guard', z);
+      acked.metadata.annotations = { 'bindy.firestoned.io/allow-deletions': token };
+      await d.apply(acked);
+      await d.eventually(async () => {
+        await expectAnswer(d, `h11.${z}`, 'A', []);
+        await expectAnswer(d, `h3.${z}`, 'A', ['192.0.2.4']);
+        await expectReady(d, 'DNSZone', 'guard');
+      }, 40_000);
+    },
+  },
+  {
+    name: 'records another tool keeps in the zone survive (unmanagedRecords); a record a rule matches says Unmanaged',
+    async run(d) {
+      const z = 'shared.loop.test';
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('shared', z, { unmanagedRecords: [{ name: '_acme-challenge.**', type: 'TXT' }] }),
+        record('ARecord', 'www', { zoneRef: 'shared', ipv4Address: '192.0.2.80' }),
+      );
+      await d.eventually(() => expectAnswer(d, `www.${z}`, 'A', ['192.0.2.80']), 40_000);
+      // another tool answers an ACME challenge with a plain DNS UPDATE (bindcar's upstream record route)
+      const add = await d.bindcarApi('post', `/api/v1/zones/${z}/records`, {
+        name: '_acme-challenge.www',
+        type: 'TXT',
+        value: 'challenge-token',
+        ttl: 60,
+      });
+      expect(add.status, JSON.stringify(add.data)).to.equal(201);
+      // bindy's own change goes through and leaves it alone; a record of bindy's the rule matches is not served
+      await d.apply(
+        record('ARecord', 'www', { zoneRef: 'shared', ipv4Address: '192.0.2.81' }),
+        record('TXTRecord', 'acme', { zoneRef: 'shared', name: '_acme-challenge.api', text: ['mine'] }),
+      );
+      await d.eventually(async () => {
+        await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.81']);
+        await expectReady(d, 'TXTRecord', 'acme', 'Unmanaged');
+      }, 40_000);
+      await expectAnswer(d, `_acme-challenge.www.${z}`, 'TXT', ['"challenge-token"']);
+      await expectAnswer(d, `_acme-challenge.api.${z}`, 'TXT', []);
+    },
+  },
+  {
+    name: 'a zone another tool created is left alone (ZoneNotOwned) until spec.adoptExisting',
+    async run(d) {
+      const z = 'theirs.loop.test';
+      const created = await d.bindcarApi('post', '/api/v1/zones', {
+        zoneName: z,
+        zoneType: 'primary',
+        zoneConfig: {
+          ttl: 300,
+          soa: { primaryNs: `ns1.${z}.`, adminEmail: `hostmaster.${z}.` },
+          nameServers: [`ns1.${z}.`],
+          nameServerIps: { [`ns1.${z}.`]: '192.0.2.53' },
+          records: [{ name: 'legacy', type: 'A', value: '192.0.2.99' }],
+        },
+      });
+      expect(created.status, JSON.stringify(created.data)).to.equal(201);
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('theirs', z),
+        record('ARecord', 'www', { zoneRef: 'theirs', ipv4Address: '192.0.2.90' }),
+      );
+      await d.eventually(async () => {
+        const c = condition(await d.get('DNSZone', 'theirs'));
+        expect(c, 'zone Ready').to.include({ status: 'False', reason: 'ZoneNotOwned' });
+        expect(c?.message).to.include('spec.adoptExisting');
+      }, 40_000);
+      await expectAnswer(d, `legacy.${z}`, 'A', ['192.0.2.99']);
+      await d.apply(zone('theirs', z, { adoptExisting: true }));
+      await d.eventually(async () => {
+        await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.90']);
+        await expectAnswer(d, `legacy.${z}`, 'A', []);
+        await expectReady(d, 'DNSZone', 'theirs');
+      }, 40_000);
+    },
+  },
 ];

@@ -263,6 +263,25 @@ const CASES: Case[] = [
     'spec.recordsFrom[0].selector.matchExpressions[0].operator',
   ],
   ['Zone: selector term without selector', 'DNSZone', { recordsFrom: [{}] }, 'spec.recordsFrom[0].selector'],
+  [
+    'Zone: an empty unmanaged-record rule',
+    'DNSZone',
+    { unmanagedRecords: [{}] },
+    'spec.unmanagedRecords[0]',
+    { cel: true },
+  ],
+  [
+    'Zone: an unmanaged-record name glob with a space',
+    'DNSZone',
+    { unmanagedRecords: [{ name: 'a b' }] },
+    'spec.unmanagedRecords[0].name',
+  ],
+  [
+    'Zone: a deletion guard above 100 %',
+    'DNSZone',
+    { deletionGuard: { maxDeletePercent: 101 } },
+    'spec.deletionGuard.maxDeletePercent',
+  ],
   // --- Bind9Cluster
   ['Cluster: primary replicas above 100', 'Bind9Cluster', { primary: { replicas: 101 } }, 'spec.primary.replicas'],
   ['Cluster: version "latest"', 'Bind9Cluster', { version: 'latest' }, 'spec.version'],

@@ -41,6 +41,8 @@ export interface ProductionLoop {
   readonly named: NamedInstance;
   /** The bindcar every external instance of the tests names. */
   readonly external: { bindcarUrl: string; dnsAddress: string };
+  /** The bearer token that bindcar takes. */
+  readonly bindcarToken: string;
   /** Hook calls answered so far, by `<hook>/<kind>` (from the hooks' /metrics). */
   hookCalls(): Promise<Record<string, number>>;
   /** What Metacontroller sent the hooks, counted by a proxy in front of them. */
@@ -242,6 +244,7 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
       strategy,
       named,
       external: { bindcarUrl: `http://127.0.0.1:${bindcarPort}`, dnsAddress: `127.0.0.1:${named.dnsPort}` },
+      bindcarToken: token,
       async hookCalls() {
         const text = (await httpGet(`${hooksUrl}/metrics`)).body;
         const out: Record<string, number> = {};
