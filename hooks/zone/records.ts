@@ -90,6 +90,11 @@ export const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
   CAARecord: 'spec.value',
 };
 
+/** The CR field of an RDATA part the grammar names (dns/rdata.ts `Result.part`), where it is not the data field. */
+const PART_FIELD: Readonly<Partial<Record<RecordKind, Readonly<Record<string, string>>>>> = {
+  CAARecord: { flags: 'spec.flags', tag: 'spec.tag' },
+};
+
 /** One RR's rdata as the CR gives it (not yet checked), and the field it came from; or why there is none. */
 type Value = { rdata: Rdata; field: string } | { error: string };
 
@@ -167,7 +172,12 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
     if ('error' in v) return { ok: false, fqdn, reason: 'InvalidRecord', message: v.error };
     const c = checkRecord(zone, { name, ttl, rdata: v.rdata });
     if (!c.ok) {
-      const field = c.field === 'name' ? 'spec.name' : c.field === 'ttl' ? 'spec.ttl' : v.field;
+      const field =
+        c.field === 'name'
+          ? 'spec.name'
+          : c.field === 'ttl'
+            ? 'spec.ttl'
+            : ((c.part !== undefined ? PART_FIELD[rec.kind]?.[c.part] : undefined) ?? v.field);
       return { ok: false, fqdn, reason: 'InvalidRecord', message: `${field}: ${c.message}` };
     }
     rrs.push({ name: c.value.name, type, ttl, data: formatRdata(c.value.rdata) });

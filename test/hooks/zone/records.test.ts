@@ -210,6 +210,22 @@ describe('hooks/zone/records', () => {
     expect(rrs('TXTRecord', { text: [''] })).to.deep.equal(['""']);
   });
 
+  it('names spec.flags for a CAA flag with a reserved bit, and refuses an iodef that is no URL (RFC 8659 §4.1, §4.4)', () => {
+    const caa = (spec: Record<string, unknown>) =>
+      recordRRs('example.com', rec('CAARecord', { name: '@', tag: 'issue', value: 'ca.example.net', ...spec }), 3600);
+    expect(caa({ flags: 1 })).to.deep.include({
+      ok: false,
+      reason: 'InvalidRecord',
+      message:
+        'spec.flags: CAA flags 1 set a reserved bit: only 0 and 128 (issuer critical) are defined (RFC 8659 §4.1)',
+    });
+    expect(caa({ tag: 'iodef', value: 'security' })).to.deep.include({
+      ok: false,
+      message: 'spec.value: a CAA iodef value must be a mailto: or http(s):// URL (RFC 8659 §4.4)',
+    });
+    expect(caa({ flags: 128, tag: 'iodef', value: 'mailto:security@example.com' })).to.deep.include({ ok: true });
+  });
+
   it('gives a CAA record without flags the CRD’s default, 0', () => {
     const r = recordRRs('example.com', rec('CAARecord', { name: '@', tag: 'issue', value: 'ca.example.net' }), 3600);
     expect(r).to.deep.equal({
