@@ -117,7 +117,7 @@ export function desiredZone(
   const z = zn.name;
   const ttl = zone.spec.ttl ?? ZONE_DEFAULTS.ttl;
   const soa = zone.spec.soaRecord;
-  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? `ns1.${z}`);
+  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? `ns1.${z}`, z);
   if (!mname.ok) return { invalid: true, zoneName: z, message: `spec.soaRecord.primaryNameServer: ${mname.reason}` };
 
   // one outcome per record, in age order (slot i = the i-th oldest record)
@@ -145,7 +145,7 @@ export function desiredZone(
   const nsSpec = zone.spec.nameServers?.length ? zone.spec.nameServers : [{ hostname: mname.name }];
   const nameServers: ZoneNameServer[] = [];
   for (const [i, ns] of nsSpec.entries()) {
-    const h = absoluteTarget(ns.hostname);
+    const h = absoluteTarget(ns.hostname, z);
     if (!h.ok) return { invalid: true, zoneName: z, message: `spec.nameServers[${i}].hostname: ${h.reason}` };
     nameServers.push({
       hostname: h.name,

@@ -98,13 +98,13 @@ const PART_FIELD: Readonly<Partial<Record<RecordKind, Readonly<Record<string, st
 /** One RR's rdata as the CR gives it (not yet checked), and the field it came from; or why there is none. */
 type Value = { rdata: Rdata; field: string } | { error: string };
 
-function target(field: string, value: string, rdata: (name: string) => Rdata): Value {
-  const t = absoluteTarget(value);
+function target(zone: string, field: string, value: string, rdata: (name: string) => Rdata): Value {
+  const t = absoluteTarget(value, zone);
   return t.ok ? { rdata: rdata(t.name), field } : { error: `${field}: ${t.reason}` };
 }
 
-/** The rdata of each RR the record asks for, from its fields. */
-function values(rec: DNSRecord): Value[] {
+/** The rdata of each RR the record asks for, from its fields (targets are resolved in `zone`'s words). */
+function values(zone: string, rec: DNSRecord): Value[] {
   switch (rec.kind) {
     case 'ARecord': {
       const s = rec.spec;
@@ -119,16 +119,20 @@ function values(rec: DNSRecord): Value[] {
       return list.map((address, i) => ({ rdata: { type: 'AAAA', address }, field: field(i) }));
     }
     case 'CNAMERecord':
-      return [target('spec.target', rec.spec.target, (t) => ({ type: 'CNAME', target: t }))];
+      return [target(zone, 'spec.target', rec.spec.target, (t) => ({ type: 'CNAME', target: t }))];
     case 'NSRecord':
-      return [target('spec.nameserver', rec.spec.nameserver, (t) => ({ type: 'NS', target: t }))];
+      return [target(zone, 'spec.nameserver', rec.spec.nameserver, (t) => ({ type: 'NS', target: t }))];
     case 'MXRecord': {
       const preference = rec.spec.priority;
-      return [target('spec.mailServer', rec.spec.mailServer, (exchange) => ({ type: 'MX', preference, exchange }))];
+      return [
+        target(zone, 'spec.mailServer', rec.spec.mailServer, (exchange) => ({ type: 'MX', preference, exchange })),
+      ];
     }
     case 'SRVRecord': {
       const { priority, weight, port } = rec.spec;
-      return [target('spec.target', rec.spec.target, (t) => ({ type: 'SRV', priority, weight, port, target: t }))];
+      return [
+        target(zone, 'spec.target', rec.spec.target, (t) => ({ type: 'SRV', priority, weight, port, target: t })),
+      ];
     }
     case 'CAARecord': {
       const s = rec.spec;
@@ -163,7 +167,7 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
   const fqdn = owner.name;
   const type = RR_TYPE_OF[rec.kind];
   const ttl = rec.spec.ttl ?? defaultTtl;
-  const vals = values(rec);
+  const vals = values(zone, rec);
   if (vals.length === 0)
     return { ok: false, fqdn, reason: 'InvalidRecord', message: `${DATA_FIELD[rec.kind]}: is required` };
   const rrs: ZoneRecord[] = [];

@@ -43,6 +43,23 @@ describe('hooks/zone/names', () => {
     expect(absoluteTarget('mail.example.net.')).to.deep.equal({ ok: true, name: 'mail.example.net.' });
     expect(absoluteTarget('.')).to.deep.equal({ ok: true, name: '.' });
   });
+  it('refuses a one-label target instead of reading it as a top-level name (or completing it with the zone)', () => {
+    expect(absoluteTarget('www', 'example.com')).to.deep.equal({
+      ok: false,
+      reason:
+        '"www" is a single label: targets are fully qualified names (the trailing dot is optional), never relative to the zone; a name in this zone is written www.example.com',
+    });
+    expect(absoluteTarget('WWW').ok).to.equal(false);
+    // with the dot it is an explicit absolute name
+    expect(absoluteTarget('www.')).to.deep.equal({ ok: true, name: 'www.' });
+    const r = recordRRs('example.com', rec('CNAMERecord', { name: 'alias', target: 'www' }), 3600);
+    expect(r).to.deep.include({
+      ok: false,
+      reason: 'InvalidRecord',
+      message:
+        'spec.target: "www" is a single label: targets are fully qualified names (the trailing dot is optional), never relative to the zone; a name in this zone is written www.example.com',
+    });
+  });
   it('refuses labels IDNA cannot encode', () => {
     expect(toAsciiName('a\u0000ü').ok).to.equal(false);
   });
