@@ -23,7 +23,7 @@ import { orderRRsets, rrsetKey } from '../../dns/rrset.js';
 import { DEFAULT_MAX_RECORDS_PER_TYPE } from '../../dns/zone-model.js';
 import { checkZone, CONFLICT_RULES, type Contribution, type RuleId, type ZoneFinding } from '../../dns/zone-rules.js';
 import type { DNSRecord, DNSZone } from '../schema/generated.js';
-import { DATA_FIELD, recordRRs } from './records.js';
+import { dataField, recordRRs } from './records.js';
 import { byAge, type Placement } from './select.js';
 
 export const ZONE_DEFAULTS = {
@@ -204,14 +204,13 @@ export function desiredZone(
         message: f.message,
       });
       reject(i, 'Conflict', f.message, fqdn);
-    } else
-      reject(i, 'InvalidRecord', f.about === 'data' ? `${DATA_FIELD[record.kind]}: ${f.message}` : f.message, fqdn);
+    } else reject(i, 'InvalidRecord', f.about === 'data' ? `${dataField(record)}: ${f.message}` : f.message, fqdn);
   }
 
   const warned = new Map<number, string[]>();
   for (const w of checked.warnings) {
     const record = ordered[slotOf[w.index]!]!;
-    const field = w.about === 'data' ? DATA_FIELD[record.kind] : w.about === 'ttl' ? 'spec.ttl' : 'spec.name';
+    const field = w.about === 'data' ? dataField(record) : w.about === 'ttl' ? 'spec.ttl' : 'spec.name';
     const text = `${field}: ${w.message}`;
     warned.set(w.index, [...(warned.get(w.index) ?? []), text]);
   }

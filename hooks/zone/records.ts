@@ -90,6 +90,13 @@ export const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
   CAARecord: 'spec.value',
 };
 
+/** The data field as this record spells it: `spec.ipv4Addresses` when it lists them, else {@link DATA_FIELD}. */
+export function dataField(rec: DNSRecord): string {
+  if (rec.kind === 'ARecord' && rec.spec.ipv4Addresses) return 'spec.ipv4Addresses';
+  if (rec.kind === 'AAAARecord' && rec.spec.ipv6Addresses) return 'spec.ipv6Addresses';
+  return DATA_FIELD[rec.kind];
+}
+
 /** The CR field of an RDATA part the grammar names (dns/rdata.ts `Result.part`), where it is not the data field. */
 const PART_FIELD: Readonly<Partial<Record<RecordKind, Readonly<Record<string, string>>>>> = {
   CAARecord: { flags: 'spec.flags', tag: 'spec.tag' },
