@@ -168,11 +168,23 @@ export function resolveOwner(
   return { ok: true, name: abs };
 }
 
-/** A target FQDN with or without the trailing dot → absolute lowercase ASCII (`.` stays `.`). */
-export function absoluteTarget(target: string): NameCheck {
+/**
+ * A target FQDN with or without the trailing dot → absolute lowercase ASCII (`.` stays `.`).
+ *
+ * A target is never completed with the zone (unlike a zone file's relative names, or DNSControl's): `a.b` is `a.b.`
+ * in every zone, so one spelling cannot mean two names. A single label without the dot (`www`) is refused rather than
+ * read as the top-level name `www.` — nobody means that, and the CRDs' patterns refuse it too — with the full spelling
+ * of the in-zone name when `zone` is known. A single label with the dot (`www.`) is an explicit absolute name.
+ */
+export function absoluteTarget(target: string, zone?: string): NameCheck {
   if (target === '.') return { ok: true, name: '.' };
   const ascii = toAsciiName(target);
   if (!ascii.ok) return ascii;
+  if (!ascii.name.includes('.'))
+    return {
+      ok: false,
+      reason: `"${target}" is a single label: targets are fully qualified names (the trailing dot is optional), never relative to the zone${zone ? `; a name in this zone is written ${ascii.name}.${zone}` : ''}`,
+    };
   return { ok: true, name: ascii.name.endsWith('.') ? ascii.name : `${ascii.name}.` };
 }
 

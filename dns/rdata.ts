@@ -48,9 +48,14 @@ export function isRecordType(t: string): t is RecordType {
   return (RECORD_TYPES as readonly string[]).includes(t);
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+/**
+ * A checked value, or why not: `field` is the record's part (`name`, `ttl`, `data`); `part`, when the data has several
+ * fields and one of them is wrong, names it as the type's RDATA does (CAA `flags`), so a CR can name its own field.
+ */
+export type Result<T> = { ok: true; value: T } | { ok: false; field: string; message: string; part?: string };
 
-const fail = <T>(field: string, message: string): Result<T> => ({ ok: false, field, message });
+const fail = <T>(field: string, message: string, part?: string): Result<T> =>
+  part === undefined ? { ok: false, field, message } : { ok: false, field, message, part };
 const okv = <T>(value: T): Result<T> => ({ ok: true, value });
 
 // ---------------------------------------------------------------- addresses
@@ -241,14 +246,28 @@ export function checkRdata(r: Rdata, reverseZone = false): Result<Rdata> {
       return c.ok ? okv({ ...r, target: c.name }) : fail('data', `SRV target ${c.reason}`);
     }
     case 'CAA': {
-      if (!Number.isInteger(r.flags) || r.flags < 0 || r.flags > 255) return fail('data', 'CAA flags must be 0–255');
+      if (!Number.isInteger(r.flags) || r.flags < 0 || r.flags > 255)
+        return fail('data', 'CAA flags must be 0–255', 'flags');
+      // RFC 8659 §4.1: bit 0 (128) is the issuer critical flag; records MUST clear every other (reserved) bit
+      if ((r.flags & 0x7f) !== 0)
+        return fail(
+          'data',
+          `CAA flags ${r.flags} set a reserved bit: only 0 and 128 (issuer critical) are defined (RFC 8659 §4.1)`,
+          'flags',
+        );
       if (!/^[A-Za-z0-9]{1,15}$/.test(r.tag))
         return fail(
           'data',
           r.tag.length > 15 ? 'CAA tag is longer than 15 characters' : 'CAA tag is letters and digits',
+          'tag',
         );
       if (r.value.length > 65000) return fail('data', 'CAA value is too large');
-      return okv({ ...r, tag: r.tag.toLowerCase() });
+      const tag = r.tag.toLowerCase();
+      // RFC 8659 §4.4: an iodef value is a URL; the schemes CAs implement are mailto:, http: and https: (the CRD's
+      // CEL rule says the same, so a PUT body and a CAARecord agree)
+      if (tag === 'iodef' && !/^(mailto:|https?:\/\/)/.test(r.value.toString('utf8')))
+        return fail('data', 'a CAA iodef value must be a mailto: or http(s):// URL (RFC 8659 §4.4)');
+      return okv({ ...r, tag });
     }
     case 'TXT': {
       if (r.strings.length === 0) return fail('data', 'TXT needs at least one character-string (use "" for empty)');

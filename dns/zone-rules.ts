@@ -26,7 +26,7 @@
  *
  * Warnings (served, but the caller says why it is likely wrong): an in-zone MX exchange without address; every
  * contribution of an RRset whose contributions ask for different TTLs (mixed TTLs, RFC 2181 §5.2); one whose data
- * an earlier one already gives (a duplicate); a name below a delegation of the zone that is not that delegation's
+ * an earlier one already gives, or that lists one value twice (a duplicate); a name below a delegation of the zone that is not that delegation's
  * glue (occluded: named answers a referral, never the data, RFC 1034 §4.3.2).
  */
 import type { RecordType, SoaSpec, ZoneNameServer } from './contract.js';
@@ -487,6 +487,14 @@ function buildRRsets(
     const s = setOf(c.owner, c.type, c.ttl);
     if (s.data.length && c.data.every((d) => s.seen.has(d)) && s.from !== undefined)
       warn(i, 'Duplicate', `the same data as ${describe(s.from)}`, 'data');
+    else if (new Set(c.data).size < c.data.length)
+      // one source listing a value twice (two TXT entries, two spellings of one address): one RR, RFC 2181 §5
+      warn(
+        i,
+        'Duplicate',
+        'lists the same data more than once: it is served once (an RRset is a set, RFC 2181 §5)',
+        'data',
+      );
     s.from ??= i;
     const before = { length: s.data.length, octets: s.octets };
     c.data.forEach((d, k) => put(s, d, c.rdata?.[k]));

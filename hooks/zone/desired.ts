@@ -24,7 +24,7 @@ import { DEFAULT_MAX_RECORDS_PER_TYPE } from '../../dns/zone-model.js';
 import { checkZone, CONFLICT_RULES, type Contribution, type RuleId, type ZoneFinding } from '../../dns/zone-rules.js';
 import type { DNSRecord, DNSZone } from '../schema/generated.js';
 import { ANNOTATIONS } from '../labels.js';
-import { DATA_FIELD, recordRRs } from './records.js';
+import { dataField, recordRRs } from './records.js';
 import { byAge, type Placement } from './select.js';
 
 export const ZONE_DEFAULTS = {
@@ -150,7 +150,7 @@ export function desiredZone(
   const z = zn.name;
   const ttl = zone.spec.ttl ?? ZONE_DEFAULTS.ttl;
   const soa = zone.spec.soaRecord;
-  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? `ns1.${z}`);
+  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? `ns1.${z}`, z);
   if (!mname.ok) return { invalid: true, zoneName: z, message: `spec.soaRecord.primaryNameServer: ${mname.reason}` };
 
   // one outcome per record, in age order (slot i = the i-th oldest record)
@@ -178,7 +178,7 @@ export function desiredZone(
   const nsSpec = zone.spec.nameServers?.length ? zone.spec.nameServers : [{ hostname: mname.name }];
   const nameServers: ZoneNameServer[] = [];
   for (const [i, ns] of nsSpec.entries()) {
-    const h = absoluteTarget(ns.hostname);
+    const h = absoluteTarget(ns.hostname, z);
     if (!h.ok) return { invalid: true, zoneName: z, message: `spec.nameServers[${i}].hostname: ${h.reason}` };
     nameServers.push({
       hostname: h.name,
@@ -239,13 +239,13 @@ export function desiredZone(
       });
       reject(i, 'Conflict', f.message, fqdn);
     } else if (f.rule === 'Unmanaged') reject(i, 'Unmanaged', f.message, fqdn);
-    else reject(i, 'InvalidRecord', f.about === 'data' ? `${DATA_FIELD[record.kind]}: ${f.message}` : f.message, fqdn);
+    else reject(i, 'InvalidRecord', f.about === 'data' ? `${dataField(record)}: ${f.message}` : f.message, fqdn);
   }
 
   const warned = new Map<number, string[]>();
   for (const w of checked.warnings) {
     const record = ordered[slotOf[w.index]!]!;
-    const field = w.about === 'data' ? DATA_FIELD[record.kind] : w.about === 'ttl' ? 'spec.ttl' : 'spec.name';
+    const field = w.about === 'data' ? dataField(record) : w.about === 'ttl' ? 'spec.ttl' : 'spec.name';
     const text = `${field}: ${w.message}`;
     warned.set(w.index, [...(warned.get(w.index) ?? []), text]);
   }

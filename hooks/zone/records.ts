@@ -90,16 +90,28 @@ export const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
   CAARecord: 'spec.value',
 };
 
+/** The data field as this record spells it: `spec.ipv4Addresses` when it lists them, else {@link DATA_FIELD}. */
+export function dataField(rec: DNSRecord): string {
+  if (rec.kind === 'ARecord' && rec.spec.ipv4Addresses) return 'spec.ipv4Addresses';
+  if (rec.kind === 'AAAARecord' && rec.spec.ipv6Addresses) return 'spec.ipv6Addresses';
+  return DATA_FIELD[rec.kind];
+}
+
+/** The CR field of an RDATA part the grammar names (dns/rdata.ts `Result.part`), where it is not the data field. */
+const PART_FIELD: Readonly<Partial<Record<RecordKind, Readonly<Record<string, string>>>>> = {
+  CAARecord: { flags: 'spec.flags', tag: 'spec.tag' },
+};
+
 /** One RR's rdata as the CR gives it (not yet checked), and the field it came from; or why there is none. */
 type Value = { rdata: Rdata; field: string } | { error: string };
 
-function target(field: string, value: string, rdata: (name: string) => Rdata): Value {
-  const t = absoluteTarget(value);
+function target(zone: string, field: string, value: string, rdata: (name: string) => Rdata): Value {
+  const t = absoluteTarget(value, zone);
   return t.ok ? { rdata: rdata(t.name), field } : { error: `${field}: ${t.reason}` };
 }
 
-/** The rdata of each RR the record asks for, from its fields. */
-function values(rec: DNSRecord): Value[] {
+/** The rdata of each RR the record asks for, from its fields (targets are resolved in `zone`'s words). */
+function values(zone: string, rec: DNSRecord): Value[] {
   switch (rec.kind) {
     case 'ARecord': {
       const s = rec.spec;
@@ -114,16 +126,20 @@ function values(rec: DNSRecord): Value[] {
       return list.map((address, i) => ({ rdata: { type: 'AAAA', address }, field: field(i) }));
     }
     case 'CNAMERecord':
-      return [target('spec.target', rec.spec.target, (t) => ({ type: 'CNAME', target: t }))];
+      return [target(zone, 'spec.target', rec.spec.target, (t) => ({ type: 'CNAME', target: t }))];
     case 'NSRecord':
-      return [target('spec.nameserver', rec.spec.nameserver, (t) => ({ type: 'NS', target: t }))];
+      return [target(zone, 'spec.nameserver', rec.spec.nameserver, (t) => ({ type: 'NS', target: t }))];
     case 'MXRecord': {
       const preference = rec.spec.priority;
-      return [target('spec.mailServer', rec.spec.mailServer, (exchange) => ({ type: 'MX', preference, exchange }))];
+      return [
+        target(zone, 'spec.mailServer', rec.spec.mailServer, (exchange) => ({ type: 'MX', preference, exchange })),
+      ];
     }
     case 'SRVRecord': {
       const { priority, weight, port } = rec.spec;
-      return [target('spec.target', rec.spec.target, (t) => ({ type: 'SRV', priority, weight, port, target: t }))];
+      return [
+        target(zone, 'spec.target', rec.spec.target, (t) => ({ type: 'SRV', priority, weight, port, target: t })),
+      ];
     }
     case 'CAARecord': {
       const s = rec.spec;
@@ -158,7 +174,7 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
   const fqdn = owner.name;
   const type = RR_TYPE_OF[rec.kind];
   const ttl = rec.spec.ttl ?? defaultTtl;
-  const vals = values(rec);
+  const vals = values(zone, rec);
   if (vals.length === 0)
     return { ok: false, fqdn, reason: 'InvalidRecord', message: `${DATA_FIELD[rec.kind]}: is required` };
   const rrs: ZoneRecord[] = [];
@@ -167,7 +183,12 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
     if ('error' in v) return { ok: false, fqdn, reason: 'InvalidRecord', message: v.error };
     const c = checkRecord(zone, { name, ttl, rdata: v.rdata });
     if (!c.ok) {
-      const field = c.field === 'name' ? 'spec.name' : c.field === 'ttl' ? 'spec.ttl' : v.field;
+      const field =
+        c.field === 'name'
+          ? 'spec.name'
+          : c.field === 'ttl'
+            ? 'spec.ttl'
+            : ((c.part !== undefined ? PART_FIELD[rec.kind]?.[c.part] : undefined) ?? v.field);
       return { ok: false, fqdn, reason: 'InvalidRecord', message: `${field}: ${c.message}` };
     }
     rrs.push({ name: c.value.name, type, ttl, data: formatRdata(c.value.rdata) });

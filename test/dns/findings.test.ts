@@ -270,6 +270,16 @@ const CASES: Case[] = [
     message: 'the same data as {keeper}',
   },
   {
+    name: 'one record listing the same value twice (served once, with a warning)',
+    rule: 'Duplicate',
+    warning: true,
+    crs: [['TXTRecord', 'spf', { name: '@', text: ['v=spf1 -all', 'v=spf1 -all'] }]],
+    body: [rr('@', 'TXT', '"v=spf1 -all"'), rr('@', 'TXT', '"v=spf1 -all"')],
+    bad: { cr: 'spf', body: 1 },
+    field: 'spec.text',
+    message: 'lists the same data more than once: it is served once (an RRset is a set, RFC 2181 §5)',
+  },
+  {
     name: 'a name below a delegation (occluded: served, never answered, with a warning)',
     rule: 'Occluded',
     warning: true,

@@ -173,6 +173,11 @@ describe('dns/rdata canonicalRecord', () => {
     { name: 'SRV three fields', rec: { name: '_s._tcp', type: 'SRV', data: '1 2 sip.example.com.' }, field: 'data' },
     { name: 'CAA flags too big', rec: { name: '@', type: 'CAA', data: '256 issue "x"' }, field: 'data' },
     { name: 'CAA two values', rec: { name: '@', type: 'CAA', data: '0 issue "a" "b"' }, field: 'data' },
+    // RFC 8659 §4.1: only bit 0 (128) is defined; a record MUST clear the reserved bits
+    { name: 'CAA reserved flag bit', rec: { name: '@', type: 'CAA', data: '1 issue "x"' }, field: 'data' },
+    { name: 'CAA reserved beside critical', rec: { name: '@', type: 'CAA', data: '129 issue "x"' }, field: 'data' },
+    // RFC 8659 §4.4 (and the CAARecord CEL rule): an iodef value is a mailto: or http(s):// URL
+    { name: 'CAA iodef not a URL', rec: { name: '@', type: 'CAA', data: '0 iodef "security"' }, field: 'data' },
     { name: 'TXT chunk over 255', rec: { name: 't', type: 'TXT', data: `"${'a'.repeat(256)}"` }, field: 'data' },
     { name: 'TXT unterminated', rec: { name: 't', type: 'TXT', data: '"abc' }, field: 'data' },
     { name: 'TXT newline', rec: { name: 't', type: 'TXT', data: '"a\nb"' }, field: 'data' },

@@ -46,6 +46,29 @@ describe('hooks/zone/desired', () => {
     ]);
   });
 
+  it('names the data field as the record spells it: spec.ipv4Addresses for a list', () => {
+    const r = ok(
+      desiredZone(
+        zone('z', { nameServers: [{ hostname: 'ns1.example.net' }] }),
+        [
+          a('web', { zoneRef: 'z', ipv4Address: '192.0.2.1' }, { creationTimestamp: '2026-01-01T00:00:00Z' }),
+          a(
+            'web-list',
+            { zoneRef: 'z', name: 'web', ipv4Addresses: ['192.0.2.1'] },
+            { creationTimestamp: '2026-01-02T00:00:00Z' },
+          ),
+          a('twice', { zoneRef: 'z', ipv4Address: '192.0.2.2' }, { creationTimestamp: '2026-01-03T00:00:00Z' }),
+        ],
+        [],
+      ),
+    );
+    expect(r.outcomes.map((o) => [o.record.metadata.name, o.warning])).to.deep.equal([
+      ['web', undefined],
+      ['web-list', 'spec.ipv4Addresses: the same data as the older ARecord web'],
+      ['twice', undefined],
+    ]);
+  });
+
   it('glues the default name server to the primaries’ DNS addresses, IPv4 and IPv6, never to secondaries', () => {
     const place = (name: string, role: Placement['role'], dns: string): Placement => ({
       name,

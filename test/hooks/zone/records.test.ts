@@ -43,6 +43,23 @@ describe('hooks/zone/names', () => {
     expect(absoluteTarget('mail.example.net.')).to.deep.equal({ ok: true, name: 'mail.example.net.' });
     expect(absoluteTarget('.')).to.deep.equal({ ok: true, name: '.' });
   });
+  it('refuses a one-label target instead of reading it as a top-level name (or completing it with the zone)', () => {
+    expect(absoluteTarget('www', 'example.com')).to.deep.equal({
+      ok: false,
+      reason:
+        '"www" is a single label: targets are fully qualified names (the trailing dot is optional), never relative to the zone; a name in this zone is written www.example.com',
+    });
+    expect(absoluteTarget('WWW').ok).to.equal(false);
+    // with the dot it is an explicit absolute name
+    expect(absoluteTarget('www.')).to.deep.equal({ ok: true, name: 'www.' });
+    const r = recordRRs('example.com', rec('CNAMERecord', { name: 'alias', target: 'www' }), 3600);
+    expect(r).to.deep.include({
+      ok: false,
+      reason: 'InvalidRecord',
+      message:
+        'spec.target: "www" is a single label: targets are fully qualified names (the trailing dot is optional), never relative to the zone; a name in this zone is written www.example.com',
+    });
+  });
   it('refuses labels IDNA cannot encode', () => {
     expect(toAsciiName('a\u0000ü').ok).to.equal(false);
   });
@@ -208,6 +225,22 @@ describe('hooks/zone/records', () => {
       'xn--mnchen-3ya.example.de.',
     ]);
     expect(rrs('TXTRecord', { text: [''] })).to.deep.equal(['""']);
+  });
+
+  it('names spec.flags for a CAA flag with a reserved bit, and refuses an iodef that is no URL (RFC 8659 §4.1, §4.4)', () => {
+    const caa = (spec: Record<string, unknown>) =>
+      recordRRs('example.com', rec('CAARecord', { name: '@', tag: 'issue', value: 'ca.example.net', ...spec }), 3600);
+    expect(caa({ flags: 1 })).to.deep.include({
+      ok: false,
+      reason: 'InvalidRecord',
+      message:
+        'spec.flags: CAA flags 1 set a reserved bit: only 0 and 128 (issuer critical) are defined (RFC 8659 §4.1)',
+    });
+    expect(caa({ tag: 'iodef', value: 'security' })).to.deep.include({
+      ok: false,
+      message: 'spec.value: a CAA iodef value must be a mailto: or http(s):// URL (RFC 8659 §4.4)',
+    });
+    expect(caa({ flags: 128, tag: 'iodef', value: 'mailto:security@example.com' })).to.deep.include({ ok: true });
   });
 
   it('gives a CAA record without flags the CRD’s default, 0', () => {
