@@ -65,10 +65,14 @@ import { zoneParam, type ZoneService } from './zones.js';
  */
 export function putZone(zones: ZoneService, zoneRaw: string, body: PutZoneBody): Promise<PutZoneResult> {
   const zone = zones.writable(zoneParam(zoneRaw));
-  const { desired, config } = zones.validate(zone, body);
-  return zones.withZone(zone, () =>
-    body.type === 'secondary' ? putSecondary(zones, zone, config) : putPrimary(zones, zone, body, desired, config),
-  );
+  const { desired, config, warnings } = zones.validate(zone, body);
+  return zones.withZone(zone, async () => {
+    const r =
+      body.type === 'secondary'
+        ? await putSecondary(zones, zone, config)
+        : await putPrimary(zones, zone, body, desired, config);
+    return warnings.length ? { ...r, warnings } : r;
+  });
 }
 
 /**

@@ -174,7 +174,7 @@ export class ZoneService {
     zone: string,
     body: PutZoneBody,
     extra: Partial<ZoneOptions> = {},
-  ): { desired: DesiredZone; config: string } {
+  ): { desired: DesiredZone; config: string; warnings: FieldError[] } {
     const errors: FieldError[] = zoneOptionErrors({ ...body, ...extra });
     errors.push(...this.unknownNameErrors({ ...body, ...extra }));
     const d = desiredZone(zone, body, this.maxPerType, this.memoFor(zone));
@@ -187,7 +187,7 @@ export class ZoneService {
           .join('; ')}`,
         errors,
       );
-    return { desired: d.zone, config: renderZoneConfig(this.options(zone, body, extra)) };
+    return { desired: d.zone, config: renderZoneConfig(this.options(zone, body, extra)), warnings: d.warnings };
   }
 
   /**

@@ -126,6 +126,11 @@ export interface PutZoneResult {
   records?: number;
   /** The deletion guard would have held this PUT; its token was acknowledged. */
   acknowledged?: true;
+  /**
+   * Records served but likely wrong (dns/zone-rules.ts warnings: mixed TTLs, duplicates, occluded names, an MX
+   * exchange without address), by body field; at most 50.
+   */
+  warnings?: FieldError[];
 }
 
 /** One RRset named refused: absolute owner, type, and named's rcode. */

@@ -46,7 +46,7 @@ export function desiredZone(
   body: PutZoneBody,
   maxPerType = DEFAULT_MAX_RECORDS_PER_TYPE,
   memo?: RecordMemo,
-): { ok: true; zone: DesiredZone } | { ok: false; errors: FieldError[] } {
+): { ok: true; zone: DesiredZone; warnings: FieldError[] } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const err = (field: string, message: string): void => {
     if (errors.length < 50) errors.push({ field, message });
@@ -102,5 +102,7 @@ export function desiredZone(
   return {
     ok: true,
     zone: { zone, defaultTtl: body.ttl, soa: checked.soa, rrsets: checked.rrsets, ...(unmanaged ? { unmanaged } : {}) },
+    // served, but likely wrong (the rule says why): the answer tells the client, as the hook tells a record's status
+    warnings: checked.warnings.slice(0, 50).map((w) => ({ field: `records/${from[w.index]}`, message: w.message })),
   };
 }

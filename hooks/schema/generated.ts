@@ -2747,7 +2747,7 @@ export const CNAMERecordSchema = {
           "description": "Canonical name: an FQDN with or without the trailing dot (underscores allowed; internationalised labels are served as punycode); not an IP address.",
           "minLength": 3,
           "maxLength": 254,
-          "pattern": "^([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)+[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
+          "pattern": "^([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
         }
       },
       "required": [
@@ -3688,7 +3688,7 @@ export const MXRecordSchema = {
           "description": "Mail server host name. A host name with at least two labels, with or without the trailing dot (internationalised labels are served as punycode); not an IP address. \".\" with priority 0 is a null MX (RFC 7505): the name accepts no mail, and it must be its only MX.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(\\.|([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)+[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
+          "pattern": "^(\\.|([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
         }
       },
       "required": [
@@ -3909,7 +3909,7 @@ export const NSRecordSchema = {
           "description": "Name server host name. A host name with at least two labels, with or without the trailing dot (internationalised labels are served as punycode); not an IP address.",
           "minLength": 3,
           "maxLength": 254,
-          "pattern": "^([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)+[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
+          "pattern": "^([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
         }
       },
       "required": [
@@ -4150,7 +4150,7 @@ export const SRVRecordSchema = {
           "description": "Target host name (with or without trailing dot; internationalised labels are served as punycode), or \".\" for \"no service\".",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(\\.|([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)+[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
+          "pattern": "^(\\.|([A-Za-z0-9\\p{L}\\p{M}\\p{N}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
         }
       },
       "required": [
@@ -4374,7 +4374,7 @@ export const TXTRecordSchema = {
           "description": "TXT values; each entry is ONE TXT record, split into ≤255-byte character-strings when rendered.",
           "items": {
             "type": "string",
-            "description": "One TXT value: printable text without control characters or newlines; double quotes must be balanced (or escaped with a backslash). \"\" is one empty character-string.",
+            "description": "One TXT value: printable text without control characters or newlines; double quotes must be balanced (or escaped with a backslash). A backslash escapes the character after it (zone-file syntax, RFC 1035 §5.1): write two backslashes (\\\\) for one, \\\" for a quote. \"\" is one empty character-string.",
             "maxLength": 4096,
             "pattern": "^([^\"\\\\\\x00-\\x1f\\x7f]|\\\\[^\\x00-\\x1f\\x7f]|\"([^\"\\\\\\x00-\\x1f\\x7f]|\\\\[^\\x00-\\x1f\\x7f])*\")*$"
           },
@@ -4749,6 +4749,12 @@ export const CEL_RULES = [
     "fieldPath": ".value"
   },
   {
+    "kind": "CAARecord",
+    "path": "spec.flags",
+    "rule": "self == 0 || self == 128",
+    "message": "spec.flags must be 0 or 128 (issuer critical): RFC 8659 §4.1 reserves the other bits, which must be zero"
+  },
+  {
     "kind": "ClusterBind9Provider",
     "path": "spec",
     "rule": "!has(self.global) || !has(self.global.allowQuery) || self.global.allowQuery.all(e, e.matches('^!?(any|none|localhost|localnets)$') || !e.matches('^!?[A-Za-z][A-Za-z0-9_-]{0,62}$') || (has(self.acls) && (e.startsWith('!') ? e.substring(1) : e) in self.acls))",
@@ -4830,6 +4836,12 @@ export const CEL_RULES = [
     "fieldPath": ".name"
   },
   {
+    "kind": "CNAMERecord",
+    "path": "spec.target",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.target is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
     "kind": "DNSZone",
     "path": "spec",
     "rule": "has(self.clusterRef) || has(self.bind9InstancesFrom)",
@@ -4877,11 +4889,29 @@ export const CEL_RULES = [
     "message": "spec.unmanagedRecords[] needs at least one of name, type, value: an empty rule would leave the whole zone unmanaged"
   },
   {
+    "kind": "MXRecord",
+    "path": "spec.mailServer",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.mailServer is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
+    "kind": "NSRecord",
+    "path": "spec.nameserver",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.nameserver is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
     "kind": "SRVRecord",
     "path": "spec",
     "rule": "self.name.matches('^_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.]_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.].+)?$')",
     "message": "spec.name of an SRVRecord must be shaped _service._proto (e.g. _sip._tcp)",
     "fieldPath": ".name"
+  },
+  {
+    "kind": "SRVRecord",
+    "path": "spec.target",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.target is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
   }
 ] as const;
 
@@ -6911,7 +6941,7 @@ export interface TXTRecordSpec {
    * @minItems 1
    * @maxItems 32
    *
-   * Items: One TXT value: printable text without control characters or newlines; double quotes must be balanced (or escaped with a backslash). "" is one empty character-string.
+   * Items: One TXT value: printable text without control characters or newlines; double quotes must be balanced (or escaped with a backslash). A backslash escapes the character after it (zone-file syntax, RFC 1035 §5.1): write two backslashes (\\) for one, \" for a quote. "" is one empty character-string.
    */
   text: string[];
 }

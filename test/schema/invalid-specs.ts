@@ -127,17 +127,19 @@ const CASES: Case[] = [
   // --- CNAMERecord
   ['CNAME: at the apex', 'CNAMERecord', { name: '@' }, 'spec.name', { cel: true }],
   ['CNAME: target is an IPv4 address', 'CNAMERecord', { target: '192.0.2.1' }, 'spec.target'],
+  ['CNAME: a one-label target', 'CNAMERecord', { target: 'www' }, 'spec.target', { cel: true }],
+  ['CNAME: a one-label target with the dot', 'CNAMERecord', { target: 'www.' }, 'spec.target', { cel: true }],
   ['CNAME: target is an IPv4 address with a dot', 'CNAMERecord', { target: '192.0.2.1.' }, 'spec.target'],
   ['CNAME: target injection', 'CNAMERecord', { target: INJECT }, 'spec.target'],
   ['CNAME: target with a space', 'CNAMERecord', { target: 'www example.com' }, 'spec.target'],
   ['CNAME: target with a semicolon', 'CNAMERecord', { target: 'www.example.com;rm' }, 'spec.target'],
-  ['CNAME: single-label target', 'CNAMERecord', { target: 'www' }, 'spec.target'],
   ['CNAME: missing target', 'CNAMERecord', { target: undefined }, 'spec.target'],
   // --- MXRecord
   ['MX: priority above 65535', 'MXRecord', { priority: 65536 }, 'spec.priority'],
   ['MX: negative priority', 'MXRecord', { priority: -1 }, 'spec.priority'],
   ['MX: fractional priority', 'MXRecord', { priority: 1.5 }, 'spec.priority'],
   ['MX: mail server is an IP address', 'MXRecord', { mailServer: '192.0.2.25' }, 'spec.mailServer'],
+  ['MX: a one-label mail server', 'MXRecord', { mailServer: 'mail' }, 'spec.mailServer', { cel: true }],
   ['MX: mail server with a quote', 'MXRecord', { mailServer: 'mail".example.com' }, 'spec.mailServer'],
   ['MX: mail server injection', 'MXRecord', { mailServer: INJECT }, 'spec.mailServer'],
   ['MX: mail server label starting with a hyphen', 'MXRecord', { mailServer: '-mail.example.com' }, 'spec.mailServer'],
@@ -154,6 +156,8 @@ const CASES: Case[] = [
   ['TXT: text as a plain string', 'TXTRecord', { text: 'v=spf1 -all' }, 'spec.text'],
   // --- NSRecord
   ['NS: name server is an IP address', 'NSRecord', { nameserver: '192.0.2.53' }, 'spec.nameserver'],
+  ['NS: a one-label name server', 'NSRecord', { nameserver: 'ns1' }, 'spec.nameserver', { cel: true }],
+  ['SRV: a one-label target', 'SRVRecord', { target: 'sip' }, 'spec.target', { cel: true }],
   ['NS: name server injection', 'NSRecord', { nameserver: `ns1.example.com${INJECT}` }, 'spec.nameserver'],
   ['NS: underscore in host name', 'NSRecord', { nameserver: 'ns_1.example.com' }, 'spec.nameserver'],
   ['NS: missing name server', 'NSRecord', { nameserver: undefined }, 'spec.nameserver'],
@@ -169,6 +173,7 @@ const CASES: Case[] = [
   ['SRV: target injection', 'SRVRecord', { target: INJECT }, 'spec.target'],
   // --- CAARecord
   ['CAA: flags above 255', 'CAARecord', { flags: 256 }, 'spec.flags'],
+  ['CAA: a reserved flag bit', 'CAARecord', { flags: 1 }, 'spec.flags', { cel: true }],
   ['CAA: unknown tag', 'CAARecord', { tag: 'issuer' }, 'spec.tag'],
   ['CAA: value with a quote', 'CAARecord', { value: 'letsencrypt.org"; x' }, 'spec.value'],
   ['CAA: value with a newline', 'CAARecord', { value: 'letsencrypt.org\nx' }, 'spec.value'],
