@@ -296,3 +296,12 @@ export function dnssecValidation(config: Bind9Config): boolean {
   if (typeof d === 'boolean') return d;
   return d?.validation ?? false;
 }
+
+/**
+ * Rate options rendered into the options block of primaries and secondaries (the bench starts its named with the
+ * same). None yet: BIND's defaults (notify-rate and serial-query-rate 20/s).
+ */
+export const NAMED_RATE_OPTIONS: { primary: readonly string[]; secondary: readonly string[] } = {
+  primary: [],
+  secondary: [],
+};
