@@ -177,7 +177,14 @@ async function applyDiff(
       if (bump.messages.length) await zones.timed('update', () => dns.update(zone, bump.messages));
     }
   }
-  const after = applyTransfer(zone, served, await zones.timed('ixfr', () => dns.transfer(zone, served.serial)));
+  const msgs = await zones.timed('ixfr', () => dns.transfer(zone, served.serial));
+  let after: ReturnType<typeof applyTransfer>;
+  try {
+    after = applyTransfer(zone, served, msgs, served === entry.served);
+  } catch (e) {
+    entry.served = undefined;
+    throw e;
+  }
   entry.served = after;
   const skip = new Set(refused.map((r) => rrsetKey(r.owner, r.type)));
   // Verify what the diff changed plus whatever the IXFR says changed (full AXFR: everything).

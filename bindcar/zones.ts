@@ -276,9 +276,13 @@ export class ZoneService {
     // no cache at all means a full AXFR.
     const base = entry.served && serialGt(serial, entry.served.serial) ? entry.served : undefined;
     const msgs = await this.timed(base ? 'ixfr' : 'axfr', () => this.deps.dns.transfer(zone, base?.serial));
-    const served = applyTransfer(zone, base, msgs);
-    entry.served = served;
-    return served;
+    try {
+      entry.served = applyTransfer(zone, base, msgs, true);
+    } catch (e) {
+      entry.served = undefined; // half-applied: the next read starts from a full AXFR
+      throw e;
+    }
+    return entry.served;
   }
 
   /** The cache entry of `zone` (created empty). */
