@@ -26,8 +26,16 @@ export interface Row {
   rssMb?: number;
   /** Human-readable target, e.g. "p50 ≤ 25 ms". */
   target: string;
-  /** Whether the target was met. */
-  met: boolean;
+  /** Whether the target was met; undefined for a row that is context, not a target. */
+  met?: boolean;
+}
+
+/** One table of the bench, with the machine's load average (1, 5, 15 min) when it started and when it ended. */
+export interface Section {
+  title: string;
+  rows: Row[];
+  loadBefore: readonly number[];
+  loadAfter: readonly number[];
 }
 
 const fmt = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(digits));
@@ -41,10 +49,17 @@ export function renderTable(rows: readonly Row[]): string {
   for (const r of rows) {
     const ratio = r.baseline && r.baseline.p50 > 0 ? `${(r.result.p50 / r.baseline.p50).toFixed(2)}×` : '—';
     lines.push(
-      `| ${r.id} | ${r.scenario} | ${r.result.n} | ${fmt(r.result.p50)} | ${fmt(r.result.p95)} | ${fmt(r.result.max)} | ${fmt(r.rssMb, 0)} | ${fmt(r.baseline?.p50)} | ${ratio} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+      `| ${r.id} | ${r.scenario} | ${r.result.n} | ${fmt(r.result.p50)} | ${fmt(r.result.p95)} | ${fmt(r.result.max)} | ${fmt(r.rssMb, 0)} | ${fmt(r.baseline?.p50)} | ${ratio} | ${r.target} | ${r.met === undefined ? '—' : r.met ? 'yes' : '**no**'} |`,
     );
   }
   return lines.join('\n');
+}
+
+const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' ');
+
+/** A section: its title, the load average beside it, its table. */
+export function renderSection(s: Section): string {
+  return `### ${s.title}\n\nload average ${load(s.loadBefore)} → ${load(s.loadAfter)}\n\n${renderTable(s.rows)}`;
 }
 
 /** Times an async function in milliseconds. */

@@ -31,16 +31,21 @@
  */
 import { UpdateRejectedError } from './dns-client.js';
 import {
+  RECORD_TYPES,
+  validatePatchRRsetsBody,
   validatePutZoneBody,
+  type FieldError,
+  type PatchRRsetsBody,
   type PutZoneBody,
   type PutZoneResult,
   type RefusedRRset,
   type ZoneRecord,
   type ZoneRecordsResult,
 } from '../dns/contract.js';
-import { HttpError, namedFailed, notFound } from './errors.js';
+import { HttpError, invalidSpec, namedFailed, notFound } from './errors.js';
 import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
-import { relativeOwner } from '../dns/names.js';
+import { absoluteOwner, relativeOwner } from '../dns/names.js';
+import { parseRecord, type Rdata } from '../dns/rdata.js';
 import { RndcError } from './rndc.js';
 import { orderRRsets, rrsetKey, sameRRset, type RRset } from '../dns/rrset.js';
 import type { DesiredZone } from '../dns/zone-model.js';
@@ -67,12 +72,173 @@ export function putZone(zones: ZoneService, zoneRaw: string, body: PutZoneBody):
   const zone = zones.writable(zoneParam(zoneRaw));
   const { desired, config, warnings } = zones.validate(zone, body);
   return zones.withZone(zone, async () => {
-    const r =
-      body.type === 'secondary'
-        ? await putSecondary(zones, zone, config)
-        : await putPrimary(zones, zone, body, desired, config);
+    if (body.type === 'secondary') return putSecondary(zones, zone, config);
+    const entry = zones.entry(zone);
+    entry.applied = undefined;
+    const r = await putPrimary(zones, zone, body, desired, config);
+    // a base for changed-RRsets PATCHes: named serves exactly this body (nothing refused, no records of others)
+    if (!r.refused?.length && !desired.unmanaged && entry.served?.serial === r.serial)
+      entry.applied = { serial: r.serial, records: recordCount(desired.rrsets), defaultTtl: desired.defaultTtl };
     return warnings.length ? { ...r, warnings } : r;
   });
+}
+
+/**
+ * `PATCH /api/v1/zones/{zone}/rrsets`: apply only the RRsets that changed since the last full PUT — the cost follows
+ * the change, not the zone (no body of the whole zone to parse, validate or diff). The precondition makes it exactly
+ * the full PUT's result: this process set the zone with a PUT (or PATCH) at `ifSerial`, and named still serves
+ * `ifSerial` (every other change moves the serial), so the served zone is the caller's last body and replacing these
+ * RRsets yields its new one. Anything else — bindcar restarted, the zone changed underneath, an UPDATE named refuses,
+ * a read-back that differs — is 409 `PRECONDITION_FAILED` (or the error) and the caller sends the full PUT, the
+ * source of truth. Each record is checked by the one record grammar and the rules local to its owner (CNAME alone,
+ * not at the apex, `max-records-per-type`); the rules across owners were run on the whole zone by the caller (the
+ * DNSZone hook runs the same rule set before every push), and the read-back proves what named serves.
+ */
+export function patchRRsets(zones: ZoneService, zoneRaw: string, body: PatchRRsetsBody): Promise<PutZoneResult> {
+  const zone = zones.writable(zoneParam(zoneRaw));
+  const changes = changedRRsets(zone, body, zones.maxRecordsPerType);
+  return zones.withZone(zone, async () => {
+    const { dns } = zones.deps;
+    const entry = zones.entry(zone);
+    const applied = entry.applied;
+    const served = entry.served;
+    const stale = (why: string) =>
+      new HttpError(409, 'PRECONDITION_FAILED', `zone ${zone}: ${why}; send the full zone (PUT)`, [
+        { field: 'ifSerial', message: why },
+      ]);
+    if (!applied || !served) throw stale('bindcar has not set this zone since it started');
+    if (applied.serial !== body.ifSerial || served.serial !== body.ifSerial)
+      throw stale(`bindcar last set serial ${applied.serial}, not ${body.ifSerial}`);
+    const soa = await zones.timed('soa', () => dns.soa(zone));
+    if (!soa.served || soa.soa.serial !== body.ifSerial)
+      throw stale(`named serves serial ${soa.served ? soa.soa.serial : 'none'}, not ${body.ifSerial}`);
+    ownerRules(zone, changes, served);
+    // the change as a zone of only the RRsets it touches: diff, guard and read-back look at nothing else
+    const before = new Map<string, RRset>();
+    const want = new Map<string, RRset>();
+    for (const [k, s] of changes) {
+      const have = served.rrsets.get(k);
+      if (have) before.set(k, have);
+      if (s) want.set(k, s);
+    }
+    const desired: DesiredZone = { zone, defaultTtl: applied.defaultTtl, soa: served.soa, rrsets: want };
+    const scope: ServedZone = { ...served, rrsets: before };
+    const records = applied.records + recordCount(want) - recordCount(before);
+    const guarded = body.deletionGuard
+      ? guardChange(zone, body, desired, scope, {
+          served: applied.records,
+          after: records,
+        })
+      : {};
+    const floor = body.serial ?? undefined;
+    const diff = diffZone(desired, scope, floor);
+    if (diff.messages.length === 0)
+      return { zone, serial: served.serial, changed: false, created: false, added: 0, removed: 0, ...guarded };
+    entry.applied = undefined; // until this change is verified
+    try {
+      await zones.timed('update', () => dns.update(zone, diff.messages));
+    } catch (e) {
+      if (e instanceof UpdateRejectedError) throw stale(`named refused the change (${e.rcode})`);
+      throw e;
+    }
+    const msgs = await zones.timed('ixfr', () => dns.transfer(zone, served.serial));
+    let after: ReturnType<typeof applyTransfer>;
+    try {
+      after = applyTransfer(zone, served, msgs, true);
+    } catch (e) {
+      entry.served = undefined;
+      throw e;
+    }
+    entry.served = after;
+    const checked = after.touched ? new Set([...diff.keys, ...after.touched]) : undefined;
+    const missing = checked ? mismatches(desired, after, 20, checked) : ['the read-back was a full transfer'];
+    if (missing.length) throw stale(`named does not serve the change as sent: ${missing.slice(0, 3).join('; ')}`);
+    entry.applied = { serial: after.serial, records, defaultTtl: applied.defaultTtl };
+    return {
+      zone,
+      serial: after.serial,
+      changed: true,
+      created: false,
+      added: diff.added,
+      removed: diff.removed,
+      ...guarded,
+    };
+  });
+}
+
+/**
+ * The PATCH's RRsets, canonical (dns/rdata.ts `parseRecord`, absolute owner; lowest TTL; sorted unique data):
+ * key → RRset, or null for a deletion. Entries naming one owner+type merge. 422 naming `rrsets/i/records/j/…`.
+ */
+function changedRRsets(zone: string, body: PatchRRsetsBody, maxPerType: number): Map<string, RRset | null> {
+  const errors: FieldError[] = [];
+  const out = new Map<string, RRset | null>();
+  body.rrsets.forEach((e, i): void => {
+    const owner = absoluteOwner(zone, e.name);
+    if (!owner.ok) {
+      errors.push({ field: `rrsets/${i}/name`, message: owner.reason });
+      return;
+    }
+    const k = rrsetKey(owner.name, e.type);
+    const acc = new Map<string, Rdata>();
+    let ttl = Infinity;
+    e.records.forEach((r, j) => {
+      const c = parseRecord(zone, { name: e.name, type: e.type, ttl: r.ttl, data: r.data });
+      if (!c.ok) {
+        errors.push({ field: `rrsets/${i}/records/${j}/${c.field}`, message: c.message });
+        return;
+      }
+      acc.set(c.value.data, c.value.rdata);
+      ttl = Math.min(ttl, r.ttl);
+    });
+    const prev = out.get(k);
+    if (prev) {
+      prev.data.forEach((d, j) => acc.set(d, prev.rdata![j]!));
+      ttl = Math.min(ttl, prev.ttl);
+    }
+    if (acc.size === 0) {
+      if (!prev) out.set(k, null);
+      return;
+    }
+    if (acc.size > maxPerType) {
+      errors.push({
+        field: `rrsets/${i}/records`,
+        message: `more than ${maxPerType} records (max-records-per-type)`,
+      });
+      return;
+    }
+    const data = [...acc.keys()].sort();
+    out.set(k, { owner: owner.name, type: e.type, ttl, data, rdata: data.map((d) => acc.get(d)!) });
+  });
+  if (errors.length)
+    throw invalidSpec(
+      `the change of zone ${zone} is invalid: ${errors
+        .slice(0, 5)
+        .map((e) => `${e.field}: ${e.message}`)
+        .join('; ')}`,
+      errors,
+    );
+  return out;
+}
+
+/** The rules local to an owner, on the served zone after the change: a CNAME alone at its owner, never at the apex; the apex NS through PUT. */
+function ownerRules(zone: string, changes: ReadonlyMap<string, RRset | null>, served: ServedZone): void {
+  const after = (owner: string, type: string) => {
+    const k = rrsetKey(owner, type);
+    return changes.has(k) ? changes.get(k) : served.rrsets.get(k);
+  };
+  const errors: FieldError[] = [];
+  for (const [k, s] of changes) {
+    const [owner, type] = k.split(' ') as [string, string];
+    if (owner === `${zone}.` && (type === 'NS' || (type === 'CNAME' && s)))
+      errors.push({ field: 'rrsets', message: `${k}: the apex ${type} changes through the full PUT` });
+    if (!s) continue;
+    if (type === 'CNAME' && (s.data.length > 1 || RECORD_TYPES.some((t) => t !== 'CNAME' && after(owner, t))))
+      errors.push({ field: 'rrsets', message: `${k}: a CNAME must be alone at its owner (RFC 1034 §3.6.2)` });
+    if (type !== 'CNAME' && after(owner, 'CNAME'))
+      errors.push({ field: 'rrsets', message: `${k}: ${owner} holds a CNAME (RFC 1034 §3.6.2)` });
+  }
+  if (errors.length) throw invalidSpec(`the change of zone ${zone} is invalid: ${errors[0]!.message}`, errors);
 }
 
 /**
@@ -181,7 +347,14 @@ async function applyDiff(
       if (bump.messages.length) await zones.timed('update', () => dns.update(zone, bump.messages));
     }
   }
-  const after = applyTransfer(zone, served, await zones.timed('ixfr', () => dns.transfer(zone, served.serial)));
+  const msgs = await zones.timed('ixfr', () => dns.transfer(zone, served.serial));
+  let after: ReturnType<typeof applyTransfer>;
+  try {
+    after = applyTransfer(zone, served, msgs, served === entry.served);
+  } catch (e) {
+    entry.served = undefined;
+    throw e;
+  }
   entry.served = after;
   const skip = new Set(refused.map((r) => rrsetKey(r.owner, r.type)));
   // Verify what the diff changed plus whatever the IXFR says changed (full AXFR: everything).
@@ -313,13 +486,17 @@ async function claimZone(
  */
 function guardChange(
   zone: string,
-  body: PutZoneBody,
+  body: Pick<PutZoneBody, 'deletionGuard'>,
   desired: DesiredZone,
   view: ServedZone,
+  counts?: { served: number; after: number },
 ): Pick<PutZoneResult, 'records' | 'acknowledged'> {
   if (!body.deletionGuard) return {};
-  const records = recordCount(desired.rrsets);
-  const verdict = guardVerdict(body.deletionGuard, deletedRecords(desired.rrsets, view.rrsets), records);
+  const records = counts?.after ?? recordCount(desired.rrsets);
+  const change = deletedRecords(desired.rrsets, view.rrsets);
+  // a PATCH's zones hold only the RRsets it changes; the guard counts against the whole zone
+  if (counts) change.served = counts.served;
+  const verdict = guardVerdict(body.deletionGuard, change, records);
   const held = verdict.held;
   if (held)
     throw new HttpError(
@@ -408,6 +585,17 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
             ms: Number(process.hrtime.bigint() - started) / 1e6,
           });
         return { status: r.created ? 201 : 200, json: r };
+      },
+    },
+    {
+      method: 'patch',
+      path: '/api/v1/zones/:zone/rrsets',
+      auth: true,
+      handle: async (req) => {
+        const body = checkBody(validatePatchRRsetsBody, req.body, 'PatchRRsetsBody');
+        const r = await patchRRsets(zones, req.zone, body);
+        metrics.zoneOperations.inc({ operation: r.changed ? 'patch' : 'noop', result: 'ok' });
+        return { json: r };
       },
     },
     {

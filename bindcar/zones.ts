@@ -70,6 +70,11 @@ export interface ZoneCacheEntry {
   served?: ServedZone;
   /** the zone config block as last applied/read */
   config?: string;
+  /**
+   * Set when a full PUT (or a PATCH on top of one) of this process made named serve exactly its desired zone at
+   * `serial`: the base a changed-RRsets PATCH may build on. Cleared while any PUT runs and by every failure.
+   */
+  applied?: { serial: number; records: number; defaultTtl: number };
 }
 
 /** Parse `rndc zonestatus` output lines ("name: x", "serial: 5", …). */
@@ -110,6 +115,11 @@ export class ZoneService {
   constructor(deps: ZoneServiceDeps) {
     this.deps = deps;
     this.maxPerType = deps.maxRecordsPerType ?? DEFAULT_MAX_RECORDS_PER_TYPE;
+  }
+
+  /** The `max-records-per-type` bodies are checked against. */
+  get maxRecordsPerType(): number {
+    return this.maxPerType;
   }
 
   /** Run `fn` after every earlier operation on `zone` settled (per-zone serialisation). */
@@ -276,9 +286,13 @@ export class ZoneService {
     // no cache at all means a full AXFR.
     const base = entry.served && serialGt(serial, entry.served.serial) ? entry.served : undefined;
     const msgs = await this.timed(base ? 'ixfr' : 'axfr', () => this.deps.dns.transfer(zone, base?.serial));
-    const served = applyTransfer(zone, base, msgs);
-    entry.served = served;
-    return served;
+    try {
+      entry.served = applyTransfer(zone, base, msgs, true);
+    } catch (e) {
+      entry.served = undefined; // half-applied: the next read starts from a full AXFR
+      throw e;
+    }
+    return entry.served;
   }
 
   /** The cache entry of `zone` (created empty). */

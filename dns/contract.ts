@@ -133,6 +133,21 @@ export interface PutZoneResult {
   warnings?: FieldError[];
 }
 
+/**
+ * Body of `PATCH /api/v1/zones/{zone}/rrsets`: the RRsets that differ from the zone the last full PUT (or PATCH) to
+ * this bindcar set, each with every record it now holds (none: the RRset is deleted). The full PUT stays the source
+ * of truth: bindcar answers 409 `PRECONDITION_FAILED` unless it set the zone itself since it started and named still
+ * serves `ifSerial` (nothing changed it since), and the caller then sends the full PUT.
+ */
+export interface PatchRRsetsBody {
+  /** The serial the last PUT/PATCH of this zone answered. */
+  ifSerial: number;
+  /** floor, as in `PutZoneBody` */
+  serial?: number;
+  rrsets: { name: string; type: RecordType; records: { ttl: number; data: string }[] }[];
+  deletionGuard?: DeletionGuard;
+}
+
 /** One RRset named refused: absolute owner, type, and named's rcode. */
 export interface RefusedRRset {
   owner: string;
@@ -325,6 +340,41 @@ export const putZoneBodySchema: JSONSchemaType<PutZoneBody> = {
   },
 };
 
+export const patchRRsetsBodySchema: JSONSchemaType<PatchRRsetsBody> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ifSerial', 'rrsets'],
+  properties: {
+    ifSerial: u32,
+    serial: { ...u32, nullable: true },
+    rrsets: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'type', 'records'],
+        properties: {
+          name: shortStr,
+          type: { type: 'string', enum: [...RECORD_TYPES] },
+          records: {
+            type: 'array',
+            maxItems: 100000,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['ttl', 'data'],
+              properties: { ttl, data: { type: 'string', minLength: 1, maxLength: 4096 } },
+            },
+          },
+        },
+      },
+    },
+    deletionGuard: putZoneBodySchema.properties!.deletionGuard,
+  },
+};
+
 const upstreamRecordSchema: JSONSchemaType<UpstreamRecord> = {
   type: 'object',
   required: ['name', 'type', 'value'],
@@ -418,6 +468,7 @@ export const removeRecordRequestSchema: JSONSchemaType<RemoveRecordRequest> = {
 const ajv = new Ajv({ allErrors: true, strict: true });
 
 export const validatePutZoneBody: ValidateFunction<PutZoneBody> = ajv.compile(putZoneBodySchema);
+export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = ajv.compile(patchRRsetsBodySchema);
 export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = ajv.compile(createZoneRequestSchema);
 export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = ajv.compile(modifyZoneRequestSchema);
 export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = ajv.compile(addRecordRequestSchema);

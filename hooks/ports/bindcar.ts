@@ -15,7 +15,7 @@ import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { ApiErrorBody, PutZoneBody, PutZoneResult } from '../../dns/contract.js';
+import type { ApiErrorBody, PatchRRsetsBody, PutZoneBody, PutZoneResult, RecordType } from '../../dns/contract.js';
 
 /** Why a call did not succeed. */
 export interface BindcarFailure {
@@ -88,6 +88,55 @@ export interface BindcarClientOptions {
   skipUnchangedForMs?: number;
   /** Injected for tests. */
   now?: () => number;
+  /**
+   * Send only the RRsets that changed since the last push this client made to that endpoint (`PATCH …/rrsets`, with
+   * the serial that push answered as precondition) when nothing but records changed; any failure falls back to the
+   * full PUT. Default true.
+   */
+  changedRRsets?: boolean;
+}
+
+/** Above this many changed RRsets the full PUT is sent (it is as cheap, and one code path proves it). */
+const MAX_PATCH_RRSETS = 1000;
+
+/**
+ * A body as the PATCH path sees it: everything but the records and the per-push fields (serial floor, guard baseline
+ * and token) as one string, and the records grouped by owner + type (the hook sends canonical RRsets: relative
+ * owner, canonical data) → their records, sorted.
+ */
+function zoneShape(body: PutZoneBody): { rest: string; rrsets: Map<string, string> } | undefined {
+  if (body.type !== 'primary' || body.unmanagedRecords?.length) return undefined;
+  const groups = new Map<string, string[]>();
+  for (const r of body.records) {
+    const k = `${r.name.toLowerCase()} ${r.type}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(`${r.ttl} ${r.data}`);
+  }
+  const rrsets = new Map<string, string>();
+  for (const [k, g] of groups) rrsets.set(k, g.sort().join('\n'));
+  const { records: _records, serial: _serial, deletionGuard, ...rest } = body;
+  const { baseline: _baseline, acknowledged: _acknowledged, ...guard } = deletionGuard ?? {};
+  return { rest: JSON.stringify({ ...rest, guard }), rrsets };
+}
+
+/** The RRsets that differ between two shapes, each with all its records now (none: deleted). */
+function rrsetsPatch(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): PatchRRsetsBody['rrsets'] {
+  const out: PatchRRsetsBody['rrsets'] = [];
+  const entry = (k: string, text: string | undefined) => {
+    const i = k.lastIndexOf(' ');
+    const records = (text ? text.split('\n') : []).map((line) => {
+      const sp = line.indexOf(' ');
+      return { ttl: Number(line.slice(0, sp)), data: line.slice(sp + 1) };
+    });
+    out.push({ name: k.slice(0, i), type: k.slice(i + 1) as RecordType, records });
+  };
+  for (const [k, text] of after) if (before.get(k) !== text) entry(k, text);
+  for (const k of before.keys()) if (!after.has(k)) entry(k, undefined);
+  return out;
 }
 
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into seconds, relative to `nowMs`. */
@@ -156,7 +205,7 @@ function isZoneNotFound(r: AxiosResponse, zone: string): boolean {
 export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
   const connectMs = opts.connectTimeoutMs ?? 3000;
   const requestMs = opts.requestTimeoutMs ?? 20000;
-  const attempts = Math.max(1, opts.attempts ?? 3);
+  const maxAttempts = Math.max(1, opts.attempts ?? 3);
   const backoff = opts.backoffMs ?? 250;
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 5000;
   const deadlineMs = opts.deadlineMs ?? 40000;
@@ -173,13 +222,16 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
 
   /** Runs one logical call with retries; `done` decides whether an answer is final. */
   async function call<T>(
-    method: 'PUT' | 'DELETE',
+    method: 'PUT' | 'DELETE' | 'PATCH',
     endpoint: string,
     zone: string,
     body: unknown,
     done: (r: AxiosResponse) => T | undefined,
+    how: { suffix?: string; attempts?: number } = {},
   ): Promise<{ ok: true; value: T; attempts: number } | { ok: false; error: BindcarFailure }> {
-    const url = zoneUrl(endpoint, zone);
+    const base = zoneUrl(endpoint, zone);
+    const url = base && how.suffix ? `${base}${how.suffix}` : base;
+    const attempts = how.attempts ?? maxAttempts;
     if (!url)
       return {
         ok: false,
@@ -266,6 +318,8 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
 
   const now = opts.now ?? Date.now;
   const applied = new Map<string, { digest: string; at: number; result: PutZoneResult }>();
+  /** What the last full PUT/PATCH to an endpoint set: the base of the next changed-RRsets PATCH. */
+  const bases = new Map<string, { rest: string; rrsets: Map<string, string>; serial: number }>();
 
   /** The serial bindcar serves for `zone` (one GET, no retries), or undefined. */
   async function servedSerial(endpoint: string, zone: string): Promise<number | undefined> {
@@ -298,17 +352,48 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
           };
         }
       }
-      const r = await call('PUT', endpoint, zone, body, (res) => {
+      const asResult = (res: AxiosResponse) => {
         if (res.status < 200 || res.status >= 300) return undefined;
         const d = res.data as Partial<PutZoneResult>;
         return typeof d?.serial === 'number' ? (d as PutZoneResult) : undefined;
-      });
+      };
+      const shape = opts.changedRRsets === false ? undefined : zoneShape(body);
+      const base = bases.get(key);
+      bases.delete(key);
+      if (shape && base && base.rest === shape.rest) {
+        const patch = rrsetsPatch(base.rrsets, shape.rrsets);
+        if (patch.length > 0 && patch.length <= MAX_PATCH_RRSETS) {
+          // one attempt: whatever goes wrong, the full PUT below is the source of truth
+          const p = await call(
+            'PATCH',
+            endpoint,
+            zone,
+            {
+              ifSerial: base.serial,
+              rrsets: patch,
+              ...(body.serial != null ? { serial: body.serial } : {}),
+              ...(body.deletionGuard ? { deletionGuard: body.deletionGuard } : {}),
+            } satisfies PatchRRsetsBody,
+            asResult,
+            { suffix: '/rrsets', attempts: 1 },
+          );
+          if (p.ok) {
+            bases.set(key, { rest: shape.rest, rrsets: shape.rrsets, serial: p.value.serial });
+            if (opts.skipUnchangedForMs) applied.set(key, { digest, at: now(), result: p.value });
+            return { ok: true, result: p.value, attempts: p.attempts };
+          }
+        }
+      }
+      const r = await call('PUT', endpoint, zone, body, asResult);
       if (r.ok && opts.skipUnchangedForMs) applied.set(key, { digest, at: now(), result: r.value });
       else applied.delete(key);
+      if (r.ok && shape && !r.value.refused?.length)
+        bases.set(key, { rest: shape.rest, rrsets: shape.rrsets, serial: r.value.serial });
       return r.ok ? { ok: true, result: r.value, attempts: r.attempts } : r;
     },
     async deleteZone(endpoint, zone) {
       applied.delete(`${endpoint} ${zone}`);
+      bases.delete(`${endpoint} ${zone}`);
       const r = await call('DELETE', endpoint, zone, undefined, (res) => {
         if (res.status >= 200 && res.status < 300) return 'deleted' as const;
         return isZoneNotFound(res, zone) ? ('notFound' as const) : undefined;

@@ -10,6 +10,9 @@
  *   BINDY_BINDCAR_ATTEMPTS              default 3
  *   BINDY_BINDCAR_SKIP_UNCHANGED_MS     default 600000: an unchanged zone whose served serial did not move is
  *                                       checked with one GET instead of re-sent (0 = always PUT)
+ *   BINDY_BINDCAR_CHANGED_RRSETS        default 1: when only records changed since the last push to that bindcar,
+ *                                       send the changed RRsets (PATCH, serial precondition; any failure falls back
+ *                                       to the full PUT); 0 = always the full PUT
  *   BINDY_ZONE_DEGRADED_RESYNC_SECONDS  default 10
  *   BINDY_ZONE_DELETION_GRACE_SECONDS   default 600
  *   BINDY_SOA_TIMEOUT_MS                default 2000 (SOA query to each secondary, for the zone status)
@@ -72,6 +75,7 @@ export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePort
       requestTimeoutMs: num(read(env, 'BINDY_BINDCAR_REQUEST_TIMEOUT_MS'), 20000),
       attempts: num(read(env, 'BINDY_BINDCAR_ATTEMPTS'), 3),
       skipUnchangedForMs: num(read(env, 'BINDY_BINDCAR_SKIP_UNCHANGED_MS'), 600000),
+      changedRRsets: read(env, 'BINDY_BINDCAR_CHANGED_RRSETS') !== '0',
     }),
     recordStatus: kubeRecordStatusWriter(),
     events: kubeEventRecorder(clock),

@@ -11,7 +11,15 @@ import {
   type WireRR,
 } from '../../bindcar/dns-wire.js';
 import { desiredZone, type DesiredZone } from '../../dns/zone-model.js';
-import { diffZone, MAX_UPDATE_BYTES, mismatches, servedFromDesired, serialGt } from '../../bindcar/zone-state.js';
+import {
+  applyTransfer,
+  diffZone,
+  MAX_UPDATE_BYTES,
+  mismatches,
+  servedFromDesired,
+  serialGt,
+} from '../../bindcar/zone-state.js';
+import type { Message } from '../../bindcar/dns-wire.js';
 import { zoneBody } from './builders.js';
 
 const Z = 'diff.test';
@@ -146,5 +154,59 @@ describe('bindcar/zone-state diffZone', () => {
     expect(serialGt(1, 2)).to.equal(false);
     expect(serialGt(0, 4294967295)).to.equal(true);
     expect(serialGt(5, 5)).to.equal(false);
+  });
+});
+
+describe('bindcar/zone-state applyTransfer', () => {
+  const name = (n: string) =>
+    Buffer.concat([
+      ...n
+        .split('.')
+        .filter(Boolean)
+        .map((l) => Buffer.from([l.length, ...Buffer.from(l)])),
+      Buffer.from([0]),
+    ]);
+  const soaRR = (serial: number): WireRR => {
+    const fixed = Buffer.alloc(20);
+    [serial, 3600, 600, 604800, 300].forEach((v, i) => fixed.writeUInt32BE(v, i * 4));
+    const msg = Buffer.concat([name('ns1.example.com.'), name('hostmaster.example.com.'), fixed]);
+    return { name: 'example.com.', type: 6, klass: 1, ttl: 300, msg, rdOff: 0, rdLen: msg.length };
+  };
+  const aRR = (owner: string, ip: string): WireRR => {
+    const msg = Buffer.from(ip.split('.').map(Number));
+    return { name: owner, type: 1, klass: 1, ttl: 300, msg, rdOff: 0, rdLen: 4 };
+  };
+  const message = (an: WireRR[]) => ({ an }) as unknown as Message;
+  const base = () =>
+    applyTransfer('example.com', undefined, [
+      message([soaRR(1), aRR('a.example.com.', '10.0.0.1'), aRR('b.example.com.', '10.0.0.2'), soaRR(1)]),
+    ]);
+  // IXFR 1 → 2: a's address changes
+  const ixfr = message([
+    soaRR(2),
+    soaRR(1),
+    aRR('a.example.com.', '10.0.0.1'),
+    soaRR(2),
+    aRR('a.example.com.', '10.0.0.9'),
+    soaRR(2),
+  ]);
+
+  it('applies an incremental transfer to a copy, leaving the base as it was', () => {
+    const b = base();
+    const after = applyTransfer('example.com', b, [ixfr]);
+    expect(after.rrsets.get('a.example.com. A')!.data).to.deep.equal(['10.0.0.9']);
+    expect(b.rrsets.get('a.example.com. A')!.data).to.deep.equal(['10.0.0.1']);
+    expect([after.serial, b.serial]).to.deep.equal([2, 1]);
+    expect([...after.touched!]).to.deep.equal(['a.example.com. A']);
+  });
+
+  it('in place: changes the base map and serial instead of copying the zone (the cost follows the change)', () => {
+    const b = base();
+    const after = applyTransfer('example.com', b, [ixfr], true);
+    expect(after.rrsets).to.equal(b.rrsets);
+    expect(b.serial).to.equal(2);
+    expect(after.rrsets.get('a.example.com. A')!.data).to.deep.equal(['10.0.0.9']);
+    expect(after.rrsets.get('b.example.com. A')!.data).to.deep.equal(['10.0.0.2']);
+    expect([...after.touched!]).to.deep.equal(['a.example.com. A']);
   });
 });
