@@ -4,6 +4,7 @@
  *
  * Environment: HOOKS_PORT (8080), HOOKS_ADDRESS (0.0.0.0), LOG_LEVEL (info), HOOKS_BODY_LIMIT (32mb),
  * BINDCAR_IMAGE, POD_NAMESPACE (the hooks' namespace, default bindy-system), HOOKS_SERVICE_ACCOUNT (bindy-hooks),
+ * BINDY_HOOKS_POD_LABELS (the hooks' pod labels, k=v,…; default app.kubernetes.io/name=bindy-hooks),
  * plus the DNSZone hook's BINDCAR_* / ZONE_* variables (hooks/ports/zone.ts).
  */
 import type { Server } from 'node:http';
@@ -35,7 +36,21 @@ export function portsFromEnv(env: NodeJS.ProcessEnv, clock: Clock = systemClock)
     ...(env['BINDCAR_IMAGE'] ? { bindcarImage: env['BINDCAR_IMAGE'] } : {}),
     ...(env['POD_NAMESPACE'] ? { hooksNamespace: env['POD_NAMESPACE'] } : {}),
     ...(env['HOOKS_SERVICE_ACCOUNT'] ? { hooksServiceAccount: env['HOOKS_SERVICE_ACCOUNT'] } : {}),
+    ...(env['BINDY_HOOKS_POD_LABELS']
+      ? { hooksPodLabels: labelList('BINDY_HOOKS_POD_LABELS', env['BINDY_HOOKS_POD_LABELS']) }
+      : {}),
   };
+}
+
+/** `k=v,k2=v2` (the hooks' own pod labels, which the instances' NetworkPolicy admits), or an error naming `name`. */
+export function labelList(name: string, text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of text.split(',')) {
+    const m = /^\s*([A-Za-z0-9][-A-Za-z0-9_./]{0,252})=([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?\s*$/.exec(item);
+    if (!m) throw new Error(`${name}: "${item.trim()}" is not a label key=value (list them as k=v,k2=v2)`);
+    out[m[1]!] = m[2] ?? '';
+  }
+  return out;
 }
 
 /** Starts the hooks service; resolves once it listens. */

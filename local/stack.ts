@@ -40,6 +40,8 @@ const CORE_KINDS: Record<string, string> = {
   'v1/serviceaccounts': 'ServiceAccount',
   'v1/persistentvolumeclaims': 'PersistentVolumeClaim',
   'apps/v1/deployments': 'Deployment',
+  'networking.k8s.io/v1/networkpolicies': 'NetworkPolicy',
+  'policy/v1/poddisruptionbudgets': 'PodDisruptionBudget',
 };
 
 /** Plural resource → Kind for our CRDs and the core kinds the controllers name. */

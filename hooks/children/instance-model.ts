@@ -47,6 +47,8 @@ export interface InstanceModel {
   rndcSecretRef: string | undefined;
   configMapRefs: ConfigMapRefs;
   service: ServiceSettings;
+  /** The cluster's `networkPolicy` (hooks/children/policies.ts); {} without a cluster. */
+  networkPolicy: NonNullable<Bind9ClusterSpec['networkPolicy']>;
   external: ExternalBindcar | undefined;
 }
 
@@ -113,6 +115,7 @@ export function instanceModel(
     rndcSecretRef: rndcKey?.secretRef?.name,
     configMapRefs: spec.configMapRefs ?? cs?.configMapRefs ?? {},
     service: { type: roleSpec?.service?.type ?? 'ClusterIP', annotations },
+    networkPolicy: cs?.networkPolicy ?? {},
     external: spec.external,
   };
 }

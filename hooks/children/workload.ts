@@ -29,6 +29,8 @@ export interface WorkloadOptions {
   hooksNamespace: string;
   /** ServiceAccount name of the hooks service. */
   hooksServiceAccount: string;
+  /** Labels of the hooks' pods: the instances' NetworkPolicy admits bindcar's API from them only. */
+  hooksPodLabels: Record<string, string>;
 }
 
 export const BINDCAR_PORT = 8080;

@@ -15,6 +15,7 @@ import {
 } from '../metacontroller.js';
 import { API_VERSION, type Bind9Cluster, type Bind9ClusterStatus } from '../schema/generated.js';
 import { clusterInstances, transferKeySecret, transferSecretName } from '../children/cluster.js';
+import { clusterDisruptionBudgets } from '../children/policies.js';
 import { parseKeyFile, resolveKey, secretText, type KeyGenerator } from '../children/keys.js';
 import type { ClusterSpec } from '../children/instance-model.js';
 import { isConditionTrue, parentValidator, previousConditions } from '../children/parent.js';
@@ -47,8 +48,17 @@ export function clusterChildren(
     secretText(observedSecret?.['data'] as Record<string, string> | undefined, TRANSFER_KEY_FILE) ?? '',
   );
   const key = resolveKey(TRANSFER_KEY_NAME, 'hmac-sha256', known?.secret, deps.generateKey);
+  const budgets = clusterDisruptionBudgets(
+    name,
+    spec,
+    instances.map((i) => ({ role: i.spec.role, region: i.spec.region, replicas: i.spec.replicas ?? 1 })),
+  );
   return {
-    children: [...(instances as unknown as KubeObject[]), transferKeySecret(name, key) as unknown as KubeObject],
+    children: [
+      ...(instances as unknown as KubeObject[]),
+      transferKeySecret(name, key) as unknown as KubeObject,
+      ...(budgets as unknown as KubeObject[]),
+    ],
     desired: instances.map((i) => i.metadata.name),
   };
 }

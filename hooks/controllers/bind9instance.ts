@@ -58,6 +58,7 @@ import {
   workloadNames,
   type WorkloadOptions,
 } from '../children/workload.js';
+import { instanceNetworkPolicy } from '../children/policies.js';
 import { renderNamedConf, type PrimaryServer } from '../render/named-conf.js';
 import { canonicalIP, hostPort } from '../../dns/address.js';
 import { renderRndcConf } from '../render/rndc-conf.js';
@@ -372,6 +373,7 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
   const hash = configHash(configData, secretData);
   const pvc = instancePvc(m);
   const service = instanceService(m.name, m.service);
+  const policy = instanceNetworkPolicy(m, { namespace: deps.hooksNamespace, podLabels: deps.hooksPodLabels });
   const children = [
     instanceConfigMap(m, configData),
     instanceSecret(m, secretData),
@@ -379,9 +381,13 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
     instanceDeployment(m, hash, deps),
     service,
     ...(pvc ? [pvc] : []),
+    ...(policy ? [policy] : []),
   ] as unknown as KubeObject[];
   return { status: instanceStatus(req, m, hash, primaries, service) as Record<string, unknown>, children };
 }
+
+/** The hooks' pod labels in manifests/base/hooks.yaml (BINDY_HOOKS_POD_LABELS overrides them). */
+export const DEFAULT_HOOKS_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'bindy-hooks' };
 
 /** Default bindcar image: our image at this package's version (kept equal to package.json by a test). */
 export const DEFAULT_BINDCAR_IMAGE = 'ghcr.io/firestoned/bindy-bindcar:0.1.0';
@@ -389,13 +395,14 @@ export const DEFAULT_BINDCAR_IMAGE = 'ghcr.io/firestoned/bindy-bindcar:0.1.0';
 /**
  * Ports/options the infrastructure routes read from the composition root (hooks/server.ts sets them from its
  * environment): `generateKey` (default: node:crypto), `bindcarImage`, `hooksNamespace` (default bindy-system),
- * `hooksServiceAccount` (default bindy-hooks).
+ * `hooksServiceAccount` (default bindy-hooks), `hooksPodLabels` (default {@link DEFAULT_HOOKS_POD_LABELS}).
  */
 export interface InfraPorts {
   generateKey?: KeyGenerator;
   bindcarImage?: string;
   hooksNamespace?: string;
   hooksServiceAccount?: string;
+  hooksPodLabels?: Record<string, string>;
 }
 
 /** Resolves {@link InfraPorts} (as found on HookPorts) into the instance hook's dependencies, with the defaults. */
@@ -405,6 +412,7 @@ export function infraDeps(ports: InfraPorts): InstanceHookDeps {
     bindcarImage: ports.bindcarImage || DEFAULT_BINDCAR_IMAGE,
     hooksNamespace: ports.hooksNamespace || 'bindy-system',
     hooksServiceAccount: ports.hooksServiceAccount || 'bindy-hooks',
+    hooksPodLabels: ports.hooksPodLabels ?? DEFAULT_HOOKS_POD_LABELS,
   };
 }
 

@@ -47,6 +47,8 @@ const PREDICATES: Record<string, Pred> = {
   'has(self.clusterRef) || has(self.bind9InstancesFrom)': (s) => has(s, 'clusterRef') || has(s, 'bind9InstancesFrom'),
   "self == '.' || self.matches('[^.][.][^.]')": (s) => typeof s !== 'string' || s === '.' || /[^.][.][^.]/.test(s),
   'self == 0 || self == 128': (s) => typeof s !== 'number' || s === 0 || s === 128,
+  'has(self.ipBlock) != (has(self.namespaceSelector) || has(self.podSelector))': (s) =>
+    has(s, 'ipBlock') !== (has(s, 'namespaceSelector') || has(s, 'podSelector')),
   'has(self.name) || has(self.type) || has(self.value)': (s) => has(s, 'name') || has(s, 'type') || has(s, 'value'),
   "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)":
     (s) =>

@@ -1075,6 +1075,180 @@ export const Bind9ClusterSchema = {
           },
           "additionalProperties": false
         },
+        "networkPolicy": {
+          "type": "object",
+          "description": "A NetworkPolicy per Bind9Instance (networking.k8s.io/v1, rendered by the instance hook; needs a network plugin that enforces NetworkPolicy). It admits: bindcar's API (8080/TCP) only from the bindy hooks' pods (their namespace and labels: the hooks' POD_NAMESPACE and BINDY_HOOKS_POD_LABELS) and from bindcarFrom; DNS (53 over UDP and TCP) from dnsFrom, default anywhere; zone transfers and NOTIFY between the cluster's own primaries and secondaries. Nothing else reaches the pods; rndc listens on loopback only. External instances have no pods and no policy.",
+          "properties": {
+            "enabled": {
+              "type": "boolean",
+              "description": "Render the NetworkPolicies (default true); false deletes them."
+            },
+            "dnsFrom": {
+              "type": "array",
+              "description": "Who may query DNS; absent admits every source. The cluster's own instances are always admitted (transfers, NOTIFY).",
+              "maxItems": 32,
+              "items": {
+                "type": "object",
+                "description": "A NetworkPolicy peer (networking.k8s.io/v1): an ipBlock, or pods by namespaceSelector and/or podSelector (matchLabels).",
+                "properties": {
+                  "ipBlock": {
+                    "type": "object",
+                    "description": "An address range.",
+                    "properties": {
+                      "cidr": {
+                        "type": "string",
+                        "description": "CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32.",
+                        "minLength": 3,
+                        "maxLength": 49,
+                        "pattern": "^[0-9A-Fa-f.:]+/[0-9]{1,3}$"
+                      },
+                      "except": {
+                        "type": "array",
+                        "description": "CIDRs inside cidr that are not admitted.",
+                        "maxItems": 32,
+                        "items": {
+                          "type": "string",
+                          "description": "CIDR.",
+                          "maxLength": 49,
+                          "pattern": "^[0-9A-Fa-f.:]+/[0-9]{1,3}$"
+                        }
+                      }
+                    },
+                    "required": [
+                      "cidr"
+                    ],
+                    "additionalProperties": false
+                  },
+                  "namespaceSelector": {
+                    "type": "object",
+                    "description": "Namespaces by label; {} is every namespace.",
+                    "properties": {
+                      "matchLabels": {
+                        "type": "object",
+                        "description": "Labels that must all match.",
+                        "maxProperties": 32,
+                        "additionalProperties": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "podSelector": {
+                    "type": "object",
+                    "description": "Pods by label (in the instance's namespace unless namespaceSelector is set).",
+                    "properties": {
+                      "matchLabels": {
+                        "type": "object",
+                        "description": "Labels that must all match.",
+                        "maxProperties": 32,
+                        "additionalProperties": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "bindcarFrom": {
+              "type": "array",
+              "description": "Who else may reach bindcar's port 8080 (its /metrics for Prometheus; the API still needs the hooks' token).",
+              "maxItems": 32,
+              "items": {
+                "type": "object",
+                "description": "A NetworkPolicy peer (networking.k8s.io/v1): an ipBlock, or pods by namespaceSelector and/or podSelector (matchLabels).",
+                "properties": {
+                  "ipBlock": {
+                    "type": "object",
+                    "description": "An address range.",
+                    "properties": {
+                      "cidr": {
+                        "type": "string",
+                        "description": "CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32.",
+                        "minLength": 3,
+                        "maxLength": 49,
+                        "pattern": "^[0-9A-Fa-f.:]+/[0-9]{1,3}$"
+                      },
+                      "except": {
+                        "type": "array",
+                        "description": "CIDRs inside cidr that are not admitted.",
+                        "maxItems": 32,
+                        "items": {
+                          "type": "string",
+                          "description": "CIDR.",
+                          "maxLength": 49,
+                          "pattern": "^[0-9A-Fa-f.:]+/[0-9]{1,3}$"
+                        }
+                      }
+                    },
+                    "required": [
+                      "cidr"
+                    ],
+                    "additionalProperties": false
+                  },
+                  "namespaceSelector": {
+                    "type": "object",
+                    "description": "Namespaces by label; {} is every namespace.",
+                    "properties": {
+                      "matchLabels": {
+                        "type": "object",
+                        "description": "Labels that must all match.",
+                        "maxProperties": 32,
+                        "additionalProperties": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "podSelector": {
+                    "type": "object",
+                    "description": "Pods by label (in the instance's namespace unless namespaceSelector is set).",
+                    "properties": {
+                      "matchLabels": {
+                        "type": "object",
+                        "description": "Labels that must all match.",
+                        "maxProperties": 32,
+                        "additionalProperties": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "additionalProperties": false
+              }
+            }
+          },
+          "additionalProperties": false
+        },
+        "podDisruptionBudget": {
+          "type": "object",
+          "description": "A PodDisruptionBudget (policy/v1, rendered by the cluster hook) per role and region with at least two pods, minAvailable 1: a node drain keeps one primary and one secondary per region serving. A group of one pod gets none (a budget over a single pod would block every drain).",
+          "properties": {
+            "enabled": {
+              "type": "boolean",
+              "description": "Render the PodDisruptionBudgets (default true); false deletes them."
+            }
+          },
+          "additionalProperties": false
+        },
         "configMapRefs": {
           "type": "object",
           "description": "ConfigMaps replacing generated named configuration files.",
@@ -2488,6 +2662,180 @@ export const ClusterBind9ProviderSchema = {
                 "name"
               ],
               "additionalProperties": false
+            }
+          },
+          "additionalProperties": false
+        },
+        "networkPolicy": {
+          "type": "object",
+          "description": "A NetworkPolicy per Bind9Instance (networking.k8s.io/v1, rendered by the instance hook; needs a network plugin that enforces NetworkPolicy). It admits: bindcar's API (8080/TCP) only from the bindy hooks' pods (their namespace and labels: the hooks' POD_NAMESPACE and BINDY_HOOKS_POD_LABELS) and from bindcarFrom; DNS (53 over UDP and TCP) from dnsFrom, default anywhere; zone transfers and NOTIFY between the cluster's own primaries and secondaries. Nothing else reaches the pods; rndc listens on loopback only. External instances have no pods and no policy.",
+          "properties": {
+            "enabled": {
+              "type": "boolean",
+              "description": "Render the NetworkPolicies (default true); false deletes them."
+            },
+            "dnsFrom": {
+              "type": "array",
+              "description": "Who may query DNS; absent admits every source. The cluster's own instances are always admitted (transfers, NOTIFY).",
+              "maxItems": 32,
+              "items": {
+                "type": "object",
+                "description": "A NetworkPolicy peer (networking.k8s.io/v1): an ipBlock, or pods by namespaceSelector and/or podSelector (matchLabels).",
+                "properties": {
+                  "ipBlock": {
+                    "type": "object",
+                    "description": "An address range.",
+                    "properties": {
+                      "cidr": {
+                        "type": "string",
+                        "description": "CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32.",
+                        "minLength": 3,
+                        "maxLength": 49,
+                        "pattern": "^[0-9A-Fa-f.:]+/[0-9]{1,3}$"
+                      },
+                      "except": {
+                        "type": "array",
+                        "description": "CIDRs inside cidr that are not admitted.",
+                        "maxItems": 32,
+                        "items": {
+                          "type": "string",
+                          "description": "CIDR.",
+                          "maxLength": 49,
+                          "pattern": "^[0-9A-Fa-f.:]+/[0-9]{1,3}$"
+                        }
+                      }
+                    },
+                    "required": [
+                      "cidr"
+                    ],
+                    "additionalProperties": false
+                  },
+                  "namespaceSelector": {
+                    "type": "object",
+                    "description": "Namespaces by label; {} is every namespace.",
+                    "properties": {
+                      "matchLabels": {
+                        "type": "object",
+                        "description": "Labels that must all match.",
+                        "maxProperties": 32,
+                        "additionalProperties": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "podSelector": {
+                    "type": "object",
+                    "description": "Pods by label (in the instance's namespace unless namespaceSelector is set).",
+                    "properties": {
+                      "matchLabels": {
+                        "type": "object",
+                        "description": "Labels that must all match.",
+                        "maxProperties": 32,
+                        "additionalProperties": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "bindcarFrom": {
+              "type": "array",
+              "description": "Who else may reach bindcar's port 8080 (its /metrics for Prometheus; the API still needs the hooks' token).",
+              "maxItems": 32,
+              "items": {
+                "type": "object",
+                "description": "A NetworkPolicy peer (networking.k8s.io/v1): an ipBlock, or pods by namespaceSelector and/or podSelector (matchLabels).",
+                "properties": {
+                  "ipBlock": {
+                    "type": "object",
+                    "description": "An address range.",
+                    "properties": {
+                      "cidr": {
+                        "type": "string",
+                        "description": "CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32.",
+                        "minLength": 3,
+                        "maxLength": 49,
+                        "pattern": "^[0-9A-Fa-f.:]+/[0-9]{1,3}$"
+                      },
+                      "except": {
+                        "type": "array",
+                        "description": "CIDRs inside cidr that are not admitted.",
+                        "maxItems": 32,
+                        "items": {
+                          "type": "string",
+                          "description": "CIDR.",
+                          "maxLength": 49,
+                          "pattern": "^[0-9A-Fa-f.:]+/[0-9]{1,3}$"
+                        }
+                      }
+                    },
+                    "required": [
+                      "cidr"
+                    ],
+                    "additionalProperties": false
+                  },
+                  "namespaceSelector": {
+                    "type": "object",
+                    "description": "Namespaces by label; {} is every namespace.",
+                    "properties": {
+                      "matchLabels": {
+                        "type": "object",
+                        "description": "Labels that must all match.",
+                        "maxProperties": 32,
+                        "additionalProperties": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  },
+                  "podSelector": {
+                    "type": "object",
+                    "description": "Pods by label (in the instance's namespace unless namespaceSelector is set).",
+                    "properties": {
+                      "matchLabels": {
+                        "type": "object",
+                        "description": "Labels that must all match.",
+                        "maxProperties": 32,
+                        "additionalProperties": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        }
+                      }
+                    },
+                    "additionalProperties": false
+                  }
+                },
+                "additionalProperties": false
+              }
+            }
+          },
+          "additionalProperties": false
+        },
+        "podDisruptionBudget": {
+          "type": "object",
+          "description": "A PodDisruptionBudget (policy/v1, rendered by the cluster hook) per role and region with at least two pods, minAvailable 1: a node drain keeps one primary and one secondary per region serving. A group of one pod gets none (a budget over a single pod would block every drain).",
+          "properties": {
+            "enabled": {
+              "type": "boolean",
+              "description": "Render the PodDisruptionBudgets (default true); false deletes them."
             }
           },
           "additionalProperties": false
@@ -4735,6 +5083,18 @@ export const CEL_RULES = [
     "fieldPath": ".persistentVolumeClaim"
   },
   {
+    "kind": "Bind9Cluster",
+    "path": "spec.networkPolicy.dnsFrom[]",
+    "rule": "has(self.ipBlock) != (has(self.namespaceSelector) || has(self.podSelector))",
+    "message": "spec.networkPolicy.dnsFrom[] and bindcarFrom[]: a peer is either an ipBlock or namespaceSelector/podSelector, not both and not neither"
+  },
+  {
+    "kind": "Bind9Cluster",
+    "path": "spec.networkPolicy.bindcarFrom[]",
+    "rule": "has(self.ipBlock) != (has(self.namespaceSelector) || has(self.podSelector))",
+    "message": "spec.networkPolicy.dnsFrom[] and bindcarFrom[]: a peer is either an ipBlock or namespaceSelector/podSelector, not both and not neither"
+  },
+  {
     "kind": "Bind9Instance",
     "path": "spec.storage",
     "rule": "!has(self.persistentVolumeClaim) || (has(self.storageType) && self.storageType == 'persistentVolumeClaim')",
@@ -4827,6 +5187,18 @@ export const CEL_RULES = [
     "rule": "!has(self.persistentVolumeClaim) || (has(self.storageType) && self.storageType == 'persistentVolumeClaim')",
     "message": "spec.storage.persistentVolumeClaim requires spec.storage.storageType: persistentVolumeClaim",
     "fieldPath": ".persistentVolumeClaim"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec.networkPolicy.dnsFrom[]",
+    "rule": "has(self.ipBlock) != (has(self.namespaceSelector) || has(self.podSelector))",
+    "message": "spec.networkPolicy.dnsFrom[] and bindcarFrom[]: a peer is either an ipBlock or namespaceSelector/podSelector, not both and not neither"
+  },
+  {
+    "kind": "ClusterBind9Provider",
+    "path": "spec.networkPolicy.bindcarFrom[]",
+    "rule": "has(self.ipBlock) != (has(self.namespaceSelector) || has(self.podSelector))",
+    "message": "spec.networkPolicy.dnsFrom[] and bindcarFrom[]: a peer is either an ipBlock or namespaceSelector/podSelector, not both and not neither"
   },
   {
     "kind": "CNAMERecord",
@@ -5401,6 +5773,132 @@ export interface Bind9ClusterSpec {
        */
       name: string;
     };
+  };
+  /**
+   * A NetworkPolicy per Bind9Instance (networking.k8s.io/v1, rendered by the instance hook; needs a network plugin that enforces NetworkPolicy). It admits: bindcar's API (8080/TCP) only from the bindy hooks' pods (their namespace and labels: the hooks' POD_NAMESPACE and BINDY_HOOKS_POD_LABELS) and from bindcarFrom; DNS (53 over UDP and TCP) from dnsFrom, default anywhere; zone transfers and NOTIFY between the cluster's own primaries and secondaries. Nothing else reaches the pods; rndc listens on loopback only. External instances have no pods and no policy.
+   */
+  networkPolicy?: {
+    /**
+     * Render the NetworkPolicies (default true); false deletes them.
+     */
+    enabled?: boolean;
+    /**
+     * Who may query DNS; absent admits every source. The cluster's own instances are always admitted (transfers, NOTIFY).
+     *
+     * @maxItems 32
+     *
+     * Items: A NetworkPolicy peer (networking.k8s.io/v1): an ipBlock, or pods by namespaceSelector and/or podSelector (matchLabels).
+     */
+    dnsFrom?: {
+      /**
+       * An address range.
+       */
+      ipBlock?: {
+        /**
+         * CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32.
+         */
+        cidr: string;
+        /**
+         * CIDRs inside cidr that are not admitted.
+         *
+         * @maxItems 32
+         *
+         * Items: CIDR.
+         */
+        except?: string[];
+      };
+      /**
+       * Namespaces by label; {} is every namespace.
+       */
+      namespaceSelector?: {
+        /**
+         * Labels that must all match.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string | undefined;
+        };
+      };
+      /**
+       * Pods by label (in the instance's namespace unless namespaceSelector is set).
+       */
+      podSelector?: {
+        /**
+         * Labels that must all match.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string | undefined;
+        };
+      };
+    }[];
+    /**
+     * Who else may reach bindcar's port 8080 (its /metrics for Prometheus; the API still needs the hooks' token).
+     *
+     * @maxItems 32
+     *
+     * Items: A NetworkPolicy peer (networking.k8s.io/v1): an ipBlock, or pods by namespaceSelector and/or podSelector (matchLabels).
+     */
+    bindcarFrom?: {
+      /**
+       * An address range.
+       */
+      ipBlock?: {
+        /**
+         * CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32.
+         */
+        cidr: string;
+        /**
+         * CIDRs inside cidr that are not admitted.
+         *
+         * @maxItems 32
+         *
+         * Items: CIDR.
+         */
+        except?: string[];
+      };
+      /**
+       * Namespaces by label; {} is every namespace.
+       */
+      namespaceSelector?: {
+        /**
+         * Labels that must all match.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string | undefined;
+        };
+      };
+      /**
+       * Pods by label (in the instance's namespace unless namespaceSelector is set).
+       */
+      podSelector?: {
+        /**
+         * Labels that must all match.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string | undefined;
+        };
+      };
+    }[];
+  };
+  /**
+   * A PodDisruptionBudget (policy/v1, rendered by the cluster hook) per role and region with at least two pods, minAvailable 1: a node drain keeps one primary and one secondary per region serving. A group of one pod gets none (a budget over a single pod would block every drain).
+   */
+  podDisruptionBudget?: {
+    /**
+     * Render the PodDisruptionBudgets (default true); false deletes them.
+     */
+    enabled?: boolean;
   };
   /**
    * ConfigMaps replacing generated named configuration files.
@@ -6113,6 +6611,132 @@ export interface ClusterBind9ProviderSpec {
        */
       name: string;
     };
+  };
+  /**
+   * A NetworkPolicy per Bind9Instance (networking.k8s.io/v1, rendered by the instance hook; needs a network plugin that enforces NetworkPolicy). It admits: bindcar's API (8080/TCP) only from the bindy hooks' pods (their namespace and labels: the hooks' POD_NAMESPACE and BINDY_HOOKS_POD_LABELS) and from bindcarFrom; DNS (53 over UDP and TCP) from dnsFrom, default anywhere; zone transfers and NOTIFY between the cluster's own primaries and secondaries. Nothing else reaches the pods; rndc listens on loopback only. External instances have no pods and no policy.
+   */
+  networkPolicy?: {
+    /**
+     * Render the NetworkPolicies (default true); false deletes them.
+     */
+    enabled?: boolean;
+    /**
+     * Who may query DNS; absent admits every source. The cluster's own instances are always admitted (transfers, NOTIFY).
+     *
+     * @maxItems 32
+     *
+     * Items: A NetworkPolicy peer (networking.k8s.io/v1): an ipBlock, or pods by namespaceSelector and/or podSelector (matchLabels).
+     */
+    dnsFrom?: {
+      /**
+       * An address range.
+       */
+      ipBlock?: {
+        /**
+         * CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32.
+         */
+        cidr: string;
+        /**
+         * CIDRs inside cidr that are not admitted.
+         *
+         * @maxItems 32
+         *
+         * Items: CIDR.
+         */
+        except?: string[];
+      };
+      /**
+       * Namespaces by label; {} is every namespace.
+       */
+      namespaceSelector?: {
+        /**
+         * Labels that must all match.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string | undefined;
+        };
+      };
+      /**
+       * Pods by label (in the instance's namespace unless namespaceSelector is set).
+       */
+      podSelector?: {
+        /**
+         * Labels that must all match.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string | undefined;
+        };
+      };
+    }[];
+    /**
+     * Who else may reach bindcar's port 8080 (its /metrics for Prometheus; the API still needs the hooks' token).
+     *
+     * @maxItems 32
+     *
+     * Items: A NetworkPolicy peer (networking.k8s.io/v1): an ipBlock, or pods by namespaceSelector and/or podSelector (matchLabels).
+     */
+    bindcarFrom?: {
+      /**
+       * An address range.
+       */
+      ipBlock?: {
+        /**
+         * CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32.
+         */
+        cidr: string;
+        /**
+         * CIDRs inside cidr that are not admitted.
+         *
+         * @maxItems 32
+         *
+         * Items: CIDR.
+         */
+        except?: string[];
+      };
+      /**
+       * Namespaces by label; {} is every namespace.
+       */
+      namespaceSelector?: {
+        /**
+         * Labels that must all match.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string | undefined;
+        };
+      };
+      /**
+       * Pods by label (in the instance's namespace unless namespaceSelector is set).
+       */
+      podSelector?: {
+        /**
+         * Labels that must all match.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string | undefined;
+        };
+      };
+    }[];
+  };
+  /**
+   * A PodDisruptionBudget (policy/v1, rendered by the cluster hook) per role and region with at least two pods, minAvailable 1: a node drain keeps one primary and one secondary per region serving. A group of one pod gets none (a budget over a single pod would block every drain).
+   */
+  podDisruptionBudget?: {
+    /**
+     * Render the PodDisruptionBudgets (default true); false deletes them.
+     */
+    enabled?: boolean;
   };
   /**
    * ConfigMaps replacing generated named configuration files.

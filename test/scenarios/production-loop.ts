@@ -10,6 +10,12 @@ const V = 'bindy.firestoned.io/v1beta1';
 
 export interface Scenario {
   readonly name: string;
+  /**
+   * `workloads`: the row reads what instances run (Deployments, NetworkPolicies, PodDisruptionBudgets). The local
+   * runtime serves every instance from its one named, as an external instance, so it has none: only the real
+   * Metacontroller runs such a row.
+   */
+  readonly needs?: 'workloads';
   run(d: LoopDriver): Promise<void>;
 }
 
@@ -360,6 +366,41 @@ export const SCENARIOS: readonly Scenario[] = [
         await expectAnswer(d, `legacy.${z}`, 'A', []);
         await expectReady(d, 'DNSZone', 'theirs');
       }, 40_000);
+    },
+  },
+  {
+    name: 'a cluster gets a NetworkPolicy per instance and a PodDisruptionBudget per role of two pods, following its settings',
+    needs: 'workloads',
+    async run(d) {
+      const cluster = (spec: Record<string, unknown> = {}): LoopObject => ({
+        apiVersion: V,
+        kind: 'Bind9Cluster',
+        metadata: { name: 'ops' },
+        spec: { primary: { replicas: 1 }, secondary: { replicas: 2 }, ...spec },
+      });
+      await d.apply(cluster());
+      await d.eventually(async () => {
+        for (const i of ['ops-primary-0', 'ops-secondary-0', 'ops-secondary-1'])
+          expect(await d.get('NetworkPolicy', i), `NetworkPolicy ${i}`).to.not.equal(undefined);
+        const pdb = await d.get('PodDisruptionBudget', 'ops-secondary');
+        expect(pdb?.spec, 'PodDisruptionBudget ops-secondary').to.deep.include({ minAvailable: 1 });
+        // one primary: a budget over it would block every drain
+        expect(await d.get('PodDisruptionBudget', 'ops-primary')).to.equal(undefined);
+      }, 40_000);
+      // a changed setting updates the policy in place
+      await d.apply(cluster({ networkPolicy: { dnsFrom: [{ ipBlock: { cidr: '10.0.0.0/8' } }] } }));
+      await d.eventually(async () => {
+        const np = await d.get('NetworkPolicy', 'ops-secondary-0');
+        const rules = (np?.spec?.['ingress'] ?? []) as { from?: { ipBlock?: { cidr: string } }[] }[];
+        expect(rules[0]?.from?.map((p) => p.ipBlock?.cidr)).to.deep.equal([undefined, '10.0.0.0/8']);
+      }, 40_000);
+      // switched off: both are deleted
+      await d.apply(cluster({ networkPolicy: { enabled: false }, podDisruptionBudget: { enabled: false } }));
+      await d.eventually(async () => {
+        expect(await d.get('NetworkPolicy', 'ops-secondary-0')).to.equal(undefined);
+        expect(await d.get('PodDisruptionBudget', 'ops-secondary')).to.equal(undefined);
+      }, 40_000);
+      await d.remove('Bind9Cluster', 'ops');
     },
   },
 ];

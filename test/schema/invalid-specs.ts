@@ -291,6 +291,19 @@ const CASES: Case[] = [
   ['Cluster: primary replicas above 100', 'Bind9Cluster', { primary: { replicas: 101 } }, 'spec.primary.replicas'],
   ['Cluster: version "latest"', 'Bind9Cluster', { version: 'latest' }, 'spec.version'],
   [
+    'Cluster: a network peer with both an ipBlock and a podSelector',
+    'Bind9Cluster',
+    { networkPolicy: { dnsFrom: [{ ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }] } },
+    'spec.networkPolicy.dnsFrom[0]',
+    { cel: true },
+  ],
+  [
+    'Cluster: a network peer CIDR that is not one',
+    'Bind9Cluster',
+    { networkPolicy: { bindcarFrom: [{ ipBlock: { cidr: 'monitoring' } }] } },
+    'spec.networkPolicy.bindcarFrom[0].ipBlock.cidr',
+  ],
+  [
     'Cluster: allowQuery prefix /33',
     'Bind9Cluster',
     { global: { allowQuery: ['10.0.0.0/33'] } },

@@ -15,6 +15,8 @@ const CORE: Record<string, string> = {
   Secret: 'secrets',
   ServiceAccount: 'serviceaccounts',
   PersistentVolumeClaim: 'persistentvolumeclaims',
+  NetworkPolicy: 'networkpolicies.networking.k8s.io',
+  PodDisruptionBudget: 'poddisruptionbudgets.policy',
   Event: 'events',
 };
 

@@ -46,6 +46,9 @@ describe('hooks/controllers/bind9cluster', () => {
       'Bind9Instance/prod-dns-secondary-1',
       'Bind9Instance/prod-dns-secondary-2',
       'Secret/prod-dns-transfer-key',
+      // two primaries; the three secondaries are spread over regions, and only us-west-2 holds two
+      'PodDisruptionBudget/prod-dns-primary',
+      'PodDisruptionBudget/prod-dns-secondary-us-west-2',
     ]);
     expect(['secondary-0', 'secondary-1', 'secondary-2'].map((s) => spec(`prod-dns-${s}`).region)).to.deep.equal([
       'us-west-2',

@@ -88,6 +88,7 @@ describe('hooks/controllers/bind9instance', () => {
       'v1 ServiceAccount',
       'apps/v1 Deployment',
       'v1 Service',
+      'networking.k8s.io/v1 NetworkPolicy',
     ]);
     for (const c of res.children) {
       expect(c.metadata).to.not.have.any.keys('namespace', 'uid', 'resourceVersion', 'ownerReferences');
