@@ -12,6 +12,8 @@ export interface Metrics {
   dnsDuration: Histogram<'operation' | 'result'>;
   zoneOperations: Counter<'operation' | 'result'>;
   errors: Counter<'code'>;
+  /** the last readiness probe: 1 ready, 0 not */
+  ready: Gauge;
   zonesManaged: Gauge;
 }
 
@@ -59,6 +61,11 @@ export function createMetrics(defaults = false): Metrics {
       name: 'bindcar_errors_total',
       help: 'Errors returned, by error code',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    ready: new Gauge({
+      name: 'bindcar_ready',
+      help: 'Result of the last readiness probe (/readyz): 1 when rndc and a DNS query answer, else 0',
       registers: [registry],
     }),
     zonesManaged: new Gauge({

@@ -12,6 +12,7 @@ import { upstreamRecordRoutes } from './upstream-records.js';
 function probeRoutes({ zones, metrics, version }: RouteDeps): BindcarRoute[] {
   const ready = async (): Promise<Reply> => {
     const reasons = await zones.readiness();
+    metrics.ready.set(reasons.length ? 0 : 1);
     return { status: reasons.length ? 503 : 200, json: { ready: reasons.length === 0, reasons } };
   };
   return [

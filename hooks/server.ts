@@ -8,7 +8,9 @@
  * plus the DNSZone hook's BINDCAR_* / ZONE_* variables (hooks/ports/zone.ts).
  */
 import type { Server } from 'node:http';
+import { Registry } from 'prom-client';
 import winston from 'winston';
+import { zoneMetrics } from './ports/zone-metrics.js';
 import { createApp } from './app.js';
 import type { Clock } from './ports/clock.js';
 import type { HookPorts } from './ports/hook-ports.js';
@@ -62,9 +64,16 @@ export async function startHooks(opts: {
   bodyLimit?: string;
   processMetrics?: boolean;
 }): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  // one registry: the hook metrics (createApp) and the zone metrics share /metrics
+  const registry = new Registry();
+  const ports: HookPorts =
+    opts.ports.zone && !opts.ports.zone.metrics
+      ? { ...opts.ports, zone: { ...opts.ports.zone, metrics: zoneMetrics(registry) } }
+      : opts.ports;
   const app = createApp({
     logger: opts.logger,
-    routes: hookRoutes(opts.ports),
+    registry,
+    routes: hookRoutes(ports),
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     processMetrics: opts.processMetrics ?? false,
   });

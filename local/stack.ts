@@ -4,6 +4,7 @@
  * to the local named through their `spec.external` endpoint (a bindcar outside any cluster). Production runs on
  * Kubernetes + Metacontroller; this is for trying bindy out and for checking a GitOps folder end to end.
  */
+import { createSoaProbe } from '../hooks/ports/soa.js';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, readdir, rm } from 'node:fs/promises';
@@ -113,6 +114,8 @@ export interface LocalStack {
   /** The running bindcar (undefined while stopped by {@link stopBindcar}). */
   bindcar: RunningBindcar | undefined;
   bindcarUrl: string;
+  /** The hooks service (its /metrics among them). */
+  hooksUrl: string;
   /** The bearer token bindcar takes (the hooks send it). */
   bindcarToken: string;
   events: ZoneEvent[];
@@ -191,6 +194,8 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
           ),
           recordStatus,
           events,
+          // secondaries are answered by the same named: their serials are reported as in a cluster
+          soa: createSoaProbe(),
           options: opts.zoneOptions ?? {},
         },
       },
@@ -235,6 +240,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       },
       bindcarUrl,
       bindcarToken: token,
+      hooksUrl,
       events: events.events,
       async apply(objects) {
         const withNs = objects.map((o) => ({

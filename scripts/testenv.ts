@@ -18,6 +18,7 @@ import { cacheRoot } from '../test/cluster/env/cache.js';
 import { startTestEnv } from '../test/cluster/env/control-plane.js';
 import { findGo } from '../test/cluster/env/go.js';
 import { buildMetacontroller, findMetacontroller } from '../test/cluster/env/metacontroller.js';
+import { buildMonitoringCrds } from '../test/cluster/env/monitoring-crds.js';
 import { join } from 'node:path';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -30,6 +31,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const t1 = Date.now();
     const mc = await buildMetacontroller(log);
     console.log(`${mc.dir} (${((Date.now() - t1) / 1000).toFixed(0)}s)`);
+    const t2 = Date.now();
+    const crds = await buildMonitoringCrds(log);
+    console.log(`${crds} (${((Date.now() - t2) / 1000).toFixed(0)}s)`);
     return 0;
   }
   if (cmd === 'paths') {

@@ -57,6 +57,7 @@ import {
 import {
   clip,
   heldPush,
+  passMetrics,
   passOutcome,
   recordStatusUpdate,
   withRefused,
@@ -159,6 +160,9 @@ async function pool<T>(items: readonly T[], limit: number, fn: (t: T) => Promise
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+
+/** The zone as the metrics name it. */
+const zoneRef = (zone: DNSZone) => ({ namespace: zone.metadata.namespace ?? '', name: zone.metadata.name });
 
 /** Parent reference for events. */
 function regarding(zone: DNSZone) {
@@ -294,6 +298,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
         outcome: {
           state: 'failed',
           message: held?.message ?? r.error.message,
+          kind: r.error.kind,
           ...(held ? { held: held.held } : {}),
           ...(r.error.retryAfterSeconds !== undefined
             ? { retryAfterSeconds: r.error.retryAfterSeconds }
@@ -364,20 +369,25 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
       message: `zone ${zoneName} removed from ${instanceRef(r.target)}, which is no longer in its placement`,
     }));
   // Secondaries follow the catalog zone; with an SOA probe port the status says which serial each one serves.
-  if (deps.soa && plan.desired && !plan.block) {
-    const secondaries = placement(zone, req.related).instances.filter((i) => i.role === 'secondary');
+  let secondariesBehind: number | undefined;
+  const secondaries =
+    plan.desired && !plan.block ? placement(zone, req.related).instances.filter((i) => i.role === 'secondary') : [];
+  if (plan.desired && !plan.block && !secondaries.length) secondariesBehind = 0;
+  if (deps.soa && plan.desired && !plan.block && secondaries.length) {
     const states = await probeSecondaries(deps.soa, secondaries, plan.desired.zoneName);
+    if (result.status.serial !== undefined)
+      secondariesBehind = states.filter((s) => s.serial !== result.status.serial).length;
     const w = withSecondaries(result.status, states, zone.status?.conditions, now, zone.metadata.generation);
     result.status = w.status;
     if (w.resyncAfterSeconds !== undefined)
       result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, w.resyncAfterSeconds);
   }
-  const again = await writeRecordStatuses(
-    deps,
-    { ...plan, outcomes: withRefused(plan.outcomes, pushes) },
-    zoneName,
-    result.records,
-    now,
+  const outcomes = withRefused(plan.outcomes, pushes);
+  const again = await writeRecordStatuses(deps, { ...plan, outcomes }, zoneName, result.records, now);
+  deps.metrics?.synced(
+    zoneRef(zone),
+    passMetrics(result.status, outcomes, result.records, pushes, secondariesBehind),
+    Date.parse(now) / 1000,
   );
   await emit(deps, zone, [...zoneEvents(zone, result.status), ...adoptions, ...removals]);
   let resync = result.resyncAfterSeconds;
@@ -439,6 +449,7 @@ export async function finalizeDnsZone(
           }))
       : [];
     await writeRecordStatuses(deps, { zone, primaries: [], outcomes }, zn.ok ? zn.name : rawName, DELETED, now);
+    deps.metrics?.released(zoneRef(zone));
     return finish([{ type: 'Ready', status: 'False', reason, message }], { finalized: true });
   };
   // Another live DNSZone claims the same name: it serves the zone now; deleting it from bindcar would break it.
@@ -480,6 +491,7 @@ export async function finalizeDnsZone(
     return release('DeletionReleased', message);
   }
   const message = `zone ${zn.name} not yet removed from ${blocked.length}/${results.length} instances: ${detail}`;
+  deps.metrics?.deletionBlocked(zoneRef(zone), elapsed, Date.parse(now) / 1000);
   const wasBlocked = zone.status?.conditions?.find((c) => c.type === 'DeletionBlocked')?.status === 'True';
   if (!wasBlocked) await emit(deps, zone, [{ type: 'Warning', reason: 'DeletionBlocked', message }]);
   return finish(

@@ -23,6 +23,7 @@ import { createBindcarClient, fileToken, staticToken, type BindcarClient } from 
 import { kubeEventRecorder, type EventRecorder } from './events.js';
 import { kubeRecordStatusWriter, type RecordStatusWriter } from './records.js';
 import { createSoaProbe, type SoaProbe } from './soa.js';
+import type { ZoneMetrics } from './zone-metrics.js';
 
 export interface ZoneHookOptions {
   /** resyncAfterSeconds while a push failed. */
@@ -52,6 +53,8 @@ export interface ZonePorts {
   options?: Partial<ZoneHookOptions>;
   /** Asks secondaries which serial they serve (status only); without it secondaries are not reported. */
   soa?: SoaProbe;
+  /** The zone metrics (hooks/ports/zone-metrics.ts); server.ts registers them on the service's /metrics. */
+  metrics?: ZoneMetrics;
 }
 
 const DEFAULT_TOKEN_FILE = '/var/run/secrets/bindy/bindcar/token';

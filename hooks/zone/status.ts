@@ -35,6 +35,7 @@ import type { RecordStatusPatch } from '../ports/records.js';
 import { RR_TYPE_OF } from './records.js';
 import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
 import type { DeletionBaseline } from './deletion-baseline.js';
+import type { PushResultLabel, RecordState, ZonePassMetrics } from '../ports/zone-metrics.js';
 import type { Placement } from './select.js';
 import type { KeptLeftovers, ServedInstance } from './served.js';
 
@@ -54,7 +55,14 @@ export type PushOutcome =
       acknowledged?: boolean;
     }
   /** `held`: bindcar held the push on purpose (see {@link heldPush}); nothing is wrong, a person must decide. */
-  | { state: 'failed'; message: string; retryAfterSeconds?: number; held?: HeldReason }
+  | {
+      state: 'failed';
+      message: string;
+      retryAfterSeconds?: number;
+      held?: HeldReason;
+      /** How the call failed (hooks/ports/bindcar.ts `BindcarFailure`), for the push metrics. */
+      kind?: PushResultLabel;
+    }
   | { state: 'pending'; message: string };
 
 /** Why bindcar held a push: its deletion guard, or a zone bindy did not create. */
@@ -475,4 +483,34 @@ export function zoneEvents(
       out.push({ type: 'Warning', reason: 'RecordConflict', message: `${c.kind} ${c.name}: ${c.message ?? c.reason}` });
   }
   return out;
+}
+
+/** A record outcome (after {@link passOutcome}) as the zone metrics count it. */
+function recordState(o: RecordOutcome): RecordState {
+  if (o.reason === 'Served') return 'served';
+  if (o.reason === 'Conflict') return 'conflict';
+  if (o.reason === 'InvalidRecord' || o.reason === 'OutOfZone') return 'invalid';
+  if (o.reason === 'Unmanaged') return 'unmanaged';
+  return 'waiting';
+}
+
+/** What a sync pass reports to the zone metrics (hooks/ports/zone-metrics.ts), from its status and outcomes. */
+export function passMetrics(
+  status: DNSZoneStatus,
+  outcomes: readonly RecordOutcome[],
+  pass: RecordPass,
+  pushes: readonly InstancePush[],
+  secondariesBehind: number | undefined,
+): ZonePassMetrics {
+  const records: Record<RecordState, number> = { served: 0, conflict: 0, invalid: 0, unmanaged: 0, waiting: 0 };
+  for (const o of outcomes) records[recordState(passOutcome(o, pass))]++;
+  return {
+    ready: status.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
+    ...(status.serial !== undefined ? { serial: status.serial } : {}),
+    ...(secondariesBehind !== undefined ? { secondariesBehind } : {}),
+    records,
+    pushes: pushes.map((p) =>
+      p.outcome.state === 'failed' ? (p.outcome.held ? 'held' : (p.outcome.kind ?? 'unavailable')) : p.outcome.state,
+    ),
+  };
 }

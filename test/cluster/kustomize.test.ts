@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { findMonitoringCrds, MONITORING_CRD_FILES } from './env/monitoring-crds.js';
 import { ensureMetacontrollerCrds } from './shared.js';
 import { REPO_ROOT, clusterEnv, describeCluster, ensureCrds, ensureNamespace } from './support.js';
 
@@ -46,6 +47,21 @@ describeCluster('kustomize overlays apply with --dry-run=server', () => {
         if (o.metadata?.namespace) namespaces.add(o.metadata.namespace);
       }
       for (const ns of namespaces) await ensureNamespace(ns);
+      // the monitoring overlay's ServiceMonitor, PodMonitor and PrometheusRule: the Prometheus Operator's CRDs
+      if (objects.some((o) => (o as { apiVersion?: string }).apiVersion?.startsWith('monitoring.coreos.com/'))) {
+        const dir = await findMonitoringCrds();
+        if (!dir) throw new Error('monitoring.coreos.com CRDs not generated: run `npx tsx scripts/testenv.ts build`');
+        for (const f of MONITORING_CRD_FILES)
+          await env.kubectl(['apply', '--server-side', '--field-manager=bindy-cluster-test', '-f', join(dir, f)]);
+        await env.kubectl([
+          'wait',
+          '--for=condition=Established',
+          '--timeout=60s',
+          ...MONITORING_CRD_FILES.map(
+            (f) => `crd/${f.replace(/^monitoring\.coreos\.com_(\w+)\.yaml$/, '$1.monitoring.coreos.com')}`,
+          ),
+        ]);
+      }
       const r = await env.kubectl(
         ['apply', '--dry-run=server', '--server-side', '--field-manager=bindy-cluster-test', '-f', '-'],
         { stdin: built, check: false },

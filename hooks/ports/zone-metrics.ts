@@ -1,0 +1,126 @@
+/**
+ * Effect port: the DNSZone hook's Prometheus metrics, answering on-call questions (is every zone served, do the
+ * secondaries follow, do pushes fail, is a deletion stuck) with bounded label sets: a series per DNSZone at most,
+ * never one per record. Labels name the zone `zone_namespace`/`dnszone`, not `namespace`: a PodMonitor or
+ * ServiceMonitor adds the scraped pod's own `namespace`.
+ *
+ * Several hooks replicas each sync some passes of a zone, so every replica holds the state it saw last; each zone
+ * series comes with `bindy_zone_last_sync_timestamp_seconds`, and the rules in manifests/overlays/monitoring read
+ * the state of the replica that synced the zone last (a finalized zone's series are removed by the replica that
+ * released it, and the others' age out of that join).
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/** What one DNSZone sync pass leaves to report. */
+export interface ZonePassMetrics {
+  ready: boolean;
+  /** The serial the primaries serve (the lowest), when one serves the zone. */
+  serial?: number;
+  /** Secondaries probed that do not serve the primaries' serial (undefined: not probed). */
+  secondariesBehind?: number;
+  /** Selected records by outcome. */
+  records: Record<RecordState, number>;
+  /** One per primary: served, held, pending, or the failure kind (dns/… hooks/ports/bindcar.ts BindcarFailure). */
+  pushes: PushResultLabel[];
+}
+
+export type RecordState = 'served' | 'conflict' | 'invalid' | 'unmanaged' | 'waiting';
+export const RECORD_STATES: readonly RecordState[] = ['served', 'conflict', 'invalid', 'unmanaged', 'waiting'];
+export type PushResultLabel =
+  'served' | 'held' | 'pending' | 'unreachable' | 'timeout' | 'unavailable' | 'rejected' | 'invalid';
+
+export interface ZoneRef {
+  namespace: string;
+  name: string;
+}
+
+export interface ZoneMetrics {
+  /** After a sync pass; `now` in seconds since the epoch. */
+  synced(zone: ZoneRef, pass: ZonePassMetrics, now: number): void;
+  /** While finalize waits for an instance: seconds since the deletionTimestamp. */
+  deletionBlocked(zone: ZoneRef, seconds: number, now: number): void;
+  /** Finalize released the zone: its series go. */
+  released(zone: ZoneRef): void;
+}
+
+/** The metric names, one spelling each (the monitoring overlay's rules and dashboard use exactly these). */
+export const ZONE_METRIC_NAMES = {
+  pushes: 'bindy_zone_pushes_total',
+  ready: 'bindy_zone_ready',
+  serial: 'bindy_zone_serial',
+  secondariesBehind: 'bindy_zone_secondaries_behind',
+  records: 'bindy_zone_records',
+  deletionBlocked: 'bindy_zone_deletion_blocked_seconds',
+  lastSync: 'bindy_zone_last_sync_timestamp_seconds',
+} as const;
+
+/** Registers the zone metrics on `registry`. */
+export function zoneMetrics(registry: Registry): ZoneMetrics {
+  const zl = ['zone_namespace', 'dnszone'] as const;
+  const registers = [registry];
+  const pushes = new Counter({
+    name: ZONE_METRIC_NAMES.pushes,
+    help: 'Zone pushes to primaries by result: served, held (deletion guard, zone not owned), pending (no endpoint) or the failure kind.',
+    labelNames: ['result'],
+    registers,
+  });
+  const ready = new Gauge({
+    name: ZONE_METRIC_NAMES.ready,
+    help: '1 when the DNSZone is Ready (a primary serves its desired content), else 0.',
+    labelNames: zl,
+    registers,
+  });
+  const serial = new Gauge({
+    name: ZONE_METRIC_NAMES.serial,
+    help: 'The SOA serial the primaries serve (the lowest of them).',
+    labelNames: zl,
+    registers,
+  });
+  const behind = new Gauge({
+    name: ZONE_METRIC_NAMES.secondariesBehind,
+    help: "Secondaries that do not serve the primaries' serial.",
+    labelNames: zl,
+    registers,
+  });
+  const records = new Gauge({
+    name: ZONE_METRIC_NAMES.records,
+    help: 'Records the DNSZone selects, by outcome: served, conflict, invalid, unmanaged, waiting (not pushed yet).',
+    labelNames: [...zl, 'state'],
+    registers,
+  });
+  const blocked = new Gauge({
+    name: ZONE_METRIC_NAMES.deletionBlocked,
+    help: 'Seconds a DNSZone deletion has waited for an unreachable instance (0 when not blocked).',
+    labelNames: zl,
+    registers,
+  });
+  const lastSync = new Gauge({
+    name: ZONE_METRIC_NAMES.lastSync,
+    help: 'When this hooks replica last synced the DNSZone (seconds since the epoch).',
+    labelNames: zl,
+    registers,
+  });
+  const labels = (z: ZoneRef) => ({ zone_namespace: z.namespace, dnszone: z.name });
+  const perZone = [ready, serial, behind, blocked, lastSync];
+  return {
+    synced(z, pass, now) {
+      const l = labels(z);
+      for (const r of pass.pushes) pushes.inc({ result: r });
+      ready.set(l, pass.ready ? 1 : 0);
+      if (pass.serial !== undefined) serial.set(l, pass.serial);
+      if (pass.secondariesBehind !== undefined) behind.set(l, pass.secondariesBehind);
+      for (const s of RECORD_STATES) records.set({ ...l, state: s }, pass.records[s]);
+      blocked.set(l, 0);
+      lastSync.set(l, now);
+    },
+    deletionBlocked(z, seconds, now) {
+      blocked.set(labels(z), seconds);
+      lastSync.set(labels(z), now);
+    },
+    released(z) {
+      const l = labels(z);
+      for (const g of perZone) g.remove(l);
+      for (const s of RECORD_STATES) records.remove({ ...l, state: s });
+    },
+  };
+}
