@@ -386,7 +386,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   const again = await writeRecordStatuses(deps, { ...plan, outcomes }, zoneName, result.records, now);
   deps.metrics?.synced(
     zoneRef(zone),
-    passMetrics(result.status, outcomes, result.records, pushes, secondariesBehind),
+    passMetrics(result.status, outcomes, result.records, pushes, secondariesBehind, now),
     Date.parse(now) / 1000,
   );
   await emit(deps, zone, [...zoneEvents(zone, result.status), ...adoptions, ...removals]);

@@ -18,6 +18,10 @@ export interface ZonePassMetrics {
   serial?: number;
   /** Secondaries probed that do not serve the primaries' serial (undefined: not probed). */
   secondariesBehind?: number;
+  /** Since when some secondary has been behind (Progressing=SecondariesSyncing), seconds; 0 when none is. */
+  secondariesBehindSeconds?: number;
+  /** The serial each instance (primary or secondary) serves, by `namespace/name`. */
+  instanceSerials: { instance: string; serial: number }[];
   /** Selected records by outcome. */
   records: Record<RecordState, number>;
   /** One per primary: served, held, pending, or the failure kind (dns/… hooks/ports/bindcar.ts BindcarFailure). */
@@ -49,6 +53,8 @@ export const ZONE_METRIC_NAMES = {
   ready: 'bindy_zone_ready',
   serial: 'bindy_zone_serial',
   secondariesBehind: 'bindy_zone_secondaries_behind',
+  secondariesBehindSeconds: 'bindy_zone_secondaries_behind_seconds',
+  instanceSerial: 'bindy_zone_instance_serial',
   records: 'bindy_zone_records',
   deletionBlocked: 'bindy_zone_deletion_blocked_seconds',
   lastSync: 'bindy_zone_last_sync_timestamp_seconds',
@@ -82,6 +88,18 @@ export function zoneMetrics(registry: Registry): ZoneMetrics {
     labelNames: zl,
     registers,
   });
+  const behindSeconds = new Gauge({
+    name: ZONE_METRIC_NAMES.secondariesBehindSeconds,
+    help: "How long some secondary has not served the primaries' serial, in seconds (0 when all do).",
+    labelNames: zl,
+    registers,
+  });
+  const instanceSerial = new Gauge({
+    name: ZONE_METRIC_NAMES.instanceSerial,
+    help: 'The SOA serial each Bind9Instance serving the DNSZone answers (bind9instance: namespace/name).',
+    labelNames: [...zl, 'bind9instance'],
+    registers,
+  });
   const records = new Gauge({
     name: ZONE_METRIC_NAMES.records,
     help: 'Records the DNSZone selects, by outcome: served, conflict, invalid, unmanaged, waiting (not pushed yet).',
@@ -101,7 +119,10 @@ export function zoneMetrics(registry: Registry): ZoneMetrics {
     registers,
   });
   const labels = (z: ZoneRef) => ({ zone_namespace: z.namespace, dnszone: z.name });
-  const perZone = [ready, serial, behind, blocked, lastSync];
+  const perZone = [ready, serial, behind, behindSeconds, blocked, lastSync];
+  // the instances each zone reported last, so one that stops serving it loses its series
+  const instancesOf = new Map<string, Set<string>>();
+  const key = (z: ZoneRef) => `${z.namespace}/${z.name}`;
   return {
     synced(z, pass, now) {
       const l = labels(z);
@@ -109,6 +130,12 @@ export function zoneMetrics(registry: Registry): ZoneMetrics {
       ready.set(l, pass.ready ? 1 : 0);
       if (pass.serial !== undefined) serial.set(l, pass.serial);
       if (pass.secondariesBehind !== undefined) behind.set(l, pass.secondariesBehind);
+      if (pass.secondariesBehindSeconds !== undefined) behindSeconds.set(l, pass.secondariesBehindSeconds);
+      const known = new Set(pass.instanceSerials.map((i) => i.instance));
+      for (const gone of instancesOf.get(key(z)) ?? [])
+        if (!known.has(gone)) instanceSerial.remove({ ...l, bind9instance: gone });
+      for (const i of pass.instanceSerials) instanceSerial.set({ ...l, bind9instance: i.instance }, i.serial);
+      instancesOf.set(key(z), known);
       for (const s of RECORD_STATES) records.set({ ...l, state: s }, pass.records[s]);
       blocked.set(l, 0);
       lastSync.set(l, now);
@@ -120,6 +147,8 @@ export function zoneMetrics(registry: Registry): ZoneMetrics {
     released(z) {
       const l = labels(z);
       for (const g of perZone) g.remove(l);
+      for (const i of instancesOf.get(key(z)) ?? []) instanceSerial.remove({ ...l, bind9instance: i });
+      instancesOf.delete(key(z));
       for (const s of RECORD_STATES) records.remove({ ...l, state: s });
     },
   };

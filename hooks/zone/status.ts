@@ -501,13 +501,26 @@ export function passMetrics(
   pass: RecordPass,
   pushes: readonly InstancePush[],
   secondariesBehind: number | undefined,
+  now: string,
 ): ZonePassMetrics {
+  const syncing = status.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'SecondariesSyncing');
   const records: Record<RecordState, number> = { served: 0, conflict: 0, invalid: 0, unmanaged: 0, waiting: 0 };
   for (const o of outcomes) records[recordState(passOutcome(o, pass))]++;
   return {
     ready: status.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
     ...(status.serial !== undefined ? { serial: status.serial } : {}),
     ...(secondariesBehind !== undefined ? { secondariesBehind } : {}),
+    ...(secondariesBehind !== undefined
+      ? {
+          secondariesBehindSeconds:
+            secondariesBehind > 0 && syncing?.lastTransitionTime
+              ? Math.max(0, (Date.parse(now) - Date.parse(syncing.lastTransitionTime)) / 1000)
+              : 0,
+        }
+      : {}),
+    instanceSerials: (status.instances ?? []).flatMap((i) =>
+      i.serial === undefined ? [] : [{ instance: `${i.namespace}/${i.name}`, serial: i.serial }],
+    ),
     records,
     pushes: pushes.map((p) =>
       p.outcome.state === 'failed' ? (p.outcome.held ? 'held' : (p.outcome.kind ?? 'unavailable')) : p.outcome.state,
