@@ -112,7 +112,13 @@ for (const strategy of STRATEGIES) {
           { timeoutMs: 120_000, intervalMs: 500 },
         );
         await loop.env.kubectl(
-          ['delete', 'deployments.apps,services,configmaps,secrets,serviceaccounts', '--all', '-n', n],
+          [
+            'delete',
+            'deployments.apps,services,configmaps,secrets,serviceaccounts,networkpolicies.networking.k8s.io,poddisruptionbudgets.policy',
+            '--all',
+            '-n',
+            n,
+          ],
           {
             check: false,
           },
@@ -220,7 +226,8 @@ for (const strategy of STRATEGIES) {
             },
             { timeoutMs: 90_000, intervalMs: 500 },
           );
-          expect(await syncErrors(loop, s), `SyncError events in ${s}`).to.deep.equal([]);
+          const errors = await syncErrors(loop, s);
+          expect(errors, `SyncError events in ${s}: ${errors.join(' | ').slice(0, 2000)}`).to.deep.equal([]);
         }
       });
     });
