@@ -60,6 +60,8 @@ export interface HookTraffic {
   readonly calls: Map<string, number>;
   readonly bytes: Map<string, number>;
   readonly perParent: Map<string, number>;
+  /** Every call in arrival order: when it arrived (ms epoch), its path, parent (`namespace/name`) and request bytes. */
+  readonly log: { t: number; path: string; parent: string; bytes: number; ms?: number }[];
 }
 
 /**
@@ -67,7 +69,7 @@ export interface HookTraffic {
  * production, and the counts are Metacontroller's view (retries and timeouts included).
  */
 async function countingProxy(target: number): Promise<{ port: number; traffic: HookTraffic; close(): Promise<void> }> {
-  const traffic: HookTraffic = { calls: new Map(), bytes: new Map(), perParent: new Map() };
+  const traffic: HookTraffic = { calls: new Map(), bytes: new Map(), perParent: new Map(), log: [] };
   const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -75,6 +77,7 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const path = req.url ?? '/';
+      let entry: HookTraffic['log'][number] | undefined;
       if (req.method === 'POST') {
         bump(traffic.calls, path);
         bump(traffic.bytes, path, body.length);
@@ -85,6 +88,8 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
           };
           const p = md.parent?.metadata ?? md.object?.metadata;
           if (p) bump(traffic.perParent, `${path} ${p.namespace ?? ''}/${p.name ?? ''}`);
+          entry = { t: Date.now(), path, parent: p ? `${p.namespace ?? ''}/${p.name ?? ''}` : '', bytes: body.length };
+          traffic.log.push(entry);
         } catch {
           // not JSON: forwarded as is, the hooks answer it
         }
@@ -94,6 +99,9 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
         (r) => {
           res.writeHead(r.statusCode ?? 502, r.headers);
           r.pipe(res);
+          r.on('end', () => {
+            if (entry) entry.ms = Date.now() - entry.t;
+          });
         },
       );
       fwd.on('error', (err) => {
@@ -159,11 +167,23 @@ async function applyYaml(env: TestEnv, yaml: string): Promise<void> {
   });
 }
 
+/** What a run may change about the loop (scripts/scale-loop.ts measures Metacontroller flags with it). */
+export interface LoopOptions {
+  /** Metacontroller args instead of the shipped ones (manifests/metacontroller), e.g. to measure one flag. */
+  metacontrollerArgs?: readonly string[];
+  /** Where the Metacontroller and hooks logs go (default: the run's temp dir, removed on stop). */
+  logDir?: string;
+}
+
 /**
  * Starts named + bindcar, the hooks (as the bindy-hooks ServiceAccount) and Metacontroller with `strategy`, and
  * applies the controllers. The CRDs (bindy's and Metacontroller's) must already be installed.
  */
-export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy): Promise<ProductionLoop> {
+export async function startProductionLoop(
+  env: TestEnv,
+  strategy: ApplyStrategy,
+  options: LoopOptions = {},
+): Promise<ProductionLoop> {
   const dir = await mkdtemp(join(tmpdir(), 'bindy-loop-'));
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -202,7 +222,7 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
     const hooks: Managed = launch(
       process.execPath,
       ['--import', 'tsx', join(REPO_ROOT, 'hooks/server.ts')],
-      join(dir, 'hooks.log'),
+      join(options.logDir ?? dir, 'hooks.log'),
       {
         cwd: REPO_ROOT,
         env: {
@@ -232,8 +252,8 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
       binaries: mc,
       kubeconfigPath: env.kubeconfigPath,
       applyStrategy: strategy,
-      args: await metacontrollerArgs(),
-      logPath: join(dir, 'metacontroller.log'),
+      args: options.metacontrollerArgs ?? (await metacontrollerArgs()),
+      logPath: join(options.logDir ?? dir, 'metacontroller.log'),
     });
     cleanups.push(() => metacontroller.stop());
 
