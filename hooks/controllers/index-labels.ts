@@ -8,12 +8,21 @@
  * hooks/controllers/bind9instance.ts), and a change to one record re-syncs one zone:
  *
  *   record        bindy.firestoned.io/zone-ref     indexLabelValue(spec.zoneRef)
- *                 bindy.firestoned.io/status-zone  zoneNameIndexValue(status.zone)   (the zone that wrote its status)
+ *                 bindy.firestoned.io/status-zone  zoneNameIndexValue(status.zone)   (the zone that wrote its status),
+ *                                                  only while that zone may no longer see the record otherwise (below)
  *   DNSZone       bindy.firestoned.io/zone-name    zoneNameIndexValue(spec.zoneName)
  *                 bindy.firestoned.io/zone-uid     metadata.uid
  *                 bindy.firestoned.io/records-from "true" when spec.recordsFrom has a term
  *   Bind9Instance bindy.firestoned.io/cluster      indexLabelValue(spec.clusterRef)  (what the Bind9Cluster hook sets)
  *                 bindy.firestoned.io/role         spec.role                         (what the Bind9Cluster hook sets)
+ *
+ * status-zone lets the zone that wrote a record's status find the record after it left (zoneRef changed, labels no
+ * longer selected, the zone's selectors changed) and tell it NotSelected. A record with a zoneRef is related by its
+ * zone-ref label already, so it carries status-zone only from the moment its zoneRef moves (the zone-ref label
+ * differs from spec.zoneRef) until a zone wrote its status for the current generation: the first status write of a
+ * new record changes no label, so it costs no label write and no second re-sync of its zone (each label write is a
+ * related-object event to Metacontroller). A record picked by recordsFrom selectors only carries it whenever its
+ * status names a zone, because a label edit (no new generation) can move it.
  *
  * The answer names every index label of the kind: its value, or null (removed) when the field is unset, so a label
  * set by hand is corrected on the next sync. The hook is pure and reads only those fields: it does not validate the
@@ -35,6 +44,18 @@ const field = (o: unknown, key: string): unknown =>
 
 const name = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? indexLabelValue(v) : null);
 
+/** A record's status-zone label (see the top of this module): the zone its status names, while that zone needs it. */
+function statusZoneLabel(rec: KubeObject, ref: string | null): string | null {
+  const status = rec['status'];
+  const written = zoneNameIndexValue(field(status, 'zone'));
+  if (written === undefined) return null;
+  if (ref === null) return written;
+  const have = rec.metadata.labels ?? {};
+  const moved = have[LABELS.zoneRef] !== ref;
+  const current = field(status, 'observedGeneration') === rec.metadata.generation;
+  return !current && (moved || have[LABELS.statusZone] !== undefined) ? written : null;
+}
+
 /**
  * The index labels `obj` must carry: key → value, or null when the label must be absent. Keys are sorted, so the
  * answer is byte-stable. Throws for a kind that has no index labels.
@@ -43,10 +64,8 @@ export function indexLabels(obj: KubeObject): Record<string, string | null> {
   const spec = obj['spec'];
   let labels: Record<string, string | null>;
   if (RECORD_KIND_NAMES.has(obj.kind)) {
-    labels = {
-      [LABELS.zoneRef]: name(field(spec, 'zoneRef')),
-      [LABELS.statusZone]: zoneNameIndexValue(field(obj['status'], 'zone')) ?? null,
-    };
+    const ref = name(field(spec, 'zoneRef'));
+    labels = { [LABELS.zoneRef]: ref, [LABELS.statusZone]: statusZoneLabel(obj, ref) };
   } else if (obj.kind === 'DNSZone') {
     const from = field(spec, 'recordsFrom');
     labels = {

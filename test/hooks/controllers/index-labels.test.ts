@@ -29,7 +29,12 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const sha224 = (s: string) => `sha224_${createHash('sha224').update(s).digest('hex')}`;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-const obj = (kind: string, spec: unknown, extra: Partial<KubeObject> & { labels?: Record<string, string> } = {}) => {
+const obj = (
+  kind: string,
+  spec: unknown,
+  extra: Partial<KubeObject> & { labels?: Record<string, string> } = {},
+  generation?: number,
+) => {
   const { labels, ...rest } = extra;
   return {
     apiVersion: V,
@@ -38,6 +43,7 @@ const obj = (kind: string, spec: unknown, extra: Partial<KubeObject> & { labels?
       name: 'x',
       namespace: 'dns',
       uid: '0a1b2c3d-0000-4000-8000-000000000001',
+      ...(generation !== undefined ? { generation } : {}),
       ...(labels ? { labels } : {}),
     },
     spec,
@@ -115,14 +121,83 @@ describe('hooks/controllers/index-labels', () => {
       expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: 'zone.v2' },
     },
     {
-      name: 'a record a zone served (status.zone, trailing dot and case folded)',
-      object: obj('MXRecord', { zoneRef: 'z' }, { status: { zone: 'Example.COM.' } }),
-      expected: { [LABELS.statusZone]: 'example.com', [LABELS.zoneRef]: 'z' },
+      // its zone relates it by zone-ref: the first status write changes no label (no second re-sync of the zone)
+      name: 'a record its zoneRef zone served for its generation',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'z' },
+        { labels: { [LABELS.zoneRef]: 'z' }, status: { zone: 'Example.COM.', observedGeneration: 1 } },
+        1,
+      ),
+      expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: 'z' },
+    },
+    {
+      name: 'a record whose spec changed (same zoneRef) before its zone served it again',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'z' },
+        { labels: { [LABELS.zoneRef]: 'z' }, status: { zone: 'example.com', observedGeneration: 1 } },
+        2,
+      ),
+      expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: 'z' },
+    },
+    {
+      // the zone its status names must still find it to say NotSelected (status.zone: trailing dot, case folded)
+      name: 'a record whose zoneRef moved, before any zone wrote its status again',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'b' },
+        { labels: { [LABELS.zoneRef]: 'a' }, status: { zone: 'A.Example.', observedGeneration: 1 } },
+        2,
+      ),
+      expected: { [LABELS.statusZone]: 'a.example', [LABELS.zoneRef]: 'b' },
+    },
+    {
+      name: 'a moved record once relabelled, still not written again',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'b' },
+        {
+          labels: { [LABELS.zoneRef]: 'b', [LABELS.statusZone]: 'a.example' },
+          status: { zone: 'a.example', observedGeneration: 1 },
+        },
+        2,
+      ),
+      expected: { [LABELS.statusZone]: 'a.example', [LABELS.zoneRef]: 'b' },
+    },
+    {
+      name: 'a moved record once a zone wrote its status for the current generation',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'b' },
+        {
+          labels: { [LABELS.zoneRef]: 'b', [LABELS.statusZone]: 'a.example' },
+          status: { zone: 'b.example', observedGeneration: 2 },
+        },
+        2,
+      ),
+      expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: 'b' },
+    },
+    {
+      name: 'a record whose zoneRef was removed (the zone its status names must find it)',
+      object: obj(
+        'MXRecord',
+        {},
+        { labels: { [LABELS.zoneRef]: 'a' }, status: { zone: 'a.example', observedGeneration: 1 } },
+        2,
+      ),
+      expected: { [LABELS.statusZone]: 'a.example', [LABELS.zoneRef]: null },
     },
     {
       name: 'a record only a recordsFrom selector picks',
       object: obj('SRVRecord', { name: '_sip._tcp' }),
       expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: null },
+    },
+    {
+      // a label edit (no new generation) can move it: the zone its status names always finds it
+      name: 'a record a recordsFrom selector picked, served',
+      object: obj('SRVRecord', { name: '_sip._tcp' }, { status: { zone: 'example.com', observedGeneration: 1 } }, 1),
+      expected: { [LABELS.statusZone]: 'example.com', [LABELS.zoneRef]: null },
     },
     {
       name: 'a zone',
