@@ -11,9 +11,12 @@
  *
  * Each run starts its own control plane, so no run inherits another's objects or informers; Metacontroller logs at
  * info as shipped (SCALE_MC_LOG_LEVEL=4 for the suite's verbosity). The figures go to stdout as one line and, with
- * SCALE_JSON=file, as JSON; the Metacontroller and hooks logs stay in SCALE_LOG_DIR (default /tmp/scale-loop-<time>).
+ * SCALE_JSON=file, as JSON; the Metacontroller and hooks logs stay in SCALE_LOG_DIR (default /tmp/scale-loop-<time>)
+ * with every hook call and object event (calls-and-events.json). SCALE_HOOKS_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=DIR" profiles the hooks.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTestEnv } from '../test/cluster/env/control-plane.js';
 import type { ApplyStrategy } from '../test/cluster/env/metacontroller.js';
 import { startProductionLoop } from '../test/cluster/production-loop/harness.js';
@@ -46,11 +49,18 @@ async function main(): Promise<void> {
   try {
     await ensureCrds();
     await ensureMetacontrollerCrds();
-    const loop = await startProductionLoop(env, strategy, { metacontrollerArgs: args, logDir });
+    const hooksNodeArgs = (process.env['SCALE_HOOKS_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+    const loop = await startProductionLoop(env, strategy, { metacontrollerArgs: args, logDir, hooksNodeArgs });
     try {
       await ensureNamespace('scale');
       console.error(`scale-loop: ${zones} × ${perZone}, ${strategy}, metacontroller ${args.join(' ')} (logs ${logDir})`);
-      const figures = await runScale(loop, 'scale', { zones, perZone, idleMs, log: (l) => console.error(`scale-loop: ${l}`) });
+      const figures = await runScale(loop, 'scale', {
+        zones,
+        perZone,
+        idleMs,
+        log: (l) => console.error(`scale-loop: ${l}`),
+        dump: join(logDir, 'calls-and-events.json'),
+      });
       console.log(`${strategy} ${args.join(' ')}: ${describeScale(figures)}`);
       if (process.env['SCALE_JSON'])
         writeFileSync(process.env['SCALE_JSON'], `${JSON.stringify({ strategy, args, figures }, null, 2)}\n`);

@@ -47,6 +47,11 @@ export interface ProductionLoop {
   readonly traffic: HookTraffic;
   /** CPU seconds (user + system) the hooks process has used so far. */
   hooksCpuSeconds(): Promise<number>;
+  /**
+   * CPU seconds used so far by each process of the loop: the hooks, Metacontroller, kube-apiserver, etcd, named,
+   * and this test process (bindcar, the counting proxy and the test's own watches and digs run in it).
+   */
+  cpuSeconds(): Promise<Record<'hooks' | 'metacontroller' | 'apiserver' | 'etcd' | 'named' | 'test', number>>;
   /** Stops bindcar (named keeps serving) and starts it again on the same port. */
   stopBindcar(): Promise<void>;
   startBindcar(): Promise<void>;
@@ -161,6 +166,14 @@ function clusterScoped(yaml: string): string {
     .join('---\n');
 }
 
+/** CPU seconds (user + system) a process has used: /proc/<pid>/stat fields 14 and 15, in clock ticks (100/s). */
+async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return NaN;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function applyYaml(env: TestEnv, yaml: string): Promise<void> {
   await env.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=bindy-loop-test', '-f', '-'], {
     stdin: yaml,
@@ -173,6 +186,8 @@ export interface LoopOptions {
   metacontrollerArgs?: readonly string[];
   /** Where the Metacontroller and hooks logs go (default: the run's temp dir, removed on stop). */
   logDir?: string;
+  /** Extra node arguments for the hooks process (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it). */
+  hooksNodeArgs?: readonly string[];
 }
 
 /**
@@ -221,7 +236,7 @@ export async function startProductionLoop(
     const hooksPort = await freePort();
     const hooks: Managed = launch(
       process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'hooks/server.ts')],
+      [...(options.hooksNodeArgs ?? []), '--import', 'tsx', join(REPO_ROOT, 'hooks/server.ts')],
       join(options.logDir ?? dir, 'hooks.log'),
       {
         cwd: REPO_ROOT,
@@ -273,11 +288,19 @@ export async function startProductionLoop(
         return out;
       },
       traffic: proxy.traffic,
-      async hooksCpuSeconds() {
-        // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (100 per second on Linux).
-        const stat = await readFile(`/proc/${hooks.pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) / 100;
+      hooksCpuSeconds: () => processCpuSeconds(hooks.pid),
+      async cpuSeconds() {
+        const own = process.cpuUsage();
+        return {
+          hooks: await processCpuSeconds(hooks.pid),
+          metacontroller: await processCpuSeconds(metacontroller.pid),
+          apiserver: await processCpuSeconds(env.pids.kubeApiserver),
+          etcd: await processCpuSeconds(env.pids.etcd),
+          named: await processCpuSeconds(
+            Number((await readFile(join(named.dir, 'named.pid'), 'utf8').catch(() => '0')).trim()),
+          ),
+          test: (own.user + own.system) / 1e6,
+        };
       },
       async stopBindcar() {
         await bindcar?.shutdown();

@@ -13,7 +13,9 @@
  * The production-loop suite runs it at a small size (BINDY_SCALE_ZONES, default 50); scripts/scale-loop.ts runs it
  * at any size, once per Metacontroller flag set.
  */
+import { writeFileSync } from 'node:fs';
 import { LABELS, indexLabelValue, zoneNameIndexValue } from '../../../hooks/labels.js';
+import { query } from '../../../bench/dns.js';
 import type { LoopObject } from '../../scenarios/loop-driver.js';
 import { pollUntil } from '../../support/poll.js';
 import type { ProductionLoop } from './harness.js';
@@ -30,6 +32,8 @@ export interface ScaleOptions {
   idleMs?: number;
   /** Prints progress lines (the standalone script). */
   log?: (line: string) => void;
+  /** Writes every hook call and object event of the run (ms from the apply) to this JSON file, for analysis. */
+  dump?: string;
 }
 
 /** What one scale run measured. */
@@ -58,6 +62,8 @@ export interface ScaleFigures {
   /** The same without managedFields (what `kubectl get -o json` shows). */
   objectBytesShown: number;
   hooksCpuSeconds: number;
+  /** CPU seconds each process used while settling (ProductionLoop.cpuSeconds). */
+  cpu: Record<'hooks' | 'metacontroller' | 'apiserver' | 'etcd' | 'named' | 'test', number>;
   /** Syncs by the event classes that preceded them (a sync counts under each class of its window). */
   causes: Record<string, number>;
   /** Syncs by the exact set of event classes that preceded them. */
@@ -261,6 +267,8 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     zoneNames.set(`${ns}/z${z}`, `z${z}.scale.test`);
     for (let r = 0; r < perZone; r++) docs.push(record(z, r, `10.${(z >> 8) & 255}.${z & 255}.${r + 1}`));
   }
+  // in-process DNS queries: a dig process per poll and zone would load the machine being measured
+  const answer = (name: string) => query(loop.named.dnsPort, name, 'A', 500).catch(() => [] as string[]);
   const w = await watchNamespace(loop, ns);
   try {
     const mark = loop.traffic.log.length;
@@ -274,7 +282,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
       for (const s of zoneSyncs(from, to)) m[s.parent] = (m[s.parent] ?? 0) + 1;
       return m;
     };
-    const cpu0 = await loop.hooksCpuSeconds();
+    const cpu0 = await loop.cpuSeconds();
     const t0 = Date.now();
     await loop.env.kubectl(['apply', '--server-side', '--field-manager=scale-test', '-f', '-'], {
       stdin: docs.map((o) => JSON.stringify(o)).join('\n'),
@@ -286,8 +294,8 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
       async () => {
         for (let z = 0; z < zones; z++) {
           if (firstAnswer.has(z)) continue;
-          const a = await d.dig(`r0.z${z}.scale.test`, 'A');
-          if (a?.length) firstAnswer.set(z, Date.now() - t0);
+          const a = await answer(`r0.z${z}.scale.test`);
+          if (a.length) firstAnswer.set(z, Date.now() - t0);
         }
         if (firstAnswer.size < zones) throw new Error(`${zones - firstAnswer.size}/${zones} zones not answering`);
       },
@@ -331,7 +339,11 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
       (a, o) => a + JSON.stringify({ ...o, metadata: { ...o.metadata, managedFields: undefined } }).length,
       0,
     );
-    const hooksCpuSeconds = (await loop.hooksCpuSeconds()) - cpu0;
+    const cpu1 = await loop.cpuSeconds();
+    const cpu = Object.fromEntries(
+      Object.entries(cpu1).map(([k, v]) => [k, Math.round((v - cpu0[k as keyof typeof cpu0]) * 10) / 10]),
+    ) as ScaleFigures['cpu'];
+    const hooksCpuSeconds = cpu.hooks;
     const { causes, causeSets } = attribute(zoneSyncs(mark, settled), w.events, zoneNames);
 
     // One record change (a merge patch straight to the apiserver, so kubectl's own start-up is not counted): its
@@ -341,8 +353,8 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     await w.patch('arecords', 'z0-r0', { spec: { ipv4Address: '10.255.255.254' } });
     await pollUntil(
       async () => {
-        const a = await d.dig('r0.z0.scale.test', 'A');
-        if (a?.[0] !== '10.255.255.254') throw new Error(`r0.z0 answers ${JSON.stringify(a)}`);
+        const a = await answer('r0.z0.scale.test');
+        if (a[0] !== '10.255.255.254') throw new Error(`r0.z0 answers ${JSON.stringify(a)}`);
       },
       { timeoutMs: 60_000, intervalMs: 20 },
     );
@@ -365,7 +377,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     await d.apply(zone('new'), record('new', 0, '10.254.0.1'));
     await pollUntil(
       async () => {
-        if (!(await d.dig('r0.znew.scale.test', 'A'))?.length) throw new Error('znew not answering');
+        if (!(await answer('r0.znew.scale.test')).length) throw new Error('znew not answering');
       },
       { timeoutMs: 60_000, intervalMs: 50 },
     );
@@ -397,6 +409,14 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     };
     log(`a zone changed: syncs ${JSON.stringify(afterChange)}`);
 
+    if (opts.dump)
+      writeFileSync(
+        opts.dump,
+        JSON.stringify({
+          calls: loop.traffic.log.slice(mark).map((c) => ({ ...c, t: c.t - t0 })),
+          events: w.events.map((e) => ({ t: e.t - t0, kind: e.kind, name: e.name, classes: e.classes })),
+        }),
+      );
     let idle: ScaleFigures['idle'];
     if (opts.idleMs) {
       const c3 = loop.traffic.log.length;
@@ -420,6 +440,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
       objectBytes,
       objectBytesShown,
       hooksCpuSeconds,
+      cpu,
       causes,
       causeSets,
       change,
@@ -441,7 +462,7 @@ export function describeScale(f: ScaleFigures): string {
     `zones by syncs ${JSON.stringify(f.syncHistogram)}); DNSZone hook request bytes ${mb(f.zoneHookBytes)} ` +
     `(objects ${mb(f.objectBytes)}: ${(f.zoneHookBytes / f.objectBytes).toFixed(2)}×; without managedFields ` +
     `${mb(f.objectBytesShown)}: ${(f.zoneHookBytes / f.objectBytesShown).toFixed(2)}×), decorator ${f.decoratorCalls} calls ` +
-    `${mb(f.decoratorBytes)}; hooks CPU ${f.hooksCpuSeconds.toFixed(1)} s; syncs by preceding events ` +
+    `${mb(f.decoratorBytes)}; CPU s ${JSON.stringify(f.cpu)}; syncs by preceding events ` +
     `${JSON.stringify(f.causeSets)}; one record change → answer ${f.change.ms} ms, syncs ${JSON.stringify(f.change.syncs)}; ` +
     `a new zone → answer ${f.created.ms} ms, its syncs ${f.created.ownSyncs}, other zones' ${JSON.stringify(f.created.otherSyncs)}; ` +
     `a zone changed → its syncs ${f.zoneChanged.ownSyncs}, other zones' ${JSON.stringify(f.zoneChanged.otherSyncs)}` +
