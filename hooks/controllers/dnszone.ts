@@ -459,6 +459,12 @@ export async function finalizeDnsZone(
   );
 }
 
+/** A finalize call for a zone that is not being deleted: the sync (validated like one), never `finalized`. */
+async function syncLiveZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
+  validateZone(req.parent);
+  return syncDnsZone({ ...req, finalizing: false }, deps);
+}
+
 /** Per-zone serialisation: Metacontroller may retry a timed-out call while the first still runs. */
 const inFlight = new Map<string, Promise<unknown>>();
 async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -516,7 +522,14 @@ export function dnsZoneRoutes(ports: HookPorts): HookRoute[] {
       hook: 'finalize',
       kind: 'DNSZone',
       handle: (body: SyncRequest<DNSZone & KubeObject>, ctx: HookContext) =>
-        serialised(key(body), () => finalizeDnsZone(body, deps(ctx))),
+        serialised(key(body), () =>
+          // Metacontroller also finalizes a live zone that no longer matches the controller's label selector (its
+          // index label was removed by hand, metacontroller/dnszone.yaml): keep serving it, keep the finalizer, and
+          // let the decorator put the label back. Only a deletionTimestamp deletes.
+          body.parent.metadata.deletionTimestamp || !body.parent.spec
+            ? finalizeDnsZone(body, deps(ctx))
+            : syncLiveZone(body, deps(ctx)),
+        ),
     },
   ];
 }
