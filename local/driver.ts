@@ -152,7 +152,9 @@ export class LocalDriver {
     const wanted = new Set(
       objects.map((o) => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`),
     );
-    for (const o of objects) store.put(this.localize(o));
+    const key = (o: StoredObject) => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
+    const before = new Map(previous.map((o) => [key(o), o]));
+    for (const o of objects) store.put(this.localize(this.withKeptLabels(o, before.get(key(o)))));
     for (const o of previous) {
       if (wanted.has(`${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`)) continue;
       const stored = store.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name as string);
@@ -161,6 +163,22 @@ export class LocalDriver {
         store.markDeleted(stored, this.deps.now());
       else store.remove(stored);
     }
+  }
+
+  /**
+   * What `kubectl apply` stores for a manifest: its labels over the stored object's, less the labels the previous
+   * manifest had and this one dropped. Labels others set (the index decorator's) stay, as in a cluster: the
+   * decorator reads its own earlier labels (a record's zone key tells which zone it leaves).
+   */
+  private withKeptLabels(o: StoredObject, previous: StoredObject | undefined): StoredObject {
+    const stored = this.deps.store.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name as string);
+    if (!stored?.metadata.labels) return o;
+    const mine = o.metadata.labels ?? {};
+    const kept = Object.entries(stored.metadata.labels).filter(
+      ([k]) => !(k in mine) && !(previous?.metadata.labels && k in previous.metadata.labels),
+    );
+    if (kept.length === 0) return o;
+    return { ...o, metadata: { ...o.metadata, labels: { ...Object.fromEntries(kept), ...mine } } };
   }
 
   /** Syncs every parent until a whole round changes nothing (bounded). */

@@ -307,7 +307,7 @@ describe('local/driver: the index labels of metacontroller/ with the real hooks'
     });
     expect(related.get('team/example-org')).to.deep.equal({ Bind9Instance: ['dns/edge'] });
     expect(store.get(V, 'ARecord', 'dns', 'www')!.metadata.labels).to.deep.equal({
-      'bindy.firestoned.io/zone-ref': 'example-com',
+      'zone.bindy.firestoned.io/example-com': 'ref',
     });
   });
 });

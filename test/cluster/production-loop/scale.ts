@@ -14,7 +14,7 @@
  * at any size, once per Metacontroller flag set.
  */
 import { writeFileSync } from 'node:fs';
-import { LABELS, indexLabelValue, zoneNameIndexValue } from '../../../hooks/labels.js';
+import { LABELS, ZONE_KEY_PREFIX, zoneKey, zoneNameIndexValue } from '../../../hooks/labels.js';
 import { query } from '../../../bench/dns.js';
 import type { LoopObject } from '../../scenarios/loop-driver.js';
 import { pollUntil } from '../../support/poll.js';
@@ -125,11 +125,14 @@ function classesOf(kind: string, before: Seen | undefined, after: Seen, type: st
   const out: string[] = [];
   if (before.spec !== after.spec || before.generation !== after.generation) out.push(`${k}:spec`);
   if (before.labels !== after.labels) {
-    // which label keys changed, by their last segment (zone-ref, status-zone, zone-name, …)
+    // which label keys changed: zone keys as zone=<value>, others by their last segment (status-zone, zone-name, …)
     const b = JSON.parse(before.labels) as Record<string, string>;
     const a = JSON.parse(after.labels) as Record<string, string>;
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((x) => a[x] !== b[x]);
-    out.push(`${k}:labels(${keys.map((x) => x.slice(x.lastIndexOf('/') + 1)).sort().join(',')})`);
+    const shown = keys.map((x) =>
+      x.startsWith(ZONE_KEY_PREFIX) ? `zone=${a[x] ?? 'removed'}` : x.slice(x.lastIndexOf('/') + 1),
+    );
+    out.push(`${k}:labels(${[...new Set(shown)].sort().join(',')})`);
   }
   if (before.status !== after.status) out.push(`${k}:status`);
   if (before.finalizers !== after.finalizers) out.push(`${k}:finalizers`);
@@ -193,10 +196,10 @@ async function watchNamespace(loop: ProductionLoop, ns: string) {
 function relevantTo(e: ObjEvent, zone: string, zoneName: string): boolean {
   if (e.kind === 'Bind9Instance') return true;
   if (e.kind === 'DNSZone') return e.name === zone;
-  const ref = indexLabelValue(zone);
+  const key = zoneKey(zone);
   const zn = zoneNameIndexValue(zoneName);
   const hit = (l: Record<string, string> | undefined) =>
-    !!l && (l[LABELS.zoneRef] === ref || (zn !== undefined && l[LABELS.statusZone] === zn));
+    !!l && (l[key] !== undefined || (zn !== undefined && l[LABELS.statusZone] === zn));
   return hit(e.before) || hit(e.after);
 }
 

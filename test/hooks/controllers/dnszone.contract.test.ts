@@ -174,12 +174,13 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
           'nsrecords',
           'srvrecords',
           'txtrecords',
-        ].flatMap((resource) =>
-          [
-            { matchLabels: { 'bindy.firestoned.io/zone-ref': 'example-com' } },
-            { matchLabels: { 'bindy.firestoned.io/status-zone': 'example.com' } },
-          ].map((labelSelector) => ({ apiVersion: V, resource, namespace: 'dns', labelSelector })),
-        ),
+        ].map((resource) => ({
+          apiVersion: V,
+          resource,
+          namespace: 'dns',
+          // one rule per record kind: the records whose zoneRef names the zone (ref) or named it (left)
+          labelSelector: { matchExpressions: [{ key: 'zone.bindy.firestoned.io/example-com', operator: 'Exists' }] },
+        })),
         {
           apiVersion: V,
           resource: 'dnszones',
