@@ -11,7 +11,8 @@
  *
  * Each run starts its own control plane, so no run inherits another's objects or informers; Metacontroller logs at
  * info as shipped (SCALE_MC_LOG_LEVEL=4 for the suite's verbosity). The figures go to stdout as one line and, with
- * SCALE_JSON=file, as JSON; the Metacontroller and hooks logs stay in SCALE_LOG_DIR (default /tmp/scale-loop-<time>)
+ * SCALE_JSON=file, as JSON; SCALE_CRDS_AFTER_START=1 installs bindy's CRDs only after Metacontroller is up (a first
+ * install: what --discovery-interval delays); the Metacontroller and hooks logs stay in SCALE_LOG_DIR (default /tmp/scale-loop-<time>)
  * with every hook call and object event (calls-and-events.json). SCALE_HOOKS_NODE_ARGS="--cpu-prof
  * --cpu-prof-dir=DIR" profiles the hooks.
  */
@@ -47,19 +48,30 @@ async function main(): Promise<void> {
   const logDir = process.env['SCALE_LOG_DIR'] ?? `/tmp/scale-loop-${Date.now()}`;
   mkdirSync(logDir, { recursive: true });
   try {
-    await ensureCrds();
+    // SCALE_CRDS_AFTER_START=1: a first install — Metacontroller runs before bindy's CRDs exist and finds them by
+    // discovery (--discovery-interval); the instance's sync time then counts from the CRDs' apply.
+    const crdsAfterStart = process.env['SCALE_CRDS_AFTER_START'] === '1';
+    if (!crdsAfterStart) await ensureCrds();
     await ensureMetacontrollerCrds();
     const hooksNodeArgs = (process.env['SCALE_HOOKS_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
     const loop = await startProductionLoop(env, strategy, { metacontrollerArgs: args, logDir, hooksNodeArgs });
     try {
+      let since: number | undefined;
+      if (crdsAfterStart) {
+        since = Date.now();
+        await ensureCrds();
+      }
       await ensureNamespace('scale');
-      console.error(`scale-loop: ${zones} × ${perZone}, ${strategy}, metacontroller ${args.join(' ')} (logs ${logDir})`);
+      console.error(
+        `scale-loop: ${zones} × ${perZone}, ${strategy}, metacontroller ${args.join(' ')} (logs ${logDir})`,
+      );
       const figures = await runScale(loop, 'scale', {
         zones,
         perZone,
         idleMs,
         log: (l) => console.error(`scale-loop: ${l}`),
         dump: join(logDir, 'calls-and-events.json'),
+        ...(since ? { since } : {}),
       });
       console.log(`${strategy} ${args.join(' ')}: ${describeScale(figures)}`);
       if (process.env['SCALE_JSON'])

@@ -38,6 +38,8 @@ export interface KubeObj {
 export interface ProductionLoop {
   readonly env: TestEnv;
   readonly strategy: ApplyStrategy;
+  /** When Metacontroller answered its readiness probe (ms since the epoch). */
+  readonly metacontrollerReadyAt: number;
   readonly named: NamedInstance;
   /** The bindcar every external instance of the tests names. */
   readonly external: { bindcarUrl: string; dnsAddress: string };
@@ -271,10 +273,12 @@ export async function startProductionLoop(
       logPath: join(options.logDir ?? dir, 'metacontroller.log'),
     });
     cleanups.push(() => metacontroller.stop());
+    const metacontrollerReadyAt = Date.now();
 
     return {
       env,
       strategy,
+      metacontrollerReadyAt,
       named,
       external: { bindcarUrl: `http://127.0.0.1:${bindcarPort}`, dnsAddress: `127.0.0.1:${named.dnsPort}` },
       async hookCalls() {

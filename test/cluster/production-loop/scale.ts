@@ -32,6 +32,10 @@ export interface ScaleOptions {
   idleMs?: number;
   /** Prints progress lines (the standalone script). */
   log?: (line: string) => void;
+  /** What instanceSyncedMs counts from (ms epoch; default: Metacontroller ready). */
+  since?: number;
+  /** kubectl processes applying the objects in parallel (default 4). */
+  applyStreams?: number;
   /** Writes every hook call and object event of the run (ms from the apply) to this JSON file, for analysis. */
   dump?: string;
 }
@@ -40,6 +44,8 @@ export interface ScaleOptions {
 export interface ScaleFigures {
   zones: number;
   perZone: number;
+  /** The instance applied first: ms from Metacontroller ready (or from `since`) until it was synced and labelled. */
+  instanceSyncedMs: number;
   /** kubectl apply of every object, ms from the start. */
   applied: number;
   /** Every zone answering its first record, ms from the start. */
@@ -186,8 +192,7 @@ async function watchNamespace(loop: ProductionLoop, ns: string) {
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
       ),
     /** Current objects of a kind. */
-    objects: (kind: string) =>
-      [...state.entries()].filter(([k]) => k.startsWith(`${kind}/`)).map(([, s]) => s.obj),
+    objects: (kind: string) => [...state.entries()].filter(([k]) => k.startsWith(`${kind}/`)).map(([, s]) => s.obj),
     stop: () => aborts.forEach((a) => a.abort()),
   };
 }
@@ -274,7 +279,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
   const answer = (name: string) => query(loop.named.dnsPort, name, 'A', 500).catch(() => [] as string[]);
   const w = await watchNamespace(loop, ns);
   try {
-    const mark = loop.traffic.log.length;
+    let mark = loop.traffic.log.length;
     const zoneSyncs = (from: number, to = loop.traffic.log.length) =>
       loop.traffic.log
         .slice(from, to)
@@ -285,11 +290,37 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
       for (const s of zoneSyncs(from, to)) m[s.parent] = (m[s.parent] ?? 0) + 1;
       return m;
     };
+    // The instance first, as in a running cluster: zones are added to instances that already serve.
+    await loop.env.kubectl(['apply', '--server-side', '--field-manager=scale-test', '-f', '-'], {
+      stdin: JSON.stringify(docs[0]),
+    });
+    await pollUntil(
+      async () => {
+        const i = w.objects('Bind9Instance')[0];
+        if (!i?.status || !i.metadata.labels?.[LABELS.cluster]) throw new Error('instance ext not synced yet');
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
+    const instanceSyncedMs = Date.now() - (opts.since ?? loop.metacontrollerReadyAt);
+    log(
+      `instance ext synced ${instanceSyncedMs} ms after ${opts.since ? 'the CRDs were applied' : 'Metacontroller started'}`,
+    );
+    await sleep(1000);
+    mark = loop.traffic.log.length;
     const cpu0 = await loop.cpuSeconds();
     const t0 = Date.now();
-    await loop.env.kubectl(['apply', '--server-side', '--field-manager=scale-test', '-f', '-'], {
-      stdin: docs.map((o) => JSON.stringify(o)).join('\n'),
-    });
+    // "Applied at once": in parallel streams (one kubectl sends one object at a time; a GitOps tool applies in
+    // parallel too), each zone with its records in its stream, zone first as a user writes them.
+    const streams = Math.max(1, Math.min(opts.applyStreams ?? 4, zones));
+    const chunks: LoopObject[][] = Array.from({ length: streams }, () => []);
+    for (let i = 1; i < docs.length; i++) chunks[Math.floor((i - 1) / (perZone + 1)) % streams]!.push(docs[i]!);
+    await Promise.all(
+      chunks.map((chunk) =>
+        loop.env.kubectl(['apply', '--server-side', '--field-manager=scale-test', '-f', '-'], {
+          stdin: chunk.map((o) => JSON.stringify(o)).join('\n'),
+        }),
+      ),
+    );
     const applied = Date.now() - t0;
     log(`applied ${docs.length} objects in ${applied} ms`);
     const firstAnswer = new Map<number, number>();
@@ -323,7 +354,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     const ready = Date.now() - t0;
     log(`all ${zones * perZone} records Ready at ${ready} ms`);
     // Settled: no DNSZone sync of this namespace for 5 s (the status writes' echoes and label updates done).
-    for (let last = -1, quietSince = Date.now(), end = Date.now() + 5 * 60_000; Date.now() < end; ) {
+    for (let last = -1, quietSince = Date.now(), end = Date.now() + 5 * 60_000; Date.now() < end;) {
       const now = zoneSyncs(mark).length;
       if (now !== last) [last, quietSince] = [now, Date.now()];
       else if (Date.now() - quietSince >= 5000) break;
@@ -430,6 +461,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     return {
       zones,
       perZone,
+      instanceSyncedMs,
       applied,
       answered,
       answeredMedian,
@@ -460,7 +492,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
 export function describeScale(f: ScaleFigures): string {
   const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
   return (
-    `${f.zones} zones × ${f.perZone} records: kubectl apply ${f.applied} ms, all answer ${f.answered} ms ` +
+    `${f.zones} zones × ${f.perZone} records (instance synced ${f.instanceSyncedMs} ms after start): kubectl apply ${f.applied} ms, all answer ${f.answered} ms ` +
     `(median ${f.answeredMedian} ms), all Ready ${f.ready} ms; DNSZone syncs ${f.syncsTotal} (max ${f.syncsMax}/zone, ` +
     `zones by syncs ${JSON.stringify(f.syncHistogram)}); DNSZone hook request bytes ${mb(f.zoneHookBytes)} ` +
     `(objects ${mb(f.objectBytes)}: ${(f.zoneHookBytes / f.objectBytes).toFixed(2)}×; without managedFields ` +
