@@ -20,9 +20,10 @@ export const LABELS = {
   region: 'bindy.firestoned.io/region',
   /** On an instance's children: the Bind9Instance name. */
   bind9Instance: 'bindy.firestoned.io/instance',
-  /** Index label on records: `indexLabelValue(spec.zoneRef)`, the DNSZone the record names. */
-  zoneRef: 'bindy.firestoned.io/zone-ref',
-  /** Index label on records: the zone that last wrote the record's status, `zoneNameIndexValue(status.zone)`. */
+  /**
+   * Index label on records picked by `recordsFrom` selectors (and, for a while, on records leaving such a zone): the
+   * zone that last wrote the record's status, `zoneNameIndexValue(status.zone)`.
+   */
   statusZone: 'bindy.firestoned.io/status-zone',
   /** Index label on DNSZones: `zoneNameIndexValue(spec.zoneName)` (duplicate zone names relate each other). */
   zoneName: 'bindy.firestoned.io/zone-name',
@@ -31,6 +32,19 @@ export const LABELS = {
   /** Index label on DNSZones with `spec.recordsFrom`: "true" (their selectors may overlap within a namespace). */
   recordsFrom: 'bindy.firestoned.io/records-from',
 } as const;
+
+/**
+ * The prefix of the per-zone index label keys on records: `zone.bindy.firestoned.io/<indexLabelValue(DNSZone name)>`
+ * is `ref` on the records whose spec.zoneRef names that DNSZone, and `left` on a record that named it before, until
+ * a zone wrote the record's status for its current generation. One key per zone, so a DNSZone relates both kinds of
+ * record with one `Exists` rule per record kind (hooks/controllers/dnszone.ts).
+ */
+export const ZONE_KEY_PREFIX = 'zone.bindy.firestoned.io/';
+
+/** The per-zone index label key of DNSZone `name` (see {@link ZONE_KEY_PREFIX}). */
+export function zoneKey(name: string): string {
+  return ZONE_KEY_PREFIX + indexLabelValue(name);
+}
 
 export const ANNOTATIONS = {
   /** Pod-template annotation: hash of the rendered configuration, so a config change rolls the pods. */

@@ -30,7 +30,8 @@ type Hook = { webhook: { url?: string; path?: string } };
 /** The parts of a CompositeController the driver needs. */
 export interface CompositeController extends KubeObject {
   spec: {
-    parentResource: ResourceRef;
+    /** labelSelector: only matching parents are synced (a non-matching one that was synced is finalized). */
+    parentResource: ResourceRef & { labelSelector?: LabelSelector };
     childResources?: ResourceRef[];
     hooks: {
       sync?: Hook;
@@ -122,6 +123,8 @@ export class LocalDriver {
   private readonly customizeCache = new Map<string, RelatedResourceRule[]>();
   /** Per decorator and object: what the decorator last saw (resourceVersion, or spec/metadata with ignoreStatusChanges). */
   private readonly decorated = new Map<string, string>();
+  /** Parents (uid) that carry Metacontroller's finalizer: synced once by a controller with a finalize hook. */
+  private readonly finalizers = new Set<string>();
 
   constructor(deps: DriverDeps) {
     this.deps = deps;
@@ -149,14 +152,33 @@ export class LocalDriver {
     const wanted = new Set(
       objects.map((o) => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`),
     );
-    for (const o of objects) store.put(this.localize(o));
+    const key = (o: StoredObject) => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
+    const before = new Map(previous.map((o) => [key(o), o]));
+    for (const o of objects) store.put(this.localize(this.withKeptLabels(o, before.get(key(o)))));
     for (const o of previous) {
       if (wanted.has(`${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`)) continue;
       const stored = store.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name as string);
       if (!stored) continue;
-      if (this.controllerFor(stored)?.spec.hooks.finalize) store.markDeleted(stored, this.deps.now());
+      if (this.controllerFor(stored)?.spec.hooks.finalize && this.finalizers.has(stored.metadata.uid as string))
+        store.markDeleted(stored, this.deps.now());
       else store.remove(stored);
     }
+  }
+
+  /**
+   * What `kubectl apply` stores for a manifest: its labels over the stored object's, less the labels the previous
+   * manifest had and this one dropped. Labels others set (the index decorator's) stay, as in a cluster: the
+   * decorator reads its own earlier labels (a record's zone key tells which zone it leaves).
+   */
+  private withKeptLabels(o: StoredObject, previous: StoredObject | undefined): StoredObject {
+    const stored = this.deps.store.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name as string);
+    if (!stored?.metadata.labels) return o;
+    const mine = o.metadata.labels ?? {};
+    const kept = Object.entries(stored.metadata.labels).filter(
+      ([k]) => !(k in mine) && !(previous?.metadata.labels && k in previous.metadata.labels),
+    );
+    if (kept.length === 0) return o;
+    return { ...o, metadata: { ...o.metadata, labels: { ...Object.fromEntries(kept), ...mine } } };
   }
 
   /** Syncs every parent until a whole round changes nothing (bounded). */
@@ -225,19 +247,42 @@ export class LocalDriver {
           group[objectKey(c.metadata.namespace, c.metadata.name as string)] = c;
       children[childKey(kind, ref.apiVersion)] = group;
     }
-    return { controller: cc, parent, children, related, finalizing: Boolean(parent.metadata.deletionTimestamp) };
+    return { controller: cc, parent, children, related, finalizing: this.finalizing(cc, parent) };
+  }
+
+  /** Whether `parent` matches the controller's parentResource.labelSelector (no selector: every parent). */
+  private selected(cc: CompositeController, parent: StoredObject): boolean {
+    const sel = cc.spec.parentResource.labelSelector;
+    return !sel || selectorMatches(sel, parent.metadata.labels);
+  }
+
+  /**
+   * Metacontroller's choice of the finalize hook (pkg/controller/composite/hooks.go shouldCallFinalizeHook): the parent
+   * is being deleted, or it no longer matches the parent selector while it carries the finalizer.
+   */
+  private finalizing(cc: CompositeController, parent: StoredObject): boolean {
+    if (!cc.spec.hooks.finalize) return Boolean(parent.metadata.deletionTimestamp);
+    return Boolean(parent.metadata.deletionTimestamp) || !this.selected(cc, parent);
   }
 
   /** One Metacontroller pass over one parent; returns resyncAfterSeconds. */
   private async reconcile(cc: CompositeController, parent: StoredObject): Promise<number | undefined> {
     const { store, post } = this.deps;
-    const finalizing = Boolean(parent.metadata.deletionTimestamp);
+    const uid = parent.metadata.uid as string;
+    // A parent the selector does not pick and that carries no finalizer is none of this controller's business (a
+    // deleted one goes at once: nothing held it).
+    if (!this.selected(cc, parent) && !this.finalizers.has(uid)) {
+      if (parent.metadata.deletionTimestamp) store.remove(parent);
+      return undefined;
+    }
+    const finalizing = this.finalizing(cc, parent);
     const hook = finalizing ? cc.spec.hooks.finalize : cc.spec.hooks.sync;
     const path = hookPath(hook);
     if (!path) {
       if (finalizing) store.remove(parent);
       return undefined;
     }
+    if (cc.spec.hooks.finalize && !parent.metadata.deletionTimestamp) this.finalizers.add(uid);
     const request = await this.syncRequest(cc, parent);
     const response = strict<{
       status?: Record<string, unknown> | null;
@@ -270,7 +315,10 @@ export class LocalDriver {
       if (!keep.has(`${c.apiVersion}|${c.kind}|${c.metadata.namespace ?? ''}|${c.metadata.name}`)) store.remove(c);
     }
     store.setStatus(parent, { ...(response.status ?? {}), observedGeneration: parent.metadata.generation });
-    if (finalizing && response.finalized) store.remove(parent);
+    if (finalizing && response.finalized) {
+      this.finalizers.delete(uid);
+      if (parent.metadata.deletionTimestamp) store.remove(parent);
+    }
     return response.resyncAfterSeconds;
   }
 

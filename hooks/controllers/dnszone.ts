@@ -18,7 +18,7 @@ import { validateObject } from '../schema/cel.js';
 import { conditions, type ConditionInput } from '../conditions.js';
 import { invalidSpec } from '../errors.js';
 import type { HookContext, HookRoute } from '../http.js';
-import { LABELS, indexLabelValue, zoneNameIndexValue } from '../labels.js';
+import { LABELS, indexLabelValue, zoneKey, zoneNameIndexValue } from '../labels.js';
 import type {
   CustomizeRequest,
   CustomizeResponse,
@@ -76,9 +76,11 @@ import { guardBaseline, nextBaseline } from '../zone/deletion-baseline.js';
  *  - the Bind9Cluster (namespace) / ClusterBind9Provider named by clusterRef, and the instances of either by the
  *    cluster label (a provider's instances live in its spec.namespace, which the rules cannot know: any namespace);
  *  - the instances `bind9InstancesFrom` selects in the namespace;
- *  - per record kind, in the namespace: records whose zoneRef names this zone (zone-ref label), records whose status
- *    this zone's name last wrote (status-zone label: a record that left is told NotSelected), and what each
- *    `recordsFrom` term selects;
+ *  - per record kind, in the namespace, one rule: the records carrying this zone's key (zone.bindy.firestoned.io/
+ *    <name>: `ref` when their zoneRef names it, `left` when they named it until a zone writes their status again —
+ *    the zone tells them NotSelected); with recordsFrom also what each term selects and the records whose status
+ *    this zone's name last wrote (status-zone label: a record a label edit moved out of a selector). Metacontroller
+ *    matches every event against every rule of every zone, so the rule count per zone is kept low;
  *  - DNSZones of any namespace claiming the same zone name, except this one (zone-uid NotIn: its own status write
  *    does not re-sync it), for duplicate detection; with recordsFrom also the other recordsFrom zones of the
  *    namespace, whose selectors may pick the same record (one status writer per record).
@@ -108,10 +110,11 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
     });
   }
   const zoneName = zoneNameIndexValue(zone.spec.zoneName);
+  const from = zone.spec.recordsFrom ?? [];
   const recordSelectors: NonNullable<RelatedResourceRule['labelSelector']>[] = [
-    { matchLabels: { [LABELS.zoneRef]: indexLabelValue(zone.metadata.name) } },
-    ...(zoneName ? [{ matchLabels: { [LABELS.statusZone]: zoneName } }] : []),
-    ...(zone.spec.recordsFrom ?? []).map((t) => t.selector as NonNullable<RelatedResourceRule['labelSelector']>),
+    { matchExpressions: [{ key: zoneKey(zone.metadata.name), operator: 'Exists' }] },
+    ...(zoneName && from.length ? [{ matchLabels: { [LABELS.statusZone]: zoneName } }] : []),
+    ...from.map((t) => t.selector as NonNullable<RelatedResourceRule['labelSelector']>),
   ];
   for (const k of RECORD_KINDS) {
     for (const labelSelector of recordSelectors)
@@ -503,6 +506,12 @@ export async function finalizeDnsZone(
   );
 }
 
+/** A finalize call for a zone that is not being deleted: the sync (validated like one), never `finalized`. */
+async function syncLiveZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
+  validateZone(req.parent);
+  return syncDnsZone({ ...req, finalizing: false }, deps);
+}
+
 /** Per-zone serialisation: Metacontroller may retry a timed-out call while the first still runs. */
 const inFlight = new Map<string, Promise<unknown>>();
 async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -560,7 +569,14 @@ export function dnsZoneRoutes(ports: HookPorts): HookRoute[] {
       hook: 'finalize',
       kind: 'DNSZone',
       handle: (body: SyncRequest<DNSZone & KubeObject>, ctx: HookContext) =>
-        serialised(key(body), () => finalizeDnsZone(body, deps(ctx))),
+        serialised(key(body), () =>
+          // Metacontroller also finalizes a live zone that no longer matches the controller's label selector (its
+          // index label was removed by hand, metacontroller/dnszone.yaml): keep serving it, keep the finalizer, and
+          // let the decorator put the label back. Only a deletionTimestamp deletes.
+          body.parent.metadata.deletionTimestamp || !body.parent.spec
+            ? finalizeDnsZone(body, deps(ctx))
+            : syncLiveZone(body, deps(ctx)),
+        ),
     },
   ];
 }

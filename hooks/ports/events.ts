@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from './clock.js';
+import { keepAliveKubeConfig } from './kube-client.js';
 
 export interface EventRegarding {
   apiVersion: string;
@@ -52,9 +53,7 @@ export function kubeEventRecorder(clock: Clock, component = 'bindy-hooks', kubec
     | undefined;
   const load = async () => {
     const k8s = await import('@kubernetes/client-node');
-    const kc = new k8s.KubeConfig();
-    if (kubeconfig) kc.loadFromFile(kubeconfig);
-    else kc.loadFromDefault();
+    const kc = keepAliveKubeConfig(k8s, kubeconfig);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     return {
       create: (namespace: string, body: unknown) => core.createNamespacedEvent({ namespace, body: body as never }),

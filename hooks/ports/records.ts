@@ -5,6 +5,7 @@
  */
 import type { Condition } from '../conditions.js';
 import { API_GROUP, RECORD_KINDS, type RecordKind } from '../schema/generated.js';
+import { keepAliveKubeConfig } from './kube-client.js';
 
 /** The record whose status is written. */
 export interface RecordRef {
@@ -42,9 +43,7 @@ export function kubeRecordStatusWriter(fieldManager = 'bindy-hooks', kubeconfig?
   let api: Promise<{ patch: (ref: RecordRef, body: unknown) => Promise<unknown> }> | undefined;
   const load = async () => {
     const k8s = await import('@kubernetes/client-node');
-    const kc = new k8s.KubeConfig();
-    if (kubeconfig) kc.loadFromFile(kubeconfig);
-    else kc.loadFromDefault();
+    const kc = keepAliveKubeConfig(k8s, kubeconfig);
     const client = kc.makeApiClient(k8s.CustomObjectsApi);
     return {
       patch: (ref: RecordRef, body: unknown) =>

@@ -140,6 +140,30 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    // The zone a record leaves must still find it (the status-zone index label) to take it out and say so.
+    name: 'a record whose zoneRef moves is served by its new zone only; moved to no zone it says NotSelected',
+    async run(d) {
+      const a = await servedZone(d, 'move-a', 'mv', '192.0.2.15');
+      const b = 'move-b.loop.test';
+      await d.apply(zone('move-b', b), record('ARecord', 'mv', { zoneRef: 'move-b', ipv4Address: '192.0.2.15' }));
+      await d.eventually(async () => {
+        await expectAnswer(d, `mv.${b}`, 'A', ['192.0.2.15']);
+        await expectAnswer(d, `mv.${a}`, 'A', []);
+        const mv = await expectReady(d, 'ARecord', 'mv');
+        expect(mv.status?.['zone'], 'status.zone').to.equal(b);
+        expect(condition(mv)?.observedGeneration, 'Ready for the moved generation').to.equal(mv.metadata.generation);
+      });
+      await d.apply(record('ARecord', 'mv', { zoneRef: 'move-nowhere', ipv4Address: '192.0.2.15' }));
+      await d.eventually(async () => {
+        await expectAnswer(d, `mv.${b}`, 'A', []);
+        const mv = await expectReady(d, 'ARecord', 'mv', 'NotSelected');
+        expect(condition(mv)?.observedGeneration, 'NotSelected for the current generation').to.equal(
+          mv.metadata.generation,
+        );
+      });
+    },
+  },
+  {
     name: 'a CNAME beside other data: the oldest record wins, the other says Conflict',
     async run(d) {
       const z = await servedZone(d, 'conflict', 'host', '192.0.2.20');

@@ -38,6 +38,8 @@ export interface KubeObj {
 export interface ProductionLoop {
   readonly env: TestEnv;
   readonly strategy: ApplyStrategy;
+  /** When Metacontroller answered its readiness probe (ms since the epoch). */
+  readonly metacontrollerReadyAt: number;
   readonly named: NamedInstance;
   /** The bindcar every external instance of the tests names. */
   readonly external: { bindcarUrl: string; dnsAddress: string };
@@ -49,6 +51,11 @@ export interface ProductionLoop {
   readonly traffic: HookTraffic;
   /** CPU seconds (user + system) the hooks process has used so far. */
   hooksCpuSeconds(): Promise<number>;
+  /**
+   * CPU seconds used so far by each process of the loop: the hooks, Metacontroller, kube-apiserver, etcd, named,
+   * and this test process (bindcar, the counting proxy and the test's own watches and digs run in it).
+   */
+  cpuSeconds(): Promise<Record<'hooks' | 'metacontroller' | 'apiserver' | 'etcd' | 'named' | 'test', number>>;
   /** Stops bindcar (named keeps serving) and starts it again on the same port. */
   stopBindcar(): Promise<void>;
   startBindcar(): Promise<void>;
@@ -62,6 +69,8 @@ export interface HookTraffic {
   readonly calls: Map<string, number>;
   readonly bytes: Map<string, number>;
   readonly perParent: Map<string, number>;
+  /** Every call in arrival order: when it arrived (ms epoch), its path, parent (`namespace/name`) and request bytes. */
+  readonly log: { t: number; path: string; parent: string; bytes: number; ms?: number }[];
 }
 
 /**
@@ -69,7 +78,7 @@ export interface HookTraffic {
  * production, and the counts are Metacontroller's view (retries and timeouts included).
  */
 async function countingProxy(target: number): Promise<{ port: number; traffic: HookTraffic; close(): Promise<void> }> {
-  const traffic: HookTraffic = { calls: new Map(), bytes: new Map(), perParent: new Map() };
+  const traffic: HookTraffic = { calls: new Map(), bytes: new Map(), perParent: new Map(), log: [] };
   const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -77,6 +86,7 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const path = req.url ?? '/';
+      let entry: HookTraffic['log'][number] | undefined;
       if (req.method === 'POST') {
         bump(traffic.calls, path);
         bump(traffic.bytes, path, body.length);
@@ -87,6 +97,8 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
           };
           const p = md.parent?.metadata ?? md.object?.metadata;
           if (p) bump(traffic.perParent, `${path} ${p.namespace ?? ''}/${p.name ?? ''}`);
+          entry = { t: Date.now(), path, parent: p ? `${p.namespace ?? ''}/${p.name ?? ''}` : '', bytes: body.length };
+          traffic.log.push(entry);
         } catch {
           // not JSON: forwarded as is, the hooks answer it
         }
@@ -96,6 +108,9 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
         (r) => {
           res.writeHead(r.statusCode ?? 502, r.headers);
           r.pipe(res);
+          r.on('end', () => {
+            if (entry) entry.ms = Date.now() - entry.t;
+          });
         },
       );
       fwd.on('error', (err) => {
@@ -155,17 +170,39 @@ function clusterScoped(yaml: string): string {
     .join('---\n');
 }
 
+/** CPU seconds (user + system) a process has used: /proc/<pid>/stat fields 14 and 15, in clock ticks (100/s). */
+async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return NaN;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function applyYaml(env: TestEnv, yaml: string): Promise<void> {
   await env.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=bindy-loop-test', '-f', '-'], {
     stdin: yaml,
   });
 }
 
+/** What a run may change about the loop (scripts/scale-loop.ts measures Metacontroller flags with it). */
+export interface LoopOptions {
+  /** Metacontroller args instead of the shipped ones (manifests/metacontroller), e.g. to measure one flag. */
+  metacontrollerArgs?: readonly string[];
+  /** Where the Metacontroller and hooks logs go (default: the run's temp dir, removed on stop). */
+  logDir?: string;
+  /** Extra node arguments for the hooks process (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it). */
+  hooksNodeArgs?: readonly string[];
+}
+
 /**
  * Starts named + bindcar, the hooks (as the bindy-hooks ServiceAccount) and Metacontroller with `strategy`, and
  * applies the controllers. The CRDs (bindy's and Metacontroller's) must already be installed.
  */
-export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy): Promise<ProductionLoop> {
+export async function startProductionLoop(
+  env: TestEnv,
+  strategy: ApplyStrategy,
+  options: LoopOptions = {},
+): Promise<ProductionLoop> {
   const dir = await mkdtemp(join(tmpdir(), 'bindy-loop-'));
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -203,8 +240,8 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
     const hooksPort = await freePort();
     const hooks: Managed = launch(
       process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'hooks/server.ts')],
-      join(dir, 'hooks.log'),
+      [...(options.hooksNodeArgs ?? []), '--import', 'tsx', join(REPO_ROOT, 'hooks/server.ts')],
+      join(options.logDir ?? dir, 'hooks.log'),
       {
         cwd: REPO_ROOT,
         env: {
@@ -234,14 +271,16 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
       binaries: mc,
       kubeconfigPath: env.kubeconfigPath,
       applyStrategy: strategy,
-      args: await metacontrollerArgs(),
-      logPath: join(dir, 'metacontroller.log'),
+      args: options.metacontrollerArgs ?? (await metacontrollerArgs()),
+      logPath: join(options.logDir ?? dir, 'metacontroller.log'),
     });
     cleanups.push(() => metacontroller.stop());
+    const metacontrollerReadyAt = Date.now();
 
     return {
       env,
       strategy,
+      metacontrollerReadyAt,
       named,
       external: { bindcarUrl: `http://127.0.0.1:${bindcarPort}`, dnsAddress: `127.0.0.1:${named.dnsPort}` },
       bindcarToken: token,
@@ -256,11 +295,19 @@ export async function startProductionLoop(env: TestEnv, strategy: ApplyStrategy)
         return out;
       },
       traffic: proxy.traffic,
-      async hooksCpuSeconds() {
-        // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (100 per second on Linux).
-        const stat = await readFile(`/proc/${hooks.pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) / 100;
+      hooksCpuSeconds: () => processCpuSeconds(hooks.pid),
+      async cpuSeconds() {
+        const own = process.cpuUsage();
+        return {
+          hooks: await processCpuSeconds(hooks.pid),
+          metacontroller: await processCpuSeconds(metacontroller.pid),
+          apiserver: await processCpuSeconds(env.pids.kubeApiserver),
+          etcd: await processCpuSeconds(env.pids.etcd),
+          named: await processCpuSeconds(
+            Number((await readFile(join(named.dir, 'named.pid'), 'utf8').catch(() => '0')).trim()),
+          ),
+          test: (own.user + own.system) / 1e6,
+        };
       },
       async stopBindcar() {
         await bindcar?.shutdown();

@@ -9,6 +9,7 @@ import { customizeBind9Instance } from '../../../hooks/controllers/bind9instance
 import { customizeDnsZone } from '../../../hooks/controllers/dnszone.js';
 import { planZoneSync } from '../../../hooks/zone/plan.js';
 import { indexLabels } from '../../../hooks/controllers/index-labels.js';
+import { zoneKey } from '../../../hooks/labels.js';
 import type { CustomizeRequest, KubeObject, ObjectMap, RelatedResourceRule } from '../../../hooks/metacontroller.js';
 import { KINDS, type DNSZone } from '../../../hooks/schema/generated.js';
 import { placement } from '../../../hooks/zone/select.js';
@@ -184,13 +185,17 @@ describe('DNSZone customize: relations by index labels only', () => {
       stored('MXRecord', 'dns', 'mx', { zoneRef: 'example-com', mailServer: 'mail.example.com.', priority: 10 }),
       stored('ARecord', 'dns', 'api', { zoneRef: 'other', ipv4Address: '192.0.2.2' }),
       stored('ARecord', 'team', 'www', { zoneRef: 'example-com', ipv4Address: '192.0.2.3' }),
-      // a record that moved away after this zone served it: still related, so it is told NotSelected
+      // a record that moved away (zoneRef edited: generation 2) after this zone served it (generation 1): still
+      // related by this zone's key (left), so it is told NotSelected
       stored(
         'ARecord',
         'dns',
         'left',
         { zoneRef: 'gone', ipv4Address: '192.0.2.4' },
-        { status: { zone: 'example.com' } },
+        {
+          metadata: { generation: 2, labels: { [zoneKey('example-com')]: 'ref' } },
+          status: { zone: 'example.com', observedGeneration: 1 },
+        } as Partial<KubeObject>,
       ),
       // a hand-written instance naming its cluster by clusterRef only
       stored('Bind9Instance', 'dns', 'edge-primary', { clusterRef: 'prod-dns', role: 'primary' }),

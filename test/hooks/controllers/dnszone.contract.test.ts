@@ -104,14 +104,37 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
       expect(sync.status).to.equal(422);
       expect(sync.data.code).to.equal('INVALID_SPEC');
       expect(sync.data.message).to.contain('spec.zoneName');
+      const deleted = { ...req.parent, metadata: { ...req.parent.metadata, deletionTimestamp: NOW } };
       const fin = await axios.post(
         `http://127.0.0.1:${port}/finalize/dnszone`,
-        { ...req, finalizing: true },
+        { ...req, parent: deleted, finalizing: true },
         { validateStatus: () => true },
       );
       expect(fin.status).to.equal(200);
       expect(fin.data.finalized).to.equal(true);
       expect(fakes.bindcar.calls).to.deep.equal([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('serves a zone Metacontroller finalizes only because its index label went (no deletionTimestamp)', async () => {
+    // Metacontroller calls finalize for a parent that stopped matching metacontroller/dnszone.yaml's labelSelector
+    const req = JSON.parse(readFileSync(join(DIR, 'seed-example.request.json'), 'utf8')) as SyncRequest;
+    const fakes = fakeZonePorts();
+    const app = createApp({ logger: silent, routes: hookRoutes({ clock: () => NOW, zone: fakes.ports }) });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const { port } = server.address() as AddressInfo;
+      const url = (hook: string) => `http://127.0.0.1:${port}/${hook}/dnszone`;
+      const sync = await axios.post(url('sync'), req, { validateStatus: () => true });
+      const fin = await axios.post(url('finalize'), { ...req, finalizing: true }, { validateStatus: () => true });
+      expect(fin.status, JSON.stringify(fin.data)).to.equal(200);
+      expect(fin.data).to.not.have.property('finalized');
+      expect(fin.data).to.deep.equal(sync.data);
+      expect(fakes.bindcar.calls.map((c) => c.method)).to.deep.equal(['PUT', 'PUT']);
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -151,12 +174,13 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
           'nsrecords',
           'srvrecords',
           'txtrecords',
-        ].flatMap((resource) =>
-          [
-            { matchLabels: { 'bindy.firestoned.io/zone-ref': 'example-com' } },
-            { matchLabels: { 'bindy.firestoned.io/status-zone': 'example.com' } },
-          ].map((labelSelector) => ({ apiVersion: V, resource, namespace: 'dns', labelSelector })),
-        ),
+        ].map((resource) => ({
+          apiVersion: V,
+          resource,
+          namespace: 'dns',
+          // one rule per record kind: the records whose zoneRef names the zone (ref) or named it (left)
+          labelSelector: { matchExpressions: [{ key: 'zone.bindy.firestoned.io/example-com', operator: 'Exists' }] },
+        })),
         {
           apiVersion: V,
           resource: 'dnszones',

@@ -24,12 +24,19 @@ import { KINDS } from '../../../hooks/schema/generated.js';
 import { REPO } from '../children/support.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
+const K = (zone: string) => `zone.bindy.firestoned.io/${zone}`;
+const LEGACY = 'bindy.firestoned.io/zone-ref';
 const DIR = join(REPO, 'test/fixtures/sync/index-labels');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const sha224 = (s: string) => `sha224_${createHash('sha224').update(s).digest('hex')}`;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-const obj = (kind: string, spec: unknown, extra: Partial<KubeObject> & { labels?: Record<string, string> } = {}) => {
+const obj = (
+  kind: string,
+  spec: unknown,
+  extra: Partial<KubeObject> & { labels?: Record<string, string> } = {},
+  generation?: number,
+) => {
   const { labels, ...rest } = extra;
   return {
     apiVersion: V,
@@ -38,6 +45,7 @@ const obj = (kind: string, spec: unknown, extra: Partial<KubeObject> & { labels?
       name: 'x',
       namespace: 'dns',
       uid: '0a1b2c3d-0000-4000-8000-000000000001',
+      ...(generation !== undefined ? { generation } : {}),
       ...(labels ? { labels } : {}),
     },
     spec,
@@ -102,27 +110,106 @@ describe('hooks/controllers/index-labels', () => {
     {
       name: 'a record with a short zoneRef, never served',
       object: obj('ARecord', { zoneRef: 'example-com', ipv4Address: '192.0.2.1' }),
-      expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: 'example-com' },
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('example-com')]: 'ref' },
     },
     {
       name: 'a record with a long zoneRef',
       object: obj('CNAMERecord', { zoneRef: longRef, target: 'a.example.net.' }),
-      expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: sha224(longRef) },
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [`zone.bindy.firestoned.io/${sha224(longRef)}`]: 'ref' },
     },
     {
       name: 'a record with an odd zoneRef (dots)',
       object: obj('TXTRecord', { zoneRef: 'zone.v2', text: ['x'] }),
-      expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: 'zone.v2' },
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('zone.v2')]: 'ref' },
     },
     {
-      name: 'a record a zone served (status.zone, trailing dot and case folded)',
-      object: obj('MXRecord', { zoneRef: 'z' }, { status: { zone: 'Example.COM.' } }),
-      expected: { [LABELS.statusZone]: 'example.com', [LABELS.zoneRef]: 'z' },
+      // its zone relates it by its key: the first status write changes no label (no second re-sync of the zone)
+      name: 'a record its zoneRef zone served for its generation',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'z' },
+        { labels: { [K('z')]: 'ref' }, status: { zone: 'Example.COM.', observedGeneration: 1 } },
+        1,
+      ),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('z')]: 'ref' },
+    },
+    {
+      name: 'a record whose spec changed (same zoneRef) before its zone served it again',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'z' },
+        { labels: { [K('z')]: 'ref' }, status: { zone: 'example.com', observedGeneration: 1 } },
+        2,
+      ),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('z')]: 'ref' },
+    },
+    {
+      // zone a must still find it to take it out and say NotSelected
+      name: 'a record whose zoneRef moved, before any zone wrote its status again',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'b' },
+        { labels: { [K('a')]: 'ref' }, status: { zone: 'a.example', observedGeneration: 1 } },
+        2,
+      ),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('a')]: 'left', [K('b')]: 'ref' },
+    },
+    {
+      name: 'a moved record once relabelled, still not written again',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'b' },
+        { labels: { [K('a')]: 'left', [K('b')]: 'ref' }, status: { zone: 'a.example', observedGeneration: 1 } },
+        2,
+      ),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('a')]: 'left', [K('b')]: 'ref' },
+    },
+    {
+      name: 'a moved record once a zone wrote its status for the current generation',
+      object: obj(
+        'MXRecord',
+        { zoneRef: 'b' },
+        { labels: { [K('a')]: 'left', [K('b')]: 'ref' }, status: { zone: 'b.example', observedGeneration: 2 } },
+        2,
+      ),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('a')]: null, [K('b')]: 'ref' },
+    },
+    {
+      name: 'a record moved before any zone ever wrote its status (nobody to tell)',
+      object: obj('MXRecord', { zoneRef: 'b' }, { labels: { [K('a')]: 'ref' } }, 2),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('a')]: null, [K('b')]: 'ref' },
+    },
+    {
+      name: 'a record whose zoneRef was removed (zone a must find it; a selector may pick it now)',
+      object: obj(
+        'MXRecord',
+        {},
+        { labels: { [K('a')]: 'ref' }, status: { zone: 'a.example', observedGeneration: 1 } },
+        2,
+      ),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: 'a.example', [K('a')]: 'left' },
     },
     {
       name: 'a record only a recordsFrom selector picks',
       object: obj('SRVRecord', { name: '_sip._tcp' }),
-      expected: { [LABELS.statusZone]: null, [LABELS.zoneRef]: null },
+      expected: { [LEGACY]: null, [LABELS.statusZone]: null },
+    },
+    {
+      // a label edit (no new generation) can move it: the zone its status names always finds it (case folded)
+      name: 'a record a recordsFrom selector picked, served',
+      object: obj('SRVRecord', { name: '_sip._tcp' }, { status: { zone: 'Example.COM.', observedGeneration: 1 } }, 1),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: 'example.com' },
+    },
+    {
+      // the selector zone must still find it until its zoneRef zone writes the status
+      name: 'a record a selector picked that got a zoneRef',
+      object: obj(
+        'SRVRecord',
+        { zoneRef: 'z' },
+        { labels: { [LABELS.statusZone]: 'example.com' }, status: { zone: 'example.com', observedGeneration: 1 } },
+        2,
+      ),
+      expected: { [LEGACY]: null, [LABELS.statusZone]: 'example.com', [K('z')]: 'ref' },
     },
     {
       name: 'a zone',
@@ -179,13 +266,21 @@ describe('hooks/controllers/index-labels', () => {
     const rec = obj(
       'ARecord',
       { zoneRef: 'example-com' },
-      { labels: { app: 'web', [LABELS.zoneRef]: 'other-zone', [LABELS.statusZone]: 'other.example' } },
+      {
+        labels: {
+          app: 'web',
+          [K('other-zone')]: 'ref',
+          [K('example-com')]: 'x',
+          [LABELS.statusZone]: 'other.example',
+          [LEGACY]: 'other-zone',
+        },
+      },
     );
     // WHEN the decorator answers and Metacontroller applies the answer
     const { labels, changed } = applyLabels(rec.metadata.labels, syncIndexLabels(req(rec)).labels);
-    // THEN the index labels follow the spec (no status.zone: none) and the user's label stays
+    // THEN the index labels follow the spec (no status written: nobody to tell) and the user's label stays
     expect(changed).to.equal(true);
-    expect(labels).to.deep.equal({ app: 'web', [LABELS.zoneRef]: 'example-com' });
+    expect(labels).to.deep.equal({ app: 'web', [K('example-com')]: 'ref' });
   });
 
   it('changes nothing on an object already labelled (Metacontroller then skips the update)', () => {

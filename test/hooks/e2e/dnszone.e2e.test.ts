@@ -94,12 +94,20 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
         kind: 'CompositeController',
         metadata: { name: 'bindy-dnszone' },
       },
-      parent: structuredClone(get('DNSZone', zoneName)),
+      // Metacontroller finalizes a zone being deleted (a live one is served on: hooks/controllers/dnszone.ts)
+      parent: finalizing
+        ? deleting(structuredClone(get('DNSZone', zoneName)))
+        : structuredClone(get('DNSZone', zoneName)),
       children: {},
       related,
       finalizing,
     };
   }
+
+  const deleting = (o: KubeObject): KubeObject => ({
+    ...o,
+    metadata: { ...o.metadata, deletionTimestamp: (o.metadata.deletionTimestamp as string | undefined) ?? now },
+  });
 
   /** One hook call, with its effects applied to the world. */
   async function hook(zoneName: string, finalizing = false): Promise<SyncResponse> {
