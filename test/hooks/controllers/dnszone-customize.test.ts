@@ -187,16 +187,10 @@ describe('DNSZone customize: relations by index labels only', () => {
       stored('ARecord', 'team', 'www', { zoneRef: 'example-com', ipv4Address: '192.0.2.3' }),
       // a record that moved away (zoneRef edited: generation 2) after this zone served it (generation 1): still
       // related by this zone's key (left), so it is told NotSelected
-      stored(
-        'ARecord',
-        'dns',
-        'left',
-        { zoneRef: 'gone', ipv4Address: '192.0.2.4' },
-        {
-          metadata: { generation: 2, labels: { [zoneKey('example-com')]: 'ref' } },
-          status: { zone: 'example.com', observedGeneration: 1 },
-        } as Partial<KubeObject>,
-      ),
+      stored('ARecord', 'dns', 'left', { zoneRef: 'gone', ipv4Address: '192.0.2.4' }, {
+        metadata: { generation: 2, labels: { [zoneKey('example-com')]: 'ref' } },
+        status: { zone: 'example.com', observedGeneration: 1 },
+      } as Partial<KubeObject>),
       // a hand-written instance naming its cluster by clusterRef only
       stored('Bind9Instance', 'dns', 'edge-primary', { clusterRef: 'prod-dns', role: 'primary' }),
       stored('Bind9Instance', 'dns', 'core-primary', { clusterRef: 'core-dns', role: 'primary' }),
