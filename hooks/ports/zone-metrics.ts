@@ -70,54 +70,36 @@ export function zoneMetrics(registry: Registry): ZoneMetrics {
     labelNames: ['result'],
     registers,
   });
-  const ready = new Gauge({
-    name: ZONE_METRIC_NAMES.ready,
-    help: '1 when the DNSZone is Ready (a primary serves its desired content), else 0.',
-    labelNames: zl,
-    registers,
-  });
-  const serial = new Gauge({
-    name: ZONE_METRIC_NAMES.serial,
-    help: 'The SOA serial the primaries serve (the lowest of them).',
-    labelNames: zl,
-    registers,
-  });
-  const behind = new Gauge({
-    name: ZONE_METRIC_NAMES.secondariesBehind,
-    help: "Secondaries that do not serve the primaries' serial.",
-    labelNames: zl,
-    registers,
-  });
-  const behindSeconds = new Gauge({
-    name: ZONE_METRIC_NAMES.secondariesBehindSeconds,
-    help: "How long some secondary has not served the primaries' serial, in seconds (0 when all do).",
-    labelNames: zl,
-    registers,
-  });
-  const instanceSerial = new Gauge({
-    name: ZONE_METRIC_NAMES.instanceSerial,
-    help: 'The SOA serial each Bind9Instance serving the DNSZone answers (bind9instance: namespace/name).',
-    labelNames: [...zl, 'bind9instance'],
-    registers,
-  });
-  const records = new Gauge({
-    name: ZONE_METRIC_NAMES.records,
-    help: 'Records the DNSZone selects, by outcome: served, conflict, invalid, unmanaged, waiting (not pushed yet).',
-    labelNames: [...zl, 'state'],
-    registers,
-  });
-  const blocked = new Gauge({
-    name: ZONE_METRIC_NAMES.deletionBlocked,
-    help: 'Seconds a DNSZone deletion has waited for an unreachable instance (0 when not blocked).',
-    labelNames: zl,
-    registers,
-  });
-  const lastSync = new Gauge({
-    name: ZONE_METRIC_NAMES.lastSync,
-    help: 'When this hooks replica last synced the DNSZone (seconds since the epoch).',
-    labelNames: zl,
-    registers,
-  });
+  const zoneGauge = (name: string, help: string, extra: readonly string[] = []) =>
+    new Gauge({ name, help, labelNames: [...zl, ...extra], registers });
+  const ready = zoneGauge(
+    ZONE_METRIC_NAMES.ready,
+    '1 when the DNSZone is Ready (a primary serves its desired content), else 0.',
+  );
+  const serial = zoneGauge(ZONE_METRIC_NAMES.serial, 'The SOA serial the primaries serve (the lowest of them).');
+  const behind = zoneGauge(ZONE_METRIC_NAMES.secondariesBehind, "Secondaries that do not serve the primaries' serial.");
+  const behindSeconds = zoneGauge(
+    ZONE_METRIC_NAMES.secondariesBehindSeconds,
+    "How long some secondary has not served the primaries' serial, in seconds (0 when all do).",
+  );
+  const instanceSerial = zoneGauge(
+    ZONE_METRIC_NAMES.instanceSerial,
+    'The SOA serial each Bind9Instance serving the DNSZone answers (bind9instance: namespace/name).',
+    ['bind9instance'],
+  );
+  const records = zoneGauge(
+    ZONE_METRIC_NAMES.records,
+    'Records the DNSZone selects, by outcome: served, conflict, invalid, unmanaged, waiting (not pushed yet).',
+    ['state'],
+  );
+  const blocked = zoneGauge(
+    ZONE_METRIC_NAMES.deletionBlocked,
+    'Seconds a DNSZone deletion has waited for an unreachable instance (0 when not blocked).',
+  );
+  const lastSync = zoneGauge(
+    ZONE_METRIC_NAMES.lastSync,
+    'When this hooks replica last synced the DNSZone (seconds since the epoch).',
+  );
   const labels = (z: ZoneRef) => ({ zone_namespace: z.namespace, dnszone: z.name });
   const perZone = [ready, serial, behind, behindSeconds, blocked, lastSync];
   // the instances each zone reported last, so one that stops serving it loses its series

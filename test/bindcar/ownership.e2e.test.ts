@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { HeldDeletion, PutZoneBody, ZoneRecord } from '../../dns/contract.js';
+import { answerData } from '../scenarios/loop-driver.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 import { zoneBody } from './builders.js';
 
@@ -25,11 +26,7 @@ describe('bindcar: records and zones bindy does not own (real named)', function 
   });
 
   const put = (zone: string, body: PutZoneBody) => h.http.put(`/api/v1/zones/${zone}`, body);
-  const answers = async (name: string, type: string) =>
-    (await h.named.query(name, type)).answers
-      .filter((a) => a.type === type)
-      .map((a) => a.data)
-      .sort();
+  const answers = async (name: string, type: string) => answerData(await h.named.query(name, type), type);
   /** A change made the way another tool makes it: nsupdate with a TSIG key named accepts. */
   const nsupdate = async (zone: string, lines: string[]) => {
     const k = h.named.updateKey;

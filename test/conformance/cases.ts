@@ -251,7 +251,8 @@ export const GROUPS: Group[] = [
       },
       {
         tc: 'an in-zone exchange without address (served, with a warning)',
-        source: 'RFC 5321 §5.1 (an MX target must resolve to an address); issue 14 "one record blocks the whole zone"',
+        source:
+          'RFC 5321 §5.1 (an MX target must resolve to an address); BIND 9 ARM "check-integrity" (named refuses it in an UPDATE)',
         crs: [MX('mx', { name: '@', priority: 10, mailServer: 'mail.{z}' })],
         body: ['@ 300 MX 10 mail.{z}.'],
         served: ['@ 300 MX 10 mail.{z}.'],
@@ -754,7 +755,7 @@ export const GROUPS: Group[] = [
       },
       {
         tc: 'one CR listing a value twice: served once, with a warning',
-        source: 'RFC 2181 §5; RFC 5952 §4; issue 14 ("exact duplicate records merged" silently)',
+        source: 'RFC 2181 §5 (an RRset is a set); RFC 5952 §4 (one text form per IPv6 address)',
         crs: [
           TXT('spf', { name: '@', text: ['v=spf1 -all', 'v=spf1 -all'] }),
           AAAA('v6', { ipv6Addresses: ['2001:db8::1', '2001:DB8:0::1'] }),
@@ -1171,7 +1172,7 @@ export const GROUPS: Group[] = [
       },
       {
         tc: 'internationalised MX, NS and SRV targets',
-        source: 'RFC 5891 §4; issue 14 "valid but rejected" (IDN targets in resources)',
+        source: 'RFC 5891 §4 (IDN labels registered as A-labels)',
         crs: [
           MX('mx', { name: '@', priority: 10, mailServer: 'mäil.example.de' }),
           NS('sub', { nameserver: 'nämeserver.example.de.' }),
