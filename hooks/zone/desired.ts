@@ -68,7 +68,10 @@ export interface RecordOutcome {
 export interface ZoneConflict {
   kind: string;
   name: string;
-  reason: Extract<RuleId, 'CNAMEAtApex' | 'CNAMEAndOtherData' | 'MultipleCNAME'>;
+  reason: Extract<
+    RuleId,
+    'CNAMEAtApex' | 'CNAMEAndOtherData' | 'MultipleCNAME' | 'MultipleDNAME' | 'BelowDNAME' | 'SVCBMixedModes'
+  >;
   message: string;
 }
 
