@@ -147,9 +147,17 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
           'arecords',
           'caarecords',
           'cnamerecords',
+          'dnamerecords',
+          'dsrecords',
+          'httpsrecords',
           'mxrecords',
+          'naptrrecords',
           'nsrecords',
+          'ptrrecords',
           'srvrecords',
+          'sshfprecords',
+          'svcbrecords',
+          'tlsarecords',
           'txtrecords',
         ].flatMap((resource) =>
           [
