@@ -3338,7 +3338,7 @@ export const DNSZoneSchema = {
         },
         "soaRecord": {
           "type": "object",
-          "description": "SOA record; defaults: primary name server ns1.<zone>., admin hostmaster.<zone>., refresh 3600, retry 600, expire 604800, negativeTtl 300.",
+          "description": "SOA record; defaults: primary name server ns1.<zone>., admin hostmaster.<zone>. (a reverse zone: its first spec.nameServers host and hostmaster at that host's domain), refresh 3600, retry 600, expire 604800, negativeTtl 300.",
           "properties": {
             "primaryNameServer": {
               "type": "string",
@@ -8824,7 +8824,7 @@ export interface DNSZoneSpec {
    */
   ttl?: number;
   /**
-   * SOA record; defaults: primary name server ns1.<zone>., admin hostmaster.<zone>., refresh 3600, retry 600, expire 604800, negativeTtl 300.
+   * SOA record; defaults: primary name server ns1.<zone>., admin hostmaster.<zone>. (a reverse zone: its first spec.nameServers host and hostmaster at that host's domain), refresh 3600, retry 600, expire 604800, negativeTtl 300.
    */
   soaRecord?: {
     /**

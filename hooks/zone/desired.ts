@@ -5,6 +5,8 @@
  * Defaults when the DNSZone leaves them out (also in the CRD descriptions):
  *   $TTL                3600
  *   SOA MNAME           ns1.<zone>.            RNAME  hostmaster.<zone>.
+ *                       (a reverse zone: its first name server, and hostmaster.<that server's domain>. — a name under
+ *                       in-addr.arpa is nobody's host or mailbox, and an RFC 2317 name is not even a host name)
  *   SOA timers          refresh 3600, retry 600, expire 604800, minimum (negative TTL) 300; SOA TTL = $TTL
  *   apex NS             `spec.nameServers`; when absent, the SOA MNAME alone. An in-zone name server without an
  *                       address (neither in nameServers nor from an A/AAAA record CR) gets glue from the IP
@@ -19,6 +21,7 @@ import { splitHostPort } from '../../dns/address.js';
 import type { PutZoneBody, SoaSpec, ZoneNameServer, ZoneRecord } from '../../dns/contract.js';
 import { absoluteTarget, canonicalZoneName, relativeOwner, soaRname } from '../../dns/names.js';
 import { canonicalIPv4, canonicalIPv6 } from '../../dns/rdata.js';
+import { isReverseZone } from '../../dns/reverse.js';
 import { orderRRsets, rrsetKey } from '../../dns/rrset.js';
 import { DEFAULT_MAX_RECORDS_PER_TYPE } from '../../dns/zone-model.js';
 import { checkZone, CONFLICT_RULES, type Contribution, type RuleId, type ZoneFinding } from '../../dns/zone-rules.js';
@@ -153,7 +156,8 @@ export function desiredZone(
   const z = zn.name;
   const ttl = zone.spec.ttl ?? ZONE_DEFAULTS.ttl;
   const soa = zone.spec.soaRecord;
-  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? `ns1.${z}`, z);
+  const reverseNs = isReverseZone(z) ? zone.spec.nameServers?.[0]?.hostname : undefined;
+  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? reverseNs ?? `ns1.${z}`, z);
   if (!mname.ok) return { invalid: true, zoneName: z, message: `spec.soaRecord.primaryNameServer: ${mname.reason}` };
 
   // one outcome per record, in age order (slot i = the i-th oldest record)
@@ -196,7 +200,9 @@ export function desiredZone(
 
   const soaSpec: SoaSpec = {
     mname: mname.name,
-    rname: soaRname(soa?.adminEmail ?? `hostmaster.${z}.`),
+    rname: soaRname(
+      soa?.adminEmail ?? `hostmaster.${reverseNs ? mname.name.slice(mname.name.indexOf('.') + 1) : `${z}.`}`,
+    ),
     refresh: soa?.refresh ?? ZONE_DEFAULTS.refresh,
     retry: soa?.retry ?? ZONE_DEFAULTS.retry,
     expire: soa?.expire ?? ZONE_DEFAULTS.expire,
