@@ -8,6 +8,7 @@
  * CRD without a predicate fails at module load (and in the tests), never silently.
  * CEL semantics: https://kubernetes.io/docs/reference/using-api/cel/
  */
+import { RECORD_TYPES } from '../../dns/contract.js';
 import { CEL_RULES, type BindyKind } from './generated.js';
 import { isBindyKind, schemaErrors, type FieldError } from './validate.js';
 
@@ -73,6 +74,18 @@ const PREDICATES: Record<string, Pred> = {
   "(has(self.regexp) && self.regexp != '') != (has(self.replacement) && self.replacement != '.')": (s) =>
     (has(s, 'regexp') && get(s, 'regexp') !== '') !== (has(s, 'replacement') && get(s, 'replacement') !== '.'),
 };
+
+// DNSRecordSet: the types bindy owns, and the types it has a grammar for (dns/contract.ts RECORD_TYPES), rule text as in
+// crds/dnsrecordsets.yaml — a type added to the grammar without the CRD's list fails here at module load.
+const DNSSEC_MAINTAINED = ['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY'];
+const celList = (l: readonly string[]) => `[${l.map((t) => `'${t}'`).join(', ')}]`;
+PREDICATES["self.type != 'SOA'"] = (s) => get(s, 'type') !== 'SOA';
+PREDICATES[`!(self.type in ${celList(DNSSEC_MAINTAINED)})`] = (s) =>
+  !DNSSEC_MAINTAINED.includes(get(s, 'type') as string);
+PREDICATES["self.type != 'NS' || !has(self.name) || self.name != '@'"] = (s) =>
+  get(s, 'type') !== 'NS' || get(s, 'name') !== '@';
+PREDICATES[`self.type in ${celList(['SOA', ...DNSSEC_MAINTAINED, ...RECORD_TYPES])}`] = (s) =>
+  ['SOA', ...DNSSEC_MAINTAINED, ...RECORD_TYPES].includes(get(s, 'type') as string);
 
 // Hex lengths per digest type (TLSA, SSHFP, DS): `self.<type> != N || size(self.<data>) == M`, rule text as in the CRDs.
 for (const [typeField, dataField, n, m] of [

@@ -3057,6 +3057,239 @@ export const DNAMERecordSchema = {
   "additionalProperties": false
 } as const;
 
+export const DNSRecordSetSchema = {
+  "type": "object",
+  "description": "A generic RRset (PowerDNS Operator style): one owner, one type, records in presentation form, validated by the same per-type grammar as the typed kinds. For the types without a kind of their own (RP, HINFO, URI, SMIMEA, OPENPGPKEY, DHCID, AFSDB) or as an alternative to one.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "DNSRecordSet"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired RRset.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "type": {
+          "type": "string",
+          "description": "The RR type, upper case: one bindy has a grammar for (A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB). SOA is the DNSZone's spec.soaRecord, the apex NS its spec.nameServers, and named maintains the DNSSEC types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) itself.",
+          "minLength": 1,
+          "maxLength": 16,
+          "pattern": "^[A-Z][A-Z0-9]*$"
+        },
+        "records": {
+          "type": "array",
+          "description": "The RRs, each its RDATA in master-file presentation form (RFC 1035 §5.1) as dig prints it: names absolute with the trailing dot (10 mail.example.com.), strings quoted (\"v=spf1 -all\"), hex and base64 as one run or split by spaces.",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4096,
+            "pattern": "^[^\\x00-\\x1f\\x7f]+$"
+          }
+        }
+      },
+      "required": [
+        "type",
+        "records"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
 export const DNSZoneSchema = {
   "type": "object",
   "description": "An authoritative DNS zone served by the primaries of a Bind9Cluster (or selected Bind9Instances).",
@@ -6562,6 +6795,7 @@ export const SCHEMAS = {
   ClusterBind9Provider: ClusterBind9ProviderSchema,
   CNAMERecord: CNAMERecordSchema,
   DNAMERecord: DNAMERecordSchema,
+  DNSRecordSet: DNSRecordSetSchema,
   DNSZone: DNSZoneSchema,
   DSRecord: DSRecordSchema,
   HTTPSRecord: HTTPSRecordSchema,
@@ -6576,7 +6810,7 @@ export const SCHEMAS = {
   TXTRecord: TXTRecordSchema,
 } as const;
 
-/** The 20 kinds with plural, scope and short names. */
+/** The 21 kinds with plural, scope and short names. */
 export const KINDS = [
   {
     "kind": "AAAARecord",
@@ -6640,6 +6874,14 @@ export const KINDS = [
     "scope": "Namespaced",
     "shortNames": [
       "dname"
+    ]
+  },
+  {
+    "kind": "DNSRecordSet",
+    "plural": "dnsrecordsets",
+    "scope": "Namespaced",
+    "shortNames": [
+      "rrset"
     ]
   },
   {
@@ -6741,7 +6983,7 @@ export const KINDS = [
   }
 ] as const;
 
-/** The 16 record kinds with their plural and RR type. */
+/** The 17 record kinds with their plural and RR type. */
 export const RECORD_KINDS = [
   {
     "kind": "AAAARecord",
@@ -6767,6 +7009,11 @@ export const RECORD_KINDS = [
     "kind": "DNAMERecord",
     "plural": "dnamerecords",
     "rrType": "DNAME"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "plural": "dnsrecordsets",
+    "rrType": null
   },
   {
     "kind": "DSRecord",
@@ -7041,6 +7288,34 @@ export const CEL_RULES = [
     "path": "spec.target",
     "rule": "self == '.' || self.matches('[^.][.][^.]')",
     "message": "spec.target is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "path": "spec",
+    "rule": "self.type != 'SOA'",
+    "message": "spec.type: SOA belongs to the zone: set the DNSZone's spec.soaRecord",
+    "fieldPath": ".type"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "path": "spec",
+    "rule": "!(self.type in ['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY'])",
+    "message": "spec.type: named maintains the DNSSEC records (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) of a signed zone itself: set the DNSZone's dnssecPolicy",
+    "fieldPath": ".type"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "path": "spec",
+    "rule": "self.type != 'NS' || !has(self.name) || self.name != '@'",
+    "message": "spec.name: the apex NS records are the DNSZone's spec.nameServers",
+    "fieldPath": ".name"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "path": "spec",
+    "rule": "self.type in ['SOA', 'DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY', 'A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR', 'TLSA', 'SMIMEA', 'SSHFP', 'SVCB', 'HTTPS', 'NAPTR', 'DS', 'DNAME', 'RP', 'HINFO', 'URI', 'OPENPGPKEY', 'DHCID', 'AFSDB']",
+    "message": "spec.type: bindy has no grammar for this type; it validates A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB",
+    "fieldPath": ".type"
   },
   {
     "kind": "DNSZone",
@@ -8712,6 +8987,95 @@ export interface DNAMERecord {
 }
 
 /**
+ * Desired RRset.
+ */
+export interface DNSRecordSetSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * The RR type, upper case: one bindy has a grammar for (A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB). SOA is the DNSZone's spec.soaRecord, the apex NS its spec.nameServers, and named maintains the DNSSEC types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) itself.
+   */
+  type: string;
+  /**
+   * The RRs, each its RDATA in master-file presentation form (RFC 1035 §5.1) as dig prints it: names absolute with the trailing dot (10 mail.example.com.), strings quoted ("v=spf1 -all"), hex and base64 as one run or split by spaces.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  records: string[];
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface DNSRecordSetStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A generic RRset (PowerDNS Operator style): one owner, one type, records in presentation form, validated by the same per-type grammar as the typed kinds. For the types without a kind of their own (RP, HINFO, URI, SMIMEA, OPENPGPKEY, DHCID, AFSDB) or as an alternative to one. */
+export interface DNSRecordSet {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'DNSRecordSet';
+  metadata: ObjectMeta;
+  spec: DNSRecordSetSpec;
+  status?: DNSRecordSetStatus;
+}
+
+/**
  * Desired zone.
  */
 export interface DNSZoneSpec {
@@ -10192,11 +10556,11 @@ export type ConfigMapRefs = NonNullable<Bind9ClusterSpec['configMapRefs']>;
 export type Acls = NonNullable<Bind9ClusterSpec['acls']>;
 export type ExternalBindcar = NonNullable<Bind9InstanceSpec['external']>;
 
-/** Any of the 16 record kinds. */
-export type DNSRecord = AAAARecord | ARecord | CAARecord | CNAMERecord | DNAMERecord | DSRecord | HTTPSRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
+/** Any of the 17 record kinds. */
+export type DNSRecord = AAAARecord | ARecord | CAARecord | CNAMERecord | DNAMERecord | DNSRecordSet | DSRecord | HTTPSRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
 
 /** Any bindy object. */
-export type BindyObject = AAAARecord | ARecord | Bind9Cluster | Bind9Instance | CAARecord | ClusterBind9Provider | CNAMERecord | DNAMERecord | DNSZone | DSRecord | HTTPSRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
+export type BindyObject = AAAARecord | ARecord | Bind9Cluster | Bind9Instance | CAARecord | ClusterBind9Provider | CNAMERecord | DNAMERecord | DNSRecordSet | DNSZone | DSRecord | HTTPSRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
 
 /** Kind names. */
 export type BindyKind = BindyObject['kind'];

@@ -19,6 +19,7 @@ import {
   type ClusterBind9Provider,
   type CNAMERecord,
   type DNSZone,
+  type DNSRecordSet,
   type PTRRecord,
   type TLSARecord,
   type SSHFPRecord,
@@ -113,6 +114,8 @@ export const validateNAPTRRecord = compileKind<NAPTRRecord>('NAPTRRecord');
 export const validateDSRecord = compileKind<DSRecord>('DSRecord');
 /** Type guard for a DNAMERecord. */
 export const validateDNAMERecord = compileKind<DNAMERecord>('DNAMERecord');
+/** Type guard for a DNSRecordSet. */
+export const validateDNSRecordSet = compileKind<DNSRecordSet>('DNSRecordSet');
 
 /** The compiled validator of every kind, keyed by kind. */
 export const VALIDATORS: { readonly [K in BindyKind]: ValidateFunction } = {
@@ -136,6 +139,7 @@ export const VALIDATORS: { readonly [K in BindyKind]: ValidateFunction } = {
   NAPTRRecord: validateNAPTRRecord,
   DSRecord: validateDSRecord,
   DNAMERecord: validateDNAMERecord,
+  DNSRecordSet: validateDNSRecordSet,
 };
 
 /** True when `kind` is one of the bindy kinds. */

@@ -1,21 +1,45 @@
 /**
- * Pure: one record CR (ARecord … DNAMERecord) → its resource records in bindcar's `ZoneRecord` form. The CR's fields
+ * Pure: one record CR (ARecord … DNAMERecord, DNSRecordSet) → its resource records in bindcar's `ZoneRecord` form. The CR's fields
  * are already structured: they become rdata values directly (no presentation text is built to be parsed again),
  * checked and canonicalised by the one rdata grammar (dns/rdata.ts `checkRecord`), then written once in canonical
  * presentation form — so the hook never hands bindcar data it would reject and two spellings of one RR compare equal.
  */
-import type { ZoneRecord } from '../../dns/contract.js';
-import { checkRecord, formatRdata, quoteCharacterString, type Rdata } from '../../dns/rdata.js';
+import type { RecordType, ZoneRecord } from '../../dns/contract.js';
+import {
+  checkRecord,
+  formatRdata,
+  isRecordType,
+  parseRdata,
+  quoteCharacterString,
+  type Rdata,
+} from '../../dns/rdata.js';
 import { parseHex } from '../../dns/rdata-base.js';
 import { absoluteTarget, relativeOwner, resolveOwner } from '../../dns/names.js';
-import { ptrOwner, reverseName } from '../../dns/reverse.js';
+import { isReverseZone, ptrOwner, reverseName } from '../../dns/reverse.js';
 import { svcParams, valueList } from '../../dns/svcb.js';
 import { RECORD_KINDS, type DNSRecord, type RecordKind } from '../schema/generated.js';
 
-/** The RR type a record kind produces (`ARecord` → `A`). */
-export const RR_TYPE_OF: Readonly<Record<RecordKind, ZoneRecord['type']>> = Object.fromEntries(
-  RECORD_KINDS.map((k) => [k.kind, k.rrType]),
-) as Record<RecordKind, ZoneRecord['type']>;
+/** The RR type a typed record kind produces (`ARecord` → `A`); DNSRecordSet gives its own (`rrTypeOf`). */
+export const RR_TYPE_OF: Readonly<Partial<Record<RecordKind, RecordType>>> = Object.fromEntries(
+  RECORD_KINDS.filter((k) => k.rrType !== null).map((k) => [k.kind, k.rrType]),
+) as Partial<Record<RecordKind, RecordType>>;
+
+/** The RR type a record produces: its kind's, or a DNSRecordSet's `spec.type` (undefined when bindy has no grammar). */
+export function rrTypeOf(rec: DNSRecord): RecordType | undefined {
+  if (rec.kind !== 'DNSRecordSet') return RR_TYPE_OF[rec.kind];
+  return isRecordType(rec.spec.type) ? rec.spec.type : undefined;
+}
+
+/** The types bindy owns or named maintains, and where a user sets them instead (a DNSRecordSet naming one is refused). */
+const OWNED_TYPES: Readonly<Record<string, string>> = {
+  SOA: "SOA belongs to the zone: set the DNSZone's spec.soaRecord",
+  ...Object.fromEntries(
+    ['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY'].map((t) => [
+      t,
+      `named maintains the ${t} records of a signed zone itself: set the DNSZone's dnssecPolicy`,
+    ]),
+  ),
+};
 
 /** Why a record is not (fully) in the zone. */
 export type RecordRejection = { reason: 'OutOfZone' | 'InvalidRecord'; message: string };
@@ -99,6 +123,7 @@ export const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
   NAPTRRecord: 'spec.replacement',
   DSRecord: 'spec.digest',
   DNAMERecord: 'spec.target',
+  DNSRecordSet: 'spec.records',
 };
 
 /** The data field as this record spells it: `spec.ipv4Addresses` when it lists them, else {@link DATA_FIELD}. */
@@ -294,6 +319,14 @@ function values(zone: string, rec: DNSRecord): Value[] {
     }
     case 'DNAMERecord':
       return [target(zone, 'spec.target', rec.spec.target, (t) => ({ type: 'DNAME', target: t }))];
+    case 'DNSRecordSet': {
+      // presentation RDATA, read by the same grammar as a PUT body's (names absolute, with the trailing dot)
+      const type = rec.spec.type as RecordType;
+      return rec.spec.records.map((text, i): Value => {
+        const p = parseRdata(type, text, isReverseZone(zone));
+        return p.ok ? { rdata: p.value, field: `spec.records[${i}]` } : { error: `spec.records[${i}]: ${p.message}` };
+      });
+    }
   }
 }
 
@@ -329,7 +362,19 @@ export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): Rec
       : { ok: false, reason: 'InvalidRecord', message: `spec.name: ${owner.reason}` };
   }
   const fqdn = owner.name;
-  const type = RR_TYPE_OF[rec.kind];
+  const type = rrTypeOf(rec);
+  if (type === undefined) {
+    const t = rec.kind === 'DNSRecordSet' ? rec.spec.type : rec.kind;
+    const message = OWNED_TYPES[t] ?? `bindy has no grammar for type ${t}`;
+    return { ok: false, fqdn, reason: 'InvalidRecord', message: `spec.type: ${message}` };
+  }
+  if (rec.kind === 'DNSRecordSet' && type === 'NS' && fqdn === `${zone}.`)
+    return {
+      ok: false,
+      fqdn,
+      reason: 'InvalidRecord',
+      message: "spec.name: the apex NS records are the DNSZone's spec.nameServers",
+    };
   const ttl = rec.spec.ttl ?? defaultTtl;
   const vals = values(zone, rec);
   if (vals.length === 0)

@@ -32,7 +32,7 @@ import type { HeldDeletion, RefusedRRset } from '../../dns/contract.js';
 import { ANNOTATIONS } from '../labels.js';
 import { rrsetKey } from '../../dns/rrset.js';
 import type { RecordStatusPatch } from '../ports/records.js';
-import { RR_TYPE_OF } from './records.js';
+import { rrTypeOf } from './records.js';
 import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
 import type { DeletionBaseline } from './deletion-baseline.js';
 import type { Placement } from './select.js';
@@ -343,13 +343,13 @@ export function withRefused(outcomes: readonly RecordOutcome[], pushes: readonly
   }
   if (by.size === 0) return [...outcomes];
   return outcomes.map((o) => {
-    const e = o.included && o.fqdn ? by.get(rrsetKey(o.fqdn, RR_TYPE_OF[o.record.kind])) : undefined;
+    const e = o.included && o.fqdn ? by.get(rrsetKey(o.fqdn, rrTypeOf(o.record) ?? '')) : undefined;
     if (!e) return o;
     return {
       ...o,
       included: false,
       reason: 'InvalidRecord' as const,
-      message: `named on ${e.instances.sort().join(', ')} refused ${o.fqdn} ${RR_TYPE_OF[o.record.kind]} (${e.rcode}) and serves what it had there; the rest of the zone is served`,
+      message: `named on ${e.instances.sort().join(', ')} refused ${o.fqdn} ${rrTypeOf(o.record)} (${e.rcode}) and serves what it had there; the rest of the zone is served`,
     };
   });
 }

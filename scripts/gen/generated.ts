@@ -65,9 +65,15 @@ export async function renderGenerated(crds: CrdInfo[]): Promise<string> {
   const kinds = crds.map((c) => ({ kind: c.kind, plural: c.plural, scope: c.scope, shortNames: c.shortNames }));
   parts.push('', `/** The ${crds.length} kinds with plural, scope and short names. */`);
   parts.push(`export const KINDS = ${literal(kinds)} as const;`);
+  // the record kinds are the dnsrecords category; a typed kind's RR type is its name without "Record", a generic
+  // kind's (DNSRecordSet) is in its spec (null here)
   const records = crds
-    .filter((c) => c.kind.endsWith('Record'))
-    .map((c) => ({ kind: c.kind, plural: c.plural, rrType: c.kind.slice(0, -'Record'.length) }));
+    .filter((c) => c.categories.includes('dnsrecords'))
+    .map((c) => ({
+      kind: c.kind,
+      plural: c.plural,
+      rrType: c.kind.endsWith('Record') ? c.kind.slice(0, -'Record'.length) : null,
+    }));
   parts.push('', `/** The ${records.length} record kinds with their plural and RR type. */`);
   parts.push(`export const RECORD_KINDS = ${literal(records)} as const;`);
   parts.push(

@@ -19,6 +19,7 @@ const HTTPS = cr('HTTPSRecord');
 const NAPTR = cr('NAPTRRecord');
 const DS = cr('DSRecord');
 const DNAME = cr('DNAMERecord');
+const RRSET = cr('DNSRecordSet');
 
 /** Hex as dig prints it: upper case, in groups of 56 digits. */
 const dig = (hex: string) =>
@@ -32,6 +33,7 @@ const SHA256B = 'd2abde240d7cd3ee6b4b28c54df034b97983a1d16e8a410e4561cb106618e97
 const SHA512 =
   '92003ba34942dc74152e2f2c408d29eca5a520e7f2e06bb944f4dca346baf63c1b177615d466f6c4b71c216a50292bd58c9ebdd2f74e38fe51ffd48c43326cbc';
 const SHA1 = '123456789abcdef67890123456789abcdef67890';
+const HASH28 = 'c93f1e400f26708f98cb19d936620da35eec8f72e57f9eec01c1afd6';
 
 export const TYPE_GROUPS: Group[] = [
   {
@@ -398,6 +400,82 @@ export const TYPE_GROUPS: Group[] = [
         served: ['old 300 DNAME example.org.'],
         status: { below: { reason: 'Conflict', message: 'is below the DNAME old.{z}.' } },
         refused: [['records/1', 'is below the DNAME old.{z}.']],
+      },
+    ],
+  },
+  {
+    name: 'generic RRsets (DNSRecordSet)',
+    steps: [
+      {
+        tc: 'the types without a kind of their own, one RRset each',
+        source:
+          'RFC 1183 §2.2 (RP), §1 (AFSDB); RFC 1035 §3.3.2 (HINFO); RFC 7553 §4.5 (URI); RFC 7929 (OPENPGPKEY); RFC 4701 §3.6 (DHCID); RFC 8162 (SMIMEA)',
+        crs: [
+          RRSET('rp', { name: '@', type: 'RP', records: ['hostmaster.{z}. .'] }),
+          RRSET('afsdb', { name: 'afs', type: 'AFSDB', records: ['1 db1.{z}.', '2 db2.{z}.'] }),
+          RRSET('hinfo', { name: 'host', type: 'HINFO', records: ['"PC" "Linux"'] }),
+          RRSET('uri', { name: '_ftp._tcp', type: 'URI', records: ['10 1 "ftp://ftp1.example.com/public"'] }),
+          RRSET('pgp', {
+            name: `${HASH28}._openpgpkey`,
+            type: 'OPENPGPKEY',
+            records: ['mQINBFit2jsBEADrbl5vjVxYeAE0g0IDYCBpHirv1Sjl'],
+          }),
+          RRSET('dhcid', {
+            name: 'chi',
+            type: 'DHCID',
+            records: ['AAIBY2/AuCccgoJbsaxcQc9TUapptP69l OjxfNuVAA2kjEA='],
+          }),
+          RRSET('smimea', { name: `${HASH28}._smimecert`, type: 'SMIMEA', records: [`3 0 1 ${SHA256}`] }),
+        ],
+        body: [
+          '@ 300 RP hostmaster.{z}. .',
+          'afs 300 AFSDB 1 db1.{z}.',
+          'afs 300 AFSDB 2 db2.{z}.',
+          'host 300 HINFO "PC" "Linux"',
+          '_ftp._tcp 300 URI 10 1 "ftp://ftp1.example.com/public"',
+          `${HASH28}._openpgpkey 300 OPENPGPKEY mQINBFit2jsBEADrbl5vjVxYeAE0g0IDYCBpHirv1Sjl`,
+          'chi 300 DHCID AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=',
+          `${HASH28}._smimecert 300 SMIMEA 3 0 1 ${SHA256}`,
+        ],
+        served: [
+          '@ 300 RP hostmaster.{z}. .',
+          'afs 300 AFSDB 1 db1.{z}.',
+          'afs 300 AFSDB 2 db2.{z}.',
+          'host 300 HINFO "PC" "Linux"',
+          '_ftp._tcp 300 URI 10 1 "ftp://ftp1.example.com/public"',
+          `${HASH28}._openpgpkey 300 OPENPGPKEY mQINBFit2jsBEADrbl5vjVxYeAE0g0IDYCBpHirv1Sjl`,
+          'chi 300 DHCID AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=',
+          `${HASH28}._smimecert 300 SMIMEA 3 0 1 ${dig(SHA256)}`,
+        ],
+      },
+      {
+        tc: "a typed kind's type through a DNSRecordSet merges with the typed record",
+        source: 'RFC 2181 §5 (an RRset is owner, type and its data, whoever declares it)',
+        crs: [
+          A('www', { ipv4Address: '192.0.2.1' }),
+          RRSET('www-more', { name: 'www', type: 'A', records: ['192.0.2.2'] }),
+        ],
+        body: ['www 300 A 192.0.2.1', 'www 300 A 192.0.2.2'],
+        served: ['www 300 A 192.0.2.1', 'www 300 A 192.0.2.2'],
+      },
+      {
+        tc: 'what bindy owns, or has no grammar for, is refused with the reason',
+        source:
+          "RFC 1035 §5.2 (one SOA, the zone's); RFC 4035 §2 (named signs); RFC 3597 (unknown types are not guessed)",
+        crs: [
+          RRSET('soa', { name: '@', type: 'SOA', records: ['ns.{z}. h.{z}. 1 2 3 4 5'] }),
+          RRSET('apex-ns', { name: '@', type: 'NS', records: ['ns9.example.net.'] }),
+          RRSET('cert', { name: 'c', type: 'CERT', records: ['1 0 0 AQID'] }),
+          RRSET('bad-data', { name: 'host', type: 'HINFO', records: ['"PC"'] }),
+        ],
+        body: [],
+        served: [],
+        status: {
+          soa: { admission: ['spec.type', 'SOA belongs to the zone'] },
+          'apex-ns': { admission: ['spec.name', 'the apex NS records are'] },
+          cert: { admission: ['spec.type', 'bindy has no grammar for this type'] },
+          'bad-data': { reason: 'InvalidRecord', message: 'spec.records[0]: HINFO data is' },
+        },
       },
     ],
   },

@@ -66,7 +66,7 @@ describe('examples/ (GitOps folder)', () => {
     expect(zoneSpec.clusterRef).to.equal((cluster['metadata'] as Doc)['name']);
     const zoneName = (zone['metadata'] as Doc)['name'];
     const selector = zoneSpec.recordsFrom[0]!.selector.matchLabels;
-    for (const { file, doc } of all.filter((x) => String(x.doc['kind']).endsWith('Record'))) {
+    for (const { file, doc } of all.filter((x) => RECORD_KINDS.some((k) => k.kind === x.doc['kind']))) {
       const labels = ((doc['metadata'] as Doc)['labels'] ?? {}) as Record<string, string>;
       const ref = (doc['spec'] as Doc)['zoneRef'];
       if (ref === reverseName) continue;

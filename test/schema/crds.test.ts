@@ -81,7 +81,7 @@ function resolveColumn(schema: JsonSchema, jsonPath: string): JsonSchema | undef
 }
 
 describe('crds/', () => {
-  it('defines the 20 kinds of bindy.firestoned.io/v1beta1, one file each', () => {
+  it('defines the 21 kinds of bindy.firestoned.io/v1beta1, one file each', () => {
     expect(crds.map((c) => c.kind).sort()).to.deep.equal([
       'AAAARecord',
       'ARecord',
@@ -91,6 +91,7 @@ describe('crds/', () => {
       'CNAMERecord',
       'ClusterBind9Provider',
       'DNAMERecord',
+      'DNSRecordSet',
       'DNSZone',
       'DSRecord',
       'HTTPSRecord',

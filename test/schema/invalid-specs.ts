@@ -93,6 +93,7 @@ export const BASE_SPECS: Record<BindyKind, Record<string, unknown>> = {
     digest: '0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6',
   },
   DNAMERecord: { zoneRef: 'example-com', name: 'old', target: 'new.example.net.' },
+  DNSRecordSet: { zoneRef: 'example-com', name: 'louie', type: 'RP', records: ['louie.example.com. txt.example.com.'] },
   DNSZone: {
     zoneName: 'example.com',
     clusterRef: 'dns',
@@ -327,6 +328,43 @@ const CASES: Case[] = [
   ['DNAME: target is an IP address', 'DNAMERecord', { target: '192.0.2.1' }, 'spec.target'],
   ['DNAME: a one-label target', 'DNAMERecord', { target: 'net' }, 'spec.target', { cel: true }],
   ['DNAME: missing target', 'DNAMERecord', { target: undefined }, 'spec.target'],
+  // --- DNSRecordSet
+  [
+    'RRset: SOA is the zone’s',
+    'DNSRecordSet',
+    { type: 'SOA', records: ['a. b. 1 2 3 4 5'] },
+    'spec.type',
+    { cel: true },
+  ],
+  [
+    'RRset: DNSKEY is named’s',
+    'DNSRecordSet',
+    { type: 'DNSKEY', records: ['257 3 13 AAAA'] },
+    'spec.type',
+    { cel: true },
+  ],
+  [
+    'RRset: apex NS is the zone’s nameServers',
+    'DNSRecordSet',
+    { name: '@', type: 'NS', records: ['ns9.example.net.'] },
+    'spec.name',
+    { cel: true },
+  ],
+  [
+    'RRset: a type without grammar',
+    'DNSRecordSet',
+    { type: 'CERT', records: ['1 0 0 AQID'] },
+    'spec.type',
+    { cel: true },
+  ],
+  ['RRset: lower-case type', 'DNSRecordSet', { type: 'rp' }, 'spec.type'],
+  ['RRset: no records', 'DNSRecordSet', { records: [] }, 'spec.records'],
+  [
+    'RRset: a newline in a record',
+    'DNSRecordSet',
+    { records: ['a.example. b.example.\n@ NS evil.'] },
+    'spec.records[0]',
+  ],
   ['Zone: slash outside the reverse tree', 'DNSZone', { zoneName: '0/26.example.com' }, 'spec.zoneName', { cel: true }],
   // --- DNSZone
   ['Zone: trailing dot in zoneName', 'DNSZone', { zoneName: 'example.com.' }, 'spec.zoneName'],
@@ -756,6 +794,8 @@ const VALID: [string, BindyKind, Record<string, unknown>][] = [
     { flags: 'u', services: 'E2U+sip', regexp: '!^.*$!sip:info@example.com!', replacement: '.' },
   ],
   ['DS: SHA-384', 'DSRecord', { digestType: 4, digest: 'ab'.repeat(48) }],
+  ['RRset: HINFO', 'DNSRecordSet', { name: 'host', type: 'HINFO', records: ['"PC" "Linux"'] }],
+  ['RRset: a typed kind’s type (A)', 'DNSRecordSet', { name: 'www', type: 'A', records: ['192.0.2.1', '192.0.2.2'] }],
   ['DNAME: internationalised target', 'DNAMERecord', { target: 'bücher.example' }],
   [
     'Zone: no soaRecord (defaults)',

@@ -148,6 +148,7 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
           'caarecords',
           'cnamerecords',
           'dnamerecords',
+          'dnsrecordsets',
           'dsrecords',
           'httpsrecords',
           'mxrecords',
