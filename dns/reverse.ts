@@ -114,3 +114,58 @@ export function ptrOwner(zone: string, address: string): string | undefined {
   if (range.classless) return `${Number(a.value & 0xffn)}.${zone.replace(/\.$/, '')}.`;
   return reverseName(address);
 }
+
+// ---------------------------------------------------------------- index keys (automatic PTR)
+
+/** The prefix lengths an address is indexed at: IPv4 octets, IPv6 the usual delegation boundaries (RFC 6177 §3). */
+const INDEXED_PREFIXES: Readonly<Record<4 | 6, readonly number[]>> = { 4: [8, 16, 24], 6: [16, 32, 48, 56, 64] };
+
+/** The key of an address prefix: `v4-192.0.2` (/24), `v6-20010db8` (/32). */
+function prefixKey(family: 4 | 6, value: bigint, length: number): string {
+  if (family === 4) {
+    const octets = [24, 16, 8, 0].map((s) => Number((value >> BigInt(s)) & 0xffn));
+    return `v4-${octets.slice(0, length / 8).join('.')}`;
+  }
+  return `v6-${value
+    .toString(16)
+    .padStart(32, '0')
+    .slice(0, length / 4)}`;
+}
+
+/**
+ * The index keys of an address: one per indexed prefix containing it (`v4-192`, `v4-192.0`, `v4-192.0.2`), so a reverse
+ * zone finds the addresses it covers by one key; undefined when it is no address.
+ */
+export function addressIndexKeys(address: string): string[] | undefined {
+  const a = addressValue(address);
+  if (!a) return undefined;
+  return INDEXED_PREFIXES[a.family].map((len) => prefixKey(a.family, a.value, len));
+}
+
+/**
+ * The index key a reverse zone selects its addresses by: its range's longest indexed prefix (a classless zone: its
+ * /24's; `8.b.d.0.1.0.0.2.ip6.arpa`: /32); undefined when the zone is shorter than every indexed prefix (a /4) or no
+ * reverse zone — such a zone gets no automatic PTRs.
+ */
+export function reverseZoneIndexKey(zone: string): string | undefined {
+  const r = reverseZoneRange(zone);
+  if (!r) return undefined;
+  const len = [...INDEXED_PREFIXES[r.family]].reverse().find((l) => l <= r.prefixLength);
+  return len === undefined ? undefined : prefixKey(r.family, r.first, len);
+}
+
+/** Whether the addresses of `inner` are a strict subset of `outer`'s (a more specific reverse zone). */
+export function narrower(inner: ReverseRange, outer: ReverseRange): boolean {
+  return (
+    inner.family === outer.family &&
+    inner.first >= outer.first &&
+    inner.last <= outer.last &&
+    inner.last - inner.first < outer.last - outer.first
+  );
+}
+
+/** Whether a range covers an address. */
+export function covers(range: ReverseRange, address: string): boolean {
+  const a = addressValue(address);
+  return a !== undefined && a.family === range.family && a.value >= range.first && a.value <= range.last;
+}

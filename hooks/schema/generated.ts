@@ -225,6 +225,10 @@ export const AAAARecordSchema = {
           "maxItems": 64,
           "minItems": 1,
           "uniqueItems": true
+        },
+        "ptr": {
+          "type": "boolean",
+          "description": "Automatic PTR (opt-in): maintain the PTR of each address (RFC 1035 §3.5, RFC 3596 §2.5), pointing at this record's owner, in the most specific reverse DNSZone of this namespace that covers it (RFC 2317 classless zones included). Default: the DNSZone's spec.ptr. A wildcard owner never gets one; an explicit record at the PTR's name wins; two names claiming one address: the older record keeps it. status.ptr says what each reverse zone made of it."
         }
       },
       "additionalProperties": false
@@ -303,6 +307,45 @@ export const AAAARecordSchema = {
           "type": "string",
           "description": "Owner FQDN (with trailing dot).",
           "maxLength": 255
+        },
+        "ptrRequested": {
+          "type": "boolean",
+          "description": "Written by the record's DNSZone: the record is served and asks for its PTRs (spec.ptr, else the zone's spec.ptr); reverse zones maintain PTRs only for such records."
+        },
+        "ptr": {
+          "type": "object",
+          "description": "Automatic PTR, by reverse zone (each reverse DNSZone writes its own entry): state Served, Conflict (another name holds the address; the older record wins), Shadowed (an explicit record holds the PTR's name) and the addresses concerned.",
+          "maxProperties": 16,
+          "additionalProperties": {
+            "type": "object",
+            "properties": {
+              "state": {
+                "type": "string",
+                "enum": [
+                  "Served",
+                  "Conflict",
+                  "Shadowed"
+                ]
+              },
+              "addresses": {
+                "type": "array",
+                "maxItems": 64,
+                "items": {
+                  "type": "string",
+                  "maxLength": 45
+                }
+              },
+              "message": {
+                "type": "string",
+                "maxLength": 4096
+              }
+            },
+            "required": [
+              "state",
+              "message"
+            ],
+            "additionalProperties": false
+          }
         }
       },
       "additionalProperties": false
@@ -454,6 +497,10 @@ export const ARecordSchema = {
           "maxItems": 64,
           "minItems": 1,
           "uniqueItems": true
+        },
+        "ptr": {
+          "type": "boolean",
+          "description": "Automatic PTR (opt-in): maintain the PTR of each address (RFC 1035 §3.5, RFC 3596 §2.5), pointing at this record's owner, in the most specific reverse DNSZone of this namespace that covers it (RFC 2317 classless zones included). Default: the DNSZone's spec.ptr. A wildcard owner never gets one; an explicit record at the PTR's name wins; two names claiming one address: the older record keeps it. status.ptr says what each reverse zone made of it."
         }
       },
       "additionalProperties": false
@@ -532,6 +579,45 @@ export const ARecordSchema = {
           "type": "string",
           "description": "Owner FQDN (with trailing dot).",
           "maxLength": 255
+        },
+        "ptrRequested": {
+          "type": "boolean",
+          "description": "Written by the record's DNSZone: the record is served and asks for its PTRs (spec.ptr, else the zone's spec.ptr); reverse zones maintain PTRs only for such records."
+        },
+        "ptr": {
+          "type": "object",
+          "description": "Automatic PTR, by reverse zone (each reverse DNSZone writes its own entry): state Served, Conflict (another name holds the address; the older record wins), Shadowed (an explicit record holds the PTR's name) and the addresses concerned.",
+          "maxProperties": 16,
+          "additionalProperties": {
+            "type": "object",
+            "properties": {
+              "state": {
+                "type": "string",
+                "enum": [
+                  "Served",
+                  "Conflict",
+                  "Shadowed"
+                ]
+              },
+              "addresses": {
+                "type": "array",
+                "maxItems": 64,
+                "items": {
+                  "type": "string",
+                  "maxLength": 45
+                }
+              },
+              "message": {
+                "type": "string",
+                "maxLength": 4096
+              }
+            },
+            "required": [
+              "state",
+              "message"
+            ],
+            "additionalProperties": false
+          }
         }
       },
       "additionalProperties": false
@@ -3756,6 +3842,10 @@ export const DNSZoneSchema = {
             }
           },
           "additionalProperties": false
+        },
+        "ptr": {
+          "type": "boolean",
+          "description": "Automatic PTR for every ARecord and AAAARecord of this (forward) zone whose spec.ptr is unset: each address's PTR is maintained in the most specific reverse DNSZone of the namespace that covers it. Default false."
         },
         "adoptExisting": {
           "type": "boolean",
@@ -7598,6 +7688,10 @@ export interface AAAARecordSpec {
    * Items: IPv6 address, RFC 4291 text form.
    */
   ipv6Addresses?: string[];
+  /**
+   * Automatic PTR (opt-in): maintain the PTR of each address (RFC 1035 §3.5, RFC 3596 §2.5), pointing at this record's owner, in the most specific reverse DNSZone of this namespace that covers it (RFC 2317 classless zones included). Default: the DNSZone's spec.ptr. A wildcard owner never gets one; an explicit record at the PTR's name wins; two names claiming one address: the older record keeps it. status.ptr says what each reverse zone made of it.
+   */
+  ptr?: boolean;
 }
 
 /**
@@ -7649,6 +7743,25 @@ export interface AAAARecordStatus {
    * Owner FQDN (with trailing dot).
    */
   fqdn?: string;
+  /**
+   * Written by the record's DNSZone: the record is served and asks for its PTRs (spec.ptr, else the zone's spec.ptr); reverse zones maintain PTRs only for such records.
+   */
+  ptrRequested?: boolean;
+  /**
+   * Automatic PTR, by reverse zone (each reverse DNSZone writes its own entry): state Served, Conflict (another name holds the address; the older record wins), Shadowed (an explicit record holds the PTR's name) and the addresses concerned.
+   */
+  ptr?: {
+    [k: string]:
+      | {
+          state: 'Served' | 'Conflict' | 'Shadowed';
+          /**
+           * @maxItems 64
+           */
+          addresses?: string[];
+          message: string;
+        }
+      | undefined;
+  };
 }
 
 /** An IPv6 address record (AAAA). */
@@ -7689,6 +7802,10 @@ export interface ARecordSpec {
    * Items: IPv4 address, dotted quad without leading zeros.
    */
   ipv4Addresses?: string[];
+  /**
+   * Automatic PTR (opt-in): maintain the PTR of each address (RFC 1035 §3.5, RFC 3596 §2.5), pointing at this record's owner, in the most specific reverse DNSZone of this namespace that covers it (RFC 2317 classless zones included). Default: the DNSZone's spec.ptr. A wildcard owner never gets one; an explicit record at the PTR's name wins; two names claiming one address: the older record keeps it. status.ptr says what each reverse zone made of it.
+   */
+  ptr?: boolean;
 }
 
 /**
@@ -7740,6 +7857,25 @@ export interface ARecordStatus {
    * Owner FQDN (with trailing dot).
    */
   fqdn?: string;
+  /**
+   * Written by the record's DNSZone: the record is served and asks for its PTRs (spec.ptr, else the zone's spec.ptr); reverse zones maintain PTRs only for such records.
+   */
+  ptrRequested?: boolean;
+  /**
+   * Automatic PTR, by reverse zone (each reverse DNSZone writes its own entry): state Served, Conflict (another name holds the address; the older record wins), Shadowed (an explicit record holds the PTR's name) and the addresses concerned.
+   */
+  ptr?: {
+    [k: string]:
+      | {
+          state: 'Served' | 'Conflict' | 'Shadowed';
+          /**
+           * @maxItems 64
+           */
+          addresses?: string[];
+          message: string;
+        }
+      | undefined;
+  };
 }
 
 /** An IPv4 address record (A). Several ARecords with the same owner merge into one RRset. */
@@ -9295,6 +9431,10 @@ export interface DNSZoneSpec {
      */
     windowSeconds?: number;
   };
+  /**
+   * Automatic PTR for every ARecord and AAAARecord of this (forward) zone whose spec.ptr is unset: each address's PTR is maintained in the most specific reverse DNSZone of the namespace that covers it. Default false.
+   */
+  ptr?: boolean;
   /**
    * Take over a zone named already serves that bindy did not create (a zone of named.conf, one created through bindcar's upstream API or by another tool): its content is replaced by this zone's, the deletion guard still applies. When false (default) such a zone is left untouched and the DNSZone shows Ready=False, reason ZoneNotOwned.
    */

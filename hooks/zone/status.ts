@@ -397,12 +397,18 @@ export function recordStatusUpdate(
     c[0]!.observedGeneration === gen &&
     have?.observedGeneration === gen &&
     (have?.zone ?? null) === zoneName &&
-    (have?.fqdn ?? null) === (outcome.fqdn ?? null)
+    (have?.fqdn ?? null) === (outcome.fqdn ?? null) &&
+    (ptrRequestedOf(outcome.record) ?? null) === (outcome.ptrRequested ?? null)
   ) {
     return undefined;
   }
   const want = recordStatus(outcome, zoneName, now);
   return recordStatusDiffers(outcome.record, want) ? want : undefined;
+}
+
+/** An A/AAAA record's status.ptrRequested (no other kind has the field). */
+function ptrRequestedOf(rec: DNSRecord): boolean | undefined {
+  return (rec.status as { ptrRequested?: boolean } | undefined)?.ptrRequested;
 }
 
 /** The status a record should carry for an outcome. */
@@ -415,6 +421,8 @@ export function recordStatus(outcome: RecordOutcome, zoneName: string, now: stri
     ...(gen !== undefined ? { observedGeneration: gen } : {}),
     zone: zoneName,
     fqdn: outcome.fqdn ?? null,
+    // only A/AAAA records ask for PTRs; the field is cleared once it is no longer true
+    ...(outcome.ptrRequested ? { ptrRequested: true } : ptrRequestedOf(rec) ? { ptrRequested: null } : {}),
   };
 }
 
@@ -427,7 +435,8 @@ export function recordStatusDiffers(rec: DNSRecord, want: RecordStatusPatch): bo
     strip(have.conditions) !== strip(want.conditions) ||
     (have.observedGeneration ?? null) !== (want.observedGeneration ?? null) ||
     (have.zone ?? null) !== want.zone ||
-    (have.fqdn ?? null) !== want.fqdn
+    (have.fqdn ?? null) !== want.fqdn ||
+    (want.ptrRequested !== undefined && (ptrRequestedOf(rec) ?? null) !== want.ptrRequested)
   );
 }
 
