@@ -12,6 +12,7 @@ import { API_VERSION } from '../hooks/schema/generated.js';
 import { isRecordType, parseRecord, type Rdata } from '../dns/rdata.js';
 import { FIELD_TYPES, isFieldType } from '../dns/rdata-fields.js';
 import { formatBase64, formatIPv6 } from '../dns/rdata-base.js';
+import { formatLoc } from '../dns/loc.js';
 import { svcKeyName, SVC_KEYS } from '../dns/svcb.js';
 
 export interface ImportOptions {
@@ -295,6 +296,21 @@ function typedSpec(r: Rdata): { kind: string; spec: Record<string, unknown> } | 
       return { kind: 'PTRRecord', spec: { ptrdname: r.target } };
     case 'DNAME':
       return { kind: 'DNAMERecord', spec: { target: r.target } };
+    case 'LOC': {
+      // the canonical presentation's parts are the kind's fields (RFC 1876 §3)
+      const t = formatLoc(r).split(' ');
+      return {
+        kind: 'LOCRecord',
+        spec: {
+          latitude: t.slice(0, 4).join(' '),
+          longitude: t.slice(4, 8).join(' '),
+          altitude: t[8],
+          size: t[9],
+          horizontalPrecision: t[10],
+          verticalPrecision: t[11],
+        },
+      };
+    }
     case 'TLSA':
       return {
         kind: 'TLSARecord',

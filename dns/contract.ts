@@ -37,6 +37,7 @@ export const RECORD_TYPES = [
   'OPENPGPKEY',
   'DHCID',
   'AFSDB',
+  'LOC',
 ] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 

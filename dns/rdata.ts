@@ -12,6 +12,7 @@
  *   CAA   0 issue "letsencrypt.org"   (RFC 8659; tag lowercase, value quoted)
  *   TXT   "chunk1" "chunk2"        (each ≤ 255 octets; `"` `\` escaped, other non-printables \DDD)
  *   SVCB/HTTPS  1 . alpn="h2,h3" port=443   (RFC 9460; SvcParams in key order: dns/svcb.ts)
+ *   LOC   52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m   (RFC 1876, BIND's form: dns/loc.ts)
  *   TLSA, SMIMEA, SSHFP, DS, NAPTR, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB: their RDATA parts in order, numbers
  *         decimal, names absolute lowercase, strings quoted, hex upper case in one run, base64 padded in one run
  *         (the per-part table of dns/rdata-fields.ts)
@@ -43,6 +44,7 @@ import {
   parseFieldRdata,
   type FieldRdata,
 } from './rdata-fields.js';
+import { checkLoc, formatLoc, locFromWire, locToWire, parseLoc, type LocRdata } from './loc.js';
 import { checkSvcb, formatSvcb, parseSvcb, svcbFromWire, svcbToWire, type SvcbRdata } from './svcb.js';
 
 export {
@@ -68,6 +70,7 @@ export const TYPE_CODES = {
   RP: 17,
   AFSDB: 18,
   AAAA: 28,
+  LOC: 29,
   SRV: 33,
   NAPTR: 35,
   DNAME: 39,
@@ -110,6 +113,7 @@ export type Rdata =
   | { type: 'CAA'; flags: number; tag: string; value: Buffer }
   | { type: 'TXT'; strings: Buffer[] }
   | SvcbRdata
+  | LocRdata
   | FieldRdata;
 
 /** Whether an owner or target name of a zone must be a host name in reverse zones (BIND check-names on PTR). */
@@ -197,6 +201,8 @@ export function checkRdata(r: Rdata, reverseZone = false): Result<Rdata> {
     case 'SVCB':
     case 'HTTPS':
       return checkSvcb(r);
+    case 'LOC':
+      return checkLoc(r);
     default:
       return checkFieldRdata(r);
   }
@@ -252,6 +258,8 @@ export function parseRdata(type: RecordType, data: string, reverseZone = false):
     case 'SVCB':
     case 'HTTPS':
       return parseSvcb(type, d);
+    case 'LOC':
+      return parseLoc(d);
     default:
       if (!isFieldType(type)) return fail('data', `no grammar for ${String(type)}`);
       return parseFieldRdata(type, d);
@@ -279,6 +287,8 @@ export function formatRdata(r: Rdata): string {
     case 'SVCB':
     case 'HTTPS':
       return formatSvcb(r);
+    case 'LOC':
+      return formatLoc(r);
     default:
       return formatFieldRdata(r);
   }
@@ -411,6 +421,8 @@ export function rdataToWire(r: Rdata): Buffer {
     case 'SVCB':
     case 'HTTPS':
       return svcbToWire(r);
+    case 'LOC':
+      return locToWire(r);
     default:
       return fieldRdataToWire(r);
   }
@@ -471,6 +483,8 @@ export function rdataFromWire(type: RecordType, msg: Buffer, rdOff: number, rdLe
     case 'SVCB':
     case 'HTTPS':
       return svcbFromWire(type, msg, rdOff, rdLen);
+    case 'LOC':
+      return locFromWire(msg, rdOff, rdLen);
     default:
       return fieldRdataFromWire(type, msg, rdOff, rdLen);
   }

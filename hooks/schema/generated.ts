@@ -3270,7 +3270,7 @@ export const DNSRecordSetSchema = {
         },
         "type": {
           "type": "string",
-          "description": "The RR type, upper case: one bindy has a grammar for (A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB). SOA is the DNSZone's spec.soaRecord, the apex NS its spec.nameServers, and named maintains the DNSSEC types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) itself.",
+          "description": "The RR type, upper case: one bindy has a grammar for (A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB, LOC). SOA is the DNSZone's spec.soaRecord, the apex NS its spec.nameServers, and named maintains the DNSSEC types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) itself.",
           "minLength": 1,
           "maxLength": 16,
           "pattern": "^[A-Z][A-Z0-9]*$"
@@ -4571,6 +4571,257 @@ export const HTTPSRecordSchema = {
       "required": [
         "priority",
         "target"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const LOCRecordSchema = {
+  "type": "object",
+  "description": "A location (LOC, RFC 1876): latitude, longitude and altitude of the owner, and the size and precision of the sphere around it.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "LOCRecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired LOC record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "latitude": {
+          "type": "string",
+          "description": "LATITUDE (RFC 1876 §3): degrees [minutes [seconds, up to three decimals]] and N or S, e.g. \"52 22 23.000 N\".",
+          "maxLength": 20,
+          "pattern": "^[0-9]{1,2}( [0-9]{1,2}( [0-9]{1,2}([.][0-9]{1,3})?)?)? [NSns]$"
+        },
+        "longitude": {
+          "type": "string",
+          "description": "LONGITUDE (RFC 1876 §3): degrees [minutes [seconds]] and E or W, e.g. \"4 53 32.000 E\".",
+          "maxLength": 21,
+          "pattern": "^[0-9]{1,3}( [0-9]{1,2}( [0-9]{1,2}([.][0-9]{1,3})?)?)? [EWew]$"
+        },
+        "altitude": {
+          "type": "string",
+          "description": "ALTITUDE (RFC 1876 §3): metres above (or, negative, below) the WGS 84 spheroid, up to two decimals, e.g. \"-2m\"; -100000 to 42849672.95.",
+          "maxLength": 13,
+          "pattern": "^-?[0-9]{1,8}([.][0-9]{1,2})?m?$"
+        },
+        "size": {
+          "type": "string",
+          "description": "SIZE (RFC 1876 §2): the diameter of the sphere, metres; one digit times a power of ten (0.50m, 1m, 20m), as the wire writes it. Default 1m.",
+          "maxLength": 12,
+          "pattern": "^[0-9]{1,8}([.][0-9]{1,2})?m?$"
+        },
+        "horizontalPrecision": {
+          "type": "string",
+          "description": "HORIZ PRE (RFC 1876 §2): metres, one digit times a power of ten. Default 10000m.",
+          "maxLength": 12,
+          "pattern": "^[0-9]{1,8}([.][0-9]{1,2})?m?$"
+        },
+        "verticalPrecision": {
+          "type": "string",
+          "description": "VERT PRE (RFC 1876 §2): metres, one digit times a power of ten. Default 10m.",
+          "maxLength": 12,
+          "pattern": "^[0-9]{1,8}([.][0-9]{1,2})?m?$"
+        }
+      },
+      "required": [
+        "latitude",
+        "longitude",
+        "altitude"
       ],
       "additionalProperties": false
     },
@@ -6889,6 +7140,7 @@ export const SCHEMAS = {
   DNSZone: DNSZoneSchema,
   DSRecord: DSRecordSchema,
   HTTPSRecord: HTTPSRecordSchema,
+  LOCRecord: LOCRecordSchema,
   MXRecord: MXRecordSchema,
   NAPTRRecord: NAPTRRecordSchema,
   NSRecord: NSRecordSchema,
@@ -6900,7 +7152,7 @@ export const SCHEMAS = {
   TXTRecord: TXTRecordSchema,
 } as const;
 
-/** The 21 kinds with plural, scope and short names. */
+/** The 22 kinds with plural, scope and short names. */
 export const KINDS = [
   {
     "kind": "AAAARecord",
@@ -7000,6 +7252,14 @@ export const KINDS = [
     ]
   },
   {
+    "kind": "LOCRecord",
+    "plural": "locrecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "loc"
+    ]
+  },
+  {
     "kind": "MXRecord",
     "plural": "mxrecords",
     "scope": "Namespaced",
@@ -7073,7 +7333,7 @@ export const KINDS = [
   }
 ] as const;
 
-/** The 17 record kinds with their plural and RR type. */
+/** The 18 record kinds with their plural and RR type. */
 export const RECORD_KINDS = [
   {
     "kind": "AAAARecord",
@@ -7114,6 +7374,11 @@ export const RECORD_KINDS = [
     "kind": "HTTPSRecord",
     "plural": "httpsrecords",
     "rrType": "HTTPS"
+  },
+  {
+    "kind": "LOCRecord",
+    "plural": "locrecords",
+    "rrType": "LOC"
   },
   {
     "kind": "MXRecord",
@@ -7403,8 +7668,8 @@ export const CEL_RULES = [
   {
     "kind": "DNSRecordSet",
     "path": "spec",
-    "rule": "self.type in ['SOA', 'DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY', 'A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR', 'TLSA', 'SMIMEA', 'SSHFP', 'SVCB', 'HTTPS', 'NAPTR', 'DS', 'DNAME', 'RP', 'HINFO', 'URI', 'OPENPGPKEY', 'DHCID', 'AFSDB']",
-    "message": "spec.type: bindy has no grammar for this type; it validates A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB",
+    "rule": "self.type in ['SOA', 'DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY', 'A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR', 'TLSA', 'SMIMEA', 'SSHFP', 'SVCB', 'HTTPS', 'NAPTR', 'DS', 'DNAME', 'RP', 'HINFO', 'URI', 'OPENPGPKEY', 'DHCID', 'AFSDB', 'LOC']",
+    "message": "spec.type: bindy has no grammar for this type; it validates A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB, LOC",
     "fieldPath": ".type"
   },
   {
@@ -9139,7 +9404,7 @@ export interface DNSRecordSetSpec {
    */
   ttl?: number;
   /**
-   * The RR type, upper case: one bindy has a grammar for (A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB). SOA is the DNSZone's spec.soaRecord, the apex NS its spec.nameServers, and named maintains the DNSSEC types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) itself.
+   * The RR type, upper case: one bindy has a grammar for (A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB, LOC). SOA is the DNSZone's spec.soaRecord, the apex NS its spec.nameServers, and named maintains the DNSSEC types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) itself.
    */
   type: string;
   /**
@@ -9819,6 +10084,108 @@ export interface HTTPSRecord {
   metadata: ObjectMeta;
   spec: HTTPSRecordSpec;
   status?: HTTPSRecordStatus;
+}
+
+/**
+ * Desired LOC record.
+ */
+export interface LOCRecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * LATITUDE (RFC 1876 §3): degrees [minutes [seconds, up to three decimals]] and N or S, e.g. "52 22 23.000 N".
+   */
+  latitude: string;
+  /**
+   * LONGITUDE (RFC 1876 §3): degrees [minutes [seconds]] and E or W, e.g. "4 53 32.000 E".
+   */
+  longitude: string;
+  /**
+   * ALTITUDE (RFC 1876 §3): metres above (or, negative, below) the WGS 84 spheroid, up to two decimals, e.g. "-2m"; -100000 to 42849672.95.
+   */
+  altitude: string;
+  /**
+   * SIZE (RFC 1876 §2): the diameter of the sphere, metres; one digit times a power of ten (0.50m, 1m, 20m), as the wire writes it. Default 1m.
+   */
+  size?: string;
+  /**
+   * HORIZ PRE (RFC 1876 §2): metres, one digit times a power of ten. Default 10000m.
+   */
+  horizontalPrecision?: string;
+  /**
+   * VERT PRE (RFC 1876 §2): metres, one digit times a power of ten. Default 10m.
+   */
+  verticalPrecision?: string;
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface LOCRecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A location (LOC, RFC 1876): latitude, longitude and altitude of the owner, and the size and precision of the sphere around it. */
+export interface LOCRecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'LOCRecord';
+  metadata: ObjectMeta;
+  spec: LOCRecordSpec;
+  status?: LOCRecordStatus;
 }
 
 /**
@@ -10696,11 +11063,11 @@ export type ConfigMapRefs = NonNullable<Bind9ClusterSpec['configMapRefs']>;
 export type Acls = NonNullable<Bind9ClusterSpec['acls']>;
 export type ExternalBindcar = NonNullable<Bind9InstanceSpec['external']>;
 
-/** Any of the 17 record kinds. */
-export type DNSRecord = AAAARecord | ARecord | CAARecord | CNAMERecord | DNAMERecord | DNSRecordSet | DSRecord | HTTPSRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
+/** Any of the 18 record kinds. */
+export type DNSRecord = AAAARecord | ARecord | CAARecord | CNAMERecord | DNAMERecord | DNSRecordSet | DSRecord | HTTPSRecord | LOCRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
 
 /** Any bindy object. */
-export type BindyObject = AAAARecord | ARecord | Bind9Cluster | Bind9Instance | CAARecord | ClusterBind9Provider | CNAMERecord | DNAMERecord | DNSRecordSet | DNSZone | DSRecord | HTTPSRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
+export type BindyObject = AAAARecord | ARecord | Bind9Cluster | Bind9Instance | CAARecord | ClusterBind9Provider | CNAMERecord | DNAMERecord | DNSRecordSet | DNSZone | DSRecord | HTTPSRecord | LOCRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
 
 /** Kind names. */
 export type BindyKind = BindyObject['kind'];

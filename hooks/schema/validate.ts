@@ -20,6 +20,7 @@ import {
   type CNAMERecord,
   type DNSZone,
   type DNSRecordSet,
+  type LOCRecord,
   type PTRRecord,
   type TLSARecord,
   type SSHFPRecord,
@@ -116,6 +117,8 @@ export const validateDSRecord = compileKind<DSRecord>('DSRecord');
 export const validateDNAMERecord = compileKind<DNAMERecord>('DNAMERecord');
 /** Type guard for a DNSRecordSet. */
 export const validateDNSRecordSet = compileKind<DNSRecordSet>('DNSRecordSet');
+/** Type guard for a LOCRecord. */
+export const validateLOCRecord = compileKind<LOCRecord>('LOCRecord');
 
 /** The compiled validator of every kind, keyed by kind. */
 export const VALIDATORS: { readonly [K in BindyKind]: ValidateFunction } = {
@@ -140,6 +143,7 @@ export const VALIDATORS: { readonly [K in BindyKind]: ValidateFunction } = {
   DSRecord: validateDSRecord,
   DNAMERecord: validateDNAMERecord,
   DNSRecordSet: validateDNSRecordSet,
+  LOCRecord: validateLOCRecord,
 };
 
 /** True when `kind` is one of the bindy kinds. */

@@ -124,6 +124,7 @@ export const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
   DSRecord: 'spec.digest',
   DNAMERecord: 'spec.target',
   DNSRecordSet: 'spec.records',
+  LOCRecord: 'spec.latitude',
 };
 
 /** The data field as this record spells it: `spec.ipv4Addresses` when it lists them, else {@link DATA_FIELD}. */
@@ -178,7 +179,17 @@ const PART_FIELD: Readonly<Partial<Record<RecordKind, Readonly<Record<string, st
     digest: 'spec.digest',
   },
   DNAMERecord: { target: 'spec.target' },
+  LOCRecord: {
+    latitude: 'spec.latitude',
+    longitude: 'spec.longitude',
+    altitude: 'spec.altitude',
+    size: 'spec.size',
+    horizontalPrecision: 'spec.horizontalPrecision',
+    verticalPrecision: 'spec.verticalPrecision',
+  },
 };
+
+const LOC_FIELD: Readonly<Record<string, string>> = PART_FIELD.LOCRecord ?? {};
 
 /** Hex octets of a CR field (the CRD's pattern checks the digits; this is the grammar's read of them). */
 function hex(field: string, text: string, rdata: (b: Buffer) => Rdata): Value {
@@ -319,6 +330,24 @@ function values(zone: string, rec: DNSRecord): Value[] {
     }
     case 'DNAMERecord':
       return [target(zone, 'spec.target', rec.spec.target, (t) => ({ type: 'DNAME', target: t }))];
+    case 'LOCRecord': {
+      // the fields are the presentation's parts (RFC 1876 §3): the one grammar reads them together
+      const l = rec.spec;
+      const text = [
+        l.latitude,
+        l.longitude,
+        l.altitude,
+        l.size ?? '1m',
+        l.horizontalPrecision ?? '10000m',
+        l.verticalPrecision ?? '10m',
+      ].join(' ');
+      const p = parseRdata('LOC', text);
+      return [
+        p.ok
+          ? { rdata: p.value, field: 'spec.latitude' }
+          : { error: `${LOC_FIELD[p.part ?? ''] ?? 'spec.latitude'}: ${p.message}` },
+      ];
+    }
     case 'DNSRecordSet': {
       // presentation RDATA, read by the same grammar as a PUT body's (names absolute, with the trailing dot)
       const type = rec.spec.type as RecordType;

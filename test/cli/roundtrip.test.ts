@@ -1,7 +1,7 @@
 /**
  * Import → render round trip against a real named: a zone file with every type bindy has a grammar for (quoted and
  * escaped TXT, multi-string TXT, delegation with glue, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, HTTPS/SVCB in both modes and
- * with a key no kind has a field for, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB; relative names and
+ * with a key no kind has a field for, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB, LOC; relative names and
  * split hex/base64 included), an RFC 2317 classless reverse zone and a 10,000-record zone are loaded into named as written, then
  * imported to CRs, rendered the way the hooks render them and loaded again: both serve the same RRsets.
  */
@@ -67,6 +67,7 @@ chi IN DHCID ( AAIBY2/AuCccgoJbsaxcQc9TUapptP69l
                OjxfNuVAA2kjEA= )
 afs IN AFSDB 1 afsdb
 afsdb IN A 192.0.2.210
+hq IN LOC 52 22 23.000 N 4 53 32.000 E -2.00m 20m 10m 2m
 `;
 
 /** RRsets as served (AXFR), normalised: TXT strings joined (consumers concatenate them). */

@@ -20,6 +20,7 @@ const NAPTR = cr('NAPTRRecord');
 const DS = cr('DSRecord');
 const DNAME = cr('DNAMERecord');
 const RRSET = cr('DNSRecordSet');
+const LOC = cr('LOCRecord');
 
 /** Hex as dig prints it: upper case, in groups of 56 digits. */
 const dig = (hex: string) =>
@@ -476,6 +477,43 @@ export const TYPE_GROUPS: Group[] = [
           cert: { admission: ['spec.type', 'bindy has no grammar for this type'] },
           'bad-data': { reason: 'InvalidRecord', message: 'spec.records[0]: HINFO data is' },
         },
+      },
+    ],
+  },
+  {
+    name: 'LOC',
+    steps: [
+      {
+        tc: 'Create LOC (defaults for size and precisions)',
+        source: 'RFC 1876 §3, §4 (cambridge-net.kei.com)',
+        crs: [LOC('hq', { latitude: '42 21 54 N', longitude: '71 06 18 W', altitude: '-24m', size: '30m' })],
+        body: ['hq 300 LOC 42 21 54 N 71 06 18 W -24m 30m'],
+        served: ['hq 300 LOC 42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m'],
+      },
+      {
+        tc: 'Change the position and every precision',
+        source: 'RFC 1876 §4 (loiosh.kei.com)',
+        crs: [
+          LOC('hq', {
+            latitude: '42 21 43.952 N',
+            longitude: '71 5 6.344 W',
+            altitude: '-24m',
+            size: '1m',
+            horizontalPrecision: '200m',
+            verticalPrecision: '0.50m',
+          }),
+        ],
+        body: ['hq 300 LOC 42 21 43.952 N 71 5 6.344 W -24m 1m 200m 0.50m'],
+        served: ['hq 300 LOC 42 21 43.952 N 71 5 6.344 W -24.00m 1m 200m 0.50m'],
+      },
+      {
+        tc: 'a size the wire cannot carry is refused, not rounded',
+        source: 'RFC 1876 §2 (sizes are one digit times a power of ten)',
+        crs: [LOC('hq', { latitude: '42 21 43.952 N', longitude: '71 5 6.344 W', altitude: '-24m', size: '15m' })],
+        body: ['hq 300 LOC 42 21 43.952 N 71 5 6.344 W -24m 15m'],
+        served: [],
+        status: { hq: { reason: 'InvalidRecord', message: 'spec.size: LOC size 15m is not one digit' } },
+        refused: [['records/0/data', 'LOC size 15m is not one digit']],
       },
     ],
   },

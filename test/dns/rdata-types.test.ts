@@ -238,6 +238,35 @@ const VALID: Valid[] = [
     canonical: 'AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=',
     source: 'RFC 4701 §3.6 (example 1, split base64)',
   },
+  // LOC — RFC 1876 §4 (examples)
+  {
+    type: 'LOC',
+    name: 'cambridge-net',
+    data: '42 21 54 N 71 06 18 W -24m 30m',
+    canonical: '42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m',
+    source: 'RFC 1876 §4 (defaults for hp and vp)',
+  },
+  {
+    type: 'LOC',
+    name: 'loiosh',
+    data: '42 21 43.952 N 71 5 6.344 W -24m 1m 200m',
+    canonical: '42 21 43.952 N 71 5 6.344 W -24.00m 1m 200m 10m',
+    source: 'RFC 1876 §4',
+  },
+  {
+    type: 'LOC',
+    name: 'pipex',
+    data: '52 14 05 N 00 08 50 E 10m',
+    canonical: '52 14 5.000 N 0 8 50.000 E 10.00m 1m 10000m 10m',
+    source: 'RFC 1876 §4 (all defaults)',
+  },
+  {
+    type: 'LOC',
+    name: 'small',
+    data: '0 S 180 W 0.5m 0.5m 0.05m 0m',
+    canonical: '0 0 0.000 N 180 0 0.000 W 0.50m 0.50m 0.05m 0.00m',
+    source: 'RFC 1876 §2 (centimetre sizes; 180 W; the equator is N, as 0 S is the same value)',
+  },
 ];
 
 interface Invalid {
@@ -691,6 +720,61 @@ const INVALID: Invalid[] = [
     part: 'digest',
     message: 'digest type 2',
     source: 'RFC 4701 §3.5',
+  },
+  // LOC
+  {
+    type: 'LOC',
+    name: 'l',
+    data: '91 0 0 N 0 0 0 E 0m',
+    field: 'data',
+    part: 'latitude',
+    message: 'out of range',
+    source: 'RFC 1876 §2 (latitude within 90 degrees)',
+  },
+  {
+    type: 'LOC',
+    name: 'l',
+    data: '52 60 0 N 0 0 0 E 0m',
+    field: 'data',
+    part: 'latitude',
+    message: '0–59 minutes',
+    source: 'RFC 1876 §3',
+  },
+  {
+    type: 'LOC',
+    name: 'l',
+    data: '52 N 181 E 0m',
+    field: 'data',
+    part: 'longitude',
+    message: 'out of range',
+    source: 'RFC 1876 §2 (longitude within 180 degrees)',
+  },
+  {
+    type: 'LOC',
+    name: 'l',
+    data: '52 N 4 E 0m 15m',
+    field: 'data',
+    part: 'size',
+    message: 'one digit times a power of ten',
+    source: 'RFC 1876 §2 (mantissa and exponent of one digit each)',
+  },
+  {
+    type: 'LOC',
+    name: 'l',
+    data: '52 N 4 E -100001m',
+    field: 'data',
+    part: 'altitude',
+    message: '-100000.00m',
+    source: 'RFC 1876 §3',
+  },
+  {
+    type: 'LOC',
+    name: 'l',
+    data: '52 N 4 X 0m',
+    field: 'data',
+    part: 'longitude',
+    message: 'E|W',
+    source: 'RFC 1876 §3 (hemisphere letters)',
   },
 ];
 

@@ -60,8 +60,8 @@ describe('scripts/gen-schemas', () => {
     );
   });
 
-  it('exports 21 schemas, 17 record kinds with RR types, and the CEL catalogue', () => {
-    expect(Object.keys(SCHEMAS)).to.have.length(21);
+  it('exports 22 schemas, 18 record kinds with RR types, and the CEL catalogue', () => {
+    expect(Object.keys(SCHEMAS)).to.have.length(22);
     expect(RECORD_KINDS.map((r) => `${r.kind}:${r.plural}:${r.rrType}`)).to.deep.equal([
       'AAAARecord:aaaarecords:AAAA',
       'ARecord:arecords:A',
@@ -71,6 +71,7 @@ describe('scripts/gen-schemas', () => {
       'DNSRecordSet:dnsrecordsets:null',
       'DSRecord:dsrecords:DS',
       'HTTPSRecord:httpsrecords:HTTPS',
+      'LOCRecord:locrecords:LOC',
       'MXRecord:mxrecords:MX',
       'NAPTRRecord:naptrrecords:NAPTR',
       'NSRecord:nsrecords:NS',

@@ -93,6 +93,13 @@ export const BASE_SPECS: Record<BindyKind, Record<string, unknown>> = {
     digest: '0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6',
   },
   DNAMERecord: { zoneRef: 'example-com', name: 'old', target: 'new.example.net.' },
+  LOCRecord: {
+    zoneRef: 'example-com',
+    name: 'hq',
+    latitude: '52 22 23.000 N',
+    longitude: '4 53 32.000 E',
+    altitude: '-2m',
+  },
   DNSRecordSet: { zoneRef: 'example-com', name: 'louie', type: 'RP', records: ['louie.example.com. txt.example.com.'] },
   DNSZone: {
     zoneName: 'example.com',
@@ -328,6 +335,11 @@ const CASES: Case[] = [
   ['DNAME: target is an IP address', 'DNAMERecord', { target: '192.0.2.1' }, 'spec.target'],
   ['DNAME: a one-label target', 'DNAMERecord', { target: 'net' }, 'spec.target', { cel: true }],
   ['DNAME: missing target', 'DNAMERecord', { target: undefined }, 'spec.target'],
+  // --- LOCRecord (RFC 1876)
+  ['LOC: latitude without hemisphere', 'LOCRecord', { latitude: '52 22 23' }, 'spec.latitude'],
+  ['LOC: longitude in the wrong hemisphere letters', 'LOCRecord', { longitude: '4 53 32 N' }, 'spec.longitude'],
+  ['LOC: altitude with three decimals', 'LOCRecord', { altitude: '1.005m' }, 'spec.altitude'],
+  ['LOC: missing altitude', 'LOCRecord', { altitude: undefined }, 'spec.altitude'],
   // --- DNSRecordSet
   [
     'RRset: SOA is the zone’s',
@@ -794,6 +806,7 @@ const VALID: [string, BindyKind, Record<string, unknown>][] = [
     { flags: 'u', services: 'E2U+sip', regexp: '!^.*$!sip:info@example.com!', replacement: '.' },
   ],
   ['DS: SHA-384', 'DSRecord', { digestType: 4, digest: 'ab'.repeat(48) }],
+  ['LOC: every part', 'LOCRecord', { size: '20m', horizontalPrecision: '100m', verticalPrecision: '0.50m' }],
   ['RRset: HINFO', 'DNSRecordSet', { name: 'host', type: 'HINFO', records: ['"PC" "Linux"'] }],
   ['RRset: a typed kind’s type (A)', 'DNSRecordSet', { name: 'www', type: 'A', records: ['192.0.2.1', '192.0.2.2'] }],
   ['DNAME: internationalised target', 'DNAMERecord', { target: 'bücher.example' }],

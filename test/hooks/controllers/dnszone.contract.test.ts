@@ -151,6 +151,7 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
           'dnsrecordsets',
           'dsrecords',
           'httpsrecords',
+          'locrecords',
           'mxrecords',
           'naptrrecords',
           'nsrecords',
