@@ -6,6 +6,7 @@
  */
 import { execFile as nodeExecFile } from 'node:child_process';
 import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
+import { rndcZoneArg } from './zone-config.js';
 
 export type ExecFileFn = (
   file: string,
@@ -105,12 +106,12 @@ export async function addZoneReplacing(
   refused: (e: unknown) => unknown = (e) => e,
 ): Promise<void> {
   try {
-    await rndc.run(['addzone', zone, config]);
+    await rndc.run(['addzone', rndcZoneArg(zone), config]);
   } catch (e) {
     if (!(e instanceof RndcError && e.alreadyExists)) throw refused(e);
     await rndc.run(['delzone', zone]).catch((d: unknown) => {
       if (!(d instanceof RndcError && d.notFound)) throw d;
     });
-    await rndc.run(['addzone', zone, config]);
+    await rndc.run(['addzone', rndcZoneArg(zone), config]);
   }
 }

@@ -250,3 +250,12 @@ export function sameZoneConfig(a: string, b: string): boolean {
   const nb = normalizeZoneConfig(b).map((s) => s.replace(/"/g, ''));
   return na.length === nb.length && na.every((s, i) => s === nb[i]);
 }
+
+/**
+ * The zone name as `rndc addzone`/`modzone` hand it to named's configuration parser: quoted, because an unquoted name
+ * ends at a `/` (RFC 2317 classless names, `0/26.2.0.192.in-addr.arpa`: "'{' expected near '/'"). The name is
+ * already checked (dns/names.ts), so it holds no quote or backslash.
+ */
+export function rndcZoneArg(zone: string): string {
+  return `"${zone}"`;
+}

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { checkZoneName, zoneFileName } from '../dns/names.js';
+import { checkZoneName, zoneFileName, zoneOfFileName } from '../dns/names.js';
 
 export interface ZoneStore {
   readonly dir: string;
@@ -16,7 +16,7 @@ export interface ZoneStore {
   exists(zone: string): Promise<boolean>;
   /** Remove the zone file and its journal / signing side files; missing files are fine. */
   remove(zone: string): Promise<void>;
-  /** Zone names that have a `<zone>.zone` file. */
+  /** Zone names that have a zone file (`zoneFileName`: `<zone>.zone`). */
   list(): Promise<string[]>;
   /** Who created the zone, as {@link setOwner} recorded it beside the zone file; undefined when nothing did. */
   owner(zone: string): Promise<ZoneOwner | undefined>;
@@ -103,12 +103,8 @@ export function createZoneStore(dir: string): ZoneStore {
     async list() {
       const names = await readdir(root);
       return names
-        .filter((n) => n.endsWith('.zone'))
-        .map((n) => n.slice(0, -'.zone'.length))
-        .filter((z) => {
-          const c = checkZoneName(z);
-          return c.ok && c.name === z;
-        })
+        .map(zoneOfFileName)
+        .filter((z): z is string => z !== undefined)
         .sort();
     },
   };

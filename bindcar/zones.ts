@@ -26,7 +26,7 @@ import { checkZoneName } from '../dns/names.js';
 import type { Catalog } from './catalog.js';
 import { addZoneReplacing, RndcError, type Rndc } from './rndc.js';
 import { desiredZone, DEFAULT_MAX_RECORDS_PER_TYPE, type DesiredZone, type RecordMemo } from '../dns/zone-model.js';
-import { renderZoneConfig, sameZoneConfig, zoneOptionErrors, type ZoneOptions } from './zone-config.js';
+import { renderZoneConfig, rndcZoneArg, sameZoneConfig, zoneOptionErrors, type ZoneOptions } from './zone-config.js';
 import { applyTransfer, serialGt, type ServedZone } from './zone-state.js';
 import type { ZoneStore } from './zone-store.js';
 
@@ -319,7 +319,7 @@ export class ZoneService {
     }
     if (sameZoneConfig(entry.config, config)) return false;
     try {
-      await this.deps.rndc.run(['modzone', zone, config]);
+      await this.deps.rndc.run(['modzone', rndcZoneArg(zone), config]);
     } catch (e) {
       entry.config = undefined;
       throw this.rndcFailure(e, `modifying zone ${zone}`);

@@ -1,11 +1,19 @@
 /**
  * `bindy import`: a parsed zone file → one DNSZone plus record CRs that render back to the same RRsets.
- * One CR per RRset for A/AAAA/TXT (their specs hold lists), one per RR for the single-valued kinds.
- * Types without a record kind are returned in `skipped`, never dropped silently.
+ * One CR per RRset for A/AAAA/TXT (their specs hold lists), one per RR for the single-valued kinds, one DNSRecordSet
+ * per RRset of a type without a kind of its own (RP, HINFO, URI, …). Every RR of the newer types is read by the one
+ * grammar (dns/rdata.ts) with the file's relative names completed, so a CR holds the value BIND serves. What cannot be
+ * imported — a type bindy has no grammar for, the DNSSEC records named maintains, data the grammar refuses — is
+ * returned in `skipped` with the reason, never dropped silently.
  */
 import { createHash } from 'node:crypto';
 import type { ParsedRecord, ParsedZone, Token } from './zone-parser.js';
 import { API_VERSION } from '../hooks/schema/generated.js';
+import { isRecordType, parseRecord, type Rdata } from '../dns/rdata.js';
+import { FIELD_TYPES, isFieldType } from '../dns/rdata-fields.js';
+import { formatBase64, formatIPv6 } from '../dns/rdata-base.js';
+import { formatLoc } from '../dns/loc.js';
+import { svcKeyName, SVC_KEYS } from '../dns/svcb.js';
 
 export interface ImportOptions {
   zone: string;
@@ -122,8 +130,8 @@ export function importZone(parsed: ParsedZone, opts: ImportOptions): ImportResul
     if (r.type === 'SOA' && r.owner === origin) continue;
     if (r.type === 'NS' && r.owner === origin) continue;
     const kind = KIND_OF[r.type];
-    if (!kind) {
-      skipped.push({ line: r.line, owner: r.owner, type: r.type, reason: `no record kind for type ${r.type}` });
+    if (!kind && !isRecordType(r.type)) {
+      skipped.push({ line: r.line, owner: r.owner, type: r.type, reason: notImportable(r.type) });
       continue;
     }
     if (!r.owner.endsWith(origin)) {
@@ -138,8 +146,44 @@ export function importZone(parsed: ParsedZone, opts: ImportOptions): ImportResul
   for (const rrset of sets.values()) {
     const first = rrset[0] as ParsedRecord;
     const name = relativeOwner(first.owner, origin);
-    const kind = KIND_OF[first.type] as string;
     const ttl = Math.min(...rrset.map((r) => r.ttl));
+    if (!KIND_OF[first.type]) {
+      // a newer type: each RR through the grammar, then its kind's fields, or one DNSRecordSet for the RRset
+      const values: { r: ParsedRecord; data: string; rdata: Rdata }[] = [];
+      for (const r of rrset) {
+        const p = parseRecord(zoneName, { name, type: r.type, ttl: r.ttl, data: presentation(r, origin) });
+        if (p.ok) values.push({ r, data: p.value.data, rdata: p.value.rdata });
+        else
+          skipped.push({
+            line: r.line,
+            owner: r.owner,
+            type: r.type,
+            reason: `cannot read ${r.type} data: ${p.message}`,
+          });
+      }
+      const typed = values.map((v) => ({ v, cr: typedSpec(v.rdata) }));
+      if (typed.length && typed.every((t) => t.cr)) {
+        for (const { v, cr } of typed) {
+          records.push({
+            apiVersion: API_VERSION,
+            kind: cr!.kind,
+            metadata: meta(uniqueName(`${name === '@' ? 'apex' : name}-${first.type.toLowerCase()}`)),
+            spec: { zoneRef, name, ttl: v.r.ttl, ...cr!.spec },
+          });
+          imported++;
+        }
+      } else if (values.length) {
+        records.push({
+          apiVersion: API_VERSION,
+          kind: 'DNSRecordSet',
+          metadata: meta(uniqueName(`${name === '@' ? 'apex' : name}-${first.type.toLowerCase()}`)),
+          spec: { zoneRef, name, ttl, type: first.type, records: values.map((v) => v.data) },
+        });
+        imported += values.length;
+      }
+      continue;
+    }
+    const kind = KIND_OF[first.type] as string;
     const base = { apiVersion: API_VERSION, kind };
     const spec = (extra: Record<string, unknown>) => ({ zoneRef, name, ttl, ...extra });
     const crBase = `${name === '@' ? 'apex' : name}-${first.type.toLowerCase()}`;
@@ -200,4 +244,172 @@ function mostCommon(values: readonly number[]): number {
   const counts = new Map<number, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] as number;
+}
+
+/** The types named maintains in a signed zone (its dnssec-policy), never records a resource declares. */
+const DNSSEC_MAINTAINED = new Set(['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY']);
+
+/** Why an RR of `type` is not imported. */
+function notImportable(type: string): string {
+  if (type === 'SOA') return 'an SOA below the apex is no zone data';
+  if (DNSSEC_MAINTAINED.has(type))
+    return `named maintains ${type} records itself in a signed zone: set the DNSZone's dnssecPolicy`;
+  return `bindy has no grammar for type ${type}`;
+}
+
+/**
+ * Which data tokens of a type are domain names, relative to the file's $ORIGIN unless they end with a dot: the name
+ * parts of a table type (dns/rdata-fields.ts: each part before the rest-of-RDATA one is one token), SVCB/HTTPS's
+ * TargetName, PTR's PTRDNAME.
+ */
+function namePositions(type: string): number[] {
+  if (type === 'PTR') return [0];
+  if (type === 'SVCB' || type === 'HTTPS') return [1];
+  if (!isFieldType(type)) return [];
+  const parts = FIELD_TYPES[type] as readonly (readonly [string, string])[];
+  return parts.flatMap(([, kind], i) => (kind === 'name' || kind === 'target' || kind === 'host' ? [i] : []));
+}
+
+/** An RR's data as presentation text with every relative name made absolute (quoted tokens kept as written). */
+function presentation(r: ParsedRecord, origin: string): string {
+  const names = new Set(namePositions(r.type));
+  let text = '';
+  r.rdata.forEach((t, i) => {
+    const tok = t.quoted ? `"${t.text}"` : names.has(i) && t.text !== '.' ? fqdn(t.text, origin) : t.text;
+    // an SvcParam's quoted value is one token with its key (alpn="h3,h2"): the tokenizer split them at the quote
+    text += i === 0 ? tok : t.quoted && text.endsWith('=') ? tok : ` ${tok}`;
+  });
+  return text;
+}
+
+/** A printable-ASCII/UTF-8 string a CR field holds literally, when the octets are one. */
+function literal(b: Buffer): string | undefined {
+  const s = b.toString('utf8');
+  return Buffer.from(s, 'utf8').equals(b) && !/[\x00-\x1f\x7f]/.test(s) ? s : undefined;
+}
+
+/** A value as its kind's spec fields (hooks/zone/records.ts reads them back), or undefined when the kind cannot say it. */
+function typedSpec(r: Rdata): { kind: string; spec: Record<string, unknown> } | undefined {
+  const hex = (b: Buffer) => b.toString('hex');
+  switch (r.type) {
+    case 'PTR':
+      return { kind: 'PTRRecord', spec: { ptrdname: r.target } };
+    case 'DNAME':
+      return { kind: 'DNAMERecord', spec: { target: r.target } };
+    case 'LOC': {
+      // the canonical presentation's parts are the kind's fields (RFC 1876 §3)
+      const t = formatLoc(r).split(' ');
+      return {
+        kind: 'LOCRecord',
+        spec: {
+          latitude: t.slice(0, 4).join(' '),
+          longitude: t.slice(4, 8).join(' '),
+          altitude: t[8],
+          size: t[9],
+          horizontalPrecision: t[10],
+          verticalPrecision: t[11],
+        },
+      };
+    }
+    case 'TLSA':
+      return {
+        kind: 'TLSARecord',
+        spec: {
+          usage: r.usage,
+          selector: r.selector,
+          matchingType: r.matchingType,
+          certificateData: hex(r.certificateData),
+        },
+      };
+    case 'SSHFP':
+      return {
+        kind: 'SSHFPRecord',
+        spec: { algorithm: r.algorithm, fingerprintType: r.fingerprintType, fingerprint: hex(r.fingerprint) },
+      };
+    case 'DS':
+      return {
+        kind: 'DSRecord',
+        spec: { keyTag: r.keyTag, algorithm: r.algorithm, digestType: r.digestType, digest: hex(r.digest) },
+      };
+    case 'NAPTR': {
+      const [flags, services, regexp] = [literal(r.flags), literal(r.services), literal(r.regexp)];
+      if (flags === undefined || services === undefined || regexp === undefined) return undefined;
+      return {
+        kind: 'NAPTRRecord',
+        spec: {
+          order: r.order,
+          preference: r.preference,
+          ...(flags ? { flags } : {}),
+          ...(services ? { services } : {}),
+          ...(regexp ? { regexp } : {}),
+          ...(r.replacement !== '.' ? { replacement: r.replacement } : {}),
+        },
+      };
+    }
+    case 'SVCB':
+    case 'HTTPS': {
+      const params: Record<string, unknown> = {};
+      for (const p of r.params) {
+        const v = p.value;
+        switch (p.key) {
+          case SVC_KEYS.mandatory: {
+            const keys: string[] = [];
+            for (let i = 0; i < v.length; i += 2) keys.push(svcKeyName(v.readUInt16BE(i)));
+            if (keys.some((k) => k.startsWith('key') || k === 'mandatory')) return undefined;
+            params['mandatory'] = keys;
+            break;
+          }
+          case SVC_KEYS.alpn: {
+            const ids: string[] = [];
+            for (let i = 0; i < v.length; i += 1 + v[i]!) {
+              const id = literal(v.subarray(i + 1, i + 1 + v[i]!));
+              if (id === undefined || !/^[\x21-\x7e]+$/.test(id)) return undefined;
+              ids.push(id);
+            }
+            params['alpn'] = ids;
+            break;
+          }
+          case SVC_KEYS['no-default-alpn']:
+            params['noDefaultAlpn'] = true;
+            break;
+          case SVC_KEYS.port:
+            params['port'] = v.readUInt16BE(0);
+            break;
+          case SVC_KEYS.ipv4hint: {
+            const out: string[] = [];
+            for (let i = 0; i < v.length; i += 4) out.push([...v.subarray(i, i + 4)].join('.'));
+            params['ipv4hint'] = out;
+            break;
+          }
+          case SVC_KEYS.ipv6hint: {
+            const out: string[] = [];
+            for (let i = 0; i < v.length; i += 16) {
+              const g: number[] = [];
+              for (let k = 0; k < 16; k += 2) g.push(v.readUInt16BE(i + k));
+              out.push(formatIPv6(g));
+            }
+            params['ipv6hint'] = out;
+            break;
+          }
+          case SVC_KEYS.ech:
+            params['ech'] = formatBase64(v);
+            break;
+          case SVC_KEYS.dohpath: {
+            const path = literal(v);
+            if (path === undefined || !/^\/[\x21-\x7e]*$/.test(path)) return undefined;
+            params['dohpath'] = path;
+            break;
+          }
+          default:
+            return undefined; // a key the kind has no field for: the RRset is a DNSRecordSet
+        }
+      }
+      return {
+        kind: r.type === 'SVCB' ? 'SVCBRecord' : 'HTTPSRecord',
+        spec: { priority: r.priority, target: r.target, ...(r.params.length ? { params } : {}) },
+      };
+    }
+    default:
+      return undefined;
+  }
 }

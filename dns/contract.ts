@@ -9,7 +9,36 @@
 import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import type { UnmanagedRule } from './unmanaged.js';
 
-export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR'] as const;
+/**
+ * The record types bindcar serves and compares: every type dns/rdata.ts has a grammar for. Types BIND maintains itself
+ * (SOA, DNSSEC's DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) are not records a client declares.
+ */
+export const RECORD_TYPES = [
+  'A',
+  'AAAA',
+  'CNAME',
+  'MX',
+  'TXT',
+  'NS',
+  'SRV',
+  'CAA',
+  'PTR',
+  'TLSA',
+  'SMIMEA',
+  'SSHFP',
+  'SVCB',
+  'HTTPS',
+  'NAPTR',
+  'DS',
+  'DNAME',
+  'RP',
+  'HINFO',
+  'URI',
+  'OPENPGPKEY',
+  'DHCID',
+  'AFSDB',
+  'LOC',
+] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** RFC 2181 §8: a TTL is an unsigned 31-bit value. */

@@ -5,27 +5,45 @@
  * conservative subset that is safe in a file name, an rndc argv, a zone file and named.conf: labels
  * of `[a-z0-9_-]`, 1–63 octets, total ≤ 253 characters (RFC 1035 §2.3.4), `*` only as the whole
  * leftmost label of an owner (RFC 4592 §2.1.1). Host names (owners of A/AAAA, targets of NS/MX/SRV,
- * SOA MNAME) follow RFC 952/1123 "LDH" as BIND's `check-names fail` does for primary zones.
+ * SOA MNAME) follow RFC 952/1123 "LDH" as BIND's `check-names fail` does for primary zones. Names under
+ * in-addr.arpa and ip6.arpa may also use `/` inside a label, as RFC 2317 §4 classless delegation names do
+ * (`0/26.2.0.192.in-addr.arpa`, `1.0/26.2.0.192.in-addr.arpa.`); a zone file name spells it `%2f` (`zoneFileName`).
  */
 import { domainToASCII } from 'node:url';
 
 const LABEL = /^[a-z0-9_-]{1,63}$/;
+/** A label of a name under in-addr.arpa/ip6.arpa: `/` too, for RFC 2317 classless names (never first or last). */
+const REVERSE_LABEL = /^[a-z0-9_-]([a-z0-9_/-]{0,61}[a-z0-9_-])?$/;
+
+/** Whether a name (with or without the trailing dot, lowercase) is in the reverse tree: in-addr.arpa or ip6.arpa. */
+export function isReverseName(name: string): boolean {
+  return /(^|\.)(in-addr|ip6)\.arpa\.?$/.test(name);
+}
 /** RFC 1123 §2.1 host label: letters, digits, hyphen; no hyphen at either end. */
 const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export type NameCheck = { ok: true; name: string } | { ok: false; reason: string };
 
-function labelsOk(labels: readonly string[], host: boolean, allowWildcard: boolean): string | undefined {
+function labelsOk(
+  labels: readonly string[],
+  host: boolean,
+  allowWildcard: boolean,
+  reverse = false,
+): string | undefined {
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
     if (l === '*' && allowWildcard && i === 0) continue;
     if (l === '') return 'has an empty label';
     if (l.length > 63) return `label "${l.slice(0, 20)}…" is longer than 63 octets`;
     if (l === '*') return "'*' is only allowed as the leftmost label";
-    if (host ? !HOST_LABEL.test(l) : !LABEL.test(l))
+    if (host ? !HOST_LABEL.test(l) : !(reverse ? REVERSE_LABEL : LABEL).test(l))
       return host
         ? `label "${l}" is not a valid host name label (letters, digits, inner hyphens)`
-        : `label "${l}" has characters outside [a-z0-9_-]`;
+        : reverse
+          ? `label "${l}" has characters outside [a-z0-9_-/] (a "/" only inside, as RFC 2317 names use it)`
+          : l.includes('/')
+            ? `label "${l}" contains "/": only names under in-addr.arpa and ip6.arpa may (RFC 2317 classless names)`
+            : `label "${l}" has characters outside [a-z0-9_-]`;
   }
   return undefined;
 }
@@ -41,7 +59,7 @@ export function checkZoneName(input: string): NameCheck {
   if (z.endsWith('.')) z = z.slice(0, -1);
   if (z.length === 0) return { ok: false, reason: 'the root zone is not supported' };
   if (z.length > 253) return { ok: false, reason: 'is longer than 253 characters' };
-  const bad = labelsOk(z.split('.'), false, false);
+  const bad = labelsOk(z.split('.'), false, false, isReverseName(z));
   if (bad) return { ok: false, reason: bad };
   // A leading '-' would read as an option in an rndc argv.
   if (!/^[a-z0-9_]/.test(z)) return { ok: false, reason: 'must start with a letter, digit or underscore' };
@@ -58,7 +76,7 @@ export function checkAbsoluteName(input: string, host: boolean): NameCheck {
   const n = input.toLowerCase();
   if (n.length > 254) return { ok: false, reason: 'is longer than 253 characters' };
   const labels = n.slice(0, -1).split('.');
-  const bad = labelsOk(labels, host, false);
+  const bad = labelsOk(labels, host, false, isReverseName(n));
   if (bad) return { ok: false, reason: bad };
   // A top-level label of digits only is never a valid name; it is an IP address typed as a name.
   if (/^[0-9]+$/.test(labels[labels.length - 1]!))
@@ -85,7 +103,7 @@ export function absoluteOwner(zone: string, input: string, host = false): NameCh
   else abs = `${s}.${zone}.`;
   if (abs.length > 254) return { ok: false, reason: 'the absolute name is longer than 253 characters' };
   if (!inZone(abs, zone)) return { ok: false, reason: `"${input}" is not inside zone ${zone}` };
-  const bad = labelsOk(abs.slice(0, -1).split('.'), host, true);
+  const bad = labelsOk(abs.slice(0, -1).split('.'), host, true, isReverseName(abs));
   if (bad) return { ok: false, reason: bad };
   return { ok: true, name: abs };
 }
@@ -97,9 +115,21 @@ export function relativeOwner(zone: string, absolute: string): string {
   return absolute.endsWith(suffix) ? absolute.slice(0, -suffix.length) : absolute;
 }
 
-/** Zone file name inside the zone directory (`example.com.zone`); the zone name must be checked first. */
+/**
+ * Zone file name inside the zone directory (`example.com.zone`); the zone name must be checked first. The `/` of an
+ * RFC 2317 name is spelt `%2f` (`0%2f26.2.0.192.in-addr.arpa.zone`): a path separator never reaches the file system,
+ * and since `%` is in no zone name the spelling is one-to-one (`zoneOfFileName` reads it back).
+ */
 export function zoneFileName(zone: string): string {
-  return `${zone}.zone`;
+  return `${zone.replaceAll('/', '%2f')}.zone`;
+}
+
+/** The zone a file of the zone directory holds (`zoneFileName` reversed), or undefined for any other file. */
+export function zoneOfFileName(file: string): string | undefined {
+  if (!file.endsWith('.zone')) return undefined;
+  const zone = file.slice(0, -'.zone'.length).replaceAll('%2f', '/');
+  const c = checkZoneName(zone);
+  return c.ok && c.name === zone && zoneFileName(zone) === file ? zone : undefined;
 }
 
 /** A TSIG key / policy identifier as named.conf accepts it unquoted-safe: `[A-Za-z0-9._-]`, ≤ 253. */

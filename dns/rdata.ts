@@ -11,26 +11,80 @@
  *   SRV   10 5 443 sip.example.com.   (target "." allowed: RFC 2782 "service not available")
  *   CAA   0 issue "letsencrypt.org"   (RFC 8659; tag lowercase, value quoted)
  *   TXT   "chunk1" "chunk2"        (each ≤ 255 octets; `"` `\` escaped, other non-printables \DDD)
+ *   SVCB/HTTPS  1 . alpn="h2,h3" port=443   (RFC 9460; SvcParams in key order: dns/svcb.ts)
+ *   LOC   52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m   (RFC 1876, BIND's form: dns/loc.ts)
+ *   TLSA, SMIMEA, SSHFP, DS, NAPTR, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB: their RDATA parts in order, numbers
+ *         decimal, names absolute lowercase, strings quoted, hex upper case in one run, base64 padded in one run
+ *         (the per-part table of dns/rdata-fields.ts)
  * Canonical data never contains a raw control character, newline, or unbalanced quote, so it is safe
  * to write into a zone file line.
  */
-import { isIPv6 } from 'node:net';
 import { RECORD_TYPES, MAX_TTL, type RecordType, type ZoneRecord } from './contract.js';
 import { absoluteOwner, checkAbsoluteName, relativeOwner } from './names.js';
+import {
+  canonicalIPv4,
+  canonicalIPv6,
+  decodeName,
+  encodeName,
+  fail,
+  formatIPv6,
+  ipv6Groups,
+  okv,
+  parseCharacterStrings,
+  quoteCharacterString,
+  u16b,
+  type Result,
+} from './rdata-base.js';
+import {
+  checkFieldRdata,
+  fieldRdataFromWire,
+  fieldRdataToWire,
+  formatFieldRdata,
+  isFieldType,
+  parseFieldRdata,
+  type FieldRdata,
+} from './rdata-fields.js';
+import { checkLoc, formatLoc, locFromWire, locToWire, parseLoc, type LocRdata } from './loc.js';
+import { checkSvcb, formatSvcb, parseSvcb, svcbFromWire, svcbToWire, type SvcbRdata } from './svcb.js';
 
-/** Numeric RR type codes (RFC 1035 §3.2.2, RFC 3596, RFC 2782, RFC 8659). */
+export {
+  canonicalIPv4,
+  canonicalIPv6,
+  decodeName,
+  encodeName,
+  parseCharacterStrings,
+  quoteCharacterString,
+  type Result,
+} from './rdata-base.js';
+
+/** Numeric RR type codes (IANA "Resource Record (RR) TYPEs"; each type's RFC in dns/rdata-fields.ts, dns/svcb.ts). */
 export const TYPE_CODES = {
   A: 1,
   NS: 2,
   CNAME: 5,
   SOA: 6,
   PTR: 12,
+  HINFO: 13,
   MX: 15,
   TXT: 16,
+  RP: 17,
+  AFSDB: 18,
   AAAA: 28,
+  LOC: 29,
   SRV: 33,
+  NAPTR: 35,
+  DNAME: 39,
+  DS: 43,
+  SSHFP: 44,
+  DHCID: 49,
+  TLSA: 52,
+  SMIMEA: 53,
+  OPENPGPKEY: 61,
+  SVCB: 64,
+  HTTPS: 65,
+  URI: 256,
   CAA: 257,
-} as const;
+} as const satisfies Record<RecordType | 'SOA', number>;
 export type KnownType = keyof typeof TYPE_CODES;
 
 const CODE_TO_TYPE = new Map<number, KnownType>(Object.entries(TYPE_CODES).map(([k, v]) => [v, k as KnownType]));
@@ -48,142 +102,6 @@ export function isRecordType(t: string): t is RecordType {
   return (RECORD_TYPES as readonly string[]).includes(t);
 }
 
-/**
- * A checked value, or why not: `field` is the record's part (`name`, `ttl`, `data`); `part`, when the data has several
- * fields and one of them is wrong, names it as the type's RDATA does (CAA `flags`), so a CR can name its own field.
- */
-export type Result<T> = { ok: true; value: T } | { ok: false; field: string; message: string; part?: string };
-
-const fail = <T>(field: string, message: string, part?: string): Result<T> =>
-  part === undefined ? { ok: false, field, message } : { ok: false, field, message, part };
-const okv = <T>(value: T): Result<T> => ({ ok: true, value });
-
-// ---------------------------------------------------------------- addresses
-
-const IPV4_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-/** A dotted quad without leading zeros; a match is already canonical, so nothing is rebuilt on the hot path. */
-const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
-
-/** Canonical IPv4: four decimal octets without leading zeros (leading zeros are ambiguous: octal). */
-export function canonicalIPv4(s: string): string | undefined {
-  return IPV4.test(s) ? s : undefined;
-}
-
-function ipv6Groups(s: string): number[] | undefined {
-  if (!isIPv6(s) || s.includes('%')) return undefined;
-  let str = s.toLowerCase();
-  // embedded IPv4 tail
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(str);
-  if (v4) {
-    const o = v4[1]!.split('.').map(Number);
-    str =
-      str.slice(0, -v4[1]!.length) + `${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
-  }
-  const [head, tail] = str.includes('::') ? (str.split('::') as [string, string]) : [str, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
-  const groups = [...h, ...Array<string>(fill).fill('0'), ...t].map((g) => parseInt(g, 16));
-  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : undefined;
-}
-
-function formatIPv6(groups: readonly number[]): string {
-  // RFC 5952 §4.2: compress the longest run (≥ 2) of zero groups, the first one on ties.
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] === 0) {
-      let j = i;
-      while (j < 8 && groups[j] === 0) j++;
-      if (j - i > bestLen && j - i >= 2) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    } else i++;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
-/** Canonical IPv6 text (RFC 5952), or undefined when not an IPv6 address. */
-export function canonicalIPv6(s: string): string | undefined {
-  const g = ipv6Groups(s);
-  return g ? formatIPv6(g) : undefined;
-}
-
-// ---------------------------------------------------------------- character-strings
-
-/**
- * Parse a sequence of RFC 1035 §5.1 character-strings: quoted ("a b", with \" \\ \DDD escapes) or
- * unquoted tokens. Returns the raw octets of each string.
- */
-export function parseCharacterStrings(s: string): Buffer[] | string {
-  const out: Buffer[] = [];
-  let i = 0;
-  const n = s.length;
-  while (i < n) {
-    const c = s[i]!;
-    if (c === ' ' || c === '\t') {
-      i++;
-      continue;
-    }
-    const bytes: number[] = [];
-    const quoted = c === '"';
-    if (quoted) i++;
-    let closed = !quoted;
-    while (i < n) {
-      const ch = s[i]!;
-      if (quoted && ch === '"') {
-        closed = true;
-        i++;
-        break;
-      }
-      if (!quoted && (ch === ' ' || ch === '\t')) break;
-      if (!quoted && (ch === '"' || ch === ';' || ch === '(' || ch === ')'))
-        return `unquoted text may not contain '${ch}' (quote the string)`;
-      if (ch === '\\') {
-        const d = /^\d{3}/.exec(s.slice(i + 1, i + 4));
-        if (d) {
-          const v = Number(d[0]);
-          if (v > 255) return `escape \\${d[0]} is above 255`;
-          bytes.push(v);
-          i += 4;
-          continue;
-        }
-        if (i + 1 >= n) return 'ends with a lone backslash';
-        const next = s.codePointAt(i + 1)!;
-        if (next < 0x20 || next > 0x7e) return 'escapes a non-printable character';
-        bytes.push(next);
-        i += 2;
-        continue;
-      }
-      const cp = s.codePointAt(i)!;
-      if (cp < 0x20 || cp === 0x7f) return 'contains a control character (use \\DDD escapes)';
-      const b = Buffer.from(String.fromCodePoint(cp), 'utf8');
-      bytes.push(...b);
-      i += cp > 0xffff ? 2 : 1;
-    }
-    if (!closed) return 'has an unterminated quoted string';
-    if (bytes.length > 255) return `a character-string is ${bytes.length} octets; the limit is 255`;
-    out.push(Buffer.from(bytes));
-    if (quoted && i < n && s[i] !== ' ' && s[i] !== '\t') return 'quoted strings must be separated by a space';
-  }
-  return out;
-}
-
-/** Quote octets as a presentation character-string: `"` and `\` escaped, non-printables as \DDD. */
-export function quoteCharacterString(b: Uint8Array): string {
-  let s = '"';
-  for (const x of b) {
-    if (x === 0x22 || x === 0x5c) s += '\\' + String.fromCharCode(x);
-    else if (x < 0x20 || x > 0x7e) s += '\\' + String(x).padStart(3, '0');
-    else s += String.fromCharCode(x);
-  }
-  return s + '"';
-}
-
 // ---------------------------------------------------------------- structured rdata
 
 export type Rdata =
@@ -193,7 +111,10 @@ export type Rdata =
   | { type: 'MX'; preference: number; exchange: string }
   | { type: 'SRV'; priority: number; weight: number; port: number; target: string }
   | { type: 'CAA'; flags: number; tag: string; value: Buffer }
-  | { type: 'TXT'; strings: Buffer[] };
+  | { type: 'TXT'; strings: Buffer[] }
+  | SvcbRdata
+  | LocRdata
+  | FieldRdata;
 
 /** Whether an owner or target name of a zone must be a host name in reverse zones (BIND check-names on PTR). */
 const isReverseZone = (zone: string) => zone.endsWith('in-addr.arpa') || zone.endsWith('ip6.arpa');
@@ -277,6 +198,13 @@ export function checkRdata(r: Rdata, reverseZone = false): Result<Rdata> {
       if (total > 65000) return fail('data', 'TXT data is too large');
       return okv(r);
     }
+    case 'SVCB':
+    case 'HTTPS':
+      return checkSvcb(r);
+    case 'LOC':
+      return checkLoc(r);
+    default:
+      return checkFieldRdata(r);
   }
 }
 
@@ -327,6 +255,14 @@ export function parseRdata(type: RecordType, data: string, reverseZone = false):
       if (typeof v === 'string') return fail('data', `TXT ${v}`);
       return checkRdata({ type, strings: v });
     }
+    case 'SVCB':
+    case 'HTTPS':
+      return parseSvcb(type, d);
+    case 'LOC':
+      return parseLoc(d);
+    default:
+      if (!isFieldType(type)) return fail('data', `no grammar for ${String(type)}`);
+      return parseFieldRdata(type, d);
   }
 }
 
@@ -348,12 +284,46 @@ export function formatRdata(r: Rdata): string {
       return `${r.flags} ${r.tag} ${quoteCharacterString(r.value)}`;
     case 'TXT':
       return r.strings.map(quoteCharacterString).join(' ');
+    case 'SVCB':
+    case 'HTTPS':
+      return formatSvcb(r);
+    case 'LOC':
+      return formatLoc(r);
+    default:
+      return formatFieldRdata(r);
   }
 }
 
 /**
- * An owner for a type: absolute inside the zone, host-name labels for A/AAAA (BIND check-names), and
- * `_service._proto` leading labels for SRV (RFC 2782), so a resolver can find it.
+ * The leading labels some types' owners must have, so a client finds the record where it looks (`[label 1, label 2]`
+ * patterns and why). TLSA: `_port._protocol` (RFC 6698 §3); SMIMEA and OPENPGPKEY: the hex SHA2-256 of the local part
+ * truncated to 28 octets, then `_smimecert` (RFC 8162 §3) or `_openpgpkey` (RFC 7929 §3).
+ */
+const OWNER_SHAPES: Partial<Record<RecordType, { first: RegExp; second: RegExp; shape: string; rfc: string }>> = {
+  SRV: { first: /^_.+/, second: /^_.+/, shape: '_service._proto', rfc: 'RFC 2782' },
+  TLSA: {
+    first: /^_(0|[1-9][0-9]{0,4})$/,
+    second: /^_[a-z0-9-]+$/,
+    shape: '_port._protocol (e.g. _443._tcp)',
+    rfc: 'RFC 6698 §3',
+  },
+  SMIMEA: {
+    first: /^[0-9a-f]{56}$/,
+    second: /^_smimecert$/,
+    shape: '<sha256-28-octets-hex>._smimecert',
+    rfc: 'RFC 8162 §3',
+  },
+  OPENPGPKEY: {
+    first: /^[0-9a-f]{56}$/,
+    second: /^_openpgpkey$/,
+    shape: '<sha256-28-octets-hex>._openpgpkey',
+    rfc: 'RFC 7929 §3',
+  },
+};
+
+/**
+ * An owner for a type: absolute inside the zone, host-name labels for A/AAAA (BIND check-names), and the leading
+ * labels of `OWNER_SHAPES` (SRV `_service._proto`, RFC 2782; TLSA, SMIMEA, OPENPGPKEY), so a client can find it.
  */
 function checkOwner(
   zone: string,
@@ -361,11 +331,14 @@ function checkOwner(
   type: RecordType,
 ): { ok: true; name: string } | { ok: false; reason: string } {
   const owner = absoluteOwner(zone, name, type === 'A' || type === 'AAAA');
-  if (!owner.ok || type !== 'SRV') return owner;
-  const [service, proto] = owner.name.split('.');
-  return service?.startsWith('_') && proto?.startsWith('_') && service.length > 1 && proto.length > 1
+  const shape = OWNER_SHAPES[type];
+  if (!owner.ok || !shape) return owner;
+  const [first, second] = owner.name.split('.');
+  if (type === 'TLSA' && first && /^_\d+$/.test(first) && Number(first.slice(1)) > 65535)
+    return { ok: false, reason: `a TLSA owner's port ${first.slice(1)} is above 65535 (${shape.rfc})` };
+  return first !== undefined && second !== undefined && shape.first.test(first) && shape.second.test(second)
     ? owner
-    : { ok: false, reason: `an SRV owner starts with _service._proto (RFC 2782), not "${name}"` };
+    : { ok: false, reason: `an ${type} owner starts with ${shape.shape} (${shape.rfc}), not "${name}"` };
 }
 
 /** A record with structured rdata: owner as written (relative or absolute), the RR's TTL. */
@@ -424,63 +397,6 @@ export function parseRecord(
 }
 
 // ---------------------------------------------------------------- wire
-
-/** Encode an absolute name (trailing dot) to uncompressed wire format. */
-export function encodeName(name: string): Buffer {
-  if (name === '.' || name === '') return Buffer.from([0]);
-  const labels = name.replace(/\.$/, '').split('.');
-  const parts: Buffer[] = [];
-  for (const l of labels) {
-    const b = Buffer.from(l, 'ascii');
-    if (b.length === 0 || b.length > 63) throw new Error(`bad label in ${name}`);
-    parts.push(Buffer.from([b.length]), b);
-  }
-  parts.push(Buffer.from([0]));
-  return Buffer.concat(parts);
-}
-
-/** Decode a (possibly compressed) name at `off` of `msg`; returns lowercase absolute name and the next offset. */
-export function decodeName(msg: Buffer, off: number): { name: string; next: number } {
-  const labels: string[] = [];
-  let next = -1;
-  let pos = off;
-  let jumps = 0;
-  for (;;) {
-    if (pos >= msg.length) throw new Error('name runs past the message');
-    const len = msg[pos]!;
-    if (len === 0) {
-      pos++;
-      break;
-    }
-    if ((len & 0xc0) === 0xc0) {
-      if (pos + 1 >= msg.length) throw new Error('truncated compression pointer');
-      if (next < 0) next = pos + 2;
-      pos = ((len & 0x3f) << 8) | msg[pos + 1]!;
-      if (++jumps > 128) throw new Error('compression loop');
-      continue;
-    }
-    if (len > 63) throw new Error('bad label length');
-    const raw = msg.subarray(pos + 1, pos + 1 + len);
-    let l = '';
-    for (const c of raw) {
-      // Escape what our grammar would never produce, so such names can never collide with ours.
-      if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f || c === 0x2a)
-        l += String.fromCharCode(c);
-      else if (c >= 0x41 && c <= 0x5a) l += String.fromCharCode(c + 32);
-      else l += '\\' + String(c).padStart(3, '0');
-    }
-    labels.push(l);
-    pos += 1 + len;
-  }
-  return { name: labels.length ? labels.join('.') + '.' : '.', next: next < 0 ? pos : next };
-}
-
-function u16b(v: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(v);
-  return b;
-}
-
 /** Wire rdata (RFC 1035 §3.3, RFC 3596, RFC 2782, RFC 8659) of structured rdata; names uncompressed. */
 export function rdataToWire(r: Rdata): Buffer {
   switch (r.type) {
@@ -502,6 +418,13 @@ export function rdataToWire(r: Rdata): Buffer {
       return Buffer.concat([Buffer.from([r.flags, r.tag.length]), Buffer.from(r.tag, 'ascii'), r.value]);
     case 'TXT':
       return Buffer.concat(r.strings.flatMap((s) => [Buffer.from([s.length]), s]));
+    case 'SVCB':
+    case 'HTTPS':
+      return svcbToWire(r);
+    case 'LOC':
+      return locToWire(r);
+    default:
+      return fieldRdataToWire(r);
   }
 }
 
@@ -557,5 +480,12 @@ export function rdataFromWire(type: RecordType, msg: Buffer, rdOff: number, rdLe
       }
       return { type, strings };
     }
+    case 'SVCB':
+    case 'HTTPS':
+      return svcbFromWire(type, msg, rdOff, rdLen);
+    case 'LOC':
+      return locFromWire(msg, rdOff, rdLen);
+    default:
+      return fieldRdataFromWire(type, msg, rdOff, rdLen);
   }
 }

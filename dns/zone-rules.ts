@@ -13,11 +13,17 @@
  *  1. CNAME (RFC 1034 §3.6.2, RFC 2181 §10.1): not at the apex; not beside other data, name-server glue included;
  *     one per name. Identical data from two contributions is one RR (an RRset is a set, RFC 2181 §5), not a conflict.
  *     A CNAME chain of the zone must not loop (a CNAME to itself included): the newest CNAME of a loop is left out.
+ *  1c. DNAME (RFC 6672 §2.4): one per name (a singleton type); no data below it — "Resource records MUST NOT exist at
+ *     any subdomain of the owner of a DNAME RR": the older side keeps the names (the DNAME, or the data below it that
+ *     is older), and the zone's own name servers and glue always win (named refuses an in-zone NS below a DNAME).
  *  2. Targets: an NS, MX or SRV target must not be a CNAME of the zone (RFC 2181 §10.3); an in-zone NS target needs
  *     an address in the zone, or named refuses to load it (BIND 9 ARM, `check-integrity`). An in-zone MX exchange
  *     without an address is served with a warning: mail to it cannot be delivered, but the data is valid (bindcar
  *     turns `check-integrity` off so an UPDATE accepts it as a zone file load does: bindcar/zone-config.ts).
  *     A null MX (RFC 7505 §3) must be the only MX of its name: the earlier contribution keeps the name.
+ *     A DS lives at a delegation (RFC 4034 §5, RFC 4035 §2.4): beside an NS RRset of the zone, never at the apex (that
+ *     DS belongs in the parent zone; named refuses it). An SVCB/HTTPS RRset is all AliasMode or all ServiceMode
+ *     (RFC 9460 §2.4.2: with an AliasMode record a client ignores the ServiceMode ones): the earlier mode keeps it.
  *  3. RRset size: at most `maxPerType` records (named's `max-records-per-type`) and small enough for one DNS message
  *     (64 KiB: the UPDATE, and every AXFR/IXFR answer carrying it); the contribution that would overflow it is out.
  *  4. Zone level: SOA MNAME (a host name) and RNAME grammar, name-server host names and glue addresses, an apex NS
@@ -40,6 +46,11 @@ export type RuleId =
   | 'CNAMEAndOtherData'
   | 'MultipleCNAME'
   | 'CNAMELoop'
+  | 'MultipleDNAME'
+  | 'BelowDNAME'
+  | 'DSAtApex'
+  | 'DSWithoutDelegation'
+  | 'SVCBMixedModes'
   | 'TargetIsCNAME'
   | 'NameServerWithoutAddress'
   | 'MailServerWithoutAddress'
@@ -52,7 +63,14 @@ export type RuleId =
   | 'Unmanaged';
 
 /** The rules that decide between two contributions at one name (DNSZone `status.conflicts`). */
-export const CONFLICT_RULES: ReadonlySet<RuleId> = new Set(['CNAMEAtApex', 'CNAMEAndOtherData', 'MultipleCNAME']);
+export const CONFLICT_RULES: ReadonlySet<RuleId> = new Set([
+  'CNAMEAtApex',
+  'CNAMEAndOtherData',
+  'MultipleCNAME',
+  'MultipleDNAME',
+  'BelowDNAME',
+  'SVCBMixedModes',
+]);
 
 /** What one source puts in the zone: one absolute owner, one type, canonical data. */
 export interface Contribution {
@@ -181,8 +199,11 @@ export function checkZone(content: ZoneContent): CheckedZone {
   parts.zoneFindings.push(...unmanagedRules(pass, content.unmanaged));
   cnameRules(pass, parts.glueOwners);
   cnameLoops(pass);
+  dnameRules(pass, parts.nameServers);
   targetRules(pass, parts.glueOwners);
   nullMxRule(pass);
+  dsRule(pass);
+  svcbModeRule(pass);
   const rrsets = buildRRsets(pass, parts.nameServers, content);
   ttlWarnings(pass, rrsets);
   occludedWarnings(pass, rrsets);
@@ -389,6 +410,54 @@ function cnameLoops({ cs, accepted, leaveOut }: Pass): void {
   }
 }
 
+/** 1c. DNAME: one per name, and nothing below it (RFC 6672 §2.4). */
+function dnameRules({ cs, zone, accepted, describe, leaveOut }: Pass, nameServers: readonly ZoneNameServer[]): void {
+  const first = new Map<string, number>(); // owner → the DNAME contribution that keeps it
+  cs.forEach((c, i) => {
+    if (!accepted[i] || c.type !== 'DNAME') return;
+    const k = first.get(c.owner);
+    if (k === undefined) return void first.set(c.owner, i);
+    if (cs[k]!.data[0] !== c.data[0])
+      leaveOut(
+        i,
+        'MultipleDNAME',
+        `${c.owner} already has a DNAME from ${describe(k)}; a name has at most one DNAME (RFC 6672 §2.4)`,
+      );
+  });
+  if (first.size === 0) return;
+  const below = (name: string, owner: string) => name.endsWith(`.${owner}`);
+  for (const [owner, k] of first) {
+    const zoneOwned = nameServers.find((ns) => inZone(ns.hostname, zone) && below(ns.hostname, owner));
+    if (zoneOwned) {
+      leaveOut(
+        k,
+        'BelowDNAME',
+        `the zone's name server ${zoneOwned.hostname} (${describe('zone')}) is below ${owner}: no name below a DNAME may hold data (RFC 6672 §2.4)`,
+      );
+      continue;
+    }
+    const under: number[] = [];
+    cs.forEach((c, i) => {
+      if (accepted[i] && below(c.owner, owner)) under.push(i);
+    });
+    if (under.length === 0) continue;
+    const older = under.find((i) => i < k);
+    if (older !== undefined)
+      leaveOut(
+        k,
+        'BelowDNAME',
+        `${cs[older]!.owner} (from ${describe(older)}) is below ${owner} and older: no name below a DNAME may hold data (RFC 6672 §2.4)`,
+      );
+    else
+      for (const i of under)
+        leaveOut(
+          i,
+          'BelowDNAME',
+          `${cs[i]!.owner} is below the DNAME ${owner} (from ${describe(k)}): no name below a DNAME may hold data (RFC 6672 §2.4)`,
+        );
+  }
+}
+
 /** 2. Targets of NS, MX and SRV. */
 function targetRules({ cs, zone, accepted, leaveOut, warn }: Pass, glueOwners: ReadonlySet<string>): void {
   const liveCnames = new Set<string>();
@@ -447,6 +516,52 @@ function nullMxRule({ cs, accepted, describe, leaveOut }: Pass): void {
         i,
         'NullMXNotAlone',
         `${c.owner} has a null MX (RFC 7505: it accepts no mail), which must be its only MX (from ${describe(first)})`,
+        'data',
+      );
+  });
+}
+
+/** A DS at a delegation of the zone only (RFC 4034 §5, RFC 4035 §2.4). */
+function dsRule({ cs, apex, accepted, leaveOut }: Pass): void {
+  const delegations = new Set<string>();
+  let any = false;
+  cs.forEach((c, i) => {
+    if (!accepted[i]) return;
+    if (c.type === 'NS' && c.owner !== apex) delegations.add(c.owner);
+    if (c.type === 'DS') any = true;
+  });
+  if (!any) return;
+  cs.forEach((c, i) => {
+    if (!accepted[i] || c.type !== 'DS') return;
+    if (c.owner === apex)
+      leaveOut(
+        i,
+        'DSAtApex',
+        `a DS at the zone apex ${apex} belongs in the parent zone, which delegates this one (RFC 4034 §5)`,
+      );
+    else if (!delegations.has(c.owner))
+      leaveOut(
+        i,
+        'DSWithoutDelegation',
+        `${c.owner} is not a delegation: a DS sits beside the NS records of a delegated child zone (RFC 4035 §2.4)`,
+      );
+  });
+}
+
+/** One mode per SVCB/HTTPS RRset (RFC 9460 §2.4.2): the earliest contribution's mode keeps it. */
+function svcbModeRule({ cs, accepted, describe, leaveOut }: Pass): void {
+  const mode = new Map<string, [alias: boolean, from: number]>();
+  cs.forEach((c, i) => {
+    if (!accepted[i] || (c.type !== 'SVCB' && c.type !== 'HTTPS')) return;
+    const alias = c.data.map((d) => d.startsWith('0 '));
+    const key = rrsetKey(c.owner, c.type);
+    const m = mode.get(key) ?? [alias[0]!, i];
+    if (!mode.has(key)) mode.set(key, m);
+    if (alias.some((a) => a !== m[0]))
+      leaveOut(
+        i,
+        'SVCBMixedModes',
+        `${c.owner} ${c.type} is in ${m[0] ? 'AliasMode (priority 0)' : 'ServiceMode'} (from ${describe(m[1])}); one RRset has one mode, a client ignores ServiceMode records beside an AliasMode one (RFC 9460 §2.4.2)`,
         'data',
       );
   });

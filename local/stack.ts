@@ -170,9 +170,18 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         const obj = store.get(API_VERSION, ref.kind, ref.namespace, ref.name);
         if (!obj)
           throw Object.assign(new Error(`${ref.kind} ${ref.namespace}/${ref.name} not found`), { statusCode: 404 });
-        const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...status };
-        for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
-        store.setStatus(obj, merged);
+        // a JSON merge patch (RFC 7386), as the apiserver applies it: objects merge key by key, null removes
+        const merge = (base: unknown, patch: unknown): unknown => {
+          if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+          const out: Record<string, unknown> =
+            typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...(base as object) } : {};
+          for (const [k, v] of Object.entries(patch)) {
+            if (v === null) delete out[k];
+            else out[k] = merge(out[k], v);
+          }
+          return out;
+        };
+        store.setStatus(obj, merge(obj.status ?? {}, status) as Record<string, unknown>);
       },
     };
     const hooks = await startHooks({

@@ -9,8 +9,10 @@ import type { CommandResult, Io } from './types.js';
 export const IMPORT_HELP = `Usage: bindy import ZONEFILE --zone NAME [--namespace NS] [--cluster-ref NAME] [-o DIR] [--output json]
 
 Turns a BIND zone file ($ORIGIN, $TTL, relative names, multi-string TXT, comments)
-into a DNSZone and record resources. Types without a record kind (PTR, SSHFP, ...)
-are listed as skipped, never dropped silently.
+into a DNSZone and record resources: a kind per type where one exists, else a
+DNSRecordSet. What cannot be imported (a type bindy has no grammar for, the DNSSEC
+records named maintains, data the grammar refuses) is listed as skipped with the
+reason, never dropped silently.
 
   --zone NAME        the zone's name (the file's origin)
   --namespace NS     set metadata.namespace on every object

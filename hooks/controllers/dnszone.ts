@@ -206,6 +206,7 @@ async function writeRecordStatuses(
   now: string,
 ): Promise<number | undefined> {
   const o = opts(deps);
+  const served = pass.served;
   const todo: { record: DNSRecord; status: RecordStatusPatch }[] = [];
   for (const outcome of plan.outcomes) {
     const status = recordStatusUpdate(passOutcome(outcome, pass), zoneName, now);
@@ -229,8 +230,27 @@ async function writeRecordStatuses(
       });
     }
   });
+  // A reverse zone's status.ptr entries (hooks/zone/ptr.ts), once a primary serves what they say; merge patches of
+  // one key each, within what is left of the per-pass budget.
+  const ptr = served ? (plan.ptrStatus ?? []).slice(0, Math.max(0, o.maxRecordWritesPerSync - batch.length)) : [];
+  await pool(ptr, o.recordWriteConcurrency, async ({ record, ptr: entry }) => {
+    try {
+      await deps.recordStatus.patchStatus(
+        { kind: record.kind, namespace: record.metadata.namespace ?? '', name: record.metadata.name },
+        { ptr: entry },
+      );
+    } catch (err) {
+      failed++;
+      deps.log?.warn('record status.ptr not written', {
+        kind: record.kind,
+        name: record.metadata.name,
+        error: (err as Error).message,
+      });
+    }
+  });
+  const more = todo.length > batch.length || (served && ptr.length < (plan.ptrStatus?.length ?? 0));
   // more to write: come back at once; a write failed (RBAC, apiserver down): come back on the degraded cadence
-  return todo.length > batch.length ? 2 : failed > 0 ? o.degradedResyncSeconds : undefined;
+  return more ? 2 : failed > 0 ? o.degradedResyncSeconds : undefined;
 }
 
 /** The bindcar endpoint each Bind9Instance of the request has now (placed or not), by namespace/name. */

@@ -20,11 +20,21 @@ export interface RecordStatusPatch {
   observedGeneration?: number;
   zone: string | null;
   fqdn: string | null;
+  /** A/AAAA records: served and asking for PTRs (hooks/zone/ptr.ts); null removes it. */
+  ptrRequested?: true | null;
+}
+
+/**
+ * A reverse zone's own entry of an A/AAAA record's `status.ptr` (null removes it): a merge patch touches only that key,
+ * so the record's zone and every reverse zone write their parts of one status without overwriting each other.
+ */
+export interface PtrStatusPatch {
+  ptr: Record<string, { state: string; addresses: string[]; message: string } | null>;
 }
 
 export interface RecordStatusWriter {
-  /** Merge-patches `status` through the `/status` subresource. Rejects on failure. */
-  patchStatus(ref: RecordRef, status: RecordStatusPatch): Promise<void>;
+  /** Merge-patches `status` (RFC 7386) through the `/status` subresource. Rejects on failure. */
+  patchStatus(ref: RecordRef, status: RecordStatusPatch | PtrStatusPatch): Promise<void>;
 }
 
 const PLURAL: Readonly<Record<string, string>> = Object.fromEntries(RECORD_KINDS.map((k) => [k.kind, k.plural]));
@@ -73,8 +83,10 @@ export function kubeRecordStatusWriter(fieldManager = 'bindy-hooks', kubeconfig?
  * An in-memory RecordStatusWriter (local mode without an apiserver, tests): keeps the latest status per record,
  * keyed `Kind/namespace/name`.
  */
-export function memoryRecordStatusWriter(): RecordStatusWriter & { statuses: Map<string, RecordStatusPatch> } {
-  const statuses = new Map<string, RecordStatusPatch>();
+export function memoryRecordStatusWriter(): RecordStatusWriter & {
+  statuses: Map<string, RecordStatusPatch | PtrStatusPatch>;
+} {
+  const statuses = new Map<string, RecordStatusPatch | PtrStatusPatch>();
   return {
     statuses,
     async patchStatus(ref, status) {

@@ -8,6 +8,7 @@
  * CRD without a predicate fails at module load (and in the tests), never silently.
  * CEL semantics: https://kubernetes.io/docs/reference/using-api/cel/
  */
+import { RECORD_TYPES } from '../../dns/contract.js';
 import { CEL_RULES, type BindyKind } from './generated.js';
 import { isBindyKind, schemaErrors, type FieldError } from './validate.js';
 
@@ -26,6 +27,7 @@ const LABEL_KEY =
 const ACL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 const SRV_OWNER =
   /^_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.]_[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.].+)?$/;
+const TLSA_OWNER = /^_[0-9]{1,5}[.]_[A-Za-z0-9-]+([.].+)?$/;
 const BUILTIN_ACLS = ['any', 'none', 'localhost', 'localnets'];
 
 /** CEL expression text (exactly as in the CRD) → predicate on `self`. */
@@ -61,6 +63,62 @@ const PREDICATES: Record<string, Pred> = {
     (s) => Object.keys(isObj(s) ? s : {}).every((k) => k.length <= 63 && ACL_NAME.test(k) && !BUILTIN_ACLS.includes(k)),
   "!has(self.persistentVolumeClaim) || (has(self.storageType) && self.storageType == 'persistentVolumeClaim')": (s) =>
     !has(s, 'persistentVolumeClaim') || get(s, 'storageType') === 'persistentVolumeClaim',
+  "!self.contains('/') || self.lowerAscii().endsWith('.in-addr.arpa') || self.lowerAscii().endsWith('.ip6.arpa')": (
+    s,
+  ) => typeof s !== 'string' || !s.includes('/') || /\.(in-addr|ip6)\.arpa$/.test(s.toLowerCase()),
+  '!(has(self.name) && has(self.address))': (s) => !(has(s, 'name') && has(s, 'address')),
+  "self.name != '@'": (s) => get(s, 'name') !== '@',
+  "self.name.matches('^_[0-9]{1,5}[.]_[A-Za-z0-9-]+([.].+)?$')": (s) =>
+    typeof get(s, 'name') !== 'string' || TLSA_OWNER.test(get(s, 'name') as string),
+  'self.priority != 0 || !has(self.params)': (s) => get(s, 'priority') !== 0 || !has(s, 'params'),
+  '!has(self.noDefaultAlpn) || !self.noDefaultAlpn || has(self.alpn)': (s) =>
+    !has(s, 'noDefaultAlpn') || get(s, 'noDefaultAlpn') !== true || has(s, 'alpn'),
+  "(has(self.regexp) && self.regexp != '') != (has(self.replacement) && self.replacement != '.')": (s) =>
+    (has(s, 'regexp') && get(s, 'regexp') !== '') !== (has(s, 'replacement') && get(s, 'replacement') !== '.'),
+};
+
+// DNSRecordSet: the types bindy owns, and the types it has a grammar for (dns/contract.ts RECORD_TYPES), rule text as in
+// crds/dnsrecordsets.yaml — a type added to the grammar without the CRD's list fails here at module load.
+const DNSSEC_MAINTAINED = ['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY'];
+const celList = (l: readonly string[]) => `[${l.map((t) => `'${t}'`).join(', ')}]`;
+PREDICATES["self.type != 'SOA'"] = (s) => get(s, 'type') !== 'SOA';
+PREDICATES[`!(self.type in ${celList(DNSSEC_MAINTAINED)})`] = (s) =>
+  !DNSSEC_MAINTAINED.includes(get(s, 'type') as string);
+PREDICATES["self.type != 'NS' || !has(self.name) || self.name != '@'"] = (s) =>
+  get(s, 'type') !== 'NS' || get(s, 'name') !== '@';
+PREDICATES[`self.type in ${celList(['SOA', ...DNSSEC_MAINTAINED, ...RECORD_TYPES])}`] = (s) =>
+  ['SOA', ...DNSSEC_MAINTAINED, ...RECORD_TYPES].includes(get(s, 'type') as string);
+
+// Hex lengths per digest type (TLSA, SSHFP, DS): `self.<type> != N || size(self.<data>) == M`, rule text as in the CRDs.
+for (const [typeField, dataField, n, m] of [
+  ['matchingType', 'certificateData', 1, 64],
+  ['matchingType', 'certificateData', 2, 128],
+  ['fingerprintType', 'fingerprint', 1, 40],
+  ['fingerprintType', 'fingerprint', 2, 64],
+  ['digestType', 'digest', 1, 40],
+  ['digestType', 'digest', 2, 64],
+  ['digestType', 'digest', 4, 96],
+] as const)
+  PREDICATES[`self.${typeField} != ${n} || size(self.${dataField}) == ${m}`] = (s) => {
+    const d = get(s, dataField);
+    return get(s, typeField) !== n || (typeof d === 'string' && d.length === m);
+  };
+
+// SVCB/HTTPS: every key `params.mandatory` lists is given (RFC 9460 §8); the CRD spells each key's test out.
+const SVC_PARAM_FIELDS: [string, string][] = [
+  ['alpn', 'alpn'],
+  ['no-default-alpn', 'noDefaultAlpn'],
+  ['port', 'port'],
+  ['ipv4hint', 'ipv4hint'],
+  ['ech', 'ech'],
+  ['ipv6hint', 'ipv6hint'],
+  ['dohpath', 'dohpath'],
+];
+PREDICATES[
+  `!has(self.mandatory) || self.mandatory.all(k, ${SVC_PARAM_FIELDS.map(([k, f]) => `(k == '${k}' && has(self.${f}))`).join(' || ')})`
+] = (s) => {
+  const m = get(s, 'mandatory');
+  return !Array.isArray(m) || m.every((k) => SVC_PARAM_FIELDS.some(([key, f]) => k === key && has(s, f)));
 };
 
 // Address-match entries that look like an ACL name must name a builtin or an ACL of spec.acls

@@ -195,10 +195,10 @@ export const AAAARecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -225,6 +225,10 @@ export const AAAARecordSchema = {
           "maxItems": 64,
           "minItems": 1,
           "uniqueItems": true
+        },
+        "ptr": {
+          "type": "boolean",
+          "description": "Automatic PTR (opt-in): maintain the PTR of each address (RFC 1035 §3.5, RFC 3596 §2.5), pointing at this record's owner, in the most specific reverse DNSZone of this namespace that covers it (RFC 2317 classless zones included). Default: the DNSZone's spec.ptr. A wildcard owner never gets one; an explicit record at the PTR's name wins; two names claiming one address: the older record keeps it. status.ptr says what each reverse zone made of it."
         }
       },
       "additionalProperties": false
@@ -303,6 +307,45 @@ export const AAAARecordSchema = {
           "type": "string",
           "description": "Owner FQDN (with trailing dot).",
           "maxLength": 255
+        },
+        "ptrRequested": {
+          "type": "boolean",
+          "description": "Written by the record's DNSZone: the record is served and asks for its PTRs (spec.ptr, else the zone's spec.ptr); reverse zones maintain PTRs only for such records."
+        },
+        "ptr": {
+          "type": "object",
+          "description": "Automatic PTR, by reverse zone (each reverse DNSZone writes its own entry): state Served, Conflict (another name holds the address; the older record wins), Shadowed (an explicit record holds the PTR's name) and the addresses concerned.",
+          "maxProperties": 16,
+          "additionalProperties": {
+            "type": "object",
+            "properties": {
+              "state": {
+                "type": "string",
+                "enum": [
+                  "Served",
+                  "Conflict",
+                  "Shadowed"
+                ]
+              },
+              "addresses": {
+                "type": "array",
+                "maxItems": 64,
+                "items": {
+                  "type": "string",
+                  "maxLength": 45
+                }
+              },
+              "message": {
+                "type": "string",
+                "maxLength": 4096
+              }
+            },
+            "required": [
+              "state",
+              "message"
+            ],
+            "additionalProperties": false
+          }
         }
       },
       "additionalProperties": false
@@ -424,10 +467,10 @@ export const ARecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -454,6 +497,10 @@ export const ARecordSchema = {
           "maxItems": 64,
           "minItems": 1,
           "uniqueItems": true
+        },
+        "ptr": {
+          "type": "boolean",
+          "description": "Automatic PTR (opt-in): maintain the PTR of each address (RFC 1035 §3.5, RFC 3596 §2.5), pointing at this record's owner, in the most specific reverse DNSZone of this namespace that covers it (RFC 2317 classless zones included). Default: the DNSZone's spec.ptr. A wildcard owner never gets one; an explicit record at the PTR's name wins; two names claiming one address: the older record keeps it. status.ptr says what each reverse zone made of it."
         }
       },
       "additionalProperties": false
@@ -532,6 +579,45 @@ export const ARecordSchema = {
           "type": "string",
           "description": "Owner FQDN (with trailing dot).",
           "maxLength": 255
+        },
+        "ptrRequested": {
+          "type": "boolean",
+          "description": "Written by the record's DNSZone: the record is served and asks for its PTRs (spec.ptr, else the zone's spec.ptr); reverse zones maintain PTRs only for such records."
+        },
+        "ptr": {
+          "type": "object",
+          "description": "Automatic PTR, by reverse zone (each reverse DNSZone writes its own entry): state Served, Conflict (another name holds the address; the older record wins), Shadowed (an explicit record holds the PTR's name) and the addresses concerned.",
+          "maxProperties": 16,
+          "additionalProperties": {
+            "type": "object",
+            "properties": {
+              "state": {
+                "type": "string",
+                "enum": [
+                  "Served",
+                  "Conflict",
+                  "Shadowed"
+                ]
+              },
+              "addresses": {
+                "type": "array",
+                "maxItems": 64,
+                "items": {
+                  "type": "string",
+                  "maxLength": 45
+                }
+              },
+              "message": {
+                "type": "string",
+                "maxLength": 4096
+              }
+            },
+            "required": [
+              "state",
+              "message"
+            ],
+            "additionalProperties": false
+          }
         }
       },
       "additionalProperties": false
@@ -1998,10 +2084,10 @@ export const CAARecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -3078,10 +3164,10 @@ export const CNAMERecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -3095,11 +3181,464 @@ export const CNAMERecordSchema = {
           "description": "Canonical name: an FQDN with or without the trailing dot (underscores allowed; internationalised labels are served as punycode); not an IP address.",
           "minLength": 3,
           "maxLength": 254,
-          "pattern": "^([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
+          "pattern": "^([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
         }
       },
       "required": [
         "target"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const DNAMERecordSchema = {
+  "type": "object",
+  "description": "A subtree redirection (DNAME, RFC 6672): every name below the owner is redirected to the same name below the target. Nothing may exist below it, and one per owner.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "DNAMERecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired DNAME record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "target": {
+          "type": "string",
+          "description": "Target (RFC 6672 §2.1): the domain the subtree is redirected to, an FQDN with or without the trailing dot (internationalised labels are served as punycode).",
+          "minLength": 3,
+          "maxLength": 254,
+          "pattern": "^([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
+        }
+      },
+      "required": [
+        "target"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const DNSRecordSetSchema = {
+  "type": "object",
+  "description": "A generic RRset (PowerDNS Operator style): one owner, one type, records in presentation form, validated by the same per-type grammar as the typed kinds. For the types without a kind of their own (RP, HINFO, URI, SMIMEA, OPENPGPKEY, DHCID, AFSDB) or as an alternative to one.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "DNSRecordSet"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired RRset.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "type": {
+          "type": "string",
+          "description": "The RR type, upper case: one bindy has a grammar for (A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB, LOC). SOA is the DNSZone's spec.soaRecord, the apex NS its spec.nameServers, and named maintains the DNSSEC types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) itself.",
+          "minLength": 1,
+          "maxLength": 16,
+          "pattern": "^[A-Z][A-Z0-9]*$"
+        },
+        "records": {
+          "type": "array",
+          "description": "The RRs, each its RDATA in master-file presentation form (RFC 1035 §5.1) as dig prints it: names absolute with the trailing dot (10 mail.example.com.), strings quoted (\"v=spf1 -all\"), hex and base64 as one run or split by spaces.",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4096,
+            "pattern": "^[^\\x00-\\x1f\\x7f]+$"
+          }
+        }
+      },
+      "required": [
+        "type",
+        "records"
       ],
       "additionalProperties": false
     },
@@ -3291,10 +3830,10 @@ export const DNSZoneSchema = {
       "properties": {
         "zoneName": {
           "type": "string",
-          "description": "Zone FQDN without the trailing dot, e.g. example.com.",
+          "description": "Zone FQDN without the trailing dot, e.g. example.com; a reverse zone is under in-addr.arpa (2.0.192.in-addr.arpa) or ip6.arpa (8.b.d.0.1.0.0.2.ip6.arpa), and an RFC 2317 classless one has a \"/\" in its first label (0/26.2.0.192.in-addr.arpa).",
           "minLength": 1,
           "maxLength": 253,
-          "pattern": "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+          "pattern": "^([A-Za-z0-9]([A-Za-z0-9/-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
         },
         "clusterRef": {
           "type": "string",
@@ -3466,7 +4005,7 @@ export const DNSZoneSchema = {
         },
         "soaRecord": {
           "type": "object",
-          "description": "SOA record; defaults: primary name server ns1.<zone>., admin hostmaster.<zone>., refresh 3600, retry 600, expire 604800, negativeTtl 300.",
+          "description": "SOA record; defaults: primary name server ns1.<zone>., admin hostmaster.<zone>. (a reverse zone: its first spec.nameServers host and hostmaster at that host's domain), refresh 3600, retry 600, expire 604800, negativeTtl 300.",
           "properties": {
             "primaryNameServer": {
               "type": "string",
@@ -3651,6 +4190,10 @@ export const DNSZoneSchema = {
             }
           },
           "additionalProperties": false
+        },
+        "ptr": {
+          "type": "boolean",
+          "description": "Automatic PTR for every ARecord and AAAARecord of this (forward) zone whose spec.ptr is unset: each address's PTR is maintained in the most specific reverse DNSZone of the namespace that covers it. Default false."
         },
         "adoptExisting": {
           "type": "boolean",
@@ -3899,6 +4442,819 @@ export const DNSZoneSchema = {
   "additionalProperties": false
 } as const;
 
+export const DSRecordSchema = {
+  "type": "object",
+  "description": "A delegation signer (DS, RFC 4034 §5): at a delegation (beside an NSRecord of the same name), the digest of the child zone's key-signing key.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "DSRecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired DS record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "keyTag": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 65535,
+          "description": "Key tag of the child's DNSKEY (RFC 4034 §5.1.1, Appendix B)."
+        },
+        "algorithm": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 1,
+          "maximum": 255,
+          "description": "DNSSEC algorithm of that key (RFC 4034 §5.1.2), e.g. 8 RSASHA256, 13 ECDSAP256SHA256, 15 ED25519; 0, 1, 3, 6 and 12 are refused (reserved, or MUST NOT per RFC 8624 §3.1)."
+        },
+        "digestType": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 1,
+          "maximum": 4,
+          "description": "Digest type (RFC 4034 §5.1.3): 1 SHA-1 (40 hex digits), 2 SHA-256 (64, RFC 4509), 4 SHA-384 (96, RFC 6605).",
+          "enum": [
+            1,
+            2,
+            4
+          ]
+        },
+        "digest": {
+          "type": "string",
+          "description": "The digest (RFC 4034 §5.1.4), hexadecimal without spaces (either case), as dnssec-dsfromkey prints it.",
+          "minLength": 2,
+          "maxLength": 96,
+          "pattern": "^([0-9A-Fa-f]{2})+$"
+        }
+      },
+      "required": [
+        "name",
+        "keyTag",
+        "algorithm",
+        "digestType",
+        "digest"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const HTTPSRecordSchema = {
+  "type": "object",
+  "description": "An HTTPS service binding (HTTPS, RFC 9460 §9): ALPN, port, address hints and ECH for https:// origins, and an alias usable at the zone apex.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "HTTPSRecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired HTTPS record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "priority": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 65535,
+          "description": "SvcPriority (RFC 9460 §2.4.1): 0 is AliasMode (target is an alias of the owner; no params), 1–65535 ServiceMode (lower is preferred)."
+        },
+        "target": {
+          "type": "string",
+          "description": "TargetName (RFC 9460 §2.5): an FQDN with or without the trailing dot, or \".\" — in ServiceMode the owner itself, in AliasMode \"no service\".",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(\\.|([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
+        },
+        "params": {
+          "type": "object",
+          "description": "SvcParams (RFC 9460 §7, §8): each field is the SvcParamKey of the same name (noDefaultAlpn is no-default-alpn); served in key order.",
+          "properties": {
+            "mandatory": {
+              "type": "array",
+              "description": "Keys a client must understand to use this record (RFC 9460 §8); each must be given here, never mandatory itself.",
+              "maxItems": 8,
+              "items": {
+                "type": "string",
+                "enum": [
+                  "alpn",
+                  "no-default-alpn",
+                  "port",
+                  "ipv4hint",
+                  "ech",
+                  "ipv6hint",
+                  "dohpath"
+                ]
+              },
+              "uniqueItems": true
+            },
+            "alpn": {
+              "type": "array",
+              "description": "ALPN protocol ids (RFC 9460 §7.1; e.g. h2, h3, http/1.1), 1–255 octets each.",
+              "minItems": 1,
+              "maxItems": 32,
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 255,
+                "pattern": "^[\\x21-\\x7e]+$"
+              }
+            },
+            "noDefaultAlpn": {
+              "type": "boolean",
+              "description": "no-default-alpn (RFC 9460 §7.1.1): the endpoint does not offer the default protocol (http/1.1 for HTTPS); needs alpn."
+            },
+            "port": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 65535,
+              "description": "The port of the alternative endpoint (RFC 9460 §7.2)."
+            },
+            "ipv4hint": {
+              "type": "array",
+              "description": "IPv4 address hints (RFC 9460 §7.3).",
+              "minItems": 1,
+              "maxItems": 16,
+              "items": {
+                "type": "string",
+                "maxLength": 15,
+                "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"
+              }
+            },
+            "ech": {
+              "type": "string",
+              "description": "The ECHConfigList in base64 (draft-ietf-tls-svcb-ech §2).",
+              "minLength": 4,
+              "maxLength": 8192,
+              "pattern": "^[A-Za-z0-9+/]+={0,2}$"
+            },
+            "ipv6hint": {
+              "type": "array",
+              "description": "IPv6 address hints (RFC 9460 §7.3).",
+              "minItems": 1,
+              "maxItems": 16,
+              "items": {
+                "type": "string",
+                "maxLength": 45,
+                "pattern": "^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$"
+              }
+            },
+            "dohpath": {
+              "type": "string",
+              "description": "DNS over HTTPS path template (RFC 9461 §5), relative, with the dns variable: /dns-query{?dns}.",
+              "minLength": 1,
+              "maxLength": 1024,
+              "pattern": "^/[\\x21-\\x7e]*$"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "priority",
+        "target"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const LOCRecordSchema = {
+  "type": "object",
+  "description": "A location (LOC, RFC 1876): latitude, longitude and altitude of the owner, and the size and precision of the sphere around it.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "LOCRecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired LOC record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "latitude": {
+          "type": "string",
+          "description": "LATITUDE (RFC 1876 §3): degrees [minutes [seconds, up to three decimals]] and N or S, e.g. \"52 22 23.000 N\".",
+          "maxLength": 20,
+          "pattern": "^[0-9]{1,2}( [0-9]{1,2}( [0-9]{1,2}([.][0-9]{1,3})?)?)? [NSns]$"
+        },
+        "longitude": {
+          "type": "string",
+          "description": "LONGITUDE (RFC 1876 §3): degrees [minutes [seconds]] and E or W, e.g. \"4 53 32.000 E\".",
+          "maxLength": 21,
+          "pattern": "^[0-9]{1,3}( [0-9]{1,2}( [0-9]{1,2}([.][0-9]{1,3})?)?)? [EWew]$"
+        },
+        "altitude": {
+          "type": "string",
+          "description": "ALTITUDE (RFC 1876 §3): metres above (or, negative, below) the WGS 84 spheroid, up to two decimals, e.g. \"-2m\"; -100000 to 42849672.95.",
+          "maxLength": 13,
+          "pattern": "^-?[0-9]{1,8}([.][0-9]{1,2})?m?$"
+        },
+        "size": {
+          "type": "string",
+          "description": "SIZE (RFC 1876 §2): the diameter of the sphere, metres; one digit times a power of ten (0.50m, 1m, 20m), as the wire writes it. Default 1m.",
+          "maxLength": 12,
+          "pattern": "^[0-9]{1,8}([.][0-9]{1,2})?m?$"
+        },
+        "horizontalPrecision": {
+          "type": "string",
+          "description": "HORIZ PRE (RFC 1876 §2): metres, one digit times a power of ten. Default 10000m.",
+          "maxLength": 12,
+          "pattern": "^[0-9]{1,8}([.][0-9]{1,2})?m?$"
+        },
+        "verticalPrecision": {
+          "type": "string",
+          "description": "VERT PRE (RFC 1876 §2): metres, one digit times a power of ten. Default 10m.",
+          "maxLength": 12,
+          "pattern": "^[0-9]{1,8}([.][0-9]{1,2})?m?$"
+        }
+      },
+      "required": [
+        "latitude",
+        "longitude",
+        "altitude"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
 export const MXRecordSchema = {
   "type": "object",
   "description": "A mail exchanger (MX).",
@@ -4012,10 +5368,10 @@ export const MXRecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -4042,6 +5398,259 @@ export const MXRecordSchema = {
       "required": [
         "priority",
         "mailServer"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const NAPTRRecordSchema = {
+  "type": "object",
+  "description": "A naming authority pointer (NAPTR, RFC 3403): a rewrite rule of the DDDS (SIP service location, ENUM).",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "NAPTRRecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired NAPTR record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "order": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 65535,
+          "description": "ORDER (RFC 3403 §4.1): records are processed in ascending order."
+        },
+        "preference": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 65535,
+          "description": "PREFERENCE (RFC 3403 §4.1): among equal order, lower is preferred."
+        },
+        "flags": {
+          "type": "string",
+          "description": "FLAGS (RFC 3403 §4.1): letters and digits, e.g. \"S\" (next lookup SRV), \"A\", \"U\" (the result is a URI), \"\" (another NAPTR lookup).",
+          "maxLength": 32,
+          "pattern": "^[A-Za-z0-9]*$"
+        },
+        "services": {
+          "type": "string",
+          "description": "SERVICES (RFC 3403 §4.1): the service parameters, e.g. SIP+D2U (RFC 3263), E2U+sip (ENUM, RFC 6116).",
+          "maxLength": 255,
+          "pattern": "^[A-Za-z0-9+:._-]*$"
+        },
+        "regexp": {
+          "type": "string",
+          "description": "REGEXP (RFC 3402 §3.2): a substitution expression delim-char ERE delim-char replacement delim-char flags, e.g. !^.*$!sip:info@example.com!; empty when replacement is used.",
+          "maxLength": 255,
+          "pattern": "^[^\\x00-\\x1f\\x7f]*$"
+        },
+        "replacement": {
+          "type": "string",
+          "description": "REPLACEMENT (RFC 3403 §4.1): the next domain name to look up, an FQDN with or without the trailing dot; \".\" (the default) when regexp is used.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(\\.|([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
+        }
+      },
+      "required": [
+        "order",
+        "preference"
       ],
       "additionalProperties": false
     },
@@ -4240,10 +5849,10 @@ export const NSRecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -4262,6 +5871,232 @@ export const NSRecordSchema = {
       },
       "required": [
         "nameserver"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const PTRRecordSchema = {
+  "type": "object",
+  "description": "A pointer (PTR, RFC 1035 §3.3.12): in a reverse zone, the host name of an address. The owner is spec.name, or spec.address, whose reverse name (RFC 1035 §3.5, RFC 3596 §2.5) is computed.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "PTRRecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired PTR record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "address": {
+          "type": "string",
+          "description": "The IPv4 or IPv6 address this PTR names: its reverse name (10.2.0.192.in-addr.arpa., nibbles under ip6.arpa) is the owner; instead of spec.name. Inside an RFC 2317 classless zone (0/26.2.0.192.in-addr.arpa) the owner is the last octet under the zone.",
+          "maxLength": 45,
+          "pattern": "^([0-9.]{7,15}|[0-9A-Fa-f:.]{2,45})$"
+        },
+        "ptrdname": {
+          "type": "string",
+          "description": "PTRDNAME: the domain name the owner points to, an FQDN with or without the trailing dot (in in-addr.arpa and ip6.arpa a host name, as BIND check-names requires; internationalised labels are served as punycode).",
+          "minLength": 3,
+          "maxLength": 254,
+          "pattern": "^([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?$"
+        }
+      },
+      "required": [
+        "ptrdname"
       ],
       "additionalProperties": false
     },
@@ -4460,10 +6295,10 @@ export const SRVRecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -4507,6 +6342,828 @@ export const SRVRecordSchema = {
         "weight",
         "port",
         "target"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const SSHFPRecordSchema = {
+  "type": "object",
+  "description": "An SSH host key fingerprint (SSHFP, RFC 4255).",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "SSHFPRecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired SSHFP record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "algorithm": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 1,
+          "maximum": 6,
+          "description": "Key algorithm: 1 RSA, 2 DSA (RFC 4255 §3.1.1), 3 ECDSA (RFC 6594), 4 Ed25519 (RFC 7479), 6 Ed448 (RFC 8709).",
+          "enum": [
+            1,
+            2,
+            3,
+            4,
+            6
+          ]
+        },
+        "fingerprintType": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 1,
+          "maximum": 2,
+          "description": "Fingerprint type: 1 SHA-1 (40 hex digits, RFC 4255 §3.1.2), 2 SHA-256 (64 hex digits, RFC 6594 §3.1.2).",
+          "enum": [
+            1,
+            2
+          ]
+        },
+        "fingerprint": {
+          "type": "string",
+          "description": "The fingerprint (RFC 4255 §3.1.3), hexadecimal without spaces (either case), as ssh-keygen -r prints it.",
+          "minLength": 2,
+          "maxLength": 128,
+          "pattern": "^([0-9A-Fa-f]{2})+$"
+        }
+      },
+      "required": [
+        "algorithm",
+        "fingerprintType",
+        "fingerprint"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const SVCBRecordSchema = {
+  "type": "object",
+  "description": "A service binding (SVCB, RFC 9460): where and how to reach a service, e.g. _dns.resolver for DNS over HTTPS. Records of one owner are one RRset, all AliasMode or all ServiceMode.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "SVCBRecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired SVCB record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "priority": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 65535,
+          "description": "SvcPriority (RFC 9460 §2.4.1): 0 is AliasMode (target is an alias of the owner; no params), 1–65535 ServiceMode (lower is preferred)."
+        },
+        "target": {
+          "type": "string",
+          "description": "TargetName (RFC 9460 §2.5): an FQDN with or without the trailing dot, or \".\" — in ServiceMode the owner itself, in AliasMode \"no service\".",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(\\.|([A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?\\.)*[A-Za-z\\p{L}]([A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?\\.?)$"
+        },
+        "params": {
+          "type": "object",
+          "description": "SvcParams (RFC 9460 §7, §8): each field is the SvcParamKey of the same name (noDefaultAlpn is no-default-alpn); served in key order.",
+          "properties": {
+            "mandatory": {
+              "type": "array",
+              "description": "Keys a client must understand to use this record (RFC 9460 §8); each must be given here, never mandatory itself.",
+              "maxItems": 8,
+              "items": {
+                "type": "string",
+                "enum": [
+                  "alpn",
+                  "no-default-alpn",
+                  "port",
+                  "ipv4hint",
+                  "ech",
+                  "ipv6hint",
+                  "dohpath"
+                ]
+              },
+              "uniqueItems": true
+            },
+            "alpn": {
+              "type": "array",
+              "description": "ALPN protocol ids (RFC 9460 §7.1; e.g. h2, h3, http/1.1), 1–255 octets each.",
+              "minItems": 1,
+              "maxItems": 32,
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 255,
+                "pattern": "^[\\x21-\\x7e]+$"
+              }
+            },
+            "noDefaultAlpn": {
+              "type": "boolean",
+              "description": "no-default-alpn (RFC 9460 §7.1.1): the endpoint does not offer the default protocol (http/1.1 for HTTPS); needs alpn."
+            },
+            "port": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 65535,
+              "description": "The port of the alternative endpoint (RFC 9460 §7.2)."
+            },
+            "ipv4hint": {
+              "type": "array",
+              "description": "IPv4 address hints (RFC 9460 §7.3).",
+              "minItems": 1,
+              "maxItems": 16,
+              "items": {
+                "type": "string",
+                "maxLength": 15,
+                "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"
+              }
+            },
+            "ech": {
+              "type": "string",
+              "description": "The ECHConfigList in base64 (draft-ietf-tls-svcb-ech §2).",
+              "minLength": 4,
+              "maxLength": 8192,
+              "pattern": "^[A-Za-z0-9+/]+={0,2}$"
+            },
+            "ipv6hint": {
+              "type": "array",
+              "description": "IPv6 address hints (RFC 9460 §7.3).",
+              "minItems": 1,
+              "maxItems": 16,
+              "items": {
+                "type": "string",
+                "maxLength": 45,
+                "pattern": "^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:)|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9A-Fa-f]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::(([0-9A-Fa-f]{1,4}:){0,5})(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$"
+              }
+            },
+            "dohpath": {
+              "type": "string",
+              "description": "DNS over HTTPS path template (RFC 9461 §5), relative, with the dns variable: /dns-query{?dns}.",
+              "minLength": 1,
+              "maxLength": 1024,
+              "pattern": "^/[\\x21-\\x7e]*$"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "priority",
+        "target"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready, Progressing, Degraded).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "zone": {
+          "type": "string",
+          "description": "FQDN of the zone serving this record.",
+          "maxLength": 254
+        },
+        "fqdn": {
+          "type": "string",
+          "description": "Owner FQDN (with trailing dot).",
+          "maxLength": 255
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
+export const TLSARecordSchema = {
+  "type": "object",
+  "description": "A DANE TLS association (TLSA, RFC 6698): spec.name is _port._protocol[.host], e.g. _443._tcp.www.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "TLSARecord"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Desired TLSA record.",
+      "properties": {
+        "zoneRef": {
+          "type": "string",
+          "description": "Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
+          "minLength": 1,
+          "maxLength": 254,
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+        },
+        "ttl": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 2147483647,
+          "description": "TTL in seconds; defaults to the zone $TTL."
+        },
+        "usage": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 255,
+          "description": "Certificate usage (RFC 6698 §2.1.1, RFC 7218): 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE, 255 PrivCert.",
+          "enum": [
+            0,
+            1,
+            2,
+            3,
+            255
+          ]
+        },
+        "selector": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 255,
+          "description": "Selector (RFC 6698 §2.1.2): 0 the full certificate, 1 its SubjectPublicKeyInfo, 255 PrivSel.",
+          "enum": [
+            0,
+            1,
+            255
+          ]
+        },
+        "matchingType": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 0,
+          "maximum": 255,
+          "description": "Matching type (RFC 6698 §2.1.3): 0 the data itself, 1 its SHA2-256 (64 hex digits), 2 its SHA2-512 (128 hex digits), 255 PrivMatch.",
+          "enum": [
+            0,
+            1,
+            2,
+            255
+          ]
+        },
+        "certificateData": {
+          "type": "string",
+          "description": "Certificate association data (RFC 6698 §2.1.4), hexadecimal without spaces (either case).",
+          "minLength": 2,
+          "maxLength": 16384,
+          "pattern": "^([0-9A-Fa-f]{2})+$"
+        }
+      },
+      "required": [
+        "name",
+        "usage",
+        "selector",
+        "matchingType",
+        "certificateData"
       ],
       "additionalProperties": false
     },
@@ -4705,10 +7362,10 @@ export const TXTRecordSchema = {
         },
         "name": {
           "type": "string",
-          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.",
+          "description": "Owner name: \"@\" for the zone apex, a name relative to the zone (\"www\", \"a.b\"), a wildcard \"*\" or \"*.x\" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a \"/\" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.",
           "minLength": 1,
           "maxLength": 254,
-          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
+          "pattern": "^(@|(\\*|[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)(\\.[A-Za-z0-9_\\p{L}\\p{M}\\p{N}]([A-Za-z0-9_/\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9_\\p{L}\\p{M}\\p{N}])?)*\\.?)$"
         },
         "ttl": {
           "type": "integer",
@@ -4826,14 +7483,24 @@ export const SCHEMAS = {
   CAARecord: CAARecordSchema,
   ClusterBind9Provider: ClusterBind9ProviderSchema,
   CNAMERecord: CNAMERecordSchema,
+  DNAMERecord: DNAMERecordSchema,
+  DNSRecordSet: DNSRecordSetSchema,
   DNSZone: DNSZoneSchema,
+  DSRecord: DSRecordSchema,
+  HTTPSRecord: HTTPSRecordSchema,
+  LOCRecord: LOCRecordSchema,
   MXRecord: MXRecordSchema,
+  NAPTRRecord: NAPTRRecordSchema,
   NSRecord: NSRecordSchema,
+  PTRRecord: PTRRecordSchema,
   SRVRecord: SRVRecordSchema,
+  SSHFPRecord: SSHFPRecordSchema,
+  SVCBRecord: SVCBRecordSchema,
+  TLSARecord: TLSARecordSchema,
   TXTRecord: TXTRecordSchema,
 } as const;
 
-/** The 12 kinds with plural, scope and short names. */
+/** The 22 kinds with plural, scope and short names. */
 export const KINDS = [
   {
     "kind": "AAAARecord",
@@ -4892,12 +7559,52 @@ export const KINDS = [
     ]
   },
   {
+    "kind": "DNAMERecord",
+    "plural": "dnamerecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "dname"
+    ]
+  },
+  {
+    "kind": "DNSRecordSet",
+    "plural": "dnsrecordsets",
+    "scope": "Namespaced",
+    "shortNames": [
+      "rrset"
+    ]
+  },
+  {
     "kind": "DNSZone",
     "plural": "dnszones",
     "scope": "Namespaced",
     "shortNames": [
       "zone",
       "dz"
+    ]
+  },
+  {
+    "kind": "DSRecord",
+    "plural": "dsrecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "dsrecord"
+    ]
+  },
+  {
+    "kind": "HTTPSRecord",
+    "plural": "httpsrecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "https"
+    ]
+  },
+  {
+    "kind": "LOCRecord",
+    "plural": "locrecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "loc"
     ]
   },
   {
@@ -4909,6 +7616,14 @@ export const KINDS = [
     ]
   },
   {
+    "kind": "NAPTRRecord",
+    "plural": "naptrrecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "naptr"
+    ]
+  },
+  {
     "kind": "NSRecord",
     "plural": "nsrecords",
     "scope": "Namespaced",
@@ -4917,11 +7632,43 @@ export const KINDS = [
     ]
   },
   {
+    "kind": "PTRRecord",
+    "plural": "ptrrecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "ptr"
+    ]
+  },
+  {
     "kind": "SRVRecord",
     "plural": "srvrecords",
     "scope": "Namespaced",
     "shortNames": [
       "srv"
+    ]
+  },
+  {
+    "kind": "SSHFPRecord",
+    "plural": "sshfprecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "sshfp"
+    ]
+  },
+  {
+    "kind": "SVCBRecord",
+    "plural": "svcbrecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "svcb"
+    ]
+  },
+  {
+    "kind": "TLSARecord",
+    "plural": "tlsarecords",
+    "scope": "Namespaced",
+    "shortNames": [
+      "tlsa"
     ]
   },
   {
@@ -4934,7 +7681,7 @@ export const KINDS = [
   }
 ] as const;
 
-/** The 8 record kinds with their plural and RR type. */
+/** The 18 record kinds with their plural and RR type. */
 export const RECORD_KINDS = [
   {
     "kind": "AAAARecord",
@@ -4957,9 +7704,39 @@ export const RECORD_KINDS = [
     "rrType": "CNAME"
   },
   {
+    "kind": "DNAMERecord",
+    "plural": "dnamerecords",
+    "rrType": "DNAME"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "plural": "dnsrecordsets",
+    "rrType": null
+  },
+  {
+    "kind": "DSRecord",
+    "plural": "dsrecords",
+    "rrType": "DS"
+  },
+  {
+    "kind": "HTTPSRecord",
+    "plural": "httpsrecords",
+    "rrType": "HTTPS"
+  },
+  {
+    "kind": "LOCRecord",
+    "plural": "locrecords",
+    "rrType": "LOC"
+  },
+  {
     "kind": "MXRecord",
     "plural": "mxrecords",
     "rrType": "MX"
+  },
+  {
+    "kind": "NAPTRRecord",
+    "plural": "naptrrecords",
+    "rrType": "NAPTR"
   },
   {
     "kind": "NSRecord",
@@ -4967,9 +7744,29 @@ export const RECORD_KINDS = [
     "rrType": "NS"
   },
   {
+    "kind": "PTRRecord",
+    "plural": "ptrrecords",
+    "rrType": "PTR"
+  },
+  {
     "kind": "SRVRecord",
     "plural": "srvrecords",
     "rrType": "SRV"
+  },
+  {
+    "kind": "SSHFPRecord",
+    "plural": "sshfprecords",
+    "rrType": "SSHFP"
+  },
+  {
+    "kind": "SVCBRecord",
+    "plural": "svcbrecords",
+    "rrType": "SVCB"
+  },
+  {
+    "kind": "TLSARecord",
+    "plural": "tlsarecords",
+    "rrType": "TLSA"
   },
   {
     "kind": "TXTRecord",
@@ -5214,6 +8011,40 @@ export const CEL_RULES = [
     "message": "spec.target is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
   },
   {
+    "kind": "DNAMERecord",
+    "path": "spec.target",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.target is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "path": "spec",
+    "rule": "self.type != 'SOA'",
+    "message": "spec.type: SOA belongs to the zone: set the DNSZone's spec.soaRecord",
+    "fieldPath": ".type"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "path": "spec",
+    "rule": "!(self.type in ['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY'])",
+    "message": "spec.type: named maintains the DNSSEC records (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) of a signed zone itself: set the DNSZone's dnssecPolicy",
+    "fieldPath": ".type"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "path": "spec",
+    "rule": "self.type != 'NS' || !has(self.name) || self.name != '@'",
+    "message": "spec.name: the apex NS records are the DNSZone's spec.nameServers",
+    "fieldPath": ".name"
+  },
+  {
+    "kind": "DNSRecordSet",
+    "path": "spec",
+    "rule": "self.type in ['SOA', 'DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY', 'A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR', 'TLSA', 'SMIMEA', 'SSHFP', 'SVCB', 'HTTPS', 'NAPTR', 'DS', 'DNAME', 'RP', 'HINFO', 'URI', 'OPENPGPKEY', 'DHCID', 'AFSDB', 'LOC']",
+    "message": "spec.type: bindy has no grammar for this type; it validates A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB, LOC",
+    "fieldPath": ".type"
+  },
+  {
     "kind": "DNSZone",
     "path": "spec",
     "rule": "has(self.clusterRef) || has(self.bind9InstancesFrom)",
@@ -5225,6 +8056,12 @@ export const CEL_RULES = [
     "path": "spec.zoneName",
     "rule": "self == oldSelf",
     "message": "spec.zoneName is immutable; create a new DNSZone for another zone name and delete this one"
+  },
+  {
+    "kind": "DNSZone",
+    "path": "spec.zoneName",
+    "rule": "!self.contains('/') || self.lowerAscii().endsWith('.in-addr.arpa') || self.lowerAscii().endsWith('.ip6.arpa')",
+    "message": "spec.zoneName: a \"/\" belongs only in an RFC 2317 classless reverse zone name under in-addr.arpa or ip6.arpa (0/26.2.0.192.in-addr.arpa)"
   },
   {
     "kind": "DNSZone",
@@ -5261,16 +8098,97 @@ export const CEL_RULES = [
     "message": "spec.unmanagedRecords[] needs at least one of name, type, value: an empty rule would leave the whole zone unmanaged"
   },
   {
+    "kind": "DSRecord",
+    "path": "spec",
+    "rule": "self.name != '@'",
+    "message": "spec.name: a DS at the zone apex belongs in the parent zone (RFC 4034 §5); name the delegated child",
+    "fieldPath": ".name"
+  },
+  {
+    "kind": "DSRecord",
+    "path": "spec",
+    "rule": "self.digestType != 1 || size(self.digest) == 40",
+    "message": "spec.digest of digest type 1 (SHA-1) is 40 hex digits (RFC 4034 §5.1.4)",
+    "fieldPath": ".digest"
+  },
+  {
+    "kind": "DSRecord",
+    "path": "spec",
+    "rule": "self.digestType != 2 || size(self.digest) == 64",
+    "message": "spec.digest of digest type 2 (SHA-256) is 64 hex digits (RFC 4509 §2.2)",
+    "fieldPath": ".digest"
+  },
+  {
+    "kind": "DSRecord",
+    "path": "spec",
+    "rule": "self.digestType != 4 || size(self.digest) == 96",
+    "message": "spec.digest of digest type 4 (SHA-384) is 96 hex digits (RFC 6605 §2)",
+    "fieldPath": ".digest"
+  },
+  {
+    "kind": "HTTPSRecord",
+    "path": "spec",
+    "rule": "self.priority != 0 || !has(self.params)",
+    "message": "spec.params: priority 0 is AliasMode, which carries no SvcParams (RFC 9460 §2.4.2); use priority 1 or more",
+    "fieldPath": ".params"
+  },
+  {
+    "kind": "HTTPSRecord",
+    "path": "spec.target",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.target is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
+    "kind": "HTTPSRecord",
+    "path": "spec.params",
+    "rule": "!has(self.noDefaultAlpn) || !self.noDefaultAlpn || has(self.alpn)",
+    "message": "spec.params.noDefaultAlpn needs spec.params.alpn (RFC 9460 §7.1.1)",
+    "fieldPath": ".noDefaultAlpn"
+  },
+  {
+    "kind": "HTTPSRecord",
+    "path": "spec.params",
+    "rule": "!has(self.mandatory) || self.mandatory.all(k, (k == 'alpn' && has(self.alpn)) || (k == 'no-default-alpn' && has(self.noDefaultAlpn)) || (k == 'port' && has(self.port)) || (k == 'ipv4hint' && has(self.ipv4hint)) || (k == 'ech' && has(self.ech)) || (k == 'ipv6hint' && has(self.ipv6hint)) || (k == 'dohpath' && has(self.dohpath)))",
+    "message": "spec.params.mandatory lists a key spec.params does not give: listed keys must appear (RFC 9460 §8)",
+    "fieldPath": ".mandatory"
+  },
+  {
     "kind": "MXRecord",
     "path": "spec.mailServer",
     "rule": "self == '.' || self.matches('[^.][.][^.]')",
     "message": "spec.mailServer is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
   },
   {
+    "kind": "NAPTRRecord",
+    "path": "spec",
+    "rule": "(has(self.regexp) && self.regexp != '') != (has(self.replacement) && self.replacement != '.')",
+    "message": "spec.regexp and spec.replacement: give exactly one of them, the other empty or \".\" (RFC 3403 §4.1)",
+    "fieldPath": ".replacement"
+  },
+  {
+    "kind": "NAPTRRecord",
+    "path": "spec.replacement",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.replacement is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
     "kind": "NSRecord",
     "path": "spec.nameserver",
     "rule": "self == '.' || self.matches('[^.][.][^.]')",
     "message": "spec.nameserver is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
+    "kind": "PTRRecord",
+    "path": "spec",
+    "rule": "!(has(self.name) && has(self.address))",
+    "message": "spec.name and spec.address are mutually exclusive: the address gives the owner",
+    "fieldPath": ".address"
+  },
+  {
+    "kind": "PTRRecord",
+    "path": "spec.ptrdname",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.ptrdname is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
   },
   {
     "kind": "SRVRecord",
@@ -5284,6 +8202,68 @@ export const CEL_RULES = [
     "path": "spec.target",
     "rule": "self == '.' || self.matches('[^.][.][^.]')",
     "message": "spec.target is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
+    "kind": "SSHFPRecord",
+    "path": "spec",
+    "rule": "self.fingerprintType != 1 || size(self.fingerprint) == 40",
+    "message": "spec.fingerprint of type 1 (SHA-1) is 40 hex digits (RFC 4255 §3.1.2)",
+    "fieldPath": ".fingerprint"
+  },
+  {
+    "kind": "SSHFPRecord",
+    "path": "spec",
+    "rule": "self.fingerprintType != 2 || size(self.fingerprint) == 64",
+    "message": "spec.fingerprint of type 2 (SHA-256) is 64 hex digits (RFC 6594 §3.1.2)",
+    "fieldPath": ".fingerprint"
+  },
+  {
+    "kind": "SVCBRecord",
+    "path": "spec",
+    "rule": "self.priority != 0 || !has(self.params)",
+    "message": "spec.params: priority 0 is AliasMode, which carries no SvcParams (RFC 9460 §2.4.2); use priority 1 or more",
+    "fieldPath": ".params"
+  },
+  {
+    "kind": "SVCBRecord",
+    "path": "spec.target",
+    "rule": "self == '.' || self.matches('[^.][.][^.]')",
+    "message": "spec.target is a single label: name a host with its zone (a name in this zone is written <name>.<zone>, e.g. mail.example.com)"
+  },
+  {
+    "kind": "SVCBRecord",
+    "path": "spec.params",
+    "rule": "!has(self.noDefaultAlpn) || !self.noDefaultAlpn || has(self.alpn)",
+    "message": "spec.params.noDefaultAlpn needs spec.params.alpn (RFC 9460 §7.1.1)",
+    "fieldPath": ".noDefaultAlpn"
+  },
+  {
+    "kind": "SVCBRecord",
+    "path": "spec.params",
+    "rule": "!has(self.mandatory) || self.mandatory.all(k, (k == 'alpn' && has(self.alpn)) || (k == 'no-default-alpn' && has(self.noDefaultAlpn)) || (k == 'port' && has(self.port)) || (k == 'ipv4hint' && has(self.ipv4hint)) || (k == 'ech' && has(self.ech)) || (k == 'ipv6hint' && has(self.ipv6hint)) || (k == 'dohpath' && has(self.dohpath)))",
+    "message": "spec.params.mandatory lists a key spec.params does not give: listed keys must appear (RFC 9460 §8)",
+    "fieldPath": ".mandatory"
+  },
+  {
+    "kind": "TLSARecord",
+    "path": "spec",
+    "rule": "self.name.matches('^_[0-9]{1,5}[.]_[A-Za-z0-9-]+([.].+)?$')",
+    "message": "spec.name of a TLSARecord must be shaped _port._protocol (e.g. _443._tcp.www, RFC 6698 §3)",
+    "fieldPath": ".name"
+  },
+  {
+    "kind": "TLSARecord",
+    "path": "spec",
+    "rule": "self.matchingType != 1 || size(self.certificateData) == 64",
+    "message": "spec.certificateData of matching type 1 (SHA2-256) is 64 hex digits (RFC 6698 §2.1.3)",
+    "fieldPath": ".certificateData"
+  },
+  {
+    "kind": "TLSARecord",
+    "path": "spec",
+    "rule": "self.matchingType != 2 || size(self.certificateData) == 128",
+    "message": "spec.certificateData of matching type 2 (SHA2-512) is 128 hex digits (RFC 6698 §2.1.3)",
+    "fieldPath": ".certificateData"
   }
 ] as const;
 
@@ -5325,7 +8305,7 @@ export interface AAAARecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -5345,6 +8325,10 @@ export interface AAAARecordSpec {
    * Items: IPv6 address, RFC 4291 text form.
    */
   ipv6Addresses?: string[];
+  /**
+   * Automatic PTR (opt-in): maintain the PTR of each address (RFC 1035 §3.5, RFC 3596 §2.5), pointing at this record's owner, in the most specific reverse DNSZone of this namespace that covers it (RFC 2317 classless zones included). Default: the DNSZone's spec.ptr. A wildcard owner never gets one; an explicit record at the PTR's name wins; two names claiming one address: the older record keeps it. status.ptr says what each reverse zone made of it.
+   */
+  ptr?: boolean;
 }
 
 /**
@@ -5396,6 +8380,25 @@ export interface AAAARecordStatus {
    * Owner FQDN (with trailing dot).
    */
   fqdn?: string;
+  /**
+   * Written by the record's DNSZone: the record is served and asks for its PTRs (spec.ptr, else the zone's spec.ptr); reverse zones maintain PTRs only for such records.
+   */
+  ptrRequested?: boolean;
+  /**
+   * Automatic PTR, by reverse zone (each reverse DNSZone writes its own entry): state Served, Conflict (another name holds the address; the older record wins), Shadowed (an explicit record holds the PTR's name) and the addresses concerned.
+   */
+  ptr?: {
+    [k: string]:
+      | {
+          state: 'Served' | 'Conflict' | 'Shadowed';
+          /**
+           * @maxItems 64
+           */
+          addresses?: string[];
+          message: string;
+        }
+      | undefined;
+  };
 }
 
 /** An IPv6 address record (AAAA). */
@@ -5416,7 +8419,7 @@ export interface ARecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -5436,6 +8439,10 @@ export interface ARecordSpec {
    * Items: IPv4 address, dotted quad without leading zeros.
    */
   ipv4Addresses?: string[];
+  /**
+   * Automatic PTR (opt-in): maintain the PTR of each address (RFC 1035 §3.5, RFC 3596 §2.5), pointing at this record's owner, in the most specific reverse DNSZone of this namespace that covers it (RFC 2317 classless zones included). Default: the DNSZone's spec.ptr. A wildcard owner never gets one; an explicit record at the PTR's name wins; two names claiming one address: the older record keeps it. status.ptr says what each reverse zone made of it.
+   */
+  ptr?: boolean;
 }
 
 /**
@@ -5487,6 +8494,25 @@ export interface ARecordStatus {
    * Owner FQDN (with trailing dot).
    */
   fqdn?: string;
+  /**
+   * Written by the record's DNSZone: the record is served and asks for its PTRs (spec.ptr, else the zone's spec.ptr); reverse zones maintain PTRs only for such records.
+   */
+  ptrRequested?: boolean;
+  /**
+   * Automatic PTR, by reverse zone (each reverse DNSZone writes its own entry): state Served, Conflict (another name holds the address; the older record wins), Shadowed (an explicit record holds the PTR's name) and the addresses concerned.
+   */
+  ptr?: {
+    [k: string]:
+      | {
+          state: 'Served' | 'Conflict' | 'Shadowed';
+          /**
+           * @maxItems 64
+           */
+          addresses?: string[];
+          message: string;
+        }
+      | undefined;
+  };
 }
 
 /** An IPv4 address record (A). Several ARecords with the same owner merge into one RRset. */
@@ -6251,7 +9277,7 @@ export interface CAARecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -6830,7 +9856,7 @@ export interface CNAMERecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -6904,11 +9930,182 @@ export interface CNAMERecord {
 }
 
 /**
+ * Desired DNAME record.
+ */
+export interface DNAMERecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * Target (RFC 6672 §2.1): the domain the subtree is redirected to, an FQDN with or without the trailing dot (internationalised labels are served as punycode).
+   */
+  target: string;
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface DNAMERecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A subtree redirection (DNAME, RFC 6672): every name below the owner is redirected to the same name below the target. Nothing may exist below it, and one per owner. */
+export interface DNAMERecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'DNAMERecord';
+  metadata: ObjectMeta;
+  spec: DNAMERecordSpec;
+  status?: DNAMERecordStatus;
+}
+
+/**
+ * Desired RRset.
+ */
+export interface DNSRecordSetSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * The RR type, upper case: one bindy has a grammar for (A, AAAA, CNAME, MX, TXT, NS, SRV, CAA, PTR, TLSA, SMIMEA, SSHFP, SVCB, HTTPS, NAPTR, DS, DNAME, RP, HINFO, URI, OPENPGPKEY, DHCID, AFSDB, LOC). SOA is the DNSZone's spec.soaRecord, the apex NS its spec.nameServers, and named maintains the DNSSEC types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) itself.
+   */
+  type: string;
+  /**
+   * The RRs, each its RDATA in master-file presentation form (RFC 1035 §5.1) as dig prints it: names absolute with the trailing dot (10 mail.example.com.), strings quoted ("v=spf1 -all"), hex and base64 as one run or split by spaces.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  records: string[];
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface DNSRecordSetStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A generic RRset (PowerDNS Operator style): one owner, one type, records in presentation form, validated by the same per-type grammar as the typed kinds. For the types without a kind of their own (RP, HINFO, URI, SMIMEA, OPENPGPKEY, DHCID, AFSDB) or as an alternative to one. */
+export interface DNSRecordSet {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'DNSRecordSet';
+  metadata: ObjectMeta;
+  spec: DNSRecordSetSpec;
+  status?: DNSRecordSetStatus;
+}
+
+/**
  * Desired zone.
  */
 export interface DNSZoneSpec {
   /**
-   * Zone FQDN without the trailing dot, e.g. example.com.
+   * Zone FQDN without the trailing dot, e.g. example.com; a reverse zone is under in-addr.arpa (2.0.192.in-addr.arpa) or ip6.arpa (8.b.d.0.1.0.0.2.ip6.arpa), and an RFC 2317 classless one has a "/" in its first label (0/26.2.0.192.in-addr.arpa).
    */
   zoneName: string;
   /**
@@ -7016,7 +10213,7 @@ export interface DNSZoneSpec {
    */
   ttl?: number;
   /**
-   * SOA record; defaults: primary name server ns1.<zone>., admin hostmaster.<zone>., refresh 3600, retry 600, expire 604800, negativeTtl 300.
+   * SOA record; defaults: primary name server ns1.<zone>., admin hostmaster.<zone>. (a reverse zone: its first spec.nameServers host and hostmaster at that host's domain), refresh 3600, retry 600, expire 604800, negativeTtl 300.
    */
   soaRecord?: {
     /**
@@ -7123,6 +10320,10 @@ export interface DNSZoneSpec {
      */
     windowSeconds?: number;
   };
+  /**
+   * Automatic PTR for every ARecord and AAAARecord of this (forward) zone whose spec.ptr is unset: each address's PTR is maintained in the most specific reverse DNSZone of the namespace that covers it. Default false.
+   */
+  ptr?: boolean;
   /**
    * Take over a zone named already serves that bindy did not create (a zone of named.conf, one created through bindcar's upstream API or by another tool): its content is replaced by this zone's, the deletion guard still applies. When false (default) such a zone is left untouched and the DNSZone shows Ready=False, reason ZoneNotOwned.
    */
@@ -7282,6 +10483,336 @@ export interface DNSZone {
 }
 
 /**
+ * Desired DS record.
+ */
+export interface DSRecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * Key tag of the child's DNSKEY (RFC 4034 §5.1.1, Appendix B).
+   */
+  keyTag: number;
+  /**
+   * DNSSEC algorithm of that key (RFC 4034 §5.1.2), e.g. 8 RSASHA256, 13 ECDSAP256SHA256, 15 ED25519; 0, 1, 3, 6 and 12 are refused (reserved, or MUST NOT per RFC 8624 §3.1).
+   */
+  algorithm: number;
+  /**
+   * Digest type (RFC 4034 §5.1.3): 1 SHA-1 (40 hex digits), 2 SHA-256 (64, RFC 4509), 4 SHA-384 (96, RFC 6605).
+   */
+  digestType: 1 | 2 | 4;
+  /**
+   * The digest (RFC 4034 §5.1.4), hexadecimal without spaces (either case), as dnssec-dsfromkey prints it.
+   */
+  digest: string;
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface DSRecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A delegation signer (DS, RFC 4034 §5): at a delegation (beside an NSRecord of the same name), the digest of the child zone's key-signing key. */
+export interface DSRecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'DSRecord';
+  metadata: ObjectMeta;
+  spec: DSRecordSpec;
+  status?: DSRecordStatus;
+}
+
+/**
+ * Desired HTTPS record.
+ */
+export interface HTTPSRecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * SvcPriority (RFC 9460 §2.4.1): 0 is AliasMode (target is an alias of the owner; no params), 1–65535 ServiceMode (lower is preferred).
+   */
+  priority: number;
+  /**
+   * TargetName (RFC 9460 §2.5): an FQDN with or without the trailing dot, or "." — in ServiceMode the owner itself, in AliasMode "no service".
+   */
+  target: string;
+  /**
+   * SvcParams (RFC 9460 §7, §8): each field is the SvcParamKey of the same name (noDefaultAlpn is no-default-alpn); served in key order.
+   */
+  params?: {
+    /**
+     * Keys a client must understand to use this record (RFC 9460 §8); each must be given here, never mandatory itself.
+     *
+     * @maxItems 8
+     */
+    mandatory?: ('alpn' | 'no-default-alpn' | 'port' | 'ipv4hint' | 'ech' | 'ipv6hint' | 'dohpath')[];
+    /**
+     * ALPN protocol ids (RFC 9460 §7.1; e.g. h2, h3, http/1.1), 1–255 octets each.
+     *
+     * @minItems 1
+     * @maxItems 32
+     */
+    alpn?: string[];
+    /**
+     * no-default-alpn (RFC 9460 §7.1.1): the endpoint does not offer the default protocol (http/1.1 for HTTPS); needs alpn.
+     */
+    noDefaultAlpn?: boolean;
+    /**
+     * The port of the alternative endpoint (RFC 9460 §7.2).
+     */
+    port?: number;
+    /**
+     * IPv4 address hints (RFC 9460 §7.3).
+     *
+     * @minItems 1
+     * @maxItems 16
+     */
+    ipv4hint?: string[];
+    /**
+     * The ECHConfigList in base64 (draft-ietf-tls-svcb-ech §2).
+     */
+    ech?: string;
+    /**
+     * IPv6 address hints (RFC 9460 §7.3).
+     *
+     * @minItems 1
+     * @maxItems 16
+     */
+    ipv6hint?: string[];
+    /**
+     * DNS over HTTPS path template (RFC 9461 §5), relative, with the dns variable: /dns-query{?dns}.
+     */
+    dohpath?: string;
+  };
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface HTTPSRecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** An HTTPS service binding (HTTPS, RFC 9460 §9): ALPN, port, address hints and ECH for https:// origins, and an alias usable at the zone apex. */
+export interface HTTPSRecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'HTTPSRecord';
+  metadata: ObjectMeta;
+  spec: HTTPSRecordSpec;
+  status?: HTTPSRecordStatus;
+}
+
+/**
+ * Desired LOC record.
+ */
+export interface LOCRecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * LATITUDE (RFC 1876 §3): degrees [minutes [seconds, up to three decimals]] and N or S, e.g. "52 22 23.000 N".
+   */
+  latitude: string;
+  /**
+   * LONGITUDE (RFC 1876 §3): degrees [minutes [seconds]] and E or W, e.g. "4 53 32.000 E".
+   */
+  longitude: string;
+  /**
+   * ALTITUDE (RFC 1876 §3): metres above (or, negative, below) the WGS 84 spheroid, up to two decimals, e.g. "-2m"; -100000 to 42849672.95.
+   */
+  altitude: string;
+  /**
+   * SIZE (RFC 1876 §2): the diameter of the sphere, metres; one digit times a power of ten (0.50m, 1m, 20m), as the wire writes it. Default 1m.
+   */
+  size?: string;
+  /**
+   * HORIZ PRE (RFC 1876 §2): metres, one digit times a power of ten. Default 10000m.
+   */
+  horizontalPrecision?: string;
+  /**
+   * VERT PRE (RFC 1876 §2): metres, one digit times a power of ten. Default 10m.
+   */
+  verticalPrecision?: string;
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface LOCRecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A location (LOC, RFC 1876): latitude, longitude and altitude of the owner, and the size and precision of the sphere around it. */
+export interface LOCRecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'LOCRecord';
+  metadata: ObjectMeta;
+  spec: LOCRecordSpec;
+  status?: LOCRecordStatus;
+}
+
+/**
  * Desired MX record.
  */
 export interface MXRecordSpec {
@@ -7290,7 +10821,7 @@ export interface MXRecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -7368,6 +10899,108 @@ export interface MXRecord {
 }
 
 /**
+ * Desired NAPTR record.
+ */
+export interface NAPTRRecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * ORDER (RFC 3403 §4.1): records are processed in ascending order.
+   */
+  order: number;
+  /**
+   * PREFERENCE (RFC 3403 §4.1): among equal order, lower is preferred.
+   */
+  preference: number;
+  /**
+   * FLAGS (RFC 3403 §4.1): letters and digits, e.g. "S" (next lookup SRV), "A", "U" (the result is a URI), "" (another NAPTR lookup).
+   */
+  flags?: string;
+  /**
+   * SERVICES (RFC 3403 §4.1): the service parameters, e.g. SIP+D2U (RFC 3263), E2U+sip (ENUM, RFC 6116).
+   */
+  services?: string;
+  /**
+   * REGEXP (RFC 3402 §3.2): a substitution expression delim-char ERE delim-char replacement delim-char flags, e.g. !^.*$!sip:info@example.com!; empty when replacement is used.
+   */
+  regexp?: string;
+  /**
+   * REPLACEMENT (RFC 3403 §4.1): the next domain name to look up, an FQDN with or without the trailing dot; "." (the default) when regexp is used.
+   */
+  replacement?: string;
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface NAPTRRecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A naming authority pointer (NAPTR, RFC 3403): a rewrite rule of the DDDS (SIP service location, ENUM). */
+export interface NAPTRRecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'NAPTRRecord';
+  metadata: ObjectMeta;
+  spec: NAPTRRecordSpec;
+  status?: NAPTRRecordStatus;
+}
+
+/**
  * Desired NS record.
  */
 export interface NSRecordSpec {
@@ -7376,7 +11009,7 @@ export interface NSRecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -7450,6 +11083,92 @@ export interface NSRecord {
 }
 
 /**
+ * Desired PTR record.
+ */
+export interface PTRRecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * The IPv4 or IPv6 address this PTR names: its reverse name (10.2.0.192.in-addr.arpa., nibbles under ip6.arpa) is the owner; instead of spec.name. Inside an RFC 2317 classless zone (0/26.2.0.192.in-addr.arpa) the owner is the last octet under the zone.
+   */
+  address?: string;
+  /**
+   * PTRDNAME: the domain name the owner points to, an FQDN with or without the trailing dot (in in-addr.arpa and ip6.arpa a host name, as BIND check-names requires; internationalised labels are served as punycode).
+   */
+  ptrdname: string;
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface PTRRecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A pointer (PTR, RFC 1035 §3.3.12): in a reverse zone, the host name of an address. The owner is spec.name, or spec.address, whose reverse name (RFC 1035 §3.5, RFC 3596 §2.5) is computed. */
+export interface PTRRecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'PTRRecord';
+  metadata: ObjectMeta;
+  spec: PTRRecordSpec;
+  status?: PTRRecordStatus;
+}
+
+/**
  * Desired SRV record.
  */
 export interface SRVRecordSpec {
@@ -7458,7 +11177,7 @@ export interface SRVRecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
    */
   name: string;
   /**
@@ -7544,6 +11263,324 @@ export interface SRVRecord {
 }
 
 /**
+ * Desired SSHFP record.
+ */
+export interface SSHFPRecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * Key algorithm: 1 RSA, 2 DSA (RFC 4255 §3.1.1), 3 ECDSA (RFC 6594), 4 Ed25519 (RFC 7479), 6 Ed448 (RFC 8709).
+   */
+  algorithm: 1 | 2 | 3 | 4 | 6;
+  /**
+   * Fingerprint type: 1 SHA-1 (40 hex digits, RFC 4255 §3.1.2), 2 SHA-256 (64 hex digits, RFC 6594 §3.1.2).
+   */
+  fingerprintType: 1 | 2;
+  /**
+   * The fingerprint (RFC 4255 §3.1.3), hexadecimal without spaces (either case), as ssh-keygen -r prints it.
+   */
+  fingerprint: string;
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface SSHFPRecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** An SSH host key fingerprint (SSHFP, RFC 4255). */
+export interface SSHFPRecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'SSHFPRecord';
+  metadata: ObjectMeta;
+  spec: SSHFPRecordSpec;
+  status?: SSHFPRecordStatus;
+}
+
+/**
+ * Desired SVCB record.
+ */
+export interface SVCBRecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * SvcPriority (RFC 9460 §2.4.1): 0 is AliasMode (target is an alias of the owner; no params), 1–65535 ServiceMode (lower is preferred).
+   */
+  priority: number;
+  /**
+   * TargetName (RFC 9460 §2.5): an FQDN with or without the trailing dot, or "." — in ServiceMode the owner itself, in AliasMode "no service".
+   */
+  target: string;
+  /**
+   * SvcParams (RFC 9460 §7, §8): each field is the SvcParamKey of the same name (noDefaultAlpn is no-default-alpn); served in key order.
+   */
+  params?: {
+    /**
+     * Keys a client must understand to use this record (RFC 9460 §8); each must be given here, never mandatory itself.
+     *
+     * @maxItems 8
+     */
+    mandatory?: ('alpn' | 'no-default-alpn' | 'port' | 'ipv4hint' | 'ech' | 'ipv6hint' | 'dohpath')[];
+    /**
+     * ALPN protocol ids (RFC 9460 §7.1; e.g. h2, h3, http/1.1), 1–255 octets each.
+     *
+     * @minItems 1
+     * @maxItems 32
+     */
+    alpn?: string[];
+    /**
+     * no-default-alpn (RFC 9460 §7.1.1): the endpoint does not offer the default protocol (http/1.1 for HTTPS); needs alpn.
+     */
+    noDefaultAlpn?: boolean;
+    /**
+     * The port of the alternative endpoint (RFC 9460 §7.2).
+     */
+    port?: number;
+    /**
+     * IPv4 address hints (RFC 9460 §7.3).
+     *
+     * @minItems 1
+     * @maxItems 16
+     */
+    ipv4hint?: string[];
+    /**
+     * The ECHConfigList in base64 (draft-ietf-tls-svcb-ech §2).
+     */
+    ech?: string;
+    /**
+     * IPv6 address hints (RFC 9460 §7.3).
+     *
+     * @minItems 1
+     * @maxItems 16
+     */
+    ipv6hint?: string[];
+    /**
+     * DNS over HTTPS path template (RFC 9461 §5), relative, with the dns variable: /dns-query{?dns}.
+     */
+    dohpath?: string;
+  };
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface SVCBRecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A service binding (SVCB, RFC 9460): where and how to reach a service, e.g. _dns.resolver for DNS over HTTPS. Records of one owner are one RRset, all AliasMode or all ServiceMode. */
+export interface SVCBRecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'SVCBRecord';
+  metadata: ObjectMeta;
+  spec: SVCBRecordSpec;
+  status?: SVCBRecordStatus;
+}
+
+/**
+ * Desired TLSA record.
+ */
+export interface TLSARecordSpec {
+  /**
+   * Name of the DNSZone (same namespace) this record belongs to; alternatively the zone selects it with recordsFrom.
+   */
+  zoneRef?: string;
+  /**
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
+   */
+  name: string;
+  /**
+   * TTL in seconds; defaults to the zone $TTL.
+   */
+  ttl?: number;
+  /**
+   * Certificate usage (RFC 6698 §2.1.1, RFC 7218): 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE, 255 PrivCert.
+   */
+  usage: 0 | 1 | 2 | 3 | 255;
+  /**
+   * Selector (RFC 6698 §2.1.2): 0 the full certificate, 1 its SubjectPublicKeyInfo, 255 PrivSel.
+   */
+  selector: 0 | 1 | 255;
+  /**
+   * Matching type (RFC 6698 §2.1.3): 0 the data itself, 1 its SHA2-256 (64 hex digits), 2 its SHA2-512 (128 hex digits), 255 PrivMatch.
+   */
+  matchingType: 0 | 1 | 2 | 255;
+  /**
+   * Certificate association data (RFC 6698 §2.1.4), hexadecimal without spaces (either case).
+   */
+  certificateData: string;
+}
+
+/**
+ * Observed state, written by the DNSZone hook. Ready=True (Served) only for the generation a primary accepted; Ready=False: Pending (no primary has a bindcar endpoint yet), PushFailed (no primary accepted the push), ZoneNotReady (the zone is not pushed), Conflict, OutOfZone, InvalidRecord, Unmanaged (the zone's spec.unmanagedRecords leave it to others), DuplicateZone, NotSelected, ZoneDeleted. While the zone is not pushed, a status already Ready=True for the current generation is left as it is.
+ */
+export interface TLSARecordStatus {
+  /**
+   * Standard conditions; lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready, Progressing, Degraded).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * FQDN of the zone serving this record.
+   */
+  zone?: string;
+  /**
+   * Owner FQDN (with trailing dot).
+   */
+  fqdn?: string;
+}
+
+/** A DANE TLS association (TLSA, RFC 6698): spec.name is _port._protocol[.host], e.g. _443._tcp.www. */
+export interface TLSARecord {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'TLSARecord';
+  metadata: ObjectMeta;
+  spec: TLSARecordSpec;
+  status?: TLSARecordStatus;
+}
+
+/**
  * Desired TXT record.
  */
 export interface TXTRecordSpec {
@@ -7552,7 +11589,7 @@ export interface TXTRecordSpec {
    */
   zoneRef?: string;
   /**
-   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode. Defaults to metadata.name.
+   * Owner name: "@" for the zone apex, a name relative to the zone ("www", "a.b"), a wildcard "*" or "*.x" (leftmost label only), or an absolute FQDN with a trailing dot inside the zone; internationalised labels (bücher) are served as punycode; a "/" inside a label only under in-addr.arpa and ip6.arpa (RFC 2317 classless names, 0/26). Defaults to metadata.name.
    */
   name?: string;
   /**
@@ -7650,11 +11687,11 @@ export type ConfigMapRefs = NonNullable<Bind9ClusterSpec['configMapRefs']>;
 export type Acls = NonNullable<Bind9ClusterSpec['acls']>;
 export type ExternalBindcar = NonNullable<Bind9InstanceSpec['external']>;
 
-/** Any of the 8 record kinds. */
-export type DNSRecord = AAAARecord | ARecord | CAARecord | CNAMERecord | MXRecord | NSRecord | SRVRecord | TXTRecord;
+/** Any of the 18 record kinds. */
+export type DNSRecord = AAAARecord | ARecord | CAARecord | CNAMERecord | DNAMERecord | DNSRecordSet | DSRecord | HTTPSRecord | LOCRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
 
 /** Any bindy object. */
-export type BindyObject = AAAARecord | ARecord | Bind9Cluster | Bind9Instance | CAARecord | ClusterBind9Provider | CNAMERecord | DNSZone | MXRecord | NSRecord | SRVRecord | TXTRecord;
+export type BindyObject = AAAARecord | ARecord | Bind9Cluster | Bind9Instance | CAARecord | ClusterBind9Provider | CNAMERecord | DNAMERecord | DNSRecordSet | DNSZone | DSRecord | HTTPSRecord | LOCRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
 
 /** Kind names. */
 export type BindyKind = BindyObject['kind'];

@@ -19,6 +19,16 @@ import {
   type ClusterBind9Provider,
   type CNAMERecord,
   type DNSZone,
+  type DNSRecordSet,
+  type LOCRecord,
+  type PTRRecord,
+  type TLSARecord,
+  type SSHFPRecord,
+  type SVCBRecord,
+  type HTTPSRecord,
+  type NAPTRRecord,
+  type DSRecord,
+  type DNAMERecord,
   type MXRecord,
   type NSRecord,
   type SRVRecord,
@@ -89,6 +99,26 @@ export const validateNSRecord = compileKind<NSRecord>('NSRecord');
 export const validateSRVRecord = compileKind<SRVRecord>('SRVRecord');
 /** Type guard for a CAARecord. */
 export const validateCAARecord = compileKind<CAARecord>('CAARecord');
+/** Type guard for a PTRRecord. */
+export const validatePTRRecord = compileKind<PTRRecord>('PTRRecord');
+/** Type guard for a TLSARecord. */
+export const validateTLSARecord = compileKind<TLSARecord>('TLSARecord');
+/** Type guard for an SSHFPRecord. */
+export const validateSSHFPRecord = compileKind<SSHFPRecord>('SSHFPRecord');
+/** Type guard for an SVCBRecord. */
+export const validateSVCBRecord = compileKind<SVCBRecord>('SVCBRecord');
+/** Type guard for an HTTPSRecord. */
+export const validateHTTPSRecord = compileKind<HTTPSRecord>('HTTPSRecord');
+/** Type guard for a NAPTRRecord. */
+export const validateNAPTRRecord = compileKind<NAPTRRecord>('NAPTRRecord');
+/** Type guard for a DSRecord. */
+export const validateDSRecord = compileKind<DSRecord>('DSRecord');
+/** Type guard for a DNAMERecord. */
+export const validateDNAMERecord = compileKind<DNAMERecord>('DNAMERecord');
+/** Type guard for a DNSRecordSet. */
+export const validateDNSRecordSet = compileKind<DNSRecordSet>('DNSRecordSet');
+/** Type guard for a LOCRecord. */
+export const validateLOCRecord = compileKind<LOCRecord>('LOCRecord');
 
 /** The compiled validator of every kind, keyed by kind. */
 export const VALIDATORS: { readonly [K in BindyKind]: ValidateFunction } = {
@@ -104,9 +134,19 @@ export const VALIDATORS: { readonly [K in BindyKind]: ValidateFunction } = {
   NSRecord: validateNSRecord,
   SRVRecord: validateSRVRecord,
   CAARecord: validateCAARecord,
+  PTRRecord: validatePTRRecord,
+  TLSARecord: validateTLSARecord,
+  SSHFPRecord: validateSSHFPRecord,
+  SVCBRecord: validateSVCBRecord,
+  HTTPSRecord: validateHTTPSRecord,
+  NAPTRRecord: validateNAPTRRecord,
+  DSRecord: validateDSRecord,
+  DNAMERecord: validateDNAMERecord,
+  DNSRecordSet: validateDNSRecordSet,
+  LOCRecord: validateLOCRecord,
 };
 
-/** True when `kind` is one of the 12 bindy kinds. */
+/** True when `kind` is one of the bindy kinds. */
 export function isBindyKind(kind: unknown): kind is BindyKind {
   return typeof kind === 'string' && Object.hasOwn(VALIDATORS, kind);
 }

@@ -5,6 +5,8 @@
  * Defaults when the DNSZone leaves them out (also in the CRD descriptions):
  *   $TTL                3600
  *   SOA MNAME           ns1.<zone>.            RNAME  hostmaster.<zone>.
+ *                       (a reverse zone: its first name server, and hostmaster.<that server's domain>. — a name under
+ *                       in-addr.arpa is nobody's host or mailbox, and an RFC 2317 name is not even a host name)
  *   SOA timers          refresh 3600, retry 600, expire 604800, minimum (negative TTL) 300; SOA TTL = $TTL
  *   apex NS             `spec.nameServers`; when absent, the SOA MNAME alone. An in-zone name server without an
  *                       address (neither in nameServers nor from an A/AAAA record CR) gets glue from the IP
@@ -19,12 +21,14 @@ import { splitHostPort } from '../../dns/address.js';
 import type { PutZoneBody, SoaSpec, ZoneNameServer, ZoneRecord } from '../../dns/contract.js';
 import { absoluteTarget, canonicalZoneName, relativeOwner, soaRname } from '../../dns/names.js';
 import { canonicalIPv4, canonicalIPv6 } from '../../dns/rdata.js';
+import { isReverseZone } from '../../dns/reverse.js';
 import { orderRRsets, rrsetKey } from '../../dns/rrset.js';
 import { DEFAULT_MAX_RECORDS_PER_TYPE } from '../../dns/zone-model.js';
 import { checkZone, CONFLICT_RULES, type Contribution, type RuleId, type ZoneFinding } from '../../dns/zone-rules.js';
 import type { DNSRecord, DNSZone } from '../schema/generated.js';
 import { ANNOTATIONS } from '../labels.js';
 import { dataField, recordRRs } from './records.js';
+import { ptrRequested, type AutomaticPtr, type PtrOutcome } from './ptr.js';
 import { byAge, type Placement } from './select.js';
 
 export const ZONE_DEFAULTS = {
@@ -62,13 +66,21 @@ export interface RecordOutcome {
   fqdn?: string;
   /** Served, but likely wrong: why (dns/zone-rules.ts warnings), naming the field. */
   warning?: string;
+  /** Served, and asks for its PTRs (hooks/zone/ptr.ts): written to its status.ptrRequested. */
+  ptrRequested?: true;
 }
 
 /** A record excluded because of an RRset conflict (DNSZone `status.conflicts`). */
 export interface ZoneConflict {
   kind: string;
   name: string;
-  reason: Extract<RuleId, 'CNAMEAtApex' | 'CNAMEAndOtherData' | 'MultipleCNAME'>;
+  reason:
+    | Extract<
+        RuleId,
+        'CNAMEAtApex' | 'CNAMEAndOtherData' | 'MultipleCNAME' | 'MultipleDNAME' | 'BelowDNAME' | 'SVCBMixedModes'
+      >
+    // automatic PTR: two names claim one address (hooks/zone/ptr.ts)
+    | 'PTRConflict';
   message: string;
 }
 
@@ -78,6 +90,8 @@ export interface DesiredZoneResult {
   body: PutZoneBody;
   outcomes: RecordOutcome[];
   conflicts: ZoneConflict[];
+  /** A reverse zone: what it made of each record asking for PTRs in its range (their status.ptr entries). */
+  ptrs: PtrOutcome[];
 }
 
 /** The zone itself is unusable (bad zone name, SOA or name servers): nothing can be pushed. */
@@ -138,19 +152,23 @@ function ownership(zone: DNSZone): Pick<PutZoneBody, 'unmanagedRecords' | 'delet
  * @param records the records it selected (see `selectRecords`), any order
  * @param instances where it is placed (primaries' DNS endpoints feed default glue)
  * @param defaults the cluster's defaults: `dnssecPolicy` from its `global.dnssec` when the zone sets none
+ * @param automatic a reverse zone's automatic PTRs (hooks/zone/ptr.ts `automaticPtrs`): after every CR, so an explicit
+ *   record at a PTR's name wins (the PTR is Shadowed), and the rules leave out a PTR before any CR
  */
 export function desiredZone(
   zone: DNSZone,
   records: readonly DNSRecord[],
   instances: readonly Placement[],
   defaults: { dnssecPolicy?: string } = {},
+  automatic: { ptrs: readonly AutomaticPtr[]; conflicts: readonly PtrOutcome[] } = { ptrs: [], conflicts: [] },
 ): DesiredZoneResult | InvalidZone {
   const zn = canonicalZoneName(zone.spec.zoneName);
   if (!zn.ok) return { invalid: true, message: `spec.zoneName: ${zn.reason}` };
   const z = zn.name;
   const ttl = zone.spec.ttl ?? ZONE_DEFAULTS.ttl;
   const soa = zone.spec.soaRecord;
-  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? `ns1.${z}`, z);
+  const reverseNs = isReverseZone(z) ? zone.spec.nameServers?.[0]?.hostname : undefined;
+  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? reverseNs ?? `ns1.${z}`, z);
   if (!mname.ok) return { invalid: true, zoneName: z, message: `spec.soaRecord.primaryNameServer: ${mname.reason}` };
 
   // one outcome per record, in age order (slot i = the i-th oldest record)
@@ -174,6 +192,20 @@ export function desiredZone(
     slotOf.push(i);
   }
 
+  // automatic PTRs last: an explicit record at the name wins, and a rule leaves out a PTR before a CR
+  const explicitOwners = new Set(contributions.map((c) => c.owner));
+  const autoAt = new Map<number, AutomaticPtr>(); // contribution index → its automatic PTR
+  const shadowed: AutomaticPtr[] = [];
+  for (const a of automatic.ptrs) {
+    if (explicitOwners.has(a.owner)) {
+      shadowed.push(a);
+      continue;
+    }
+    autoAt.set(contributions.length, a);
+    contributions.push({ owner: a.owner, type: 'PTR', ttl, data: [a.target] });
+  }
+  const isAuto = (k: number) => autoAt.has(k);
+
   // name servers from the zone spec; without any, the SOA MNAME, glued to the primaries' DNS addresses
   const nsSpec = zone.spec.nameServers?.length ? zone.spec.nameServers : [{ hostname: mname.name }];
   const nameServers: ZoneNameServer[] = [];
@@ -193,7 +225,9 @@ export function desiredZone(
 
   const soaSpec: SoaSpec = {
     mname: mname.name,
-    rname: soaRname(soa?.adminEmail ?? `hostmaster.${z}.`),
+    rname: soaRname(
+      soa?.adminEmail ?? `hostmaster.${reverseNs ? mname.name.slice(mname.name.indexOf('.') + 1) : `${z}.`}`,
+    ),
     refresh: soa?.refresh ?? ZONE_DEFAULTS.refresh,
     retry: soa?.retry ?? ZONE_DEFAULTS.retry,
     expire: soa?.expire ?? ZONE_DEFAULTS.expire,
@@ -218,7 +252,11 @@ export function desiredZone(
           },
         }),
     describe: (source) =>
-      source === 'zone' ? `DNSZone ${zone.metadata.name}` : `the older ${recName(ordered[slotOf[source]!]!)}`,
+      source === 'zone'
+        ? `DNSZone ${zone.metadata.name}`
+        : isAuto(source)
+          ? `the automatic PTR of ${recName(autoAt.get(source)!.record)}`
+          : `the older ${recName(ordered[slotOf[source]!]!)}`,
   });
   if (checked.zoneFindings.length)
     return {
@@ -226,7 +264,12 @@ export function desiredZone(
       zoneName: z,
       message: checked.zoneFindings.map((f) => `${specPath(f.path)}: ${f.message}`).join('; '),
     };
+  const autoLeftOut = new Map<number, string>();
   for (const f of checked.findings) {
+    if (isAuto(f.index)) {
+      autoLeftOut.set(f.index, f.message);
+      continue;
+    }
     const i = slotOf[f.index]!;
     const record = ordered[i]!;
     const fqdn = contributions[f.index]!.owner;
@@ -244,6 +287,7 @@ export function desiredZone(
 
   const warned = new Map<number, string[]>();
   for (const w of checked.warnings) {
+    if (isAuto(w.index)) continue;
     const record = ordered[slotOf[w.index]!]!;
     const field = w.about === 'data' ? dataField(record) : w.about === 'ttl' ? 'spec.ttl' : 'spec.name';
     const text = `${field}: ${w.message}`;
@@ -269,6 +313,7 @@ export function desiredZone(
       for (const d of c.data) data.add(d);
       fromCrs.set(key, data);
     }
+    if (isAuto(k)) return;
     const i = slotOf[k]!;
     const record = ordered[i]!;
     const warning = warned.get(k)?.join('; ');
@@ -279,8 +324,12 @@ export function desiredZone(
       message: `served as ${c.owner} in zone ${z}${warning ? `; warning: ${warning}` : ''}`,
       fqdn: c.owner,
       ...(warning ? { warning } : {}),
+      ...(ptrRequested(zone, record, c.owner) ? { ptrRequested: true as const } : {}),
     };
   });
+  const ptrs = ptrOutcomes(z, autoAt, autoLeftOut, shadowed, automatic.conflicts);
+  for (const o of automatic.conflicts)
+    conflicts.push({ kind: o.record.kind, name: o.record.metadata.name, reason: 'PTRConflict', message: o.message });
   const body: PutZoneBody = {
     type: 'primary',
     ttl,
@@ -303,5 +352,57 @@ export function desiredZone(
   conflicts.sort((a, b) =>
     a.kind + '/' + a.name < b.kind + '/' + b.name ? -1 : a.kind + '/' + a.name > b.kind + '/' + b.name ? 1 : 0,
   );
-  return { zoneName: z, body, outcomes, conflicts };
+  return { zoneName: z, body, outcomes, conflicts, ptrs };
+}
+
+/**
+ * One outcome per record asking for PTRs in this reverse zone: Conflict (another name holds an address), else
+ * Shadowed (an explicit record holds a PTR's name, or a rule left the PTR out), else Served — listing the addresses
+ * concerned and, for the others, what was served.
+ */
+function ptrOutcomes(
+  zone: string,
+  autoAt: ReadonlyMap<number, AutomaticPtr>,
+  leftOut: ReadonlyMap<number, string>,
+  shadowed: readonly AutomaticPtr[],
+  conflicts: readonly PtrOutcome[],
+): PtrOutcome[] {
+  type Acc = { record: AutomaticPtr['record']; served: string[]; shadowed: string[]; why: string[] };
+  const by = new Map<string, Acc>();
+  const acc = (r: AutomaticPtr['record']) => {
+    const k = `${r.kind}/${r.metadata.namespace ?? ''}/${r.metadata.name}`;
+    let a = by.get(k);
+    if (!a) by.set(k, (a = { record: r, served: [], shadowed: [], why: [] }));
+    return a;
+  };
+  for (const [k, p] of autoAt) {
+    const why = leftOut.get(k);
+    if (why === undefined) acc(p.record).served.push(p.address);
+    else {
+      const a = acc(p.record);
+      a.shadowed.push(p.address);
+      a.why.push(why);
+    }
+  }
+  for (const p of shadowed) {
+    const a = acc(p.record);
+    a.shadowed.push(p.address);
+    a.why.push(`an explicit record holds ${p.owner}`);
+  }
+  const out: PtrOutcome[] = [];
+  const conflicted = new Set(conflicts.map((c) => c.record));
+  for (const c of conflicts) out.push(c);
+  for (const a of by.values()) {
+    if (conflicted.has(a.record)) continue;
+    const served = a.served.length ? `PTR of ${a.served.join(', ')} served in ${zone}` : '';
+    if (a.shadowed.length)
+      out.push({
+        record: a.record,
+        state: 'Shadowed',
+        addresses: a.shadowed,
+        message: `${a.why.join('; ')}: no automatic PTR for ${a.shadowed.join(', ')}${served ? `; ${served}` : ''}`,
+      });
+    else out.push({ record: a.record, state: 'Served', addresses: a.served, message: served });
+  }
+  return out;
 }

@@ -19,6 +19,7 @@ import {
   type Placement,
 } from './select.js';
 import type { ZoneBlock } from './status.js';
+import { automaticPtrs, ptrStatusPatches } from './ptr.js';
 
 /** What one sync pass pushes where, or why not. */
 export interface ZonePlan {
@@ -30,6 +31,8 @@ export interface ZonePlan {
   primaries: Placement[];
   /** Outcomes whose status this zone writes (the zone is the records' status owner). */
   outcomes: RecordOutcome[];
+  /** A reverse zone: the `status.ptr` entries it writes on A/AAAA records (hooks/zone/ptr.ts), after a push. */
+  ptrStatus?: ReturnType<typeof ptrStatusPatches>;
 }
 
 /**
@@ -119,7 +122,14 @@ export function planZoneSync(
             ]),
       ]
     : place.instances;
-  const desired = desiredZone(zone, selected, glueFrom, place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {});
+  const automatic = cz.ok ? automaticPtrs(zone, cz.name, req.related) : undefined;
+  const desired = desiredZone(
+    zone,
+    selected,
+    glueFrom,
+    place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {},
+    automatic,
+  );
   if ('invalid' in desired) {
     // No desired zone: the selected records would be in it, so they learn why it is not pushed (ZoneNotReady, see
     // passOutcome) rather than nothing.
@@ -142,6 +152,12 @@ export function planZoneSync(
       outcomes: [...outcomes.filter(owned), ...orphans],
     };
   }
-  const base = { zone, desired, outcomes: [...desired.outcomes.filter(owned), ...orphans] };
+  const ptrStatus = ptrStatusPatches(desired.zoneName, desired.ptrs, req.related);
+  const base = {
+    zone,
+    desired,
+    outcomes: [...desired.outcomes.filter(owned), ...orphans],
+    ...(ptrStatus.length ? { ptrStatus } : {}),
+  };
   return placementBlock ? { ...base, primaries, block: placementBlock } : { ...base, primaries };
 }

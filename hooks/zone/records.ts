@@ -1,18 +1,45 @@
 /**
- * Pure: one record CR (ARecord … CAARecord) → its resource records in bindcar's `ZoneRecord` form. The CR's fields
+ * Pure: one record CR (ARecord … DNAMERecord, DNSRecordSet) → its resource records in bindcar's `ZoneRecord` form. The CR's fields
  * are already structured: they become rdata values directly (no presentation text is built to be parsed again),
  * checked and canonicalised by the one rdata grammar (dns/rdata.ts `checkRecord`), then written once in canonical
  * presentation form — so the hook never hands bindcar data it would reject and two spellings of one RR compare equal.
  */
-import type { ZoneRecord } from '../../dns/contract.js';
-import { checkRecord, formatRdata, quoteCharacterString, type Rdata } from '../../dns/rdata.js';
+import type { RecordType, ZoneRecord } from '../../dns/contract.js';
+import {
+  checkRecord,
+  formatRdata,
+  isRecordType,
+  parseRdata,
+  quoteCharacterString,
+  type Rdata,
+} from '../../dns/rdata.js';
+import { parseHex } from '../../dns/rdata-base.js';
 import { absoluteTarget, relativeOwner, resolveOwner } from '../../dns/names.js';
+import { isReverseZone, ptrOwner, reverseName } from '../../dns/reverse.js';
+import { svcParams, valueList } from '../../dns/svcb.js';
 import { RECORD_KINDS, type DNSRecord, type RecordKind } from '../schema/generated.js';
 
-/** The RR type a record kind produces (`ARecord` → `A`). */
-export const RR_TYPE_OF: Readonly<Record<RecordKind, ZoneRecord['type']>> = Object.fromEntries(
-  RECORD_KINDS.map((k) => [k.kind, k.rrType]),
-) as Record<RecordKind, ZoneRecord['type']>;
+/** The RR type a typed record kind produces (`ARecord` → `A`); DNSRecordSet gives its own (`rrTypeOf`). */
+export const RR_TYPE_OF: Readonly<Partial<Record<RecordKind, RecordType>>> = Object.fromEntries(
+  RECORD_KINDS.filter((k) => k.rrType !== null).map((k) => [k.kind, k.rrType]),
+) as Partial<Record<RecordKind, RecordType>>;
+
+/** The RR type a record produces: its kind's, or a DNSRecordSet's `spec.type` (undefined when bindy has no grammar). */
+export function rrTypeOf(rec: DNSRecord): RecordType | undefined {
+  if (rec.kind !== 'DNSRecordSet') return RR_TYPE_OF[rec.kind];
+  return isRecordType(rec.spec.type) ? rec.spec.type : undefined;
+}
+
+/** The types bindy owns or named maintains, and where a user sets them instead (a DNSRecordSet naming one is refused). */
+const OWNED_TYPES: Readonly<Record<string, string>> = {
+  SOA: "SOA belongs to the zone: set the DNSZone's spec.soaRecord",
+  ...Object.fromEntries(
+    ['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY'].map((t) => [
+      t,
+      `named maintains the ${t} records of a signed zone itself: set the DNSZone's dnssecPolicy`,
+    ]),
+  ),
+};
 
 /** Why a record is not (fully) in the zone. */
 export type RecordRejection = { reason: 'OutOfZone' | 'InvalidRecord'; message: string };
@@ -88,6 +115,16 @@ export const DATA_FIELD: Readonly<Record<RecordKind, string>> = {
   NSRecord: 'spec.nameserver',
   SRVRecord: 'spec.target',
   CAARecord: 'spec.value',
+  PTRRecord: 'spec.ptrdname',
+  TLSARecord: 'spec.certificateData',
+  SSHFPRecord: 'spec.fingerprint',
+  SVCBRecord: 'spec.priority',
+  HTTPSRecord: 'spec.priority',
+  NAPTRRecord: 'spec.replacement',
+  DSRecord: 'spec.digest',
+  DNAMERecord: 'spec.target',
+  DNSRecordSet: 'spec.records',
+  LOCRecord: 'spec.latitude',
 };
 
 /** The data field as this record spells it: `spec.ipv4Addresses` when it lists them, else {@link DATA_FIELD}. */
@@ -98,9 +135,82 @@ export function dataField(rec: DNSRecord): string {
 }
 
 /** The CR field of an RDATA part the grammar names (dns/rdata.ts `Result.part`), where it is not the data field. */
+const TLSA_FIELDS = {
+  usage: 'spec.usage',
+  selector: 'spec.selector',
+  matchingType: 'spec.matchingType',
+  certificateData: 'spec.certificateData',
+};
+const SVCB_FIELDS = {
+  priority: 'spec.priority',
+  target: 'spec.target',
+  params: 'spec.params',
+  mandatory: 'spec.params.mandatory',
+  alpn: 'spec.params.alpn',
+  'no-default-alpn': 'spec.params.noDefaultAlpn',
+  port: 'spec.params.port',
+  ipv4hint: 'spec.params.ipv4hint',
+  ech: 'spec.params.ech',
+  ipv6hint: 'spec.params.ipv6hint',
+  dohpath: 'spec.params.dohpath',
+};
 const PART_FIELD: Readonly<Partial<Record<RecordKind, Readonly<Record<string, string>>>>> = {
   CAARecord: { flags: 'spec.flags', tag: 'spec.tag' },
+  TLSARecord: TLSA_FIELDS,
+  SSHFPRecord: {
+    algorithm: 'spec.algorithm',
+    fingerprintType: 'spec.fingerprintType',
+    fingerprint: 'spec.fingerprint',
+  },
+  SVCBRecord: SVCB_FIELDS,
+  HTTPSRecord: SVCB_FIELDS,
+  NAPTRRecord: {
+    order: 'spec.order',
+    preference: 'spec.preference',
+    flags: 'spec.flags',
+    services: 'spec.services',
+    regexp: 'spec.regexp',
+    replacement: 'spec.replacement',
+  },
+  DSRecord: {
+    keyTag: 'spec.keyTag',
+    algorithm: 'spec.algorithm',
+    digestType: 'spec.digestType',
+    digest: 'spec.digest',
+  },
+  DNAMERecord: { target: 'spec.target' },
+  LOCRecord: {
+    latitude: 'spec.latitude',
+    longitude: 'spec.longitude',
+    altitude: 'spec.altitude',
+    size: 'spec.size',
+    horizontalPrecision: 'spec.horizontalPrecision',
+    verticalPrecision: 'spec.verticalPrecision',
+  },
 };
+
+const LOC_FIELD: Readonly<Record<string, string>> = PART_FIELD.LOCRecord ?? {};
+
+/** Hex octets of a CR field (the CRD's pattern checks the digits; this is the grammar's read of them). */
+function hex(field: string, text: string, rdata: (b: Buffer) => Rdata): Value {
+  const b = parseHex(text);
+  return b ? { rdata: rdata(b), field } : { error: `${field}: "${text.slice(0, 40)}" is not hexadecimal octets` };
+}
+
+/** A CR's SvcParams (`spec.params`) as the `key=value` list of RFC 9460's presentation, values unescaped. */
+function svcbParams(p: NonNullable<Extract<DNSRecord, { kind: 'SVCBRecord' }>['spec']['params']>) {
+  const list: [string, Buffer | undefined][] = [];
+  const text = (s: string) => Buffer.from(s, 'utf8');
+  if (p.mandatory) list.push(['mandatory', text(p.mandatory.join(','))]);
+  if (p.alpn) list.push(['alpn', valueList(p.alpn)]);
+  if (p.noDefaultAlpn) list.push(['no-default-alpn', undefined]);
+  if (p.port !== undefined) list.push(['port', text(String(p.port))]);
+  if (p.ipv4hint) list.push(['ipv4hint', text(p.ipv4hint.join(','))]);
+  if (p.ech !== undefined) list.push(['ech', text(p.ech)]);
+  if (p.ipv6hint) list.push(['ipv6hint', text(p.ipv6hint.join(','))]);
+  if (p.dohpath !== undefined) list.push(['dohpath', text(p.dohpath)]);
+  return svcParams(list);
+}
 
 /** One RR's rdata as the CR gives it (not yet checked), and the field it came from; or why there is none. */
 type Value = { rdata: Rdata; field: string } | { error: string };
@@ -155,7 +265,115 @@ function values(zone: string, rec: DNSRecord): Value[] {
         rdata: { type: 'TXT', strings: txtStrings(t) },
         field: `spec.text[${i}]`,
       }));
+    case 'PTRRecord':
+      return [target(zone, 'spec.ptrdname', rec.spec.ptrdname, (t) => ({ type: 'PTR', target: t }))];
+    case 'TLSARecord': {
+      const { usage, selector, matchingType } = rec.spec;
+      return [
+        hex('spec.certificateData', rec.spec.certificateData, (certificateData) => ({
+          type: 'TLSA',
+          usage,
+          selector,
+          matchingType,
+          certificateData,
+        })),
+      ];
+    }
+    case 'SSHFPRecord': {
+      const { algorithm, fingerprintType } = rec.spec;
+      return [
+        hex('spec.fingerprint', rec.spec.fingerprint, (fingerprint) => ({
+          type: 'SSHFP',
+          algorithm,
+          fingerprintType,
+          fingerprint,
+        })),
+      ];
+    }
+    case 'DSRecord': {
+      const { keyTag, algorithm, digestType } = rec.spec;
+      return [hex('spec.digest', rec.spec.digest, (digest) => ({ type: 'DS', keyTag, algorithm, digestType, digest }))];
+    }
+    case 'SVCBRecord':
+    case 'HTTPSRecord': {
+      const type = rec.kind === 'SVCBRecord' ? 'SVCB' : 'HTTPS';
+      const params = svcbParams(rec.spec.params ?? {});
+      if (!params.ok)
+        return [
+          {
+            error: `${(params.part && SVCB_FIELDS[params.part as keyof typeof SVCB_FIELDS]) ?? 'spec.params'}: ${params.message}`,
+          },
+        ];
+      const priority = rec.spec.priority;
+      return [
+        target(zone, 'spec.target', rec.spec.target, (t) => ({ type, priority, target: t, params: params.value })),
+      ];
+    }
+    case 'NAPTRRecord': {
+      const s = rec.spec;
+      const octets = (v: string | undefined) => Buffer.from(v ?? '', 'utf8');
+      const naptr = (replacement: string): Rdata => ({
+        type: 'NAPTR',
+        order: s.order,
+        preference: s.preference,
+        flags: octets(s.flags),
+        services: octets(s.services),
+        regexp: octets(s.regexp),
+        replacement,
+      });
+      const replacement = s.replacement ?? '.';
+      return [
+        replacement === '.'
+          ? { rdata: naptr('.'), field: 'spec.replacement' }
+          : target(zone, 'spec.replacement', replacement, naptr),
+      ];
+    }
+    case 'DNAMERecord':
+      return [target(zone, 'spec.target', rec.spec.target, (t) => ({ type: 'DNAME', target: t }))];
+    case 'LOCRecord': {
+      // the fields are the presentation's parts (RFC 1876 §3): the one grammar reads them together
+      const l = rec.spec;
+      const text = [
+        l.latitude,
+        l.longitude,
+        l.altitude,
+        l.size ?? '1m',
+        l.horizontalPrecision ?? '10000m',
+        l.verticalPrecision ?? '10m',
+      ].join(' ');
+      const p = parseRdata('LOC', text);
+      return [
+        p.ok
+          ? { rdata: p.value, field: 'spec.latitude' }
+          : { error: `${LOC_FIELD[p.part ?? ''] ?? 'spec.latitude'}: ${p.message}` },
+      ];
+    }
+    case 'DNSRecordSet': {
+      // presentation RDATA, read by the same grammar as a PUT body's (names absolute, with the trailing dot)
+      const type = rec.spec.type as RecordType;
+      return rec.spec.records.map((text, i): Value => {
+        const p = parseRdata(type, text, isReverseZone(zone));
+        return p.ok ? { rdata: p.value, field: `spec.records[${i}]` } : { error: `spec.records[${i}]: ${p.message}` };
+      });
+    }
   }
+}
+
+/**
+ * A record's owner text: `spec.name`, default `metadata.name` — or, for a PTRRecord naming `spec.address`, where that
+ * address's PTR goes in `zone` (dns/reverse.ts: its reverse name, or its last octet in an RFC 2317 classless zone).
+ */
+function ownerOf(zone: string, rec: DNSRecord): { ok: true; owner: string } | RecordRejection {
+  if (rec.kind === 'PTRRecord' && rec.spec.address !== undefined) {
+    const address = rec.spec.address;
+    const rev = reverseName(address);
+    if (!rev) return { reason: 'InvalidRecord', message: `spec.address: "${address}" is not an IPv4 or IPv6 address` };
+    const owner = ptrOwner(zone, address);
+    return owner
+      ? { ok: true, owner }
+      : { reason: 'OutOfZone', message: `spec.address: ${address} (${rev}) is not inside reverse zone ${zone}` };
+  }
+  return { ok: true, owner: rec.spec.name ?? rec.metadata.name };
 }
 
 /**
@@ -164,15 +382,28 @@ function values(zone: string, rec: DNSRecord): Value[] {
  * @returns the canonical RRs, or why the record cannot be in the zone (the message names the field).
  */
 export function recordRRs(zone: string, rec: DNSRecord, defaultTtl: number): RecordRRs {
-  const ownerText = rec.spec.name ?? rec.metadata.name;
-  const owner = resolveOwner(zone, ownerText);
+  const ownerOfRec = ownerOf(zone, rec);
+  if (!('ok' in ownerOfRec)) return { ok: false, ...ownerOfRec };
+  const owner = resolveOwner(zone, ownerOfRec.owner);
   if (!owner.ok) {
     return owner.outOfZone
       ? { ok: false, reason: 'OutOfZone', message: `spec.name: ${owner.reason}` }
       : { ok: false, reason: 'InvalidRecord', message: `spec.name: ${owner.reason}` };
   }
   const fqdn = owner.name;
-  const type = RR_TYPE_OF[rec.kind];
+  const type = rrTypeOf(rec);
+  if (type === undefined) {
+    const t = rec.kind === 'DNSRecordSet' ? rec.spec.type : rec.kind;
+    const message = OWNED_TYPES[t] ?? `bindy has no grammar for type ${t}`;
+    return { ok: false, fqdn, reason: 'InvalidRecord', message: `spec.type: ${message}` };
+  }
+  if (rec.kind === 'DNSRecordSet' && type === 'NS' && fqdn === `${zone}.`)
+    return {
+      ok: false,
+      fqdn,
+      reason: 'InvalidRecord',
+      message: "spec.name: the apex NS records are the DNSZone's spec.nameServers",
+    };
   const ttl = rec.spec.ttl ?? defaultTtl;
   const vals = values(zone, rec);
   if (vals.length === 0)

@@ -32,7 +32,7 @@ import type { HeldDeletion, RefusedRRset } from '../../dns/contract.js';
 import { ANNOTATIONS } from '../labels.js';
 import { rrsetKey } from '../../dns/rrset.js';
 import type { RecordStatusPatch } from '../ports/records.js';
-import { RR_TYPE_OF } from './records.js';
+import { rrTypeOf } from './records.js';
 import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
 import type { DeletionBaseline } from './deletion-baseline.js';
 import type { PushResultLabel, RecordState, ZonePassMetrics } from '../ports/zone-metrics.js';
@@ -351,13 +351,13 @@ export function withRefused(outcomes: readonly RecordOutcome[], pushes: readonly
   }
   if (by.size === 0) return [...outcomes];
   return outcomes.map((o) => {
-    const e = o.included && o.fqdn ? by.get(rrsetKey(o.fqdn, RR_TYPE_OF[o.record.kind])) : undefined;
+    const e = o.included && o.fqdn ? by.get(rrsetKey(o.fqdn, rrTypeOf(o.record) ?? '')) : undefined;
     if (!e) return o;
     return {
       ...o,
       included: false,
       reason: 'InvalidRecord' as const,
-      message: `named on ${e.instances.sort().join(', ')} refused ${o.fqdn} ${RR_TYPE_OF[o.record.kind]} (${e.rcode}) and serves what it had there; the rest of the zone is served`,
+      message: `named on ${e.instances.sort().join(', ')} refused ${o.fqdn} ${rrTypeOf(o.record)} (${e.rcode}) and serves what it had there; the rest of the zone is served`,
     };
   });
 }
@@ -405,12 +405,18 @@ export function recordStatusUpdate(
     c[0]!.observedGeneration === gen &&
     have?.observedGeneration === gen &&
     (have?.zone ?? null) === zoneName &&
-    (have?.fqdn ?? null) === (outcome.fqdn ?? null)
+    (have?.fqdn ?? null) === (outcome.fqdn ?? null) &&
+    (ptrRequestedOf(outcome.record) ?? null) === (outcome.ptrRequested ?? null)
   ) {
     return undefined;
   }
   const want = recordStatus(outcome, zoneName, now);
   return recordStatusDiffers(outcome.record, want) ? want : undefined;
+}
+
+/** An A/AAAA record's status.ptrRequested (no other kind has the field). */
+function ptrRequestedOf(rec: DNSRecord): boolean | undefined {
+  return (rec.status as { ptrRequested?: boolean } | undefined)?.ptrRequested;
 }
 
 /** The status a record should carry for an outcome. */
@@ -423,6 +429,8 @@ export function recordStatus(outcome: RecordOutcome, zoneName: string, now: stri
     ...(gen !== undefined ? { observedGeneration: gen } : {}),
     zone: zoneName,
     fqdn: outcome.fqdn ?? null,
+    // only A/AAAA records ask for PTRs; the field is cleared once it is no longer true
+    ...(outcome.ptrRequested ? { ptrRequested: true } : ptrRequestedOf(rec) ? { ptrRequested: null } : {}),
   };
 }
 
@@ -435,7 +443,8 @@ export function recordStatusDiffers(rec: DNSRecord, want: RecordStatusPatch): bo
     strip(have.conditions) !== strip(want.conditions) ||
     (have.observedGeneration ?? null) !== (want.observedGeneration ?? null) ||
     (have.zone ?? null) !== want.zone ||
-    (have.fqdn ?? null) !== want.fqdn
+    (have.fqdn ?? null) !== want.fqdn ||
+    (want.ptrRequested !== undefined && (ptrRequestedOf(rec) ?? null) !== want.ptrRequested)
   );
 }
 

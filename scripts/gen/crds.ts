@@ -31,6 +31,7 @@ export interface CrdInfo {
   plural: string;
   scope: 'Namespaced' | 'Cluster';
   shortNames: string[];
+  categories: string[];
   columns: { name: string; type: string; jsonPath: string; priority?: number }[];
   schema: JsonSchema;
   celRules: CelRule[];
@@ -108,7 +109,7 @@ export function loadCrds(dir: string): CrdInfo[] {
 function crdInfo(file: string, doc: JsonSchema): CrdInfo {
   const spec = doc['spec'] as JsonSchema | undefined;
   if (doc['kind'] !== 'CustomResourceDefinition' || !spec) throw new Error(`${file}: not a CustomResourceDefinition`);
-  const names = spec['names'] as { kind: string; plural: string; shortNames?: string[] };
+  const names = spec['names'] as { kind: string; plural: string; shortNames?: string[]; categories?: string[] };
   const versions = spec['versions'] as JsonSchema[];
   if (versions.length !== 1) throw new Error(`${file}: expected exactly one version`);
   const v = versions[0]!;
@@ -123,6 +124,7 @@ function crdInfo(file: string, doc: JsonSchema): CrdInfo {
     plural: names.plural,
     scope: spec['scope'] as 'Namespaced' | 'Cluster',
     shortNames: names.shortNames ?? [],
+    categories: names.categories ?? [],
     columns: (v['additionalPrinterColumns'] as CrdInfo['columns'] | undefined) ?? [],
     schema,
     celRules,

@@ -63,12 +63,18 @@ export async function renderGenerated(crds: CrdInfo[]): Promise<string> {
   parts.push('', "/** Every kind's normalised schema, keyed by kind. */");
   parts.push(`export const SCHEMAS = {\n${crds.map((c) => `  ${c.kind}: ${c.kind}Schema,`).join('\n')}\n} as const;`);
   const kinds = crds.map((c) => ({ kind: c.kind, plural: c.plural, scope: c.scope, shortNames: c.shortNames }));
-  parts.push('', '/** The 12 kinds with plural, scope and short names. */');
+  parts.push('', `/** The ${crds.length} kinds with plural, scope and short names. */`);
   parts.push(`export const KINDS = ${literal(kinds)} as const;`);
+  // the record kinds are the dnsrecords category; a typed kind's RR type is its name without "Record", a generic
+  // kind's (DNSRecordSet) is in its spec (null here)
   const records = crds
-    .filter((c) => c.kind.endsWith('Record'))
-    .map((c) => ({ kind: c.kind, plural: c.plural, rrType: c.kind.slice(0, -'Record'.length) }));
-  parts.push('', '/** The 8 record kinds with their plural and RR type. */');
+    .filter((c) => c.categories.includes('dnsrecords'))
+    .map((c) => ({
+      kind: c.kind,
+      plural: c.plural,
+      rrType: c.kind.endsWith('Record') ? c.kind.slice(0, -'Record'.length) : null,
+    }));
+  parts.push('', `/** The ${records.length} record kinds with their plural and RR type. */`);
   parts.push(`export const RECORD_KINDS = ${literal(records)} as const;`);
   parts.push(
     '',
@@ -100,7 +106,7 @@ export async function renderGenerated(crds: CrdInfo[]): Promise<string> {
       ([name, expr]) => `export type ${name} = ${expr};`,
     ),
   );
-  parts.push('', '/** Any of the 8 record kinds. */');
+  parts.push('', `/** Any of the ${records.length} record kinds. */`);
   parts.push(`export type DNSRecord = ${records.map((r) => r.kind).join(' | ')};`);
   parts.push('', '/** Any bindy object. */');
   parts.push(`export type BindyObject = ${crds.map((c) => c.kind).join(' | ')};`);

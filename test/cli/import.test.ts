@@ -19,6 +19,13 @@ sub IN NS ns.sub
 _sip._tcp IN SRV 10 5 5060 sip
 @ IN CAA 0 issue "letsencrypt.org"
 10 IN PTR host.example.com.
+_443._tcp.www IN TLSA 3 1 1 0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b566 64c5d3d6
+@ IN HTTPS 1 . alpn=h3,h2 port=443
+svc IN SVCB 1 svc-backend key65001=opaque
+@ IN RP hostmaster admin-info
+admin-info IN TXT "call +1 555 0100"
+cert IN CERT 1 0 0 AQIDBAUG
+@ IN DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==
 `;
 
 describe('cli/import', () => {
@@ -65,6 +72,12 @@ describe('cli/import', () => {
       'NSRecord sub-ns sub',
       'SRVRecord sip-tcp-srv _sip._tcp',
       'CAARecord apex-caa @',
+      'PTRRecord 10-ptr 10',
+      'TLSARecord 443-tcp-www-tlsa _443._tcp.www',
+      'HTTPSRecord apex-https @',
+      'DNSRecordSet svc-svcb svc',
+      'DNSRecordSet apex-rp @',
+      'TXTRecord admin-info-txt admin-info',
     ]);
     const www = result.records[1] as { spec: Record<string, unknown> };
     expect(www.spec).to.deep.equal({
@@ -75,9 +88,40 @@ describe('cli/import', () => {
     });
   });
 
-  it('reports types without a record kind instead of dropping them', () => {
+  it('reads the newer types through the grammar: names completed, a kind’s fields, else one DNSRecordSet', () => {
+    const spec = (kind: string) =>
+      (result.records.find((r) => (r as { kind: string }).kind === kind) as { spec: Record<string, unknown> }).spec;
+    expect(spec('PTRRecord')).to.deep.include({ name: '10', ptrdname: 'host.example.com.' });
+    expect(spec('TLSARecord')).to.deep.include({
+      usage: 3,
+      selector: 1,
+      matchingType: 1,
+      certificateData: '0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6',
+    });
+    expect(spec('HTTPSRecord')).to.deep.include({
+      priority: 1,
+      target: '.',
+      params: { alpn: ['h3', 'h2'], port: 443 },
+    });
+    const sets = result.records.filter((r) => (r as { kind: string }).kind === 'DNSRecordSet') as {
+      spec: Record<string, unknown>;
+    }[];
+    // a key SVCBRecord has no field for keeps the RRset generic; RP's relative names are completed with the origin
+    expect(sets.map((r) => [r.spec['type'], r.spec['records']])).to.deep.equal([
+      ['SVCB', ['1 svc-backend.example.com. key65001="opaque"']],
+      ['RP', ['hostmaster.example.com. admin-info.example.com.']],
+    ]);
+  });
+
+  it('reports what it cannot import, with the reason, instead of dropping it', () => {
     expect(result.skipped).to.deep.equal([
-      { line: 17, owner: '10.example.com.', type: 'PTR', reason: 'no record kind for type PTR' },
+      { line: 23, owner: 'cert.example.com.', type: 'CERT', reason: 'bindy has no grammar for type CERT' },
+      {
+        line: 24,
+        owner: 'example.com.',
+        type: 'DNSKEY',
+        reason: "named maintains DNSKEY records itself in a signed zone: set the DNSZone's dnssecPolicy",
+      },
     ]);
   });
 

@@ -70,19 +70,22 @@ describe('bindy plan (real bindcar + named)', function () {
   });
 
   it('shows no changes once the server serves the folder, exit 0', async () => {
-    const [zone] = (
-      await renderZones(
-        readManifests(dir)
-          .map((d) => d.object as StoredObject)
-          .filter(Boolean),
-      )
-    ).zones;
-    const res = await axios.put(`${url}/api/v1/zones/example.com`, zone!.body, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.status).to.be.oneOf([200, 201]);
+    const { zones } = await renderZones(
+      readManifests(dir)
+        .map((d) => d.object as StoredObject)
+        .filter(Boolean),
+    );
+    for (const zone of zones) {
+      const res = await axios.put(`${url}/api/v1/zones/${encodeURIComponent(zone.zoneName)}`, zone.body, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).to.be.oneOf([200, 201]);
+    }
     const { code, io } = await plan();
-    expect(io.stdout).to.deep.equal(['zone example.com (default/example-com): no changes']);
+    expect(io.stdout).to.deep.equal([
+      'zone example.com (default/example-com): no changes',
+      'zone 2.0.192.in-addr.arpa (default/reverse-192-0-2): no changes',
+    ]);
     expect(code).to.equal(0);
   });
 
@@ -94,13 +97,17 @@ describe('bindy plan (real bindcar + named)', function () {
         { headers: { authorization: `Bearer ${token}` } },
       );
     expect((await add('_acme-challenge.www')).status).to.equal(201);
-    expect((await plan()).io.stdout).to.deep.equal(['zone example.com (default/example-com): no changes']);
+    expect((await plan()).io.stdout).to.deep.equal([
+      'zone example.com (default/example-com): no changes',
+      'zone 2.0.192.in-addr.arpa (default/reverse-192-0-2): no changes',
+    ]);
     expect((await add('stray')).status).to.equal(201);
     const { code, io } = await plan();
     expect(code).to.equal(2);
     expect(io.stdout).to.deep.equal([
       'zone example.com (default/example-com): 0 to add, 1 to remove, 0 to change',
       '  - stray.example.com. 60 TXT "added-by-another-tool"',
+      'zone 2.0.192.in-addr.arpa (default/reverse-192-0-2): no changes',
     ]);
     const removed = await axios.delete(`${url}/api/v1/zones/example.com/records`, {
       data: { name: 'stray', type: 'TXT' },
@@ -128,6 +135,7 @@ describe('bindy plan (real bindcar + named)', function () {
       '  ~ www.example.com. A',
       '    - www.example.com. 300 A 192.0.2.1',
       '    + www.example.com. 300 A 192.0.2.50',
+      'zone 2.0.192.in-addr.arpa (default/reverse-192-0-2): no changes',
     ]);
     const json = await plan('--output', 'json');
     const parsed = JSON.parse(json.io.stdout.join('\n')) as { changed: boolean; zones: { action: string }[] };

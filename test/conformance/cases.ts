@@ -15,6 +15,7 @@
  * The rules' exact wording is test/dns/findings.test.ts's job (every rule, every surface); here a finding is checked
  * by reason, field and a fragment of its message, next to what named serves.
  */
+import { TYPE_GROUPS } from './cases-types.js';
 import type { Cr, Group, Step } from './support.js';
 
 const dc = (group: string, tc: string) => `dnscontrol integration_test.go testgroup "${group}" / tc "${tc}"`;
@@ -30,6 +31,7 @@ const TXT = cr('TXTRecord');
 const NS = cr('NSRecord');
 const SRV = cr('SRVRecord');
 const CAA = cr('CAARecord');
+const PTR = cr('PTRRecord');
 
 /** A TXT value as presentation: quoted character-strings of at most 255 octets (printable ASCII only). */
 const chunks = (s: string): string =>
@@ -275,17 +277,19 @@ export const GROUPS: Group[] = [
     ],
   },
   {
-    name: 'PTR (PUT only: no PTRRecord kind)',
+    name: 'PTR',
     steps: [
       {
         tc: 'Create PTR record',
         source: dc('PTR', 'Create PTR record'),
+        crs: [PTR('ptr-4', { name: '4', ptrdname: 'foo.com' })],
         body: ['4 300 PTR foo.com.'],
         served: ['4 300 PTR foo.com.'],
       },
       {
         tc: 'Modify PTR record',
         source: dc('PTR', 'Modify PTR record'),
+        crs: [PTR('ptr-4', { name: '4', ptrdname: 'bar.com' })],
         body: ['4 300 PTR bar.com.'],
         served: ['4 300 PTR bar.com.'],
       },
@@ -1485,4 +1489,5 @@ export const GROUPS: Group[] = [
       },
     ],
   },
+  ...TYPE_GROUPS,
 ];

@@ -15,10 +15,10 @@ import {
   expectSerialRule,
   expectServed,
   fill,
+  groupZones,
   putBody,
   refusedIndexes,
   servedSerial,
-  slug,
   type Served,
   type Step,
 } from './support.js';
@@ -33,7 +33,9 @@ describe('DNS conformance through the bindcar PUT (body → bindcar → named)',
     await h?.stop();
   });
 
-  const put = (zone: string, body: PutZoneBody) => h.http.put<PutZoneResult>(`/api/v1/zones/${zone}`, body);
+  const put = (zone: string, body: PutZoneBody) =>
+    h.http.put<PutZoneResult>(`/api/v1/zones/${encodeURIComponent(zone)}`, body);
+  const remove = (zone: string) => h.http.delete(`/api/v1/zones/${encodeURIComponent(zone)}`);
 
   /**
    * PUTs the step's body. A step with findings is refused first (422 naming each record, nothing applied), then
@@ -83,7 +85,8 @@ describe('DNS conformance through the bindcar PUT (body → bindcar → named)',
 
   GROUPS.forEach((group) => {
     describe(group.name, () => {
-      const zone = `${slug(group.name)}.upd.put.test`;
+      const zones = groupZones(group, 'put');
+      const zone = zones.update;
       const empty: Step = { tc: 'empty', source: '', body: [], served: [] };
       let prev: Served | undefined;
 
@@ -92,12 +95,12 @@ describe('DNS conformance through the bindcar PUT (body → bindcar → named)',
         prev = await axfr(h.named, zone);
       });
       after(async () => {
-        await h.http.delete(`/api/v1/zones/${zone}`);
+        await remove(zone);
       });
 
       group.steps.forEach((step, si) => {
         it(`${step.tc} — fresh zone  [${step.source}]`, async () => {
-          const fzone = `s${si}.${slug(group.name)}.fresh.put.test`;
+          const fzone = zones.fresh(si);
           try {
             const r = await apply(fzone, step, undefined);
             expect(r.data).to.include({ created: true, changed: true });
@@ -105,7 +108,7 @@ describe('DNS conformance through the bindcar PUT (body → bindcar → named)',
             expect(r.data.serial, `${fzone}: the answer's serial is served`).to.equal(served.serial);
             await expectNoChange(fzone, step, served);
           } finally {
-            await h.http.delete(`/api/v1/zones/${fzone}`);
+            await remove(fzone);
           }
         });
 

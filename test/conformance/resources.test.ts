@@ -23,8 +23,8 @@ import {
   expectSerialRule,
   expectServed,
   fill,
+  groupZones,
   servedSerial,
-  slug,
   ZONE_NS,
   ZONE_TTL,
   type Served,
@@ -190,7 +190,8 @@ describe('DNS conformance through the resources (CRs → hooks → bindcar → n
     if (steps.length === 0) return;
     describe(group.name, () => {
       const ns = `u-${gi}`;
-      const zone = `${slug(group.name)}.upd.res.test`;
+      const zones = groupZones(group, 'res');
+      const zone = zones.update;
       let prev: Served | undefined;
 
       before(async () => {
@@ -204,7 +205,7 @@ describe('DNS conformance through the resources (CRs → hooks → bindcar → n
       steps.forEach((step, si) => {
         it(`${step.tc} — fresh zone  [${step.source}]`, async () => {
           const fns = `f-${gi}-${si}`;
-          const fzone = `s${si}.${slug(group.name)}.fresh.res.test`;
+          const fzone = zones.fresh(si);
           try {
             const refused = await applyNamespace(fns, folder(fns, fzone, step));
             const served = await expectServed(stack.named, fzone, step);

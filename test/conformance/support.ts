@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { PutZoneBody, RecordType, ZoneRecord } from '../../dns/contract.js';
+import { isReverseZone } from '../../dns/reverse.js';
 import type { NamedInstance } from '../../local/named.js';
 import { answerData } from '../scenarios/loop-driver.js';
 
@@ -57,6 +58,21 @@ export interface Step {
 export interface Group {
   name: string;
   steps: Step[];
+  /**
+   * Zone names when the group needs a kind of zone (a reverse zone): the update path's zone, and step `si`'s fresh
+   * zone; each path runs against its own named, so both use the same names. Default: named after the group.
+   */
+  zones?: { update: string; fresh: (si: number) => string };
+}
+
+/** The zones of a group on a path (`res`: the resources, `put`: bindcar's PUT). */
+export function groupZones(group: Group, path: 'res' | 'put'): { update: string; fresh: (si: number) => string } {
+  return (
+    group.zones ?? {
+      update: `${slug(group.name)}.upd.${path}.test`,
+      fresh: (si) => `s${si}.${slug(group.name)}.fresh.${path}.test`,
+    }
+  );
 }
 
 /** The zone TTL both paths use: a record without its own TTL is served with it. */
@@ -80,19 +96,17 @@ export function bodyRecord(line: string): ZoneRecord {
   return { name: m[1]!, ttl: Number(m[2]), type: m[3] as RecordType, data: m[4]! };
 }
 
+const SOA_TIMERS = { refresh: 3600, retry: 600, expire: 604800, minimum: 300 };
+
 /** The PUT body of a step's records (the same zone settings the resource path's DNSZone declares). */
 export function putBody(zone: string, lines: readonly string[]): PutZoneBody {
   return {
     type: 'primary',
     ttl: ZONE_TTL,
-    soa: {
-      mname: `ns1.${zone}.`,
-      rname: `hostmaster.${zone}.`,
-      refresh: 3600,
-      retry: 600,
-      expire: 604800,
-      minimum: 300,
-    },
+    // a reverse zone's default SOA names its name server's domain, as the DNSZone hook's does (hooks/zone/desired.ts)
+    soa: isReverseZone(zone)
+      ? { mname: ZONE_NS, rname: `hostmaster.${ZONE_NS.slice(ZONE_NS.indexOf('.') + 1)}`, ...SOA_TIMERS }
+      : { mname: `ns1.${zone}.`, rname: `hostmaster.${zone}.`, ...SOA_TIMERS },
     nameServers: [{ hostname: ZONE_NS }],
     records: fill(lines, zone).map(bodyRecord),
   };

@@ -14,7 +14,7 @@ import { main } from '../../cli/main.js';
 import type { Io } from '../../cli/commands/types.js';
 import type { PutZoneBody, ZoneNameServer, ZoneRecord } from '../../dns/contract.js';
 import { desiredZone as bindcarModel } from '../../dns/zone-model.js';
-import type { RuleId } from '../../dns/zone-rules.js';
+import { CONFLICT_RULES, type RuleId } from '../../dns/zone-rules.js';
 import type { DNSRecord, DNSZone } from '../../hooks/schema/generated.js';
 import { desiredZone } from '../../hooks/zone/desired.js';
 
@@ -321,6 +321,102 @@ const CASES: Case[] = [
     message: 'big.example.com. TXT would be too large for one DNS message (64 KiB)',
   },
   {
+    name: 'a second DNAME at one name (a singleton type)',
+    rule: 'MultipleDNAME',
+    crs: [
+      ['DNAMERecord', 'old', { target: 'a.example.net' }],
+      ['DNAMERecord', 'old-2', { name: 'old', target: 'b.example.net' }],
+    ],
+    body: [rr('old', 'DNAME', 'a.example.net.'), rr('old', 'DNAME', 'b.example.net.')],
+    bad: { cr: 'old-2', body: 1 },
+    keeper: { cr: 'old', kind: 'DNAMERecord', body: 0 },
+    message: 'old.example.com. already has a DNAME from {keeper}; a name has at most one DNAME (RFC 6672 §2.4)',
+  },
+  {
+    name: 'data below a DNAME, the DNAME older (the data is left out)',
+    rule: 'BelowDNAME',
+    crs: [
+      ['DNAMERecord', 'old', { target: 'example.net' }],
+      ['ARecord', 'www-old', { name: 'www.old', ipv4Address: '192.0.2.7' }],
+    ],
+    body: [rr('old', 'DNAME', 'example.net.'), rr('www.old', 'A', '192.0.2.7')],
+    bad: { cr: 'www-old', body: 1 },
+    keeper: { cr: 'old', kind: 'DNAMERecord', body: 0 },
+    message:
+      'www.old.example.com. is below the DNAME old.example.com. (from {keeper}): no name below a DNAME may hold data (RFC 6672 §2.4)',
+  },
+  {
+    name: 'a DNAME above older data (the DNAME is left out)',
+    rule: 'BelowDNAME',
+    crs: [
+      ['ARecord', 'www-old', { name: 'www.old', ipv4Address: '192.0.2.7' }],
+      ['DNAMERecord', 'old', { target: 'example.net' }],
+    ],
+    body: [rr('www.old', 'A', '192.0.2.7'), rr('old', 'DNAME', 'example.net.')],
+    bad: { cr: 'old', body: 1 },
+    keeper: { cr: 'www-old', kind: 'ARecord', body: 0 },
+    message:
+      'www.old.example.com. (from {keeper}) is below old.example.com. and older: no name below a DNAME may hold data (RFC 6672 §2.4)',
+  },
+  {
+    name: 'a DS at the zone apex (it belongs in the parent)',
+    rule: 'DSAtApex',
+    crs: [
+      [
+        'DSRecord',
+        'apex-ds',
+        { name: 'example.com.', keyTag: 1, algorithm: 13, digestType: 2, digest: 'ab'.repeat(32) },
+      ],
+    ],
+    body: [rr('@', 'DS', `1 13 2 ${'AB'.repeat(32)}`)],
+    bad: { cr: 'apex-ds', body: 0 },
+    message: 'a DS at the zone apex example.com. belongs in the parent zone, which delegates this one (RFC 4034 §5)',
+  },
+  {
+    name: 'a DS where the zone delegates nothing',
+    rule: 'DSWithoutDelegation',
+    crs: [['DSRecord', 'sub-ds', { name: 'sub', keyTag: 1, algorithm: 13, digestType: 2, digest: 'ab'.repeat(32) }]],
+    body: [rr('sub', 'DS', `1 13 2 ${'AB'.repeat(32)}`)],
+    bad: { cr: 'sub-ds', body: 0 },
+    message:
+      'sub.example.com. is not a delegation: a DS sits beside the NS records of a delegated child zone (RFC 4035 §2.4)',
+  },
+  {
+    name: 'a ServiceMode HTTPS beside an older AliasMode one',
+    rule: 'SVCBMixedModes',
+    crs: [
+      ['HTTPSRecord', 'alias', { name: '@', priority: 0, target: 'cdn.example.net' }],
+      ['HTTPSRecord', 'service', { name: '@', priority: 1, target: '.', params: { alpn: ['h2'] } }],
+    ],
+    body: [rr('@', 'HTTPS', '0 cdn.example.net.'), rr('@', 'HTTPS', '1 . alpn="h2"')],
+    bad: { cr: 'service', body: 1 },
+    keeper: { cr: 'alias', kind: 'HTTPSRecord', body: 0 },
+    message:
+      'example.com. HTTPS is in AliasMode (priority 0) (from {keeper}); one RRset has one mode, a client ignores ServiceMode records beside an AliasMode one (RFC 9460 §2.4.2)',
+  },
+  {
+    name: 'a DS naming an algorithm RFC 8624 forbids (the grammar names the field)',
+    rule: 'Grammar',
+    crs: [['DSRecord', 'sub-ds', { name: 'sub', keyTag: 1, algorithm: 1, digestType: 2, digest: 'ab'.repeat(32) }]],
+    body: [rr('sub', 'DS', `1 1 2 ${'AB'.repeat(32)}`)],
+    bad: { cr: 'sub-ds', body: 0 },
+    field: 'spec.algorithm',
+    bodyField: 'records/0/data',
+    message: 'DS algorithm 1 (RSAMD5) MUST NOT be used for DNSSEC signing (RFC 8624 §3.1)',
+  },
+  {
+    name: 'a PTR whose address is outside the reverse zone',
+    rule: 'OutOfZone',
+    zone: { zoneName: '2.0.192.in-addr.arpa' },
+    crs: [['PTRRecord', 'away', { address: '198.51.100.7', ptrdname: 'host.example.com' }]],
+    body: [rr('7.100.51.198.in-addr.arpa.', 'PTR', 'host.example.com.')],
+    bad: { cr: 'away', body: 0 },
+    field: 'spec.address',
+    bodyField: 'records/0/name',
+    message: '198.51.100.7 (7.100.51.198.in-addr.arpa.) is not inside reverse zone 2.0.192.in-addr.arpa',
+    bodyMessage: '"7.100.51.198.in-addr.arpa." is not inside zone 2.0.192.in-addr.arpa',
+  },
+  {
     name: 'an in-zone apex name server without an address',
     rule: 'Grammar',
     zone: { nameServers: [{ hostname: 'ns1.example.com' }] },
@@ -332,6 +428,9 @@ const CASES: Case[] = [
     message: 'name server ns1.example.com. is inside the zone but has no A/AAAA (glue) record',
   },
 ];
+
+/** The zone a case is about: example.com unless its DNSZone names another (a reverse zone). */
+const zoneOf = (c: Case): string => (c.zone?.['zoneName'] as string | undefined) ?? ZONE;
 
 const zoneSpec = (c: Case): Spec => ({
   zoneName: ZONE,
@@ -422,6 +521,11 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
       'RRsetTooManyRecords',
       'RRsetTooLarge',
       'Unmanaged',
+      'MultipleDNAME',
+      'BelowDNAME',
+      'DSAtApex',
+      'DSWithoutDelegation',
+      'SVCBMixedModes',
     ];
     expect(rules.filter((r) => !CASES.some((c) => c.rule === r))).to.deep.equal([]);
   });
@@ -448,7 +552,7 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
         }
         const left = r.outcomes.filter((o) => !o.included);
         expect(left.map((o) => [o.record.metadata.name, o.message])).to.deep.equal([[c.bad.cr, hookText(c.keeper)]]);
-        const conflict = ['CNAMEAtApex', 'CNAMEAndOtherData', 'MultipleCNAME'].includes(c.rule);
+        const conflict = CONFLICT_RULES.has(c.rule as RuleId);
         expect(left[0]!.reason).to.equal(
           conflict ? 'Conflict' : c.rule === 'OutOfZone' || c.rule === 'Unmanaged' ? c.rule : 'InvalidRecord',
         );
@@ -456,7 +560,7 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
       });
 
       it('bindcar refuses the PUT body naming that record (or warns about it), with the message', () => {
-        const m = bindcarModel(ZONE, bodyOf(c));
+        const m = bindcarModel(zoneOf(c), bodyOf(c));
         const field = c.bodyField ?? `records/${c.bad!.body}`;
         const text = c.bodyMessage ?? expected(c, c.keeper ? `records/${c.keeper.body}` : '', 'nameServers');
         if (c.warning) {
@@ -479,7 +583,7 @@ describe('dns/zone-rules: hooks, bindcar and bindy validate report the same find
         const text = expected(c, c.keeper ? `the older ${c.keeper.kind} ${c.keeper.cr}` : '', 'DNSZone z');
         if (c.bad) {
           expect(found[0]!.field).to.equal(c.field ?? 'spec.name');
-          expect(found[0]!.message).to.include(`${c.warning ? 'Warning' : ''}: ${text} (zone ${ZONE})`);
+          expect(found[0]!.message).to.include(`${c.warning ? 'Warning' : ''}: ${text} (zone ${zoneOf(c)})`);
         } else expect(found[0]!.message).to.equal(`${hookText()}; not rendered`);
       });
     });

@@ -25,9 +25,11 @@ describe('examples/ (GitOps folder)', () => {
     .sort()
     .map((f) => join(EXAMPLES, f));
 
-  it('is a flat folder: cluster.yaml, zone.yaml and record-*.yaml', () => {
+  it('is a flat folder: cluster.yaml, zone.yaml, zone-*.yaml and record-*.yaml', () => {
     expect(
-      files.map((f) => f.slice(EXAMPLES.length + 1)).filter((f) => !/^(cluster|zone|record-[a-z0-9-]+)\.yaml$/.test(f)),
+      files
+        .map((f) => f.slice(EXAMPLES.length + 1))
+        .filter((f) => !/^(cluster|zone|zone-[a-z0-9-]+|record-[a-z0-9-]+)\.yaml$/.test(f)),
     ).to.deep.equal([]);
   });
   const all = files.flatMap((f) => docs(f).map((d) => ({ file: f.slice(ROOT.length + 1), doc: d })));
@@ -40,18 +42,23 @@ describe('examples/ (GitOps folder)', () => {
     });
   }
 
-  it('holds one Bind9Cluster, one DNSZone for example.com and at least one record of every kind', () => {
+  it('holds one Bind9Cluster, the DNSZones example.com and 2.0.192.in-addr.arpa, and a record of every kind', () => {
     const kinds = all.map((x) => x.doc['kind']);
     expect(kinds.filter((k) => k === 'Bind9Cluster')).to.have.length(1);
     const zones = all.filter((x) => x.doc['kind'] === 'DNSZone');
-    expect(zones).to.have.length(1);
-    expect((zones[0]!.doc['spec'] as Doc)['zoneName']).to.equal('example.com');
+    expect(zones.map((z) => (z.doc['spec'] as Doc)['zoneName']).sort()).to.deep.equal([
+      '2.0.192.in-addr.arpa',
+      'example.com',
+    ]);
     for (const r of RECORD_KINDS) expect(kinds, r.kind).to.include(r.kind);
   });
 
-  it('places the zone on the cluster and attaches every record to the zone (zoneRef or recordsFrom label)', () => {
+  it('places the zones on the cluster and attaches every record to a zone (zoneRef, or example.com by label)', () => {
     const cluster = all.find((x) => x.doc['kind'] === 'Bind9Cluster')!.doc;
-    const zone = all.find((x) => x.doc['kind'] === 'DNSZone')!.doc;
+    const reverse = all.find((x) => (x.doc['spec'] as Doc)['zoneName'] === '2.0.192.in-addr.arpa')!.doc;
+    expect((reverse['spec'] as Doc)['clusterRef']).to.equal((cluster['metadata'] as Doc)['name']);
+    const reverseName = (reverse['metadata'] as Doc)['name'];
+    const zone = all.find((x) => (x.doc['spec'] as Doc)['zoneName'] === 'example.com')!.doc;
     const zoneSpec = zone['spec'] as {
       clusterRef: string;
       recordsFrom: { selector: { matchLabels: Record<string, string> } }[];
@@ -59,9 +66,11 @@ describe('examples/ (GitOps folder)', () => {
     expect(zoneSpec.clusterRef).to.equal((cluster['metadata'] as Doc)['name']);
     const zoneName = (zone['metadata'] as Doc)['name'];
     const selector = zoneSpec.recordsFrom[0]!.selector.matchLabels;
-    for (const { file, doc } of all.filter((x) => String(x.doc['kind']).endsWith('Record'))) {
+    for (const { file, doc } of all.filter((x) => RECORD_KINDS.some((k) => k.kind === x.doc['kind']))) {
       const labels = ((doc['metadata'] as Doc)['labels'] ?? {}) as Record<string, string>;
-      const byRef = (doc['spec'] as Doc)['zoneRef'] === zoneName;
+      const ref = (doc['spec'] as Doc)['zoneRef'];
+      if (ref === reverseName) continue;
+      const byRef = ref === zoneName;
       const byLabel = Object.entries(selector).every(([k, v]) => labels[k] === v);
       expect(byRef || byLabel, file).to.equal(true);
     }

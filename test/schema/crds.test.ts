@@ -81,7 +81,7 @@ function resolveColumn(schema: JsonSchema, jsonPath: string): JsonSchema | undef
 }
 
 describe('crds/', () => {
-  it('defines the 12 kinds of bindy.firestoned.io/v1beta1, one file each', () => {
+  it('defines the 22 kinds of bindy.firestoned.io/v1beta1, one file each', () => {
     expect(crds.map((c) => c.kind).sort()).to.deep.equal([
       'AAAARecord',
       'ARecord',
@@ -90,10 +90,20 @@ describe('crds/', () => {
       'CAARecord',
       'CNAMERecord',
       'ClusterBind9Provider',
+      'DNAMERecord',
+      'DNSRecordSet',
       'DNSZone',
+      'DSRecord',
+      'HTTPSRecord',
+      'LOCRecord',
       'MXRecord',
+      'NAPTRRecord',
       'NSRecord',
+      'PTRRecord',
       'SRVRecord',
+      'SSHFPRecord',
+      'SVCBRecord',
+      'TLSARecord',
       'TXTRecord',
     ]);
     for (const c of crds) {
@@ -152,7 +162,7 @@ describe('crds/', () => {
 
   it('gives every record kind the same zoneRef/name/ttl fields', () => {
     const records = crds.filter((c) => c.kind.endsWith('Record'));
-    expect(records).to.have.length(8);
+    expect(records).to.have.length(17);
     const common = (k: string): unknown => {
       const p = props(specOf(k));
       return { zoneRef: p['zoneRef'], name: p['name'], ttl: p['ttl'] };

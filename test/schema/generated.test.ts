@@ -19,6 +19,7 @@ function fakeCrd(spec: JsonSchema): CrdInfo {
     plural: 'fakes',
     scope: 'Namespaced',
     shortNames: [],
+    categories: [],
     columns: [],
     celRules: [],
     schema: {
@@ -59,16 +60,26 @@ describe('scripts/gen-schemas', () => {
     );
   });
 
-  it('exports 12 schemas, 8 record kinds with RR types, and the CEL catalogue', () => {
-    expect(Object.keys(SCHEMAS)).to.have.length(12);
+  it('exports 22 schemas, 18 record kinds with RR types, and the CEL catalogue', () => {
+    expect(Object.keys(SCHEMAS)).to.have.length(22);
     expect(RECORD_KINDS.map((r) => `${r.kind}:${r.plural}:${r.rrType}`)).to.deep.equal([
       'AAAARecord:aaaarecords:AAAA',
       'ARecord:arecords:A',
       'CAARecord:caarecords:CAA',
       'CNAMERecord:cnamerecords:CNAME',
+      'DNAMERecord:dnamerecords:DNAME',
+      'DNSRecordSet:dnsrecordsets:null',
+      'DSRecord:dsrecords:DS',
+      'HTTPSRecord:httpsrecords:HTTPS',
+      'LOCRecord:locrecords:LOC',
       'MXRecord:mxrecords:MX',
+      'NAPTRRecord:naptrrecords:NAPTR',
       'NSRecord:nsrecords:NS',
+      'PTRRecord:ptrrecords:PTR',
       'SRVRecord:srvrecords:SRV',
+      'SSHFPRecord:sshfprecords:SSHFP',
+      'SVCBRecord:svcbrecords:SVCB',
+      'TLSARecord:tlsarecords:TLSA',
       'TXTRecord:txtrecords:TXT',
     ]);
     expect(CEL_RULES.length).to.be.at.least(10);

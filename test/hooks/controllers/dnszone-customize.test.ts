@@ -11,7 +11,7 @@ import { planZoneSync } from '../../../hooks/zone/plan.js';
 import { indexLabels } from '../../../hooks/controllers/index-labels.js';
 import { zoneKey } from '../../../hooks/labels.js';
 import type { CustomizeRequest, KubeObject, ObjectMap, RelatedResourceRule } from '../../../hooks/metacontroller.js';
-import { KINDS, type DNSZone } from '../../../hooks/schema/generated.js';
+import { KINDS, RECORD_KINDS, type DNSZone } from '../../../hooks/schema/generated.js';
 import { placement } from '../../../hooks/zone/select.js';
 import { relatedMap } from '../zone/support.js';
 
@@ -148,7 +148,7 @@ describe('DNSZone customize: relations by index labels only', () => {
     });
     const open = rulesOf(zone).filter((r) => unbounded(r));
     // one per record kind plus the instances — all in the zone's namespace, none cluster-wide
-    expect(open).to.have.length(9);
+    expect(open).to.have.length(RECORD_KINDS.length + 1);
     for (const r of open) expect(r).to.include({ namespace: 'dns' }).and.deep.include({ labelSelector: {} });
   });
 

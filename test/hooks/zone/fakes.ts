@@ -2,7 +2,7 @@
 import type { PutZoneBody } from '../../../dns/contract.js';
 import type { BindcarClient, BindcarFailure, DeleteResult, PushResult } from '../../../hooks/ports/bindcar.js';
 import { memoryEventRecorder } from '../../../hooks/ports/events.js';
-import type { RecordRef, RecordStatusPatch, RecordStatusWriter } from '../../../hooks/ports/records.js';
+import type { PtrStatusPatch, RecordRef, RecordStatusPatch, RecordStatusWriter } from '../../../hooks/ports/records.js';
 import type { ZonePorts } from '../../../hooks/ports/zone.js';
 
 /** How the fake bindcar at one endpoint answers. */
@@ -66,15 +66,19 @@ export function fakeBindcar(
 }
 
 /** Records every status patch; `fail` names records (`Kind/ns/name`) whose patch rejects. */
-export function recordingStatusWriter(
-  fail: string[] = [],
-): RecordStatusWriter & { writes: { ref: RecordRef; status: RecordStatusPatch }[] } {
+export function recordingStatusWriter(fail: string[] = []): RecordStatusWriter & {
+  writes: { ref: RecordRef; status: RecordStatusPatch }[];
+  ptrWrites: { ref: RecordRef; status: PtrStatusPatch }[];
+} {
   const writes: { ref: RecordRef; status: RecordStatusPatch }[] = [];
+  const ptrWrites: { ref: RecordRef; status: PtrStatusPatch }[] = [];
   return {
     writes,
+    ptrWrites,
     async patchStatus(ref, status) {
       if (fail.includes(`${ref.kind}/${ref.namespace}/${ref.name}`)) throw new Error('apiserver said no');
-      writes.push({ ref, status });
+      if ('ptr' in status && !('conditions' in status)) ptrWrites.push({ ref, status });
+      else writes.push({ ref, status: status as RecordStatusPatch });
     },
   };
 }
