@@ -14,6 +14,9 @@ import winston from 'winston';
 import { renderZoneFile } from '../bindcar/zone-file.js';
 import type { PutZoneBody } from '../dns/contract.js';
 import { planZoneSync } from '../hooks/zone/plan.js';
+import { recordStatus } from '../hooks/zone/status.js';
+import { canonicalZoneName } from '../dns/names.js';
+import { reverseZoneRange } from '../dns/reverse.js';
 import type { KubeObject, SyncRequest } from '../hooks/metacontroller.js';
 import { API_VERSION, type DNSZone } from '../hooks/schema/generated.js';
 
@@ -128,10 +131,25 @@ async function planZones(folder: ReconciledFolder, offline: OfflineContext): Pro
   const out: RenderedZone[] = [];
   const problems: string[] = [];
   if (!zoneController) return { zones: out, problems: ['metacontroller/ has no DNSZone CompositeController'] };
-  for (const zone of store.list(API_VERSION, 'DNSZone') as unknown as DNSZone[]) {
+  // Reverse zones last: their automatic PTRs come from what the forward zones would write on their A/AAAA records
+  // once served (status.ptrRequested, hooks/zone/ptr.ts), which the folder does not hold.
+  const zones = store.list(API_VERSION, 'DNSZone') as unknown as DNSZone[];
+  const isReverse = (z: DNSZone) => {
+    const n = canonicalZoneName(z.spec.zoneName);
+    return n.ok && reverseZoneRange(n.name) !== undefined;
+  };
+  for (const zone of [...zones.filter((z) => !isReverse(z)), ...zones.filter(isReverse)]) {
     const source = `${zone.metadata.namespace}/${zone.metadata.name}`;
     const request = await driver.syncRequest(zoneController, zone as unknown as StoredObject);
     const plan = planZoneSync(request as unknown as SyncRequest<DNSZone & KubeObject>, assumed);
+    if (plan.desired) {
+      for (const o of plan.outcomes)
+        if (o.ptrRequested)
+          store.setStatus(o.record as unknown as StoredObject, {
+            ...(o.record.status ?? {}),
+            ...recordStatus(o, plan.desired.zoneName, '1970-01-01T00:00:00Z'),
+          });
+    }
     const left = plan.outcomes.filter((o) => !o.included);
     if (!plan.desired) {
       const message = plan.invalidZone ?? plan.block?.message ?? 'no desired zone';
@@ -164,6 +182,8 @@ async function planZones(folder: ReconciledFolder, offline: OfflineContext): Pro
       })),
     });
   }
+  const order = new Map(zones.map((z, i) => [`${z.metadata.namespace}/${z.metadata.name}`, i]));
+  out.sort((a, b) => order.get(a.source)! - order.get(b.source)!);
   return { zones: out, problems };
 }
 

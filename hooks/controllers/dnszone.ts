@@ -68,6 +68,7 @@ import {
 } from '../zone/status.js';
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 import { guardBaseline, nextBaseline } from '../zone/deletion-baseline.js';
+import { ptrRelatedRules } from '../zone/ptr.js';
 
 /**
  * The related-resource rules of a DNSZone (hook v2). Every rule selects by name or by an index label the
@@ -83,7 +84,9 @@ import { guardBaseline, nextBaseline } from '../zone/deletion-baseline.js';
  *    matches every event against every rule of every zone, so the rule count per zone is kept low;
  *  - DNSZones of any namespace claiming the same zone name, except this one (zone-uid NotIn: its own status write
  *    does not re-sync it), for duplicate detection; with recordsFrom also the other recordsFrom zones of the
- *    namespace, whose selectors may pick the same record (one status writer per record).
+ *    namespace, whose selectors may pick the same record (one status writer per record);
+ *  - a reverse zone (in-addr.arpa/ip6.arpa): the A/AAAA records of the namespace with an address in its range, those
+ *    whose status.ptr it wrote, and the other reverse zones of the namespace (automatic PTR, hooks/zone/ptr.ts).
  * Only a user's own empty selector term selects a whole namespace. The rules depend on the name, namespace, uid and
  * spec only: Metacontroller caches them per uid and generation.
  */
@@ -139,6 +142,8 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
       labelSelector: { matchLabels: { [LABELS.recordsFrom]: 'true' }, ...notSelf },
     });
   }
+  // a reverse zone: the A/AAAA records with an address in its range, and the other reverse zones (hooks/zone/ptr.ts)
+  rules.push(...ptrRelatedRules(zone));
   return { relatedResources: rules };
 }
 

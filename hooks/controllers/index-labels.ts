@@ -17,6 +17,7 @@
  *                 bindy.firestoned.io/records-from "true" when spec.recordsFrom has a term
  *   Bind9Instance bindy.firestoned.io/cluster      indexLabelValue(spec.clusterRef)  (what the Bind9Cluster hook sets)
  *                 bindy.firestoned.io/role         spec.role                         (what the Bind9Cluster hook sets)
+ *   A/AAAA, DNSZone  automatic PTR's labels (ptr.…/<prefix>, ptr-zone.…/<zone>, reverse-zone): hooks/zone/ptr.ts
  *
  * Why one key per zone: Metacontroller matches every related-object event against every rule of every parent
  * (pkg/controller/common/customize/manager.go findRelatedParents, a label selector parsed per match), so the rules per
@@ -38,6 +39,7 @@ import { RECORD_KINDS } from '../schema/generated.js';
 import type { HookRoute } from '../http.js';
 import { LABELS, ZONE_KEY_PREFIX, indexLabelValue, zoneKey, zoneNameIndexValue } from '../labels.js';
 import type { DecoratorRequest, DecoratorResponse, KubeObject } from '../metacontroller.js';
+import { ptrIndexLabels } from '../zone/ptr.js';
 
 /** The kinds the decorator labels, in the order of metacontroller/index-labels.yaml. */
 export const INDEXED_KINDS: readonly string[] = [...RECORD_KINDS.map((k) => k.kind), 'DNSZone', 'Bind9Instance'];
@@ -97,6 +99,8 @@ export function indexLabels(obj: KubeObject): Record<string, string | null> {
   } else {
     throw new Error(`${obj.kind} has no index labels`);
   }
+  // automatic PTR's labels (address prefixes on A/AAAA records, reverse-zone on DNSZones): hooks/zone/ptr.ts
+  labels = { ...labels, ...ptrIndexLabels(obj) };
   return Object.fromEntries(
     Object.keys(labels)
       .sort()

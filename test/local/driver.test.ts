@@ -308,6 +308,10 @@ describe('local/driver: the index labels of metacontroller/ with the real hooks'
     expect(related.get('team/example-org')).to.deep.equal({ Bind9Instance: ['dns/edge'] });
     expect(store.get(V, 'ARecord', 'dns', 'www')!.metadata.labels).to.deep.equal({
       'zone.bindy.firestoned.io/example-com': 'ref',
+      // automatic PTR's address prefixes: no reverse zone here, so they relate the record to nothing else
+      'ptr.bindy.firestoned.io/v4-192': 'true',
+      'ptr.bindy.firestoned.io/v4-192.0': 'true',
+      'ptr.bindy.firestoned.io/v4-192.0.2': 'true',
     });
   });
 });

@@ -60,6 +60,11 @@ describe('bindy up (npm start)', function () {
   it('serves the examples and prints a ready-to-paste dig', async () => {
     expect(await dig(port, 'www.example.com')).to.deep.equal({ status: 'NOERROR', answers: ['192.0.2.1'] });
     expect((await dig(port, 'example.com', 'MX')).answers).to.have.length(1);
+    // examples/record-a-mail.yaml asks for its PTR (automatic PTR) in examples/zone-reverse.yaml's zone
+    expect(await dig(port, '25.2.0.192.in-addr.arpa', 'PTR')).to.deep.equal({
+      status: 'NOERROR',
+      answers: ['mail.example.com.'],
+    });
     expect(output).to.match(new RegExp(`try: dig @127\\.0\\.0\\.1 -p ${port} \\S+ A \\+short`));
     expect(output).to.contain('zone example.com (default/example-com)');
   });

@@ -427,4 +427,44 @@ export const SCENARIOS: readonly Scenario[] = [
       await d.remove('Bind9Cluster', 'ops');
     },
   },
+  {
+    // automatic PTR (hooks/zone/ptr.ts): the reverse zone finds the A records by the index decorator's address-prefix
+    // labels and its own customize rules, so this row proves those relations under the real Metacontroller
+    name: 'an A record asking for its PTR is answered in the reverse zone; the older of two names keeps an address; a moved or deleted A takes its PTR along',
+    async run(d) {
+      const fwd = 'fwd.loop.test';
+      const rev = '100.51.198.in-addr.arpa';
+      const ptrOf = (octet: number) => d.dig(`${octet}.${rev}`, 'PTR');
+      const ptrStatus = async (name: string) =>
+        ((await d.get('ARecord', name))?.status?.['ptr'] as Record<string, { state: string }> | undefined)?.[rev];
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('fwd', fwd),
+        zone('rev', rev),
+        record('ARecord', 'app', { zoneRef: 'fwd', ipv4Address: '198.51.100.7', ptr: true }),
+      );
+      await d.eventually(async () => {
+        expect(await ptrOf(7), 'PTR of 198.51.100.7').to.deep.equal([`app.${fwd}.`]);
+        expect(await ptrStatus('app'), 'app status.ptr').to.include({ state: 'Served' });
+      }, 40_000);
+      // a younger record claiming the same address is told, and named keeps the older name
+      await d.apply(record('ARecord', 'other', { zoneRef: 'fwd', ipv4Address: '198.51.100.7', ptr: true }));
+      await d.eventually(async () => {
+        expect(await ptrStatus('other'), 'other status.ptr').to.include({ state: 'Conflict' });
+        expect(await ptrOf(7)).to.deep.equal([`app.${fwd}.`]);
+      }, 40_000);
+      // app moves to .8: its PTR follows, and .7 goes to the record that was waiting for it
+      await d.apply(record('ARecord', 'app', { zoneRef: 'fwd', ipv4Address: '198.51.100.8', ptr: true }));
+      await d.eventually(async () => {
+        expect(await ptrOf(8), 'PTR of 198.51.100.8').to.deep.equal([`app.${fwd}.`]);
+        expect(await ptrOf(7), 'PTR of 198.51.100.7').to.deep.equal([`other.${fwd}.`]);
+        expect(await ptrStatus('other'), 'other status.ptr').to.include({ state: 'Served' });
+      }, 40_000);
+      await d.remove('ARecord', 'app');
+      await d.eventually(async () => {
+        expect(await ptrOf(8), 'PTR of the deleted A').to.deep.equal([]);
+        expect(await ptrOf(7)).to.deep.equal([`other.${fwd}.`]);
+      }, 40_000);
+    },
+  },
 ];

@@ -21,6 +21,7 @@ import type { DecoratorRequest, KubeObject } from '../../../hooks/metacontroller
 import { hookRoutes } from '../../../hooks/routes.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
 import { KINDS } from '../../../hooks/schema/generated.js';
+import { PTR_LABELS } from '../../../hooks/zone/ptr.js';
 import { REPO } from '../children/support.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
@@ -110,7 +111,15 @@ describe('hooks/controllers/index-labels', () => {
     {
       name: 'a record with a short zoneRef, never served',
       object: obj('ARecord', { zoneRef: 'example-com', ipv4Address: '192.0.2.1' }),
-      expected: { [LEGACY]: null, [LABELS.statusZone]: null, [K('example-com')]: 'ref' },
+      expected: {
+        [LEGACY]: null,
+        [LABELS.statusZone]: null,
+        [K('example-com')]: 'ref',
+        // automatic PTR's address prefixes (hooks/zone/ptr.ts): every address, whether it asks for a PTR or not
+        'ptr.bindy.firestoned.io/v4-192': 'true',
+        'ptr.bindy.firestoned.io/v4-192.0': 'true',
+        'ptr.bindy.firestoned.io/v4-192.0.2': 'true',
+      },
     },
     {
       name: 'a record with a long zoneRef',
@@ -216,6 +225,7 @@ describe('hooks/controllers/index-labels', () => {
       object: obj('DNSZone', { zoneName: 'example.com', clusterRef: 'c' }),
       expected: {
         [LABELS.recordsFrom]: null,
+        [PTR_LABELS.reverseZone]: null,
         [LABELS.zoneName]: 'example.com',
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },
@@ -228,6 +238,7 @@ describe('hooks/controllers/index-labels', () => {
       }),
       expected: {
         [LABELS.recordsFrom]: 'true',
+        [PTR_LABELS.reverseZone]: null,
         [LABELS.zoneName]: sha224(`${'x'.repeat(60)}.example.com`),
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },
@@ -237,7 +248,18 @@ describe('hooks/controllers/index-labels', () => {
       object: obj('DNSZone', { zoneName: 'example.org', recordsFrom: [] }),
       expected: {
         [LABELS.recordsFrom]: null,
+        [PTR_LABELS.reverseZone]: null,
         [LABELS.zoneName]: 'example.org',
+        [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
+      },
+    },
+    {
+      name: 'a reverse zone (RFC 2317 classless) is marked for the other reverse zones of its namespace',
+      object: obj('DNSZone', { zoneName: '0/26.2.0.192.in-addr.arpa' }),
+      expected: {
+        [LABELS.recordsFrom]: null,
+        [PTR_LABELS.reverseZone]: 'true',
+        [LABELS.zoneName]: sha224('0/26.2.0.192.in-addr.arpa'),
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },
     },

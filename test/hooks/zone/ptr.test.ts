@@ -5,8 +5,8 @@
  * relations put it in the reverse zone's request, the reverse zone pushes the PTR, and dig answers it; a changed
  * address moves it, a deletion removes it, each within one reverse-zone sync.
  *
- * The loop composes the pure parts the way the index-label decorator and the DNSZone customize hook do once they add
- * `ptrIndexLabels` and `ptrRelatedRules` (relations evaluated by local/related.ts, the local driver's matcher).
+ * The loop labels objects with the index-label decorator's `indexLabels` and relates them by the DNSZone customize
+ * hook's rules, which include automatic PTR's (relations evaluated by local/related.ts, the local driver's matcher).
  */
 import { expect } from 'chai';
 import { customizeDnsZone } from '../../../hooks/controllers/dnszone.js';
@@ -171,7 +171,7 @@ describe('hooks/zone/ptr', () => {
     function decorate() {
       for (const o of objects.values()) {
         if (o.kind === 'Bind9Instance' || o.kind.endsWith('Record') || o.kind === 'DNSZone') {
-          const labels = { ...indexLabels(o), ...ptrIndexLabels(o) };
+          const labels = indexLabels(o);
           const next = { ...(o.metadata.labels ?? {}) };
           for (const [k, v] of Object.entries(labels)) {
             if (v === null) delete next[k];
@@ -184,10 +184,10 @@ describe('hooks/zone/ptr', () => {
 
     /** The request Metacontroller would send for `zone`: related by the customize rules (automatic PTR's included). */
     function request(zone: KubeObject): SyncRequest<DNSZone & KubeObject> {
-      const rules: RelatedResourceRule[] = [
-        ...customizeDnsZone({ controller: {} as never, parent: zone as DNSZone & KubeObject }).relatedResources,
-        ...ptrRelatedRules(zone as unknown as DNSZone),
-      ];
+      const rules: RelatedResourceRule[] = customizeDnsZone({
+        controller: {} as never,
+        parent: zone as DNSZone & KubeObject,
+      }).relatedResources;
       const related: ObjectMap = {};
       for (const o of objects.values()) {
         if (o === zone) continue;
