@@ -126,6 +126,69 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    // the kinds of issue 15 (RFC 6698, 4255, 9460, 3403, 4034, 6672, 1876) and the generic RRset, with the data
+    // named answers in its own presentation form
+    name: 'a zone with every newer record kind and a generic RRset is answered by named, every record Ready',
+    async run(d) {
+      const z = 'newer.loop.test';
+      const kinds: [string, string, Record<string, unknown>][] = [
+        ['ARecord', 'www', { name: 'www', ipv4Address: '192.0.2.1' }],
+        ['NSRecord', 'sub', { name: 'sub', nameserver: 'ns1.example.net.' }],
+        [
+          'TLSARecord',
+          'tlsa',
+          { name: '_443._tcp.www', usage: 3, selector: 1, matchingType: 1, certificateData: 'ab'.repeat(32) },
+        ],
+        ['SSHFPRecord', 'sshfp', { name: 'www', algorithm: 4, fingerprintType: 2, fingerprint: 'cd'.repeat(32) }],
+        ['SVCBRecord', 'svcb', { name: '_dns', priority: 1, target: `www.${z}.`, params: { alpn: ['h2'], port: 443 } }],
+        ['HTTPSRecord', 'https', { name: '@', priority: 1, target: '.', params: { alpn: ['h3', 'h2'] } }],
+        [
+          'NAPTRRecord',
+          'naptr',
+          { name: '@', order: 10, preference: 10, flags: 'S', services: 'SIP+D2T', replacement: `_sip._tcp.${z}.` },
+        ],
+        ['DSRecord', 'ds', { name: 'sub', keyTag: 60485, algorithm: 13, digestType: 2, digest: 'ef'.repeat(32) }],
+        ['DNAMERecord', 'dname', { name: 'legacy', target: 'example.net.' }],
+        [
+          'LOCRecord',
+          'loc',
+          {
+            name: 'hq',
+            latitude: '52 22 23.000 N',
+            longitude: '4 53 32.000 E',
+            altitude: '-2m',
+            size: '20m',
+            horizontalPrecision: '10m',
+            verticalPrecision: '2m',
+          },
+        ],
+        ['DNSRecordSet', 'rp', { name: '@', type: 'RP', records: [`hostmaster.${z}. .`] }],
+      ];
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('newer', z),
+        ...kinds.map(([kind, name, spec]) => record(kind, name, { zoneRef: 'newer', ...spec })),
+      );
+      // named prints long hex in 56-character chunks (its base16 presentation), dig shows it so
+      const asNamed = (hex: string) => `${hex.slice(0, 56)} ${hex.slice(56)}`;
+      await d.eventually(async () => {
+        await expectAnswer(d, `_443._tcp.www.${z}`, 'TLSA', [`3 1 1 ${asNamed('AB'.repeat(32))}`]);
+        await expectAnswer(d, `www.${z}`, 'SSHFP', [`4 2 ${asNamed('CD'.repeat(32))}`]);
+        await expectAnswer(d, `_dns.${z}`, 'SVCB', [`1 www.${z}. alpn="h2" port=443`]);
+        await expectAnswer(d, z, 'HTTPS', ['1 . alpn="h3,h2"']);
+        await expectAnswer(d, z, 'NAPTR', [`10 10 "S" "SIP+D2T" "" _sip._tcp.${z}.`]);
+        await expectAnswer(d, `legacy.${z}`, 'DNAME', ['example.net.']);
+        await expectAnswer(d, `hq.${z}`, 'LOC', ['52 22 23.000 N 4 53 32.000 E -2.00m 20m 10m 2m']);
+        await expectAnswer(d, z, 'RP', [`hostmaster.${z}. .`]);
+      }, 40_000);
+      await d.eventually(async () => {
+        // the DS sits at the delegation (a referral, not an answer): its status says it is served
+        for (const [kind, name] of kinds) await expectReady(d, kind, name);
+        await expectReady(d, 'DNSZone', 'newer');
+      });
+    },
+  },
+  {
     name: 'a record change is answered, a deleted record disappears',
     async run(d) {
       const z = await servedZone(d, 'change', 'app', '192.0.2.10');
