@@ -15,6 +15,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { LABELS, ZONE_KEY_PREFIX, zoneKey, zoneNameIndexValue } from '../../../hooks/labels.js';
+import { PTR_LABELS } from '../../../hooks/zone/ptr.js';
 import { query } from '../../../bench/dns.js';
 import type { LoopObject } from '../../scenarios/loop-driver.js';
 import { pollUntil } from '../../support/poll.js';
@@ -131,12 +132,19 @@ function classesOf(kind: string, before: Seen | undefined, after: Seen, type: st
   const out: string[] = [];
   if (before.spec !== after.spec || before.generation !== after.generation) out.push(`${k}:spec`);
   if (before.labels !== after.labels) {
-    // which label keys changed: zone keys as zone=<value>, others by their last segment (status-zone, zone-name, …)
+    // which label keys changed: zone keys as zone=<value>, automatic PTR's per-address and per-zone keys as their
+    // prefix (ptr, ptr-zone: one class, not one per address), others by their last segment (status-zone, …)
     const b = JSON.parse(before.labels) as Record<string, string>;
     const a = JSON.parse(after.labels) as Record<string, string>;
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((x) => a[x] !== b[x]);
     const shown = keys.map((x) =>
-      x.startsWith(ZONE_KEY_PREFIX) ? `zone=${a[x] ?? 'removed'}` : x.slice(x.lastIndexOf('/') + 1),
+      x.startsWith(ZONE_KEY_PREFIX)
+        ? `zone=${a[x] ?? 'removed'}`
+        : x.startsWith(PTR_LABELS.addressPrefix)
+          ? 'ptr'
+          : x.startsWith(PTR_LABELS.statusZonePrefix)
+            ? 'ptr-zone'
+            : x.slice(x.lastIndexOf('/') + 1),
     );
     out.push(`${k}:labels(${[...new Set(shown)].sort().join(',')})`);
   }
