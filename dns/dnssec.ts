@@ -6,6 +6,9 @@
 import { createHash } from 'node:crypto';
 import { encodeName } from './rdata-base.js';
 
+/** The DNSKEY RR type code (RFC 4034 §2). */
+export const TYPE_DNSKEY = 48;
+
 /** DNSKEY flags (RFC 4034 §2.1.1): bit 7 Zone Key, bit 15 Secure Entry Point (a KSK). */
 export const DNSKEY_FLAG_ZONE = 0x0100;
 export const DNSKEY_FLAG_SEP = 0x0001;

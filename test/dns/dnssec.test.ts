@@ -38,7 +38,9 @@ describe('dns/dnssec', () => {
   for (const c of cases) {
     it(`computes the key tag and SHA-256 DS dnssec-dsfromkey prints (${c.algorithm})`, async () => {
       // GIVEN a key dnssec-keygen made (its file name carries the tag)
-      const { stdout } = await run('dnssec-keygen', ['-q', '-K', dir, ...c.args, 'sub.example.com'], { timeout: 20000 });
+      const { stdout } = await run('dnssec-keygen', ['-q', '-K', dir, ...c.args, 'sub.example.com'], {
+        timeout: 20000,
+      });
       const base = stdout.trim();
       const tag = Number(/\+(\d{5})$/.exec(base)![1]);
       const line = (await readFile(join(dir, `${base}.key`), 'utf8')).split('\n').find((l) => /DNSKEY/.test(l))!;
@@ -57,11 +59,14 @@ describe('dns/dnssec', () => {
   }
 
   it('hashes the owner in canonical (lower-case) form, and prints it as given', () => {
-    const key = parseDnskeyText('257 3 13 atCqnSHt2BvKVo7UUycU7CbgU6ljqtIQXY4omUSADsd12R/81JCWUea0 Iw25PMSv8X5uXaRUvIE3eeNrhb3GEg==')!;
+    const key = parseDnskeyText(
+      '257 3 13 atCqnSHt2BvKVo7UUycU7CbgU6ljqtIQXY4omUSADsd12R/81JCWUea0 Iw25PMSv8X5uXaRUvIE3eeNrhb3GEg==',
+    )!;
     expect(dsOf('Ex.Test.', key).digest).to.equal(dsOf('ex.test', key).digest);
     expect(dsText('ex.test', dsOf('ex.test', key))).to.match(/^ex\.test\. IN DS \d+ 13 2 [0-9A-F]{64}$/);
   });
 
   const bad = ['', '257 3 13', '257 3 13 !!!', '70000 3 13 AAAA', '257 3 13 AAA'];
-  for (const t of bad) it(`refuses ${JSON.stringify(t)} as DNSKEY text`, () => expect(parseDnskeyText(t)).to.equal(undefined));
+  for (const t of bad)
+    it(`refuses ${JSON.stringify(t)} as DNSKEY text`, () => expect(parseDnskeyText(t)).to.equal(undefined));
 });
