@@ -51,7 +51,8 @@ import { orderRRsets, rrsetKey, sameRRset, type RRset } from '../dns/rrset.js';
 import type { DesiredZone } from '../dns/zone-model.js';
 import { renderDesiredZone } from './zone-file.js';
 import { deletedRecords, guardVerdict, recordCount } from './deletion-guard.js';
-import { readZoneDnssec, signs } from './dnssec.js';
+import { readZoneDnssec } from './dnssec.js';
+import { signingPolicy } from '../dns/dnssec.js';
 import type { ZoneOwner } from './zone-store.js';
 import {
   applyTransfer,
@@ -579,7 +580,7 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
         const started = process.hrtime.bigint();
         const r: PutZoneResult = await putZone(zones, req.zone, body);
         metrics.zoneOperations.inc({ operation: r.created ? 'create' : r.changed ? 'update' : 'noop', result: 'ok' });
-        if (signs(body.dnssecPolicy)) {
+        if (signingPolicy(body.dnssecPolicy)) {
           // the push succeeded whatever this says: a failed read only leaves `dnssec` out
           const d = await readZoneDnssec(zones, r.zone).catch((e: unknown) => {
             logger.warn('zone DNSSEC not read', { zone: r.zone, error: (e as Error).message });

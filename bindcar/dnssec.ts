@@ -15,6 +15,7 @@ import {
   isKeySigningKey,
   keyTag,
   parseDnskeyRdata,
+  signingPolicy,
   TYPE_DNSKEY,
   type Dnskey,
 } from '../dns/dnssec.js';
@@ -22,14 +23,6 @@ import { notFound } from './errors.js';
 import type { BindcarRoute, RouteDeps } from './http.js';
 import { RndcError } from './rndc.js';
 import { zoneParam, type ZoneService } from './zones.js';
-
-/** dnssec-policy values that do not sign (BIND 9 ARM "dnssec-policy": `none` never signed, `insecure` unsigning). */
-const UNSIGNED_POLICIES = ['none', 'insecure'];
-
-/** Whether a zone with this `dnssecPolicy` is signed (and its keys must survive restarts). */
-export function signs(policy: string | null | undefined): policy is string {
-  return policy != null && !UNSIGNED_POLICIES.includes(policy);
-}
 
 /** What `rndc dnssec -status` says: the policy and, per key tag, the role and named's DS state. */
 export interface DnssecStatus {
@@ -86,7 +79,11 @@ export function zoneDnssecOf(
     .sort((a, b) => a.keyTag - b.keyTag || a.algorithm - b.algorithm);
   const ds = [...new Set(served.filter(isKeySigningKey).map((k) => dsText(zone, dsOf(zone, k))))].sort();
   const policy = status.policy;
-  const state: ZoneDnssec['state'] = !signs(policy) ? 'unsigned' : secure && ds.length > 0 ? 'signed' : 'signing';
+  const state: ZoneDnssec['state'] = !signingPolicy(policy)
+    ? 'unsigned'
+    : secure && ds.length > 0
+      ? 'signed'
+      : 'signing';
   return { state, ...(policy ? { policy } : {}), keys, ds };
 }
 

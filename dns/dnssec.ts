@@ -30,6 +30,14 @@ export const DNSSEC_ALGORITHM_NAMES: Readonly<Record<number, string>> = {
   16: 'ED448',
 };
 
+/** dnssec-policy values that do not sign (BIND 9 ARM "dnssec-policy": `none` never signed, `insecure` unsigning). */
+const UNSIGNED_POLICIES = ['none', 'insecure'];
+
+/** Whether a zone with this `dnssec-policy` is signed (and so its keys must survive restarts). */
+export function signingPolicy(policy: string | null | undefined): policy is string {
+  return policy != null && !UNSIGNED_POLICIES.includes(policy);
+}
+
 /** A DNSKEY's fields (RFC 4034 §2.1). */
 export interface Dnskey {
   flags: number;

@@ -68,6 +68,10 @@ import {
 } from '../zone/status.js';
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 import { guardBaseline, nextBaseline } from '../zone/deletion-baseline.js';
+import { dnssecEvents, zoneDnssecStatus } from '../zone/dnssec.js';
+
+/** How soon a zone named is still signing is synced again, to report its DS. */
+const DNSSEC_SIGNING_RESYNC_SECONDS = 5;
 
 /**
  * The related-resource rules of a DNSZone (hook v2). Every rule selects by name or by an index label the
@@ -312,6 +316,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
             ...(r.result.adopted ? { adopted: r.result.adopted } : {}),
             ...(r.result.records !== undefined ? { records: r.result.records } : {}),
             ...(r.result.acknowledged ? { acknowledged: true } : {}),
+            ...(r.result.dnssec ? { dnssec: r.result.dnssec } : {}),
           },
         };
       const held = heldPush(plan.desired!.zoneName, r.error);
@@ -373,6 +378,13 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     ...(plan.desired ? { desired: plan.desired } : {}),
     ...(plan.block ? { block: plan.block } : {}),
   });
+  // status.dnssec: what the primaries' named serve (hooks/zone/dnssec.ts); a blocked pass keeps what was reported
+  const dnssec =
+    plan.desired && !plan.block ? zoneDnssecStatus(zone, plan.desired.body.dnssecPolicy, pushes) : zone.status?.dnssec;
+  if (dnssec) result.status.dnssec = dnssec;
+  // named signs in the background: come back soon to report the DS once it serves the zone signed
+  if (dnssec?.state === 'signing' && pushes.some((p) => p.outcome.state === 'served'))
+    result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, DNSSEC_SIGNING_RESYNC_SECONDS);
   const adoptions = pushes.flatMap((p) =>
     p.outcome.state === 'served' && p.outcome.adopted
       ? [
@@ -412,7 +424,12 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     passMetrics(result.status, outcomes, result.records, pushes, secondariesBehind, now),
     Date.parse(now) / 1000,
   );
-  await emit(deps, zone, [...zoneEvents(zone, result.status), ...adoptions, ...removals]);
+  await emit(deps, zone, [
+    ...zoneEvents(zone, result.status),
+    ...dnssecEvents(zone, result.status.dnssec),
+    ...adoptions,
+    ...removals,
+  ]);
   let resync = result.resyncAfterSeconds;
   if (again !== undefined) resync = Math.min(resync ?? Infinity, again);
   return {

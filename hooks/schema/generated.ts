@@ -4284,6 +4284,64 @@ export const DNSZoneSchema = {
           "maximum": 1000000,
           "description": "Number of records in the zone."
         },
+        "dnssec": {
+          "type": "object",
+          "description": "DNSSEC of a zone a dnssec-policy signs (spec.dnssecPolicy, or the cluster's global.dnssec), as its primaries' named serve it: what to give the parent zone or the registrar. Set once the zone is pushed with a signing policy; kept as last reported while no primary answers.",
+          "properties": {
+            "state": {
+              "type": "string",
+              "description": "signed: named serves the zone secure with its DNSKEY RRset (hand the ds to the parent); signing: keys are being made or the zone signed; unsigned: no policy signs it any more.",
+              "enum": [
+                "signed",
+                "signing",
+                "unsigned"
+              ]
+            },
+            "policy": {
+              "type": "string",
+              "maxLength": 253,
+              "description": "The dnssec-policy named applies."
+            },
+            "algorithm": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 255,
+              "description": "DNSSEC algorithm of the key-signing keys (RFC 4034 §A.1), e.g. 13 ECDSAP256SHA256."
+            },
+            "keyTags": {
+              "type": "array",
+              "description": "Key tags (RFC 4034 Appendix B) of the DNSKEYs the primaries publish, sorted.",
+              "maxItems": 64,
+              "items": {
+                "type": "integer",
+                "format": "int32",
+                "minimum": 0,
+                "maximum": 65535
+              }
+            },
+            "ds": {
+              "type": "array",
+              "description": "The DS records (SHA-256, RFC 4509) for the zone's key-signing keys, one presentation line each (`zone. IN DS tag algorithm 2 digest`, as dnssec-dsfromkey -2 prints it): paste them into the parent zone or the registrar's form.",
+              "maxItems": 64,
+              "items": {
+                "type": "string",
+                "maxLength": 512
+              }
+            },
+            "message": {
+              "type": "string",
+              "maxLength": 4096,
+              "description": "Set when the primaries disagree: each named signs with keys of its own, so their DNSKEY sets differ (RFC 8901 multi-signer needs each to publish the others' keys); run one primary for a signed zone."
+            }
+          },
+          "required": [
+            "state",
+            "keyTags",
+            "ds"
+          ],
+          "additionalProperties": false
+        },
         "deletionBaseline": {
           "type": "object",
           "description": "The deletion guard's memory: the most records (RRs bindcar manages, name servers and glue included) the zone served since `since`. Deletions within spec.deletionGuard.windowSeconds count from it, so records deleted one by one (a GitOps prune) count as one deletion.",
@@ -10379,6 +10437,39 @@ export interface DNSZoneStatus {
    * Number of records in the zone.
    */
   recordCount?: number;
+  /**
+   * DNSSEC of a zone a dnssec-policy signs (spec.dnssecPolicy, or the cluster's global.dnssec), as its primaries' named serve it: what to give the parent zone or the registrar. Set once the zone is pushed with a signing policy; kept as last reported while no primary answers.
+   */
+  dnssec?: {
+    /**
+     * signed: named serves the zone secure with its DNSKEY RRset (hand the ds to the parent); signing: keys are being made or the zone signed; unsigned: no policy signs it any more.
+     */
+    state: 'signed' | 'signing' | 'unsigned';
+    /**
+     * The dnssec-policy named applies.
+     */
+    policy?: string;
+    /**
+     * DNSSEC algorithm of the key-signing keys (RFC 4034 §A.1), e.g. 13 ECDSAP256SHA256.
+     */
+    algorithm?: number;
+    /**
+     * Key tags (RFC 4034 Appendix B) of the DNSKEYs the primaries publish, sorted.
+     *
+     * @maxItems 64
+     */
+    keyTags: number[];
+    /**
+     * The DS records (SHA-256, RFC 4509) for the zone's key-signing keys, one presentation line each (`zone. IN DS tag algorithm 2 digest`, as dnssec-dsfromkey -2 prints it): paste them into the parent zone or the registrar's form.
+     *
+     * @maxItems 64
+     */
+    ds: string[];
+    /**
+     * Set when the primaries disagree: each named signs with keys of its own, so their DNSKEY sets differ (RFC 8901 multi-signer needs each to publish the others' keys); run one primary for a signed zone.
+     */
+    message?: string;
+  };
   /**
    * The deletion guard's memory: the most records (RRs bindcar manages, name servers and glue included) the zone served since `since`. Deletions within spec.deletionGuard.windowSeconds count from it, so records deleted one by one (a GitOps prune) count as one deletion.
    */

@@ -20,6 +20,7 @@ import {
 } from './select.js';
 import type { ZoneBlock } from './status.js';
 import { automaticPtrs, ptrStatusPatches } from './ptr.js';
+import { keyLossBlock } from './dnssec.js';
 
 /** What one sync pass pushes where, or why not. */
 export interface ZonePlan {
@@ -159,5 +160,7 @@ export function planZoneSync(
     outcomes: [...desired.outcomes.filter(owned), ...orphans],
     ...(ptrStatus.length ? { ptrStatus } : {}),
   };
-  return placementBlock ? { ...base, primaries, block: placementBlock } : { ...base, primaries };
+  // a signed zone refuses primaries that lose named's keys at a restart (hooks/zone/dnssec.ts)
+  const block = placementBlock ?? keyLossBlock(zone, desired.body.dnssecPolicy, primaries, req.related);
+  return block ? { ...base, primaries, block } : { ...base, primaries };
 }

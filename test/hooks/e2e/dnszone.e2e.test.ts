@@ -14,6 +14,10 @@ import { expect } from 'chai';
 import winston from 'winston';
 import { parseAllDocuments } from 'yaml';
 import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { createApp } from '../../../hooks/app.js';
 import { hookRoutes } from '../../../hooks/routes.js';
 import {
@@ -30,6 +34,7 @@ import { startBindcar, type BindcarHarness } from '../../support/named-bindcar.j
 import { recordingStatusWriter } from '../zone/fakes.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
+const run = promisify(execFile);
 const TOKEN = 'e2e-token-0123456789abcdef';
 const SEED = join(import.meta.dirname, '../../../examples/seed');
 
@@ -215,8 +220,8 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
     for (const o of seed) world.delete(keyOf(o));
   });
 
-  it("signs the zones of a cluster with global.dnssec: true (the seed's prod-dns) with dnssec-policy default", async () => {
-    // GIVEN the seed's Bind9Cluster prod-dns (global.dnssec: true) and a zone placed on it
+  it("refuses to sign on storage that loses keys (the seed's prod-dns), signs on a volume and reports the DS", async () => {
+    // GIVEN the seed's Bind9Cluster prod-dns (global.dnssec: true, default emptyDir storage) and a zone placed on it
     const [cluster] = yamlDocs(readFileSync(join(SEED, '02-bind9cluster-prod-dns.yaml'), 'utf8'));
     expect((cluster!['spec'] as { global: { dnssec: boolean } }).global.dnssec).to.equal(true);
     put(cluster!);
@@ -226,26 +231,73 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
       metadata: { name: 'signed-example' },
       spec: { zoneName: 'signed.example', clusterRef: 'prod-dns', nameServers: [{ hostname: 'ns1.example.net.' }] },
     });
+    const dir = await mkdtemp(join(tmpdir(), 'e2e-dnssec-'));
     try {
       // WHEN the zone hook syncs it
-      const r = await hook('signed-example');
-      expect(cond(r, 'Ready'), JSON.stringify(r.status)).to.include({ status: 'True' });
-      // THEN named publishes DNSKEYs for it (named signs in the background; poll briefly)
-      let keys = await answers('signed.example', 'DNSKEY');
-      for (let i = 0; i < 100 && keys.data.length === 0; i++) {
+      const refused = await hook('signed-example');
+      // THEN it is refused, naming the field, and nothing is pushed
+      expect(cond(refused, 'Ready')).to.include({ status: 'False', reason: 'DnssecKeysNotPersistent' });
+      expect(cond(refused, 'Ready')!.message).to.include('spec.storage.storageType emptyDir');
+      expect(cond(refused, 'Degraded')).to.include({ status: 'True', reason: 'DnssecKeysNotPersistent' });
+      expect(await bindcar.named.soaSerial('signed.example')).to.equal(undefined);
+
+      // WHEN the cluster keeps its zone directories on a volume
+      put({
+        ...cluster!,
+        spec: { ...(cluster!['spec'] as object), storage: { storageType: 'persistentVolumeClaim' } },
+      });
+      const first = await hook('signed-example');
+      expect(cond(first, 'Ready'), JSON.stringify(first.status)).to.include({ status: 'True' });
+      // THEN named signs it in the background, the hook comes back soon, and once signed the status carries the DS
+      let r = first;
+      for (let i = 0; i < 50 && (r.status['dnssec'] as { state?: string } | undefined)?.state !== 'signed'; i++) {
+        expect(r.resyncAfterSeconds).to.be.at.most(5);
         await new Promise((res) => setTimeout(res, 100));
-        keys = await answers('signed.example', 'DNSKEY');
+        r = await hook('signed-example');
       }
-      expect(keys.data.length, 'DNSKEY RRs').to.be.greaterThan(0);
-      // AND a second sync is still Ready at the serial named serves now (signing moved it; bindcar leaves the
-      // DNSSEC records named maintains alone)
-      const again = await hook('signed-example');
-      expect(cond(again, 'Ready')).to.include({ status: 'True' });
-      expect(again.status['serial']).to.equal(await bindcar.named.soaSerial('signed.example'));
+      const dnssec = r.status['dnssec'] as {
+        state: string;
+        policy: string;
+        algorithm: number;
+        keyTags: number[];
+        ds: string[];
+      };
+      expect(dnssec).to.include({ state: 'signed', policy: 'default', algorithm: 13 });
+      // AND the DS is what dnssec-dsfromkey makes of the DNSKEY RRset named serves
+      const keys = (await bindcar.named.query('signed.example', 'DNSKEY')).answers.filter((a) => a.type === 'DNSKEY');
+      await writeFile(join(dir, 'keyset'), keys.map((k) => `signed.example. ${k.ttl} IN DNSKEY ${k.data}\n`).join(''));
+      const { stdout } = await run('dnssec-dsfromkey', ['-2', '-f', join(dir, 'keyset'), 'signed.example'], {
+        timeout: 10000,
+      });
+      expect(dnssec.ds).to.deep.equal(stdout.trim().split('\n').sort());
+      expect(dnssec.keyTags).to.deep.equal(dnssec.ds.map((d) => Number(d.split(' ')[3])));
+      // AND one DSChanged event says what to give the parent
+      const dsEvents = events.events.filter((e) => e.reason === 'DSChanged' && e.message.includes('signed.example'));
+      expect(dsEvents).to.have.length(1);
+      expect(dsEvents[0]!.message).to.include(dnssec.ds[0]);
+      // AND the status no longer changes while the world does not: once named's signing stopped moving the serial,
+      // the next sync answers the same status byte for byte, with no new event
+      let prev = r;
+      let again = await hook('signed-example');
+      for (let i = 0; i < 20 && JSON.stringify(again.status) !== JSON.stringify(prev.status); i++) {
+        expect(again.status['dnssec']).to.deep.equal(dnssec);
+        await new Promise((res) => setTimeout(res, 100));
+        [prev, again] = [again, await hook('signed-example')];
+      }
+      expect(JSON.stringify(again.status)).to.equal(JSON.stringify(prev.status));
+      // AND after a named restart on the same state the DS (and so the parent's chain) is unchanged
+      await bindcar.named.kill();
+      await bindcar.named.start();
+      const restarted = await hook('signed-example');
+      expect(restarted.status['dnssec']).to.deep.equal(dnssec);
+      expect(
+        events.events.filter((e) => e.reason === 'DSChanged' && e.message.includes('signed.example')),
+      ).to.have.length(1);
       expect((await hook('signed-example', true)).finalized).to.equal(true);
     } finally {
       world.delete(`DNSZone/dns/signed-example`);
       put({ apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'prod-dns' }, spec: {} });
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
