@@ -7,7 +7,7 @@
  * DNSKEY RRset (one query to named). The DS are computed from the served keys (dns/dnssec.ts), so they are exactly
  * what a validator starting from the parent's DS would check.
  */
-import type { ZoneDnssec, ZoneDnssecKey, ZoneDnssecResult } from '../dns/contract.js';
+import { validateCheckDsBody, type ZoneDnssec, type ZoneDnssecKey, type ZoneDnssecResult } from '../dns/contract.js';
 import {
   DNSSEC_ALGORITHM_NAMES,
   dsOf,
@@ -19,8 +19,8 @@ import {
   TYPE_DNSKEY,
   type Dnskey,
 } from '../dns/dnssec.js';
-import { notFound } from './errors.js';
-import type { BindcarRoute, RouteDeps } from './http.js';
+import { HttpError, notFound } from './errors.js';
+import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
 import { RndcError } from './rndc.js';
 import { zoneParam, type ZoneService } from './zones.js';
 
@@ -114,7 +114,11 @@ export async function readZoneDnssec(zones: ZoneService, zone: string): Promise<
   return zoneDnssecOf(zone, secure, status, served);
 }
 
-/** `GET /api/v1/zones/{zone}/dnssec`: 404 when named does not have the zone. */
+/**
+ * `GET /api/v1/zones/{zone}/dnssec` (404 when named does not have the zone) and `POST …/dnssec/checkds` (dns/contract.ts
+ * `CheckDsBody`): named told that the parent publishes or withdrew a key's DS; 422 naming `keyTag` for a key it does
+ * not serve.
+ */
 export function dnssecRoutes({ zones }: RouteDeps): BindcarRoute[] {
   return [
     {
@@ -126,6 +130,32 @@ export function dnssecRoutes({ zones }: RouteDeps): BindcarRoute[] {
         const d = await readZoneDnssec(zones, zone);
         if (!d) throw notFound(`zone ${zone}`);
         return { json: { zone, ...d } satisfies ZoneDnssecResult };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/zones/:zone/dnssec/checkds',
+      auth: true,
+      handle: async (req) => {
+        const zone = zoneParam(req.zone);
+        const body = checkBody(validateCheckDsBody, req.body, 'CheckDsBody');
+        return zones.withZone(zone, async () => {
+          const before = await readZoneDnssec(zones, zone);
+          if (!before) throw notFound(`zone ${zone}`);
+          if (!before.keys.some((k) => k.keyTag === body.keyTag))
+            throw new HttpError(422, 'INVALID_SPEC', `zone ${zone} publishes no key with tag ${body.keyTag}`, [
+              {
+                field: 'keyTag',
+                message: `not a key of the served DNSKEY RRset (${before.keys.map((k) => k.keyTag).join(', ') || 'none'})`,
+              },
+            ]);
+          try {
+            await zones.deps.rndc.run(['dnssec', '-checkds', '-key', String(body.keyTag), body.state, zone]);
+          } catch (e) {
+            throw zones.rndcFailure(e, `checkds ${body.state} for key ${body.keyTag} of zone ${zone}`);
+          }
+          return { json: { zone, ...(await readZoneDnssec(zones, zone))! } satisfies ZoneDnssecResult };
+        });
       },
     },
   ];

@@ -217,6 +217,16 @@ export interface ZoneDnssecKey {
   dsState?: string;
 }
 
+/**
+ * `POST /api/v1/zones/{zone}/dnssec/checkds`: tell named the parent now serves (`published`) or no longer serves
+ * (`withdrawn`) the DS of key `keyTag` (`rndc dnssec -checkds -key TAG published|withdrawn`, BIND 9 ARM), so its key
+ * rollovers proceed. Answers the zone's `ZoneDnssecResult` after the change.
+ */
+export interface CheckDsBody {
+  keyTag: number;
+  state: 'published' | 'withdrawn';
+}
+
 /** `GET /api/v1/zones/{zone}/dnssec` */
 export interface ZoneDnssecResult extends ZoneDnssec {
   zone: string;
@@ -442,6 +452,16 @@ export const patchRRsetsBodySchema: JSONSchemaType<PatchRRsetsBody> = {
   },
 };
 
+export const checkDsBodySchema: JSONSchemaType<CheckDsBody> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['keyTag', 'state'],
+  properties: {
+    keyTag: { type: 'integer', minimum: 0, maximum: 65535 },
+    state: { type: 'string', enum: ['published', 'withdrawn'] },
+  },
+};
+
 const upstreamRecordSchema: JSONSchemaType<UpstreamRecord> = {
   type: 'object',
   required: ['name', 'type', 'value'],
@@ -536,6 +556,7 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 
 export const validatePutZoneBody: ValidateFunction<PutZoneBody> = ajv.compile(putZoneBodySchema);
 export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = ajv.compile(patchRRsetsBodySchema);
+export const validateCheckDsBody: ValidateFunction<CheckDsBody> = ajv.compile(checkDsBodySchema);
 export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = ajv.compile(createZoneRequestSchema);
 export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = ajv.compile(modifyZoneRequestSchema);
 export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = ajv.compile(addRecordRequestSchema);

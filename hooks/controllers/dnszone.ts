@@ -68,7 +68,7 @@ import {
 } from '../zone/status.js';
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 import { guardBaseline, nextBaseline } from '../zone/deletion-baseline.js';
-import { dnssecEvents, zoneDnssecStatus } from '../zone/dnssec.js';
+import { checkDsSteps, dnssecEvents, zoneDnssecStatus, type CheckDsStep } from '../zone/dnssec.js';
 
 /** How soon a zone named is still signing is synced again, to report its DS. */
 const DNSSEC_SIGNING_RESYNC_SECONDS = 5;
@@ -135,6 +135,16 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
       labelSelector: { matchLabels: { [LABELS.zoneName]: zoneName }, ...notSelf },
     });
   }
+  // the child zones whose DS this zone serves (spec.dnssecParentRef names it: hooks/zone/dnssec.ts), and the parent
+  // that serves this zone's DS (its status.childDS says when named may be told they are published)
+  rules.push({
+    apiVersion: API_VERSION,
+    resource: 'dnszones',
+    namespace: ns,
+    labelSelector: { matchLabels: { [LABELS.dsParent]: indexLabelValue(zone.metadata.name) } },
+  });
+  if (zone.spec.dnssecParentRef)
+    rules.push({ apiVersion: API_VERSION, resource: 'dnszones', namespace: ns, names: [zone.spec.dnssecParentRef] });
   if (zone.spec.recordsFrom?.length) {
     rules.push({
       apiVersion: API_VERSION,
@@ -281,6 +291,34 @@ async function deleteFrom<T extends { endpoint: string }>(
   return groups.flat();
 }
 
+/** Runs the checkds steps (one call each, in order); each success or failure becomes an event. */
+async function runCheckDs(
+  deps: DnsZoneDeps,
+  zoneName: string | undefined,
+  steps: readonly CheckDsStep[],
+): Promise<{ type: 'Normal' | 'Warning'; reason: string; message: string }[]> {
+  const out: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
+  if (!zoneName || !deps.bindcar.checkDs) return out;
+  for (const s of steps) {
+    if (!s.instance.endpoint) continue;
+    const r = await deps.bindcar.checkDs(s.instance.endpoint, zoneName, { keyTag: s.keyTag, state: s.state });
+    out.push(
+      r.ok
+        ? {
+            type: 'Normal',
+            reason: s.state === 'published' ? 'DSPublished' : 'DSWithdrawn',
+            message: `named on ${instanceRef(s.instance)} told the DS of key ${s.keyTag} of zone ${zoneName} is ${s.state} at the parent`,
+          }
+        : {
+            type: 'Warning',
+            reason: 'CheckDSFailed',
+            message: `telling named on ${instanceRef(s.instance)} the DS of key ${s.keyTag} is ${s.state}: ${r.error.message}`,
+          },
+    );
+  }
+  return out;
+}
+
 /** Sync: push the desired zone to every primary and report. */
 export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
   const plan = planZoneSync(req);
@@ -382,6 +420,12 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   const dnssec =
     plan.desired && !plan.block ? zoneDnssecStatus(zone, plan.desired.body.dnssecPolicy, pushes) : zone.status?.dnssec;
   if (dnssec) result.status.dnssec = dnssec;
+  // parent handoff: the child DS this zone served in this pass, else what it said before
+  const servedNow = pushes.some((p) => p.outcome.state === 'served');
+  const childDS = servedNow && !plan.block ? plan.childDS : zone.status?.childDS;
+  if (childDS?.length) result.status.childDS = childDS;
+  // named told once the parent (or the user) confirms a key's DS, so its rollovers proceed
+  const checkDs = await runCheckDs(deps, plan.desired?.zoneName, checkDsSteps(zone, pushes, req.related));
   // named signs in the background: come back soon to report the DS once it serves the zone signed
   if (dnssec?.state === 'signing' && pushes.some((p) => p.outcome.state === 'served'))
     result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, DNSSEC_SIGNING_RESYNC_SECONDS);
@@ -427,6 +471,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   await emit(deps, zone, [
     ...zoneEvents(zone, result.status),
     ...dnssecEvents(zone, result.status.dnssec),
+    ...checkDs,
     ...adoptions,
     ...removals,
   ]);

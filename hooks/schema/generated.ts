@@ -4116,6 +4116,13 @@ export const DNSZoneSchema = {
           "maxLength": 63,
           "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
         },
+        "dnssecParentRef": {
+          "type": "string",
+          "description": "Opt-in parent handoff: the DNSZone in this namespace whose zone delegates to this one (an NSRecord at this zone's name). bindy then serves this zone's DS records (status.dnssec.ds) in that parent, keeps them in step with key rollovers, and tells this zone's named once the parent serves them (rndc dnssec -checkds published/withdrawn). Without it, publish the DS yourself (registrar, DSRecord) and confirm with the bindy.firestoned.io/ds-published annotation.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
         "unmanagedRecords": {
           "type": "array",
           "description": "Records bindy leaves alone: served records a rule matches are never deleted, changed or compared (data another tool or a person keeps with DNS UPDATE: external-dns' TXT registry, ACME challenges), and a record resource a rule matches is not served (Ready=False, reason Unmanaged). A rule matches when every part it gives matches. Example: {type: TXT, value: 'heritage=external-dns,*'}.",
@@ -4341,6 +4348,36 @@ export const DNSZoneSchema = {
             "ds"
           ],
           "additionalProperties": false
+        },
+        "childDS": {
+          "type": "array",
+          "description": "The DS RRsets this zone serves for child DNSZones that name it in spec.dnssecParentRef, as last served by a primary; the child tells its named they are published.",
+          "maxItems": 256,
+          "items": {
+            "type": "object",
+            "description": "One delegation.",
+            "properties": {
+              "zoneName": {
+                "type": "string",
+                "maxLength": 253,
+                "description": "The child zone."
+              },
+              "ds": {
+                "type": "array",
+                "description": "The DS lines served for it (as in the child's status.dnssec.ds).",
+                "maxItems": 64,
+                "items": {
+                  "type": "string",
+                  "maxLength": 512
+                }
+              }
+            },
+            "required": [
+              "zoneName",
+              "ds"
+            ],
+            "additionalProperties": false
+          }
         },
         "deletionBaseline": {
           "type": "object",
@@ -10337,6 +10374,10 @@ export interface DNSZoneSpec {
    */
   dnssecPolicy?: string;
   /**
+   * Opt-in parent handoff: the DNSZone in this namespace whose zone delegates to this one (an NSRecord at this zone's name). bindy then serves this zone's DS records (status.dnssec.ds) in that parent, keeps them in step with key rollovers, and tells this zone's named once the parent serves them (rndc dnssec -checkds published/withdrawn). Without it, publish the DS yourself (registrar, DSRecord) and confirm with the bindy.firestoned.io/ds-published annotation.
+   */
+  dnssecParentRef?: string;
+  /**
    * Records bindy leaves alone: served records a rule matches are never deleted, changed or compared (data another tool or a person keeps with DNS UPDATE: external-dns' TXT registry, ACME challenges), and a record resource a rule matches is not served (Ready=False, reason Unmanaged). A rule matches when every part it gives matches. Example: {type: TXT, value: 'heritage=external-dns,*'}.
    *
    * @maxItems 64
@@ -10470,6 +10511,25 @@ export interface DNSZoneStatus {
      */
     message?: string;
   };
+  /**
+   * The DS RRsets this zone serves for child DNSZones that name it in spec.dnssecParentRef, as last served by a primary; the child tells its named they are published.
+   *
+   * @maxItems 256
+   *
+   * Items: One delegation.
+   */
+  childDS?: {
+    /**
+     * The child zone.
+     */
+    zoneName: string;
+    /**
+     * The DS lines served for it (as in the child's status.dnssec.ds).
+     *
+     * @maxItems 64
+     */
+    ds: string[];
+  }[];
   /**
    * The deletion guard's memory: the most records (RRs bindcar manages, name servers and glue included) the zone served since `since`. Deletions within spec.deletionGuard.windowSeconds count from it, so records deleted one by one (a GitOps prune) count as one deletion.
    */

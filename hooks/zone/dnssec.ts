@@ -16,11 +16,13 @@
  * changed-RRsets path, which does not read DNSSEC), what the status said before: it changes only when named reports
  * something else.
  */
-import type { ZoneDnssec } from '../../dns/contract.js';
+import type { PutZoneBody, ZoneDnssec, ZoneRecord } from '../../dns/contract.js';
+import { canonicalZoneName } from '../../dns/names.js';
+import { ANNOTATIONS } from '../labels.js';
 import { signingPolicy } from '../../dns/dnssec.js';
 import type { Bind9Cluster, Bind9Instance, ClusterBind9Provider, DNSZone, DNSZoneStatus } from '../schema/generated.js';
 import type { ObjectMap } from '../metacontroller.js';
-import { refOf, relatedOf, type Placement } from './select.js';
+import { refOf, relatedOf, relatedZones, type Placement } from './select.js';
 import type { InstancePush, ZoneBlock } from './status.js';
 
 export type DnssecStatus = NonNullable<DNSZoneStatus['dnssec']>;
@@ -121,4 +123,115 @@ export function dnssecEvents(
         : `zone ${zone.spec.zoneName} has no DS for its parent any more (was: ${was.join('; ')}): remove them from the parent`,
     },
   ];
+}
+
+// ---------------------------------------------------------------- parent handoff
+
+/** One child zone's DS as the parent serves it (status.childDS). */
+export type ChildDs = NonNullable<DNSZoneStatus['childDS']>[number];
+
+/** The DS lines' RDATA (`tag alg type digest`) for a zone file or UPDATE. */
+function dsRdata(line: string): string {
+  return line.split(/\s+/).slice(3).join(' ');
+}
+
+/**
+ * The DS RRsets parent zone `parentName` serves for the child DNSZones that opted in (spec.dnssecParentRef names the
+ * parent, same namespace, zone strictly below the parent's, not being deleted) and have DS in their status: one RR per
+ * DS line at the child's name, with the TTL of the delegating NS RRset (RFC 4035 §2.4). A child the parent does not
+ * delegate to (no NS RRset at its name in `body`) gets none: a DS is only valid at a delegation (RFC 4034 §5), and the
+ * parent's own NSRecord is the user's statement of that delegation. Sorted by child, so the body is byte-stable.
+ */
+export function childDsRecords(
+  parent: DNSZone,
+  parentName: string,
+  body: PutZoneBody,
+  related: ObjectMap,
+): { records: ZoneRecord[]; childDS: ChildDs[] } {
+  const ns = parent.metadata.namespace ?? '';
+  const children = relatedZones(related)
+    .filter(
+      (z) =>
+        (z.metadata.namespace ?? '') === ns &&
+        z.spec.dnssecParentRef === parent.metadata.name &&
+        refOf(z) !== refOf(parent) &&
+        !z.metadata.deletionTimestamp &&
+        (z.status?.dnssec?.ds.length ?? 0) > 0,
+    )
+    .flatMap((z) => {
+      const n = canonicalZoneName(z.spec.zoneName);
+      return n.ok && n.name.endsWith(`.${parentName}`) ? [{ zoneName: n.name, ds: z.status!.dnssec!.ds }] : [];
+    })
+    .sort((a, b) => (a.zoneName < b.zoneName ? -1 : a.zoneName > b.zoneName ? 1 : 0));
+  const records: ZoneRecord[] = [];
+  const childDS: ChildDs[] = [];
+  const seen = new Set<string>();
+  for (const c of children) {
+    if (seen.has(c.zoneName)) continue; // two DNSZones claiming one name: the duplicate rule reports it there
+    seen.add(c.zoneName);
+    const owner = c.zoneName.slice(0, -(parentName.length + 1));
+    const nsSet = body.records.filter((r) => r.type === 'NS' && r.name.toLowerCase() === owner);
+    if (!nsSet.length) continue;
+    const ttl = Math.min(...nsSet.map((r) => r.ttl));
+    const have = new Set(
+      body.records.filter((r) => r.type === 'DS' && r.name.toLowerCase() === owner).map((r) => r.data),
+    );
+    const ds = uniq(c.ds);
+    for (const line of ds)
+      if (!have.has(dsRdata(line))) records.push({ name: owner, type: 'DS', ttl, data: dsRdata(line) });
+    childDS.push({ zoneName: c.zoneName, ds });
+  }
+  return { records, childDS };
+}
+
+/** What named is told about one key of a primary (`rndc dnssec -checkds`). */
+export interface CheckDsStep {
+  instance: Placement;
+  keyTag: number;
+  state: 'published' | 'withdrawn';
+}
+
+/** named's DS states once it was told the DS is at the parent (BIND 9 ARM, dnssec-policy key states). */
+const DS_PUBLISHED_STATES = ['rumoured', 'omnipresent'];
+
+/**
+ * The checkds steps of a pass: for each primary that reported its keys, each key-signing key whose DS the parent
+ * serves (its DNSZone's status.childDS entry for this zone) or the user confirmed (annotation ds-published: key tags
+ * or `all`) while named still thinks it hidden → published; with a parent served by bindy, a key named thinks
+ * published whose DS the parent no longer serves → withdrawn. Named's answer moves the key's state, so each step runs
+ * once.
+ */
+export function checkDsSteps(zone: DNSZone, pushes: readonly InstancePush[], related: ObjectMap): CheckDsStep[] {
+  const ns = zone.metadata.namespace ?? '';
+  const cz = canonicalZoneName(zone.spec.zoneName);
+  const parent = zone.spec.dnssecParentRef
+    ? relatedZones(related).find(
+        (z) => z.metadata.name === zone.spec.dnssecParentRef && (z.metadata.namespace ?? '') === ns,
+      )
+    : undefined;
+  const atParent = cz.ok ? parent?.status?.childDS?.find((c) => c.zoneName === cz.name) : undefined;
+  const confirmed = (zone.metadata.annotations?.[ANNOTATIONS.dsPublished] ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const steps: CheckDsStep[] = [];
+  for (const p of pushes) {
+    if (p.outcome.state !== 'served' || !p.outcome.dnssec) continue;
+    const d = p.outcome.dnssec;
+    for (const k of d.keys) {
+      if (k.role === 'ZSK' || !k.dsState) continue;
+      const line = d.ds.find((l) => {
+        const [, , , tag, alg] = l.split(/\s+/);
+        return Number(tag) === k.keyTag && Number(alg) === k.algorithm;
+      });
+      if (!line) continue;
+      const published =
+        (atParent?.ds.includes(line) ?? false) || confirmed.includes('all') || confirmed.includes(String(k.keyTag));
+      if (published && k.dsState === 'hidden')
+        steps.push({ instance: p.instance, keyTag: k.keyTag, state: 'published' });
+      else if (atParent && !published && DS_PUBLISHED_STATES.includes(k.dsState))
+        steps.push({ instance: p.instance, keyTag: k.keyTag, state: 'withdrawn' });
+    }
+  }
+  return steps;
 }

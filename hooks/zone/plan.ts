@@ -20,7 +20,7 @@ import {
 } from './select.js';
 import type { ZoneBlock } from './status.js';
 import { automaticPtrs, ptrStatusPatches } from './ptr.js';
-import { keyLossBlock } from './dnssec.js';
+import { childDsRecords, keyLossBlock, type ChildDs } from './dnssec.js';
 
 /** What one sync pass pushes where, or why not. */
 export interface ZonePlan {
@@ -34,6 +34,8 @@ export interface ZonePlan {
   outcomes: RecordOutcome[];
   /** A reverse zone: the `status.ptr` entries it writes on A/AAAA records (hooks/zone/ptr.ts), after a push. */
   ptrStatus?: ReturnType<typeof ptrStatusPatches>;
+  /** The DS RRsets this zone serves for child zones that opted in (hooks/zone/dnssec.ts `childDsRecords`). */
+  childDS?: ChildDs[];
 }
 
 /**
@@ -154,9 +156,14 @@ export function planZoneSync(
     };
   }
   const ptrStatus = ptrStatusPatches(desired.zoneName, desired.ptrs, req.related);
+  // the DS of child zones that name this one in spec.dnssecParentRef, at their delegations (hooks/zone/dnssec.ts)
+  const handoff = childDsRecords(zone, desired.zoneName, desired.body, req.related);
   const base = {
     zone,
-    desired,
+    desired: handoff.records.length
+      ? { ...desired, body: { ...desired.body, records: [...desired.body.records, ...handoff.records] } }
+      : desired,
+    ...(handoff.childDS.length ? { childDS: handoff.childDS } : {}),
     outcomes: [...desired.outcomes.filter(owned), ...orphans],
     ...(ptrStatus.length ? { ptrStatus } : {}),
   };

@@ -141,6 +141,32 @@ describe('bindcar DNSSEC (real named)', function () {
     );
   });
 
+  it("tells named the parent published a key's DS (rndc dnssec -checkds), and refuses a key it does not serve", async () => {
+    const d = await signed(h, 'signed.test');
+    const key = d.keys[0]!;
+    expect(key.dsState).to.equal('hidden');
+    const r = await h.http.post<ZoneDnssecResult>('/api/v1/zones/signed.test/dnssec/checkds', {
+      keyTag: key.keyTag,
+      state: 'published',
+    });
+    expect(r.status, JSON.stringify(r.data)).to.equal(200);
+    // named moves the DS out of "hidden" (BIND 9 ARM, key states): the parent has it
+    expect(r.data.keys[0]!.dsState).to.not.equal('hidden');
+    expect(r.data.ds).to.deep.equal(d.ds);
+    const other = await h.http.post('/api/v1/zones/signed.test/dnssec/checkds', {
+      keyTag: (key.keyTag + 1) % 65536,
+      state: 'published',
+    });
+    expect(other.status).to.equal(422);
+    expect(other.data.details[0].field).to.equal('keyTag');
+    const bad = await h.http.post('/api/v1/zones/signed.test/dnssec/checkds', { keyTag: key.keyTag, state: 'maybe' });
+    expect(bad.status).to.equal(422);
+    expect(bad.data.details[0].field).to.equal('state');
+    expect(
+      (await h.http.post('/api/v1/zones/missing.test/dnssec/checkds', { keyTag: 1, state: 'published' })).status,
+    ).to.equal(404);
+  });
+
   describe('a secondary', () => {
     let secondary: NamedInstance;
     after(async () => secondary?.stop());

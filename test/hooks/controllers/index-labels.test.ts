@@ -216,6 +216,7 @@ describe('hooks/controllers/index-labels', () => {
       object: obj('DNSZone', { zoneName: 'example.com', clusterRef: 'c' }),
       expected: {
         [LABELS.recordsFrom]: null,
+        [LABELS.dsParent]: null,
         [LABELS.zoneName]: 'example.com',
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },
@@ -228,7 +229,18 @@ describe('hooks/controllers/index-labels', () => {
       }),
       expected: {
         [LABELS.recordsFrom]: 'true',
+        [LABELS.dsParent]: null,
         [LABELS.zoneName]: sha224(`${'x'.repeat(60)}.example.com`),
+        [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
+      },
+    },
+    {
+      name: 'a child zone whose DS its parent serves',
+      object: obj('DNSZone', { zoneName: 'sub.example.com', dnssecParentRef: 'example-com' }),
+      expected: {
+        [LABELS.recordsFrom]: null,
+        [LABELS.dsParent]: 'example-com',
+        [LABELS.zoneName]: 'sub.example.com',
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },
     },
@@ -237,6 +249,7 @@ describe('hooks/controllers/index-labels', () => {
       object: obj('DNSZone', { zoneName: 'example.org', recordsFrom: [] }),
       expected: {
         [LABELS.recordsFrom]: null,
+        [LABELS.dsParent]: null,
         [LABELS.zoneName]: 'example.org',
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },

@@ -301,6 +301,125 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
     }
   });
 
+  it('hands a child zone its DS in a bindy-served parent, tells named, and delv validates parent → child after a restart', async () => {
+    // GIVEN a cluster on a volume, a signed parent that delegates child.parent.example, and the signed child opting in
+    put({
+      apiVersion: V,
+      kind: 'Bind9Cluster',
+      metadata: { name: 'prod-dns' },
+      spec: { storage: { storageType: 'persistentVolumeClaim' } },
+    });
+    put(
+      ...yamlDocs(`
+kind: DNSZone
+metadata: {name: parent-zone}
+spec: {zoneName: parent.example, clusterRef: prod-dns, dnssecPolicy: default, nameServers: [{hostname: ns1.example.net.}]}
+---
+kind: NSRecord
+metadata: {name: child-delegation}
+spec: {zoneRef: parent-zone, name: child, nameserver: ns1.example.net.}
+---
+kind: DNSZone
+metadata: {name: child-zone}
+spec: {zoneName: child.parent.example, clusterRef: prod-dns, dnssecPolicy: default, dnssecParentRef: parent-zone, nameServers: [{hostname: ns1.example.net.}]}
+---
+kind: ARecord
+metadata: {name: child-www}
+spec: {zoneRef: child-zone, name: www, ipv4Address: 192.0.2.80}
+`),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'e2e-handoff-'));
+    const dsOf = async (zone: string) =>
+      (await bindcar.named.query(zone, 'DS')).answers
+        .filter((a) => a.type === 'DS')
+        // dig splits the digest into words
+        .map((a) => a.data.split(/\s+/).reduce((acc, w, i) => (i < 4 ? (acc ? `${acc} ${w}` : w) : `${acc}${w}`), ''));
+    const signedStatus = async (name: string) => {
+      let r = await hook(name);
+      for (let i = 0; i < 50 && (r.status['dnssec'] as { state?: string } | undefined)?.state !== 'signed'; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = await hook(name);
+      }
+      return r;
+    };
+    try {
+      // WHEN the child is signed, then the parent syncs (the child's status change re-syncs it)
+      const child = await signedStatus('child-zone');
+      const childDs = (child.status['dnssec'] as { ds: string[] }).ds;
+      expect(childDs).to.have.length(1);
+      const parent = await signedStatus('parent-zone');
+      // THEN the parent serves the child's DS at the delegation and says so
+      expect(parent.status['childDS']).to.deep.equal([{ zoneName: 'child.parent.example', ds: childDs }]);
+      expect(await dsOf('child.parent.example')).to.deep.equal(childDs.map((l) => l.split(' ').slice(3).join(' ')));
+      // AND the child's next sync tells its named the DS is published (once)
+      const before = events.events.length;
+      await hook('child-zone');
+      const told = events.events.slice(before).filter((e) => e.reason === 'DSPublished');
+      expect(told, JSON.stringify(events.events.slice(before))).to.have.length(1);
+      const after = await axios.get(`${bindcar.url}/api/v1/zones/child.parent.example/dnssec`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect((after.data as { keys: { dsState: string }[] }).keys[0]!.dsState).to.not.equal('hidden');
+      await hook('child-zone');
+      expect(events.events.slice(before).filter((e) => e.reason === 'DSPublished')).to.have.length(1);
+      // AND delv, trusting only the parent's DS, validates the child's answer — also after named restarts
+      const parentDs = (parent.status['dnssec'] as { ds: string[] }).ds;
+      const delv = async () => {
+        const anchors = join(dir, 'anchors');
+        await writeFile(
+          anchors,
+          `trust-anchors {\n${parentDs
+            .map((d) => {
+              const [, , , t, a, dt, dg] = d.split(' ');
+              return `  "parent.example." static-ds ${t} ${a} ${dt} "${dg}";\n`;
+            })
+            .join('')}};\n`,
+        );
+        const { stdout } = await run(
+          'delv',
+          [
+            '@127.0.0.1',
+            '-p',
+            String(bindcar.named.dnsPort),
+            '-a',
+            anchors,
+            '+root=parent.example',
+            'www.child.parent.example',
+            'A',
+          ],
+          { timeout: 15000 },
+        ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
+        return stdout;
+      };
+      expect(await delv()).to.include('; fully validated');
+      await bindcar.named.kill();
+      await bindcar.named.start();
+      const again = await signedStatus('parent-zone');
+      expect((again.status['dnssec'] as { ds: string[] }).ds).to.deep.equal(parentDs);
+      expect(again.status['childDS']).to.deep.equal(parent.status['childDS']);
+      const out = await delv();
+      expect(out).to.include('; fully validated');
+      expect(out).to.match(/www\.child\.parent\.example\.\s+\d+\s+IN\s+A\s+192\.0\.2\.80/);
+      // AND when the child opts out, the parent withdraws the DS
+      const { dnssecParentRef: _opt, ...optedOut } = get('DNSZone', 'child-zone')['spec'] as Record<string, unknown>;
+      put({ ...get('DNSZone', 'child-zone'), spec: optedOut });
+      const dropped = await hook('parent-zone');
+      expect(dropped.status['childDS']).to.equal(undefined);
+      expect(await dsOf('child.parent.example')).to.deep.equal([]);
+      for (const name of ['child-zone', 'parent-zone']) expect((await hook(name, true)).finalized).to.equal(true);
+    } finally {
+      for (const k of [
+        'DNSZone/dns/parent-zone',
+        'DNSZone/dns/child-zone',
+        'NSRecord/dns/child-delegation',
+        'ARecord/dns/child-www',
+      ])
+        world.delete(k);
+      put({ apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'prod-dns' }, spec: {} });
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serves a zone with every record kind', async () => {
     put(
       ...yamlDocs(`

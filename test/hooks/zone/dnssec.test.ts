@@ -6,7 +6,15 @@ import { expect } from 'chai';
 import type { ZoneDnssec } from '../../../dns/contract.js';
 import type { KubeObject } from '../../../hooks/metacontroller.js';
 import type { DNSZone } from '../../../hooks/schema/generated.js';
-import { dnssecEvents, keyLossBlock, zoneDnssecStatus, type DnssecStatus } from '../../../hooks/zone/dnssec.js';
+import {
+  checkDsSteps,
+  childDsRecords,
+  dnssecEvents,
+  keyLossBlock,
+  zoneDnssecStatus,
+  type DnssecStatus,
+} from '../../../hooks/zone/dnssec.js';
+import type { PutZoneBody } from '../../../dns/contract.js';
 import type { Placement } from '../../../hooks/zone/select.js';
 import type { InstancePush } from '../../../hooks/zone/status.js';
 import { relatedMap } from './support.js';
@@ -170,5 +178,117 @@ describe('hooks/zone/dnssec', () => {
       );
       expect(dnssecEvents(zone(), undefined)).to.deep.equal([]);
     });
+  });
+  describe('parent handoff', () => {
+    const DS = 'sub.example.com. IN DS 7 13 2 ' + 'AB'.repeat(32);
+    const child = (
+      spec: Record<string, unknown>,
+      ds: string[] = [DS],
+      extra: Record<string, unknown> = {},
+    ): KubeObject => ({
+      apiVersion: V,
+      kind: 'DNSZone',
+      metadata: { name: 'sub', namespace: 'dns', ...extra },
+      spec: { zoneName: 'sub.example.com', clusterRef: 'c', dnssecParentRef: 'z', ...spec },
+      status: { dnssec: { state: 'signed', keyTags: [7], ds } },
+    });
+    const body = (records: PutZoneBody['records']): PutZoneBody =>
+      ({ type: 'primary', ttl: 300, soa: {}, nameServers: [], records }) as unknown as PutZoneBody;
+    const delegation = { name: 'sub', type: 'NS' as const, ttl: 600, data: 'ns1.example.net.' };
+
+    it('serves an opted-in child’s DS at its delegation, with the NS RRset’s TTL', () => {
+      const r = childDsRecords(zone(), 'example.com', body([delegation]), relatedMap([child({})]));
+      expect(r.records).to.deep.equal([{ name: 'sub', type: 'DS', ttl: 600, data: `7 13 2 ${'AB'.repeat(32)}` }]);
+      expect(r.childDS).to.deep.equal([{ zoneName: 'sub.example.com', ds: [DS] }]);
+    });
+
+    const none: { name: string; objects: KubeObject[]; records?: PutZoneBody['records'] }[] = [
+      { name: 'without a delegation (no NS at its name)', objects: [child({})], records: [] },
+      { name: 'that did not opt in', objects: [child({ dnssecParentRef: undefined })] },
+      { name: 'naming another parent', objects: [child({ dnssecParentRef: 'other' })] },
+      { name: 'not below the parent', objects: [child({ zoneName: 'sub.example.org' })] },
+      { name: 'without DS yet', objects: [child({}, [])] },
+      { name: 'being deleted', objects: [child({}, [DS], { deletionTimestamp: '2026-01-01T00:00:00Z' })] },
+      { name: 'in another namespace', objects: [{ ...child({}), metadata: { name: 'sub', namespace: 'other' } }] },
+    ];
+    for (const c of none)
+      it(`serves no DS for a child ${c.name}`, () => {
+        const r = childDsRecords(zone(), 'example.com', body(c.records ?? [delegation]), relatedMap(c.objects));
+        expect(r).to.deep.equal({ records: [], childDS: [] });
+      });
+
+    it('does not repeat a DS a DSRecord already serves, but still reports it as served', () => {
+      const own = { name: 'sub', type: 'DS' as const, ttl: 600, data: `7 13 2 ${'AB'.repeat(32)}` };
+      const r = childDsRecords(zone(), 'example.com', body([delegation, own]), relatedMap([child({})]));
+      expect(r.records).to.deep.equal([]);
+      expect(r.childDS).to.have.length(1);
+    });
+
+    const key = (dsState: string) => ({
+      state: 'served' as const,
+      serial: 1,
+      dnssec: {
+        state: 'signed' as const,
+        keys: [{ keyTag: 7, algorithm: 13, role: 'CSK' as const, dsState }],
+        ds: [DS],
+      },
+    });
+    const childZone = (annotations?: Record<string, string>): DNSZone =>
+      ({
+        ...child({}),
+        metadata: { name: 'sub', namespace: 'dns', ...(annotations ? { annotations } : {}) },
+      }) as DNSZone;
+    const parentWith = (ds: string[]): KubeObject => ({
+      ...(zone() as unknown as KubeObject),
+      status: { childDS: [{ zoneName: 'sub.example.com', ds }] },
+    });
+    const steps: {
+      name: string;
+      dsState: string;
+      related: KubeObject[];
+      annotations?: Record<string, string>;
+      want: string[];
+    }[] = [
+      {
+        name: 'the parent serves the DS, named thinks it hidden',
+        dsState: 'hidden',
+        related: [parentWith([DS])],
+        want: ['published'],
+      },
+      { name: 'named already knows', dsState: 'rumoured', related: [parentWith([DS])], want: [] },
+      { name: 'the parent does not serve it yet', dsState: 'hidden', related: [], want: [] },
+      { name: 'the parent withdrew it', dsState: 'omnipresent', related: [parentWith([])], want: ['withdrawn'] },
+      {
+        name: 'the user confirms the key tag',
+        dsState: 'hidden',
+        related: [],
+        annotations: { 'bindy.firestoned.io/ds-published': '7' },
+        want: ['published'],
+      },
+      {
+        name: 'the user confirms all',
+        dsState: 'hidden',
+        related: [],
+        annotations: { 'bindy.firestoned.io/ds-published': 'all' },
+        want: ['published'],
+      },
+      {
+        name: 'the user confirms another key',
+        dsState: 'hidden',
+        related: [],
+        annotations: { 'bindy.firestoned.io/ds-published': '8' },
+        want: [],
+      },
+    ];
+    for (const c of steps)
+      it(`checkds when ${c.name}: ${c.want.join(', ') || 'nothing'}`, () => {
+        const got = checkDsSteps(
+          childZone(c.annotations),
+          [{ instance: primary, outcome: key(c.dsState) }],
+          relatedMap(c.related),
+        );
+        expect(got.map((s) => s.state)).to.deep.equal(c.want);
+        for (const s of got) expect(s).to.include({ keyTag: 7, instance: primary });
+      });
   });
 });
