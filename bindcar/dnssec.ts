@@ -101,8 +101,8 @@ export async function readZoneDnssec(zones: ZoneService, zone: string): Promise<
   try {
     status = parseDnssecStatus(await zones.deps.rndc.run(['dnssec', '-status', zone]));
   } catch (e) {
-    // a zone without a policy: rndc fails with "Zone does not have dnssec-policy"
-    if (!(e instanceof RndcError)) throw e;
+    // a zone without a policy: rndc fails with "Zone does not have dnssec-policy"; anything else is a failure
+    if (!(e instanceof RndcError && /does not have dnssec-policy/i.test(e.stderr))) throw e;
   }
   const answer = await zones.timed('dnskey', () => zones.deps.dns.query(zone, TYPE_DNSKEY));
   const served = answer.an
