@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -183,6 +183,7 @@ options {
   listen-on port ${ctx.dnsPort} { 127.0.0.1; }; listen-on-v6 { none; };
   recursion no; notify no; dnssec-validation no;
 };
+logging { channel xfer { file "${ctx.dir}/xfer.log"; print-time yes; severity debug 3; }; category xfer-in { xfer; }; };
 zone "signed.test" { type secondary; file "signed.test.bk"; primaries { 127.0.0.1 port ${h.named.dnsPort} key "${k.name}"; }; };
 `,
       });
@@ -197,6 +198,36 @@ zone "signed.test" { type secondary; file "signed.test.bk"; primaries { 127.0.0.
       expect(await dsFromServedKeys(secondary, dir, 'signed.test')).to.deep.equal(d.ds);
       const out = await delv(dir, secondary.dnsPort, 'signed.test', d.ds, 'www.signed.test', 'A');
       expect(out).to.include('; fully validated');
+    });
+
+    it('follows a change by IXFR, new signatures included, and the changed answer validates there', async () => {
+      const d = await signed(h, 'signed.test');
+      // WHEN the primary's zone changes (named signs the new RRset) and the secondary refreshes
+      const put = await h.http.put(
+        '/api/v1/zones/signed.test',
+        zoneBody('signed.test', [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.99' }], { dnssecPolicy: 'default' }),
+      );
+      expect(put.status).to.equal(200);
+      await pollUntil(
+        async () => {
+          await secondary.rndc('refresh', 'signed.test');
+          expect(await secondary.soaSerial('signed.test')).to.equal(await h.named.soaSerial('signed.test'));
+          expect((await secondary.query('www.signed.test', 'A')).answers.map((a) => a.data)).to.deep.equal([
+            '192.0.2.99',
+          ]);
+        },
+        { timeoutMs: 15000, intervalMs: 200 },
+      );
+      // THEN it came incrementally (named logs each transfer's kind), and the new answer validates from the secondary
+      const log = await readFile(join(secondary.dir, 'xfer.log'), 'utf8');
+      expect(log).to.match(/requesting IXFR for serial \d+/);
+      // an IXFR carries the difference (old and new SOA, the changed RRset and its signatures), the first AXFR all
+      const counts = [...log.matchAll(/Transfer completed: \d+ messages, (\d+) records/g)].map((m) => Number(m[1]));
+      expect(counts.length, log).to.be.at.least(2);
+      expect(counts.at(-1)!, log).to.be.below(counts[0]!);
+      const out = await delv(dir, secondary.dnsPort, 'signed.test', d.ds, 'www.signed.test', 'A');
+      expect(out).to.include('; fully validated');
+      expect(out).to.match(/www\.signed\.test\.\s+60\s+IN\s+A\s+192\.0\.2\.99/);
     });
   });
 
