@@ -426,8 +426,9 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   if (childDS?.length) result.status.childDS = childDS;
   // named told once the parent (or the user) confirms a key's DS, so its rollovers proceed
   const checkDs = await runCheckDs(deps, plan.desired?.zoneName, checkDsSteps(zone, pushes, req.related));
-  // named signs in the background: come back soon to report the DS once it serves the zone signed
-  if (dnssec?.state === 'signing' && pushes.some((p) => p.outcome.state === 'served'))
+  // named signs in the background: come back soon to report the DS once it serves the zone signed (only when a
+  // bindcar said so: one that does not report DNSSEC would otherwise be re-pushed every few seconds)
+  if (pushes.some((p) => p.outcome.state === 'served' && p.outcome.dnssec?.state === 'signing'))
     result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, DNSSEC_SIGNING_RESYNC_SECONDS);
   const adoptions = pushes.flatMap((p) =>
     p.outcome.state === 'served' && p.outcome.adopted
