@@ -51,6 +51,8 @@ import { orderRRsets, rrsetKey, sameRRset, type RRset } from '../dns/rrset.js';
 import type { DesiredZone } from '../dns/zone-model.js';
 import { renderDesiredZone } from './zone-file.js';
 import { deletedRecords, guardVerdict, recordCount } from './deletion-guard.js';
+import { readZoneDnssec } from './dnssec.js';
+import { signingPolicy } from '../dns/dnssec.js';
 import type { ZoneOwner } from './zone-store.js';
 import {
   applyTransfer,
@@ -576,8 +578,16 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
       handle: async (req) => {
         const body = checkBody(validatePutZoneBody, req.body, 'PutZoneBody');
         const started = process.hrtime.bigint();
-        const r = await putZone(zones, req.zone, body);
+        const r: PutZoneResult = await putZone(zones, req.zone, body);
         metrics.zoneOperations.inc({ operation: r.created ? 'create' : r.changed ? 'update' : 'noop', result: 'ok' });
+        if (signingPolicy(body.dnssecPolicy)) {
+          // the push succeeded whatever this says: a failed read only leaves `dnssec` out
+          const d = await readZoneDnssec(zones, r.zone).catch((e: unknown) => {
+            logger.warn('zone DNSSEC not read', { zone: r.zone, error: (e as Error).message });
+            return undefined;
+          });
+          if (d) r.dnssec = d;
+        }
         if (r.changed)
           logger.info('zone applied', {
             ...r,

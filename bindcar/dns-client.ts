@@ -41,6 +41,8 @@ export interface DnsClient {
   update(zone: string, messages: readonly Buffer[][], timeoutMs?: number): Promise<void>;
   /** AXFR (fromSerial undefined) or IXFR from `fromSerial`: all answer RRs of all messages. */
   transfer(zone: string, fromSerial?: number, timeoutMs?: number): Promise<Message[]>;
+  /** One query for `name`/`type` (UDP, TCP on truncation): the whole answer message. */
+  query(name: string, type: number, timeoutMs?: number): Promise<Message>;
 }
 
 /** Thrown when named answers an UPDATE with a non-NOERROR rcode. */
@@ -161,16 +163,19 @@ export function createDnsClient(
   const defaultTimeout = opts.timeoutMs ?? 5000;
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
 
+  const query = async (name: string, type: number, timeoutMs = defaultTimeout): Promise<Message> => {
+    const q = buildQuery(randomInt(0, 65536), name.endsWith('.') ? name : `${name}.`, type);
+    const what = `${type === TYPE_SOA ? 'SOA' : `type ${type}`} ${name}`;
+    const m = decodeMessage(await udpQuery(target, q, timeoutMs, what));
+    if (!(m.flags & 0x0200)) return m;
+    // truncated (RFC 1035 §4.2.1): the same question over TCP
+    let tcp: Buffer | undefined;
+    await tcpExchange(target, [q], (msg) => ((tcp = Buffer.from(msg)), true), timeoutMs, what);
+    return decodeMessage(tcp!);
+  };
+
   const soa = async (zone: string, timeoutMs = defaultTimeout): Promise<SoaAnswer> => {
-    const q = buildQuery(randomInt(0, 65536), `${zone}.`, TYPE_SOA);
-    let raw = await udpQuery(target, q, timeoutMs, `SOA ${zone}`);
-    let m = decodeMessage(raw);
-    if (m.flags & 0x0200) {
-      let tcp: Buffer | undefined;
-      await tcpExchange(target, [q], (msg) => ((tcp = Buffer.from(msg)), true), timeoutMs, `SOA ${zone}`);
-      raw = tcp!;
-      m = decodeMessage(raw);
-    }
+    const m = await query(zone, TYPE_SOA, timeoutMs);
     const aa = (m.flags & 0x0400) !== 0;
     const rr = m.an.find((r) => r.type === TYPE_SOA && r.name === `${zone}.`);
     if (m.rcode !== 0 || !aa || !rr) return { served: false, rcode: rcodeName(m.rcode) };
@@ -279,5 +284,5 @@ export function createDnsClient(
     return out;
   };
 
-  return { soa, update, transfer };
+  return { soa, update, transfer, query };
 }

@@ -5,6 +5,7 @@
  */
 import type { BindcarRoute, Reply, RouteDeps } from './http.js';
 import { applyZoneRoutes } from './apply-zone.js';
+import { dnssecRoutes } from './dnssec.js';
 import { upstreamRoutes } from './upstream.js';
 import { upstreamRecordRoutes } from './upstream-records.js';
 
@@ -41,6 +42,8 @@ export function bindcarRoutes(deps: RouteDeps): BindcarRoute[] {
     ...probeRoutes(deps),
     // the declarative API the DNSZone hook drives
     ...applyZoneRoutes(deps),
+    // what a signed zone hands its parent
+    ...dnssecRoutes(deps),
     // upstream bindcar's API
     ...upstreamRoutes(deps),
     ...upstreamRecordRoutes(deps),

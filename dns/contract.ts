@@ -155,6 +155,8 @@ export interface PutZoneResult {
   records?: number;
   /** The deletion guard would have held this PUT; its token was acknowledged. */
   acknowledged?: true;
+  /** For a zone a dnssec-policy signs: its DNSSEC state, keys and DS as named serves them after this PUT. */
+  dnssec?: ZoneDnssec;
   /**
    * Records served but likely wrong (dns/zone-rules.ts warnings: mixed TTLs, duplicates, occluded names, an MX
    * exchange without address), by body field; at most 50.
@@ -182,6 +184,52 @@ export interface RefusedRRset {
   owner: string;
   type: RecordType;
   rcode: string;
+}
+
+/**
+ * A zone's DNSSEC as named serves it (`GET /api/v1/zones/{zone}/dnssec`, and `PutZoneResult.dnssec` of a signed
+ * zone): what the parent zone or registrar needs (the DS of every key-signing key named publishes) and how far named
+ * got. Read from named: `rndc zonestatus` (secure), `rndc dnssec -status` (policy, key roles) and the served DNSKEY
+ * RRset; the DS are computed from the served keys (dns/dnssec.ts).
+ */
+export interface ZoneDnssec {
+  /**
+   * unsigned: no dnssec-policy signs the zone; signing: a policy signs it but named does not serve it secure with its
+   * DNSKEYs yet (keys being made, the zone being signed); signed: secure, DNSKEY RRset published.
+   */
+  state: 'unsigned' | 'signing' | 'signed';
+  /** the dnssec-policy named applies, when any */
+  policy?: string;
+  /** the keys of the served DNSKEY RRset, by key tag */
+  keys: ZoneDnssecKey[];
+  /** DS lines (SHA-256) for the key-signing keys, sorted: `zone. IN DS tag alg 2 HEX` as dnssec-dsfromkey -2 prints */
+  ds: string[];
+}
+
+export interface ZoneDnssecKey {
+  keyTag: number;
+  /** DNSSEC algorithm number (RFC 4034 §A.1) and its mnemonic */
+  algorithm: number;
+  algorithmName?: string;
+  /** KSK (SEP flag), ZSK, or CSK (named's combined key: one key signing both) */
+  role: 'KSK' | 'ZSK' | 'CSK';
+  /** named's view of the DS at the parent (`rndc dnssec -status` "ds:"): hidden until told it is published */
+  dsState?: string;
+}
+
+/**
+ * `POST /api/v1/zones/{zone}/dnssec/checkds`: tell named the parent now serves (`published`) or no longer serves
+ * (`withdrawn`) the DS of key `keyTag` (`rndc dnssec -checkds -key TAG published|withdrawn`, BIND 9 ARM), so its key
+ * rollovers proceed. Answers the zone's `ZoneDnssecResult` after the change.
+ */
+export interface CheckDsBody {
+  keyTag: number;
+  state: 'published' | 'withdrawn';
+}
+
+/** `GET /api/v1/zones/{zone}/dnssec` */
+export interface ZoneDnssecResult extends ZoneDnssec {
+  zone: string;
 }
 
 /** `GET /api/v1/zones/{zone}/records` */
@@ -404,6 +452,16 @@ export const patchRRsetsBodySchema: JSONSchemaType<PatchRRsetsBody> = {
   },
 };
 
+export const checkDsBodySchema: JSONSchemaType<CheckDsBody> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['keyTag', 'state'],
+  properties: {
+    keyTag: { type: 'integer', minimum: 0, maximum: 65535 },
+    state: { type: 'string', enum: ['published', 'withdrawn'] },
+  },
+};
+
 const upstreamRecordSchema: JSONSchemaType<UpstreamRecord> = {
   type: 'object',
   required: ['name', 'type', 'value'],
@@ -498,6 +556,7 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 
 export const validatePutZoneBody: ValidateFunction<PutZoneBody> = ajv.compile(putZoneBodySchema);
 export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = ajv.compile(patchRRsetsBodySchema);
+export const validateCheckDsBody: ValidateFunction<CheckDsBody> = ajv.compile(checkDsBodySchema);
 export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = ajv.compile(createZoneRequestSchema);
 export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = ajv.compile(modifyZoneRequestSchema);
 export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = ajv.compile(addRecordRequestSchema);

@@ -31,6 +31,8 @@ export const LABELS = {
   zoneUid: 'bindy.firestoned.io/zone-uid',
   /** Index label on DNSZones with `spec.recordsFrom`: "true" (their selectors may overlap within a namespace). */
   recordsFrom: 'bindy.firestoned.io/records-from',
+  /** Index label on DNSZones with `spec.dnssecParentRef`: indexLabelValue of it (the parent relates its children). */
+  dsParent: 'bindy.firestoned.io/ds-parent',
 } as const;
 
 /**
@@ -54,6 +56,11 @@ export const ANNOTATIONS = {
    * through (dns/contract.ts `DeletionGuard`).
    */
   allowDeletions: 'bindy.firestoned.io/allow-deletions',
+  /**
+   * On a signed DNSZone: the key tags (comma-separated, or `all`) whose DS the user confirms the parent or registrar
+   * publishes; named is told (`rndc dnssec -checkds published`), so its KSK rollovers can proceed (hooks/zone/dnssec.ts).
+   */
+  dsPublished: 'bindy.firestoned.io/ds-published',
 } as const;
 
 export const GROUP = 'bindy.firestoned.io';

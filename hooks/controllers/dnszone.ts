@@ -69,6 +69,10 @@ import {
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 import { guardBaseline, nextBaseline } from '../zone/deletion-baseline.js';
 import { ptrRelatedRules } from '../zone/ptr.js';
+import { checkDsSteps, dnssecEvents, zoneDnssecStatus, type CheckDsStep } from '../zone/dnssec.js';
+
+/** How soon a zone named is still signing is synced again, to report its DS. */
+const DNSSEC_SIGNING_RESYNC_SECONDS = 5;
 
 /**
  * The related-resource rules of a DNSZone (hook v2). Every rule selects by name or by an index label the
@@ -134,6 +138,16 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
       labelSelector: { matchLabels: { [LABELS.zoneName]: zoneName }, ...notSelf },
     });
   }
+  // the child zones whose DS this zone serves (spec.dnssecParentRef names it: hooks/zone/dnssec.ts), and the parent
+  // that serves this zone's DS (its status.childDS says when named may be told they are published)
+  rules.push({
+    apiVersion: API_VERSION,
+    resource: 'dnszones',
+    namespace: ns,
+    labelSelector: { matchLabels: { [LABELS.dsParent]: indexLabelValue(zone.metadata.name) } },
+  });
+  if (zone.spec.dnssecParentRef)
+    rules.push({ apiVersion: API_VERSION, resource: 'dnszones', namespace: ns, names: [zone.spec.dnssecParentRef] });
   if (zone.spec.recordsFrom?.length) {
     rules.push({
       apiVersion: API_VERSION,
@@ -282,6 +296,34 @@ async function deleteFrom<T extends { endpoint: string }>(
   return groups.flat();
 }
 
+/** Runs the checkds steps (one call each, in order); each success or failure becomes an event. */
+async function runCheckDs(
+  deps: DnsZoneDeps,
+  zoneName: string | undefined,
+  steps: readonly CheckDsStep[],
+): Promise<{ type: 'Normal' | 'Warning'; reason: string; message: string }[]> {
+  const out: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
+  if (!zoneName || !deps.bindcar.checkDs) return out;
+  for (const s of steps) {
+    if (!s.instance.endpoint) continue;
+    const r = await deps.bindcar.checkDs(s.instance.endpoint, zoneName, { keyTag: s.keyTag, state: s.state });
+    out.push(
+      r.ok
+        ? {
+            type: 'Normal',
+            reason: s.state === 'published' ? 'DSPublished' : 'DSWithdrawn',
+            message: `named on ${instanceRef(s.instance)} told the DS of key ${s.keyTag} of zone ${zoneName} is ${s.state} at the parent`,
+          }
+        : {
+            type: 'Warning',
+            reason: 'CheckDSFailed',
+            message: `telling named on ${instanceRef(s.instance)} the DS of key ${s.keyTag} is ${s.state}: ${r.error.message}`,
+          },
+    );
+  }
+  return out;
+}
+
 /** Sync: push the desired zone to every primary and report. */
 export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
   const plan = planZoneSync(req);
@@ -317,6 +359,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
             ...(r.result.adopted ? { adopted: r.result.adopted } : {}),
             ...(r.result.records !== undefined ? { records: r.result.records } : {}),
             ...(r.result.acknowledged ? { acknowledged: true } : {}),
+            ...(r.result.dnssec ? { dnssec: r.result.dnssec } : {}),
           },
         };
       const held = heldPush(plan.desired!.zoneName, r.error);
@@ -378,6 +421,20 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     ...(plan.desired ? { desired: plan.desired } : {}),
     ...(plan.block ? { block: plan.block } : {}),
   });
+  // status.dnssec: what the primaries' named serve (hooks/zone/dnssec.ts); a blocked pass keeps what was reported
+  const dnssec =
+    plan.desired && !plan.block ? zoneDnssecStatus(zone, plan.desired.body.dnssecPolicy, pushes) : zone.status?.dnssec;
+  if (dnssec) result.status.dnssec = dnssec;
+  // parent handoff: the child DS this zone served in this pass, else what it said before
+  const servedNow = pushes.some((p) => p.outcome.state === 'served');
+  const childDS = servedNow && !plan.block ? plan.childDS : zone.status?.childDS;
+  if (childDS?.length) result.status.childDS = childDS;
+  // named told once the parent (or the user) confirms a key's DS, so its rollovers proceed
+  const checkDs = await runCheckDs(deps, plan.desired?.zoneName, checkDsSteps(zone, pushes, req.related));
+  // named signs in the background: come back soon to report the DS once it serves the zone signed (only when a
+  // bindcar said so: one that does not report DNSSEC would otherwise be re-pushed every few seconds)
+  if (pushes.some((p) => p.outcome.state === 'served' && p.outcome.dnssec?.state === 'signing'))
+    result.resyncAfterSeconds = Math.min(result.resyncAfterSeconds ?? Infinity, DNSSEC_SIGNING_RESYNC_SECONDS);
   const adoptions = pushes.flatMap((p) =>
     p.outcome.state === 'served' && p.outcome.adopted
       ? [
@@ -417,7 +474,13 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     passMetrics(result.status, outcomes, result.records, pushes, secondariesBehind, now),
     Date.parse(now) / 1000,
   );
-  await emit(deps, zone, [...zoneEvents(zone, result.status), ...adoptions, ...removals]);
+  await emit(deps, zone, [
+    ...zoneEvents(zone, result.status),
+    ...dnssecEvents(zone, result.status.dnssec),
+    ...checkDs,
+    ...adoptions,
+    ...removals,
+  ]);
   let resync = result.resyncAfterSeconds;
   if (again !== undefined) resync = Math.min(resync ?? Infinity, again);
   return {

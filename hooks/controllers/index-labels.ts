@@ -15,6 +15,7 @@
  *   DNSZone       bindy.firestoned.io/zone-name    zoneNameIndexValue(spec.zoneName)
  *                 bindy.firestoned.io/zone-uid     metadata.uid
  *                 bindy.firestoned.io/records-from "true" when spec.recordsFrom has a term
+ *                 bindy.firestoned.io/ds-parent    indexLabelValue(spec.dnssecParentRef) (its parent serves its DS)
  *   Bind9Instance bindy.firestoned.io/cluster      indexLabelValue(spec.clusterRef)  (what the Bind9Cluster hook sets)
  *                 bindy.firestoned.io/role         spec.role                         (what the Bind9Cluster hook sets)
  *   A/AAAA, DNSZone  automatic PTR's labels (ptr.…/<prefix>, ptr-zone.…/<zone>, reverse-zone): hooks/zone/ptr.ts
@@ -89,6 +90,7 @@ export function indexLabels(obj: KubeObject): Record<string, string | null> {
       [LABELS.zoneName]: zoneNameIndexValue(field(spec, 'zoneName')) ?? null,
       [LABELS.zoneUid]: name(obj.metadata.uid),
       [LABELS.recordsFrom]: Array.isArray(from) && from.length > 0 ? 'true' : null,
+      [LABELS.dsParent]: name(field(spec, 'dnssecParentRef')),
     };
   } else if (obj.kind === 'Bind9Instance') {
     const role = field(spec, 'role');

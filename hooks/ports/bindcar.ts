@@ -15,7 +15,16 @@ import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { ApiErrorBody, PatchRRsetsBody, PutZoneBody, PutZoneResult, RecordType } from '../../dns/contract.js';
+import type {
+  ApiErrorBody,
+  CheckDsBody,
+  PatchRRsetsBody,
+  PutZoneBody,
+  PutZoneResult,
+  RecordType,
+  ZoneDnssec,
+  ZoneDnssecResult,
+} from '../../dns/contract.js';
 
 /** Why a call did not succeed. */
 export interface BindcarFailure {
@@ -44,7 +53,11 @@ export interface BindcarClient {
   putZone(endpoint: string, zone: string, body: PutZoneBody): Promise<PushResult>;
   /** Remove the zone; only bindcar's own 404 "zone … not found" counts as gone. */
   deleteZone(endpoint: string, zone: string): Promise<DeleteResult>;
+  /** Tell named the parent publishes (or withdrew) a key's DS; answers the zone's DNSSEC after it (one attempt). */
+  checkDs?(endpoint: string, zone: string, body: CheckDsBody): Promise<CheckDsResult>;
 }
+
+export type CheckDsResult = { ok: true; dnssec: ZoneDnssec } | { ok: false; error: BindcarFailure };
 
 /** Where the bearer token comes from; undefined means no Authorization header. */
 export type TokenSource = () => Promise<string | undefined>;
@@ -222,7 +235,7 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
 
   /** Runs one logical call with retries; `done` decides whether an answer is final. */
   async function call<T>(
-    method: 'PUT' | 'DELETE' | 'PATCH',
+    method: 'PUT' | 'DELETE' | 'PATCH' | 'POST',
     endpoint: string,
     zone: string,
     body: unknown,
@@ -390,6 +403,23 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
       if (r.ok && shape && !r.value.refused?.length)
         bases.set(key, { rest: shape.rest, rrsets: shape.rrsets, serial: r.value.serial });
       return r.ok ? { ok: true, result: r.value, attempts: r.attempts } : r;
+    },
+    async checkDs(endpoint, zone, body) {
+      const r = await call(
+        'POST',
+        endpoint,
+        zone,
+        body,
+        (res) => {
+          if (res.status < 200 || res.status >= 300) return undefined;
+          const d = res.data as Partial<ZoneDnssecResult>;
+          if (typeof d?.state !== 'string' || !Array.isArray(d.keys) || !Array.isArray(d.ds)) return undefined;
+          const { zone: _zone, ...dnssec } = d as ZoneDnssecResult;
+          return dnssec;
+        },
+        { suffix: '/dnssec/checkds', attempts: 1 },
+      );
+      return r.ok ? { ok: true, dnssec: r.value } : r;
     },
     async deleteZone(endpoint, zone) {
       applied.delete(`${endpoint} ${zone}`);

@@ -4116,6 +4116,13 @@ export const DNSZoneSchema = {
           "maxLength": 63,
           "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
         },
+        "dnssecParentRef": {
+          "type": "string",
+          "description": "Opt-in parent handoff: the DNSZone in this namespace whose zone delegates to this one (an NSRecord at this zone's name). bindy then serves this zone's DS records (status.dnssec.ds) in that parent, keeps them in step with key rollovers, and tells this zone's named once the parent serves them (rndc dnssec -checkds published/withdrawn). Without it, publish the DS yourself (registrar, DSRecord) and confirm with the bindy.firestoned.io/ds-published annotation.",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
         "unmanagedRecords": {
           "type": "array",
           "description": "Records bindy leaves alone: served records a rule matches are never deleted, changed or compared (data another tool or a person keeps with DNS UPDATE: external-dns' TXT registry, ACME challenges), and a record resource a rule matches is not served (Ready=False, reason Unmanaged). A rule matches when every part it gives matches. Example: {type: TXT, value: 'heritage=external-dns,*'}.",
@@ -4211,7 +4218,7 @@ export const DNSZoneSchema = {
       "properties": {
         "conditions": {
           "type": "array",
-          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, DnssecKeysNotPersistent (a dnssec-policy signs the zone but a primary keeps named's keys on emptyDir storage; see status.dnssec), ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
           "items": {
             "type": "object",
             "description": "One condition.",
@@ -4283,6 +4290,94 @@ export const DNSZoneSchema = {
           "minimum": 0,
           "maximum": 1000000,
           "description": "Number of records in the zone."
+        },
+        "dnssec": {
+          "type": "object",
+          "description": "DNSSEC of a zone a dnssec-policy signs (spec.dnssecPolicy, or the cluster's global.dnssec), as its primaries' named serve it: what to give the parent zone or the registrar. Set once the zone is pushed with a signing policy; kept as last reported while no primary answers.",
+          "properties": {
+            "state": {
+              "type": "string",
+              "description": "signed: named serves the zone secure with its DNSKEY RRset (hand the ds to the parent); signing: keys are being made or the zone signed; unsigned: no policy signs it any more.",
+              "enum": [
+                "signed",
+                "signing",
+                "unsigned"
+              ]
+            },
+            "policy": {
+              "type": "string",
+              "maxLength": 253,
+              "description": "The dnssec-policy named applies."
+            },
+            "algorithm": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 255,
+              "description": "DNSSEC algorithm of the key-signing keys (RFC 4034 §A.1), e.g. 13 ECDSAP256SHA256."
+            },
+            "keyTags": {
+              "type": "array",
+              "description": "Key tags (RFC 4034 Appendix B) of the DNSKEYs the primaries publish, sorted.",
+              "maxItems": 64,
+              "items": {
+                "type": "integer",
+                "format": "int32",
+                "minimum": 0,
+                "maximum": 65535
+              }
+            },
+            "ds": {
+              "type": "array",
+              "description": "The DS records (SHA-256, RFC 4509) for the zone's key-signing keys, one presentation line each (`zone. IN DS tag algorithm 2 digest`, as dnssec-dsfromkey -2 prints it): paste them into the parent zone or the registrar's form.",
+              "maxItems": 64,
+              "items": {
+                "type": "string",
+                "maxLength": 512
+              }
+            },
+            "message": {
+              "type": "string",
+              "maxLength": 4096,
+              "description": "Set when the primaries disagree: each named signs with keys of its own, so their DNSKEY sets differ (RFC 8901 multi-signer needs each to publish the others' keys); run one primary for a signed zone."
+            }
+          },
+          "required": [
+            "state",
+            "keyTags",
+            "ds"
+          ],
+          "additionalProperties": false
+        },
+        "childDS": {
+          "type": "array",
+          "description": "The DS RRsets this zone serves for child DNSZones that name it in spec.dnssecParentRef, as last served by a primary; the child tells its named they are published.",
+          "maxItems": 256,
+          "items": {
+            "type": "object",
+            "description": "One delegation.",
+            "properties": {
+              "zoneName": {
+                "type": "string",
+                "maxLength": 253,
+                "description": "The child zone."
+              },
+              "ds": {
+                "type": "array",
+                "description": "The DS lines served for it (as in the child's status.dnssec.ds).",
+                "maxItems": 64,
+                "items": {
+                  "type": "string",
+                  "maxLength": 512
+                }
+              }
+            },
+            "required": [
+              "zoneName",
+              "ds"
+            ],
+            "additionalProperties": false
+          }
         },
         "deletionBaseline": {
           "type": "object",
@@ -10279,6 +10374,10 @@ export interface DNSZoneSpec {
    */
   dnssecPolicy?: string;
   /**
+   * Opt-in parent handoff: the DNSZone in this namespace whose zone delegates to this one (an NSRecord at this zone's name). bindy then serves this zone's DS records (status.dnssec.ds) in that parent, keeps them in step with key rollovers, and tells this zone's named once the parent serves them (rndc dnssec -checkds published/withdrawn). Without it, publish the DS yourself (registrar, DSRecord) and confirm with the bindy.firestoned.io/ds-published annotation.
+   */
+  dnssecParentRef?: string;
+  /**
    * Records bindy leaves alone: served records a rule matches are never deleted, changed or compared (data another tool or a person keeps with DNS UPDATE: external-dns' TXT registry, ACME challenges), and a record resource a rule matches is not served (Ready=False, reason Unmanaged). A rule matches when every part it gives matches. Example: {type: TXT, value: 'heritage=external-dns,*'}.
    *
    * @maxItems 64
@@ -10335,7 +10434,7 @@ export interface DNSZoneSpec {
  */
 export interface DNSZoneStatus {
   /**
-   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
+   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, DnssecKeysNotPersistent (a dnssec-policy signs the zone but a primary keeps named's keys on emptyDir storage; see status.dnssec), ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded, Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
    *
    * @maxItems 16
    *
@@ -10379,6 +10478,58 @@ export interface DNSZoneStatus {
    * Number of records in the zone.
    */
   recordCount?: number;
+  /**
+   * DNSSEC of a zone a dnssec-policy signs (spec.dnssecPolicy, or the cluster's global.dnssec), as its primaries' named serve it: what to give the parent zone or the registrar. Set once the zone is pushed with a signing policy; kept as last reported while no primary answers.
+   */
+  dnssec?: {
+    /**
+     * signed: named serves the zone secure with its DNSKEY RRset (hand the ds to the parent); signing: keys are being made or the zone signed; unsigned: no policy signs it any more.
+     */
+    state: 'signed' | 'signing' | 'unsigned';
+    /**
+     * The dnssec-policy named applies.
+     */
+    policy?: string;
+    /**
+     * DNSSEC algorithm of the key-signing keys (RFC 4034 §A.1), e.g. 13 ECDSAP256SHA256.
+     */
+    algorithm?: number;
+    /**
+     * Key tags (RFC 4034 Appendix B) of the DNSKEYs the primaries publish, sorted.
+     *
+     * @maxItems 64
+     */
+    keyTags: number[];
+    /**
+     * The DS records (SHA-256, RFC 4509) for the zone's key-signing keys, one presentation line each (`zone. IN DS tag algorithm 2 digest`, as dnssec-dsfromkey -2 prints it): paste them into the parent zone or the registrar's form.
+     *
+     * @maxItems 64
+     */
+    ds: string[];
+    /**
+     * Set when the primaries disagree: each named signs with keys of its own, so their DNSKEY sets differ (RFC 8901 multi-signer needs each to publish the others' keys); run one primary for a signed zone.
+     */
+    message?: string;
+  };
+  /**
+   * The DS RRsets this zone serves for child DNSZones that name it in spec.dnssecParentRef, as last served by a primary; the child tells its named they are published.
+   *
+   * @maxItems 256
+   *
+   * Items: One delegation.
+   */
+  childDS?: {
+    /**
+     * The child zone.
+     */
+    zoneName: string;
+    /**
+     * The DS lines served for it (as in the child's status.dnssec.ds).
+     *
+     * @maxItems 64
+     */
+    ds: string[];
+  }[];
   /**
    * The deletion guard's memory: the most records (RRs bindcar manages, name servers and glue included) the zone served since `since`. Deletions within spec.deletionGuard.windowSeconds count from it, so records deleted one by one (a GitOps prune) count as one deletion.
    */

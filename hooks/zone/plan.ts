@@ -20,6 +20,7 @@ import {
 } from './select.js';
 import type { ZoneBlock } from './status.js';
 import { automaticPtrs, ptrStatusPatches } from './ptr.js';
+import { childDsRecords, keyLossBlock, type ChildDs } from './dnssec.js';
 
 /** What one sync pass pushes where, or why not. */
 export interface ZonePlan {
@@ -33,6 +34,8 @@ export interface ZonePlan {
   outcomes: RecordOutcome[];
   /** A reverse zone: the `status.ptr` entries it writes on A/AAAA records (hooks/zone/ptr.ts), after a push. */
   ptrStatus?: ReturnType<typeof ptrStatusPatches>;
+  /** The DS RRsets this zone serves for child zones that opted in (hooks/zone/dnssec.ts `childDsRecords`). */
+  childDS?: ChildDs[];
 }
 
 /**
@@ -153,11 +156,18 @@ export function planZoneSync(
     };
   }
   const ptrStatus = ptrStatusPatches(desired.zoneName, desired.ptrs, req.related);
+  // the DS of child zones that name this one in spec.dnssecParentRef, at their delegations (hooks/zone/dnssec.ts)
+  const handoff = childDsRecords(zone, desired.zoneName, desired.body, req.related);
   const base = {
     zone,
-    desired,
+    desired: handoff.records.length
+      ? { ...desired, body: { ...desired.body, records: [...desired.body.records, ...handoff.records] } }
+      : desired,
+    ...(handoff.childDS.length ? { childDS: handoff.childDS } : {}),
     outcomes: [...desired.outcomes.filter(owned), ...orphans],
     ...(ptrStatus.length ? { ptrStatus } : {}),
   };
-  return placementBlock ? { ...base, primaries, block: placementBlock } : { ...base, primaries };
+  // a signed zone refuses primaries that lose named's keys at a restart (hooks/zone/dnssec.ts)
+  const block = placementBlock ?? keyLossBlock(zone, desired.body.dnssecPolicy, primaries, req.related);
+  return block ? { ...base, primaries, block } : { ...base, primaries };
 }

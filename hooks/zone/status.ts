@@ -28,7 +28,7 @@
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import type { DNSRecord, DNSZone, DNSZoneStatus } from '../schema/generated.js';
-import type { HeldDeletion, RefusedRRset } from '../../dns/contract.js';
+import type { HeldDeletion, RefusedRRset, ZoneDnssec } from '../../dns/contract.js';
 import { ANNOTATIONS } from '../labels.js';
 import { rrsetKey } from '../../dns/rrset.js';
 import type { RecordStatusPatch } from '../ports/records.js';
@@ -53,6 +53,8 @@ export type PushOutcome =
       /** What the deletion guard reported: the RRs managed now, whether a token let a held deletion through. */
       records?: number;
       acknowledged?: boolean;
+      /** A signed zone's DNSSEC as that primary's named serves it (hooks/zone/dnssec.ts). */
+      dnssec?: ZoneDnssec;
     }
   /** `held`: bindcar held the push on purpose (see {@link heldPush}); nothing is wrong, a person must decide. */
   | {
@@ -103,7 +105,8 @@ export type ZoneBlock =
   | { reason: 'DuplicateZone'; message: string }
   | { reason: 'InvalidSpec'; message: string }
   | { reason: 'ClusterNotFound'; message: string }
-  | { reason: 'NoPrimaries'; message: string };
+  | { reason: 'NoPrimaries'; message: string }
+  | { reason: 'DnssecKeysNotPersistent'; message: string };
 
 /** Instances outside the placement that may still serve the zone: kept on purpose, or not confirmed removed. */
 export interface OrphanReport {
@@ -184,8 +187,8 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
             block.message,
           )
         : cond('Progressing', 'False', block.reason, block.message),
-      block.reason === 'InvalidSpec'
-        ? cond('Degraded', 'True', 'InvalidSpec', block.message)
+      block.reason === 'InvalidSpec' || block.reason === 'DnssecKeysNotPersistent'
+        ? cond('Degraded', 'True', block.reason, block.message)
         : cond('Degraded', 'False', block.reason, block.message),
     );
     // Waiting for a cluster or instances: Metacontroller re-syncs the zone when a related object changes, but an

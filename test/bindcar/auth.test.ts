@@ -45,6 +45,9 @@ async function appWith(auth: AuthConfig): Promise<{ http: AxiosInstance; close: 
     soa: async () => ({ served: false, rcode: 'REFUSED' }),
     update: async () => undefined,
     transfer: async () => [],
+    query: async () => {
+      throw new Error('no DNS queries in the auth tests');
+    },
   };
   const zones = new ZoneService({ rndc, dns, store: createZoneStore(dir), updateKeyName: 'bindcar-update' });
   const app = createApp({

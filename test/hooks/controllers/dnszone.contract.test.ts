@@ -205,6 +205,13 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
             ],
           },
         },
+        // the child zones that name it in spec.dnssecParentRef (their DS is served here)
+        {
+          apiVersion: V,
+          resource: 'dnszones',
+          namespace: 'dns',
+          labelSelector: { matchLabels: { 'bindy.firestoned.io/ds-parent': 'example-com' } },
+        },
       ]);
       expect(fakes.bindcar.calls).to.deep.equal([]);
     } finally {

@@ -226,6 +226,7 @@ describe('hooks/controllers/index-labels', () => {
       expected: {
         [LABELS.recordsFrom]: null,
         [PTR_LABELS.reverseZone]: null,
+        [LABELS.dsParent]: null,
         [LABELS.zoneName]: 'example.com',
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },
@@ -239,7 +240,19 @@ describe('hooks/controllers/index-labels', () => {
       expected: {
         [LABELS.recordsFrom]: 'true',
         [PTR_LABELS.reverseZone]: null,
+        [LABELS.dsParent]: null,
         [LABELS.zoneName]: sha224(`${'x'.repeat(60)}.example.com`),
+        [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
+      },
+    },
+    {
+      name: 'a child zone whose DS its parent serves',
+      object: obj('DNSZone', { zoneName: 'sub.example.com', dnssecParentRef: 'example-com' }),
+      expected: {
+        [LABELS.recordsFrom]: null,
+        [LABELS.dsParent]: 'example-com',
+        [PTR_LABELS.reverseZone]: null,
+        [LABELS.zoneName]: 'sub.example.com',
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },
     },
@@ -249,6 +262,7 @@ describe('hooks/controllers/index-labels', () => {
       expected: {
         [LABELS.recordsFrom]: null,
         [PTR_LABELS.reverseZone]: null,
+        [LABELS.dsParent]: null,
         [LABELS.zoneName]: 'example.org',
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
       },
@@ -258,6 +272,7 @@ describe('hooks/controllers/index-labels', () => {
       object: obj('DNSZone', { zoneName: '0/26.2.0.192.in-addr.arpa' }),
       expected: {
         [LABELS.recordsFrom]: null,
+        [LABELS.dsParent]: null,
         [PTR_LABELS.reverseZone]: 'true',
         [LABELS.zoneName]: sha224('0/26.2.0.192.in-addr.arpa'),
         [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',

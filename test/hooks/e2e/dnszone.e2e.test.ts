@@ -14,6 +14,10 @@ import { expect } from 'chai';
 import winston from 'winston';
 import { parseAllDocuments } from 'yaml';
 import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { createApp } from '../../../hooks/app.js';
 import { hookRoutes } from '../../../hooks/routes.js';
 import {
@@ -30,6 +34,7 @@ import { startBindcar, type BindcarHarness } from '../../support/named-bindcar.j
 import { recordingStatusWriter } from '../zone/fakes.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
+const run = promisify(execFile);
 const TOKEN = 'e2e-token-0123456789abcdef';
 const SEED = join(import.meta.dirname, '../../../examples/seed');
 
@@ -215,8 +220,8 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
     for (const o of seed) world.delete(keyOf(o));
   });
 
-  it("signs the zones of a cluster with global.dnssec: true (the seed's prod-dns) with dnssec-policy default", async () => {
-    // GIVEN the seed's Bind9Cluster prod-dns (global.dnssec: true) and a zone placed on it
+  it("refuses to sign on storage that loses keys (the seed's prod-dns), signs on a volume and reports the DS", async () => {
+    // GIVEN the seed's Bind9Cluster prod-dns (global.dnssec: true, default emptyDir storage) and a zone placed on it
     const [cluster] = yamlDocs(readFileSync(join(SEED, '02-bind9cluster-prod-dns.yaml'), 'utf8'));
     expect((cluster!['spec'] as { global: { dnssec: boolean } }).global.dnssec).to.equal(true);
     put(cluster!);
@@ -226,26 +231,192 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
       metadata: { name: 'signed-example' },
       spec: { zoneName: 'signed.example', clusterRef: 'prod-dns', nameServers: [{ hostname: 'ns1.example.net.' }] },
     });
+    const dir = await mkdtemp(join(tmpdir(), 'e2e-dnssec-'));
     try {
       // WHEN the zone hook syncs it
-      const r = await hook('signed-example');
-      expect(cond(r, 'Ready'), JSON.stringify(r.status)).to.include({ status: 'True' });
-      // THEN named publishes DNSKEYs for it (named signs in the background; poll briefly)
-      let keys = await answers('signed.example', 'DNSKEY');
-      for (let i = 0; i < 100 && keys.data.length === 0; i++) {
+      const refused = await hook('signed-example');
+      // THEN it is refused, naming the field, and nothing is pushed
+      expect(cond(refused, 'Ready')).to.include({ status: 'False', reason: 'DnssecKeysNotPersistent' });
+      expect(cond(refused, 'Ready')!.message).to.include('spec.storage.storageType emptyDir');
+      expect(cond(refused, 'Degraded')).to.include({ status: 'True', reason: 'DnssecKeysNotPersistent' });
+      expect(await bindcar.named.soaSerial('signed.example')).to.equal(undefined);
+
+      // WHEN the cluster keeps its zone directories on a volume
+      put({
+        ...cluster!,
+        spec: { ...(cluster!['spec'] as object), storage: { storageType: 'persistentVolumeClaim' } },
+      });
+      const first = await hook('signed-example');
+      expect(cond(first, 'Ready'), JSON.stringify(first.status)).to.include({ status: 'True' });
+      // THEN named signs it in the background, the hook comes back soon, and once signed the status carries the DS
+      let r = first;
+      for (let i = 0; i < 50 && (r.status['dnssec'] as { state?: string } | undefined)?.state !== 'signed'; i++) {
+        expect(r.resyncAfterSeconds).to.be.at.most(5);
         await new Promise((res) => setTimeout(res, 100));
-        keys = await answers('signed.example', 'DNSKEY');
+        r = await hook('signed-example');
       }
-      expect(keys.data.length, 'DNSKEY RRs').to.be.greaterThan(0);
-      // AND a second sync is still Ready at the serial named serves now (signing moved it; bindcar leaves the
-      // DNSSEC records named maintains alone)
-      const again = await hook('signed-example');
-      expect(cond(again, 'Ready')).to.include({ status: 'True' });
-      expect(again.status['serial']).to.equal(await bindcar.named.soaSerial('signed.example'));
+      const dnssec = r.status['dnssec'] as {
+        state: string;
+        policy: string;
+        algorithm: number;
+        keyTags: number[];
+        ds: string[];
+      };
+      expect(dnssec).to.include({ state: 'signed', policy: 'default', algorithm: 13 });
+      // AND the DS is what dnssec-dsfromkey makes of the DNSKEY RRset named serves
+      const keys = (await bindcar.named.query('signed.example', 'DNSKEY')).answers.filter((a) => a.type === 'DNSKEY');
+      await writeFile(join(dir, 'keyset'), keys.map((k) => `signed.example. ${k.ttl} IN DNSKEY ${k.data}\n`).join(''));
+      const { stdout } = await run('dnssec-dsfromkey', ['-2', '-f', join(dir, 'keyset'), 'signed.example'], {
+        timeout: 10000,
+      });
+      expect(dnssec.ds).to.deep.equal(stdout.trim().split('\n').sort());
+      expect(dnssec.keyTags).to.deep.equal(dnssec.ds.map((d) => Number(d.split(' ')[3])));
+      // AND one DSChanged event says what to give the parent
+      const dsEvents = events.events.filter((e) => e.reason === 'DSChanged' && e.message.includes('signed.example'));
+      expect(dsEvents).to.have.length(1);
+      expect(dsEvents[0]!.message).to.include(dnssec.ds[0]);
+      // AND the status no longer changes while the world does not: once named's signing stopped moving the serial,
+      // the next sync answers the same status byte for byte, with no new event
+      let prev = r;
+      let again = await hook('signed-example');
+      for (let i = 0; i < 20 && JSON.stringify(again.status) !== JSON.stringify(prev.status); i++) {
+        expect(again.status['dnssec']).to.deep.equal(dnssec);
+        await new Promise((res) => setTimeout(res, 100));
+        [prev, again] = [again, await hook('signed-example')];
+      }
+      expect(JSON.stringify(again.status)).to.equal(JSON.stringify(prev.status));
+      // AND after a named restart on the same state the DS (and so the parent's chain) is unchanged
+      await bindcar.named.kill();
+      await bindcar.named.start();
+      const restarted = await hook('signed-example');
+      expect(restarted.status['dnssec']).to.deep.equal(dnssec);
+      expect(
+        events.events.filter((e) => e.reason === 'DSChanged' && e.message.includes('signed.example')),
+      ).to.have.length(1);
       expect((await hook('signed-example', true)).finalized).to.equal(true);
     } finally {
       world.delete(`DNSZone/dns/signed-example`);
       put({ apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'prod-dns' }, spec: {} });
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('hands a child zone its DS in a bindy-served parent, tells named, and delv validates parent → child after a restart', async () => {
+    // GIVEN a cluster on a volume, a signed parent that delegates child.parent.example, and the signed child opting in
+    put({
+      apiVersion: V,
+      kind: 'Bind9Cluster',
+      metadata: { name: 'prod-dns' },
+      spec: { storage: { storageType: 'persistentVolumeClaim' } },
+    });
+    put(
+      ...yamlDocs(`
+kind: DNSZone
+metadata: {name: parent-zone}
+spec: {zoneName: parent.example, clusterRef: prod-dns, dnssecPolicy: default, nameServers: [{hostname: ns1.example.net.}]}
+---
+kind: NSRecord
+metadata: {name: child-delegation}
+spec: {zoneRef: parent-zone, name: child, nameserver: ns1.example.net.}
+---
+kind: DNSZone
+metadata: {name: child-zone}
+spec: {zoneName: child.parent.example, clusterRef: prod-dns, dnssecPolicy: default, dnssecParentRef: parent-zone, nameServers: [{hostname: ns1.example.net.}]}
+---
+kind: ARecord
+metadata: {name: child-www}
+spec: {zoneRef: child-zone, name: www, ipv4Address: 192.0.2.80}
+`),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'e2e-handoff-'));
+    const dsOf = async (zone: string) =>
+      (await bindcar.named.query(zone, 'DS')).answers
+        .filter((a) => a.type === 'DS')
+        // dig splits the digest into words
+        .map((a) => a.data.split(/\s+/).reduce((acc, w, i) => (i < 4 ? (acc ? `${acc} ${w}` : w) : `${acc}${w}`), ''));
+    const signedStatus = async (name: string) => {
+      let r = await hook(name);
+      for (let i = 0; i < 50 && (r.status['dnssec'] as { state?: string } | undefined)?.state !== 'signed'; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = await hook(name);
+      }
+      return r;
+    };
+    try {
+      // WHEN the child is signed, then the parent syncs (the child's status change re-syncs it)
+      const child = await signedStatus('child-zone');
+      const childDs = (child.status['dnssec'] as { ds: string[] }).ds;
+      expect(childDs).to.have.length(1);
+      const parent = await signedStatus('parent-zone');
+      // THEN the parent serves the child's DS at the delegation and says so
+      expect(parent.status['childDS']).to.deep.equal([{ zoneName: 'child.parent.example', ds: childDs }]);
+      expect(await dsOf('child.parent.example')).to.deep.equal(childDs.map((l) => l.split(' ').slice(3).join(' ')));
+      // AND the child's next sync tells its named the DS is published (once)
+      const before = events.events.length;
+      await hook('child-zone');
+      const told = events.events.slice(before).filter((e) => e.reason === 'DSPublished');
+      expect(told, JSON.stringify(events.events.slice(before))).to.have.length(1);
+      const after = await axios.get(`${bindcar.url}/api/v1/zones/child.parent.example/dnssec`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect((after.data as { keys: { dsState: string }[] }).keys[0]!.dsState).to.not.equal('hidden');
+      await hook('child-zone');
+      expect(events.events.slice(before).filter((e) => e.reason === 'DSPublished')).to.have.length(1);
+      // AND delv, trusting only the parent's DS, validates the child's answer — also after named restarts
+      const parentDs = (parent.status['dnssec'] as { ds: string[] }).ds;
+      const delv = async () => {
+        const anchors = join(dir, 'anchors');
+        await writeFile(
+          anchors,
+          `trust-anchors {\n${parentDs
+            .map((d) => {
+              const [, , , t, a, dt, dg] = d.split(' ');
+              return `  "parent.example." static-ds ${t} ${a} ${dt} "${dg}";\n`;
+            })
+            .join('')}};\n`,
+        );
+        const { stdout } = await run(
+          'delv',
+          [
+            '@127.0.0.1',
+            '-p',
+            String(bindcar.named.dnsPort),
+            '-a',
+            anchors,
+            '+root=parent.example',
+            'www.child.parent.example',
+            'A',
+          ],
+          { timeout: 15000 },
+        ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
+        return stdout;
+      };
+      expect(await delv()).to.include('; fully validated');
+      await bindcar.named.kill();
+      await bindcar.named.start();
+      const again = await signedStatus('parent-zone');
+      expect((again.status['dnssec'] as { ds: string[] }).ds).to.deep.equal(parentDs);
+      expect(again.status['childDS']).to.deep.equal(parent.status['childDS']);
+      const out = await delv();
+      expect(out).to.include('; fully validated');
+      expect(out).to.match(/www\.child\.parent\.example\.\s+\d+\s+IN\s+A\s+192\.0\.2\.80/);
+      // AND when the child opts out, the parent withdraws the DS
+      const { dnssecParentRef: _opt, ...optedOut } = get('DNSZone', 'child-zone')['spec'] as Record<string, unknown>;
+      put({ ...get('DNSZone', 'child-zone'), spec: optedOut });
+      const dropped = await hook('parent-zone');
+      expect(dropped.status['childDS']).to.equal(undefined);
+      expect(await dsOf('child.parent.example')).to.deep.equal([]);
+      for (const name of ['child-zone', 'parent-zone']) expect((await hook(name, true)).finalized).to.equal(true);
+    } finally {
+      for (const k of [
+        'DNSZone/dns/parent-zone',
+        'DNSZone/dns/child-zone',
+        'NSRecord/dns/child-delegation',
+        'ARecord/dns/child-www',
+      ])
+        world.delete(k);
+      put({ apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'prod-dns' }, spec: {} });
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,0 +1,294 @@
+/**
+ * hooks/zone/dnssec.ts: when a signed zone refuses its primaries (storage that loses keys), what status.dnssec says
+ * from the primaries' reports, and the DSChanged event.
+ */
+import { expect } from 'chai';
+import type { ZoneDnssec } from '../../../dns/contract.js';
+import type { KubeObject } from '../../../hooks/metacontroller.js';
+import type { DNSZone } from '../../../hooks/schema/generated.js';
+import {
+  checkDsSteps,
+  childDsRecords,
+  dnssecEvents,
+  keyLossBlock,
+  zoneDnssecStatus,
+  type DnssecStatus,
+} from '../../../hooks/zone/dnssec.js';
+import type { PutZoneBody } from '../../../dns/contract.js';
+import type { Placement } from '../../../hooks/zone/select.js';
+import type { InstancePush } from '../../../hooks/zone/status.js';
+import { relatedMap } from './support.js';
+
+const V = 'bindy.firestoned.io/v1beta1';
+
+function zone(spec: Partial<DNSZone['spec']> = {}, dnssec?: DnssecStatus): DNSZone {
+  return {
+    apiVersion: V,
+    kind: 'DNSZone',
+    metadata: { name: 'z', namespace: 'dns' },
+    spec: { zoneName: 'example.com', clusterRef: 'c', ...spec },
+    ...(dnssec ? { status: { dnssec } } : {}),
+  } as DNSZone;
+}
+
+const primary: Placement = {
+  name: 'p0',
+  namespace: 'dns',
+  role: 'primary',
+  endpoint: 'http://p0',
+  dnsEndpoint: undefined,
+};
+
+function instance(spec: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: V,
+    kind: 'Bind9Instance',
+    metadata: { name: 'p0', namespace: 'dns' },
+    spec: { clusterRef: 'c', role: 'primary', ...spec },
+  };
+}
+function cluster(spec: Record<string, unknown>): KubeObject {
+  return { apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'c', namespace: 'dns' }, spec };
+}
+
+describe('hooks/zone/dnssec', () => {
+  describe('keyLossBlock', () => {
+    const cases: { name: string; policy: string | undefined; objects: KubeObject[]; blocked: boolean }[] = [
+      { name: 'signed on emptyDir (the default)', policy: 'default', objects: [instance({})], blocked: true },
+      {
+        name: 'signed on an explicit emptyDir',
+        policy: 'default',
+        objects: [instance({ storage: { storageType: 'emptyDir' } })],
+        blocked: true,
+      },
+      {
+        name: 'signed on the instance’s PVC',
+        policy: 'default',
+        objects: [instance({ storage: { storageType: 'persistentVolumeClaim' } })],
+        blocked: false,
+      },
+      {
+        name: 'signed on the cluster’s PVC',
+        policy: 'default',
+        objects: [instance({}), cluster({ storage: { storageType: 'persistentVolumeClaim' } })],
+        blocked: false,
+      },
+      {
+        name: 'signed on an external instance',
+        policy: 'default',
+        objects: [instance({ external: { bindcarUrl: 'http://x' } })],
+        blocked: false,
+      },
+      { name: 'unsigned (no policy)', policy: undefined, objects: [instance({})], blocked: false },
+      { name: 'policy none', policy: 'none', objects: [instance({})], blocked: false },
+      { name: 'policy insecure (unsigning)', policy: 'insecure', objects: [instance({})], blocked: false },
+    ];
+    for (const c of cases)
+      it(`${c.blocked ? 'refuses' : 'allows'} a zone ${c.name}`, () => {
+        const b = keyLossBlock(zone(), c.policy, [primary], relatedMap(c.objects));
+        if (!c.blocked) {
+          expect(b).to.equal(undefined);
+          return;
+        }
+        expect(b?.reason).to.equal('DnssecKeysNotPersistent');
+        expect(b?.message).to.include('Bind9Instance dns/p0').and.include('spec.storage.storageType emptyDir');
+        expect(b?.message).to.include("its cluster's global.dnssec");
+      });
+
+    it('names spec.dnssecPolicy when the zone sets it', () => {
+      const b = keyLossBlock(zone({ dnssecPolicy: 'default' }), 'default', [primary], relatedMap([instance({})]));
+      expect(b?.message).to.match(/^spec\.dnssecPolicy default signs this zone/);
+    });
+  });
+
+  describe('zoneDnssecStatus', () => {
+    const report = (tags: number[], state: ZoneDnssec['state'] = 'signed'): ZoneDnssec => ({
+      state,
+      policy: 'default',
+      keys: tags.map((keyTag) => ({ keyTag, algorithm: 13, algorithmName: 'ECDSAP256SHA256', role: 'CSK' as const })),
+      ds: tags.map((t) => `example.com. IN DS ${t} 13 2 ${String(t).padStart(64, '0')}`),
+    });
+    const served = (dnssec?: ZoneDnssec): InstancePush => ({
+      instance: primary,
+      outcome: { state: 'served', serial: 1, ...(dnssec ? { dnssec } : {}) },
+    });
+    const failed: InstancePush = { instance: primary, outcome: { state: 'failed', message: 'down' } };
+
+    it('reports state, policy, algorithm, key tags and DS of a primary', () => {
+      expect(zoneDnssecStatus(zone(), 'default', [served(report([7]))])).to.deep.equal({
+        state: 'signed',
+        policy: 'default',
+        algorithm: 13,
+        keyTags: [7],
+        ds: [`example.com. IN DS 7 13 2 ${'7'.padStart(64, '0')}`],
+      });
+    });
+
+    it('keeps what the status said when no primary reported (failed push, changed-RRsets path)', () => {
+      const before = zoneDnssecStatus(zone(), 'default', [served(report([7]))])!;
+      expect(zoneDnssecStatus(zone({}, before), 'default', [failed])).to.equal(before);
+      expect(zoneDnssecStatus(zone({}, before), 'default', [served()])).to.equal(before);
+    });
+
+    it('says signing, with no DS, before any primary reported', () => {
+      expect(zoneDnssecStatus(zone(), 'default', [failed])).to.deep.equal({
+        state: 'signing',
+        policy: 'default',
+        keyTags: [],
+        ds: [],
+      });
+    });
+
+    it('is signing while any primary is, and names primaries that sign with different keys', () => {
+      const s = zoneDnssecStatus(zone(), 'default', [served(report([9])), served(report([7], 'signing'))])!;
+      expect(s.state).to.equal('signing');
+      expect(s.keyTags).to.deep.equal([7, 9]);
+      expect(s.ds).to.have.length(2);
+      expect(s.message).to.include('different DNSKEY sets');
+      expect(zoneDnssecStatus(zone(), 'default', [served(report([7])), served(report([7]))])!.message).to.equal(
+        undefined,
+      );
+    });
+
+    it('leaves a never-signed zone without status.dnssec and says unsigned once a signed zone stops signing', () => {
+      expect(zoneDnssecStatus(zone(), undefined, [served()])).to.equal(undefined);
+      const before = zoneDnssecStatus(zone(), 'default', [served(report([7]))])!;
+      expect(zoneDnssecStatus(zone({}, before), 'none', [served()])).to.deep.equal({
+        state: 'unsigned',
+        keyTags: [],
+        ds: [],
+      });
+    });
+  });
+
+  describe('dnssecEvents', () => {
+    const signed = (ds: string[]): DnssecStatus => ({ state: 'signed', keyTags: [], ds });
+    it('says once which DS the parent needs, and again only when they change', () => {
+      expect(dnssecEvents(zone(), signed(['a']))).to.deep.equal([
+        {
+          type: 'Normal',
+          reason: 'DSChanged',
+          message: 'zone example.com: the parent zone (or registrar) needs these DS records now: a',
+        },
+      ]);
+      expect(dnssecEvents(zone({}, signed(['a'])), signed(['a']))).to.deep.equal([]);
+      expect(dnssecEvents(zone({}, signed(['a'])), signed(['a', 'b']))[0]!.message).to.include('now: a; b (was: a)');
+      expect(dnssecEvents(zone({}, signed(['a'])), { state: 'unsigned', keyTags: [], ds: [] })[0]!.message).to.include(
+        'remove them from the parent',
+      );
+      expect(dnssecEvents(zone(), undefined)).to.deep.equal([]);
+    });
+  });
+  describe('parent handoff', () => {
+    const DS = 'sub.example.com. IN DS 7 13 2 ' + 'AB'.repeat(32);
+    const child = (
+      spec: Record<string, unknown>,
+      ds: string[] = [DS],
+      extra: Record<string, unknown> = {},
+    ): KubeObject => ({
+      apiVersion: V,
+      kind: 'DNSZone',
+      metadata: { name: 'sub', namespace: 'dns', ...extra },
+      spec: { zoneName: 'sub.example.com', clusterRef: 'c', dnssecParentRef: 'z', ...spec },
+      status: { dnssec: { state: 'signed', keyTags: [7], ds } },
+    });
+    const body = (records: PutZoneBody['records']): PutZoneBody =>
+      ({ type: 'primary', ttl: 300, soa: {}, nameServers: [], records }) as unknown as PutZoneBody;
+    const delegation = { name: 'sub', type: 'NS' as const, ttl: 600, data: 'ns1.example.net.' };
+
+    it('serves an opted-in child’s DS at its delegation, with the NS RRset’s TTL', () => {
+      const r = childDsRecords(zone(), 'example.com', body([delegation]), relatedMap([child({})]));
+      expect(r.records).to.deep.equal([{ name: 'sub', type: 'DS', ttl: 600, data: `7 13 2 ${'AB'.repeat(32)}` }]);
+      expect(r.childDS).to.deep.equal([{ zoneName: 'sub.example.com', ds: [DS] }]);
+    });
+
+    const none: { name: string; objects: KubeObject[]; records?: PutZoneBody['records'] }[] = [
+      { name: 'without a delegation (no NS at its name)', objects: [child({})], records: [] },
+      { name: 'that did not opt in', objects: [child({ dnssecParentRef: undefined })] },
+      { name: 'naming another parent', objects: [child({ dnssecParentRef: 'other' })] },
+      { name: 'not below the parent', objects: [child({ zoneName: 'sub.example.org' })] },
+      { name: 'without DS yet', objects: [child({}, [])] },
+      { name: 'being deleted', objects: [child({}, [DS], { deletionTimestamp: '2026-01-01T00:00:00Z' })] },
+      { name: 'in another namespace', objects: [{ ...child({}), metadata: { name: 'sub', namespace: 'other' } }] },
+    ];
+    for (const c of none)
+      it(`serves no DS for a child ${c.name}`, () => {
+        const r = childDsRecords(zone(), 'example.com', body(c.records ?? [delegation]), relatedMap(c.objects));
+        expect(r).to.deep.equal({ records: [], childDS: [] });
+      });
+
+    it('does not repeat a DS a DSRecord already serves, but still reports it as served', () => {
+      const own = { name: 'sub', type: 'DS' as const, ttl: 600, data: `7 13 2 ${'AB'.repeat(32)}` };
+      const r = childDsRecords(zone(), 'example.com', body([delegation, own]), relatedMap([child({})]));
+      expect(r.records).to.deep.equal([]);
+      expect(r.childDS).to.have.length(1);
+    });
+
+    const key = (dsState: string) => ({
+      state: 'served' as const,
+      serial: 1,
+      dnssec: {
+        state: 'signed' as const,
+        keys: [{ keyTag: 7, algorithm: 13, role: 'CSK' as const, dsState }],
+        ds: [DS],
+      },
+    });
+    const childZone = (annotations?: Record<string, string>): DNSZone =>
+      ({
+        ...child({}),
+        metadata: { name: 'sub', namespace: 'dns', ...(annotations ? { annotations } : {}) },
+      }) as DNSZone;
+    const parentWith = (ds: string[]): KubeObject => ({
+      ...(zone() as unknown as KubeObject),
+      status: { childDS: [{ zoneName: 'sub.example.com', ds }] },
+    });
+    const steps: {
+      name: string;
+      dsState: string;
+      related: KubeObject[];
+      annotations?: Record<string, string>;
+      want: string[];
+    }[] = [
+      {
+        name: 'the parent serves the DS, named thinks it hidden',
+        dsState: 'hidden',
+        related: [parentWith([DS])],
+        want: ['published'],
+      },
+      { name: 'named already knows', dsState: 'rumoured', related: [parentWith([DS])], want: [] },
+      { name: 'the parent does not serve it yet', dsState: 'hidden', related: [], want: [] },
+      { name: 'the parent withdrew it', dsState: 'omnipresent', related: [parentWith([])], want: ['withdrawn'] },
+      {
+        name: 'the user confirms the key tag',
+        dsState: 'hidden',
+        related: [],
+        annotations: { 'bindy.firestoned.io/ds-published': '7' },
+        want: ['published'],
+      },
+      {
+        name: 'the user confirms all',
+        dsState: 'hidden',
+        related: [],
+        annotations: { 'bindy.firestoned.io/ds-published': 'all' },
+        want: ['published'],
+      },
+      {
+        name: 'the user confirms another key',
+        dsState: 'hidden',
+        related: [],
+        annotations: { 'bindy.firestoned.io/ds-published': '8' },
+        want: [],
+      },
+    ];
+    for (const c of steps)
+      it(`checkds when ${c.name}: ${c.want.join(', ') || 'nothing'}`, () => {
+        const got = checkDsSteps(
+          childZone(c.annotations),
+          [{ instance: primary, outcome: key(c.dsState) }],
+          relatedMap(c.related),
+        );
+        expect(got.map((s) => s.state)).to.deep.equal(c.want);
+        for (const s of got) expect(s).to.include({ keyTag: 7, instance: primary });
+      });
+  });
+});
