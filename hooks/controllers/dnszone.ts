@@ -396,6 +396,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     liveEndpoint: liveEndpoints(req),
     served: pushes.some((p) => p.outcome.state === 'served'),
     ...(plan.block ? { block: plan.block } : {}),
+    ...(plan.warning ? { warning: plan.warning } : {}),
   });
   const removed = removal.kept ? [] : await deleteFrom(deps, removal.leftovers, zoneName);
   const pushedNow: ServedInstance[] = pushes.flatMap((p) =>
@@ -420,6 +421,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     orphans: { ...(removal.kept ? { kept: removal.kept } : {}), failed: failedRemovals },
     ...(plan.desired ? { desired: plan.desired } : {}),
     ...(plan.block ? { block: plan.block } : {}),
+    ...(plan.warning ? { warning: plan.warning } : {}),
   });
   // status.dnssec: what the primaries' named serve (hooks/zone/dnssec.ts); a blocked pass keeps what was reported
   const dnssec =

@@ -4,9 +4,10 @@
  * Keys that survive. named keeps a zone's DNSSEC keys (K<zone>+<alg>+<tag>.key/.private/.state) in its key-directory,
  * the instance's zone directory (hooks/pod-layout.ts cacheDir), and makes new ones at startup when they are missing
  * (BIND 9 ARM, "dnssec-policy"). On `storage.storageType: emptyDir` every pod restart therefore publishes new keys
- * and the DS the parent holds no longer matches any of them: every validating resolver answers SERVFAIL for the
- * zone. A signed zone is refused on such primaries instead (Ready=False, DnssecKeysNotPersistent, naming the field);
- * a PersistentVolumeClaim keeps the directory and so the keys. External instances (spec.external) keep whatever
+ * and a DS the parent holds no longer matches any of them: every validating resolver answers SERVFAIL for the zone.
+ * The danger starts only once a DS is published, and the seed's own cluster (global.dnssec on default storage) must
+ * keep serving, so such a zone is served and signed but Degraded (DnssecKeysNotPersistent, naming the field): the
+ * DS in its status is not one to hand to a parent yet. A PersistentVolumeClaim keeps the directory and so the keys. External instances (spec.external) keep whatever
  * their operator gives them and are trusted. Keeping the keys in a Kubernetes Secret instead would need the hooks to
  * read private keys out of named and write them back before it starts, and to follow every rollover named makes;
  * the volume already does that (README "DNSSEC").
@@ -23,7 +24,7 @@ import { signingPolicy } from '../../dns/dnssec.js';
 import type { Bind9Cluster, Bind9Instance, ClusterBind9Provider, DNSZone, DNSZoneStatus } from '../schema/generated.js';
 import type { ObjectMap } from '../metacontroller.js';
 import { refOf, relatedOf, relatedZones, type Placement } from './select.js';
-import type { InstancePush, ZoneBlock } from './status.js';
+import type { InstancePush, ZoneWarning } from './status.js';
 
 export type DnssecStatus = NonNullable<DNSZoneStatus['dnssec']>;
 
@@ -41,15 +42,15 @@ function storageOf(i: Bind9Instance, related: ObjectMap): 'emptyDir' | 'persiste
 }
 
 /**
- * The block of a signed zone placed on primaries whose zone directory does not survive a restart (see the top
+ * The warning of a signed zone placed on primaries whose zone directory does not survive a restart (see the top
  * comment); undefined when the zone is unsigned or every primary keeps its keys.
  */
-export function keyLossBlock(
+export function keyLossWarning(
   zone: DNSZone,
   policy: string | undefined,
   primaries: readonly Placement[],
   related: ObjectMap,
-): ZoneBlock | undefined {
+): ZoneWarning | undefined {
   if (!signingPolicy(policy)) return undefined;
   const instances = new Map(relatedOf<Bind9Instance>(related, 'Bind9Instance').map((i) => [refOf(i), i]));
   const losing = primaries.filter((p) => {
@@ -62,7 +63,7 @@ export function keyLossBlock(
     : `its cluster's global.dnssec (policy ${policy})`;
   return {
     reason: 'DnssecKeysNotPersistent',
-    message: `${where} signs this zone, but primary ${losing.map((p) => `Bind9Instance ${p.namespace}/${p.name}`).join(', ')} keeps named's keys on spec.storage.storageType emptyDir, which loses them at every pod restart (new keys no longer match the DS at the parent: validating resolvers fail the zone); set storage.storageType: persistentVolumeClaim on the Bind9Cluster or Bind9Instance, or spec.dnssecPolicy: none`,
+    message: `${where} signs this zone, but primary ${losing.map((p) => `Bind9Instance ${p.namespace}/${p.name}`).join(', ')} keeps named's keys on spec.storage.storageType emptyDir, which loses them at every pod restart (new keys would no longer match a DS at the parent: validating resolvers would fail the zone); the zone is served, but hand its DS to no parent before storage.storageType is persistentVolumeClaim on the Bind9Cluster or Bind9Instance (or set spec.dnssecPolicy: none)`,
   };
 }
 

@@ -105,8 +105,10 @@ export type ZoneBlock =
   | { reason: 'DuplicateZone'; message: string }
   | { reason: 'InvalidSpec'; message: string }
   | { reason: 'ClusterNotFound'; message: string }
-  | { reason: 'NoPrimaries'; message: string }
-  | { reason: 'DnssecKeysNotPersistent'; message: string };
+  | { reason: 'NoPrimaries'; message: string };
+
+/** Why a zone that is served is still Degraded (hooks/zone/dnssec.ts `keyLossWarning`). */
+export type ZoneWarning = { reason: 'DnssecKeysNotPersistent'; message: string };
 
 /** Instances outside the placement that may still serve the zone: kept on purpose, or not confirmed removed. */
 export interface OrphanReport {
@@ -120,6 +122,8 @@ export interface ZoneStatusInput {
   now: string;
   desired?: DesiredZoneResult;
   block?: ZoneBlock;
+  /** Served but degraded (see {@link ZoneWarning}). */
+  warning?: ZoneWarning;
   pushes: readonly InstancePush[];
   /** Seconds to come back while degraded (default 10). */
   degradedResyncSeconds?: number;
@@ -187,7 +191,7 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
             block.message,
           )
         : cond('Progressing', 'False', block.reason, block.message),
-      block.reason === 'InvalidSpec' || block.reason === 'DnssecKeysNotPersistent'
+      block.reason === 'InvalidSpec'
         ? cond('Degraded', 'True', block.reason, block.message)
         : cond('Degraded', 'False', block.reason, block.message),
     );
@@ -232,7 +236,9 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
         ? cond('Degraded', 'False', heldReason, 'held until a person decides (see Ready)')
         : failed.length
           ? cond('Degraded', 'True', 'PushFailed', `${failed.length}/${n} primaries failed: ${failText}`)
-          : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
+          : input.warning
+            ? cond('Degraded', 'True', input.warning.reason, input.warning.message)
+            : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
     );
     // a primary without a bindcar endpoint yet: the same wait as above
     if (pending.length) resyncAfterSeconds = input.degradedResyncSeconds ?? 10;
