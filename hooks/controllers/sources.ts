@@ -1,0 +1,171 @@
+/**
+ * Records from Ingresses and LoadBalancer Services (DecoratorController `bindy-sources`, hook v2, attachments
+ * ARecord / AAAARecord / CNAMERecord): an object annotated `bindy.firestoned.io/zone: <DNSZone>` gets the records of
+ * its hostnames and load-balancer addresses as attachments, so Metacontroller creates, updates and deletes them with
+ * it (https://metacontroller.github.io/metacontroller/api/decoratorcontroller.html). What goes in is decided by
+ * hooks/sources/source.ts; this module is the hook around it:
+ *
+ *   customize → the DNSZones of the source's namespace, by the zone-name index label every valid DNSZone carries.
+ *               Not by the annotation's name: Metacontroller caches customize answers per uid and generation, and
+ *               an annotation edit bumps no generation, so a rule built from the annotation would go stale.
+ *   sync      → the records, and the `bindy.firestoned.io/dns` annotation on the source: the records it publishes
+ *               and every problem (host outside the zone, no address yet, a zone that refuses it, a record the zone
+ *               left out — e.g. because a record declared by hand owns that name). A Warning Event goes with a new
+ *               set of problems (only when the annotation changes, so a stuck source does not flood the apiserver).
+ *   finalize  → no records, the annotation removed; finalized once the observed records are gone. Metacontroller
+ *               calls it when the source is deleted and when it loses the zone annotation (it stops matching the
+ *               annotation selector), so both remove its records even without a garbage collector.
+ *
+ * The response is a pure function of the request (the Event is the only effect, after the decision).
+ */
+import type { HookRoute } from '../http.js';
+import { LABELS } from '../labels.js';
+import {
+  objectsOf,
+  type CustomizeRequest,
+  type CustomizeResponse,
+  type DecoratorRequest,
+  type DecoratorResponse,
+  type KubeObject,
+} from '../metacontroller.js';
+import type { EventRecorder } from '../ports/events.js';
+import { API_VERSION, type DNSZone } from '../schema/generated.js';
+import {
+  SOURCE_ANNOTATIONS,
+  SOURCE_KINDS,
+  SOURCE_RECORD_KINDS,
+  recordProblem,
+  sourceRecords,
+  sourceZoneName,
+  type SourceProblem,
+} from '../sources/source.js';
+
+/** What the source's report annotation says. */
+export interface SourceReport {
+  records: string[];
+  problems: SourceProblem[];
+}
+
+/** The DNSZone the source's annotation names, from `related` (same namespace). */
+function namedZone(req: DecoratorRequest): DNSZone | undefined {
+  const name = sourceZoneName(req.object);
+  const ns = req.object.metadata.namespace ?? '';
+  return objectsOf<DNSZone & KubeObject>(req.related, 'DNSZone', API_VERSION).find(
+    (z) => z.metadata.name === name && (z.metadata.namespace ?? '') === ns,
+  );
+}
+
+/** The source's report: its desired records (`Kind/name`) and the problems, from the decision and the observed records. */
+function report(
+  req: DecoratorRequest,
+  records: readonly KubeObject[],
+  problems: readonly SourceProblem[],
+): SourceReport {
+  const observed: SourceProblem[] = [];
+  const wanted = new Set(records.map((r) => `${r.kind}/${r.metadata.name}`));
+  for (const k of SOURCE_RECORD_KINDS) {
+    for (const rec of objectsOf(req.attachments, k.kind, API_VERSION)) {
+      if (!wanted.has(`${rec.kind}/${rec.metadata.name}`)) continue;
+      const p = recordProblem(rec);
+      if (p) observed.push(p);
+    }
+  }
+  return { records: [...wanted], problems: [...problems, ...observed] };
+}
+
+/** Decorator sync of a source (see the top of this module). */
+export function syncSource(req: DecoratorRequest): DecoratorResponse {
+  if (req.finalizing) return finalizeSource(req);
+  const { records, problems } = sourceRecords(req.object, namedZone(req));
+  return {
+    labels: {},
+    annotations: { [SOURCE_ANNOTATIONS.report]: JSON.stringify(report(req, records, problems)) },
+    status: null,
+    attachments: records,
+  };
+}
+
+/** Decorator finalize of a source: no records, no report; finalized once the observed records are gone. */
+export function finalizeSource(req: DecoratorRequest): DecoratorResponse {
+  const left = SOURCE_RECORD_KINDS.some((k) => objectsOf(req.attachments, k.kind, API_VERSION).length > 0);
+  return {
+    labels: {},
+    annotations: { [SOURCE_ANNOTATIONS.report]: null },
+    status: null,
+    attachments: [],
+    finalized: !left,
+  };
+}
+
+/** Decorator customize: the DNSZones of the source's namespace (by the index label each valid zone carries). */
+export function customizeSource(req: CustomizeRequest): CustomizeResponse {
+  return {
+    relatedResources: [
+      {
+        apiVersion: API_VERSION,
+        resource: 'dnszones',
+        namespace: req.parent.metadata.namespace ?? '',
+        labelSelector: { matchExpressions: [{ key: LABELS.zoneName, operator: 'Exists' }] },
+      },
+    ],
+  };
+}
+
+/** The Warning Event for a report whose problems changed (undefined: nothing new to tell). */
+export function reportEvent(
+  source: KubeObject,
+  answer: DecoratorResponse,
+): { type: 'Warning'; reason: string; message: string } | undefined {
+  const next = answer.annotations?.[SOURCE_ANNOTATIONS.report];
+  if (typeof next !== 'string' || next === source.metadata.annotations?.[SOURCE_ANNOTATIONS.report]) return undefined;
+  const { problems } = JSON.parse(next) as SourceReport;
+  if (problems.length === 0) return undefined;
+  const first = problems[0]!;
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more: see the ${SOURCE_ANNOTATIONS.report} annotation)` : '';
+  return {
+    type: 'Warning',
+    reason: `DNS${first.reason}`,
+    message: `${first.field}: ${first.message}${more}`.slice(0, 1024),
+  };
+}
+
+/** The decorator's routes: `/sync/sources` (sync and finalize) and `/customize/sources`. */
+export function sourceRoutes(events?: EventRecorder): HookRoute[] {
+  const kinds = SOURCE_KINDS.map((k) => k.kind);
+  return [
+    {
+      path: '/sync/sources',
+      hook: 'decorate',
+      kind: 'Source',
+      kinds,
+      handle: async (body: DecoratorRequest, ctx) => {
+        const answer = syncSource(body);
+        const event = events ? reportEvent(body.object, answer) : undefined;
+        if (event && events) {
+          const o = body.object;
+          await events
+            .record({
+              regarding: {
+                apiVersion: o.apiVersion,
+                kind: o.kind,
+                namespace: o.metadata.namespace ?? '',
+                name: o.metadata.name ?? '',
+                ...(o.metadata.uid ? { uid: o.metadata.uid } : {}),
+              },
+              ...event,
+            })
+            .catch((err: unknown) => ctx.log.warn('event not recorded', { error: (err as Error).message }));
+        }
+        return answer;
+      },
+    },
+    {
+      path: '/customize/sources',
+      hook: 'customize',
+      kind: 'Source',
+      kinds,
+      handle: (body: CustomizeRequest) => customizeSource(body),
+    },
+  ];
+}
