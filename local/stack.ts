@@ -42,6 +42,7 @@ const CORE_KINDS: Record<string, string> = {
   'v1/persistentvolumeclaims': 'PersistentVolumeClaim',
   'apps/v1/deployments': 'Deployment',
   'networking.k8s.io/v1/networkpolicies': 'NetworkPolicy',
+  'networking.k8s.io/v1/ingresses': 'Ingress',
   'policy/v1/poddisruptionbudgets': 'PodDisruptionBudget',
 };
 
