@@ -52,6 +52,17 @@ export const SOURCE_KINDS = [
   { kind: 'Service', apiVersion: 'v1', resource: 'services', prefix: 'svc' },
 ] as const;
 
+/** Whether `o` is an object the sources DecoratorController decorates: an Ingress or Service carrying the zone annotation. */
+export function isSourceObject(o: unknown): o is KubeObject {
+  if (!isObj(o) || !isObj(o['metadata'])) return false;
+  const annotations = o['metadata']['annotations'];
+  return (
+    SOURCE_KINDS.some((k) => k.kind === o['kind'] && k.apiVersion === o['apiVersion']) &&
+    isObj(annotations) &&
+    typeof annotations[SOURCE_ANNOTATIONS.zone] === 'string'
+  );
+}
+
 /** The record kinds a source produces (the DecoratorController's attachments). */
 export const SOURCE_RECORD_KINDS = [
   { kind: 'AAAARecord', resource: 'aaaarecords' },
