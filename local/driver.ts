@@ -72,6 +72,11 @@ export interface DriverDeps {
   localize?: (obj: StoredObject) => StoredObject;
   /** Wall clock for deletionTimestamp. */
   now: () => string;
+  /**
+   * Objects whose status the manifest itself gives (Ingresses, Services, Gateways: the folder is their whole world,
+   * and nothing else would write the load balancer's addresses); other objects' status is the controllers'.
+   */
+  statusFromManifest?: (obj: StoredObject) => boolean;
   /** Reports hook failures; the driver carries on with other parents. */
   onError?: (parent: StoredObject, hook: string, err: unknown) => void;
 }
@@ -127,19 +132,12 @@ export class LocalDriver {
   private readonly finalizers = new Set<string>();
   /** `<decorator>|<uid>` of objects that carry a decorator's finalizer (it has a finalize hook and synced them). */
   private readonly decoratorFinalizers = new Set<string>();
-  /**
-   * `apiVersion|Kind` of the objects decorators with attachments cover (Ingresses, Services): the folder is their
-   * whole world, so the status written in their YAML (status.loadBalancer) is kept; nothing else would write it.
-   */
-  private readonly sourceKinds = new Set<string>();
 
   constructor(deps: DriverDeps) {
     this.deps = deps;
     for (const dc of deps.decorators ?? []) {
       const name = dc.metadata.name ?? 'DecoratorController';
       if (!dc.spec.hooks.sync) throw new Error(`${name}: no sync hook`);
-      if (dc.spec.attachments?.length)
-        for (const r of dc.spec.resources) this.sourceKinds.add(`${r.apiVersion}|${deps.kindOf(r)}`);
       for (const r of dc.spec.resources) {
         if (r.labelSelector) checkSelector(r.labelSelector);
         if (r.annotationSelector)
@@ -163,7 +161,7 @@ export class LocalDriver {
     const before = new Map(previous.map((o) => [key(o), o]));
     for (const o of objects)
       store.put(this.localize(this.withKeptLabels(o, before.get(key(o)))), {
-        withStatus: this.sourceKinds.has(`${o.apiVersion}|${o.kind}`),
+        withStatus: this.deps.statusFromManifest?.(o) ?? false,
       });
     for (const o of previous) {
       if (wanted.has(`${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`)) continue;

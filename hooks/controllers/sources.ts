@@ -1,13 +1,15 @@
 /**
  * Records from Ingresses and LoadBalancer Services (DecoratorController `bindy-sources`, hook v2, attachments
- * ARecord / AAAARecord / CNAMERecord): an object annotated `bindy.firestoned.io/zone: <DNSZone>` gets the records of
+ * ARecord / AAAARecord / CNAMERecord), and from Gateway API routes (`bindy-sources-gateway-api`, the same hooks,
+ * applied only where the Gateway API CRDs are installed): an object annotated `bindy.firestoned.io/zone: <DNSZone>` gets the records of
  * its hostnames and load-balancer addresses as attachments, so Metacontroller creates, updates and deletes them with
  * it (https://metacontroller.github.io/metacontroller/api/decoratorcontroller.html). What goes in is decided by
  * hooks/sources/source.ts; this module is the hook around it:
  *
  *   customize → the DNSZones of the source's namespace, by the zone-name index label every valid DNSZone carries.
  *               Not by the annotation's name: Metacontroller caches customize answers per uid and generation, and
- *               an annotation edit bumps no generation, so a rule built from the annotation would go stale.
+ *               an annotation edit bumps no generation, so a rule built from the annotation would go stale. A
+ *               route's parent Gateways by name (spec.parentRefs is spec: an edit bumps the generation).
  *   sync      → the records, and the `bindy.firestoned.io/dns` annotation on the source: the records it publishes
  *               and every problem (host outside the zone, no address yet, a zone that refuses it, a record the zone
  *               left out — e.g. because a record declared by hand owns that name). A Warning Event goes with a new
@@ -31,6 +33,9 @@ import {
 import type { EventRecorder } from '../ports/events.js';
 import { API_VERSION, type DNSZone } from '../schema/generated.js';
 import {
+  GATEWAY_API_VERSION,
+  isRoute,
+  routeGatewayRefs,
   SOURCE_ANNOTATIONS,
   SOURCE_KINDS,
   SOURCE_RECORD_KINDS,
@@ -76,7 +81,8 @@ function report(
 /** Decorator sync of a source (see the top of this module). */
 export function syncSource(req: DecoratorRequest): DecoratorResponse {
   if (req.finalizing) return finalizeSource(req);
-  const { records, problems } = sourceRecords(req.object, namedZone(req));
+  const gateways = objectsOf(req.related, 'Gateway', GATEWAY_API_VERSION);
+  const { records, problems } = sourceRecords(req.object, namedZone(req), gateways);
   return {
     labels: {},
     annotations: { [SOURCE_ANNOTATIONS.report]: JSON.stringify(report(req, records, problems)) },
@@ -99,16 +105,27 @@ export function finalizeSource(req: DecoratorRequest): DecoratorResponse {
 
 /** Decorator customize: the DNSZones of the source's namespace (by the index label each valid zone carries). */
 export function customizeSource(req: CustomizeRequest): CustomizeResponse {
-  return {
-    relatedResources: [
-      {
-        apiVersion: API_VERSION,
-        resource: 'dnszones',
-        namespace: req.parent.metadata.namespace ?? '',
-        labelSelector: { matchExpressions: [{ key: LABELS.zoneName, operator: 'Exists' }] },
-      },
-    ],
-  };
+  const rules: CustomizeResponse['relatedResources'] = [
+    {
+      apiVersion: API_VERSION,
+      resource: 'dnszones',
+      namespace: req.parent.metadata.namespace ?? '',
+      labelSelector: { matchExpressions: [{ key: LABELS.zoneName, operator: 'Exists' }] },
+    },
+  ];
+  if (isRoute(req.parent)) {
+    const byNamespace = new Map<string, Set<string>>();
+    for (const ref of routeGatewayRefs(req.parent))
+      byNamespace.set(ref.namespace, (byNamespace.get(ref.namespace) ?? new Set()).add(ref.name));
+    for (const ns of [...byNamespace.keys()].sort())
+      rules.push({
+        apiVersion: GATEWAY_API_VERSION,
+        resource: 'gateways',
+        namespace: ns,
+        names: [...byNamespace.get(ns)!].sort(),
+      });
+  }
+  return { relatedResources: rules };
 }
 
 /** The Warning Event for a report whose problems changed (undefined: nothing new to tell). */
@@ -130,7 +147,7 @@ export function reportEvent(
   };
 }
 
-/** The decorator's routes: `/sync/sources` (sync and finalize) and `/customize/sources`. */
+/** The decorators' routes: `/sync/sources` (sync and finalize) and `/customize/sources`, for every source kind. */
 export function sourceRoutes(events?: EventRecorder): HookRoute[] {
   const kinds = SOURCE_KINDS.map((k) => k.kind);
   return [

@@ -1,14 +1,17 @@
 /**
- * Pure: an annotated Ingress or LoadBalancer Service (a "source") and the DNSZone it names → the ARecord,
- * AAAARecord and CNAMERecord objects that publish it, plus the problems that kept any host out.
+ * Pure: an annotated Ingress, LoadBalancer Service or Gateway API route (a "source") and the DNSZone it names → the
+ * ARecord, AAAARecord and CNAMERecord objects that publish it, plus the problems that kept any host out.
  *
  *   hostnames  Ingress: every `spec.rules[].host` (https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/),
  *              plus the comma-separated `bindy.firestoned.io/hostname` annotation; Service: the annotation only
- *              (a Service has no host of its own). Only hosts inside the zone's `spec.zoneName`; a leading `*`
- *              label (an Ingress wildcard host) is kept as the record's wildcard owner.
- *   addresses  `status.loadBalancer.ingress[]` (filled by whatever implements the load balancer): each `ip` is an A
- *              or AAAA address; when no entry has an ip, the first `hostname` becomes a CNAME target
- *              (RFC 1034 §3.6.2: a CNAME owner has no other data, hence one target and never at the apex).
+ *              (a Service has no host of its own); HTTPRoute, GRPCRoute, TLSRoute: `spec.hostnames[]` plus the
+ *              annotation (https://gateway-api.sigs.k8s.io/reference/spec/). Only hosts inside the zone's
+ *              `spec.zoneName`; a leading `*` label (a wildcard host) is kept as the record's wildcard owner.
+ *   addresses  Ingress, Service: `status.loadBalancer.ingress[]` (filled by whatever implements the load balancer),
+ *              each `ip` an address, each `hostname` a name; a route: `status.addresses[]` of the Gateways its
+ *              `spec.parentRefs` name (type IPAddress, the default: an address; Hostname: a name). Addresses give A
+ *              and AAAA records; when there is none, the first name becomes a CNAME target (RFC 1034 §3.6.2: a
+ *              CNAME owner has no other data, hence one target and never at the apex).
  *   ttl        `bindy.firestoned.io/ttl`, seconds (RFC 2181 §8: 0 … 2^31-1); default the zone's $TTL.
  *
  * The records live in the source's namespace (a Kubernetes owner reference never crosses namespaces) and name the
@@ -46,15 +49,51 @@ export function isSourceRecord(rec: { metadata: { labels?: Record<string, string
   return rec.metadata.labels?.[SOURCE_LABEL] !== undefined;
 }
 
-/** The kinds that can be sources, with the `Kind.apiVersion` their requests use. */
-export const SOURCE_KINDS = [
+/** The Gateway API group and version of the routes and Gateways bindy reads. */
+export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
+
+/** The kinds that can be sources (metacontroller/sources.yaml), with the `Kind.apiVersion` their requests use. */
+export const CORE_SOURCE_KINDS = [
   { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', resource: 'ingresses', prefix: 'ing' },
   { kind: 'Service', apiVersion: 'v1', resource: 'services', prefix: 'svc' },
 ] as const;
 
-/** Whether `o` is an object the sources DecoratorController decorates: an Ingress or Service carrying the zone annotation. */
+/** The Gateway API routes that can be sources (metacontroller/gateway-api/sources-gateway-api.yaml). */
+export const ROUTE_SOURCE_KINDS = [
+  { kind: 'HTTPRoute', apiVersion: GATEWAY_API_VERSION, resource: 'httproutes', prefix: 'http' },
+  { kind: 'GRPCRoute', apiVersion: GATEWAY_API_VERSION, resource: 'grpcroutes', prefix: 'grpc' },
+  { kind: 'TLSRoute', apiVersion: GATEWAY_API_VERSION, resource: 'tlsroutes', prefix: 'tls' },
+] as const;
+
+export const SOURCE_KINDS = [...CORE_SOURCE_KINDS, ...ROUTE_SOURCE_KINDS] as const;
+
+/** Whether `source` is a Gateway API route (its addresses are its Gateways'). */
+export function isRoute(source: KubeObject): boolean {
+  return ROUTE_SOURCE_KINDS.some((k) => k.kind === source.kind && k.apiVersion === source.apiVersion);
+}
+
+/** A route's parent Gateways (`spec.parentRefs` of kind Gateway), as namespace and name, in order. */
+export function routeGatewayRefs(route: KubeObject): { index: number; namespace: string; name: string }[] {
+  const refs = isObj(route['spec']) ? route['spec']['parentRefs'] : undefined;
+  if (!Array.isArray(refs)) return [];
+  const out: { index: number; namespace: string; name: string }[] = [];
+  refs.forEach((r, index) => {
+    if (!isObj(r) || typeof r['name'] !== 'string') return;
+    if ((r['group'] ?? 'gateway.networking.k8s.io') !== 'gateway.networking.k8s.io') return;
+    if ((r['kind'] ?? 'Gateway') !== 'Gateway') return;
+    const namespace = typeof r['namespace'] === 'string' ? r['namespace'] : (route.metadata.namespace ?? '');
+    out.push({ index, namespace, name: r['name'] });
+  });
+  return out;
+}
+
+/**
+ * Whether `o` is an object a sources DecoratorController decorates (an Ingress, Service or route carrying the zone
+ * annotation), or a Gateway (a route's addresses come from it).
+ */
 export function isSourceObject(o: unknown): o is KubeObject {
   if (!isObj(o) || !isObj(o['metadata'])) return false;
+  if (o['kind'] === 'Gateway' && o['apiVersion'] === GATEWAY_API_VERSION) return true;
   const annotations = o['metadata']['annotations'];
   return (
     SOURCE_KINDS.some((k) => k.kind === o['kind'] && k.apiVersion === o['apiVersion']) &&
@@ -138,6 +177,13 @@ function hostsOf(source: KubeObject): Host[] {
           out.push({ host: cleanHost(r['host']), field: `spec.rules[${i}].host` });
       });
     }
+  } else if (isRoute(source)) {
+    const names = isObj(source['spec']) ? source['spec']['hostnames'] : undefined;
+    if (Array.isArray(names)) {
+      names.forEach((h, i) => {
+        if (typeof h === 'string' && h.length > 0) out.push({ host: cleanHost(h), field: `spec.hostnames[${i}]` });
+      });
+    }
   }
   const extra = source.metadata.annotations?.[SOURCE_ANNOTATIONS.hostname];
   if (extra !== undefined) {
@@ -185,6 +231,50 @@ function addressesOf(source: KubeObject, problems: SourceProblem[]): Addresses {
       else problems.push({ field: `${field}.hostname`, reason: 'InvalidAddress', message: n.reason });
     }
   });
+  return { v4: [...v4].sort(), v6: [...v6].sort(), names };
+}
+
+/** A route's addresses: `status.addresses[]` of its parent Gateways (in `gateways`); a missing Gateway is a problem. */
+function routeAddressesOf(route: KubeObject, gateways: readonly KubeObject[], problems: SourceProblem[]): Addresses {
+  const v4 = new Set<string>();
+  const v6 = new Set<string>();
+  const names: string[] = [];
+  for (const ref of routeGatewayRefs(route)) {
+    const gw = gateways.find(
+      (g) => g.kind === 'Gateway' && g.metadata.name === ref.name && (g.metadata.namespace ?? '') === ref.namespace,
+    );
+    if (!gw) {
+      problems.push({
+        field: `spec.parentRefs[${ref.index}]`,
+        reason: 'GatewayNotFound',
+        message: `no Gateway ${ref.namespace}/${ref.name}`,
+      });
+      continue;
+    }
+    const status = isObj(gw['status']) ? gw['status'] : {};
+    const addresses = Array.isArray(status['addresses']) ? status['addresses'] : [];
+    addresses.forEach((a, i) => {
+      if (!isObj(a) || typeof a['value'] !== 'string') return;
+      const field = `Gateway ${ref.namespace}/${ref.name} status.addresses[${i}]`;
+      const type = a['type'] ?? 'IPAddress';
+      if (type === 'IPAddress') {
+        const a4 = canonicalIPv4(a['value']);
+        const a6 = a4 === undefined ? canonicalIPv6(a['value']) : undefined;
+        if (a4 !== undefined) v4.add(a4);
+        else if (a6 !== undefined) v6.add(a6);
+        else
+          problems.push({
+            field,
+            reason: 'InvalidAddress',
+            message: `${JSON.stringify(a['value'])} is not an IP address`,
+          });
+      } else if (type === 'Hostname') {
+        const n = checkAbsoluteName(`${cleanHost(a['value'])}.`, true);
+        if (n.ok) names.push(n.name);
+        else problems.push({ field, reason: 'InvalidAddress', message: n.reason });
+      }
+    });
+  }
   return { v4: [...v4].sort(), v6: [...v6].sort(), names };
 }
 
@@ -237,7 +327,11 @@ export function sourceLabelValue(source: KubeObject): string {
  * problems that kept hosts out. A problem with the whole source (a bad TTL, a Service that is not a load balancer,
  * a zone that refuses it) publishes nothing: the annotation says what to fix.
  */
-export function sourceRecords(source: KubeObject, zone: DNSZone | undefined): SourceRecords {
+export function sourceRecords(
+  source: KubeObject,
+  zone: DNSZone | undefined,
+  gateways: readonly KubeObject[] = [],
+): SourceRecords {
   const problems: SourceProblem[] = [];
   const done = (): SourceRecords => ({ records: [], problems });
   const zoneName = sourceZoneName(source);
@@ -287,19 +381,26 @@ export function sourceRecords(source: KubeObject, zone: DNSZone | undefined): So
   const hosts = hostsOf(source);
   if (hosts.length === 0) {
     problems.push({
-      field: source.kind === 'Ingress' ? 'spec.rules[].host' : ANNOTATION(SOURCE_ANNOTATIONS.hostname),
+      field:
+        source.kind === 'Ingress'
+          ? 'spec.rules[].host'
+          : isRoute(source)
+            ? 'spec.hostnames'
+            : ANNOTATION(SOURCE_ANNOTATIONS.hostname),
       reason: 'NoHostname',
-      message: `no hostname: ${source.kind === 'Ingress' ? 'set spec.rules[].host or' : 'set'} the ${SOURCE_ANNOTATIONS.hostname} annotation`,
+      message: `no hostname: ${source.kind === 'Ingress' ? 'set spec.rules[].host or' : isRoute(source) ? 'set spec.hostnames or' : 'set'} the ${SOURCE_ANNOTATIONS.hostname} annotation`,
     });
     return done();
   }
-  const addr = addressesOf(source, problems);
+  const addr = isRoute(source) ? routeAddressesOf(source, gateways, problems) : addressesOf(source, problems);
   const hasAddress = addr.v4.length + addr.v6.length + addr.names.length > 0;
   if (!hasAddress) {
     problems.push({
-      field: 'status.loadBalancer.ingress',
+      field: isRoute(source) ? 'spec.parentRefs' : 'status.loadBalancer.ingress',
       reason: 'NoAddress',
-      message: 'no address yet: the records appear when the load balancer writes status.loadBalancer.ingress',
+      message: isRoute(source)
+        ? "no address yet: the records appear when a parent Gateway's status.addresses has one"
+        : 'no address yet: the records appear when the load balancer writes status.loadBalancer.ingress',
     });
   }
   const records: KubeObject[] = [];

@@ -4,6 +4,7 @@ import { LocalDriver, type CompositeController, type DecoratorController } from 
 import { kindOf, loadControllers, loadDecorators } from '../../local/stack.js';
 import { ObjectStore, type StoredObject } from '../../local/store.js';
 import { hookRoutes } from '../../hooks/routes.js';
+import { isSourceObject } from '../../hooks/sources/source.js';
 import { REPO } from '../hooks/children/support.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
@@ -238,6 +239,7 @@ describe('local/driver: DecoratorControllers', () => {
       controllers: [],
       decorators: await loadDecorators(dir),
       kindOf,
+      statusFromManifest: isSourceObject,
       now: () => '2026-01-01T00:00:00Z',
       post: async (path, body: any) => routes.get(path)!.handle(structuredClone(body) as never, {} as never),
       onError: (_p, hook, err) => errors.push(`${hook}: ${(err as Error).message}`),

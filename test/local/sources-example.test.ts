@@ -1,7 +1,7 @@
 /**
  * examples/sources/ through the local runtime (`npm start -- -f examples/sources`): a real named answers the hosts of
- * the annotated Ingress and LoadBalancer Service at the addresses their status names, and the record declared by
- * hand keeps its name.
+ * the annotated Ingress and LoadBalancer Service at the addresses their status names (and, with gateway-api/, of an
+ * HTTPRoute at its Gateway's), and the record declared by hand keeps its name.
  */
 import { expect } from 'chai';
 import { loadFolder } from '../../cli/commands/up.js';
@@ -42,5 +42,16 @@ describe('examples/sources through the local runtime', function () {
     };
     expect(report.problems.map((p) => p.reason)).to.deep.equal(['Conflict', 'Conflict']);
     expect(report.problems[0]!.message).to.match(/status\.apps\.example\.org\. is declared by hand/);
+  });
+
+  it('with examples/sources/gateway-api: an HTTPRoute answers at its Gateway’s address', async () => {
+    const base = loadFolder('examples/sources');
+    const gateway = loadFolder('examples/sources/gateway-api');
+    expect(gateway.problems).to.deep.equal([]);
+    expect(gateway.objects.map((o) => o.kind).sort()).to.deep.equal(['Gateway', 'HTTPRoute']);
+    const r = await stack.apply([...base.objects, ...gateway.objects]);
+    expect(r.errors).to.equal(0);
+    expect(answerData(await stack.named.query('docs.apps.example.org', 'A'), 'A')).to.deep.equal(['192.0.2.30']);
+    expect(answerData(await stack.named.query('shop.apps.example.org', 'A'), 'A')).to.deep.equal(['192.0.2.10']);
   });
 });

@@ -163,13 +163,20 @@ describe('manifests/ and metacontroller/', () => {
       .filter((x) => !KUSTOMIZATION.test(x))
       .flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS() as Record<string, any> | null))
       .filter((o) => o?.['kind'] === 'DecoratorController');
-    expect(decorators.map((d) => d!['metadata'].name)).to.deep.equal(['bindy-index-labels', 'bindy-sources']);
-    const sources = decorators.find((d) => d!['metadata'].name === 'bindy-sources')!['spec'];
-    expect(sources.resyncPeriodSeconds).to.be.a('number');
-    expect(Object.keys(sources.hooks)).to.deep.equal(['customize', 'sync', 'finalize']);
-    for (const h of Object.values(sources.hooks) as { version: string; webhook: { service: unknown } }[]) {
-      expect(h.version).to.equal('v2');
-      expect(h.webhook.service).to.deep.equal({ name: 'bindy-hooks', namespace: 'bindy-system', port: 80 });
+    expect(decorators.map((d) => d!['metadata'].name)).to.deep.equal([
+      'bindy-sources-gateway-api',
+      'bindy-index-labels',
+      'bindy-sources',
+    ]);
+    for (const sources of decorators
+      .filter((d) => d!['metadata'].name.startsWith('bindy-sources'))
+      .map((d) => d!['spec'])) {
+      expect(sources.resyncPeriodSeconds).to.be.a('number');
+      expect(Object.keys(sources.hooks)).to.deep.equal(['customize', 'sync', 'finalize']);
+      for (const h of Object.values(sources.hooks) as { version: string; webhook: { service: unknown } }[]) {
+        expect(h.version).to.equal('v2');
+        expect(h.webhook.service).to.deep.equal({ name: 'bindy-hooks', namespace: 'bindy-system', port: 80 });
+      }
     }
     for (const d of decorators.filter((x) => x!['metadata'].name === 'bindy-index-labels')) {
       const spec = d!['spec'];

@@ -20,7 +20,8 @@ import { hookRoutes } from '../../../hooks/routes.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
 import {
   SOURCE_ANNOTATIONS,
-  SOURCE_KINDS,
+  CORE_SOURCE_KINDS,
+  ROUTE_SOURCE_KINDS,
   SOURCE_RECORD_KINDS,
   sourceRecordName,
   sourceRecords,
@@ -204,31 +205,71 @@ describe('hooks/sources/source: what a source publishes', () => {
   });
 });
 
-describe('metacontroller/sources.yaml', () => {
-  it('decorates the source kinds by the zone annotation, attaches the record kinds InPlace, v2 hooks on served paths', () => {
-    const dc = parse(readFileSync(join(REPO, 'metacontroller/sources.yaml'), 'utf8')) as {
-      spec: {
-        resources: { apiVersion: string; resource: string; annotationSelector: unknown }[];
-        attachments: { apiVersion: string; resource: string; updateStrategy: { method: string } }[];
-        hooks: Record<string, { version: string; webhook: { path: string } }>;
-      };
-    };
-    expect(dc.spec.resources.map((r) => `${r.apiVersion}/${r.resource}`)).to.deep.equal(
-      SOURCE_KINDS.map((k) => `${k.apiVersion}/${k.resource}`),
-    );
-    for (const r of dc.spec.resources)
-      expect(r.annotationSelector).to.deep.equal({
-        matchExpressions: [{ key: SOURCE_ANNOTATIONS.zone, operator: 'Exists' }],
-      });
-    expect(dc.spec.attachments.map((a) => [a.resource, a.updateStrategy.method])).to.deep.equal(
-      SOURCE_RECORD_KINDS.map((k) => [k.resource, 'InPlace']),
-    );
-    const paths = new Set(hookRoutes({ clock: () => new Date(0) } as never).map((r) => r.path));
-    for (const [name, h] of Object.entries(dc.spec.hooks)) {
-      expect(h.version, name).to.equal('v2');
-      expect(paths.has(h.webhook.path), `${name} → ${h.webhook.path}`).to.equal(true);
-    }
+describe('hooks/sources/source: Gateway API routes', () => {
+  it('an HTTPRoute: its hostnames at the addresses of every parent Gateway (any namespace), wildcards kept', () => {
+    const res = syncSource(load('httproute-gateway-addresses'));
+    expect(res.attachments.map((a) => [a.kind, a['spec']])).to.deep.equal([
+      ['AAAARecord', { zoneRef: 'example-com', name: '*.shop', ipv6Addresses: ['2001:db8::30'] }],
+      ['AAAARecord', { zoneRef: 'example-com', name: 'www', ipv6Addresses: ['2001:db8::30'] }],
+      ['ARecord', { zoneRef: 'example-com', name: '*.shop', ipv4Addresses: ['192.0.2.30', '192.0.2.31'] }],
+      ['ARecord', { zoneRef: 'example-com', name: 'www', ipv4Addresses: ['192.0.2.30', '192.0.2.31'] }],
+    ]);
+    expect(res.attachments.every((a) => a.metadata.name!.startsWith('http-shop-'))).to.equal(true);
+    expect(reportOf(res).problems).to.deep.equal([]);
   });
+
+  it('a Gateway that reports only a hostname gives a CNAME; a missing Gateway and a non-Gateway parent are told apart', () => {
+    expect(syncSource(load('grpcroute-gateway-hostname')).attachments.map((a) => [a.kind, a['spec']])).to.deep.equal([
+      ['CNAMERecord', { zoneRef: 'example-com', name: 'grpc', target: 'lb-7.elb.example.net.' }],
+    ]);
+    const missing = syncSource(load('tlsroute-gateway-missing'));
+    expect(missing.attachments).to.deep.equal([]);
+    expect(reportOf(missing).problems.map((p) => [p.field, p.reason])).to.deep.equal([
+      ['spec.parentRefs[0]', 'GatewayNotFound'],
+      ['spec.parentRefs', 'NoAddress'],
+    ]);
+  });
+
+  it('customize relates the parent Gateways by name, per namespace, besides the DNSZones', () => {
+    const r = load('httproute-gateway-addresses');
+    expect(customizeSource({ controller: r.controller, parent: r.object }).relatedResources.slice(1)).to.deep.equal([
+      { apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gateways', namespace: 'infra', names: ['internal'] },
+      { apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gateways', namespace: 'web', names: ['edge'] },
+    ]);
+  });
+});
+
+const DECORATORS = [
+  { file: 'metacontroller/sources.yaml', kinds: CORE_SOURCE_KINDS },
+  { file: 'metacontroller/gateway-api/sources-gateway-api.yaml', kinds: ROUTE_SOURCE_KINDS },
+] as const;
+
+describe('metacontroller/sources.yaml, metacontroller/gateway-api/sources-gateway-api.yaml', () => {
+  for (const { file, kinds } of DECORATORS)
+    it(`${file}: decorates its source kinds by the zone annotation, attaches the record kinds InPlace, v2 hooks on served paths`, () => {
+      const dc = parse(readFileSync(join(REPO, file), 'utf8')) as {
+        spec: {
+          resources: { apiVersion: string; resource: string; annotationSelector: unknown }[];
+          attachments: { apiVersion: string; resource: string; updateStrategy: { method: string } }[];
+          hooks: Record<string, { version: string; webhook: { path: string } }>;
+        };
+      };
+      expect(dc.spec.resources.map((r) => `${r.apiVersion}/${r.resource}`)).to.deep.equal(
+        kinds.map((k) => `${k.apiVersion}/${k.resource}`),
+      );
+      for (const r of dc.spec.resources)
+        expect(r.annotationSelector).to.deep.equal({
+          matchExpressions: [{ key: SOURCE_ANNOTATIONS.zone, operator: 'Exists' }],
+        });
+      expect(dc.spec.attachments.map((a) => [a.resource, a.updateStrategy.method])).to.deep.equal(
+        SOURCE_RECORD_KINDS.map((k) => [k.resource, 'InPlace']),
+      );
+      const paths = new Set(hookRoutes({ clock: () => new Date(0) } as never).map((r) => r.path));
+      for (const [name, h] of Object.entries(dc.spec.hooks)) {
+        expect(h.version, name).to.equal('v2');
+        expect(paths.has(h.webhook.path), `${name} → ${h.webhook.path}`).to.equal(true);
+      }
+    });
 });
 
 describe('hooks: /sync/sources through the Express app', () => {
