@@ -128,14 +128,16 @@ export function customizeSource(req: CustomizeRequest): CustomizeResponse {
   return { relatedResources: rules };
 }
 
-/** The Warning Event for a report whose problems changed (undefined: nothing new to tell). */
+/** The Warning Event for a report whose problems changed (undefined: nothing new to tell, or only `NoAddress`). */
 export function reportEvent(
   source: KubeObject,
   answer: DecoratorResponse,
 ): { type: 'Warning'; reason: string; message: string } | undefined {
   const next = answer.annotations?.[SOURCE_ANNOTATIONS.report];
   if (typeof next !== 'string' || next === source.metadata.annotations?.[SOURCE_ANNOTATIONS.report]) return undefined;
-  const { problems } = JSON.parse(next) as SourceReport;
+  // No address yet is where every source starts (its load balancer has not answered): the annotation says it, an
+  // Event would only be noise.
+  const problems = (JSON.parse(next) as SourceReport).problems.filter((p) => p.reason !== 'NoAddress');
   if (problems.length === 0) return undefined;
   const first = problems[0]!;
   const more =
