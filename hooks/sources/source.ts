@@ -202,43 +202,58 @@ interface Addresses {
   names: string[];
 }
 
+/** Collects addresses and names; every address and name is read here, the same for load balancers and Gateways. */
+class AddressSet {
+  private readonly v4 = new Set<string>();
+  private readonly v6 = new Set<string>();
+  private readonly names: string[] = [];
+  private readonly problems: SourceProblem[];
+  constructor(problems: SourceProblem[]) {
+    this.problems = problems;
+  }
+
+  /** An IP address as written (IPv4 dotted quad or RFC 4291 text); anything else is a problem at `field`. */
+  ip(value: string, field: string): void {
+    const a4 = canonicalIPv4(value);
+    const a6 = a4 === undefined ? canonicalIPv6(value) : undefined;
+    if (a4 !== undefined) this.v4.add(a4);
+    else if (a6 !== undefined) this.v6.add(a6);
+    else
+      this.problems.push({ field, reason: 'InvalidAddress', message: `${JSON.stringify(value)} is not an IP address` });
+  }
+
+  /** A host name (a CNAME target when there is no address); an invalid one is a problem at `field`. */
+  name(value: string, field: string): void {
+    const n = checkAbsoluteName(`${cleanHost(value)}.`, true);
+    if (n.ok) this.names.push(n.name);
+    else this.problems.push({ field, reason: 'InvalidAddress', message: n.reason });
+  }
+
+  /** Addresses sorted and distinct, names in the order they came. */
+  result(): Addresses {
+    return { v4: [...this.v4].sort(), v6: [...this.v6].sort(), names: this.names };
+  }
+}
+
 /** `status.loadBalancer.ingress[]` → addresses (sorted, distinct) and hostnames; bad entries become problems. */
 function addressesOf(source: KubeObject, problems: SourceProblem[]): Addresses {
   const status = isObj(source['status']) ? source['status'] : {};
   const lb = isObj(status['loadBalancer']) ? status['loadBalancer'] : {};
   const entries = Array.isArray(lb['ingress']) ? lb['ingress'] : [];
-  const v4 = new Set<string>();
-  const v6 = new Set<string>();
-  const names: string[] = [];
+  const out = new AddressSet(problems);
   entries.forEach((e, i) => {
     if (!isObj(e)) return;
     const field = `status.loadBalancer.ingress[${i}]`;
-    if (typeof e['ip'] === 'string' && e['ip'].length > 0) {
-      const ip = e['ip'];
-      const a4 = canonicalIPv4(ip);
-      const a6 = a4 === undefined ? canonicalIPv6(ip) : undefined;
-      if (a4 !== undefined) v4.add(a4);
-      else if (a6 !== undefined) v6.add(a6);
-      else
-        problems.push({
-          field: `${field}.ip`,
-          reason: 'InvalidAddress',
-          message: `${JSON.stringify(ip)} is not an IP address`,
-        });
-    } else if (typeof e['hostname'] === 'string' && e['hostname'].length > 0) {
-      const n = checkAbsoluteName(`${cleanHost(e['hostname'])}.`, true);
-      if (n.ok) names.push(n.name);
-      else problems.push({ field: `${field}.hostname`, reason: 'InvalidAddress', message: n.reason });
-    }
+    if (typeof e['ip'] === 'string' && e['ip'].length > 0) out.ip(e['ip'], `${field}.ip`);
+    else if (typeof e['hostname'] === 'string' && e['hostname'].length > 0)
+      out.name(e['hostname'], `${field}.hostname`);
   });
-  return { v4: [...v4].sort(), v6: [...v6].sort(), names };
+  return out.result();
 }
 
 /** A route's addresses: `status.addresses[]` of its parent Gateways (in `gateways`); a missing Gateway is a problem. */
 function routeAddressesOf(route: KubeObject, gateways: readonly KubeObject[], problems: SourceProblem[]): Addresses {
-  const v4 = new Set<string>();
-  const v6 = new Set<string>();
-  const names: string[] = [];
+  const out = new AddressSet(problems);
   for (const ref of routeGatewayRefs(route)) {
     const gw = gateways.find(
       (g) => g.kind === 'Gateway' && g.metadata.name === ref.name && (g.metadata.namespace ?? '') === ref.namespace,
@@ -256,26 +271,13 @@ function routeAddressesOf(route: KubeObject, gateways: readonly KubeObject[], pr
     addresses.forEach((a, i) => {
       if (!isObj(a) || typeof a['value'] !== 'string') return;
       const field = `Gateway ${ref.namespace}/${ref.name} status.addresses[${i}]`;
+      // type defaults to IPAddress (Gateway API GatewayStatusAddress); other types (NamedAddress, …) name no host
       const type = a['type'] ?? 'IPAddress';
-      if (type === 'IPAddress') {
-        const a4 = canonicalIPv4(a['value']);
-        const a6 = a4 === undefined ? canonicalIPv6(a['value']) : undefined;
-        if (a4 !== undefined) v4.add(a4);
-        else if (a6 !== undefined) v6.add(a6);
-        else
-          problems.push({
-            field,
-            reason: 'InvalidAddress',
-            message: `${JSON.stringify(a['value'])} is not an IP address`,
-          });
-      } else if (type === 'Hostname') {
-        const n = checkAbsoluteName(`${cleanHost(a['value'])}.`, true);
-        if (n.ok) names.push(n.name);
-        else problems.push({ field, reason: 'InvalidAddress', message: n.reason });
-      }
+      if (type === 'IPAddress') out.ip(a['value'], field);
+      else if (type === 'Hostname') out.name(a['value'], field);
     });
   }
-  return { v4: [...v4].sort(), v6: [...v6].sort(), names };
+  return out.result();
 }
 
 /** The TTL annotation → seconds, undefined when absent; a problem when it is not an integer in range. */
@@ -301,7 +303,7 @@ function kindOf(source: KubeObject) {
 }
 
 /**
- * The object name of the record for `host`: `<ing|svc>-<source name, shortened>-<hash8>` — readable, at most 63
+ * The object name of the record for `host`: `<ing|svc|http|grpc|tls>-<source name, shortened>-<hash8>` — readable, at most 63
  * characters (a DNS-1123 label, so it is a valid name for every kind), and distinct per source kind, source and host.
  */
 export function sourceRecordName(source: KubeObject, host: string): string {
