@@ -518,6 +518,20 @@ export const SCENARIOS: readonly Scenario[] = [
           await expectAnswer(d, `www.${z}`, 'A', []);
         },
       );
+      // WHEN the Service loses its zone annotation THEN its name is gone, and so is bindy's report on it
+      const unannotated = structuredClone(service);
+      delete (unannotated.metadata['annotations'] as Record<string, string>)['bindy.firestoned.io/zone'];
+      const optOut = await timed(
+        d,
+        () => d.apply(unannotated),
+        async () => {
+          await expectAnswer(d, `api.${z}`, 'CNAME', []);
+          const svc = await d.get('Service', 'api');
+          expect(svc, 'the Service stays').to.not.equal(undefined);
+          expect(sourceReport(svc).records, 'its report').to.deep.equal([]);
+          expect(svc!.metadata['finalizers'] ?? [], 'its finalizer released').to.deep.equal([]);
+        },
+      );
       // WHEN the sources are deleted THEN their names are gone, the record declared by hand stays
       const gone = await timed(
         d,
@@ -527,13 +541,12 @@ export const SCENARIOS: readonly Scenario[] = [
         },
         async () => {
           await expectAnswer(d, `shop.${z}`, 'A', []);
-          await expectAnswer(d, `api.${z}`, 'CNAME', []);
           expect(await d.get('Ingress', 'shop'), 'the Ingress, once its finalizer is released').to.equal(undefined);
         },
       );
       await expectAnswer(d, `taken.${z}`, 'A', ['192.0.2.99']);
       console.log(
-        `      sources (${d.name}): status patch → dig answer ${create} ms, address change ${change} ms, host change ${host} ms, deletion ${gone} ms`,
+        `      sources (${d.name}): status patch → dig answer ${create} ms, address change ${change} ms, host change ${host} ms, annotation removed ${optOut} ms, deletion ${gone} ms`,
       );
     },
   },
