@@ -76,8 +76,12 @@ export interface DecoratorRequest<P extends KubeObject = KubeObject> {
  */
 export interface DecoratorResponse {
   labels: Record<string, string | null>;
+  /** Like labels: null removes the annotation, annotations not named are left alone. */
+  annotations?: Record<string, string | null>;
   status: null;
   attachments: KubeObject[];
+  /** Finalize hook only: the finalizer may go (the observed attachments are gone). */
+  finalized?: boolean;
 }
 
 export interface LabelSelector {

@@ -9,6 +9,7 @@ import { bind9ClusterRoutes } from './controllers/bind9cluster.js';
 import { bind9InstanceRoutes } from './controllers/bind9instance.js';
 import { clusterBind9ProviderRoutes } from './controllers/clusterbind9provider.js';
 import { indexLabelRoutes } from './controllers/index-labels.js';
+import { sourceRoutes } from './controllers/sources.js';
 
 /** Every hook route of the service, given the effect ports (bindcar client, status writer, events, clock). */
 export function hookRoutes(ports: HookPorts): HookRoute[] {
@@ -21,5 +22,7 @@ export function hookRoutes(ports: HookPorts): HookRoute[] {
     ...dnsZoneRoutes(ports),
     // the index labels every relation above is selected by (records, DNSZones, Bind9Instances)
     ...indexLabelRoutes(),
+    // records from annotated Ingresses and LoadBalancer Services (attachments of the source)
+    ...sourceRoutes(ports.zone?.events),
   ];
 }

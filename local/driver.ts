@@ -3,7 +3,7 @@
  * DecoratorController objects from metacontroller/*.yaml, builds the same hook requests Metacontroller would
  * (controller, parent, children keyed `Kind.apiVersion` then `namespace/name`, related from the customize rules,
  * finalizing) and applies the responses to an in-memory ObjectStore: desired children created/updated/deleted,
- * status replaced, finalizers honoured, decorator labels set. Each round first lets every DecoratorController label
+ * status replaced, finalizers honoured, decorator labels, annotations and attachments set. Each round first lets every DecoratorController label
  * the objects that changed since it last saw them, so the CompositeControllers' customize rules select by those
  * labels exactly as in a cluster (local/related.ts). Responses are decoded strictly, like Metacontroller does
  * for hook v2: an unknown top-level field is an error.
@@ -42,7 +42,7 @@ export interface CompositeController extends KubeObject {
   };
 }
 
-/** The parts of a DecoratorController the driver needs (sync and customize hooks; no attachments, no finalize). */
+/** The parts of a DecoratorController the driver needs (sync, finalize and customize hooks, attachments). */
 export interface DecoratorController extends KubeObject {
   spec: {
     resources: (ResourceRef & {
@@ -72,6 +72,11 @@ export interface DriverDeps {
   localize?: (obj: StoredObject) => StoredObject;
   /** Wall clock for deletionTimestamp. */
   now: () => string;
+  /**
+   * Objects whose status the manifest itself gives (Ingresses, Services, Gateways: the folder is their whole world,
+   * and nothing else would write the load balancer's addresses); other objects' status is the controllers'.
+   */
+  statusFromManifest?: (obj: StoredObject) => boolean;
   /** Reports hook failures; the driver carries on with other parents. */
   onError?: (parent: StoredObject, hook: string, err: unknown) => void;
 }
@@ -125,13 +130,13 @@ export class LocalDriver {
   private readonly decorated = new Map<string, string>();
   /** Parents (uid) that carry Metacontroller's finalizer: synced once by a controller with a finalize hook. */
   private readonly finalizers = new Set<string>();
+  /** `<decorator>|<uid>` of objects that carry a decorator's finalizer (it has a finalize hook and synced them). */
+  private readonly decoratorFinalizers = new Set<string>();
 
   constructor(deps: DriverDeps) {
     this.deps = deps;
     for (const dc of deps.decorators ?? []) {
       const name = dc.metadata.name ?? 'DecoratorController';
-      if (dc.spec.attachments?.length) throw new Error(`${name}: attachments are not supported by the local driver`);
-      if (dc.spec.hooks.finalize) throw new Error(`${name}: a finalize hook is not supported by the local driver`);
       if (!dc.spec.hooks.sync) throw new Error(`${name}: no sync hook`);
       for (const r of dc.spec.resources) {
         if (r.labelSelector) checkSelector(r.labelSelector);
@@ -154,12 +159,21 @@ export class LocalDriver {
     );
     const key = (o: StoredObject) => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
     const before = new Map(previous.map((o) => [key(o), o]));
-    for (const o of objects) store.put(this.localize(this.withKeptLabels(o, before.get(key(o)))));
+    for (const o of objects)
+      store.put(this.localize(this.withKeptLabels(o, before.get(key(o)))), {
+        withStatus: this.deps.statusFromManifest?.(o) ?? false,
+      });
     for (const o of previous) {
       if (wanted.has(`${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`)) continue;
       const stored = store.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name as string);
       if (!stored) continue;
-      if (this.controllerFor(stored)?.spec.hooks.finalize && this.finalizers.has(stored.metadata.uid as string))
+      const held = (this.deps.decorators ?? []).some((dc) =>
+        this.decoratorFinalizers.has(`${dc.metadata.name}|${stored.metadata.uid}`),
+      );
+      if (
+        held ||
+        (this.controllerFor(stored)?.spec.hooks.finalize && this.finalizers.has(stored.metadata.uid as string))
+      )
         store.markDeleted(stored, this.deps.now());
       else store.remove(stored);
     }
@@ -349,17 +363,25 @@ export class LocalDriver {
     for (const rule of dc.spec.resources) {
       const kind = this.deps.kindOf(rule);
       for (const obj of this.deps.store.list(rule.apiVersion, kind)) {
-        if (!this.decorates(rule, obj)) continue;
         const key = `${dc.metadata.name}|${obj.metadata.uid}`;
+        // Metacontroller's rule (pkg/controller/decorator/controller.go): an object that stops matching is still
+        // synced (finalized) while it carries the decorator's finalizer.
+        if (!this.decorates(rule, obj) && !this.decoratorFinalizers.has(key)) continue;
+        // A change of an attachment (its status, written by its zone) re-syncs the object, as Metacontroller's
+        // attachment informers do.
+        const attached = (o: StoredObject) =>
+          this.attachmentsOf(dc, o)
+            .map((c) => `${c.kind}/${c.metadata.name}@${c.metadata.resourceVersion}`)
+            .join(',');
         const seen = (o: StoredObject) =>
-          rule.ignoreStatusChanges
+          (rule.ignoreStatusChanges
             ? JSON.stringify([
                 o.metadata.generation,
                 o.metadata.labels,
                 o.metadata.annotations,
                 o.metadata.deletionTimestamp,
               ])
-            : (o.metadata.resourceVersion ?? '');
+            : (o.metadata.resourceVersion ?? '')) + `|${attached(o)}`;
         if (this.decorated.get(key) === seen(obj)) continue;
         try {
           const r = await this.decorate(dc, obj);
@@ -370,7 +392,14 @@ export class LocalDriver {
             obj.metadata.namespace,
             obj.metadata.name as string,
           );
-          if (now) this.decorated.set(key, seen(now));
+          // still being finalized (its attachments were just deleted): synced again, as their deletion events would
+          if (
+            now &&
+            this.decoratorFinalizers.has(key) &&
+            (now.metadata.deletionTimestamp || !this.decorates(rule, now))
+          )
+            this.decorated.delete(key);
+          else if (now) this.decorated.set(key, seen(now));
         } catch (err) {
           result.errors++;
           this.deps.onError?.(obj, dc.metadata.name ?? 'DecoratorController', err);
@@ -380,23 +409,53 @@ export class LocalDriver {
     return resync;
   }
 
-  /** One decorator sync: labels and annotations set (null removes), status replaced unless null. */
+  /** The objects `dc` attached to `object` (controller ownerReference, of its attachment kinds). */
+  private attachmentsOf(dc: DecoratorController, object: StoredObject): StoredObject[] {
+    const kinds = new Set((dc.spec.attachments ?? []).map((r) => `${r.apiVersion}|${this.deps.kindOf(r)}`));
+    if (kinds.size === 0) return [];
+    return this.deps.store
+      .ownedBy(object.metadata.uid as string)
+      .filter((c) => kinds.has(`${c.apiVersion}|${c.kind}`))
+      .sort((a, b) => (`${a.kind}/${a.metadata.name}` < `${b.kind}/${b.metadata.name}` ? -1 : 1));
+  }
+
+  /**
+   * One decorator sync (or finalize: the object is being deleted or stopped matching, and the decorator has a
+   * finalize hook): labels and annotations set (null removes), status replaced unless null, attachments created,
+   * updated and deleted, the finalizer released when the finalize hook says finalized.
+   */
   private async decorate(dc: DecoratorController, object: StoredObject): Promise<number | undefined> {
-    const path = hookPath(dc.spec.hooks.sync)!;
+    const name = dc.metadata.name ?? 'DecoratorController';
+    const key = `${name}|${object.metadata.uid}`;
+    const matches = dc.spec.resources.some(
+      (r) => r.apiVersion === object.apiVersion && this.deps.kindOf(r) === object.kind && this.decorates(r, object),
+    );
+    const finalizing = Boolean(dc.spec.hooks.finalize) && (Boolean(object.metadata.deletionTimestamp) || !matches);
+    const path = hookPath(finalizing ? dc.spec.hooks.finalize : dc.spec.hooks.sync)!;
+    if (dc.spec.hooks.finalize && !object.metadata.deletionTimestamp && matches) this.decoratorFinalizers.add(key);
     const related = await this.related(dc, object);
-    const finalizing = false;
+    const observed = this.attachmentsOf(dc, object);
+    const attachments: ObjectMap = {};
+    for (const ref of dc.spec.attachments ?? []) attachments[childKey(this.deps.kindOf(ref), ref.apiVersion)] = {};
+    for (const c of observed)
+      attachments[childKey(c.kind, c.apiVersion)]![objectKey(c.metadata.namespace, c.metadata.name as string)] = c;
     const response = strict<{
       labels?: Record<string, string | null> | null;
       annotations?: Record<string, string | null> | null;
       status?: Record<string, unknown> | null;
       attachments?: KubeObject[] | null;
       resyncAfterSeconds?: number;
+      finalized?: boolean;
     }>(
       path,
-      await this.deps.post(path, { controller: dc, object, attachments: {}, related, finalizing }),
+      await this.deps.post(path, { controller: dc, object, attachments, related, finalizing }),
       DECORATOR_FIELDS,
     );
-    if (response.attachments?.length) throw new Error(`${path} answered attachments, but none are declared`);
+    const declared = new Set((dc.spec.attachments ?? []).map((r) => `${r.apiVersion}|${this.deps.kindOf(r)}`));
+    for (const a of response.attachments ?? []) {
+      if (!declared.has(`${a.apiVersion}|${a.kind}`))
+        throw new Error(`${path} answered a ${a.kind}, which is no attachment kind`);
+    }
     // The apiserver refuses an update with an invalid label, so Metacontroller's Update would fail the same way.
     for (const [k, v] of Object.entries(response.labels ?? {})) {
       const p = labelKeyProblem(k) ?? (v === null ? undefined : labelValueProblem(k, v));
@@ -406,6 +465,48 @@ export class LocalDriver {
     const annotations = updateStringMap(object.metadata.annotations, response.annotations);
     if (labels || annotations) this.deps.store.setMetadata(object, { labels, annotations });
     if (response.status !== undefined && response.status !== null) this.deps.store.setStatus(object, response.status);
+    // Attachments are managed while the object lives, or while it is finalized (Metacontroller's ShouldFinalize).
+    if (!object.metadata.deletionTimestamp || finalizing) {
+      const keep = new Set<string>();
+      for (const a of response.attachments ?? []) {
+        const obj = structuredClone(a) as StoredObject;
+        obj.metadata.namespace ??= object.metadata.namespace;
+        // Metacontroller applies attachments (a merge with what it applied before), so the labels and annotations
+        // others set on them (the index decorator's zone key) stay.
+        const stored = this.deps.store.get(
+          obj.apiVersion,
+          obj.kind,
+          obj.metadata.namespace,
+          obj.metadata.name as string,
+        );
+        if (stored?.metadata.labels)
+          obj.metadata.labels = { ...stored.metadata.labels, ...(obj.metadata.labels ?? {}) };
+        obj.metadata.annotations = {
+          ...(stored?.metadata.annotations ?? {}),
+          ...(obj.metadata.annotations ?? {}),
+          'metacontroller.k8s.io/decorator-controller': name,
+        };
+        obj.metadata.ownerReferences = [
+          {
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            name: object.metadata.name as string,
+            uid: object.metadata.uid as string,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ];
+        keep.add(`${obj.apiVersion}|${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`);
+        this.deps.store.put(obj);
+      }
+      for (const c of observed)
+        if (!keep.has(`${c.apiVersion}|${c.kind}|${c.metadata.namespace ?? ''}|${c.metadata.name}`))
+          this.deps.store.remove(c);
+    }
+    if (finalizing && response.finalized) {
+      this.decoratorFinalizers.delete(key);
+      if (object.metadata.deletionTimestamp) this.deps.store.remove(object);
+    }
     return response.resyncAfterSeconds;
   }
 

@@ -30,6 +30,7 @@ import {
 } from './driver.js';
 import { bindcarEnv, startNamed, type NamedInstance } from './named.js';
 import { ObjectStore, type StoredObject } from './store.js';
+import { isSourceObject } from '../hooks/sources/source.js';
 
 /** The exact command that installs what the local stack needs on Debian/Ubuntu. */
 export const INSTALL_HINT = 'sudo apt-get install -y bind9 bind9-utils bind9-dnsutils';
@@ -42,6 +43,11 @@ const CORE_KINDS: Record<string, string> = {
   'v1/persistentvolumeclaims': 'PersistentVolumeClaim',
   'apps/v1/deployments': 'Deployment',
   'networking.k8s.io/v1/networkpolicies': 'NetworkPolicy',
+  'networking.k8s.io/v1/ingresses': 'Ingress',
+  'gateway.networking.k8s.io/v1/gateways': 'Gateway',
+  'gateway.networking.k8s.io/v1/httproutes': 'HTTPRoute',
+  'gateway.networking.k8s.io/v1/grpcroutes': 'GRPCRoute',
+  'gateway.networking.k8s.io/v1/tlsroutes': 'TLSRoute',
   'policy/v1/poddisruptionbudgets': 'PodDisruptionBudget',
 };
 
@@ -215,7 +221,12 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     const driver = new LocalDriver({
       store,
       controllers: await loadControllers(join(root, 'metacontroller')),
-      decorators: await loadDecorators(join(root, 'metacontroller')),
+      // the Gateway API sources too: locally there is no discovery for a missing CRD to stop them
+      decorators: [
+        ...(await loadDecorators(join(root, 'metacontroller'))),
+        ...(await loadDecorators(join(root, 'metacontroller/gateway-api'))),
+      ],
+      statusFromManifest: isSourceObject,
       kindOf,
       now: systemClock,
       post: async (path, body) => {

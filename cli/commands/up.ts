@@ -4,6 +4,7 @@ import { API_VERSION, RECORD_KINDS } from '../../hooks/schema/generated.js';
 import { portFree } from '../../local/named.js';
 import { checkBindInstalled, startLocalStack, type LocalStack } from '../../local/stack.js';
 import type { StoredObject } from '../../local/store.js';
+import { isSourceObject } from '../../hooks/sources/source.js';
 import { isBindyObject, readManifests } from '../manifests.js';
 import type { CommandResult, Io } from './types.js';
 import { validateDocs } from './validate.js';
@@ -37,7 +38,10 @@ const condition = (o: StoredObject, type: string) =>
     []
   ).find((c) => c.type === type);
 
-/** Loads the folder: valid bindy objects to apply, plus the problems found (invalid objects are not applied). */
+/**
+ * Loads the folder: valid bindy objects and annotated Ingresses/Services (sources, whose status.loadBalancer as
+ * written stands in for a load balancer) to apply, plus the problems found (invalid objects are not applied).
+ */
 export function loadFolder(dir: string): { objects: StoredObject[]; problems: string[] } {
   const docs = readManifests(dir);
   const report = validateDocs(docs);
@@ -47,7 +51,7 @@ export function loadFolder(dir: string): { objects: StoredObject[]; problems: st
       `${e.file}#${e.doc}${e.object ? ` ${e.object}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message} (not applied)`,
   );
   const objects = docs
-    .filter((d) => !bad.has(`${d.file}#${d.index + 1}`) && isBindyObject(d.object))
+    .filter((d) => !bad.has(`${d.file}#${d.index + 1}`) && (isBindyObject(d.object) || isSourceObject(d.object)))
     .map((d) => d.object as StoredObject);
   return { objects, problems };
 }

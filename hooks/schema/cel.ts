@@ -52,6 +52,8 @@ const PREDICATES: Record<string, Pred> = {
   'has(self.ipBlock) != (has(self.namespaceSelector) || has(self.podSelector))': (s) =>
     has(s, 'ipBlock') !== (has(s, 'namespaceSelector') || has(s, 'podSelector')),
   'has(self.name) || has(self.type) || has(self.value)': (s) => has(s, 'name') || has(s, 'type') || has(s, 'value'),
+  "has(self.policy) && self.policy == 'Selector' ? has(self.selector) : !has(self.selector)": (s) =>
+    get(s, 'policy') === 'Selector' ? has(s, 'selector') : !has(s, 'selector'),
   "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)":
     (s) =>
       ['In', 'NotIn'].includes(get(s, 'operator') as string)

@@ -3996,6 +3996,84 @@ export const DNSZoneSchema = {
           },
           "maxItems": 16
         },
+        "sources": {
+          "type": "object",
+          "description": "Which annotated Ingresses and LoadBalancer Services (annotation bindy.firestoned.io/zone naming this DNSZone) may create records in this zone. Sources live in the zone's namespace (their records are attached to them, and an owner must share its namespace). Default: every source of the namespace.",
+          "properties": {
+            "policy": {
+              "type": "string",
+              "description": "Namespace (default): every source of the zone's namespace; Selector: only the sources whose labels match spec.sources.selector; None: no source.",
+              "enum": [
+                "Namespace",
+                "Selector",
+                "None"
+              ]
+            },
+            "selector": {
+              "type": "object",
+              "description": "The labels an Ingress or Service must carry when policy is Selector; an empty selector matches every source of the namespace.",
+              "properties": {
+                "matchLabels": {
+                  "type": "object",
+                  "description": "Labels that must all match.",
+                  "maxProperties": 32,
+                  "additionalProperties": {
+                    "type": "string",
+                    "description": "Label value.",
+                    "maxLength": 63,
+                    "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                  }
+                },
+                "matchExpressions": {
+                  "type": "array",
+                  "description": "Set-based requirements that must all match.",
+                  "items": {
+                    "type": "object",
+                    "description": "One requirement.",
+                    "properties": {
+                      "key": {
+                        "type": "string",
+                        "description": "Label key.",
+                        "minLength": 1,
+                        "maxLength": 316,
+                        "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
+                      },
+                      "operator": {
+                        "type": "string",
+                        "description": "In, NotIn, Exists or DoesNotExist.",
+                        "enum": [
+                          "In",
+                          "NotIn",
+                          "Exists",
+                          "DoesNotExist"
+                        ]
+                      },
+                      "values": {
+                        "type": "array",
+                        "description": "Values for In and NotIn.",
+                        "items": {
+                          "type": "string",
+                          "description": "Label value.",
+                          "maxLength": 63,
+                          "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                        },
+                        "maxItems": 64
+                      }
+                    },
+                    "required": [
+                      "key",
+                      "operator"
+                    ],
+                    "additionalProperties": false
+                  },
+                  "maxItems": 16
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "additionalProperties": false
+        },
         "ttl": {
           "type": "integer",
           "format": "int32",
@@ -8174,6 +8252,20 @@ export const CEL_RULES = [
   },
   {
     "kind": "DNSZone",
+    "path": "spec.sources",
+    "rule": "has(self.policy) && self.policy == 'Selector' ? has(self.selector) : !has(self.selector)",
+    "message": "spec.sources.selector is required with policy Selector and allowed only with it",
+    "fieldPath": ".selector"
+  },
+  {
+    "kind": "DNSZone",
+    "path": "spec.sources.selector.matchExpressions[]",
+    "rule": "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)",
+    "message": "spec.sources.selector.matchExpressions[].values must be non-empty for In/NotIn and empty for Exists/DoesNotExist",
+    "fieldPath": ".values"
+  },
+  {
+    "kind": "DNSZone",
     "path": "spec.soaRecord",
     "rule": "!(has(self.primaryNameServer) && has(self.primaryNs))",
     "message": "spec.soaRecord.primaryNameServer and spec.soaRecord.primaryNs are mutually exclusive: set only one",
@@ -10303,6 +10395,54 @@ export interface DNSZoneSpec {
       }[];
     };
   }[];
+  /**
+   * Which annotated Ingresses and LoadBalancer Services (annotation bindy.firestoned.io/zone naming this DNSZone) may create records in this zone. Sources live in the zone's namespace (their records are attached to them, and an owner must share its namespace). Default: every source of the namespace.
+   */
+  sources?: {
+    /**
+     * Namespace (default): every source of the zone's namespace; Selector: only the sources whose labels match spec.sources.selector; None: no source.
+     */
+    policy?: 'Namespace' | 'Selector' | 'None';
+    /**
+     * The labels an Ingress or Service must carry when policy is Selector; an empty selector matches every source of the namespace.
+     */
+    selector?: {
+      /**
+       * Labels that must all match.
+       */
+      matchLabels?: {
+        /**
+         * Label value.
+         */
+        [k: string]: string | undefined;
+      };
+      /**
+       * Set-based requirements that must all match.
+       *
+       * @maxItems 16
+       *
+       * Items: One requirement.
+       */
+      matchExpressions?: {
+        /**
+         * Label key.
+         */
+        key: string;
+        /**
+         * In, NotIn, Exists or DoesNotExist.
+         */
+        operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+        /**
+         * Values for In and NotIn.
+         *
+         * @maxItems 64
+         *
+         * Items: Label value.
+         */
+        values?: string[];
+      }[];
+    };
+  };
   /**
    * The zone $TTL (default TTL of records without one); default 3600.
    */

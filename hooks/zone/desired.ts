@@ -30,6 +30,7 @@ import { ANNOTATIONS } from '../labels.js';
 import { dataField, recordRRs } from './records.js';
 import { ptrRequested, type AutomaticPtr, type PtrOutcome } from './ptr.js';
 import { byAge, type Placement } from './select.js';
+import { SOURCE_REF_ANNOTATION, isSourceRecord } from '../sources/source.js';
 
 export const ZONE_DEFAULTS = {
   ttl: 3600,
@@ -182,10 +183,27 @@ export function desiredZone(
   // every record → its contribution (owner, type, canonical data), or rejected by the record grammar
   const contributions: Contribution[] = [];
   const slotOf: number[] = [];
+  const rrs = ordered.map((rec) => recordRRs(z, rec, ttl));
+  // A record an Ingress or Service made (hooks/sources/source.ts) never overwrites one declared by hand: at an owner a
+  // hand-declared record holds, the source's record is left out whatever the ages (the source reports it).
+  const handOwners = new Set<string>();
+  rrs.forEach((r, i) => {
+    if (r.ok && !isSourceRecord(ordered[i]!)) handOwners.add(r.fqdn);
+  });
   for (let i = 0; i < ordered.length; i++) {
-    const r = recordRRs(z, ordered[i]!, ttl);
+    const r = rrs[i]!;
     if (!r.ok) {
       reject(i, r.reason, r.message, r.fqdn);
+      continue;
+    }
+    if (handOwners.has(r.fqdn) && isSourceRecord(ordered[i]!)) {
+      const via = ordered[i]!.metadata.annotations?.[SOURCE_REF_ANNOTATION] ?? 'a source';
+      reject(
+        i,
+        'Conflict',
+        `${r.fqdn} is declared by hand in zone ${z}: the record from ${via} yields (a source never overwrites a hand-declared record)`,
+        r.fqdn,
+      );
       continue;
     }
     contributions.push({ owner: r.fqdn, type: r.rrs[0]!.type, ttl: r.rrs[0]!.ttl, data: r.rrs.map((rr) => rr.data) });

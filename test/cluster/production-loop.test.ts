@@ -21,7 +21,9 @@ import {
 } from './support.js';
 import type { ApplyStrategy } from './env/metacontroller.js';
 import { ensureMetacontrollerCrds } from './shared.js';
-import { startProductionLoop, type ProductionLoop } from './production-loop/harness.js';
+import { controllerFileFor, startProductionLoop, type ProductionLoop } from './production-loop/harness.js';
+import { GATEWAY_API_RESOURCES, gatewayApiCrdFiles } from './env/gateway-api-crds.js';
+import { answerData } from '../scenarios/loop-driver.js';
 import { kubeDriver, NAMESPACED_BINDY_RESOURCES, resourceOf } from './production-loop/kube-driver.js';
 import { describeScale, runScale } from './production-loop/scale.js';
 
@@ -133,6 +135,99 @@ for (const strategy of STRATEGIES) {
         this.timeout(120_000);
         const driver = kubeDriver(loop, await ns(`s${i}`));
         await withLog(() => s.run(driver));
+      });
+    });
+
+    it('Gateway API: an annotated HTTPRoute answers at its Gateway’s status.addresses, follows a change and leaves with it', async function () {
+      this.timeout(240_000);
+      const n = await ns('gateway-api');
+      const k = loop.env.kubectl.bind(loop.env);
+      const z = 'gw.loop.test';
+      const dig = async (name: string) => answerData(await loop.named.query(name, 'A'), 'A');
+      await withLog(async () => {
+        // GIVEN the Gateway API CRDs (the real ones, from their Go module) and the routes DecoratorController
+        for (const f of await gatewayApiCrdFiles()) await k(['apply', '--server-side', '--force-conflicts', '-f', f]);
+        await k([
+          'wait',
+          '--for=condition=Established',
+          '--timeout=60s',
+          ...GATEWAY_API_RESOURCES.map((r) => `crd/${r}.gateway.networking.k8s.io`),
+        ]);
+        const dcFile = join(REPO_ROOT, 'metacontroller/gateway-api/sources-gateway-api.yaml');
+        await k(['apply', '-f', '-'], { stdin: await controllerFileFor(dcFile, loop.hooksUrl) });
+        const d = kubeDriver(loop, n);
+        await d.apply(
+          {
+            apiVersion: 'bindy.firestoned.io/v1beta1',
+            kind: 'Bind9Instance',
+            metadata: { name: 'ext', labels: { 'loop.bindy.test/placement': 'external' } },
+            spec: { clusterRef: 'loop', role: 'primary', external: { ...loop.external } },
+          },
+          {
+            apiVersion: 'bindy.firestoned.io/v1beta1',
+            kind: 'DNSZone',
+            metadata: { name: 'gw' },
+            spec: {
+              zoneName: z,
+              bind9InstancesFrom: [{ selector: { matchLabels: { 'loop.bindy.test/placement': 'external' } } }],
+            },
+          },
+          {
+            apiVersion: 'gateway.networking.k8s.io/v1',
+            kind: 'Gateway',
+            metadata: { name: 'edge' },
+            spec: { gatewayClassName: 'example', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] },
+          },
+          {
+            apiVersion: 'gateway.networking.k8s.io/v1',
+            kind: 'HTTPRoute',
+            metadata: { name: 'docs', annotations: { 'bindy.firestoned.io/zone': 'gw' } },
+            spec: { parentRefs: [{ name: 'edge' }], hostnames: [`docs.${z}`] },
+          },
+        );
+        const report = async () => {
+          const r = await k(['get', 'httproutes.gateway.networking.k8s.io', 'docs', '-n', n, '-o', 'json']);
+          const a = (JSON.parse(r.stdout) as LoopObject).metadata['annotations'] as Record<string, string> | undefined;
+          return a?.['bindy.firestoned.io/dns'];
+        };
+        // Metacontroller starts the DecoratorController once its discovery has the new CRDs (--discovery-interval)
+        await pollUntil(async () => expect(await report(), 'the route’s report').to.match(/NoAddress/), {
+          timeoutMs: 120_000,
+          intervalMs: 500,
+        });
+        const setAddress = (ip: string) =>
+          k([
+            'patch',
+            'gateways.gateway.networking.k8s.io',
+            'edge',
+            '-n',
+            n,
+            '--subresource=status',
+            '--type=merge',
+            '-p',
+            JSON.stringify({ status: { addresses: [{ type: 'IPAddress', value: ip }] } }),
+          ]);
+        // WHEN the Gateway gets an address THEN the route's host answers it
+        let t0 = Date.now();
+        await setAddress('192.0.2.30');
+        await d.eventually(async () => expect(await dig(`docs.${z}`)).to.deep.equal(['192.0.2.30']));
+        const create = Date.now() - t0;
+        // WHEN the address changes THEN the answer follows
+        t0 = Date.now();
+        await setAddress('192.0.2.31');
+        await d.eventually(async () => expect(await dig(`docs.${z}`)).to.deep.equal(['192.0.2.31']));
+        const change = Date.now() - t0;
+        // WHEN the route is deleted THEN its host is gone
+        t0 = Date.now();
+        await k(['delete', 'httproutes.gateway.networking.k8s.io', 'docs', '-n', n, '--wait=false']);
+        await d.eventually(async () => expect(await dig(`docs.${z}`)).to.deep.equal([]));
+        const gone = Date.now() - t0;
+        console.log(
+          `      gateway-api (${strategy}): Gateway status patch → dig answer ${create} ms, address change ${change} ms, route deletion ${gone} ms`,
+        );
+        await k(['delete', 'gateways.gateway.networking.k8s.io', 'edge', '-n', n, '--wait=false']);
+        // the next Metacontroller run applies its own copy (with its hooks URL) when it needs it
+        await k(['delete', 'decoratorcontroller', 'bindy-sources-gateway-api', '--ignore-not-found']);
       });
     });
 

@@ -4,6 +4,7 @@ import { LocalDriver, type CompositeController, type DecoratorController } from 
 import { kindOf, loadControllers, loadDecorators } from '../../local/stack.js';
 import { ObjectStore, type StoredObject } from '../../local/store.js';
 import { hookRoutes } from '../../hooks/routes.js';
+import { isSourceObject } from '../../hooks/sources/source.js';
 import { REPO } from '../hooks/children/support.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
@@ -228,21 +229,72 @@ describe('local/driver: DecoratorControllers', () => {
     expect(errors[2]).to.match(/invalid label key "bad key!"/);
   });
 
-  it('refuses a DecoratorController it cannot run faithfully (attachments, finalize)', () => {
-    const base = decorator([{ apiVersion: V, resource: 'arecords' }]);
-    const mk = (spec: Partial<DecoratorController['spec']>) => () =>
-      new LocalDriver({
-        store: new ObjectStore(),
-        controllers: [],
-        decorators: [{ ...base, spec: { ...base.spec, ...spec } }],
-        kindOf: () => 'ARecord',
-        now: () => '',
-        post: async () => ({}),
-      });
-    expect(mk({ attachments: [{ apiVersion: 'v1', resource: 'configmaps' }] })).to.throw(
-      /attachments are not supported/,
-    );
-    expect(mk({ hooks: { ...base.spec.hooks, finalize: { webhook: { path: '/f' } } } })).to.throw(/finalize hook/);
+  it('runs attachments and the finalize hook like Metacontroller (metacontroller/sources.yaml, the real hooks)', async () => {
+    const dir = join(REPO, 'metacontroller');
+    const routes = new Map(hookRoutes({ clock: () => '2026-01-01T00:00:00Z' }).map((r) => [r.path, r]));
+    const store = new ObjectStore();
+    const errors: string[] = [];
+    const driver = new LocalDriver({
+      store,
+      controllers: [],
+      decorators: await loadDecorators(dir),
+      kindOf,
+      statusFromManifest: isSourceObject,
+      now: () => '2026-01-01T00:00:00Z',
+      post: async (path, body: any) => routes.get(path)!.handle(structuredClone(body) as never, {} as never),
+      onError: (_p, hook, err) => errors.push(`${hook}: ${(err as Error).message}`),
+    });
+    const zone = { ...obj('DNSZone', 'example-com', { zoneName: 'example.com', clusterRef: 'dns' }) };
+    const ingress = (ip: string, annotated = true): StoredObject => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name: 'shop',
+        namespace: 'default',
+        ...(annotated ? { annotations: { 'bindy.firestoned.io/zone': 'example-com' } } : {}),
+      },
+      spec: { rules: [{ host: 'www.example.com' }] },
+      status: { loadBalancer: { ingress: [{ ip }] } },
+    });
+    const records = () =>
+      store
+        .list(V, 'ARecord')
+        .map((r) => [r.metadata.ownerReferences?.[0]?.kind, (r.spec as any).name, (r.spec as any).ipv4Addresses]);
+    // GIVEN an annotated Ingress with an address (its status as written in the folder) THEN it gets its ARecord
+    let prev = [zone, ingress('192.0.2.10')];
+    driver.applyManifests(prev, []);
+    await driver.reconcileAll();
+    expect(errors).to.deep.equal([]);
+    expect(records()).to.deep.equal([['Ingress', 'www', ['192.0.2.10']]]);
+    const rec = store.list(V, 'ARecord')[0]!;
+    expect(rec.metadata.labels?.['zone.bindy.firestoned.io/example-com'], 'index label of its zone').to.equal('ref');
+    expect(rec.metadata.annotations?.['metacontroller.k8s.io/decorator-controller']).to.equal('bindy-sources');
+    const report = () =>
+      store.get('networking.k8s.io/v1', 'Ingress', 'default', 'shop')?.metadata.annotations?.[
+        'bindy.firestoned.io/dns'
+      ];
+    expect(JSON.parse(report()!)).to.deep.equal({ records: [`ARecord/${rec.metadata.name}`], problems: [] });
+    // WHEN the address changes THEN the record follows
+    driver.applyManifests([zone, ingress('192.0.2.20')], prev);
+    prev = [zone, ingress('192.0.2.20')];
+    await driver.reconcileAll();
+    expect(records()).to.deep.equal([['Ingress', 'www', ['192.0.2.20']]]);
+    // WHEN the annotation goes THEN the finalize hook removes the record and the report
+    driver.applyManifests([zone, ingress('192.0.2.20', false)], prev);
+    prev = [zone, ingress('192.0.2.20', false)];
+    await driver.reconcileAll();
+    expect(records()).to.deep.equal([]);
+    expect(report()).to.equal(undefined);
+    // WHEN it is annotated again and then deleted THEN its record goes with it
+    driver.applyManifests([zone, ingress('192.0.2.20')], prev);
+    prev = [zone, ingress('192.0.2.20')];
+    await driver.reconcileAll();
+    expect(records()).to.have.length(1);
+    driver.applyManifests([zone], prev);
+    await driver.reconcileAll();
+    expect(records()).to.deep.equal([]);
+    expect(store.get('networking.k8s.io/v1', 'Ingress', 'default', 'shop')).to.equal(undefined);
+    expect(errors).to.deep.equal([]);
   });
 });
 

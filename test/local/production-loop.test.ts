@@ -25,8 +25,18 @@ function localDriver(stack: LocalStack, namespace: string, objects: Map<string, 
     async apply(...objs: LoopObject[]) {
       for (const o of objs) {
         const stored = { ...o, metadata: { namespace, ...o.metadata } } as StoredObject;
+        // `kubectl apply` leaves the status subresource alone (a load balancer's addresses stay)
+        const before = objects.get(key(stored));
+        if (before?.status !== undefined && stored.status === undefined) stored.status = before.status;
         objects.set(key(stored), stored);
       }
+      await sync();
+    },
+    async setLoadBalancer(kind, name, ingress) {
+      const k = key({ kind, metadata: { namespace, name } });
+      const o = objects.get(k);
+      if (!o) throw new Error(`${kind} ${namespace}/${name} not found`);
+      objects.set(k, { ...o, status: { ...(o.status ?? {}), loadBalancer: { ingress } } });
       await sync();
     },
     async remove(kind, name) {
@@ -34,7 +44,8 @@ function localDriver(stack: LocalStack, namespace: string, objects: Map<string, 
       await sync();
     },
     async get(kind, name) {
-      return stack.store.get(API_VERSION, kind, namespace, name) as LoopObject | undefined;
+      const apiVersion = kind === 'Ingress' ? 'networking.k8s.io/v1' : kind === 'Service' ? 'v1' : API_VERSION;
+      return stack.store.get(apiVersion, kind, namespace, name) as LoopObject | undefined;
     },
     dig: async (name, type) => answerData(await stack.named.query(name, type), type),
     bindcarApi: bindcarApiAt(stack.bindcarUrl, stack.bindcarToken),

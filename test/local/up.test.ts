@@ -88,6 +88,41 @@ describe('bindy up (npm start)', function () {
     expect(r.status).to.equal('NXDOMAIN');
   });
 
+  it('publishes an annotated Ingress dropped into the folder at the address its status names, and follows it', async () => {
+    const file = join(dir, 'ingress-shop.yaml');
+    const ingress = (ip: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  annotations:
+    bindy.firestoned.io/zone: example-com
+spec:
+  rules:
+    - host: shop.example.com
+status:
+  loadBalancer:
+    ingress:
+      - ip: ${ip}
+`;
+    writeFileSync(file, ingress('192.0.2.40'));
+    const r = await eventually(
+      () => dig(port, 'shop.example.com'),
+      (v) => v.answers[0] === '192.0.2.40',
+    );
+    expect(r).to.deep.equal({ status: 'NOERROR', answers: ['192.0.2.40'] });
+    writeFileSync(file, ingress('192.0.2.41'));
+    await eventually(
+      () => dig(port, 'shop.example.com'),
+      (v) => v.answers[0] === '192.0.2.41',
+    );
+    unlinkSync(file);
+    const gone = await eventually(
+      () => dig(port, 'shop.example.com'),
+      (v) => v.status === 'NXDOMAIN',
+    );
+    expect(gone.answers).to.deep.equal([]);
+  });
+
   it('reports an invalid file without applying it, and keeps serving the rest', async () => {
     writeFileSync(
       join(dir, 'record-bad.yaml'),

@@ -158,13 +158,27 @@ describe('manifests/ and metacontroller/', () => {
     }
   });
 
-  it('the DecoratorController uses hook v2, the bindy-hooks service, a resync period and no attachments', () => {
+  it('the DecoratorControllers use hook v2, the bindy-hooks service, a resync period; only the sources have attachments', () => {
     const decorators = yamlFiles(join(REPO, 'metacontroller'))
       .filter((x) => !KUSTOMIZATION.test(x))
       .flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS() as Record<string, any> | null))
       .filter((o) => o?.['kind'] === 'DecoratorController');
-    expect(decorators.map((d) => d!['metadata'].name)).to.deep.equal(['bindy-index-labels']);
-    for (const d of decorators) {
+    expect(decorators.map((d) => d!['metadata'].name)).to.deep.equal([
+      'bindy-sources-gateway-api',
+      'bindy-index-labels',
+      'bindy-sources',
+    ]);
+    for (const sources of decorators
+      .filter((d) => d!['metadata'].name.startsWith('bindy-sources'))
+      .map((d) => d!['spec'])) {
+      expect(sources.resyncPeriodSeconds).to.be.a('number');
+      expect(Object.keys(sources.hooks)).to.deep.equal(['customize', 'sync', 'finalize']);
+      for (const h of Object.values(sources.hooks) as { version: string; webhook: { service: unknown } }[]) {
+        expect(h.version).to.equal('v2');
+        expect(h.webhook.service).to.deep.equal({ name: 'bindy-hooks', namespace: 'bindy-system', port: 80 });
+      }
+    }
+    for (const d of decorators.filter((x) => x!['metadata'].name === 'bindy-index-labels')) {
       const spec = d!['spec'];
       expect(spec.resyncPeriodSeconds).to.be.a('number');
       expect(spec.attachments).to.equal(undefined);

@@ -39,6 +39,15 @@ export interface LoopDriver {
   readonly external: { bindcarUrl: string; dnsAddress: string };
   /** Creates or updates objects (namespace defaults to {@link namespace}), as `kubectl apply` would. */
   apply(...objects: LoopObject[]): Promise<void>;
+  /**
+   * Writes `status.loadBalancer.ingress` of an Ingress or Service of the namespace, as a load-balancer controller
+   * would (there is none in either system under test).
+   */
+  setLoadBalancer(
+    kind: 'Ingress' | 'Service',
+    name: string,
+    ingress: { ip?: string; hostname?: string }[],
+  ): Promise<void>;
   /** Deletes an object of the namespace (finalizers run as in the real system). */
   remove(kind: string, name: string): Promise<void>;
   /** The object as stored (with status), or undefined when it does not exist. */

@@ -74,6 +74,22 @@ async function servedZone(d: LoopDriver, name: string, owner: string, ip: string
   return z;
 }
 
+/** The report bindy writes on a source (hooks/controllers/sources.ts): its records and the reasons of its problems. */
+function sourceReport(o: LoopObject | undefined): { records: string[]; reasons: string[] } {
+  const text = (o?.metadata['annotations'] as Record<string, string> | undefined)?.['bindy.firestoned.io/dns'];
+  if (text === undefined) return { records: [], reasons: [] };
+  const r = JSON.parse(text) as { records: string[]; problems: { reason: string }[] };
+  return { records: r.records, reasons: r.problems.map((p) => p.reason) };
+}
+
+/** Runs `step`, then waits for `check`; returns the milliseconds from the step to the check passing. */
+async function timed(d: LoopDriver, step: () => Promise<void>, check: () => Promise<void>): Promise<number> {
+  const t0 = Date.now();
+  await step();
+  await d.eventually(check);
+  return Date.now() - t0;
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'a zone with every record kind is answered by named, every record Ready',
@@ -528,6 +544,113 @@ export const SCENARIOS: readonly Scenario[] = [
         expect(await ptrOf(8), 'PTR of the deleted A').to.deep.equal([]);
         expect(await ptrOf(7)).to.deep.equal([`other.${fwd}.`]);
       }, 40_000);
+    },
+  },
+  {
+    name: 'an annotated Ingress and a LoadBalancer Service publish their hosts at the load-balancer addresses, follow changes and leave with them',
+    async run(d) {
+      const z = 'src.loop.test';
+      // GIVEN a zone with a record declared by hand at taken.src.loop.test
+      await d.apply(
+        externalInstance(d, 'ext'),
+        zone('src', z),
+        record('ARecord', 'taken', { zoneRef: 'src', ipv4Address: '192.0.2.99' }),
+      );
+      await d.eventually(() => expectAnswer(d, `taken.${z}`, 'A', ['192.0.2.99']));
+      const ingress = (hosts: string[]): LoopObject => ({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'shop', annotations: { 'bindy.firestoned.io/zone': 'src', 'bindy.firestoned.io/ttl': '60' } },
+        spec: {
+          rules: hosts.map((host) => ({
+            host,
+            http: {
+              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }],
+            },
+          })),
+        },
+      });
+      const service: LoopObject = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: 'api',
+          annotations: { 'bindy.firestoned.io/zone': 'src', 'bindy.firestoned.io/hostname': `api.${z}` },
+        },
+        spec: { type: 'LoadBalancer', ports: [{ port: 443, targetPort: 8443 }], selector: { app: 'api' } },
+      };
+      // WHEN the sources are applied without an address THEN nothing is published, and they say why
+      await d.apply(ingress([`www.${z}`, `taken.${z}`]), service);
+      await d.eventually(async () => {
+        expect(sourceReport(await d.get('Ingress', 'shop')).reasons).to.deep.equal(['NoAddress']);
+        expect(sourceReport(await d.get('Service', 'api')).reasons).to.deep.equal(['NoAddress']);
+      });
+      expect(await d.dig(`www.${z}`, 'A')).to.deep.equal([]);
+      // WHEN the load balancers get addresses THEN the hosts answer: an A for the ip, a CNAME for the hostname
+      const create = await timed(
+        d,
+        async () => {
+          await d.setLoadBalancer('Ingress', 'shop', [{ ip: '192.0.2.10' }]);
+          await d.setLoadBalancer('Service', 'api', [{ hostname: 'lb-1.elb.example.net' }]);
+        },
+        async () => {
+          await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.10']);
+          await expectAnswer(d, `api.${z}`, 'CNAME', ['lb-1.elb.example.net.']);
+        },
+      );
+      // the record declared by hand keeps its name, and the Ingress reports that its record there yields
+      await expectAnswer(d, `taken.${z}`, 'A', ['192.0.2.99']);
+      await d.eventually(async () =>
+        expect(sourceReport(await d.get('Ingress', 'shop')).reasons).to.deep.equal(['Conflict']),
+      );
+      // WHEN the address changes THEN the answer follows (an IPv6 address adds the AAAA)
+      const change = await timed(
+        d,
+        () => d.setLoadBalancer('Ingress', 'shop', [{ ip: '192.0.2.20' }, { ip: '2001:db8::20' }]),
+        async () => {
+          await expectAnswer(d, `www.${z}`, 'A', ['192.0.2.20']);
+          await expectAnswer(d, `www.${z}`, 'AAAA', ['2001:db8::20']);
+        },
+      );
+      // WHEN the Ingress's host changes THEN the new host answers and the old one is gone
+      const host = await timed(
+        d,
+        () => d.apply(ingress([`shop.${z}`, `taken.${z}`])),
+        async () => {
+          await expectAnswer(d, `shop.${z}`, 'A', ['192.0.2.20']);
+          await expectAnswer(d, `www.${z}`, 'A', []);
+        },
+      );
+      // WHEN the Service loses its zone annotation THEN its name is gone, and so is bindy's report on it
+      const unannotated = structuredClone(service);
+      delete (unannotated.metadata['annotations'] as Record<string, string>)['bindy.firestoned.io/zone'];
+      const optOut = await timed(
+        d,
+        () => d.apply(unannotated),
+        async () => {
+          await expectAnswer(d, `api.${z}`, 'CNAME', []);
+          const svc = await d.get('Service', 'api');
+          expect(svc, 'the Service stays').to.not.equal(undefined);
+          expect(sourceReport(svc).records, 'its report').to.deep.equal([]);
+          expect(svc!.metadata['finalizers'] ?? [], 'its finalizer released').to.deep.equal([]);
+        },
+      );
+      // WHEN the sources are deleted THEN their names are gone, the record declared by hand stays
+      const gone = await timed(
+        d,
+        async () => {
+          await d.remove('Ingress', 'shop');
+          await d.remove('Service', 'api');
+        },
+        async () => {
+          await expectAnswer(d, `shop.${z}`, 'A', []);
+          expect(await d.get('Ingress', 'shop'), 'the Ingress, once its finalizer is released').to.equal(undefined);
+        },
+      );
+      await expectAnswer(d, `taken.${z}`, 'A', ['192.0.2.99']);
+      console.log(
+        `      sources (${d.name}): status patch → dig answer ${create} ms, address change ${change} ms, host change ${host} ms, annotation removed ${optOut} ms, deletion ${gone} ms`,
+      );
     },
   },
 ];

@@ -463,6 +463,28 @@ const CASES: Case[] = [
   ],
   ['Zone: selector term without selector', 'DNSZone', { recordsFrom: [{}] }, 'spec.recordsFrom[0].selector'],
   [
+    'Zone: sources policy Selector without a selector',
+    'DNSZone',
+    { sources: { policy: 'Selector' } },
+    'spec.sources.selector',
+    { cel: true },
+  ],
+  [
+    'Zone: sources selector without policy Selector',
+    'DNSZone',
+    { sources: { selector: { matchLabels: { team: 'a' } } } },
+    'spec.sources.selector',
+    { cel: true },
+  ],
+  ['Zone: unknown sources policy', 'DNSZone', { sources: { policy: 'Everyone' } }, 'spec.sources.policy'],
+  [
+    'Zone: sources selector In expression without values',
+    'DNSZone',
+    { sources: { policy: 'Selector', selector: { matchExpressions: [{ key: 'team', operator: 'In' }] } } },
+    'spec.sources.selector.matchExpressions[0].values',
+    { cel: true },
+  ],
+  [
     'Zone: an empty unmanaged-record rule',
     'DNSZone',
     { unmanagedRecords: [{}] },

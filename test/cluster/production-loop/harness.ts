@@ -47,6 +47,8 @@ export interface ProductionLoop {
   readonly bindcarToken: string;
   /** Hook calls answered so far, by `<hook>/<kind>` (from the hooks' /metrics). */
   hookCalls(): Promise<Record<string, number>>;
+  /** The URL Metacontroller reaches the hooks at (the counting proxy in front of them). */
+  readonly hooksUrl: string;
   /** What Metacontroller sent the hooks, counted by a proxy in front of them. */
   readonly traffic: HookTraffic;
   /** CPU seconds (user + system) the hooks process has used so far. */
@@ -132,20 +134,26 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
 export async function controllersFor(hooksUrl: string): Promise<string> {
   const dir = join(REPO_ROOT, 'metacontroller');
   const out: string[] = [];
-  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort()) {
-    for (const doc of parseAllDocuments(await readFile(join(dir, f), 'utf8'))) {
-      const obj = doc.toJS() as KubeObj | null;
-      if (!obj || !/^(Composite|Decorator)Controller$/.test(obj.kind)) continue;
-      const hooks = (obj['spec'] as { hooks: Record<string, { webhook: Record<string, unknown> }> }).hooks;
-      for (const hook of Object.values(hooks)) {
-        const w = hook.webhook;
-        if (!w['service']) continue;
-        w['url'] = `${hooksUrl}${String(w['path'] ?? '')}`;
-        delete w['service'];
-        delete w['path'];
-      }
-      out.push(stringify(obj));
+  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort())
+    out.push(await controllerFileFor(join(dir, f), hooksUrl));
+  return out.filter((x) => x.length > 0).join('---\n');
+}
+
+/** The controller objects of one YAML file with their webhooks pointed at `hooksUrl` ('' when it has none). */
+export async function controllerFileFor(file: string, hooksUrl: string): Promise<string> {
+  const out: string[] = [];
+  for (const doc of parseAllDocuments(await readFile(file, 'utf8'))) {
+    const obj = doc.toJS() as KubeObj | null;
+    if (!obj || !/^(Composite|Decorator)Controller$/.test(obj.kind)) continue;
+    const hooks = (obj['spec'] as { hooks: Record<string, { webhook: Record<string, unknown> }> }).hooks;
+    for (const hook of Object.values(hooks)) {
+      const w = hook.webhook;
+      if (!w['service']) continue;
+      w['url'] = `${hooksUrl}${String(w['path'] ?? '')}`;
+      delete w['service'];
+      delete w['path'];
     }
+    out.push(stringify(obj));
   }
   return out.join('---\n');
 }
@@ -295,6 +303,7 @@ export async function startProductionLoop(
         return out;
       },
       traffic: proxy.traffic,
+      hooksUrl: `http://127.0.0.1:${proxy.port}`,
       hooksCpuSeconds: () => processCpuSeconds(hooks.pid),
       async cpuSeconds() {
         const own = process.cpuUsage();

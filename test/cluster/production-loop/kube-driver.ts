@@ -16,6 +16,7 @@ const CORE: Record<string, string> = {
   ServiceAccount: 'serviceaccounts',
   PersistentVolumeClaim: 'persistentvolumeclaims',
   NetworkPolicy: 'networkpolicies.networking.k8s.io',
+  Ingress: 'ingresses.networking.k8s.io',
   PodDisruptionBudget: 'poddisruptionbudgets.policy',
   Event: 'events',
 };
@@ -44,6 +45,10 @@ export function kubeDriver(loop: ProductionLoop, namespace: string): LoopDriver 
       const docs = objects.map((o) => ({ ...o, metadata: { namespace, ...o.metadata } }));
       // What a user types: a client-side `kubectl apply` of the manifests.
       await k(['apply', '-f', '-'], { stdin: docs.map((d) => JSON.stringify(d)).join('\n') });
+    },
+    async setLoadBalancer(kind, name, ingress) {
+      const patch = JSON.stringify({ status: { loadBalancer: { ingress } } });
+      await k(['patch', resourceOf(kind), name, '-n', namespace, '--subresource=status', '--type=merge', '-p', patch]);
     },
     async remove(kind, name) {
       await k(['delete', resourceOf(kind), name, '-n', namespace, '--wait=false', '--ignore-not-found']);

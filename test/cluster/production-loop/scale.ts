@@ -308,7 +308,19 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
         if (!i?.status || !i.metadata.labels?.[LABELS.cluster]) throw new Error('instance ext not synced yet');
       },
       { timeoutMs: 120_000, intervalMs: 100 },
-    );
+    ).catch(async (err: Error) => {
+      // Tell a watch that stopped delivering from an instance that was never synced (seen once per full run).
+      const r = await loop.env.kubectl(['get', resourceOf('Bind9Instance'), 'ext', '-n', ns, '-o', 'json'], {
+        check: false,
+      });
+      const o = r.code === 0 ? (JSON.parse(r.stdout) as LoopObject) : undefined;
+      err.message += `; watch saw ${w.events.length} events; the apiserver has ${
+        o
+          ? `status ${o.status ? 'set' : 'unset'}, cluster label ${o.metadata.labels?.[LABELS.cluster] ?? 'unset'}`
+          : `no instance (${r.stderr.trim()})`
+      }`;
+      throw err;
+    });
     const instanceSyncedMs = Date.now() - (opts.since ?? loop.metacontrollerReadyAt);
     log(
       `instance ext synced ${instanceSyncedMs} ms after ${opts.since ? 'the CRDs were applied' : 'Metacontroller started'}`,

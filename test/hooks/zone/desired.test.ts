@@ -19,6 +19,66 @@ const ok = (r: ReturnType<typeof desiredZone>): DesiredZoneResult => {
 };
 
 describe('hooks/zone/desired', () => {
+  it('a record from an Ingress or Service yields to a record declared by hand at the same owner, whatever the ages', () => {
+    const fromSource = {
+      labels: { 'bindy.firestoned.io/source': 'Ingress.shop' },
+      annotations: { 'bindy.firestoned.io/source-ref': 'Ingress/dns/shop' },
+    };
+    const cname = (name: string, spec: Record<string, unknown>, meta: Record<string, unknown>): DNSRecord =>
+      ({
+        apiVersion: V,
+        kind: 'CNAMERecord',
+        metadata: { name, namespace: 'dns', ...meta },
+        spec,
+      }) as unknown as DNSRecord;
+    const r = ok(
+      desiredZone(
+        zone('z', { nameServers: [{ hostname: 'ns1.example.net' }] }),
+        [
+          // GIVEN source records older than the hand-declared ones at www (A merge) and at api (CNAME vs A)
+          a(
+            'src-www',
+            { zoneRef: 'z', name: 'www', ipv4Addresses: ['192.0.2.10'] },
+            { creationTimestamp: '2026-01-01T00:00:00Z', ...fromSource },
+          ),
+          cname(
+            'src-api',
+            { zoneRef: 'z', name: 'api', target: 'lb.example.net.' },
+            { creationTimestamp: '2026-01-01T00:00:00Z', ...fromSource },
+          ),
+          a(
+            'src-shop',
+            { zoneRef: 'z', name: 'shop', ipv4Addresses: ['192.0.2.10'] },
+            { creationTimestamp: '2026-01-01T00:00:00Z', ...fromSource },
+          ),
+          a(
+            'hand-www',
+            { zoneRef: 'z', name: 'www', ipv4Address: '198.51.100.1' },
+            { creationTimestamp: '2026-01-02T00:00:00Z' },
+          ),
+          a(
+            'hand-api',
+            { zoneRef: 'z', name: 'api', ipv4Address: '198.51.100.2' },
+            { creationTimestamp: '2026-01-02T00:00:00Z' },
+          ),
+        ],
+        [],
+      ),
+    );
+    // THEN the hand-declared records are served, the source's yield at their names, and elsewhere it is served
+    expect(r.outcomes.map((o) => [o.record.metadata.name, o.reason])).to.deep.equal([
+      ['src-api', 'Conflict'],
+      ['src-shop', 'Served'],
+      ['src-www', 'Conflict'],
+      ['hand-api', 'Served'],
+      ['hand-www', 'Served'],
+    ]);
+    expect(r.outcomes[2]!.message).to.equal(
+      'www.example.com. is declared by hand in zone example.com: the record from Ingress/dns/shop yields (a source never overwrites a hand-declared record)',
+    );
+    expect(r.body.records.filter((x) => x.name === 'www').map((x) => x.data)).to.deep.equal(['198.51.100.1']);
+  });
+
   it('leaves out the CR that would push an RRset over named’s 100 records, newest first', () => {
     const ips = (from: number) => Array.from({ length: 60 }, (_, i) => `10.0.0.${from + i}`);
     const r = ok(
