@@ -58,7 +58,14 @@ export function kindOf(ref: ResourceRef): string {
 
 /** The CompositeControllers of metacontroller/*.yaml, in dependency order (providers → clusters → instances → zones). */
 export async function loadControllers(dir: string): Promise<CompositeController[]> {
-  const order = ['clusterbind9providers', 'bind9clusters', 'bind9instances', 'dnszones'];
+  const order = [
+    'clusterbind9providers',
+    'bind9clusters',
+    'bind9instances',
+    'powerdnsservers',
+    'clusterpowerdnsservers',
+    'dnszones',
+  ];
   const out: CompositeController[] = [];
   for (const f of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()) {
     const doc = parse(await readFile(join(dir, f), 'utf8')) as CompositeController | null;
