@@ -310,7 +310,7 @@ export interface PdnsPlanOptions {
 
 /** The PATCH that makes a zone serve the desired content, and what it changes. */
 export interface PdnsPlan {
-  /** REPLACE/DELETE per differing RRset (the SOA last); empty when nothing differs: send no PATCH. */
+  /** DELETE, then REPLACE, per differing RRset (the SOA last); empty when nothing differs: send no PATCH. */
   changes: PdnsChange[];
   /** The serial served after the PATCH, when bindy numbers it (undefined: read it back). */
   serial?: number;
@@ -390,6 +390,10 @@ export function planPdnsPatch(desired: DesiredZone, served: PdnsServed, opts: Pd
     removed += raw.records.length;
     changes.push({ name: owner, type, changetype: 'DELETE' });
   }
+  // deletions first: PowerDNS checks each change against the zone as the earlier ones left it, so a CNAME replacing
+  // an A at one name (or the other way round) is refused ("Conflicts with pre-existing RRset") unless the old RRset
+  // is gone first
+  changes.sort((a, b) => (a.changetype === b.changetype ? 0 : a.changetype === 'DELETE' ? -1 : 1));
   const fieldsDiffer = !served.soa || !sameSoa(served.soa, desired.soa);
   let serial: number | undefined;
   if (opts.serverSerial) {
