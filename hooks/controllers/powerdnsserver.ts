@@ -8,7 +8,8 @@
  *   sync      → probe `GET /api/v1/servers/<serverId>` with that key → status: Ready (Reachable, Unauthorized,
  *               Unreachable, NotAuthoritative, SecretNotFound), the version and daemon the API reports. Byte-stable:
  *               the same answer gives the same status; a server that does not answer is probed again on the short
- *               cadence, a ready one on Metacontroller's resync period.
+ *               cadence, a ready one on Metacontroller's resync period. Without a client (the CLI's offline
+ *               commands) Ready is Unknown, NotProbed.
  */
 import type { ValidateFunction } from 'ajv';
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
@@ -119,12 +120,29 @@ export async function syncPowerDnsServer(req: SyncRequest, deps: PowerDnsServerD
   };
 }
 
-/** Routes of the two PowerDNS server CompositeControllers; without a client only customize answers. */
-export function powerDnsServerRoutes(ports: { clock: Clock; powerdnsClient?: PowerDnsClient }): HookRoute[] {
-  const deps = (): PowerDnsServerDeps => {
-    if (!ports.powerdnsClient) throw new Error('the PowerDNS server hooks have no PowerDNS client');
-    return { client: ports.powerdnsClient, clock: ports.clock };
+/**
+ * Sync without a client (`bindy render`, `plan`, `validate`: offline, nothing is probed): Ready Unknown, NotProbed.
+ */
+export function unprobedPowerDnsServer(req: SyncRequest, clock: Clock): SyncResponse {
+  const gen = req.parent.metadata.generation;
+  const ready: ConditionInput = {
+    type: 'Ready',
+    status: 'Unknown',
+    reason: 'NotProbed',
+    message: 'not probed: these hooks run without a PowerDNS client',
   };
+  return {
+    status: {
+      conditions: conditions([ready], previousConditions(req.parent) as Partial<Condition>[], clock(), gen),
+      ...(gen !== undefined ? { observedGeneration: gen } : {}),
+    },
+    children: [],
+  };
+}
+
+/** Routes of the two PowerDNS server CompositeControllers; without a client, sync reports NotProbed. */
+export function powerDnsServerRoutes(ports: { clock: Clock; powerdnsClient?: PowerDnsClient }): HookRoute[] {
+  const client = ports.powerdnsClient;
   const routes = (kind: Server['kind'], path: string, validate: ValidateFunction): HookRoute[] => [
     {
       path: `/customize/${path}`,
@@ -138,7 +156,8 @@ export function powerDnsServerRoutes(ports: { clock: Clock; powerdnsClient?: Pow
       hook: 'sync',
       kind,
       validateParent: parentValidator(kind, validate),
-      handle: (body: SyncRequest) => syncPowerDnsServer(body, deps()),
+      handle: (body: SyncRequest) =>
+        client ? syncPowerDnsServer(body, { client, clock: ports.clock }) : unprobedPowerDnsServer(body, ports.clock),
     },
   ];
   return [

@@ -87,6 +87,11 @@ export interface PowerDnsClient {
   probe(conn: PowerDnsConnection): Promise<ProbeResult>;
   /** The zone as the server serves it. */
   readZone(conn: PowerDnsConnection, zone: string): Promise<ReadResult>;
+  /** The zone's RRsets as the API returns them (undefined: the server does not have it), for `bindy import`. */
+  readRRsets(
+    conn: PowerDnsConnection,
+    zone: string,
+  ): Promise<{ ok: true; rrsets?: PdnsRRset[] } | { ok: false; error: BindcarFailure }>;
 }
 
 export interface PowerDnsClientOptions {
@@ -532,6 +537,12 @@ export function createPowerDnsClient(opts: PowerDnsClientOptions = {}): PowerDns
           },
         };
       return { ok: true, version: d.version, daemonType: typeof d.daemon_type === 'string' ? d.daemon_type : '' };
+    },
+
+    async readRRsets(conn, zone) {
+      const r = await withRetries(async () => getZone(conn, zone));
+      if (!r.ok) return r;
+      return { ok: true, ...(r.value ? { rrsets: (r.value.rrsets ?? []) as PdnsRRset[] } : {}) };
     },
 
     async readZone(conn, zone) {

@@ -30,7 +30,7 @@ import {
 const execFileP = promisify(execFile);
 
 /** AXFR of `zone` from PowerDNS (loopback may transfer unsigned: its default allow-axfr-ips is 127.0.0.0/8). */
-export async function axfrPdns(pdns: PdnsInstance, zone: string): Promise<Served | undefined> {
+async function axfrPdns(pdns: PdnsInstance, zone: string): Promise<Served | undefined> {
   const { stdout } = await execFileP(
     'dig',
     [
