@@ -246,8 +246,14 @@ export interface PdnsServed {
   unreadable: Map<string, PdnsRRset>;
 }
 
+/**
+ * Canonical data by `TYPE content` as PowerDNS returned it (null: the grammar cannot read it): a zone read again
+ * and again costs one Map lookup per unchanged record instead of a parse. Bounded by its owner.
+ */
+export type ContentMemo = Map<string, string | null>;
+
 /** Reads a zone `GET /zones/{zone}` returned (with its rrsets). */
-export function readPdnsZone(zone: string, rrsets: readonly PdnsRRset[]): PdnsServed {
+export function readPdnsZone(zone: string, rrsets: readonly PdnsRRset[], memo?: ContentMemo): PdnsServed {
   const apex = `${zone}.`;
   let serial = 0;
   let soa: SoaFields | undefined;
@@ -266,12 +272,22 @@ export function readPdnsZone(zone: string, rrsets: readonly PdnsRRset[]): PdnsSe
     const data: string[] = [];
     let ok = true;
     for (const r of s.records) {
-      const p = r.disabled ? undefined : parsed(type, r.content);
-      if (!p) {
+      if (r.disabled) {
         ok = false;
         break;
       }
-      data.push(formatRdata(p));
+      const mk = `${type} ${r.content}`;
+      let canonical = memo?.get(mk);
+      if (canonical === undefined) {
+        const p = parsed(type, r.content);
+        canonical = p ? formatRdata(p) : null;
+        memo?.set(mk, canonical);
+      }
+      if (canonical === null) {
+        ok = false;
+        break;
+      }
+      data.push(canonical);
     }
     const k = rrsetKey(owner, type);
     if (!ok) unreadable.set(k, s);

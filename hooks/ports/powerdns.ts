@@ -22,7 +22,13 @@
  */
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { PutZoneBody, PutZoneResult, RefusedRRset, RecordType } from '../../dns/contract.js';
+import {
+  MAX_RECORDS,
+  type PutZoneBody,
+  type PutZoneResult,
+  type RefusedRRset,
+  type RecordType,
+} from '../../dns/contract.js';
 import {
   accountOwner,
   isBindyAccount,
@@ -39,9 +45,10 @@ import {
   type PdnsZone,
   type PdnsZoneKind,
   type SoaEditApi,
+  type ContentMemo,
 } from '../../dns/powerdns.js';
 import { rrsetKey, type RRset } from '../../dns/rrset.js';
-import { desiredZone, type DesiredZone } from '../../dns/zone-model.js';
+import { desiredZone, type DesiredZone, type RecordMemo } from '../../dns/zone-model.js';
 import { deletedRecords, guardVerdict, recordCount } from '../../bindcar/deletion-guard.js';
 import type { BindcarFailure, DeleteResult, PushResult } from './bindcar.js';
 import { keepAliveKubeConfig } from './kube-client.js';
@@ -111,6 +118,8 @@ export interface PowerDnsClientOptions {
 
 /** Refused RRsets left out of one push before it gives up. */
 export const MAX_REFUSED = 20;
+/** Zones whose parsed records the client keeps (per server). */
+const MEMO_ZONES = 256;
 
 /** One HTTP answer, or why there was none. */
 type Answer = { ok: true; r: AxiosResponse } | { ok: false; error: BindcarFailure };
@@ -150,6 +159,19 @@ export function createPowerDnsClient(opts: PowerDnsClientOptions = {}): PowerDns
     proxy: false,
   });
   const agents = new Map<string, https.Agent>();
+  // per server and zone: the body records already canonicalised, and PowerDNS's content already read (a re-push of
+  // a big unchanged zone then costs lookups, not parses); dropped beyond MEMO_ZONES zones
+  const memos = new Map<string, { records: RecordMemo; contents: ContentMemo }>();
+  const memoOf = (conn: PowerDnsConnection, zone: string) => {
+    const k = `${conn.serverUrl} ${zone}`;
+    let m = memos.get(k);
+    if (!m) {
+      if (memos.size >= MEMO_ZONES) memos.delete(memos.keys().next().value!);
+      memos.set(k, (m = { records: new Map(), contents: new Map() }));
+    }
+    if (m.contents.size > 2 * MAX_RECORDS) m.contents.clear();
+    return m;
+  };
   const agentFor = (ca: string) => {
     let a = agents.get(ca);
     if (!a) agents.set(ca, (a = new https.Agent({ ca })));
@@ -407,7 +429,7 @@ export function createPowerDnsClient(opts: PowerDnsClientOptions = {}): PowerDns
     }
     // the serial is bindy's when the zone's soa_edit_api is OFF (after the settings change above)
     const serverSerial = (settings.soa_edit_api ?? have.soa_edit_api ?? zopts.soaEditApi) !== 'OFF';
-    const served = readPdnsZone(zone, have.rrsets ?? []);
+    const served = readPdnsZone(zone, have.rrsets ?? [], memoOf(conn, zone).contents);
     const plan = planPdnsPatch(desired, served, {
       serverSerial,
       ...(body.serial != null ? { floor: body.serial } : {}),
@@ -474,7 +496,7 @@ export function createPowerDnsClient(opts: PowerDnsClientOptions = {}): PowerDns
   return {
     async putZone(conn, zopts, zone, body) {
       // the rules bindcar's PUT applies (dns/zone-model.ts): a body they refuse reaches no server
-      const d = desiredZone(zone, body);
+      const d = desiredZone(zone, body, undefined, memoOf(conn, zone).records);
       if (!d.ok)
         return {
           ok: false,

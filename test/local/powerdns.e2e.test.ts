@@ -114,6 +114,32 @@ describe('one folder served by BIND and PowerDNS at once (local stack: real name
     expect(await stack.pdns!.soaSerial('example.com')).to.equal(await stack.named.soaSerial('example.com'));
   });
 
+  it('a conflict is a conflict on both: the younger CNAME beside an A is left out, neither server has it', async () => {
+    const cname: StoredObject = {
+      apiVersion: API_VERSION,
+      kind: 'CNAMERecord',
+      metadata: { name: 'www-alias', namespace: 'default' },
+      spec: { zoneRef: 'example-com', name: 'www', target: 'elsewhere.example.net.' },
+    };
+    objects = [...objects, cname];
+    stack.events.length = 0;
+    await stack.apply(objects);
+    const r = stack.store.get(API_VERSION, 'CNAMERecord', 'default', 'www-alias');
+    expect(cond(r, 'Ready')).to.deep.include({ status: 'False', reason: 'Conflict' });
+    expect(zoneNamed('example-com')!.status!['conflicts']).to.deep.include({
+      kind: 'CNAMERecord',
+      name: 'www-alias',
+      reason: 'CNAMEAndOtherData',
+      message: cond(r, 'Ready')!.message,
+    });
+    expect(stack.events.some((e) => e.reason === 'RecordConflict')).to.equal(true);
+    expect(await answers('pdns', 'www.example.com.', 'CNAME')).to.deep.equal([]);
+    expect(await answers('bind', 'www.example.com.', 'CNAME')).to.deep.equal([]);
+    expect(await powerdns('example.com')).to.deep.equal(await bind('example.com'));
+    objects = objects.filter((o) => o !== cname);
+    await stack.apply(objects);
+  });
+
   it('a wrong API key: Degraded naming the Secret, BIND still serves the change, PowerDNS keeps what it had; fixed, it catches up', async () => {
     const secret = stack.store.get('v1', 'Secret', LOCAL_NAMESPACE, `${LOCAL_POWERDNS}-api-key`)!;
     const good = secret['data'];
