@@ -321,17 +321,23 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
             spec: { ...(o.spec as object), external: { bindcarUrl, dnsAddress: `127.0.0.1:${named.dnsPort}` } },
           };
         if (!pdns) return o;
-        if ((o.kind === 'PowerDNSServer' || o.kind === 'ClusterPowerDNSServer') && o.metadata.name !== LOCAL_POWERDNS)
+        if ((o.kind === 'PowerDNSServer' || o.kind === 'ClusterPowerDNSServer') && o.metadata.name !== LOCAL_POWERDNS) {
+          // the local pdns_server, no TLS, its key (a PowerDNSServer's Secret is in its namespace: apply adds one)
+          const { tls: _tls, ...spec } = o.spec as { tls?: unknown };
           return {
             ...o,
             spec: {
-              ...(o.spec as object),
+              ...spec,
               apiUrl: pdns.apiUrl,
               serverId: 'localhost',
-              apiKeySecretRef: { name: `${LOCAL_POWERDNS}-api-key`, key: 'api-key', namespace: LOCAL_NAMESPACE },
+              apiKeySecretRef:
+                o.kind === 'PowerDNSServer'
+                  ? { name: `${LOCAL_POWERDNS}-api-key`, key: 'api-key' }
+                  : { name: `${LOCAL_POWERDNS}-api-key`, key: 'api-key', namespace: LOCAL_NAMESPACE },
               dnsAddress: `127.0.0.1:${pdns.dnsPort}`,
             },
           };
+        }
         if (o.kind === 'DNSZone') {
           const spec = o.spec as { powerDnsServerRef?: string; powerDnsServersFrom?: unknown[] };
           if (spec.powerDnsServerRef === undefined && !spec.powerDnsServersFrom?.length)
@@ -364,9 +370,21 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
           },
         }));
         for (const o of withNs) if (o.metadata.namespace === undefined) delete o.metadata.namespace;
-        withNs.push(
-          ...injected.filter((i) => !withNs.some((o) => o.kind === i.kind && o.metadata.name === i.metadata.name)),
-        );
+        const added = [...injected];
+        // a PowerDNSServer of the folder resolves to the local pdns_server: its key Secret in its namespace
+        for (const o of withNs)
+          if (pdns && o.kind === 'PowerDNSServer' && o.apiVersion === API_VERSION)
+            added.push({ ...injected[0]!, metadata: { ...injected[0]!.metadata, namespace: o.metadata.namespace } });
+        for (const i of added)
+          if (
+            !withNs.some(
+              (o) =>
+                o.kind === i.kind &&
+                o.metadata.name === i.metadata.name &&
+                o.metadata.namespace === i.metadata.namespace,
+            )
+          )
+            withNs.push(i);
         driver.applyManifests(withNs, loaded);
         loaded = withNs;
         return driver.reconcileAll();

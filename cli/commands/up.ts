@@ -98,9 +98,18 @@ export function summary(stack: LocalStack, dnsPort: number): string[] {
   }
   for (const e of stack.events.splice(0))
     lines.push(`event ${e.type} ${e.reason} ${e.regarding.kind}/${e.regarding.name}: ${e.message}`);
-  if (digName) lines.push(`try: dig @127.0.0.1 -p ${dnsPort} ${digName} A +short`);
-  if (digName && stack.pdns)
-    lines.push(`     dig @127.0.0.1 -p ${stack.pdns.dnsPort} ${digName} A +short   (PowerDNS)`);
+  // named serves the zones placed on a Bind9Instance; with --powerdns, pdns_server those placed on a PowerDNS server
+  const placedOn = (bind: boolean) =>
+    zones.some((z) =>
+      ((z.status?.['instances'] as { kind?: string }[] | undefined) ?? []).some((i) => (i.kind === undefined) === bind),
+    );
+  const digs = [
+    ...(placedOn(true) || !stack.pdns ? [`dig @127.0.0.1 -p ${dnsPort} ${digName} A +short`] : []),
+    ...(stack.pdns && placedOn(false)
+      ? [`dig @127.0.0.1 -p ${stack.pdns.dnsPort} ${digName} A +short   (PowerDNS)`]
+      : []),
+  ];
+  if (digName) digs.forEach((d, i) => lines.push(`${i === 0 ? 'try: ' : '     '}${d}`));
   return lines;
 }
 
