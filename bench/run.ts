@@ -10,7 +10,8 @@
  * run before trusting a figure.
  *
  * Knobs: BENCH_REPS (20), BENCH_SIZES (records per zone, "100,1000,10000,50000,100000"), BENCH_ZONES (zone counts,
- * "1,1000,2000"), BENCH_ONLY (sections: CHANGE,ZONES,HOOKS,P7,PROC), BENCH_NODE_ARGS (passed to bindcar and hooks,
+ * "1,1000,2000"), BENCH_PDNS_SIZES (records per zone on PowerDNS, "100,1000,10000"), BENCH_ONLY (sections:
+ * CHANGE,ZONES,HOOKS,P7,PROC,PDNS), BENCH_NODE_ARGS (passed to bindcar and hooks,
  * e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). Writes bench/results/latest.{json,md}.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,8 @@ import { promisify } from 'node:util';
 import axios, { type AxiosInstance } from 'axios';
 import type { PutZoneBody } from '../dns/contract.js';
 import { bindcarEnv, freePort, startNamed, type NamedInstance } from '../local/named.js';
+import { startPdns } from '../local/pdns.js';
+import { createPowerDnsClient } from '../hooks/ports/powerdns.js';
 import type { DNSRecord, DNSZone } from '../hooks/schema/generated.js';
 import { desiredZone } from '../hooks/zone/desired.js';
 import { recordStatus } from '../hooks/zone/status.js';
@@ -37,6 +40,7 @@ const REPS = Number(process.env['BENCH_REPS'] ?? 20);
 const list = (v: string | undefined, d: string) => (v ?? d).split(',').map((s) => Number(s.trim()));
 const SIZES = list(process.env['BENCH_SIZES'], '100,1000,10000,50000,100000');
 const ZONE_COUNTS = list(process.env['BENCH_ZONES'], '1,1000,2000');
+const PDNS_SIZES = list(process.env['BENCH_PDNS_SIZES'], '100,1000,10000');
 const TOKEN = 'bench-token-0123456789abcdef';
 const ONLY = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim().toUpperCase());
 const want = (id: string) => !ONLY || ONLY.includes(id);
@@ -500,6 +504,122 @@ async function p7Section(rows: Row[]): Promise<void> {
   }
 }
 
+/**
+ * PowerDNS through bindy's PowerDNS port (hooks/ports/powerdns.ts: the whole desired zone in, GET → plan → one PATCH
+ * of what differs) against the API used directly by hand (one POST of the zone, one PATCH of the one RRset, one GET),
+ * on the same pdns_server in the same run, each until the answer carries the change.
+ */
+async function pdnsSection(rows: Row[]): Promise<void> {
+  const pdns = await startPdns();
+  const client = createPowerDnsClient();
+  const conn = { serverUrl: pdns.serverUrl, apiKey: pdns.apiKey };
+  const opts = { kind: 'Native' as const, soaEditApi: 'OFF' as const };
+  const api = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${pdns.serverUrl}${path}`, {
+      method,
+      headers: { 'X-API-Key': pdns.apiKey, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await r.text();
+    if (r.status >= 300) throw new Error(`${method} ${path}: HTTP ${r.status} ${text.slice(0, 200)}`);
+    return text;
+  };
+  const rawZone = (zone: string, n: number, first: string) => ({
+    name: `${zone}.`,
+    kind: 'Native',
+    nameservers: [],
+    soa_edit_api: 'OFF',
+    rrsets: [
+      {
+        name: `${zone}.`,
+        type: 'SOA',
+        ttl: 300,
+        records: [{ content: 'ns1.bench.example. hostmaster.bench.example. 1 3600 600 604800 300', disabled: false }],
+      },
+      { name: `${zone}.`, type: 'NS', ttl: 300, records: [{ content: 'ns1.bench.example.', disabled: false }] },
+      ...Array.from({ length: n }, (_, i) => ({
+        name: `h${i}.${zone}.`,
+        type: 'A',
+        ttl: 300,
+        records: [{ content: i === 0 ? first : ip(i), disabled: false }],
+      })),
+    ],
+  });
+  try {
+    for (const n of PDNS_SIZES) {
+      const label = n.toLocaleString('en');
+      const createReps = n >= 10000 ? 2 : 3;
+      const create = await sample(createReps, 0, async (i) => {
+        const z = `c${i}-${n}.pdns.bench.example`;
+        const r = await client.putZone(conn, opts, z, zoneBody(n, '10.240.0.1'));
+        if (!r.ok) throw new Error(r.error.message);
+        await untilAnswer(pdns.dnsPort, `h0.${z}`, '10.240.0.1', 60000);
+      });
+      const createRaw = await sample(createReps, 0, async (i) => {
+        const z = `r${i}-${n}.pdns.bench.example`;
+        await api('POST', '/zones', rawZone(z, n, '10.240.0.1'));
+        await untilAnswer(pdns.dnsPort, `h0.${z}`, '10.240.0.1', 60000);
+      });
+      rows.push(
+        ratioRow(
+          `PD-C-${n}`,
+          `PowerDNS: ${label}-record zone created: bindy's POST (+ cache flush) → answer vs one POST by hand`,
+          summarize(create),
+          summarize(createRaw),
+        ),
+      );
+      const z = `c0-${n}.pdns.bench.example`;
+      const zr = `r0-${n}.pdns.bench.example`;
+      const change = await sample(REPS, 3, async (i) => {
+        const a = `10.241.${(i + 10) & 255}.${(i + 100) & 255}`;
+        const r = await client.putZone(conn, opts, z, zoneBody(n, a));
+        if (!r.ok) throw new Error(r.error.message);
+        await untilAnswer(pdns.dnsPort, `h0.${z}`, a);
+      });
+      const changeRaw = await sample(REPS, 3, async (i) => {
+        const a = `10.242.${(i + 10) & 255}.${(i + 100) & 255}`;
+        await api('PATCH', `/zones/${zr}.`, {
+          rrsets: [
+            {
+              name: `h0.${zr}.`,
+              type: 'A',
+              ttl: 300,
+              changetype: 'REPLACE',
+              records: [{ content: a, disabled: false }],
+            },
+          ],
+        });
+        await untilAnswer(pdns.dnsPort, `h0.${zr}`, a);
+      });
+      rows.push(
+        ratioRow(
+          `PD-U-${n}`,
+          `PowerDNS: 1-record change in ${label} records: bindy (whole zone in: GET, diff, one PATCH) → answer vs one PATCH by hand`,
+          summarize(change),
+          summarize(changeRaw),
+        ),
+      );
+      const body = zoneBody(n, '10.243.0.1');
+      await client.putZone(conn, opts, z, body);
+      const same = await sample(REPS, 2, async () => {
+        const r = await client.putZone(conn, opts, z, body);
+        if (!r.ok || r.result.changed) throw new Error('the same zone again changed something');
+      });
+      const get = await sample(REPS, 2, () => api('GET', `/zones/${zr}.`));
+      rows.push(
+        ratioRow(
+          `PD-S-${n}`,
+          `PowerDNS: the same ${label}-record zone again (no PATCH) vs one GET of the zone by hand`,
+          summarize(same),
+          summarize(get),
+        ),
+      );
+    }
+  } finally {
+    await pdns.stop();
+  }
+}
+
 /** `reps` samples of a function that times itself (its own waits excluded). */
 async function isolated(reps: number, fn: (i: number) => Promise<number>): Promise<number[]> {
   const out: number[] = [];
@@ -554,6 +674,7 @@ async function main(): Promise<void> {
   if (want('ZONES')) sections.push(await section('Many zones: creation of a small zone, bindcar memory', zonesSection));
   if (want('HOOKS')) sections.push(await section('DNSZone sync hook, nothing changed', hooksSection));
   if (want('P7')) sections.push(await section('Primary → secondary', p7Section));
+  if (want('PDNS')) sections.push(await section('PowerDNS: through bindy vs the API by hand', pdnsSection));
   const meta = `node ${process.version}, ${(await run('named', ['-v'])).stdout.trim()}, reps ${REPS}, ${new Date().toISOString()}`;
   const text = sections.map(renderSection).join('\n\n');
   console.log(`\n${text}\n\n${meta}`);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IMPORT_HELP, runImport } from './commands/import.js';
+import { IMPORT_HELP, runImport, runImportPowerDns } from './commands/import.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { processIo, type CommandResult, type Io } from './commands/types.js';
 import { PLAN_HELP, runPlan } from './commands/plan.js';
@@ -51,9 +51,17 @@ const OPTIONS = {
   'dns-port': { type: 'string' },
   'state-dir': { type: 'string' },
   once: { type: 'boolean' },
+  powerdns: { type: 'boolean' },
+  'powerdns-dns-port': { type: 'string' },
+  'powerdns-api-port': { type: 'string' },
   'cluster-ref': { type: 'string' },
   bindcar: { type: 'string' },
   token: { type: 'string' },
+  'powerdns-api': { type: 'string' },
+  'powerdns-operator': { type: 'string' },
+  'powerdns-server-ref': { type: 'string' },
+  'api-key': { type: 'string' },
+  'server-id': { type: 'string' },
   'primary-address': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -123,12 +131,28 @@ async function dispatch(
       if (!Number.isInteger(dnsPort) || dnsPort < 1 || dnsPort > 65535) {
         return sink.usageError(`--dns-port: must be a port number 1-65535, got "${values['dns-port']}"`, UP_HELP).code;
       }
+      const port = (flag: 'powerdns-dns-port' | 'powerdns-api-port', dflt: number): number | undefined => {
+        const v = Number(values[flag] ?? dflt);
+        return Number.isInteger(v) && v >= 1 && v <= 65535 ? v : undefined;
+      };
+      const pdnsDns = port('powerdns-dns-port', 5354);
+      const pdnsApi = port('powerdns-api-port', 8081);
+      for (const [flag, v] of [
+        ['powerdns-dns-port', pdnsDns],
+        ['powerdns-api-port', pdnsApi],
+      ] as const) {
+        if (v === undefined)
+          return sink.usageError(`--${flag}: must be a port number 1-65535, got "${values[flag]}"`, UP_HELP).code;
+        if (values[flag] !== undefined && !values.powerdns)
+          return sink.usageError(`--${flag} needs --powerdns`, UP_HELP).code;
+      }
       result = await runUp(
         {
           dir: values.file ?? 'examples',
           dnsPort,
           once: Boolean(values.once),
           ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
+          ...(values.powerdns ? { powerdns: { dnsPort: pdnsDns!, apiPort: pdnsApi! } } : {}),
         },
         sink,
       );
@@ -153,6 +177,11 @@ async function dispatch(
           ...(values.file ? { dir: values.file } : {}),
           ...(values.bindcar ? { bindcar: values.bindcar } : {}),
           ...(token ? { token } : {}),
+          ...(values['powerdns-api'] ? { powerdns: values['powerdns-api'] } : {}),
+          ...((values['api-key'] ?? process.env['PDNS_API_KEY'])
+            ? { apiKey: values['api-key'] ?? process.env['PDNS_API_KEY']! }
+            : {}),
+          ...(values['server-id'] ? { serverId: values['server-id'] } : {}),
           ...(values['primary-address'] ? { primaryAddress: values['primary-address'] } : {}),
           json,
         },
@@ -167,6 +196,32 @@ async function dispatch(
       );
       break;
     case 'import':
+      if (values['powerdns-operator'] || values['powerdns-api']) {
+        if (values['powerdns-operator'] && values['powerdns-api'])
+          return sink.usageError('import: --powerdns-operator and --powerdns-api exclude each other', IMPORT_HELP).code;
+        if (positionals[0])
+          return sink.usageError(
+            `import: a ZONEFILE (${positionals[0]}) and a PowerDNS source exclude each other`,
+            IMPORT_HELP,
+          ).code;
+        const apiKey = values['api-key'] ?? process.env['PDNS_API_KEY'];
+        result = await runImportPowerDns(
+          {
+            ...(values['powerdns-operator'] ? { operator: values['powerdns-operator'] } : {}),
+            ...(values['powerdns-api'] ? { powerdnsApi: values['powerdns-api'] } : {}),
+            ...(apiKey ? { apiKey } : {}),
+            ...(values['server-id'] ? { serverId: values['server-id'] } : {}),
+            ...(values.zone ? { zone: values.zone } : {}),
+            ...(values.namespace ? { namespace: values.namespace } : {}),
+            ...(values['powerdns-server-ref'] ? { powerDnsServerRef: values['powerdns-server-ref'] } : {}),
+            ...(values['cluster-ref'] ? { clusterRef: values['cluster-ref'] } : {}),
+            ...(values.out ? { out: values.out } : {}),
+            json,
+          },
+          sink,
+        );
+        break;
+      }
       result = runImport(
         {
           ...(positionals[0] ? { file: positionals[0] } : {}),

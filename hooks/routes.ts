@@ -10,6 +10,7 @@ import { bind9InstanceRoutes } from './controllers/bind9instance.js';
 import { clusterBind9ProviderRoutes } from './controllers/clusterbind9provider.js';
 import { indexLabelRoutes } from './controllers/index-labels.js';
 import { sourceRoutes } from './controllers/sources.js';
+import { powerDnsServerRoutes } from './controllers/powerdnsserver.js';
 
 /** Every hook route of the service, given the effect ports (bindcar client, status writer, events, clock). */
 export function hookRoutes(ports: HookPorts): HookRoute[] {
@@ -18,8 +19,9 @@ export function hookRoutes(ports: HookPorts): HookRoute[] {
     ...clusterBind9ProviderRoutes(),
     ...bind9ClusterRoutes(ports),
     ...bind9InstanceRoutes(ports),
-    // zone routes (DNSZone)
+    // zone routes (DNSZone) and the PowerDNS servers zones are placed on beside Bind9Instances
     ...dnsZoneRoutes(ports),
+    ...powerDnsServerRoutes(ports),
     // the index labels every relation above is selected by (records, DNSZones, Bind9Instances)
     ...indexLabelRoutes(),
     // records from annotated Ingresses and LoadBalancer Services (attachments of the source)

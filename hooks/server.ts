@@ -15,6 +15,7 @@ import { createApp } from './app.js';
 import type { Clock } from './ports/clock.js';
 import type { HookPorts } from './ports/hook-ports.js';
 import { zonePortsFromEnv } from './ports/zone.js';
+import { createPowerDnsClient } from './ports/powerdns.js';
 import { hookRoutes } from './routes.js';
 
 /** Wall clock at second precision (condition timestamps are RFC 3339 seconds). */
@@ -35,6 +36,7 @@ export function portsFromEnv(env: NodeJS.ProcessEnv, clock: Clock = systemClock)
   return {
     clock,
     zone: zonePortsFromEnv(env, clock),
+    powerdnsClient: createPowerDnsClient({ attempts: 1, requestTimeoutMs: 5000 }),
     ...(env['BINDCAR_IMAGE'] ? { bindcarImage: env['BINDCAR_IMAGE'] } : {}),
     ...(env['POD_NAMESPACE'] ? { hooksNamespace: env['POD_NAMESPACE'] } : {}),
     ...(env['HOOKS_SERVICE_ACCOUNT'] ? { hooksServiceAccount: env['HOOKS_SERVICE_ACCOUNT'] } : {}),

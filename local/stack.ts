@@ -31,6 +31,10 @@ import {
 import { bindcarEnv, startNamed, type NamedInstance } from './named.js';
 import { ObjectStore, type StoredObject } from './store.js';
 import { isSourceObject } from '../hooks/sources/source.js';
+import { startPdns, type PdnsInstance } from './pdns.js';
+import { createPowerDnsClient, decodeSecretData, powerDnsBackend, type SecretReader } from '../hooks/ports/powerdns.js';
+import type { PdnsChange } from '../dns/powerdns.js';
+import type { PowerDnsSpec } from '../hooks/zone/select.js';
 
 /** The exact command that installs what the local stack needs on Debian/Ubuntu. */
 export const INSTALL_HINT = 'sudo apt-get install -y bind9 bind9-utils bind9-dnsutils';
@@ -64,7 +68,14 @@ export function kindOf(ref: ResourceRef): string {
 
 /** The CompositeControllers of metacontroller/*.yaml, in dependency order (providers → clusters → instances → zones). */
 export async function loadControllers(dir: string): Promise<CompositeController[]> {
-  const order = ['clusterbind9providers', 'bind9clusters', 'bind9instances', 'dnszones'];
+  const order = [
+    'clusterbind9providers',
+    'bind9clusters',
+    'bind9instances',
+    'powerdnsservers',
+    'clusterpowerdnsservers',
+    'dnszones',
+  ];
   const out: CompositeController[] = [];
   for (const f of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()) {
     const doc = parse(await readFile(join(dir, f), 'utf8')) as CompositeController | null;
@@ -109,7 +120,20 @@ export interface StackOptions {
   onPush?: (zone: string, body: PutZoneBody) => void;
   /** Zone-hook timing overrides (tests shorten them). */
   zoneOptions?: { degradedResyncSeconds?: number; deletionGraceSeconds?: number; deletionRetrySeconds?: number };
+  /**
+   * Serve the zones from a local pdns_server too (local/pdns.ts): the stack adds a ClusterPowerDNSServer
+   * {@link LOCAL_POWERDNS} (its API key in a Secret of {@link LOCAL_NAMESPACE}), every DNSZone without a PowerDNS
+   * placement names it in spec.powerDnsServerRef, and every PowerDNS server of the folder resolves to that
+   * pdns_server, as every Bind9Instance resolves to the local named.
+   */
+  powerdns?: { dnsPort?: number; apiPort?: number; noCache?: boolean };
+  /** Sees every PATCH the PowerDNS port sends (tests count them). */
+  onPowerDnsPatch?: (zone: string, changes: readonly PdnsChange[]) => void;
 }
+
+/** The ClusterPowerDNSServer `bindy up --powerdns` adds, and where its API key Secret lives. */
+export const LOCAL_POWERDNS = 'local-powerdns';
+export const LOCAL_NAMESPACE = 'bindy-system';
 
 export interface LocalStack {
   /** Where named keeps its files; removed on stop unless it was given. */
@@ -124,6 +148,8 @@ export interface LocalStack {
   hooksUrl: string;
   /** The bearer token bindcar takes (the hooks send it). */
   bindcarToken: string;
+  /** The local pdns_server, with the `powerdns` option. */
+  pdns?: PdnsInstance;
   events: ZoneEvent[];
   /** Loads a folder's objects (default namespace "default"), deleting those that disappeared, then reconciles. */
   apply(objects: StoredObject[]): Promise<RoundResult>;
@@ -169,8 +195,55 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     });
     const bindcarUrl = `http://127.0.0.1:${bindcar.port}`;
 
+    const pdns = opts.powerdns
+      ? await startPdns({
+          ...(opts.powerdns.dnsPort ? { dnsPort: opts.powerdns.dnsPort } : {}),
+          ...(opts.powerdns.apiPort ? { apiPort: opts.powerdns.apiPort } : {}),
+          ...(opts.powerdns.noCache ? { noCache: true } : {}),
+          dir: join(stateDir, 'pdns'),
+        })
+      : undefined;
+    if (pdns) cleanups.push(() => pdns.stop());
+
     const store = new ObjectStore();
     const events = memoryEventRecorder();
+    // the hooks read Secrets (a PowerDNS server's API key) from the store, as they read them from the apiserver
+    const storeSecrets: SecretReader = async (namespace, name) => {
+      const o = store.get('v1', 'Secret', namespace, name);
+      if (!o) return undefined;
+      const data = decodeSecretData(o['data'] as Record<string, string> | undefined);
+      for (const [k, v] of Object.entries((o['stringData'] as Record<string, string> | undefined) ?? {})) data[k] = v;
+      return data;
+    };
+    const powerdnsClient = createPowerDnsClient({
+      attempts: 2,
+      backoffMs: 100,
+      ...(opts.onPowerDnsPatch ? { onPatch: opts.onPowerDnsPatch } : {}),
+    });
+    /** What the stack adds to every folder it applies with the powerdns option. */
+    const injected: StoredObject[] = pdns
+      ? [
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: `${LOCAL_POWERDNS}-api-key`, namespace: LOCAL_NAMESPACE },
+            data: { 'api-key': Buffer.from(pdns.apiKey).toString('base64') },
+          } as StoredObject,
+          {
+            apiVersion: API_VERSION,
+            kind: 'ClusterPowerDNSServer',
+            metadata: { name: LOCAL_POWERDNS },
+            spec: {
+              apiUrl: pdns.apiUrl,
+              serverId: 'localhost',
+              apiKeySecretRef: { name: `${LOCAL_POWERDNS}-api-key`, key: 'api-key', namespace: LOCAL_NAMESPACE },
+              zoneKind: 'Native',
+              soaEditApi: 'OFF',
+              dnsAddress: `127.0.0.1:${pdns.dnsPort}`,
+            },
+          },
+        ]
+      : [];
     const recordStatus: RecordStatusWriter = {
       async patchStatus(ref, status) {
         const obj = store.get(API_VERSION, ref.kind, ref.namespace, ref.name);
@@ -212,7 +285,17 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
           // secondaries are answered by the same named: their serials are reported as in a cluster
           soa: createSoaProbe(),
           options: opts.zoneOptions ?? {},
+          powerdns: powerDnsBackend({
+            client: powerdnsClient,
+            secrets: storeSecrets,
+            // a server the zone no longer names (to remove the zone there), as the hooks get it from the apiserver
+            servers: async (ref) =>
+              store.get(API_VERSION, ref.kind, ref.kind === 'PowerDNSServer' ? ref.namespace : undefined, ref.name)
+                ?.spec as PowerDnsSpec | undefined,
+            secretTtlMs: 0,
+          }),
         },
+        powerdnsClient,
       },
     });
     cleanups.push(() => hooks.close());
@@ -239,14 +322,40 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${text}`);
         return JSON.parse(text) as unknown;
       },
-      // Every Bind9Instance is served by the local named through its external bindcar endpoint.
-      localize: (o) =>
-        o.kind === 'Bind9Instance' && o.apiVersion === API_VERSION
-          ? {
-              ...o,
-              spec: { ...(o.spec as object), external: { bindcarUrl, dnsAddress: `127.0.0.1:${named.dnsPort}` } },
-            }
-          : o,
+      // Every Bind9Instance is served by the local named through its external bindcar endpoint; with the powerdns
+      // option every PowerDNS server is the local pdns_server, and every zone is placed on it too.
+      localize: (o) => {
+        if (o.apiVersion !== API_VERSION) return o;
+        if (o.kind === 'Bind9Instance')
+          return {
+            ...o,
+            spec: { ...(o.spec as object), external: { bindcarUrl, dnsAddress: `127.0.0.1:${named.dnsPort}` } },
+          };
+        if (!pdns) return o;
+        if ((o.kind === 'PowerDNSServer' || o.kind === 'ClusterPowerDNSServer') && o.metadata.name !== LOCAL_POWERDNS) {
+          // the local pdns_server, no TLS, its key (a PowerDNSServer's Secret is in its namespace: apply adds one)
+          const { tls: _tls, ...spec } = o.spec as { tls?: unknown };
+          return {
+            ...o,
+            spec: {
+              ...spec,
+              apiUrl: pdns.apiUrl,
+              serverId: 'localhost',
+              apiKeySecretRef:
+                o.kind === 'PowerDNSServer'
+                  ? { name: `${LOCAL_POWERDNS}-api-key`, key: 'api-key' }
+                  : { name: `${LOCAL_POWERDNS}-api-key`, key: 'api-key', namespace: LOCAL_NAMESPACE },
+              dnsAddress: `127.0.0.1:${pdns.dnsPort}`,
+            },
+          };
+        }
+        if (o.kind === 'DNSZone') {
+          const spec = o.spec as { powerDnsServerRef?: string; powerDnsServersFrom?: unknown[] };
+          if (spec.powerDnsServerRef === undefined && !spec.powerDnsServersFrom?.length)
+            return { ...o, spec: { ...spec, powerDnsServerRef: LOCAL_POWERDNS } };
+        }
+        return o;
+      },
     });
 
     let loaded: StoredObject[] = [];
@@ -260,10 +369,11 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       },
       bindcarUrl,
       bindcarToken: token,
+      ...(pdns ? { pdns } : {}),
       hooksUrl,
       events: events.events,
       async apply(objects) {
-        const withNs = objects.map((o) => ({
+        const withNs: StoredObject[] = objects.map((o) => ({
           ...o,
           metadata: {
             ...o.metadata,
@@ -271,6 +381,21 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
           },
         }));
         for (const o of withNs) if (o.metadata.namespace === undefined) delete o.metadata.namespace;
+        const added = [...injected];
+        // a PowerDNSServer of the folder resolves to the local pdns_server: its key Secret in its namespace
+        for (const o of withNs)
+          if (pdns && o.kind === 'PowerDNSServer' && o.apiVersion === API_VERSION)
+            added.push({ ...injected[0]!, metadata: { ...injected[0]!.metadata, namespace: o.metadata.namespace } });
+        for (const i of added)
+          if (
+            !withNs.some(
+              (o) =>
+                o.kind === i.kind &&
+                o.metadata.name === i.metadata.name &&
+                o.metadata.namespace === i.metadata.namespace,
+            )
+          )
+            withNs.push(i);
         driver.applyManifests(withNs, loaded);
         loaded = withNs;
         return driver.reconcileAll();

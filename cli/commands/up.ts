@@ -3,13 +3,14 @@ import { watch, type FSWatcher } from 'node:fs';
 import { API_VERSION, RECORD_KINDS } from '../../hooks/schema/generated.js';
 import { portFree } from '../../local/named.js';
 import { checkBindInstalled, startLocalStack, type LocalStack } from '../../local/stack.js';
+import { checkPdnsInstalled } from '../../local/pdns.js';
 import type { StoredObject } from '../../local/store.js';
 import { isSourceObject } from '../../hooks/sources/source.js';
 import { isBindyObject, readManifests } from '../manifests.js';
 import type { CommandResult, Io } from './types.js';
 import { validateDocs } from './validate.js';
 
-export const UP_HELP = `Usage: bindy up [-f DIR] [--dns-port PORT] [--state-dir DIR] [--once]
+export const UP_HELP = `Usage: bindy up [-f DIR] [--dns-port PORT] [--state-dir DIR] [--once] [--powerdns]
 
 Runs bindy on this machine: a real BIND 9 named on 127.0.0.1, bindcar and the hooks,
 driven like Metacontroller drives them in a cluster. Applies the bindy objects in DIR
@@ -23,6 +24,11 @@ runs on Kubernetes with Metacontroller.
   --state-dir DIR    keep named's state here instead of a temporary directory
   --once             apply once, print the result and stop (no watching); exits 1 when a file
                      was rejected, a hook failed or a zone or record is not Ready
+  --powerdns         serve every zone from a local PowerDNS Authoritative (pdns_server) as well:
+                     a ClusterPowerDNSServer "local-powerdns" is added, every DNSZone without a
+                     PowerDNS placement names it, and every PowerDNS server of DIR is that one
+  --powerdns-dns-port PORT   its DNS port on 127.0.0.1 (default 5354)
+  --powerdns-api-port PORT   its HTTP API port on 127.0.0.1 (default 8081)
 `;
 
 interface UpArgs {
@@ -30,6 +36,8 @@ interface UpArgs {
   dnsPort: number;
   stateDir?: string;
   once: boolean;
+  /** Serve the zones from a local pdns_server too, on these ports. */
+  powerdns?: { dnsPort: number; apiPort: number };
 }
 
 const condition = (o: StoredObject, type: string) =>
@@ -94,7 +102,18 @@ export function summary(stack: LocalStack, dnsPort: number): string[] {
   }
   for (const e of stack.events.splice(0))
     lines.push(`event ${e.type} ${e.reason} ${e.regarding.kind}/${e.regarding.name}: ${e.message}`);
-  if (digName) lines.push(`try: dig @127.0.0.1 -p ${dnsPort} ${digName} A +short`);
+  // named serves the zones placed on a Bind9Instance; with --powerdns, pdns_server those placed on a PowerDNS server
+  const placedOn = (bind: boolean) =>
+    zones.some((z) =>
+      ((z.status?.['instances'] as { kind?: string }[] | undefined) ?? []).some((i) => (i.kind === undefined) === bind),
+    );
+  const digs = [
+    ...(placedOn(true) || !stack.pdns ? [`dig @127.0.0.1 -p ${dnsPort} ${digName} A +short`] : []),
+    ...(stack.pdns && placedOn(false)
+      ? [`dig @127.0.0.1 -p ${stack.pdns.dnsPort} ${digName} A +short   (PowerDNS)`]
+      : []),
+  ];
+  if (digName) digs.forEach((d, i) => lines.push(`${i === 0 ? 'try: ' : '     '}${d}`));
   return lines;
 }
 
@@ -110,10 +129,31 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
     );
     return { code: 1 };
   }
-  io.err(`bindy up: starting named on 127.0.0.1:${args.dnsPort}, bindcar and the hooks…`);
+  if (args.powerdns) {
+    const missingPdns = checkPdnsInstalled();
+    if (missingPdns) {
+      io.err(missingPdns);
+      return { code: 1 };
+    }
+    for (const [flag, p] of [
+      ['--powerdns-dns-port', args.powerdns.dnsPort],
+      ['--powerdns-api-port', args.powerdns.apiPort],
+    ] as const)
+      if (!(await portFree(p))) {
+        io.err(`127.0.0.1:${p} is already in use; pick another port with ${flag} PORT`);
+        return { code: 1 };
+      }
+  }
+  io.err(
+    `bindy up: starting named on 127.0.0.1:${args.dnsPort}${args.powerdns ? `, pdns_server on 127.0.0.1:${args.powerdns.dnsPort} (API ${args.powerdns.apiPort})` : ''}, bindcar and the hooks…`,
+  );
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ dnsPort: args.dnsPort, ...(args.stateDir ? { stateDir: args.stateDir } : {}) });
+    stack = await startLocalStack({
+      dnsPort: args.dnsPort,
+      ...(args.stateDir ? { stateDir: args.stateDir } : {}),
+      ...(args.powerdns ? { powerdns: args.powerdns } : {}),
+    });
   } catch (err) {
     io.err(`bindy up: could not start the local stack: ${(err as Error).message}`);
     return { code: 1 };
@@ -187,6 +227,8 @@ export async function runUp(args: UpArgs, io: Io): Promise<CommandResult> {
   if (resyncTimer) clearTimeout(resyncTimer);
   await running.catch(() => undefined);
   await stack.stop();
-  io.err('bindy up: stopped; named, bindcar and the hooks are down and the temporary state is removed');
+  io.err(
+    `bindy up: stopped; named${args.powerdns ? ', pdns_server' : ''}, bindcar and the hooks are down and the temporary state is removed`,
+  );
   return { code: 0 };
 }

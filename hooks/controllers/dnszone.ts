@@ -13,7 +13,17 @@
  *
  * The pure decisions live in hooks/zone/; this module runs the effects after them, through the ports.
  */
-import { API_VERSION, RECORD_KINDS, type Bind9Instance, type DNSRecord, type DNSZone } from '../schema/generated.js';
+import {
+  API_VERSION,
+  RECORD_KINDS,
+  type Bind9Instance,
+  type ClusterPowerDNSServer,
+  type DNSRecord,
+  type DNSZone,
+  type PowerDNSServer,
+} from '../schema/generated.js';
+import type { PowerDnsTarget } from '../ports/powerdns.js';
+import type { BindcarFailure } from '../ports/bindcar.js';
 import { validateObject } from '../schema/cel.js';
 import { conditions, type ConditionInput } from '../conditions.js';
 import { invalidSpec } from '../errors.js';
@@ -37,6 +47,7 @@ import { canonicalZoneName } from '../../dns/names.js';
 import {
   endpointOf,
   placement,
+  powerDnsPlacementOf,
   refOf,
   relatedOf,
   relatedRecords,
@@ -44,6 +55,7 @@ import {
   selectRecords,
   statusOwner,
   type Placement,
+  type PowerDnsKind,
 } from '../zone/select.js';
 import {
   byEndpoint,
@@ -112,6 +124,21 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
     rules.push({
       apiVersion: API_VERSION,
       resource: 'bind9instances',
+      namespace: ns,
+      labelSelector: term.selector as RelatedResourceRule['labelSelector'],
+    });
+  }
+  // PowerDNS servers: the one powerDnsServerRef names (in the namespace, else cluster-scoped) and those the
+  // powerDnsServersFrom selectors pick in the namespace
+  const pdnsRef = zone.spec.powerDnsServerRef;
+  if (pdnsRef) {
+    rules.push({ apiVersion: API_VERSION, resource: 'powerdnsservers', namespace: ns, names: [pdnsRef] });
+    rules.push({ apiVersion: API_VERSION, resource: 'clusterpowerdnsservers', names: [pdnsRef] });
+  }
+  for (const term of zone.spec.powerDnsServersFrom ?? []) {
+    rules.push({
+      apiVersion: API_VERSION,
+      resource: 'powerdnsservers',
       namespace: ns,
       labelSelector: term.selector as RelatedResourceRule['labelSelector'],
     });
@@ -272,22 +299,69 @@ async function writeRecordStatuses(
   return more ? 2 : failed > 0 ? o.degradedResyncSeconds : undefined;
 }
 
-/** The bindcar endpoint each Bind9Instance of the request has now (placed or not), by namespace/name. */
-function liveEndpoints(req: SyncRequest): (ref: { namespace: string; name: string }) => string | undefined {
+/** The PowerDNS servers of the request (placed or not), by {@link instanceRef}. */
+function relatedPowerDns(req: SyncRequest): Map<string, Placement> {
+  const m = new Map<string, Placement>();
+  for (const s of [
+    ...relatedOf<PowerDNSServer>(req.related, 'PowerDNSServer'),
+    ...relatedOf<ClusterPowerDNSServer>(req.related, 'ClusterPowerDNSServer'),
+  ]) {
+    const p = powerDnsPlacementOf(s);
+    m.set(instanceRef(p), p);
+  }
+  return m;
+}
+
+/**
+ * The endpoint each Bind9Instance (bindcar URL) or PowerDNS server (API server URL) of the request has now, placed or
+ * not, by {@link instanceRef}.
+ */
+function liveEndpoints(
+  req: SyncRequest,
+): (ref: { kind?: string; namespace: string; name: string }) => string | undefined {
   const m = new Map<string, string | undefined>();
   for (const i of relatedOf<Bind9Instance>(req.related, 'Bind9Instance')) m.set(refOf(i), endpointOf(i));
+  for (const [k, p] of relatedPowerDns(req)) m.set(k, p.endpoint);
   return (ref) => m.get(instanceRef(ref));
 }
 
-/** One DELETE per bindcar endpoint; each instance behind it shares the answer. */
-async function deleteFrom<T extends { endpoint: string }>(
+/** A placement or remembered server as the PowerDNS port's target (its spec when the request carries it). */
+function powerDnsTarget(
+  t: { kind?: PowerDnsKind; namespace: string; name: string },
+  known: ReadonlyMap<string, Placement>,
+): PowerDnsTarget {
+  const spec = known.get(instanceRef(t))?.powerdns;
+  return { kind: t.kind!, namespace: t.namespace, name: t.name, ...(spec ? { spec } : {}) };
+}
+
+const NO_POWERDNS: { ok: false; error: BindcarFailure } = {
+  ok: false,
+  error: {
+    kind: 'invalid',
+    message: 'the hooks have no PowerDNS client (hooks/ports/zone.ts zonePortsFromEnv builds one)',
+    attempts: 0,
+  },
+};
+
+/**
+ * One DELETE per bindcar endpoint (or PowerDNS server); each instance behind it shares the answer. A PowerDNS zone is
+ * deleted only where this DNSZone (`owner`) created it.
+ */
+async function deleteFrom<T extends { kind?: PowerDnsKind; namespace: string; name: string; endpoint: string }>(
   deps: DnsZoneDeps,
   targets: readonly T[],
   zoneName: string,
+  owner: string,
+  known: ReadonlyMap<string, Placement>,
 ): Promise<{ target: T; gone: boolean; message: string }[]> {
   const groups = await Promise.all(
     byEndpoint(targets).map(async ([endpoint, group]) => {
-      const r = await deps.bindcar.deleteZone(endpoint, zoneName);
+      const first = group[0]!;
+      const r = first.kind
+        ? deps.powerdns
+          ? await deps.powerdns.deleteZone(powerDnsTarget(first, known), zoneName, owner)
+          : NO_POWERDNS
+        : await deps.bindcar.deleteZone(endpoint, zoneName);
       return group.map((target) =>
         r.ok ? { target, gone: true, message: r.gone } : { target, gone: false, message: r.error.message },
       );
@@ -331,6 +405,8 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   const cz = canonicalZoneName(zone.spec.zoneName);
   const zoneName = plan.desired?.zoneName ?? (cz.ok ? cz.name : zone.spec.zoneName);
   let pushes: InstancePush[] = [];
+  const known = relatedPowerDns(req);
+  const owner = `${zone.metadata.namespace ?? ''}/${zone.metadata.name}`;
   if (!plan.block && plan.desired) {
     // Serial consistency (hooks/zone/secondaries.ts): the highest serial any primary reported is the floor, and
     // primaries that answer lower are pushed once more with the highest answer, so all serve one serial.
@@ -348,7 +424,11 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     const push = async (instance: Placement, body: DesiredZoneResult['body']): Promise<InstancePush> => {
       if (!instance.endpoint)
         return { instance, outcome: { state: 'pending', message: 'no bindcar endpoint in the instance status yet' } };
-      const r = await deps.bindcar.putZone(instance.endpoint, plan.desired!.zoneName, body);
+      const r = instance.kind
+        ? deps.powerdns
+          ? await deps.powerdns.putZone(powerDnsTarget(instance, known), plan.desired!.zoneName, body)
+          : NO_POWERDNS
+        : await deps.bindcar.putZone(instance.endpoint, plan.desired!.zoneName, body);
       if (r.ok)
         return {
           instance,
@@ -398,10 +478,17 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     ...(plan.block ? { block: plan.block } : {}),
     ...(plan.warning ? { warning: plan.warning } : {}),
   });
-  const removed = removal.kept ? [] : await deleteFrom(deps, removal.leftovers, zoneName);
+  const removed = removal.kept ? [] : await deleteFrom(deps, removal.leftovers, zoneName, owner, known);
   const pushedNow: ServedInstance[] = pushes.flatMap((p) =>
     p.instance.endpoint
-      ? [{ name: p.instance.name, namespace: p.instance.namespace, endpoint: p.instance.endpoint }]
+      ? [
+          {
+            ...(p.instance.kind ? { kind: p.instance.kind } : {}),
+            name: p.instance.name,
+            namespace: p.instance.namespace,
+            endpoint: p.instance.endpoint,
+          },
+        ]
       : [],
   );
   const gone = new Set(removed.filter((r) => r.gone).map((r) => instanceRef(r.target)));
@@ -558,7 +645,13 @@ export async function finalizeDnsZone(
   const primaries = placement(zone, req.related).instances.filter((i) => i.role === 'primary');
   const targets = deletionTargets(primaries, remaining, liveEndpoints(req));
   const reachable = targets.filter((t): t is typeof t & { endpoint: string } => t.endpoint !== undefined);
-  const deleted = await deleteFrom(deps, reachable, zn.name);
+  const deleted = await deleteFrom(
+    deps,
+    reachable,
+    zn.name,
+    `${zone.metadata.namespace ?? ''}/${zone.metadata.name}`,
+    relatedPowerDns(req),
+  );
   const results = [
     ...deleted.map((d) => ({ i: d.target, gone: d.gone, message: d.message })),
     ...targets
@@ -575,7 +668,7 @@ export async function finalizeDnsZone(
   if (results.length === 0) return release('Deleted', `zone ${zn.name} was pushed to no instance; nothing to remove`);
   if (blocked.length === 0)
     return release('Deleted', `zone ${zn.name} removed from ${results.map((r) => instanceRef(r.i)).join(', ')}`);
-  const detail = blocked.map((r) => `${r.i.namespace}/${r.i.name}: ${r.message}`).join('; ');
+  const detail = blocked.map((r) => `${instanceRef(r.i)}: ${r.message}`).join('; ');
   const since = zone.metadata.deletionTimestamp ? Date.parse(zone.metadata.deletionTimestamp) : Date.parse(now);
   const elapsed = (Date.parse(now) - since) / 1000;
   if (elapsed >= o.deletionGraceSeconds) {

@@ -5,10 +5,13 @@
 import type { InfraPorts } from '../controllers/bind9instance.js';
 import type { Clock } from './clock.js';
 import type { ZonePorts } from './zone.js';
+import type { PowerDnsClient } from './powerdns.js';
 
 /** What the composition root (hooks/server.ts, the local stack, tests) hands the routes. */
 export interface HookPorts extends InfraPorts {
   clock: Clock;
   /** DNSZone hook: bindcar client, record-status writer, event recorder (hooks/ports/zone.ts; server.ts builds them). */
   zone?: ZonePorts;
+  /** The PowerDNSServer / ClusterPowerDNSServer hooks' API probe (hooks/ports/powerdns.ts). */
+  powerdnsClient?: PowerDnsClient;
 }

@@ -16,6 +16,8 @@
  *   BINDY_ZONE_DEGRADED_RESYNC_SECONDS  default 10
  *   BINDY_ZONE_DELETION_GRACE_SECONDS   default 600
  *   BINDY_SOA_TIMEOUT_MS                default 2000 (SOA query to each secondary, for the zone status)
+ *   BINDY_POWERDNS_REQUEST_TIMEOUT_MS   default 20000 (one PowerDNS API request)
+ *   BINDY_POWERDNS_ATTEMPTS             default 3 (attempts of one push to a PowerDNS server)
  */
 import { existsSync } from 'node:fs';
 import type { Clock } from './clock.js';
@@ -23,6 +25,13 @@ import { createBindcarClient, fileToken, staticToken, type BindcarClient } from 
 import { kubeEventRecorder, type EventRecorder } from './events.js';
 import { kubeRecordStatusWriter, type RecordStatusWriter } from './records.js';
 import { createSoaProbe, type SoaProbe } from './soa.js';
+import {
+  createPowerDnsClient,
+  kubeSecretReader,
+  kubeServerReader,
+  powerDnsBackend,
+  type PowerDnsBackend,
+} from './powerdns.js';
 import type { ZoneMetrics } from './zone-metrics.js';
 
 export interface ZoneHookOptions {
@@ -48,6 +57,8 @@ export const DEFAULT_ZONE_HOOK_OPTIONS: ZoneHookOptions = {
 
 export interface ZonePorts {
   bindcar: BindcarClient;
+  /** Pushes to PowerDNS servers (hooks/ports/powerdns.ts); without it a zone placed on one fails there. */
+  powerdns?: PowerDnsBackend;
   recordStatus: RecordStatusWriter;
   events: EventRecorder;
   options?: Partial<ZoneHookOptions>;
@@ -79,6 +90,14 @@ export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePort
       attempts: num(read(env, 'BINDY_BINDCAR_ATTEMPTS'), 3),
       skipUnchangedForMs: num(read(env, 'BINDY_BINDCAR_SKIP_UNCHANGED_MS'), 600000),
       changedRRsets: read(env, 'BINDY_BINDCAR_CHANGED_RRSETS') !== '0',
+    }),
+    powerdns: powerDnsBackend({
+      client: createPowerDnsClient({
+        requestTimeoutMs: num(read(env, 'BINDY_POWERDNS_REQUEST_TIMEOUT_MS'), 20000),
+        attempts: num(read(env, 'BINDY_POWERDNS_ATTEMPTS'), 3),
+      }),
+      secrets: kubeSecretReader(),
+      servers: kubeServerReader(),
     }),
     recordStatus: kubeRecordStatusWriter(),
     events: kubeEventRecorder(clock),

@@ -46,7 +46,12 @@ const PREDICATES: Record<string, Pred> = {
     },
   '!(has(self.primaryNameServer) && has(self.primaryNs))': (s) => !(has(s, 'primaryNameServer') && has(s, 'primaryNs')),
   'has(self.primaryNameServer) || has(self.primaryNs)': (s) => has(s, 'primaryNameServer') || has(s, 'primaryNs'),
-  'has(self.clusterRef) || has(self.bind9InstancesFrom)': (s) => has(s, 'clusterRef') || has(s, 'bind9InstancesFrom'),
+  'has(self.clusterRef) || has(self.bind9InstancesFrom) || has(self.powerDnsServerRef) || has(self.powerDnsServersFrom)':
+    (s) =>
+      has(s, 'clusterRef') ||
+      has(s, 'bind9InstancesFrom') ||
+      has(s, 'powerDnsServerRef') ||
+      has(s, 'powerDnsServersFrom'),
   "self == '.' || self.matches('[^.][.][^.]')": (s) => typeof s !== 'string' || s === '.' || /[^.][.][^.]/.test(s),
   'self == 0 || self == 128': (s) => typeof s !== 'number' || s === 0 || s === 128,
   'has(self.ipBlock) != (has(self.namespaceSelector) || has(self.podSelector))': (s) =>

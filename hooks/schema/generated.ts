@@ -3051,6 +3051,325 @@ export const ClusterBind9ProviderSchema = {
   "additionalProperties": false
 } as const;
 
+export const ClusterPowerDNSServerSchema = {
+  "type": "object",
+  "description": "A cluster-scoped PowerDNSServer: DNSZones of any namespace name it in spec.powerDnsServerRef (when their namespace has no PowerDNSServer of that name). Its Secrets name their namespace.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "ClusterPowerDNSServer"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Where the PowerDNS HTTP API answers, how bindy authenticates, and how it creates zones there.",
+      "properties": {
+        "apiUrl": {
+          "type": "string",
+          "description": "Base URL of the PowerDNS webserver (http:// or https://, host or [IPv6], optional :port and /path), e.g. http://pdns.dns.svc:8081; bindy calls <apiUrl>/api/v1/servers/<serverId>/…",
+          "minLength": 8,
+          "maxLength": 512,
+          "pattern": "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$|^https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$"
+        },
+        "serverId": {
+          "type": "string",
+          "description": "The server id in the API path (default localhost, PowerDNS Authoritative's only one).",
+          "default": "localhost",
+          "minLength": 1,
+          "maxLength": 63,
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+        },
+        "apiKeySecretRef": {
+          "type": "object",
+          "description": "The Secret in spec.apiKeySecretRef.namespace holding the API key (PowerDNS's api-key), sent as X-API-Key. The hooks read it when they push a zone.",
+          "properties": {
+            "name": {
+              "type": "string",
+              "description": "Secret name.",
+              "minLength": 1,
+              "maxLength": 253,
+              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+            },
+            "key": {
+              "type": "string",
+              "description": "Key in the Secret's data (default api-key).",
+              "default": "api-key",
+              "minLength": 1,
+              "maxLength": 253,
+              "pattern": "^[-._A-Za-z0-9]+$"
+            },
+            "namespace": {
+              "type": "string",
+              "description": "Namespace of the Secret.",
+              "minLength": 1,
+              "maxLength": 63,
+              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+            }
+          },
+          "required": [
+            "name",
+            "namespace"
+          ],
+          "additionalProperties": false
+        },
+        "tls": {
+          "type": "object",
+          "description": "TLS to an https:// apiUrl. Without it the system's CAs verify the server.",
+          "properties": {
+            "caSecretRef": {
+              "type": "object",
+              "description": "A Secret holding the PEM CA bundle that signed the API's certificate.",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "description": "Secret name.",
+                  "minLength": 1,
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+                },
+                "key": {
+                  "type": "string",
+                  "description": "Key in the Secret's data (default ca.crt).",
+                  "default": "ca.crt",
+                  "minLength": 1,
+                  "maxLength": 253,
+                  "pattern": "^[-._A-Za-z0-9]+$"
+                },
+                "namespace": {
+                  "type": "string",
+                  "description": "Namespace of the Secret.",
+                  "minLength": 1,
+                  "maxLength": 63,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+                }
+              },
+              "required": [
+                "name",
+                "namespace"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "additionalProperties": false
+        },
+        "zoneKind": {
+          "type": "string",
+          "description": "Kind of the zones bindy creates there: Native (PowerDNS's own replication, e.g. a shared database) or Master (primary: NOTIFY and AXFR to secondaries). Default Native. PowerDNS turns an unknown kind silently into Native, so only these two are accepted.",
+          "default": "Native",
+          "enum": [
+            "Native",
+            "Master"
+          ]
+        },
+        "soaEditApi": {
+          "type": "string",
+          "description": "soa_edit_api of the zones bindy creates: OFF (default) — bindy numbers the serial exactly as for BIND (+1 per change, the highest serial any primary of the zone reported as a floor), so a zone served by BIND and PowerDNS answers one serial; DEFAULT (YYYYMMDDnn), INCREASE (+1) or EPOCH (unix time; two changes in one second share a serial) — PowerDNS numbers it on every change and bindy never writes one. A change applies to existing zones on their next sync.",
+          "default": "OFF",
+          "enum": [
+            "OFF",
+            "DEFAULT",
+            "INCREASE",
+            "EPOCH"
+          ]
+        },
+        "nameservers": {
+          "type": "array",
+          "description": "Apex NS of the zones placed here whose DNSZone has no spec.nameServers (fully qualified host names, the trailing dot optional), in place of the default ns1.<zone>; the first is also the default SOA MNAME.",
+          "maxItems": 16,
+          "items": {
+            "type": "string",
+            "description": "A name server host name.",
+            "minLength": 1,
+            "maxLength": 253,
+            "pattern": "^([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.?$"
+          }
+        },
+        "dnsAddress": {
+          "type": "string",
+          "description": "Where PowerDNS answers DNS, host:port ([v6]:port for IPv6): glue for a default name server inside the zone, as a Bind9Instance's DNS address is.",
+          "maxLength": 300,
+          "pattern": "^([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$"
+        }
+      },
+      "required": [
+        "apiUrl",
+        "apiKeySecretRef"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Ready (True: Reachable, the API answers with this key; False: Unauthorized, Unreachable, NotAuthoritative, SecretNotFound); lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "version": {
+          "type": "string",
+          "description": "The version the API reports (GET /api/v1/servers/<serverId>).",
+          "maxLength": 64
+        },
+        "daemonType": {
+          "type": "string",
+          "description": "The daemon the API reports (authoritative for PowerDNS Authoritative).",
+          "maxLength": 64
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
 export const CNAMERecordSchema = {
   "type": "object",
   "description": "An alias (CNAME). Not allowed at the apex, nor beside other data at the same owner.",
@@ -3919,6 +4238,90 @@ export const DNSZoneSchema = {
           },
           "maxItems": 16
         },
+        "powerDnsServerRef": {
+          "type": "string",
+          "description": "A PowerDNSServer in this namespace, else a ClusterPowerDNSServer, that serves the zone through its HTTP API: alone, or beside the Bind9 instances of clusterRef and bind9InstancesFrom (each gets the same desired zone).",
+          "minLength": 1,
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        },
+        "powerDnsServersFrom": {
+          "type": "array",
+          "description": "Label selectors of PowerDNSServers (same namespace) that serve the zone, in addition to the other placements.",
+          "items": {
+            "type": "object",
+            "description": "One selector term.",
+            "properties": {
+              "selector": {
+                "type": "object",
+                "description": "A Kubernetes label selector; an empty selector matches every object in the namespace.",
+                "properties": {
+                  "matchLabels": {
+                    "type": "object",
+                    "description": "Labels that must all match.",
+                    "maxProperties": 32,
+                    "additionalProperties": {
+                      "type": "string",
+                      "description": "Label value.",
+                      "maxLength": 63,
+                      "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                    }
+                  },
+                  "matchExpressions": {
+                    "type": "array",
+                    "description": "Set-based requirements that must all match.",
+                    "items": {
+                      "type": "object",
+                      "description": "One requirement.",
+                      "properties": {
+                        "key": {
+                          "type": "string",
+                          "description": "Label key.",
+                          "minLength": 1,
+                          "maxLength": 316,
+                          "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
+                        },
+                        "operator": {
+                          "type": "string",
+                          "description": "In, NotIn, Exists or DoesNotExist.",
+                          "enum": [
+                            "In",
+                            "NotIn",
+                            "Exists",
+                            "DoesNotExist"
+                          ]
+                        },
+                        "values": {
+                          "type": "array",
+                          "description": "Values for In and NotIn.",
+                          "items": {
+                            "type": "string",
+                            "description": "Label value.",
+                            "maxLength": 63,
+                            "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+                          },
+                          "maxItems": 64
+                        }
+                      },
+                      "required": [
+                        "key",
+                        "operator"
+                      ],
+                      "additionalProperties": false
+                    },
+                    "maxItems": 16
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "required": [
+              "selector"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
         "recordsFrom": {
           "type": "array",
           "description": "Label selectors of records (same namespace) included in the zone, in addition to records whose zoneRef names this zone.",
@@ -4485,25 +4888,33 @@ export const DNSZoneSchema = {
           "description": "Per-instance state.",
           "items": {
             "type": "object",
-            "description": "One instance.",
+            "description": "One instance or PowerDNS server.",
             "properties": {
+              "kind": {
+                "type": "string",
+                "description": "The kind of server: absent for a Bind9Instance, else PowerDNSServer or ClusterPowerDNSServer (which has no namespace).",
+                "enum": [
+                  "PowerDNSServer",
+                  "ClusterPowerDNSServer"
+                ]
+              },
               "name": {
                 "type": "string",
-                "description": "Bind9Instance name.",
+                "description": "Bind9Instance (or PowerDNS server) name.",
                 "minLength": 1,
                 "maxLength": 253,
                 "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
               },
               "namespace": {
                 "type": "string",
-                "description": "Bind9Instance namespace.",
+                "description": "Bind9Instance (or PowerDNSServer) namespace; absent for a ClusterPowerDNSServer.",
                 "minLength": 1,
                 "maxLength": 253,
                 "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
               },
               "endpoint": {
                 "type": "string",
-                "description": "bindcar URL used.",
+                "description": "bindcar URL used (for PowerDNS, the API's server URL).",
                 "maxLength": 512
               },
               "serial": {
@@ -4525,7 +4936,6 @@ export const DNSZoneSchema = {
             },
             "required": [
               "name",
-              "namespace",
               "ready"
             ],
             "additionalProperties": false
@@ -4537,18 +4947,26 @@ export const DNSZoneSchema = {
           "description": "Every Bind9Instance the zone was pushed to (a PUT was sent to its bindcar), remembered until bindcar confirms the zone is gone there (DELETE answered, or 404 zone not found); any other answer is not a confirmation. Sync removes the zone from the remembered instances that are no longer placed, once a current primary serves it. A zone placed on no primary any more (NoPrimaries, ClusterNotFound) stays served by them until it is placed again or deleted: condition Orphaned=True, reason Unplaced, and an Unplaced event say so. Finalize deletes the zone from these and the current primaries. Sorted by namespace/name.",
           "items": {
             "type": "object",
-            "description": "One instance that may serve the zone.",
+            "description": "One instance (or PowerDNS server) that may serve the zone.",
             "properties": {
+              "kind": {
+                "type": "string",
+                "description": "The kind of server: absent for a Bind9Instance, else PowerDNSServer or ClusterPowerDNSServer (which has no namespace).",
+                "enum": [
+                  "PowerDNSServer",
+                  "ClusterPowerDNSServer"
+                ]
+              },
               "name": {
                 "type": "string",
-                "description": "Bind9Instance name.",
+                "description": "Bind9Instance (or PowerDNS server) name.",
                 "minLength": 1,
                 "maxLength": 253,
                 "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
               },
               "namespace": {
                 "type": "string",
-                "description": "Bind9Instance namespace.",
+                "description": "Bind9Instance (or PowerDNSServer) namespace; absent for a ClusterPowerDNSServer.",
                 "minLength": 1,
                 "maxLength": 253,
                 "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
@@ -4562,7 +4980,6 @@ export const DNSZoneSchema = {
             },
             "required": [
               "name",
-              "namespace",
               "endpoint"
             ],
             "additionalProperties": false
@@ -6129,6 +6546,309 @@ export const NSRecordSchema = {
   "additionalProperties": false
 } as const;
 
+export const PowerDNSServerSchema = {
+  "type": "object",
+  "description": "A PowerDNS Authoritative server reached through its HTTP API (inside or outside the cluster): DNSZones of this namespace are placed on it by spec.powerDnsServerRef or spec.powerDnsServersFrom, and the DNSZone hook pushes them there.",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "type": "string",
+      "enum": [
+        "bindy.firestoned.io/v1beta1"
+      ]
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "PowerDNSServer"
+      ]
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Standard object metadata (the fields bindy reads; others are allowed).",
+      "required": [
+        "name"
+      ],
+      "additionalProperties": true,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        },
+        "generateName": {
+          "type": "string",
+          "maxLength": 253
+        },
+        "namespace": {
+          "type": "string",
+          "maxLength": 63
+        },
+        "uid": {
+          "type": "string",
+          "maxLength": 64
+        },
+        "resourceVersion": {
+          "type": "string"
+        },
+        "generation": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "creationTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionTimestamp": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "deletionGracePeriodSeconds": {
+          "type": "integer",
+          "format": "int64"
+        },
+        "labels": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "annotations": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "finalizers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "ownerReferences": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "managedFields": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          }
+        }
+      }
+    },
+    "spec": {
+      "type": "object",
+      "description": "Where the PowerDNS HTTP API answers, how bindy authenticates, and how it creates zones there.",
+      "properties": {
+        "apiUrl": {
+          "type": "string",
+          "description": "Base URL of the PowerDNS webserver (http:// or https://, host or [IPv6], optional :port and /path), e.g. http://pdns.dns.svc:8081; bindy calls <apiUrl>/api/v1/servers/<serverId>/…",
+          "minLength": 8,
+          "maxLength": 512,
+          "pattern": "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$|^https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$"
+        },
+        "serverId": {
+          "type": "string",
+          "description": "The server id in the API path (default localhost, PowerDNS Authoritative's only one).",
+          "default": "localhost",
+          "minLength": 1,
+          "maxLength": 63,
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+        },
+        "apiKeySecretRef": {
+          "type": "object",
+          "description": "The Secret in this namespace holding the API key (PowerDNS's api-key), sent as X-API-Key. The hooks read it when they push a zone.",
+          "properties": {
+            "name": {
+              "type": "string",
+              "description": "Secret name.",
+              "minLength": 1,
+              "maxLength": 253,
+              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+            },
+            "key": {
+              "type": "string",
+              "description": "Key in the Secret's data (default api-key).",
+              "default": "api-key",
+              "minLength": 1,
+              "maxLength": 253,
+              "pattern": "^[-._A-Za-z0-9]+$"
+            }
+          },
+          "required": [
+            "name"
+          ],
+          "additionalProperties": false
+        },
+        "tls": {
+          "type": "object",
+          "description": "TLS to an https:// apiUrl. Without it the system's CAs verify the server.",
+          "properties": {
+            "caSecretRef": {
+              "type": "object",
+              "description": "A Secret holding the PEM CA bundle that signed the API's certificate.",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "description": "Secret name.",
+                  "minLength": 1,
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+                },
+                "key": {
+                  "type": "string",
+                  "description": "Key in the Secret's data (default ca.crt).",
+                  "default": "ca.crt",
+                  "minLength": 1,
+                  "maxLength": 253,
+                  "pattern": "^[-._A-Za-z0-9]+$"
+                }
+              },
+              "required": [
+                "name"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "additionalProperties": false
+        },
+        "zoneKind": {
+          "type": "string",
+          "description": "Kind of the zones bindy creates there: Native (PowerDNS's own replication, e.g. a shared database) or Master (primary: NOTIFY and AXFR to secondaries). Default Native. PowerDNS turns an unknown kind silently into Native, so only these two are accepted.",
+          "default": "Native",
+          "enum": [
+            "Native",
+            "Master"
+          ]
+        },
+        "soaEditApi": {
+          "type": "string",
+          "description": "soa_edit_api of the zones bindy creates: OFF (default) — bindy numbers the serial exactly as for BIND (+1 per change, the highest serial any primary of the zone reported as a floor), so a zone served by BIND and PowerDNS answers one serial; DEFAULT (YYYYMMDDnn), INCREASE (+1) or EPOCH (unix time; two changes in one second share a serial) — PowerDNS numbers it on every change and bindy never writes one. A change applies to existing zones on their next sync.",
+          "default": "OFF",
+          "enum": [
+            "OFF",
+            "DEFAULT",
+            "INCREASE",
+            "EPOCH"
+          ]
+        },
+        "nameservers": {
+          "type": "array",
+          "description": "Apex NS of the zones placed here whose DNSZone has no spec.nameServers (fully qualified host names, the trailing dot optional), in place of the default ns1.<zone>; the first is also the default SOA MNAME.",
+          "maxItems": 16,
+          "items": {
+            "type": "string",
+            "description": "A name server host name.",
+            "minLength": 1,
+            "maxLength": 253,
+            "pattern": "^([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.?$"
+          }
+        },
+        "dnsAddress": {
+          "type": "string",
+          "description": "Where PowerDNS answers DNS, host:port ([v6]:port for IPv6): glue for a default name server inside the zone, as a Bind9Instance's DNS address is.",
+          "maxLength": 300,
+          "pattern": "^([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$"
+        }
+      },
+      "required": [
+        "apiUrl",
+        "apiKeySecretRef"
+      ],
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Observed state.",
+      "properties": {
+        "conditions": {
+          "type": "array",
+          "description": "Ready (True: Reachable, the API answers with this key; False: Unauthorized, Unreachable, NotAuthoritative, SecretNotFound); lastTransitionTime only changes when status flips.",
+          "items": {
+            "type": "object",
+            "description": "One condition.",
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "Condition type (Ready).",
+                "minLength": 1,
+                "maxLength": 316
+              },
+              "status": {
+                "type": "string",
+                "description": "True, False or Unknown.",
+                "enum": [
+                  "True",
+                  "False",
+                  "Unknown"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "CamelCase reason.",
+                "maxLength": 1024
+              },
+              "message": {
+                "type": "string",
+                "description": "Human-readable message.",
+                "maxLength": 32768
+              },
+              "lastTransitionTime": {
+                "type": "string",
+                "description": "When status last changed (RFC 3339).",
+                "format": "date-time"
+              },
+              "observedGeneration": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "Generation the condition was computed from."
+              }
+            },
+            "required": [
+              "type",
+              "status",
+              "reason",
+              "message",
+              "lastTransitionTime"
+            ],
+            "additionalProperties": false
+          },
+          "maxItems": 16
+        },
+        "observedGeneration": {
+          "type": "integer",
+          "format": "int64",
+          "minimum": 0,
+          "description": "metadata.generation the status was computed from."
+        },
+        "version": {
+          "type": "string",
+          "description": "The version the API reports (GET /api/v1/servers/<serverId>).",
+          "maxLength": 64
+        },
+        "daemonType": {
+          "type": "string",
+          "description": "The daemon the API reports (authoritative for PowerDNS Authoritative).",
+          "maxLength": 64
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+} as const;
+
 export const PTRRecordSchema = {
   "type": "object",
   "description": "A pointer (PTR, RFC 1035 §3.3.12): in a reverse zone, the host name of an address. The owner is spec.name, or spec.address, whose reverse name (RFC 1035 §3.5, RFC 3596 §2.5) is computed.",
@@ -7655,6 +8375,7 @@ export const SCHEMAS = {
   Bind9Instance: Bind9InstanceSchema,
   CAARecord: CAARecordSchema,
   ClusterBind9Provider: ClusterBind9ProviderSchema,
+  ClusterPowerDNSServer: ClusterPowerDNSServerSchema,
   CNAMERecord: CNAMERecordSchema,
   DNAMERecord: DNAMERecordSchema,
   DNSRecordSet: DNSRecordSetSchema,
@@ -7665,6 +8386,7 @@ export const SCHEMAS = {
   MXRecord: MXRecordSchema,
   NAPTRRecord: NAPTRRecordSchema,
   NSRecord: NSRecordSchema,
+  PowerDNSServer: PowerDNSServerSchema,
   PTRRecord: PTRRecordSchema,
   SRVRecord: SRVRecordSchema,
   SSHFPRecord: SSHFPRecordSchema,
@@ -7673,7 +8395,7 @@ export const SCHEMAS = {
   TXTRecord: TXTRecordSchema,
 } as const;
 
-/** The 22 kinds with plural, scope and short names. */
+/** The 24 kinds with plural, scope and short names. */
 export const KINDS = [
   {
     "kind": "AAAARecord",
@@ -7721,6 +8443,14 @@ export const KINDS = [
     "scope": "Cluster",
     "shortNames": [
       "cb9p"
+    ]
+  },
+  {
+    "kind": "ClusterPowerDNSServer",
+    "plural": "clusterpowerdnsservers",
+    "scope": "Cluster",
+    "shortNames": [
+      "cpdns"
     ]
   },
   {
@@ -7802,6 +8532,14 @@ export const KINDS = [
     "scope": "Namespaced",
     "shortNames": [
       "nsrecord"
+    ]
+  },
+  {
+    "kind": "PowerDNSServer",
+    "plural": "powerdnsservers",
+    "scope": "Namespaced",
+    "shortNames": [
+      "pdns"
     ]
   },
   {
@@ -8220,8 +8958,8 @@ export const CEL_RULES = [
   {
     "kind": "DNSZone",
     "path": "spec",
-    "rule": "has(self.clusterRef) || has(self.bind9InstancesFrom)",
-    "message": "spec.clusterRef or spec.bind9InstancesFrom is required: the zone must be placed on some instances",
+    "rule": "has(self.clusterRef) || has(self.bind9InstancesFrom) || has(self.powerDnsServerRef) || has(self.powerDnsServersFrom)",
+    "message": "spec.clusterRef, spec.bind9InstancesFrom, spec.powerDnsServerRef or spec.powerDnsServersFrom is required: the zone must be placed on some servers",
     "fieldPath": ".clusterRef"
   },
   {
@@ -8241,6 +8979,13 @@ export const CEL_RULES = [
     "path": "spec.bind9InstancesFrom[].selector.matchExpressions[]",
     "rule": "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)",
     "message": "spec.bind9InstancesFrom[].selector.matchExpressions[].values must be non-empty for In/NotIn and empty for Exists/DoesNotExist",
+    "fieldPath": ".values"
+  },
+  {
+    "kind": "DNSZone",
+    "path": "spec.powerDnsServersFrom[].selector.matchExpressions[]",
+    "rule": "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)",
+    "message": "spec.powerDnsServersFrom[].selector.matchExpressions[].values must be non-empty for In/NotIn and empty for Exists/DoesNotExist",
     "fieldPath": ".values"
   },
   {
@@ -10035,6 +10780,139 @@ export interface ClusterBind9Provider {
 }
 
 /**
+ * Where the PowerDNS HTTP API answers, how bindy authenticates, and how it creates zones there.
+ */
+export interface ClusterPowerDNSServerSpec {
+  /**
+   * Base URL of the PowerDNS webserver (http:// or https://, host or [IPv6], optional :port and /path), e.g. http://pdns.dns.svc:8081; bindy calls <apiUrl>/api/v1/servers/<serverId>/…
+   */
+  apiUrl: string;
+  /**
+   * The server id in the API path (default localhost, PowerDNS Authoritative's only one).
+   */
+  serverId?: string;
+  /**
+   * The Secret in spec.apiKeySecretRef.namespace holding the API key (PowerDNS's api-key), sent as X-API-Key. The hooks read it when they push a zone.
+   */
+  apiKeySecretRef: {
+    /**
+     * Secret name.
+     */
+    name: string;
+    /**
+     * Key in the Secret's data (default api-key).
+     */
+    key?: string;
+    /**
+     * Namespace of the Secret.
+     */
+    namespace: string;
+  };
+  /**
+   * TLS to an https:// apiUrl. Without it the system's CAs verify the server.
+   */
+  tls?: {
+    /**
+     * A Secret holding the PEM CA bundle that signed the API's certificate.
+     */
+    caSecretRef?: {
+      /**
+       * Secret name.
+       */
+      name: string;
+      /**
+       * Key in the Secret's data (default ca.crt).
+       */
+      key?: string;
+      /**
+       * Namespace of the Secret.
+       */
+      namespace: string;
+    };
+  };
+  /**
+   * Kind of the zones bindy creates there: Native (PowerDNS's own replication, e.g. a shared database) or Master (primary: NOTIFY and AXFR to secondaries). Default Native. PowerDNS turns an unknown kind silently into Native, so only these two are accepted.
+   */
+  zoneKind?: 'Native' | 'Master';
+  /**
+   * soa_edit_api of the zones bindy creates: OFF (default) — bindy numbers the serial exactly as for BIND (+1 per change, the highest serial any primary of the zone reported as a floor), so a zone served by BIND and PowerDNS answers one serial; DEFAULT (YYYYMMDDnn), INCREASE (+1) or EPOCH (unix time; two changes in one second share a serial) — PowerDNS numbers it on every change and bindy never writes one. A change applies to existing zones on their next sync.
+   */
+  soaEditApi?: 'OFF' | 'DEFAULT' | 'INCREASE' | 'EPOCH';
+  /**
+   * Apex NS of the zones placed here whose DNSZone has no spec.nameServers (fully qualified host names, the trailing dot optional), in place of the default ns1.<zone>; the first is also the default SOA MNAME.
+   *
+   * @maxItems 16
+   *
+   * Items: A name server host name.
+   */
+  nameservers?: string[];
+  /**
+   * Where PowerDNS answers DNS, host:port ([v6]:port for IPv6): glue for a default name server inside the zone, as a Bind9Instance's DNS address is.
+   */
+  dnsAddress?: string;
+}
+
+/**
+ * Observed state.
+ */
+export interface ClusterPowerDNSServerStatus {
+  /**
+   * Ready (True: Reachable, the API answers with this key; False: Unauthorized, Unreachable, NotAuthoritative, SecretNotFound); lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * The version the API reports (GET /api/v1/servers/<serverId>).
+   */
+  version?: string;
+  /**
+   * The daemon the API reports (authoritative for PowerDNS Authoritative).
+   */
+  daemonType?: string;
+}
+
+/** A cluster-scoped PowerDNSServer: DNSZones of any namespace name it in spec.powerDnsServerRef (when their namespace has no PowerDNSServer of that name). Its Secrets name their namespace. */
+export interface ClusterPowerDNSServer {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'ClusterPowerDNSServer';
+  metadata: ObjectMeta;
+  spec: ClusterPowerDNSServerSpec;
+  status?: ClusterPowerDNSServerStatus;
+}
+
+/**
  * Desired CNAME record.
  */
 export interface CNAMERecordSpec {
@@ -10307,6 +11185,58 @@ export interface DNSZoneSpec {
    * Items: One selector term.
    */
   bind9InstancesFrom?: {
+    /**
+     * A Kubernetes label selector; an empty selector matches every object in the namespace.
+     */
+    selector: {
+      /**
+       * Labels that must all match.
+       */
+      matchLabels?: {
+        /**
+         * Label value.
+         */
+        [k: string]: string | undefined;
+      };
+      /**
+       * Set-based requirements that must all match.
+       *
+       * @maxItems 16
+       *
+       * Items: One requirement.
+       */
+      matchExpressions?: {
+        /**
+         * Label key.
+         */
+        key: string;
+        /**
+         * In, NotIn, Exists or DoesNotExist.
+         */
+        operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+        /**
+         * Values for In and NotIn.
+         *
+         * @maxItems 64
+         *
+         * Items: Label value.
+         */
+        values?: string[];
+      }[];
+    };
+  }[];
+  /**
+   * A PowerDNSServer in this namespace, else a ClusterPowerDNSServer, that serves the zone through its HTTP API: alone, or beside the Bind9 instances of clusterRef and bind9InstancesFrom (each gets the same desired zone).
+   */
+  powerDnsServerRef?: string;
+  /**
+   * Label selectors of PowerDNSServers (same namespace) that serve the zone, in addition to the other placements.
+   *
+   * @maxItems 16
+   *
+   * Items: One selector term.
+   */
+  powerDnsServersFrom?: {
     /**
      * A Kubernetes label selector; an empty selector matches every object in the namespace.
      */
@@ -10688,19 +11618,23 @@ export interface DNSZoneStatus {
    *
    * @maxItems 256
    *
-   * Items: One instance.
+   * Items: One instance or PowerDNS server.
    */
   instances?: {
     /**
-     * Bind9Instance name.
+     * The kind of server: absent for a Bind9Instance, else PowerDNSServer or ClusterPowerDNSServer (which has no namespace).
+     */
+    kind?: 'PowerDNSServer' | 'ClusterPowerDNSServer';
+    /**
+     * Bind9Instance (or PowerDNS server) name.
      */
     name: string;
     /**
-     * Bind9Instance namespace.
+     * Bind9Instance (or PowerDNSServer) namespace; absent for a ClusterPowerDNSServer.
      */
-    namespace: string;
+    namespace?: string;
     /**
-     * bindcar URL used.
+     * bindcar URL used (for PowerDNS, the API's server URL).
      */
     endpoint?: string;
     /**
@@ -10721,17 +11655,21 @@ export interface DNSZoneStatus {
    *
    * @maxItems 256
    *
-   * Items: One instance that may serve the zone.
+   * Items: One instance (or PowerDNS server) that may serve the zone.
    */
   pushedTo?: {
     /**
-     * Bind9Instance name.
+     * The kind of server: absent for a Bind9Instance, else PowerDNSServer or ClusterPowerDNSServer (which has no namespace).
+     */
+    kind?: 'PowerDNSServer' | 'ClusterPowerDNSServer';
+    /**
+     * Bind9Instance (or PowerDNS server) name.
      */
     name: string;
     /**
-     * Bind9Instance namespace.
+     * Bind9Instance (or PowerDNSServer) namespace; absent for a ClusterPowerDNSServer.
      */
-    namespace: string;
+    namespace?: string;
     /**
      * bindcar URL the zone was last pushed to there (used to remove it).
      */
@@ -11374,6 +12312,131 @@ export interface NSRecord {
 }
 
 /**
+ * Where the PowerDNS HTTP API answers, how bindy authenticates, and how it creates zones there.
+ */
+export interface PowerDNSServerSpec {
+  /**
+   * Base URL of the PowerDNS webserver (http:// or https://, host or [IPv6], optional :port and /path), e.g. http://pdns.dns.svc:8081; bindy calls <apiUrl>/api/v1/servers/<serverId>/…
+   */
+  apiUrl: string;
+  /**
+   * The server id in the API path (default localhost, PowerDNS Authoritative's only one).
+   */
+  serverId?: string;
+  /**
+   * The Secret in this namespace holding the API key (PowerDNS's api-key), sent as X-API-Key. The hooks read it when they push a zone.
+   */
+  apiKeySecretRef: {
+    /**
+     * Secret name.
+     */
+    name: string;
+    /**
+     * Key in the Secret's data (default api-key).
+     */
+    key?: string;
+  };
+  /**
+   * TLS to an https:// apiUrl. Without it the system's CAs verify the server.
+   */
+  tls?: {
+    /**
+     * A Secret holding the PEM CA bundle that signed the API's certificate.
+     */
+    caSecretRef?: {
+      /**
+       * Secret name.
+       */
+      name: string;
+      /**
+       * Key in the Secret's data (default ca.crt).
+       */
+      key?: string;
+    };
+  };
+  /**
+   * Kind of the zones bindy creates there: Native (PowerDNS's own replication, e.g. a shared database) or Master (primary: NOTIFY and AXFR to secondaries). Default Native. PowerDNS turns an unknown kind silently into Native, so only these two are accepted.
+   */
+  zoneKind?: 'Native' | 'Master';
+  /**
+   * soa_edit_api of the zones bindy creates: OFF (default) — bindy numbers the serial exactly as for BIND (+1 per change, the highest serial any primary of the zone reported as a floor), so a zone served by BIND and PowerDNS answers one serial; DEFAULT (YYYYMMDDnn), INCREASE (+1) or EPOCH (unix time; two changes in one second share a serial) — PowerDNS numbers it on every change and bindy never writes one. A change applies to existing zones on their next sync.
+   */
+  soaEditApi?: 'OFF' | 'DEFAULT' | 'INCREASE' | 'EPOCH';
+  /**
+   * Apex NS of the zones placed here whose DNSZone has no spec.nameServers (fully qualified host names, the trailing dot optional), in place of the default ns1.<zone>; the first is also the default SOA MNAME.
+   *
+   * @maxItems 16
+   *
+   * Items: A name server host name.
+   */
+  nameservers?: string[];
+  /**
+   * Where PowerDNS answers DNS, host:port ([v6]:port for IPv6): glue for a default name server inside the zone, as a Bind9Instance's DNS address is.
+   */
+  dnsAddress?: string;
+}
+
+/**
+ * Observed state.
+ */
+export interface PowerDNSServerStatus {
+  /**
+   * Ready (True: Reachable, the API answers with this key; False: Unauthorized, Unreachable, NotAuthoritative, SecretNotFound); lastTransitionTime only changes when status flips.
+   *
+   * @maxItems 16
+   *
+   * Items: One condition.
+   */
+  conditions?: {
+    /**
+     * Condition type (Ready).
+     */
+    type: string;
+    /**
+     * True, False or Unknown.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * CamelCase reason.
+     */
+    reason: string;
+    /**
+     * Human-readable message.
+     */
+    message: string;
+    /**
+     * When status last changed (RFC 3339).
+     */
+    lastTransitionTime: string;
+    /**
+     * Generation the condition was computed from.
+     */
+    observedGeneration?: number;
+  }[];
+  /**
+   * metadata.generation the status was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * The version the API reports (GET /api/v1/servers/<serverId>).
+   */
+  version?: string;
+  /**
+   * The daemon the API reports (authoritative for PowerDNS Authoritative).
+   */
+  daemonType?: string;
+}
+
+/** A PowerDNS Authoritative server reached through its HTTP API (inside or outside the cluster): DNSZones of this namespace are placed on it by spec.powerDnsServerRef or spec.powerDnsServersFrom, and the DNSZone hook pushes them there. */
+export interface PowerDNSServer {
+  apiVersion: 'bindy.firestoned.io/v1beta1';
+  kind: 'PowerDNSServer';
+  metadata: ObjectMeta;
+  spec: PowerDNSServerSpec;
+  status?: PowerDNSServerStatus;
+}
+
+/**
  * Desired PTR record.
  */
 export interface PTRRecordSpec {
@@ -11982,7 +13045,7 @@ export type ExternalBindcar = NonNullable<Bind9InstanceSpec['external']>;
 export type DNSRecord = AAAARecord | ARecord | CAARecord | CNAMERecord | DNAMERecord | DNSRecordSet | DSRecord | HTTPSRecord | LOCRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
 
 /** Any bindy object. */
-export type BindyObject = AAAARecord | ARecord | Bind9Cluster | Bind9Instance | CAARecord | ClusterBind9Provider | CNAMERecord | DNAMERecord | DNSRecordSet | DNSZone | DSRecord | HTTPSRecord | LOCRecord | MXRecord | NAPTRRecord | NSRecord | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
+export type BindyObject = AAAARecord | ARecord | Bind9Cluster | Bind9Instance | CAARecord | ClusterBind9Provider | ClusterPowerDNSServer | CNAMERecord | DNAMERecord | DNSRecordSet | DNSZone | DSRecord | HTTPSRecord | LOCRecord | MXRecord | NAPTRRecord | NSRecord | PowerDNSServer | PTRRecord | SRVRecord | SSHFPRecord | SVCBRecord | TLSARecord | TXTRecord;
 
 /** Kind names. */
 export type BindyKind = BindyObject['kind'];

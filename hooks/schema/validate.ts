@@ -11,6 +11,8 @@ import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv';
 import {
   SCHEMAS,
   type AAAARecord,
+  type ClusterPowerDNSServer,
+  type PowerDNSServer,
   type ARecord,
   type Bind9Cluster,
   type Bind9Instance,
@@ -120,6 +122,11 @@ export const validateDNSRecordSet = compileKind<DNSRecordSet>('DNSRecordSet');
 /** Type guard for a LOCRecord. */
 export const validateLOCRecord = compileKind<LOCRecord>('LOCRecord');
 
+/** Type guard for a PowerDNSServer. */
+export const validatePowerDNSServer = compileKind<PowerDNSServer>('PowerDNSServer');
+/** Type guard for a ClusterPowerDNSServer. */
+export const validateClusterPowerDNSServer = compileKind<ClusterPowerDNSServer>('ClusterPowerDNSServer');
+
 /** The compiled validator of every kind, keyed by kind. */
 export const VALIDATORS: { readonly [K in BindyKind]: ValidateFunction } = {
   DNSZone: validateDNSZone,
@@ -144,6 +151,8 @@ export const VALIDATORS: { readonly [K in BindyKind]: ValidateFunction } = {
   DNAMERecord: validateDNAMERecord,
   DNSRecordSet: validateDNSRecordSet,
   LOCRecord: validateLOCRecord,
+  PowerDNSServer: validatePowerDNSServer,
+  ClusterPowerDNSServer: validateClusterPowerDNSServer,
 };
 
 /** True when `kind` is one of the bindy kinds. */

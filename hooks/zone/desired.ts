@@ -152,7 +152,9 @@ function ownership(zone: DNSZone): Pick<PutZoneBody, 'unmanagedRecords' | 'delet
  * @param zone the DNSZone (already schema-valid)
  * @param records the records it selected (see `selectRecords`), any order
  * @param instances where it is placed (primaries' DNS endpoints feed default glue)
- * @param defaults the cluster's defaults: `dnssecPolicy` from its `global.dnssec` when the zone sets none
+ * @param defaults the placement's defaults: `dnssecPolicy` from the cluster's `global.dnssec` when the zone sets none;
+ *   `nameServers`, the apex NS its PowerDNS servers give a zone without spec.nameServers (the first is the default
+ *   SOA MNAME)
  * @param automatic a reverse zone's automatic PTRs (hooks/zone/ptr.ts `automaticPtrs`): after every CR, so an explicit
  *   record at a PTR's name wins (the PTR is Shadowed), and the rules leave out a PTR before any CR
  */
@@ -160,7 +162,7 @@ export function desiredZone(
   zone: DNSZone,
   records: readonly DNSRecord[],
   instances: readonly Placement[],
-  defaults: { dnssecPolicy?: string } = {},
+  defaults: { dnssecPolicy?: string; nameServers?: readonly string[] } = {},
   automatic: { ptrs: readonly AutomaticPtr[]; conflicts: readonly PtrOutcome[] } = { ptrs: [], conflicts: [] },
 ): DesiredZoneResult | InvalidZone {
   const zn = canonicalZoneName(zone.spec.zoneName);
@@ -168,8 +170,9 @@ export function desiredZone(
   const z = zn.name;
   const ttl = zone.spec.ttl ?? ZONE_DEFAULTS.ttl;
   const soa = zone.spec.soaRecord;
-  const reverseNs = isReverseZone(z) ? zone.spec.nameServers?.[0]?.hostname : undefined;
-  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? reverseNs ?? `ns1.${z}`, z);
+  const defaultNs = zone.spec.nameServers?.length ? undefined : defaults.nameServers?.[0];
+  const reverseNs = isReverseZone(z) ? (zone.spec.nameServers?.[0]?.hostname ?? defaultNs) : undefined;
+  const mname = absoluteTarget(soa?.primaryNameServer ?? soa?.primaryNs ?? reverseNs ?? defaultNs ?? `ns1.${z}`, z);
   if (!mname.ok) return { invalid: true, zoneName: z, message: `spec.soaRecord.primaryNameServer: ${mname.reason}` };
 
   // one outcome per record, in age order (slot i = the i-th oldest record)
@@ -224,16 +227,22 @@ export function desiredZone(
   }
   const isAuto = (k: number) => autoAt.has(k);
 
-  // name servers from the zone spec; without any, the SOA MNAME, glued to the primaries' DNS addresses
-  const nsSpec = zone.spec.nameServers?.length ? zone.spec.nameServers : [{ hostname: mname.name }];
+  // name servers from the zone spec; without any, the PowerDNS servers' defaults, else the SOA MNAME, glued to the
+  // primaries' DNS addresses
+  const nsSpec: readonly { hostname: string; ipv4Address?: string; ipv6Address?: string }[] = zone.spec.nameServers
+    ?.length
+    ? zone.spec.nameServers
+    : defaults.nameServers?.length
+      ? defaults.nameServers.map((hostname) => ({ hostname }))
+      : [{ hostname: mname.name }];
   const nameServers: ZoneNameServer[] = [];
   for (const [i, ns] of nsSpec.entries()) {
     const h = absoluteTarget(ns.hostname, z);
     if (!h.ok) return { invalid: true, zoneName: z, message: `spec.nameServers[${i}].hostname: ${h.reason}` };
     nameServers.push({
       hostname: h.name,
-      ...('ipv4Address' in ns && ns.ipv4Address ? { ipv4Addresses: [ns.ipv4Address] } : {}),
-      ...('ipv6Address' in ns && ns.ipv6Address ? { ipv6Addresses: [ns.ipv6Address] } : {}),
+      ...(ns.ipv4Address ? { ipv4Addresses: [ns.ipv4Address] } : {}),
+      ...(ns.ipv6Address ? { ipv6Addresses: [ns.ipv6Address] } : {}),
     });
   }
   const primaryAddresses = instances

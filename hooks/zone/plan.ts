@@ -19,6 +19,7 @@ import {
   type Placement,
 } from './select.js';
 import type { ZoneBlock, ZoneWarning } from './status.js';
+import type { PlacementResult } from './select.js';
 import { automaticPtrs, ptrStatusPatches } from './ptr.js';
 import { childDsRecords, keyLossWarning, type ChildDs } from './dnssec.js';
 
@@ -99,18 +100,7 @@ export function planZoneSync(
   }
   // Placed nowhere: that is the reason to report (and the status names where the zone is still served), even when
   // the desired zone cannot be built without primaries (default glue needs their addresses).
-  const placementBlock: ZoneBlock | undefined =
-    primaries.length > 0
-      ? undefined
-      : place.missingCluster !== undefined && !zone.spec.bind9InstancesFrom?.length
-        ? {
-            reason: 'ClusterNotFound',
-            message: `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${zone.metadata.namespace ?? ''} nor a ClusterBind9Provider`,
-          }
-        : {
-            reason: 'NoPrimaries',
-            message: 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom',
-          };
+  const placementBlock: ZoneBlock | undefined = primaries.length > 0 ? undefined : unplaced(zone, place);
   const glueFrom = offline
     ? [
         ...place.instances.map((i) => (i.role === 'primary' ? { ...i, dnsEndpoint: offline.primaryDnsEndpoint } : i)),
@@ -132,7 +122,10 @@ export function planZoneSync(
     zone,
     selected,
     glueFrom,
-    place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {},
+    {
+      ...(place.dnssecPolicy ? { dnssecPolicy: place.dnssecPolicy } : {}),
+      ...(place.nameServers ? { nameServers: place.nameServers } : {}),
+    },
     automatic,
   );
   if ('invalid' in desired) {
@@ -173,4 +166,33 @@ export function planZoneSync(
   // a signed zone on primaries that lose named's keys at a restart is served, and says so (hooks/zone/dnssec.ts)
   const warning = keyLossWarning(zone, desired.body.dnssecPolicy, primaries, req.related);
   return warning ? { ...base, primaries, warning } : { ...base, primaries };
+}
+
+/**
+ * Why a zone placed on no primary is not pushed: ClusterNotFound when a reference names nothing and no selector could
+ * place it (WaitingForCluster), else NoPrimaries. The wording names only the placement fields the zone uses.
+ */
+function unplaced(zone: DNSZone, place: PlacementResult): ZoneBlock {
+  const ns = zone.metadata.namespace ?? '';
+  const selectors = !!zone.spec.bind9InstancesFrom?.length || !!zone.spec.powerDnsServersFrom?.length;
+  const missing = [
+    ...(place.missingCluster !== undefined
+      ? [
+          `clusterRef ${place.missingCluster} names neither a Bind9Cluster in namespace ${ns} nor a ClusterBind9Provider`,
+        ]
+      : []),
+    ...(place.missingPowerDns !== undefined
+      ? [
+          `powerDnsServerRef ${place.missingPowerDns} names neither a PowerDNSServer in namespace ${ns} nor a ClusterPowerDNSServer`,
+        ]
+      : []),
+  ];
+  if (missing.length && !selectors) return { reason: 'ClusterNotFound', message: missing.join('; ') };
+  const pdns = zone.spec.powerDnsServerRef !== undefined || !!zone.spec.powerDnsServersFrom?.length;
+  return {
+    reason: 'NoPrimaries',
+    message: pdns
+      ? 'no primary Bind9Instance or PowerDNS server is selected by clusterRef, bind9InstancesFrom, powerDnsServerRef or powerDnsServersFrom'
+      : 'no primary Bind9Instance is selected by clusterRef or bind9InstancesFrom',
+  };
 }

@@ -12,7 +12,7 @@
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import type { SoaProbe } from '../ports/soa.js';
 import type { DNSZone, DNSZoneStatus } from '../schema/generated.js';
-import type { Placement } from './select.js';
+import { instanceRef, type Placement } from './select.js';
 
 /** What one secondary serves. */
 export interface SecondaryState {
@@ -30,9 +30,9 @@ export const SECONDARY_RESYNC_SECONDS = 5;
  * (observed status). Undefined when nothing is known.
  */
 export function serialFloor(zone: DNSZone, primaries: readonly Placement[], specSerial?: number): number | undefined {
-  const names = new Set(primaries.map((p) => `${p.namespace}/${p.name}`));
+  const names = new Set(primaries.map(instanceRef));
   const known = (zone.status?.instances ?? [])
-    .filter((i) => names.has(`${i.namespace}/${i.name}`) && typeof i.serial === 'number')
+    .filter((i) => names.has(instanceRef(i)) && typeof i.serial === 'number')
     .map((i) => i.serial!);
   if (specSerial !== undefined) known.push(specSerial);
   return known.length ? Math.max(...known) : undefined;

@@ -10,8 +10,11 @@ import {
   type Bind9Cluster,
   type Bind9Instance,
   type ClusterBind9Provider,
+  type ClusterPowerDNSServer,
   type DNSRecord,
   type DNSZone,
+  type PowerDNSServer,
+  type PowerDNSServerSpec,
 } from '../schema/generated.js';
 import { LABELS } from '../labels.js';
 import { objectsOf, selectorMatches, type LabelSelector, type ObjectMap } from '../metacontroller.js';
@@ -127,15 +130,44 @@ export function zoneNameOwner(zone: DNSZone, zones: readonly DNSZone[]): DNSZone
   return [zone, ...claimants].sort(olderFirst)[0]!;
 }
 
-/** A Bind9Instance the zone is placed on, with what the push needs. */
+/** The PowerDNS server kinds a zone is placed on beside Bind9Instances. */
+export type PowerDnsKind = 'PowerDNSServer' | 'ClusterPowerDNSServer';
+
+/** A Bind9Instance (or a PowerDNS server) the zone is placed on, with what the push needs. */
 export interface Placement {
+  /** Absent for a Bind9Instance; a PowerDNS server's kind otherwise (always a primary). */
+  kind?: PowerDnsKind;
   name: string;
+  /** '' for a ClusterPowerDNSServer. */
   namespace: string;
   role: 'primary' | 'secondary';
-  /** bindcar base URL from the instance status (or its external endpoint); undefined until it is known. */
+  /**
+   * bindcar base URL from the instance status (or its external endpoint); undefined until it is known. For a
+   * PowerDNS server: its API's server URL (`<apiUrl>/api/v1/servers/<serverId>`).
+   */
   endpoint: string | undefined;
   /** The instance's DNS endpoint (`host:port`), used for default glue. */
   dnsEndpoint: string | undefined;
+  /** A PowerDNS server's spec (how to reach it and how it keeps zones). */
+  powerdns?: PowerDnsSpec;
+}
+
+/** A PowerDNSServer's or ClusterPowerDNSServer's spec (the cluster kind names its Secrets' namespace). */
+export type PowerDnsSpec = PowerDNSServerSpec & {
+  apiKeySecretRef: { namespace?: string };
+  tls?: { caSecretRef?: { namespace?: string } };
+};
+
+/**
+ * How status messages and memory name an instance: `namespace/name` for a Bind9Instance, `PowerDNSServer
+ * namespace/name` or `ClusterPowerDNSServer name` for a PowerDNS server.
+ */
+export const instanceRef = (i: { kind?: string; namespace?: string; name: string }): string =>
+  i.kind ? `${i.kind} ${i.namespace ? `${i.namespace}/` : ''}${i.name}` : `${i.namespace ?? ''}/${i.name}`;
+
+/** A PowerDNS server's API URL for one server id, as Placement.endpoint holds it. */
+export function powerDnsServerUrl(spec: Pick<PowerDNSServerSpec, 'apiUrl' | 'serverId'>): string {
+  return `${spec.apiUrl.replace(/\/+$/, '')}/api/v1/servers/${encodeURIComponent(spec.serverId ?? 'localhost')}`;
 }
 
 /** Where a zone goes, and why when it goes nowhere. */
@@ -145,6 +177,10 @@ export interface PlacementResult {
   dnssecPolicy?: string;
   /** Set when `clusterRef` names neither a Bind9Cluster in the namespace nor a ClusterBind9Provider. */
   missingCluster?: string;
+  /** Set when `powerDnsServerRef` names neither a PowerDNSServer in the namespace nor a ClusterPowerDNSServer. */
+  missingPowerDns?: string;
+  /** The apex NS the PowerDNS servers of the placement give zones without spec.nameServers, in placement order. */
+  nameServers?: string[];
 }
 
 function roleOf(i: Bind9Instance): 'primary' | 'secondary' {
@@ -200,7 +236,7 @@ export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
       }
     }
   }
-  const instances = [...chosen.keys()].sort().map((k) => {
+  const instances: Placement[] = [...chosen.keys()].sort().map((k) => {
     const i = chosen.get(k)!;
     return {
       name: i.metadata.name,
@@ -210,9 +246,61 @@ export function placement(zone: DNSZone, related: ObjectMap): PlacementResult {
       dnsEndpoint: i.status?.dnsEndpoint ?? i.spec.external?.dnsAddress,
     };
   });
+  const pdns = powerDnsPlacement(zone, related);
+  const nameServers = [...new Set(pdns.servers.flatMap((p) => p.powerdns?.nameservers ?? []))];
   return {
-    instances,
+    instances: [...instances, ...pdns.servers],
     ...(missingCluster === undefined ? {} : { missingCluster }),
+    ...(pdns.missing === undefined ? {} : { missingPowerDns: pdns.missing }),
     ...(dnssecPolicy === undefined ? {} : { dnssecPolicy }),
+    ...(nameServers.length ? { nameServers } : {}),
   };
+}
+
+/** A PowerDNS server as a placement (a primary). */
+export function powerDnsPlacementOf(s: PowerDNSServer | ClusterPowerDNSServer): Placement {
+  return {
+    kind: s.kind,
+    name: s.metadata.name,
+    namespace: s.kind === 'PowerDNSServer' ? (s.metadata.namespace ?? '') : '',
+    role: 'primary',
+    endpoint: powerDnsServerUrl(s.spec),
+    dnsEndpoint: s.spec.dnsAddress,
+    powerdns: s.spec,
+  };
+}
+
+/**
+ * The PowerDNS servers serving `zone`: `powerDnsServerRef` → the PowerDNSServer of that name in the zone's
+ * namespace, else the ClusterPowerDNSServer of that name; plus every PowerDNSServer of the namespace a
+ * `powerDnsServersFrom` selector matches. Sorted by kind, namespace and name; servers being deleted are left out.
+ */
+export function powerDnsPlacement(zone: DNSZone, related: ObjectMap): { servers: Placement[]; missing?: string } {
+  const ns = zone.metadata.namespace ?? '';
+  const live = <T extends { metadata: { deletionTimestamp?: string } }>(xs: T[]) =>
+    xs.filter((x) => !x.metadata.deletionTimestamp);
+  const namespaced = live(relatedOf<PowerDNSServer>(related, 'PowerDNSServer')).filter(
+    (s) => (s.metadata.namespace ?? '') === ns,
+  );
+  const clustered = live(relatedOf<ClusterPowerDNSServer>(related, 'ClusterPowerDNSServer'));
+  const chosen = new Map<string, Placement>();
+  let missing: string | undefined;
+  const ref = zone.spec.powerDnsServerRef;
+  if (ref) {
+    const s = namespaced.find((x) => x.metadata.name === ref) ?? clustered.find((x) => x.metadata.name === ref);
+    if (s) {
+      const p = powerDnsPlacementOf(s);
+      chosen.set(instanceRef(p), p);
+    } else missing = ref;
+  }
+  for (const term of zone.spec.powerDnsServersFrom ?? []) {
+    for (const s of namespaced) {
+      if (selectorMatches(term.selector as LabelSelector, s.metadata.labels as Record<string, string>)) {
+        const p = powerDnsPlacementOf(s);
+        chosen.set(instanceRef(p), p);
+      }
+    }
+  }
+  const servers = [...chosen.keys()].sort().map((k) => chosen.get(k)!);
+  return { servers, ...(missing === undefined ? {} : { missing }) };
 }

@@ -17,11 +17,18 @@
  * stack resolves every instance to one named), and a DELETE there would remove what the placement just pushed.
  */
 import type { DNSZoneStatus } from '../schema/generated.js';
-import type { Placement } from './select.js';
+import { instanceRef, type Placement, type PowerDnsKind } from './select.js';
 
-/** An instance that may serve the zone, with the bindcar endpoint to remove it through. */
+export { instanceRef } from './select.js';
+
+/**
+ * An instance that may serve the zone, with the bindcar endpoint to remove it through; or a PowerDNS server
+ * (`kind`), with its API's server URL.
+ */
 export interface ServedInstance {
+  kind?: PowerDnsKind;
   name: string;
+  /** '' for a ClusterPowerDNSServer. */
   namespace: string;
   endpoint: string;
 }
@@ -47,11 +54,8 @@ export interface RemovalPlan {
 /** At most this many remembered instances (crds/dnszones.yaml status.pushedTo maxItems). */
 export const MAX_PUSHED_TO = 256;
 
-/** `namespace/name`. */
-export const instanceRef = (i: { namespace: string; name: string }): string => `${i.namespace}/${i.name}`;
-
-/** `items` sorted by namespace/name, one per instance (the first occurrence wins). */
-function sortedUnique<T extends { namespace: string; name: string }>(items: readonly T[]): T[] {
+/** `items` sorted by {@link instanceRef}, one per instance (the first occurrence wins). */
+function sortedUnique<T extends { kind?: string; namespace: string; name: string }>(items: readonly T[]): T[] {
   const seen = new Map<string, T>();
   for (const i of items) if (!seen.has(instanceRef(i))) seen.set(instanceRef(i), i);
   return [...seen.keys()].sort().map((k) => seen.get(k)!);
@@ -62,14 +66,16 @@ function sortedUnique<T extends { namespace: string; name: string }>(items: read
  * endpoint (primaries a PUT was sent to; a status written before `pushedTo` existed has only these). Sorted.
  */
 export function rememberedInstances(status: DNSZoneStatus | undefined): ServedInstance[] {
+  const entry = (i: { kind?: PowerDnsKind; name: string; namespace?: string; endpoint: string }): ServedInstance => ({
+    ...(i.kind ? { kind: i.kind } : {}),
+    name: i.name,
+    namespace: i.namespace ?? '',
+    endpoint: i.endpoint,
+  });
   const fromInstances = (status?.instances ?? [])
     .filter((i): i is typeof i & { endpoint: string } => typeof i.endpoint === 'string' && i.endpoint.length > 0)
-    .map((i) => ({ name: i.name, namespace: i.namespace, endpoint: i.endpoint }));
-  const fromPushedTo = (status?.pushedTo ?? []).map((i) => ({
-    name: i.name,
-    namespace: i.namespace,
-    endpoint: i.endpoint,
-  }));
+    .map(entry);
+  const fromPushedTo = (status?.pushedTo ?? []).map(entry);
   return sortedUnique([...fromPushedTo, ...fromInstances]);
 }
 
@@ -77,8 +83,8 @@ export interface RemovalPlanInput {
   remembered: readonly ServedInstance[];
   /** The current primaries (placement). */
   primaries: readonly Placement[];
-  /** The endpoint an instance has now, when its Bind9Instance is visible in the request (placed or not). */
-  liveEndpoint: (ref: { namespace: string; name: string }) => string | undefined;
+  /** The endpoint an instance has now, when its Bind9Instance (or server) is visible in the request (placed or not). */
+  liveEndpoint: (ref: { kind?: string; namespace: string; name: string }) => string | undefined;
   /** Why nothing is pushed this pass (see planZoneSync), if so. */
   block?: { reason: string; message: string };
   /** Whether a current primary accepted the zone in this pass. */
@@ -88,14 +94,14 @@ export interface RemovalPlanInput {
 /** Which remembered instances to remove the zone from in this sync pass, which to keep, and why. */
 export function removalPlan(input: RemovalPlanInput): RemovalPlan {
   const placed = new Set(input.primaries.map(instanceRef));
-  const placedEndpoints = new Set(input.primaries.map((p) => p.endpoint).filter((e): e is string => !!e));
+  const placedEndpoints = new Set(input.primaries.flatMap((p) => (p.endpoint ? [endpointKey(p, p.endpoint)] : [])));
   const leftovers: ServedInstance[] = [];
   const covered: ServedInstance[] = [];
   for (const r of input.remembered) {
     if (placed.has(instanceRef(r))) continue;
     const endpoint = input.liveEndpoint(r) ?? r.endpoint;
-    const entry = { name: r.name, namespace: r.namespace, endpoint };
-    (placedEndpoints.has(endpoint) ? covered : leftovers).push(entry);
+    const entry = { ...(r.kind ? { kind: r.kind } : {}), name: r.name, namespace: r.namespace, endpoint };
+    (placedEndpoints.has(endpointKey(r, endpoint)) ? covered : leftovers).push(entry);
   }
   if (!leftovers.length) return { leftovers, covered };
   const b = input.block;
@@ -143,15 +149,17 @@ export function nextPushedTo(
 export function deletionTargets(
   primaries: readonly Placement[],
   remembered: readonly ServedInstance[],
-  liveEndpoint: (ref: { namespace: string; name: string }) => string | undefined,
-): { name: string; namespace: string; endpoint: string | undefined }[] {
+  liveEndpoint: (ref: { kind?: string; namespace: string; name: string }) => string | undefined,
+): { kind?: PowerDnsKind; name: string; namespace: string; endpoint: string | undefined }[] {
   const byRef = new Map(remembered.map((r) => [instanceRef(r), r]));
   const current = primaries.map((p) => ({
+    ...(p.kind ? { kind: p.kind } : {}),
     name: p.name,
     namespace: p.namespace,
     endpoint: p.endpoint ?? byRef.get(instanceRef(p))?.endpoint,
   }));
   const rest = remembered.map((r) => ({
+    ...(r.kind ? { kind: r.kind } : {}),
     name: r.name,
     namespace: r.namespace,
     endpoint: liveEndpoint(r) ?? r.endpoint,
@@ -159,13 +167,27 @@ export function deletionTargets(
   return sortedUnique([...current, ...rest]);
 }
 
-/** Targets grouped by endpoint (sorted), so one bindcar gets one DELETE however many instances share it. */
-export function byEndpoint<T extends { endpoint: string }>(targets: readonly T[]): [string, T[]][] {
+/**
+ * What makes two targets the same server: the bindcar URL, or for PowerDNS the API's server URL (a PowerDNSServer
+ * and a ClusterPowerDNSServer may name one server). A bindcar URL and a PowerDNS URL never meet.
+ */
+export function endpointKey(t: { kind?: string }, endpoint: string): string {
+  return `${t.kind ? 'powerdns' : 'bindcar'} ${endpoint}`;
+}
+
+/**
+ * Targets grouped by endpoint (sorted by {@link endpointKey}), so one bindcar (or PowerDNS server) gets one DELETE
+ * however many instances share it.
+ */
+export function byEndpoint<T extends { kind?: string; endpoint: string }>(targets: readonly T[]): [string, T[]][] {
   const groups = new Map<string, T[]>();
   for (const t of targets) {
-    const g = groups.get(t.endpoint);
+    const k = endpointKey(t, t.endpoint);
+    const g = groups.get(k);
     if (g) g.push(t);
-    else groups.set(t.endpoint, [t]);
+    else groups.set(k, [t]);
   }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, g]) => [g[0]!.endpoint, g] as [string, T[]]);
 }

@@ -36,7 +36,7 @@ import { rrTypeOf } from './records.js';
 import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
 import type { DeletionBaseline } from './deletion-baseline.js';
 import type { PushResultLabel, RecordState, ZonePassMetrics } from '../ports/zone-metrics.js';
-import type { Placement } from './select.js';
+import { instanceRef, type Placement } from './select.js';
 import type { KeptLeftovers, ServedInstance } from './served.js';
 
 /** What happened on one primary. */
@@ -206,7 +206,7 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
     const serials = served.map((p) => (p.outcome as { serial: number }).serial);
     const serialText = serials.length ? ` at serial ${Math.min(...serials)}` : '';
     const failText = failed
-      .map((p) => `${p.instance.namespace}/${p.instance.name}: ${(p.outcome as { message: string }).message}`)
+      .map((p) => `${instanceRef(p.instance)}: ${(p.outcome as { message: string }).message}`)
       .join('; ');
     const held = failed.length && failed.every((p) => p.outcome.state === 'failed' && p.outcome.held);
     const heldReason = held ? (failed[0]!.outcome as { held: HeldReason }).held : undefined;
@@ -225,7 +225,7 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
             'Progressing',
             'True',
             'WaitingForInstances',
-            pending.map((p) => `${p.instance.namespace}/${p.instance.name}`).join(', ') + ' not ready yet',
+            pending.map((p) => instanceRef(p.instance)).join(', ') + ' not ready yet',
           )
         : heldReason && !served.length
           ? cond('Progressing', 'False', heldReason, 'held until a person decides (see Ready)')
@@ -266,8 +266,9 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
   if (desired && !block) status.recordCount = desired.body.records.length;
   if (input.deletionBaseline) status.deletionBaseline = input.deletionBaseline;
   status.instances = pushes.slice(0, LIMITS.instances).map((p) => ({
+    ...(p.instance.kind ? { kind: p.instance.kind } : {}),
     name: p.instance.name,
-    namespace: p.instance.namespace,
+    ...(p.instance.namespace ? { namespace: p.instance.namespace } : {}),
     ...(p.instance.endpoint ? { endpoint: p.instance.endpoint } : {}),
     ...(p.outcome.state === 'served' ? { serial: p.outcome.serial } : {}),
     ready: p.outcome.state === 'served',
@@ -275,8 +276,9 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
   }));
   status.conflicts = desired && !block ? desired.conflicts.slice(0, LIMITS.conflicts).map(conflictEntry) : [];
   status.pushedTo = (input.pushedTo ?? []).slice(0, LIMITS.instances).map((i) => ({
+    ...(i.kind ? { kind: i.kind } : {}),
     name: i.name,
-    namespace: i.namespace,
+    ...(i.namespace ? { namespace: i.namespace } : {}),
     endpoint: i.endpoint,
   }));
   const zoneRef = `DNSZone ${zone.metadata.namespace ?? ''}/${zone.metadata.name}`;
@@ -304,13 +306,13 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
   };
 }
 
-const instanceText = (i: ServedInstance) => `${i.namespace}/${i.name} (${i.endpoint})`;
+const instanceText = (i: ServedInstance) => `${instanceRef(i)} (${i.endpoint})`;
 
 /** The Orphaned condition: which instances outside the placement may still serve the zone, and why. */
 function orphanedCondition(report: OrphanReport | undefined): ConditionInput {
   if (report?.failed?.length) {
     const list = report.failed.map((f) => instanceText(f.instance)).join(', ');
-    const detail = report.failed.map((f) => `${f.instance.namespace}/${f.instance.name}: ${f.message}`).join('; ');
+    const detail = report.failed.map((f) => `${instanceRef(f.instance)}: ${f.message}`).join('; ');
     return cond(
       'Orphaned',
       'True',
@@ -348,13 +350,14 @@ function conflictEntry(c: ZoneConflict): NonNullable<DNSZoneStatus['conflicts']>
  * never blocks its zone: the others are served.
  */
 export function withRefused(outcomes: readonly RecordOutcome[], pushes: readonly InstancePush[]): RecordOutcome[] {
-  const by = new Map<string, { rcode: string; instances: string[] }>();
+  const by = new Map<string, { rcode: string; instances: string[]; powerdns: boolean }>();
   for (const p of pushes) {
     if (p.outcome.state !== 'served') continue;
     for (const r of p.outcome.refused ?? []) {
       const k = rrsetKey(r.owner, r.type);
-      const e = by.get(k) ?? { rcode: r.rcode, instances: [] };
-      e.instances.push(`${p.instance.namespace}/${p.instance.name}`);
+      const e = by.get(k) ?? { rcode: r.rcode, instances: [], powerdns: true };
+      e.instances.push(instanceRef(p.instance));
+      if (!p.instance.kind) e.powerdns = false;
       by.set(k, e);
     }
   }
@@ -366,7 +369,7 @@ export function withRefused(outcomes: readonly RecordOutcome[], pushes: readonly
       ...o,
       included: false,
       reason: 'InvalidRecord' as const,
-      message: `named on ${e.instances.sort().join(', ')} refused ${o.fqdn} ${rrTypeOf(o.record)} (${e.rcode}) and serves what it had there; the rest of the zone is served`,
+      message: `${e.powerdns ? '' : 'named on '}${e.instances.sort().join(', ')} refused ${o.fqdn} ${rrTypeOf(o.record)} (${e.rcode}) and serves what it had there; the rest of the zone is served`,
     };
   });
 }
@@ -537,7 +540,7 @@ export function passMetrics(
         }
       : {}),
     instanceSerials: (status.instances ?? []).flatMap((i) =>
-      i.serial === undefined ? [] : [{ instance: `${i.namespace}/${i.name}`, serial: i.serial }],
+      i.serial === undefined ? [] : [{ instance: instanceRef(i), serial: i.serial }],
     ),
     records,
     pushes: pushes.map((p) =>

@@ -81,7 +81,7 @@ function resolveColumn(schema: JsonSchema, jsonPath: string): JsonSchema | undef
 }
 
 describe('crds/', () => {
-  it('defines the 22 kinds of bindy.firestoned.io/v1beta1, one file each', () => {
+  it('defines the 24 kinds of bindy.firestoned.io/v1beta1, one file each', () => {
     expect(crds.map((c) => c.kind).sort()).to.deep.equal([
       'AAAARecord',
       'ARecord',
@@ -90,6 +90,7 @@ describe('crds/', () => {
       'CAARecord',
       'CNAMERecord',
       'ClusterBind9Provider',
+      'ClusterPowerDNSServer',
       'DNAMERecord',
       'DNSRecordSet',
       'DNSZone',
@@ -100,6 +101,7 @@ describe('crds/', () => {
       'NAPTRRecord',
       'NSRecord',
       'PTRRecord',
+      'PowerDNSServer',
       'SRVRecord',
       'SSHFPRecord',
       'SVCBRecord',
@@ -109,7 +111,7 @@ describe('crds/', () => {
     for (const c of crds) {
       expect(c.group).to.equal('bindy.firestoned.io');
       expect(c.file).to.equal(`${c.plural}.yaml`);
-      expect(c.scope).to.equal(c.kind === 'ClusterBind9Provider' ? 'Cluster' : 'Namespaced');
+      expect(c.scope).to.equal(c.kind.startsWith('Cluster') ? 'Cluster' : 'Namespaced');
     }
   });
 

@@ -109,6 +109,11 @@ export const BASE_SPECS: Record<BindyKind, Record<string, unknown>> = {
   Bind9Cluster: { version: '9.18', primary: { replicas: 1 }, secondary: { replicas: 1 } },
   ClusterBind9Provider: { namespace: 'dns-system', primary: { replicas: 1 } },
   Bind9Instance: { clusterRef: 'dns', role: 'primary' },
+  PowerDNSServer: { apiUrl: 'http://pdns.dns.svc:8081', apiKeySecretRef: { name: 'pdns-api' } },
+  ClusterPowerDNSServer: {
+    apiUrl: 'http://pdns.dns.svc:8081',
+    apiKeySecretRef: { name: 'pdns-api', namespace: 'dns' },
+  },
 };
 
 const INJECT = 'x"; include "/etc/passwd';
@@ -453,6 +458,13 @@ const CASES: Case[] = [
     'DNSZone',
     { bind9InstancesFrom: [{ selector: { matchExpressions: [{ key: 'app', operator: 'Exists', values: ['x'] }] } }] },
     'spec.bind9InstancesFrom[0].selector.matchExpressions[0].values',
+    { cel: true },
+  ],
+  [
+    'Zone: Exists expression with values (PowerDNS servers)',
+    'DNSZone',
+    { powerDnsServersFrom: [{ selector: { matchExpressions: [{ key: 'app', operator: 'Exists', values: ['x'] }] } }] },
+    'spec.powerDnsServersFrom[0].selector.matchExpressions[0].values',
     { cel: true },
   ],
   [

@@ -323,3 +323,71 @@ describe('DNSZone customize: relations by index labels only', () => {
     });
   });
 });
+
+describe('DNSZone customize and placement: PowerDNS servers', () => {
+  const pdnsSpec = (name: string) => ({ apiUrl: `http://${name}.dns.svc:8081`, apiKeySecretRef: { name: 'pdns-api' } });
+  const world = [
+    stored('PowerDNSServer', 'dns', 'pdns', { ...pdnsSpec('pdns'), nameservers: ['ns1.example.net'] }),
+    stored('PowerDNSServer', 'dns', 'edge', pdnsSpec('edge'), { metadata: { labels: { tier: 'edge' } } }),
+    stored('PowerDNSServer', 'other', 'edge2', pdnsSpec('edge2'), { metadata: { labels: { tier: 'edge' } } }),
+    stored('ClusterPowerDNSServer', undefined, 'shared', {
+      ...pdnsSpec('shared'),
+      apiKeySecretRef: { name: 'k', namespace: 'ops' },
+      dnsAddress: '192.0.2.53:53',
+    }),
+    stored('ClusterPowerDNSServer', undefined, 'pdns', pdnsSpec('cluster-pdns')),
+  ];
+  const place = (spec: object) => {
+    const zone = stored('DNSZone', 'dns', 'z', { zoneName: 'example.org', ...spec });
+    const rules = rulesOf(zone);
+    return { rules, place: placement(zone as unknown as DNSZone, relatedFor(rules, world)) };
+  };
+
+  it('relates the server powerDnsServerRef names (namespace first) and those powerDnsServersFrom selects, bounded', () => {
+    const { rules, place: p } = place({
+      powerDnsServerRef: 'pdns',
+      powerDnsServersFrom: [{ selector: { matchLabels: { tier: 'edge' } } }],
+    });
+    expect(rules.map(unbounded).filter(Boolean)).to.deep.equal([]);
+    expect(p.instances.map((i) => `${i.kind} ${i.namespace}/${i.name} ${i.endpoint}`)).to.deep.equal([
+      'PowerDNSServer dns/edge http://edge.dns.svc:8081/api/v1/servers/localhost',
+      'PowerDNSServer dns/pdns http://pdns.dns.svc:8081/api/v1/servers/localhost',
+    ]);
+    expect(p.instances.every((i) => i.role === 'primary')).to.equal(true);
+    expect(p.nameServers, 'the servers’ default apex NS').to.deep.equal(['ns1.example.net']);
+  });
+
+  it('falls back to the ClusterPowerDNSServer of that name, and says which reference names nothing', () => {
+    const shared = place({ powerDnsServerRef: 'shared' }).place;
+    expect(shared.instances.map((i) => `${i.kind} ${i.namespace}/${i.name} ${i.dnsEndpoint}`)).to.deep.equal([
+      'ClusterPowerDNSServer /shared 192.0.2.53:53',
+    ]);
+    expect(place({ powerDnsServerRef: 'nope' }).place).to.deep.include({ missingPowerDns: 'nope', instances: [] });
+  });
+
+  it('plans a zone placed on PowerDNS alone with the servers’ name servers, and blocks one whose reference names nothing', () => {
+    const zone = stored('DNSZone', 'dns', 'z', { zoneName: 'example.org', powerDnsServerRef: 'pdns' });
+    const plan = planZoneSync({
+      controller: {},
+      parent: zone,
+      children: {},
+      related: relatedFor(rulesOf(zone), world),
+      finalizing: false,
+    } as never);
+    expect(plan.block).to.equal(undefined);
+    expect(plan.desired!.body.nameServers).to.deep.equal([{ hostname: 'ns1.example.net.' }]);
+    expect(plan.desired!.body.soa.mname, 'the first name server is the SOA MNAME').to.equal('ns1.example.net.');
+    const missing = stored('DNSZone', 'dns', 'm', { zoneName: 'example.net', powerDnsServerRef: 'nope', ...NS });
+    const blocked = planZoneSync({
+      controller: {},
+      parent: missing,
+      children: {},
+      related: relatedFor(rulesOf(missing), world),
+      finalizing: false,
+    } as never);
+    expect(blocked.block).to.deep.equal({
+      reason: 'ClusterNotFound',
+      message: 'powerDnsServerRef nope names neither a PowerDNSServer in namespace dns nor a ClusterPowerDNSServer',
+    });
+  });
+});
