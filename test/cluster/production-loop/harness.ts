@@ -159,7 +159,7 @@ export async function controllerFileFor(file: string, hooksUrl: string): Promise
 }
 
 /** The ServiceAccount, ClusterRoles and bindings of manifests/base (what the hooks run as in production). */
-async function productionRbac(env: TestEnv): Promise<string> {
+export async function productionRbac(env: TestEnv): Promise<string> {
   const built = (await env.kubectl(['kustomize', join(REPO_ROOT, 'manifests/base')])).stdout;
   const keep = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
   return parseAllDocuments(built)
@@ -170,7 +170,7 @@ async function productionRbac(env: TestEnv): Promise<string> {
 }
 
 /** The ClusterRoles and ClusterRoleBindings of a multi-document YAML. */
-function clusterScoped(yaml: string): string {
+export function clusterScoped(yaml: string): string {
   return parseAllDocuments(yaml)
     .map((d) => d.toJS() as KubeObj | null)
     .filter((o): o is KubeObj => !!o && /^ClusterRole(Binding)?$/.test(o.kind))

@@ -265,8 +265,13 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
         ds: string[];
       };
       expect(dnssec).to.include({ state: 'signed', policy: 'default', algorithm: 13 });
-      // AND the DS is what dnssec-dsfromkey makes of the DNSKEY RRset named serves
-      const keys = (await bindcar.named.query('signed.example', 'DNSKEY')).answers.filter((a) => a.type === 'DNSKEY');
+      // AND the DS is what dnssec-dsfromkey makes of the DNSKEY RRset named serves (asked until named answers one:
+      // the zone was signed on emptyDir first, and named may still be publishing when the status says signed)
+      let keys: { ttl: number; data: string }[] = [];
+      for (let i = 0; i < 50 && !keys.length; i++) {
+        if (i) await new Promise((res) => setTimeout(res, 100));
+        keys = (await bindcar.named.query('signed.example', 'DNSKEY')).answers.filter((a) => a.type === 'DNSKEY');
+      }
       await writeFile(join(dir, 'keyset'), keys.map((k) => `signed.example. ${k.ttl} IN DNSKEY ${k.data}\n`).join(''));
       const { stdout } = await run('dnssec-dsfromkey', ['-2', '-f', join(dir, 'keyset'), 'signed.example'], {
         timeout: 10000,
