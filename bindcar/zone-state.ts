@@ -20,7 +20,7 @@ import {
 import { typeName } from '../dns/rdata.js';
 import { rrsetKey, sameRRset, type RRset } from '../dns/rrset.js';
 import type { DesiredZone } from '../dns/zone-model.js';
-import type { SoaFields } from '../dns/zone-rules.js';
+import { sameSoa, type SoaFields } from '../dns/zone-rules.js';
 
 export interface ServedZone {
   zone: string;
@@ -213,19 +213,6 @@ export function withUnmanaged(desired: DesiredZone, served: ServedZone): Desired
 /** A served zone equal to a freshly loaded desired zone (used right after addzone). */
 export function servedFromDesired(d: DesiredZone, serial: number): ServedZone {
   return { zone: d.zone, serial, soa: { ...d.soa }, rrsets: cloneSets(d.rrsets) };
-}
-
-/** Whether two SOAs agree on every field bindcar manages (the serial is compared separately). */
-export function sameSoa(a: SoaFields, b: SoaFields): boolean {
-  return (
-    a.mname === b.mname &&
-    a.rname === b.rname &&
-    a.refresh === b.refresh &&
-    a.retry === b.retry &&
-    a.expire === b.expire &&
-    a.minimum === b.minimum &&
-    a.ttl === b.ttl
-  );
 }
 
 /** RFC 1982 serial comparison: a > b. */

@@ -11,9 +11,9 @@ import type { ParsedRecord, ParsedZone, Token } from './zone-parser.js';
 import { API_VERSION } from '../hooks/schema/generated.js';
 import { isRecordType, parseRecord, type Rdata } from '../dns/rdata.js';
 import { FIELD_TYPES, isFieldType } from '../dns/rdata-fields.js';
-import { formatBase64, formatIPv6 } from '../dns/rdata-base.js';
+import { formatBase64 } from '../dns/rdata-base.js';
 import { formatLoc } from '../dns/loc.js';
-import { svcKeyName, SVC_KEYS } from '../dns/svcb.js';
+import { ipv4Hints, ipv6Hints, svcKeyName, SVC_KEYS } from '../dns/svcb.js';
 
 export interface ImportOptions {
   zone: string;
@@ -375,22 +375,12 @@ function typedSpec(r: Rdata): { kind: string; spec: Record<string, unknown> } | 
           case SVC_KEYS.port:
             params['port'] = v.readUInt16BE(0);
             break;
-          case SVC_KEYS.ipv4hint: {
-            const out: string[] = [];
-            for (let i = 0; i < v.length; i += 4) out.push([...v.subarray(i, i + 4)].join('.'));
-            params['ipv4hint'] = out;
+          case SVC_KEYS.ipv4hint:
+            params['ipv4hint'] = ipv4Hints(v);
             break;
-          }
-          case SVC_KEYS.ipv6hint: {
-            const out: string[] = [];
-            for (let i = 0; i < v.length; i += 16) {
-              const g: number[] = [];
-              for (let k = 0; k < 16; k += 2) g.push(v.readUInt16BE(i + k));
-              out.push(formatIPv6(g));
-            }
-            params['ipv6hint'] = out;
+          case SVC_KEYS.ipv6hint:
+            params['ipv6hint'] = ipv6Hints(v);
             break;
-          }
           case SVC_KEYS.ech:
             params['ech'] = formatBase64(v);
             break;

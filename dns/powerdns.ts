@@ -24,12 +24,12 @@
 import { createHash } from 'node:crypto';
 import type { RecordType } from './contract.js';
 import { isRecordType, parseRdata, formatRdata, type Rdata } from './rdata.js';
-import { formatBase64, formatIPv6 } from './rdata-base.js';
+import { formatBase64 } from './rdata-base.js';
 import { rrsetKey, type RRset } from './rrset.js';
-import { svcKeyName, SVC_KEYS, type SvcbRdata } from './svcb.js';
+import { ipv4Hints, ipv6Hints, svcKeyName, SVC_KEYS, type SvcbRdata } from './svcb.js';
 import type { LocRdata } from './loc.js';
 import type { DesiredZone } from './zone-model.js';
-import type { SoaFields } from './zone-rules.js';
+import { sameSoa, type SoaFields } from './zone-rules.js';
 
 /** One record of an RRset in the API. */
 export interface PdnsRecord {
@@ -157,20 +157,10 @@ function pdnsSvcb(r: SvcbRdata): string {
       }
       case SVC_KEYS.port:
         return `port=${v.readUInt16BE(0)}`;
-      case SVC_KEYS.ipv4hint: {
-        const out: string[] = [];
-        for (let i = 0; i < v.length; i += 4) out.push([...v.subarray(i, i + 4)].join('.'));
-        return `ipv4hint=${out.join(',')}`;
-      }
-      case SVC_KEYS.ipv6hint: {
-        const out: string[] = [];
-        for (let i = 0; i < v.length; i += 16) {
-          const g: number[] = [];
-          for (let k = 0; k < 16; k += 2) g.push(v.readUInt16BE(i + k));
-          out.push(formatIPv6(g));
-        }
-        return `ipv6hint=${out.join(',')}`;
-      }
+      case SVC_KEYS.ipv4hint:
+        return `ipv4hint=${ipv4Hints(v).join(',')}`;
+      case SVC_KEYS.ipv6hint:
+        return `ipv6hint=${ipv6Hints(v).join(',')}`;
       case SVC_KEYS.ech:
         return `ech="${formatBase64(v)}"`;
       default:
@@ -302,15 +292,6 @@ export function readPdnsZone(zone: string, rrsets: readonly PdnsRRset[], memo?: 
 export function serialAfter(a: number, b: number): boolean {
   return a !== b && ((a > b && a - b < 2 ** 31) || (a < b && b - a > 2 ** 31));
 }
-
-const sameSoa = (a: SoaFields, b: SoaFields) =>
-  a.mname === b.mname &&
-  a.rname === b.rname &&
-  a.refresh === b.refresh &&
-  a.retry === b.retry &&
-  a.expire === b.expire &&
-  a.minimum === b.minimum &&
-  a.ttl === b.ttl;
 
 const record = (type: RecordType, data: string, rdata?: Rdata): PdnsRecord => ({
   content: pdnsContent(type, data, rdata),

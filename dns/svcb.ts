@@ -219,20 +219,10 @@ function formatParam(p: SvcParam): string {
       return name;
     case SVC_KEYS.port:
       return `${name}=${v.readUInt16BE(0)}`;
-    case SVC_KEYS.ipv4hint: {
-      const out: string[] = [];
-      for (let i = 0; i < v.length; i += 4) out.push([...v.subarray(i, i + 4)].join('.'));
-      return `${name}=${out.join(',')}`;
-    }
-    case SVC_KEYS.ipv6hint: {
-      const out: string[] = [];
-      for (let i = 0; i < v.length; i += 16) {
-        const g: number[] = [];
-        for (let k = 0; k < 16; k += 2) g.push(v.readUInt16BE(i + k));
-        out.push(formatIPv6(g));
-      }
-      return `${name}=${out.join(',')}`;
-    }
+    case SVC_KEYS.ipv4hint:
+      return `${name}=${ipv4Hints(v).join(',')}`;
+    case SVC_KEYS.ipv6hint:
+      return `${name}=${ipv6Hints(v).join(',')}`;
     case SVC_KEYS.ech:
       return `${name}=${formatBase64(v)}`;
     default:
@@ -415,4 +405,22 @@ export function svcbFromWire(type: 'SVCB' | 'HTTPS', msg: Buffer, rdOff: number,
 /** A SvcParam value as a CR writes it → its presentation value (items joined by "," with "," and "\" escaped). */
 export function valueList(items: readonly string[]): Buffer {
   return Buffer.from(items.map((s) => s.replace(/[\\,]/g, (c) => `\\${c}`)).join(','), 'utf8');
+}
+
+/** The addresses of an ipv4hint value's wire form (RFC 9460 §7.3: 4 octets each). */
+export function ipv4Hints(v: Buffer): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < v.length; i += 4) out.push([...v.subarray(i, i + 4)].join('.'));
+  return out;
+}
+
+/** The addresses of an ipv6hint value's wire form (RFC 9460 §7.3: 16 octets each), in RFC 5952 text. */
+export function ipv6Hints(v: Buffer): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < v.length; i += 16) {
+    const g: number[] = [];
+    for (let k = 0; k < 16; k += 2) g.push(v.readUInt16BE(i + k));
+    out.push(formatIPv6(g));
+  }
+  return out;
 }

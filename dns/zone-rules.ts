@@ -100,6 +100,19 @@ export interface ZoneFinding {
 /** The SOA as served: its own TTL resolved (the zone $TTL when the body gives none). */
 export type SoaFields = Required<SoaSpec>;
 
+/** Whether two SOAs agree on every field but the serial (compared on its own: RFC 1982 arithmetic). */
+export function sameSoa(a: SoaFields, b: SoaFields): boolean {
+  return (
+    a.mname === b.mname &&
+    a.rname === b.rname &&
+    a.refresh === b.refresh &&
+    a.retry === b.retry &&
+    a.expire === b.expire &&
+    a.minimum === b.minimum &&
+    a.ttl === b.ttl
+  );
+}
+
 export interface ZoneContent {
   /** Canonical zone name (lowercase, no trailing dot). */
   zone: string;

@@ -206,6 +206,16 @@ export function fillTemplate(template: string, ctx: NamedConfContext): string {
 }
 
 /** Parse `dig +noall +comments +answer` output. */
+/** One non-recursive question to the server on 127.0.0.1:`port`, by dig (named's and pdns_server's harnesses). */
+export async function digAt(port: number, name: string, type: string): Promise<DigResult> {
+  const { stdout } = await execFileP(
+    'dig',
+    ['@127.0.0.1', '-p', String(port), '+norec', '+time=2', '+tries=2', '+noall', '+comments', '+answer', name, type],
+    { timeout: 10000 },
+  );
+  return parseDig(stdout);
+}
+
 export function parseDig(out: string): DigResult {
   let rcode = 'UNKNOWN';
   let aa = false;
@@ -268,26 +278,7 @@ export async function startNamed(opts: StartNamedOptions = {}): Promise<NamedIns
     return stdout;
   };
 
-  const query = async (name: string, type: string): Promise<DigResult> => {
-    const { stdout } = await execFileP(
-      'dig',
-      [
-        '@127.0.0.1',
-        '-p',
-        String(dnsPort),
-        '+norec',
-        '+time=2',
-        '+tries=2',
-        '+noall',
-        '+comments',
-        '+answer',
-        name,
-        type,
-      ],
-      { timeout: 10000 },
-    );
-    return parseDig(stdout);
-  };
+  const query = (name: string, type: string): Promise<DigResult> => digAt(dnsPort, name, type);
 
   const soaSerial = async (zone: string): Promise<number | undefined> => {
     const r = await query(zone, 'SOA');

@@ -17,7 +17,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, parseDig, type DigResult } from './named.js';
+import { digAt, freePort, type DigResult } from './named.js';
 
 const execFileP = promisify(execFile);
 
@@ -162,26 +162,7 @@ export async function startPdns(opts: StartPdnsOptions = {}): Promise<PdnsInstan
     throw new Error(`pdns_server not ready after ${readyTimeoutMs} ms (${last}):\n${log}`);
   };
 
-  const query = async (name: string, type: string): Promise<DigResult> => {
-    const { stdout } = await execFileP(
-      'dig',
-      [
-        '@127.0.0.1',
-        '-p',
-        String(dnsPort),
-        '+norec',
-        '+time=2',
-        '+tries=2',
-        '+noall',
-        '+comments',
-        '+answer',
-        name,
-        type,
-      ],
-      { timeout: 10000 },
-    );
-    return parseDig(stdout);
-  };
+  const query = (name: string, type: string): Promise<DigResult> => digAt(dnsPort, name, type);
 
   const kill = async () => {
     if (alive()) {
