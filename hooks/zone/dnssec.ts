@@ -63,9 +63,18 @@ export function keyLossWarning(
     : `its cluster's global.dnssec (policy ${policy})`;
   return {
     reason: 'DnssecKeysNotPersistent',
-    message: `${where} signs this zone, but primary ${losing.map((p) => `Bind9Instance ${p.namespace}/${p.name}`).join(', ')} keeps named's keys on spec.storage.storageType emptyDir, which loses them at every pod restart (new keys would no longer match a DS at the parent: validating resolvers would fail the zone); the zone is served, but hand its DS to no parent before storage.storageType is persistentVolumeClaim on the Bind9Cluster or Bind9Instance (or set spec.dnssecPolicy: none)`,
+    message: `${where} signs this zone, but primary ${losing.map((p) => `Bind9Instance ${p.namespace}/${p.name}`).join(', ')} keeps named's keys on spec.storage.storageType emptyDir, which loses them at every pod restart (new keys would no longer match a DS at the parent: validating resolvers would fail the zone); the zone is served, but its DS goes to no parent DNSZone (spec.dnssecParentRef) and should go to no registrar before storage.storageType is persistentVolumeClaim on the Bind9Cluster or Bind9Instance (or set spec.dnssecPolicy: none)`,
   };
 }
+
+/**
+ * Whether a zone's primaries keep named's keys across restarts: not while it says DnssecKeysNotPersistent (see
+ * {@link keyLossWarning}) — a DS handed to a parent then would break the chain at the next pod restart.
+ */
+const keysKept = (z: DNSZone): boolean =>
+  !z.status?.conditions?.some(
+    (c) => c.type === 'Degraded' && c.status === 'True' && c.reason === 'DnssecKeysNotPersistent',
+  );
 
 /** Sorted, without duplicates. */
 function uniq<T extends string | number>(xs: readonly T[]): T[] {
@@ -157,7 +166,8 @@ export function childDsRecords(
         z.spec.dnssecParentRef === parent.metadata.name &&
         refOf(z) !== refOf(parent) &&
         !z.metadata.deletionTimestamp &&
-        (z.status?.dnssec?.ds.length ?? 0) > 0,
+        (z.status?.dnssec?.ds.length ?? 0) > 0 &&
+        keysKept(z),
     )
     .flatMap((z) => {
       const n = canonicalZoneName(z.spec.zoneName);

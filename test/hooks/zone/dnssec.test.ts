@@ -210,6 +210,27 @@ describe('hooks/zone/dnssec', () => {
       { name: 'without DS yet', objects: [child({}, [])] },
       { name: 'being deleted', objects: [child({}, [DS], { deletionTimestamp: '2026-01-01T00:00:00Z' })] },
       { name: 'in another namespace', objects: [{ ...child({}), metadata: { name: 'sub', namespace: 'other' } }] },
+      {
+        // its keys do not survive a restart: a DS at the parent would break the chain at the next one
+        name: 'whose primaries lose its keys (Degraded DnssecKeysNotPersistent)',
+        objects: [
+          {
+            ...child({}),
+            status: {
+              dnssec: { state: 'signed', keyTags: [7], ds: [DS] },
+              conditions: [
+                {
+                  type: 'Degraded',
+                  status: 'True',
+                  reason: 'DnssecKeysNotPersistent',
+                  message: 'x',
+                  lastTransitionTime: '2026-01-01T00:00:00Z',
+                },
+              ],
+            },
+          },
+        ],
+      },
     ];
     for (const c of none)
       it(`serves no DS for a child ${c.name}`, () => {
