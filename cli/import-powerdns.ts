@@ -8,7 +8,8 @@
  * reason. The PowerDNS Operator's fields without a bindy field are named in `notes`, never dropped silently: a zone's
  * `kind` and `soa_edit_api` are the PowerDNSServer's `zoneKind` and `soaEditApi` in bindy (one per server), `catalog`
  * and RRset `comment` have no equivalent, and a Slave, Producer or Consumer zone is not one bindy declares.
- * Facts about the operator's API: ../shared/reference/powerdns-operator.md §1.
+ * The operator's API: its api/v1alpha2/*_types.go (github.com/powerdns-operator/powerdns-operator); the fixtures in
+ * test/fixtures/powerdns-operator/ follow those shapes.
  */
 import type { PdnsRRset } from '../dns/powerdns.js';
 import { importZone, resourceName, type ImportResult, type SkippedRecord } from './import.js';

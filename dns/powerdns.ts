@@ -5,7 +5,8 @@
  * serve the desired zone — only REPLACE/DELETE of the RRsets that differ, none at all when nothing does (an empty
  * PATCH still moves the serial).
  *
- * What shapes it (PowerDNS 4.7.3 as Debian packages it, measured: ../shared/reference/powerdns-on-debian.md §3, §6):
+ * What shapes it (PowerDNS 4.7.3 as Debian packages it, measured by test/dns/powerdns.test.ts and
+ * test/conformance/powerdns.test.ts against a real pdns_server):
  *  - content is checked against PowerDNS's own rendering of it ("Not in expected format (parsed as '…')"): names
  *    absolute with the dot, single spaces, TXT/CAA quoted — bindy's canonical form (dns/rdata.ts) already is that for
  *    every type but SVCB/HTTPS (alpn unquoted, ech quoted, unnamed keys as quoted `keyNNN`) and LOC (sizes with two

@@ -2,7 +2,7 @@
  * A real PowerDNS Authoritative server (Debian's `pdns-server` + `pdns-backend-sqlite3`) on 127.0.0.1 ports with
  * its own config directory and sqlite database: the tests, the benchmarks and `bindy up --powerdns` start it here.
  *
- * The recipe (../shared/reference/powerdns-on-debian.md §2): its own `--config-dir`, because Debian's
+ * The recipe (settings: https://doc.powerdns.com/authoritative/settings.html): its own `--config-dir`, because Debian's
  * /etc/powerdns/pdns.conf includes pdns.d/bind.conf and would put a bind backend in front of sqlite; a database made
  * from the schema the package ships; the API on loopback with a key; `webserver-max-bodysize` raised from the 2 MB
  * default (a 10k-RRset PATCH is 1.3 MB, a 100k-record zone's POST 13 MB); no security-poll lookup; `primary=yes` so

@@ -17,8 +17,9 @@
  * 401 means the API key is wrong (nothing was changed), 422 carries PowerDNS's JSON reason, and a bare 400 is named
  * for what it usually is (a body above `webserver-max-bodysize`). Failures are values, never thrown.
  *
- * Facts it relies on: ../shared/reference/powerdns-on-debian.md §3 (4.7.3: every response closes the connection,
- * only 422s carry JSON, PATCH REPLACE needs a ttl, a DELETE of a missing RRset is a 204).
+ * Facts it relies on, measured against Debian's pdns-server 4.7.3 (test/hooks/ports/powerdns.e2e.test.ts; the API:
+ * https://doc.powerdns.com/authoritative/http-api/zone.html): every response closes the connection, only 422s carry
+ * JSON, PATCH REPLACE needs a ttl, a DELETE of a missing RRset is a 204.
  */
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';

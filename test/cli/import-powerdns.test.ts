@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { importPowerDnsOperator } from '../../cli/import-powerdns.js';
 import { main } from '../../cli/main.js';
-import type { Io } from '../../cli/commands/types.js';
+import { captureIo } from '../support/cli-io.js';
 import { readManifests } from '../../cli/manifests.js';
 import { validateObject } from '../../hooks/schema/cel.js';
 import { API_VERSION } from '../../hooks/schema/generated.js';
@@ -21,22 +21,6 @@ import type { KubeObject } from '../../hooks/metacontroller.js';
 import { answerData } from '../scenarios/loop-driver.js';
 
 const FIXTURES = 'test/fixtures/powerdns-operator';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    progress: () => undefined,
-    usageError: (m) => {
-      stderr.push(m);
-      return { code: 1 };
-    },
-  };
-}
 
 describe('bindy import from PowerDNS (the PowerDNS Operator’s manifests, a PowerDNS API)', function () {
   this.timeout(90000);
@@ -127,7 +111,7 @@ describe('bindy import from PowerDNS (the PowerDNS Operator’s manifests, a Pow
     it('a zone read back from the PowerDNS API imports into resources that plan no change against it', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'bindy-import-pdns-'));
       try {
-        const io = capture();
+        const io = captureIo();
         const code = await main(
           [
             'import',
@@ -159,7 +143,7 @@ describe('bindy import from PowerDNS (the PowerDNS Operator’s manifests, a Pow
             spec: { apiUrl: stack.pdns!.apiUrl, apiKeySecretRef: { name: 'pdns-api' } },
           }),
         );
-        const plan = capture();
+        const plan = captureIo();
         const planned = await main(
           ['plan', '-f', dir, '--powerdns-api', stack.pdns!.apiUrl, '--api-key', stack.pdns!.apiKey],
           plan,
@@ -173,10 +157,10 @@ describe('bindy import from PowerDNS (the PowerDNS Operator’s manifests, a Pow
   });
 
   it('refuses two sources at once, and a folder without the operator’s objects', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['import', '--powerdns-operator', FIXTURES, '--powerdns-api', 'http://x:1'], io)).to.equal(1);
     expect(io.stderr[0]).to.equal('import: --powerdns-operator and --powerdns-api exclude each other');
-    const none = capture();
+    const none = captureIo();
     expect(await main(['import', '--powerdns-operator', 'examples'], none)).to.equal(1);
     expect(none.stderr.at(-1)).to.equal(
       'import: no Zone, ClusterZone, RRset or ClusterRRset of dns.cav.enablers.ob/v1alpha2 in examples',

@@ -4,28 +4,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main.js';
-import type { Io } from '../../cli/commands/types.js';
+import { captureIo } from '../support/cli-io.js';
 import { readManifests } from '../../cli/manifests.js';
 import { renderZones } from '../../cli/render.js';
 import { createPowerDnsClient } from '../../hooks/ports/powerdns.js';
 import type { StoredObject } from '../../local/store.js';
 import { startPdns, type PdnsInstance } from '../support/pdns.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    progress: () => undefined,
-    usageError: (m) => {
-      stderr.push(m);
-      return { code: 1 };
-    },
-  };
-}
 
 describe('bindy plan --powerdns-api (real pdns_server)', function () {
   this.timeout(60000);
@@ -43,7 +27,7 @@ describe('bindy plan --powerdns-api (real pdns_server)', function () {
   });
 
   const plan = async (...extra: string[]) => {
-    const io = capture();
+    const io = captureIo();
     const code = await main(['plan', '-f', dir, '--powerdns-api', pdns.apiUrl, '--api-key', pdns.apiKey, ...extra], io);
     return { code, io };
   };
@@ -87,10 +71,10 @@ describe('bindy plan --powerdns-api (real pdns_server)', function () {
   });
 
   it('a wrong key or no key is an error, exit 1', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['plan', '-f', dir, '--powerdns-api', pdns.apiUrl, '--api-key', 'wrong'], io)).to.equal(1);
     expect(io.stderr.join('\n')).to.match(/401 Unauthorized: PowerDNS does not accept the API key of --api-key/);
-    const none = capture();
+    const none = captureIo();
     const saved = process.env['PDNS_API_KEY'];
     delete process.env['PDNS_API_KEY'];
     try {

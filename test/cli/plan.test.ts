@@ -8,27 +8,11 @@ import winston from 'winston';
 import { parseConfig } from '../../bindcar/config.js';
 import { startBindcar, type RunningBindcar } from '../../bindcar/server.js';
 import { main } from '../../cli/main.js';
-import type { Io } from '../../cli/commands/types.js';
+import { captureIo } from '../support/cli-io.js';
 import { bindcarEnv, startNamed, type NamedInstance } from '../../local/named.js';
 import { readManifests } from '../../cli/manifests.js';
 import type { StoredObject } from '../../local/store.js';
 import { renderZones } from '../../cli/render.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    progress: () => undefined,
-    usageError: (m) => {
-      stderr.push(m);
-      return { code: 1 };
-    },
-  };
-}
 
 describe('bindy plan (real bindcar + named)', function () {
   this.timeout(60000);
@@ -55,7 +39,7 @@ describe('bindy plan (real bindcar + named)', function () {
   });
 
   const plan = async (...extra: string[]) => {
-    const io = capture();
+    const io = captureIo();
     const code = await main(['plan', '-f', dir, '--bindcar', url, '--token', token, ...extra], io);
     return { code, io };
   };
@@ -144,10 +128,10 @@ describe('bindy plan (real bindcar + named)', function () {
   });
 
   it('fails with exit 1 on a wrong token or an unreachable bindcar', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['plan', '-f', dir, '--bindcar', url, '--token', 'wrong'], io)).to.equal(1);
     expect(io.stderr.join('\n')).to.match(/bindcar answered 401/);
-    const io2 = capture();
+    const io2 = captureIo();
     expect(await main(['plan', '-f', dir, '--bindcar', 'http://127.0.0.1:9'], io2)).to.equal(1);
   });
 });

@@ -6,8 +6,6 @@
  * a body the rules refuse is refused before any request naming the same records (nothing changes), and that the same
  * body again sends no PATCH and keeps the serial.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { FieldError, PutZoneBody, PutZoneResult } from '../../dns/contract.js';
 import type { PdnsChange } from '../../dns/powerdns.js';
@@ -16,54 +14,19 @@ import { startPdns, type PdnsInstance } from '../../local/pdns.js';
 import { answerData } from '../scenarios/loop-driver.js';
 import { GROUPS } from './cases.js';
 import {
+  axfrServed,
   expectSerialRule,
   expectedLines,
   fill,
   groupZones,
   putBody,
   refusedIndexes,
-  ZONE_NS,
   type Served,
   type Step,
 } from './support.js';
 
-const execFileP = promisify(execFile);
-
 /** AXFR of `zone` from PowerDNS (loopback may transfer unsigned: its default allow-axfr-ips is 127.0.0.0/8). */
-async function axfrPdns(pdns: PdnsInstance, zone: string): Promise<Served | undefined> {
-  const { stdout } = await execFileP(
-    'dig',
-    [
-      '@127.0.0.1',
-      '-p',
-      String(pdns.dnsPort),
-      '+noall',
-      '+answer',
-      '+onesoa',
-      '+time=2',
-      '+tries=1',
-      `${zone}.`,
-      'AXFR',
-    ],
-    { timeout: 10000, maxBuffer: 16 << 20 },
-  );
-  let serial: number | undefined;
-  const lines: string[] = [];
-  for (const line of stdout.split('\n')) {
-    const m = /^(\S+)\s+(\d+)\s+IN\s+(\S+)\s+(.*)$/.exec(line);
-    if (!m) continue;
-    const [, owner, ttl, type, data] = m as unknown as [string, string, string, string, string];
-    const o = owner.toLowerCase();
-    const rel = o === `${zone}.` ? '@' : o.endsWith(`.${zone}.`) ? o.slice(0, -zone.length - 2) : o;
-    if (type === 'SOA') {
-      serial = Number(data.split(/\s+/)[2]);
-      continue;
-    }
-    if (rel === '@' && type === 'NS' && data === ZONE_NS) continue;
-    lines.push(`${rel} ${ttl} ${type} ${data.trim()}`);
-  }
-  return serial === undefined ? undefined : { serial, lines: lines.sort() };
-}
+const axfrPdns = (pdns: PdnsInstance, zone: string) => axfrServed(pdns.dnsPort, zone, { lowerOwners: true });
 
 describe('DNS conformance through the PowerDNS backend (body → PowerDNS API → pdns_server)', function () {
   this.timeout(60_000);

@@ -119,16 +119,27 @@ export interface Served {
 }
 
 /** AXFR of `zone` from named with dig (TSIG-signed: transfers need the key); undefined when named does not serve it. */
-export async function axfr(named: NamedInstance, zone: string): Promise<Served | undefined> {
-  const k = named.updateKey;
+export function axfr(named: NamedInstance, zone: string): Promise<Served | undefined> {
+  return axfrServed(named.dnsPort, zone, { key: named.updateKey });
+}
+
+/**
+ * AXFR of `zone` from the server on 127.0.0.1:`port` as {@link Served}: signed with `key` when given; owners
+ * lower-cased with `lowerOwners` (PowerDNS prints them as stored, named as the case tests wrote them).
+ */
+export async function axfrServed(
+  port: number,
+  zone: string,
+  opts: { key?: { algorithm: string; name: string; secret: string }; lowerOwners?: boolean } = {},
+): Promise<Served | undefined> {
+  const k = opts.key;
   const { stdout } = await execFileP(
     'dig',
     [
       '@127.0.0.1',
       '-p',
-      String(named.dnsPort),
-      '-y',
-      `${k.algorithm}:${k.name}:${k.secret}`,
+      String(port),
+      ...(k ? ['-y', `${k.algorithm}:${k.name}:${k.secret}`] : []),
       '+noall',
       '+answer',
       '+onesoa',
@@ -144,7 +155,8 @@ export async function axfr(named: NamedInstance, zone: string): Promise<Served |
   for (const line of stdout.split('\n')) {
     const m = /^(\S+)\s+(\d+)\s+IN\s+(\S+)\s+(.*)$/.exec(line);
     if (!m) continue;
-    const [, owner, ttl, type, data] = m as unknown as [string, string, string, string, string];
+    const [, raw, ttl, type, data] = m as unknown as [string, string, string, string, string];
+    const owner = opts.lowerOwners ? raw.toLowerCase() : raw;
     const rel = owner === `${zone}.` ? '@' : owner.endsWith(`.${zone}.`) ? owner.slice(0, -zone.length - 2) : owner;
     if (type === 'SOA') {
       serial = Number(data.split(/\s+/)[2]);

@@ -53,7 +53,7 @@ function servedAs(d: DesiredZone, serial = 7): PdnsRRset[] {
 describe('dns/powerdns', () => {
   describe('content in PowerDNS’s form', () => {
     // PowerDNS 4.7.3 refuses content that is not its own rendering ("Not in expected format (parsed as '…')");
-    // the parsed-as forms below are its answers to bindy's canonical text (../shared/reference/powerdns-on-debian.md)
+    // the parsed-as forms below are its answers to bindy's canonical text (pdns_server 4.7.3's own answers)
     const cases: [string, Parameters<typeof pdnsContent>[0], string, string][] = [
       ['A as is', 'A', '192.0.2.1', '192.0.2.1'],
       ['MX as is (absolute target)', 'MX', '10 mail.example.com.', '10 mail.example.com.'],

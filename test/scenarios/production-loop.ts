@@ -142,7 +142,7 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
-    // the kinds of issue 15 (RFC 6698, 4255, 9460, 3403, 4034, 6672, 1876) and the generic RRset, with the data
+    // the record kinds beyond the first eight (RFC 6698, 4255, 9460, 3403, 4034, 6672, 1876) and the generic RRset, with the data
     // named answers in its own presentation form
     name: 'a zone with every newer record kind and a generic RRset is answered by named, every record Ready',
     async run(d) {
