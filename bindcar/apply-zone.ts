@@ -53,6 +53,7 @@ import { renderDesiredZone } from './zone-file.js';
 import { deletedRecords, guardVerdict, recordCount } from './deletion-guard.js';
 import { readZoneDnssec } from './dnssec.js';
 import { signingPolicy } from '../dns/dnssec.js';
+import { checkDnssecKeys } from '../dns/dnssec-keys.js';
 import type { ZoneOwner } from './zone-store.js';
 import {
   applyTransfer,
@@ -73,6 +74,9 @@ import { zoneParam, type ZoneService } from './zones.js';
 export function putZone(zones: ZoneService, zoneRaw: string, body: PutZoneBody): Promise<PutZoneResult> {
   const zone = zones.writable(zoneParam(zoneRaw));
   const { desired, config, warnings } = zones.validate(zone, body);
+  const keyErrors = checkDnssecKeys(zone, body.dnssecKeys ?? []);
+  if (keyErrors.length)
+    throw invalidSpec(`the DNSSEC keys for zone ${zone} are invalid: ${keyErrors[0]!.message}`, keyErrors);
   return zones.withZone(zone, async () => {
     if (body.type === 'secondary') return putSecondary(zones, zone, config);
     const entry = zones.entry(zone);
@@ -405,6 +409,10 @@ async function putPrimary(
       });
     }
     entry.served = undefined;
+    // named does not have the zone (a new zone, or a named that lost its directory): start from the keys the caller
+    // kept, so the zone is signed with the keys a parent's DS names instead of new ones
+    if (!soa.served && body.dnssecKeys?.length && signingPolicy(body.dnssecPolicy))
+      await store.writeKeys(zone, body.dnssecKeys);
     return {
       ...(await createPrimary(zones, zone, content, config, serial, claim.marker)),
       ...claim.result,
@@ -594,6 +602,14 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
             records: body.records.length,
             ms: Number(process.hrtime.bigint() - started) / 1e6,
           });
+        // after the log line: private keys are never logged
+        if (signingPolicy(body.dnssecPolicy) && body.type === 'primary') {
+          const keys = await zones.deps.store.readKeys(r.zone).catch((e: unknown) => {
+            logger.warn('zone DNSSEC keys not read', { zone: r.zone, error: (e as Error).message });
+            return undefined;
+          });
+          if (keys) r.dnssecKeys = keys;
+        }
         return { status: r.created ? 201 : 200, json: r };
       },
     },

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { checkZoneName, zoneFileName, zoneOfFileName } from '../dns/names.js';
+import type { DnssecKeyFiles } from '../dns/contract.js';
+import { KEY_FILE_EXTENSIONS, keyFileBase, parseKeyFileName } from '../dns/dnssec-keys.js';
 
 export interface ZoneStore {
   readonly dir: string;
@@ -21,6 +23,13 @@ export interface ZoneStore {
   /** Who created the zone, as {@link setOwner} recorded it beside the zone file; undefined when nothing did. */
   owner(zone: string): Promise<ZoneOwner | undefined>;
   setOwner(zone: string, owner: ZoneOwner): Promise<void>;
+  /**
+   * The DNSSEC keys named keeps for `zone` in this directory, its key directory (dns/dnssec-keys.ts file names),
+   * sorted by key tag; a key without its .private file (a public key only) is left out.
+   */
+  readKeys(zone: string): Promise<DnssecKeyFiles[]>;
+  /** Writes each key's files (checked by the caller), the private key readable by its owner only. */
+  writeKeys(zone: string, keys: readonly DnssecKeyFiles[]): Promise<void>;
 }
 
 /**
@@ -44,9 +53,15 @@ export function createZoneStore(dir: string): ZoneStore {
     if (!p.startsWith(root + sep)) throw new Error(`zone path escapes the zone directory: ${p}`);
     return p;
   };
-  const writeAtomic = async (target: string, text: string): Promise<void> => {
+  const keyPath = (zone: string, algorithm: number, tag: number, ext: string): string => {
+    pathOf(zone);
+    const p = resolve(root, `${keyFileBase(zone, algorithm, tag)}.${ext}`);
+    if (!p.startsWith(root + sep)) throw new Error(`key path escapes the zone directory: ${p}`);
+    return p;
+  };
+  const writeAtomic = async (target: string, text: string, mode = 0o644): Promise<void> => {
     const tmp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
-    const fh = await open(tmp, 'wx', 0o644);
+    const fh = await open(tmp, 'wx', mode);
     try {
       await fh.writeFile(text);
       await fh.sync();
@@ -99,6 +114,33 @@ export function createZoneStore(dir: string): ZoneStore {
       await Promise.all(
         ['', '.jnl', '.signed', '.signed.jnl', '.jbk', OWNER_SUFFIX].map((s) => rm(p + s, { force: true })),
       );
+    },
+    async readKeys(zone) {
+      pathOf(zone);
+      const found = new Map<string, { algorithm: number; keyTag: number }>();
+      for (const f of await readdir(root)) {
+        const k = parseKeyFileName(zone, f);
+        if (k?.ext === 'key') found.set(`${k.algorithm}/${k.keyTag}`, k);
+      }
+      const read = (p: string) => readFile(p, 'utf8').catch(() => undefined);
+      const keys = await Promise.all(
+        [...found.values()].map(async ({ algorithm, keyTag }) => {
+          const [key, priv, state] = await Promise.all(
+            KEY_FILE_EXTENSIONS.map((ext) => read(keyPath(zone, algorithm, keyTag, ext))),
+          );
+          return key !== undefined && priv !== undefined
+            ? [{ algorithm, keyTag, key, private: priv, ...(state !== undefined ? { state } : {}) }]
+            : [];
+        }),
+      );
+      return keys.flat().sort((a, b) => a.keyTag - b.keyTag || a.algorithm - b.algorithm);
+    },
+    async writeKeys(zone, keys) {
+      for (const k of keys) {
+        await writeAtomic(keyPath(zone, k.algorithm, k.keyTag, 'key'), k.key);
+        await writeAtomic(keyPath(zone, k.algorithm, k.keyTag, 'private'), k.private, 0o600);
+        if (k.state !== undefined) await writeAtomic(keyPath(zone, k.algorithm, k.keyTag, 'state'), k.state);
+      }
     },
     async list() {
       const names = await readdir(root);

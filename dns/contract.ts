@@ -107,6 +107,26 @@ export interface PutZoneBody {
    */
   owner?: string;
   adopt?: boolean;
+  /**
+   * A signed zone's keys to start from when this PUT creates the zone in named (ignored when named serves it
+   * already): what an earlier PUT answered in `dnssecKeys`, so a named that lost its directory signs with the keys the
+   * parent's DS names instead of making new ones.
+   */
+  dnssecKeys?: DnssecKeyFiles[];
+}
+
+/**
+ * One DNSSEC key as named keeps it in its key directory: the three files it writes per key,
+ * `K<zone>.+<algorithm>+<key tag>.key` (the DNSKEY RR), `.private` (the private key) and `.state` (the key's timing
+ * and state, BIND 9 ARM "dnssec-policy"). bindcar names the files itself from the zone, `algorithm` and `keyTag`, and
+ * refuses content that is not a key of the zone with that tag.
+ */
+export interface DnssecKeyFiles {
+  algorithm: number;
+  keyTag: number;
+  key: string;
+  private: string;
+  state?: string;
 }
 
 /**
@@ -157,6 +177,11 @@ export interface PutZoneResult {
   acknowledged?: true;
   /** For a zone a dnssec-policy signs: its DNSSEC state, keys and DS as named serves them after this PUT. */
   dnssec?: ZoneDnssec;
+  /**
+   * For a zone a dnssec-policy signs: the key files named keeps for it now (private keys: the caller stores them
+   * where they survive named's directory, and sends them back as the body's `dnssecKeys`), sorted by key tag.
+   */
+  dnssecKeys?: DnssecKeyFiles[];
   /**
    * Records served but likely wrong (dns/zone-rules.ts warnings: mixed TTLs, duplicates, occluded names, an MX
    * exchange without address), by body field; at most 50.
@@ -323,6 +348,9 @@ export interface RemoveRecordRequest {
 
 const ttl = { type: 'integer', minimum: 0, maximum: MAX_TTL } as const;
 const u32 = { type: 'integer', minimum: 0, maximum: MAX_U32 } as const;
+/** Keys of one zone a PUT may restore (a policy with a KSK, a ZSK and both mid-rollover has four) and one file's size. */
+export const MAX_DNSSEC_KEYS = 16;
+export const MAX_KEY_FILE = 16384;
 const shortStr = { type: 'string', minLength: 1, maxLength: 255 } as const;
 const addrList = {
   type: 'array',
@@ -414,6 +442,23 @@ export const putZoneBodySchema: JSONSchemaType<PutZoneBody> = {
     },
     owner: { ...shortStr, nullable: true },
     adopt: { type: 'boolean', nullable: true },
+    dnssecKeys: {
+      type: 'array',
+      maxItems: MAX_DNSSEC_KEYS,
+      nullable: true,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['algorithm', 'keyTag', 'key', 'private'],
+        properties: {
+          algorithm: { type: 'integer', minimum: 1, maximum: 255 },
+          keyTag: { type: 'integer', minimum: 0, maximum: 65535 },
+          key: { type: 'string', minLength: 1, maxLength: MAX_KEY_FILE },
+          private: { type: 'string', minLength: 1, maxLength: MAX_KEY_FILE },
+          state: { type: 'string', minLength: 1, maxLength: MAX_KEY_FILE, nullable: true },
+        },
+      },
+    },
   },
 };
 

@@ -6,11 +6,11 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { PutZoneResult, ZoneDnssecResult } from '../../dns/contract.js';
+import type { DnssecKeyFiles, PutZoneResult, ZoneDnssecResult } from '../../dns/contract.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 import { startNamed, type NamedInstance } from '../support/named.js';
 import { pollUntil } from '../support/poll.js';
@@ -127,6 +127,72 @@ describe('bindcar DNSSEC (real named)', function () {
     expect((await h.named.query('signed.test', 'DNSKEY')).answers.map((a) => a.data).sort()).to.deep.equal(keysBefore);
     expect(after.keys.map((k) => k.keyTag)).to.deep.equal(before.keys.map((k) => k.keyTag));
     expect(after.ds).to.deep.equal(before.ds);
+  });
+
+  describe('keys kept outside named', () => {
+    let fresh: BindcarHarness | undefined;
+    afterEach(async () => {
+      await fresh?.stop();
+      fresh = undefined;
+    });
+    const body = (keys?: DnssecKeyFiles[]) =>
+      zoneBody('signed.test', [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }], {
+        dnssecPolicy: 'default',
+        ...(keys ? { dnssecKeys: keys } : {}),
+      });
+
+    it("answers a signed zone's key files, and a named that lost its directory signs with them again", async () => {
+      // GIVEN a signed zone and the key files its PUT answers (what the DNSZone hook keeps in a Secret)
+      await h.http.put('/api/v1/zones/signed.test', body());
+      const before = await signed(h, 'signed.test');
+      const put = await h.http.put<PutZoneResult>('/api/v1/zones/signed.test', body());
+      expect(put.status).to.equal(200);
+      const keys = put.data.dnssecKeys!;
+      expect(keys.map((k) => k.keyTag)).to.deep.equal(before.keys.map((k) => k.keyTag));
+      expect(keys[0]!.key).to.match(/^signed\.test\. \d+ IN DNSKEY 257 3 13 /m);
+      expect(keys[0]!.private).to.match(/^Private-key-format: v1\.\d+\nAlgorithm: 13 /);
+      expect(keys[0]!.state).to.match(/^KSK: yes$/m);
+      // WHEN a named on an empty directory (a pod restarted on emptyDir) gets the zone with those keys
+      fresh = await startBindcar();
+      const again = await fresh.http.put<PutZoneResult>('/api/v1/zones/signed.test', body(keys));
+      expect(again.status, JSON.stringify(again.data)).to.equal(201);
+      // THEN it serves the same DNSKEY set: same tags, same DS, and delv with the DS taken before validates its answer
+      const after = await signed(fresh, 'signed.test');
+      expect(after.keys.map((k) => k.keyTag)).to.deep.equal(before.keys.map((k) => k.keyTag));
+      expect(after.ds).to.deep.equal(before.ds);
+      expect(await dsFromServedKeys(fresh.named, dir, 'signed.test')).to.deep.equal(before.ds);
+      const out = await delv(dir, fresh.named.dnsPort, 'signed.test', before.ds, 'www.signed.test', 'A');
+      expect(out).to.include('; fully validated');
+      // AND the private key is written for its owner only
+      const file = join(fresh.named.dir, `Ksigned.test.+013+${String(keys[0]!.keyTag).padStart(5, '0')}.private`);
+      expect((await stat(file)).mode & 0o777).to.equal(0o600);
+    });
+
+    it('refuses keys that are not keys of the zone with 422 naming the field, and writes nothing', async () => {
+      await h.http.put('/api/v1/zones/signed.test', body());
+      const before = await signed(h, 'signed.test');
+      const keys = (await h.http.put<PutZoneResult>('/api/v1/zones/signed.test', body())).data.dnssecKeys!;
+      fresh = await startBindcar();
+      const cases: [DnssecKeyFiles, string, RegExp][] = [
+        [{ ...keys[0]!, keyTag: (keys[0]!.keyTag + 1) % 65536 }, 'dnssecKeys[0].key', /key tag \d+, not/],
+        [
+          { ...keys[0]!, key: keys[0]!.key.replace(/^signed\.test\. /m, 'other.test. ') },
+          'dnssecKeys[0].key',
+          /other\.test/,
+        ],
+        [{ ...keys[0]!, private: 'include "/etc/passwd";\n' }, 'dnssecKeys[0].private', /Field: value/],
+        [{ ...keys[0]!, state: 'KSK: yes\n\u0000\n' }, 'dnssecKeys[0].state', /printable/],
+      ];
+      for (const [bad, field, message] of cases) {
+        const r = await fresh.http.put('/api/v1/zones/signed.test', body([bad]));
+        expect(r.status, JSON.stringify(r.data)).to.equal(422);
+        expect(r.data.details[0].field).to.equal(field);
+        expect(r.data.details[0].message).to.match(message);
+      }
+      expect((await readdir(fresh.named.dir)).filter((f) => f.startsWith('Ksigned.test.'))).to.deep.equal([]);
+      expect((await fresh.http.get('/api/v1/zones/signed.test/dnssec')).status).to.equal(404);
+      expect(before.keys).to.have.length(1);
+    });
   });
 
   it('delv with the reported DS as trust anchor validates an answer from the primary and refuses a wrong DS', async () => {
