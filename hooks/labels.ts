@@ -61,6 +61,8 @@ export const ANNOTATIONS = {
    * publishes; named is told (`rndc dnssec -checkds published`), so its KSK rollovers can proceed (hooks/zone/dnssec.ts).
    */
   dsPublished: 'bindy.firestoned.io/ds-published',
+  /** On a DNSZone's keys Secret (hooks/zone/dnssec.ts): the zone whose DNSSEC keys it holds, for whoever lists it. */
+  dnssecKeysOf: 'bindy.firestoned.io/dnssec-keys-of',
 } as const;
 
 export const GROUP = 'bindy.firestoned.io';

@@ -81,7 +81,16 @@ import {
 import { laggingPrimaries, probeSecondaries, serialFloor, withSecondaries } from '../zone/secondaries.js';
 import { guardBaseline, nextBaseline } from '../zone/deletion-baseline.js';
 import { ptrRelatedRules } from '../zone/ptr.js';
-import { checkDsSteps, dnssecEvents, zoneDnssecStatus, type CheckDsStep } from '../zone/dnssec.js';
+import {
+  checkDsSteps,
+  dnssecEvents,
+  dnssecKeysSecret,
+  keptDnssecKeys,
+  keysToKeep,
+  zoneDnssecStatus,
+  type CheckDsStep,
+} from '../zone/dnssec.js';
+import { signingPolicy } from '../../dns/dnssec.js';
 
 /** How soon a zone named is still signing is synced again, to report its DS. */
 const DNSSEC_SIGNING_RESYNC_SECONDS = 5;
@@ -407,6 +416,12 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   let pushes: InstancePush[] = [];
   const known = relatedPowerDns(req);
   const owner = `${zone.metadata.namespace ?? ''}/${zone.metadata.name}`;
+  // the keys the zone's Secret keeps (hooks/zone/dnssec.ts): every push to a BIND primary carries them back, so a named
+  // that lost the zone signs it with them again
+  const kept = keptDnssecKeys(zone, zoneName, req.children);
+  if (kept.problems.length)
+    deps.log?.warn('DNSSEC keys Secret holds files that are not keys', { problems: kept.problems });
+  const signed = signingPolicy(plan.desired?.body.dnssecPolicy);
   if (!plan.block && plan.desired) {
     // Serial consistency (hooks/zone/secondaries.ts): the highest serial any primary reported is the floor, and
     // primaries that answer lower are pushed once more with the highest answer, so all serve one serial.
@@ -428,7 +443,11 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
         ? deps.powerdns
           ? await deps.powerdns.putZone(powerDnsTarget(instance, known), plan.desired!.zoneName, body)
           : NO_POWERDNS
-        : await deps.bindcar.putZone(instance.endpoint, plan.desired!.zoneName, body);
+        : await deps.bindcar.putZone(
+            instance.endpoint,
+            plan.desired!.zoneName,
+            signed && kept.keys.length ? { ...body, dnssecKeys: kept.keys } : body,
+          );
       if (r.ok)
         return {
           instance,
@@ -440,6 +459,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
             ...(r.result.records !== undefined ? { records: r.result.records } : {}),
             ...(r.result.acknowledged ? { acknowledged: true } : {}),
             ...(r.result.dnssec ? { dnssec: r.result.dnssec } : {}),
+            ...(r.result.dnssecKeys ? { dnssecKeys: r.result.dnssecKeys } : {}),
           },
         };
       const held = heldPush(plan.desired!.zoneName, r.error);
@@ -476,7 +496,6 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     liveEndpoint: liveEndpoints(req),
     served: pushes.some((p) => p.outcome.state === 'served'),
     ...(plan.block ? { block: plan.block } : {}),
-    ...(plan.warning ? { warning: plan.warning } : {}),
   });
   const removed = removal.kept ? [] : await deleteFrom(deps, removal.leftovers, zoneName, owner, known);
   const pushedNow: ServedInstance[] = pushes.flatMap((p) =>
@@ -508,12 +527,17 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
     orphans: { ...(removal.kept ? { kept: removal.kept } : {}), failed: failedRemovals },
     ...(plan.desired ? { desired: plan.desired } : {}),
     ...(plan.block ? { block: plan.block } : {}),
-    ...(plan.warning ? { warning: plan.warning } : {}),
   });
   // status.dnssec: what the primaries' named serve (hooks/zone/dnssec.ts); a blocked pass keeps what was reported
   const dnssec =
-    plan.desired && !plan.block ? zoneDnssecStatus(zone, plan.desired.body.dnssecPolicy, pushes) : zone.status?.dnssec;
+    plan.desired && !plan.block
+      ? zoneDnssecStatus(zone, plan.desired.body.dnssecPolicy, pushes, kept.keys)
+      : zone.status?.dnssec;
   if (dnssec) result.status.dnssec = dnssec;
+  // the keys Secret: what named reported this pass, else what it kept; a pass that pushed nothing keeps it, and it
+  // goes once the zone is pushed with no policy signing it
+  const pushedUnsigned = !plan.block && plan.desired && !signed;
+  const keysSecret = dnssecKeysSecret(zone, zoneName, pushedUnsigned ? [] : keysToKeep(pushes, kept.keys));
   // parent handoff: the child DS this zone served in this pass, else what it said before
   const servedNow = pushes.some((p) => p.outcome.state === 'served');
   const childDS = servedNow && !plan.block ? plan.childDS : zone.status?.childDS;
@@ -574,7 +598,7 @@ export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: 
   if (again !== undefined) resync = Math.min(resync ?? Infinity, again);
   return {
     status: result.status as Record<string, unknown>,
-    children: [],
+    children: keysSecret ? [keysSecret] : [],
     ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
   };
 }
@@ -599,6 +623,8 @@ export async function finalizeDnsZone(
   const zn = canonicalZoneName(rawName);
   // what is still not confirmed gone; starts as everything remembered, narrowed once the DELETEs have answered
   let remaining: ServedInstance[] = rememberedInstances(zone.status);
+  // the keys Secret stays while the zone may still be served somewhere (a blocked deletion), and goes with the zone
+  const keys = zn.ok ? dnssecKeysSecret(zone, zn.name, keptDnssecKeys(zone, zn.name, req.children).keys) : undefined;
   const finish = (wanted: ConditionInput[], extra: Partial<SyncResponse>): SyncResponse => ({
     status: {
       ...(zone.status ?? {}),
@@ -611,7 +637,7 @@ export async function finalizeDnsZone(
       ),
       ...(gen !== undefined ? { observedGeneration: gen } : {}),
     },
-    children: [],
+    children: keys && !extra.finalized ? [keys] : [],
     ...extra,
   });
   /** Releases the finalizer; the zone's records learn that it is gone (they would otherwise still say Served). */

@@ -4699,7 +4699,7 @@ export const DNSZoneSchema = {
       "properties": {
         "conditions": {
           "type": "array",
-          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded (True: PushFailed, InvalidSpec, DnssecKeysNotPersistent = served and signed, but a primary keeps named's keys on emptyDir storage, so its DS must not go to a parent yet; see status.dnssec), Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
+          "description": "Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded (True: PushFailed, InvalidSpec), Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.",
           "items": {
             "type": "object",
             "description": "One condition.",
@@ -4821,6 +4821,11 @@ export const DNSZoneSchema = {
               "type": "string",
               "maxLength": 4096,
               "description": "Set when the primaries disagree: each named signs with keys of its own, so their DNSKEY sets differ (RFC 8901 multi-signer needs each to publish the others' keys); run one primary for a signed zone."
+            },
+            "keysSecret": {
+              "type": "string",
+              "maxLength": 253,
+              "description": "The Secret (this DNSZone's child, same namespace, type bindy.firestoned.io/dnssec-keys) that holds the key files of every key in keyTags as named wrote them: a primary that lost its directory (a pod restart on emptyDir storage) gets them back with the zone's next push and signs on with the same keys. Unset until the Secret holds them all; a parent DNSZone serves the DS (spec.dnssecParentRef) only once it is set."
             }
           },
           "required": [
@@ -11504,7 +11509,7 @@ export interface DNSZoneSpec {
  */
 export interface DNSZoneStatus {
   /**
-   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded (True: PushFailed, InvalidSpec, DnssecKeysNotPersistent = served and signed, but a primary keeps named's keys on emptyDir storage, so its DS must not go to a parent yet; see status.dnssec), Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
+   * Standard conditions; lastTransitionTime only changes when status flips. Ready (True: Served; False: DuplicateZone, InvalidSpec, ClusterNotFound, NoPrimaries, WaitingForInstances, PushFailed, DeletionsHeld (the deletion guard holds the push; the message names the token for the bindy.firestoned.io/allow-deletions annotation), ZoneNotOwned (named serves a zone of that name bindy did not create; see spec.adoptExisting), Deleting, Deleted, DeletionReleased), Progressing, Degraded (True: PushFailed, InvalidSpec), Orphaned (True when instances outside the placement may still serve the zone: Unplaced = the zone is placed on no primary and they keep serving it until it is placed again or deleted; RemovalPending = kept until a current primary serves the zone, or while the zone is blocked; RemovalFailed = bindcar did not confirm the removal, retried; False: None), and DeletionBlocked while finalize waits for an unreachable instance.
    *
    * @maxItems 16
    *
@@ -11580,6 +11585,10 @@ export interface DNSZoneStatus {
      * Set when the primaries disagree: each named signs with keys of its own, so their DNSKEY sets differ (RFC 8901 multi-signer needs each to publish the others' keys); run one primary for a signed zone.
      */
     message?: string;
+    /**
+     * The Secret (this DNSZone's child, same namespace, type bindy.firestoned.io/dnssec-keys) that holds the key files of every key in keyTags as named wrote them: a primary that lost its directory (a pod restart on emptyDir storage) gets them back with the zone's next push and signs on with the same keys. Unset until the Secret holds them all; a parent DNSZone serves the DS (spec.dnssecParentRef) only once it is set.
+     */
+    keysSecret?: string;
   };
   /**
    * The DS RRsets this zone serves for child DNSZones that name it in spec.dnssecParentRef, as last served by a primary; the child tells its named they are published.

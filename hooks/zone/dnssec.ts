@@ -1,80 +1,135 @@
 /**
- * Pure: what a DNSZone says about its DNSSEC, and when a signed zone refuses to run.
+ * Pure: what a DNSZone says about its DNSSEC, and the Secret that keeps its keys.
  *
- * Keys that survive. named keeps a zone's DNSSEC keys (K<zone>+<alg>+<tag>.key/.private/.state) in its key-directory,
- * the instance's zone directory (hooks/pod-layout.ts cacheDir), and makes new ones at startup when they are missing
- * (BIND 9 ARM, "dnssec-policy"). On `storage.storageType: emptyDir` every pod restart therefore publishes new keys
- * and a DS the parent holds no longer matches any of them: every validating resolver answers SERVFAIL for the zone.
- * The danger starts only once a DS is published, and the seed's own cluster (global.dnssec on default storage) must
- * keep serving, so such a zone is served and signed but Degraded (DnssecKeysNotPersistent, naming the field): the
- * DS in its status is not one to hand to a parent yet. A PersistentVolumeClaim keeps the directory and so the keys. External instances (spec.external) keep whatever
- * their operator gives them and are trusted. Keeping the keys in a Kubernetes Secret instead would need the hooks to
- * read private keys out of named and write them back before it starts, and to follow every rollover named makes;
- * the volume already does that (README "DNSSEC").
+ * Keys that survive. named keeps a zone's DNSSEC keys (dns/dnssec-keys.ts) in its key directory, the instance's zone
+ * directory (hooks/pod-layout.ts cacheDir), and makes new ones when a zone with a policy has none (BIND 9 ARM,
+ * "dnssec-policy"). On `storage.storageType: emptyDir` a pod restart loses that directory, and new keys would no
+ * longer match the DS at the parent: every validating resolver would answer SERVFAIL for the zone. So each push of a
+ * signed zone answers with the key files named keeps (bindcar's PUT `dnssecKeys`), the zone keeps them in a Secret of
+ * its own (a child: Metacontroller writes it, and deletes it with the zone), and every push carries them back: a
+ * named that lost the zone (and with it the keys) gets them before it loads the zone again, so it signs on with the
+ * keys the parent's DS names. A parent DNSZone serves a child's DS only once that Secret holds every key the DS come
+ * from (status.dnssec.keysSecret). The trade-off against a volume: the private keys are in a Kubernetes Secret (who
+ * may read Secrets of the namespace may read them), and a key named makes between two syncs (a rollover's successor,
+ * pre-published days ahead by the policy's timings) is kept at the next sync, not at once.
  *
  * Status. Each push of a signed zone answers with what that primary's named serves (bindcar/dnssec.ts); the zone's
  * status.dnssec is the union over the primaries that answered this pass — or, when none did (a failed push, the
  * changed-RRsets path, which does not read DNSSEC), what the status said before: it changes only when named reports
  * something else.
  */
-import type { PutZoneBody, ZoneDnssec, ZoneRecord } from '../../dns/contract.js';
+import type { DnssecKeyFiles, PutZoneBody, ZoneDnssec, ZoneRecord } from '../../dns/contract.js';
 import { canonicalZoneName } from '../../dns/names.js';
-import { ANNOTATIONS } from '../labels.js';
+import { ANNOTATIONS, LABELS } from '../labels.js';
 import { signingPolicy } from '../../dns/dnssec.js';
-import type { Bind9Cluster, Bind9Instance, ClusterBind9Provider, DNSZone, DNSZoneStatus } from '../schema/generated.js';
-import type { ObjectMap } from '../metacontroller.js';
-import { refOf, relatedOf, relatedZones, type Placement } from './select.js';
-import type { InstancePush, ZoneWarning } from './status.js';
+import { checkDnssecKeys, KEY_FILE_EXTENSIONS, type KeyFileExtension } from '../../dns/dnssec-keys.js';
+import type { DNSZone, DNSZoneStatus } from '../schema/generated.js';
+import { observedOf, type KubeObject, type ObjectMap } from '../metacontroller.js';
+import { childName } from '../children/names.js';
+import { b64, secretText } from '../children/keys.js';
+import { MANAGED_BY, PART_OF } from '../children/labels.js';
+import { refOf, relatedZones, type Placement } from './select.js';
+import type { InstancePush } from './status.js';
 
 export type DnssecStatus = NonNullable<DNSZoneStatus['dnssec']>;
 
-/** The storage an instance's zone directory lives on: its own spec, else its cluster's, else emptyDir. */
-function storageOf(i: Bind9Instance, related: ObjectMap): 'emptyDir' | 'persistentVolumeClaim' | 'external' {
-  if (i.spec.external) return 'external';
-  if (i.spec.storage?.storageType) return i.spec.storage.storageType;
-  const ns = i.metadata.namespace ?? '';
-  const cluster =
-    relatedOf<Bind9Cluster>(related, 'Bind9Cluster').find(
-      (c) => c.metadata.name === i.spec.clusterRef && (c.metadata.namespace ?? '') === ns,
-    ) ??
-    relatedOf<ClusterBind9Provider>(related, 'ClusterBind9Provider').find((p) => p.metadata.name === i.spec.clusterRef);
-  return cluster?.spec.storage?.storageType ?? 'emptyDir';
+/**
+ * Whether a zone's keys survive a primary that loses its directory: its Secret holds every key it publishes (see the
+ * top comment) — a DS handed to a parent before would break the chain at the next pod restart on emptyDir.
+ */
+const keysKept = (z: DNSZone): boolean => z.status?.dnssec?.keysSecret !== undefined;
+
+// ---------------------------------------------------------------- keys kept in a Secret
+
+/** The name of the DNSZone's Secret child that keeps its keys. */
+export function dnssecKeysSecretName(zone: DNSZone): string {
+  return childName(zone.metadata.name, 'dnssec-keys');
 }
 
+/** The Secret's type: says what it holds to whoever lists Secrets. */
+export const DNSSEC_KEYS_SECRET_TYPE = 'bindy.firestoned.io/dnssec-keys';
+
+/** Secret data key of one key file: `<algorithm>-<key tag>.<key|private|state>` (a data key allows no '+'). */
+const dataKey = (k: { algorithm: number; keyTag: number }, ext: KeyFileExtension) =>
+  `${k.algorithm}-${k.keyTag}.${ext}`;
+
 /**
- * The warning of a signed zone placed on primaries whose zone directory does not survive a restart (see the top
- * comment); undefined when the zone is unsigned or every primary keeps its keys.
+ * The keys the request's Secret child holds, each checked as bindcar checks them (dns/dnssec-keys.ts); what is not a
+ * key of the zone is left out and described in `problems` (a push that reports the keys writes the Secret anew).
  */
-export function keyLossWarning(
+export function keptDnssecKeys(
   zone: DNSZone,
-  policy: string | undefined,
-  primaries: readonly Placement[],
-  related: ObjectMap,
-): ZoneWarning | undefined {
-  if (!signingPolicy(policy)) return undefined;
-  const instances = new Map(relatedOf<Bind9Instance>(related, 'Bind9Instance').map((i) => [refOf(i), i]));
-  const losing = primaries.filter((p) => {
-    const i = instances.get(`${p.namespace}/${p.name}`);
-    return i !== undefined && storageOf(i, related) === 'emptyDir';
+  zoneName: string,
+  children: ObjectMap,
+): { keys: DnssecKeyFiles[]; problems: string[] } {
+  const name = dnssecKeysSecretName(zone);
+  const secret = observedOf(children, 'Secret', 'v1', zone.metadata.namespace, name);
+  const data = (secret?.['data'] ?? {}) as Record<string, string>;
+  const byKey = new Map<
+    string,
+    { algorithm: number; keyTag: number; files: Partial<Record<KeyFileExtension, string>> }
+  >();
+  for (const k of Object.keys(data).sort()) {
+    const m = /^(\d{1,3})-(\d{1,5})\.(key|private|state)$/.exec(k);
+    if (!m) continue;
+    const id = `${m[1]}-${m[2]}`;
+    const entry = byKey.get(id) ?? { algorithm: Number(m[1]), keyTag: Number(m[2]), files: {} };
+    const text = secretText(data, k);
+    if (text !== undefined) entry.files[m[3] as KeyFileExtension] = text;
+    byKey.set(id, entry);
+  }
+  const candidates: DnssecKeyFiles[] = [...byKey.values()].flatMap(({ algorithm, keyTag, files }) =>
+    files.key !== undefined && files.private !== undefined
+      ? [{ algorithm, keyTag, key: files.key, private: files.private, ...(files.state ? { state: files.state } : {}) }]
+      : [],
+  );
+  const problems: string[] = [];
+  const keys = candidates.filter((k) => {
+    const errors = checkDnssecKeys(zoneName, [k], `Secret ${name} key ${k.keyTag}`);
+    problems.push(...errors.map((e) => `${e.field}: ${e.message}`));
+    return errors.length === 0;
   });
-  if (!losing.length) return undefined;
-  const where = zone.spec.dnssecPolicy
-    ? `spec.dnssecPolicy ${policy}`
-    : `its cluster's global.dnssec (policy ${policy})`;
-  return {
-    reason: 'DnssecKeysNotPersistent',
-    message: `${where} signs this zone, but primary ${losing.map((p) => `Bind9Instance ${p.namespace}/${p.name}`).join(', ')} keeps named's keys on spec.storage.storageType emptyDir, which loses them at every pod restart (new keys would no longer match a DS at the parent: validating resolvers would fail the zone); the zone is served, but its DS goes to no parent DNSZone (spec.dnssecParentRef) and should go to no registrar before storage.storageType is persistentVolumeClaim on the Bind9Cluster or Bind9Instance (or set spec.dnssecPolicy: none)`,
-  };
+  return { keys: keys.sort((a, b) => a.keyTag - b.keyTag || a.algorithm - b.algorithm), problems };
 }
 
 /**
- * Whether a zone's primaries keep named's keys across restarts: not while it says DnssecKeysNotPersistent (see
- * {@link keyLossWarning}) — a DS handed to a parent then would break the chain at the next pod restart.
+ * The keys to keep after a pass of a zone a policy signs: those the first primary (in placement order) whose named
+ * reported any, else the kept ones — a failed push, a primary still making its keys, a changed-RRsets push (no keys
+ * read) never drop a key.
  */
-const keysKept = (z: DNSZone): boolean =>
-  !z.status?.conditions?.some(
-    (c) => c.type === 'Degraded' && c.status === 'True' && c.reason === 'DnssecKeysNotPersistent',
-  );
+export function keysToKeep(
+  pushes: readonly InstancePush[],
+  kept: readonly DnssecKeyFiles[],
+): readonly DnssecKeyFiles[] {
+  for (const p of pushes) if (p.outcome.state === 'served' && p.outcome.dnssecKeys?.length) return p.outcome.dnssecKeys;
+  return kept;
+}
+
+/** The Secret child that keeps `keys` (undefined when there are none). */
+export function dnssecKeysSecret(
+  zone: DNSZone,
+  zoneName: string,
+  keys: readonly DnssecKeyFiles[],
+): KubeObject | undefined {
+  if (!keys.length) return undefined;
+  const data: Record<string, string> = {};
+  for (const k of [...keys].sort((a, b) => a.keyTag - b.keyTag || a.algorithm - b.algorithm))
+    for (const ext of KEY_FILE_EXTENSIONS) {
+      const text = ext === 'key' ? k.key : ext === 'private' ? k.private : k.state;
+      if (text !== undefined) data[dataKey(k, ext)] = b64(text);
+    }
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: dnssecKeysSecretName(zone),
+      labels: { [LABELS.partOf]: PART_OF, [LABELS.managedBy]: MANAGED_BY },
+      annotations: { [ANNOTATIONS.dnssecKeysOf]: zoneName },
+    },
+    type: DNSSEC_KEYS_SECRET_TYPE,
+    data,
+  } as KubeObject;
+}
 
 /** Sorted, without duplicates. */
 function uniq<T extends string | number>(xs: readonly T[]): T[] {
@@ -86,6 +141,7 @@ export function zoneDnssecStatus(
   zone: DNSZone,
   policy: string | undefined,
   pushes: readonly InstancePush[],
+  kept: readonly DnssecKeyFiles[],
 ): DnssecStatus | undefined {
   const observed = zone.status?.dnssec;
   if (!signingPolicy(policy)) return observed ? { state: 'unsigned', keyTags: [], ds: [] } : undefined;
@@ -93,6 +149,9 @@ export function zoneDnssecStatus(
     p.outcome.state === 'served' && p.outcome.dnssec ? [p.outcome.dnssec] : [],
   );
   if (!reports.length) return observed ?? { state: 'signing', policy, keyTags: [], ds: [] };
+  const keyTags = uniq(reports.flatMap((r) => r.keys.map((k) => k.keyTag))).slice(0, 64);
+  const inSecret = new Set(kept.map((k) => k.keyTag));
+  const stored = keyTags.length > 0 && keyTags.every((t) => inSecret.has(t));
   const state: DnssecStatus['state'] = reports.some((r) => r.state === 'signing')
     ? 'signing'
     : reports.every((r) => r.state === 'signed')
@@ -106,8 +165,9 @@ export function zoneDnssecStatus(
     state,
     policy: reports[0]!.policy ?? policy,
     ...(algorithms.length ? { algorithm: algorithms[0]! } : {}),
-    keyTags: uniq(keys.map((k) => k.keyTag)).slice(0, 64),
+    keyTags,
     ds: uniq(reports.flatMap((r) => r.ds)).slice(0, 64),
+    ...(stored ? { keysSecret: dnssecKeysSecretName(zone) } : {}),
     ...(sets.length > 1
       ? {
           message: `the ${reports.length} primaries publish different DNSKEY sets (key tags ${sets.join(' / ')}): each named signs with keys of its own; resolvers that mix their answers fail validation (RFC 8901 §2). Serve a signed zone from one primary`,

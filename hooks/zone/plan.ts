@@ -18,17 +18,16 @@ import {
   zoneNameOwner,
   type Placement,
 } from './select.js';
-import type { ZoneBlock, ZoneWarning } from './status.js';
+import type { ZoneBlock } from './status.js';
 import type { PlacementResult } from './select.js';
 import { automaticPtrs, ptrStatusPatches } from './ptr.js';
-import { childDsRecords, keyLossWarning, type ChildDs } from './dnssec.js';
+import { childDsRecords, type ChildDs } from './dnssec.js';
 
 /** What one sync pass pushes where, or why not. */
 export interface ZonePlan {
   zone: DNSZone;
   desired?: DesiredZoneResult;
   /** Served, but degraded: a signed zone whose primaries lose named's keys at a restart (hooks/zone/dnssec.ts). */
-  warning?: ZoneWarning;
   /** Why no desired zone could be built from the spec (reported as the block unless placement blocks first). */
   invalidZone?: string;
   block?: ZoneBlock;
@@ -163,9 +162,7 @@ export function planZoneSync(
     ...(ptrStatus.length ? { ptrStatus } : {}),
   };
   if (placementBlock) return { ...base, primaries, block: placementBlock };
-  // a signed zone on primaries that lose named's keys at a restart is served, and says so (hooks/zone/dnssec.ts)
-  const warning = keyLossWarning(zone, desired.body.dnssecPolicy, primaries, req.related);
-  return warning ? { ...base, primaries, warning } : { ...base, primaries };
+  return { ...base, primaries };
 }
 
 /**

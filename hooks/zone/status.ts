@@ -28,7 +28,7 @@
  */
 import { conditions, type Condition, type ConditionInput } from '../conditions.js';
 import type { DNSRecord, DNSZone, DNSZoneStatus } from '../schema/generated.js';
-import type { HeldDeletion, RefusedRRset, ZoneDnssec } from '../../dns/contract.js';
+import type { DnssecKeyFiles, HeldDeletion, RefusedRRset, ZoneDnssec } from '../../dns/contract.js';
 import { ANNOTATIONS } from '../labels.js';
 import { rrsetKey } from '../../dns/rrset.js';
 import type { RecordStatusPatch } from '../ports/records.js';
@@ -55,6 +55,8 @@ export type PushOutcome =
       acknowledged?: boolean;
       /** A signed zone's DNSSEC as that primary's named serves it (hooks/zone/dnssec.ts). */
       dnssec?: ZoneDnssec;
+      /** The key files that primary's named keeps for the zone (kept in the zone's Secret, hooks/zone/dnssec.ts). */
+      dnssecKeys?: readonly DnssecKeyFiles[];
     }
   /** `held`: bindcar held the push on purpose (see {@link heldPush}); nothing is wrong, a person must decide. */
   | {
@@ -107,9 +109,6 @@ export type ZoneBlock =
   | { reason: 'ClusterNotFound'; message: string }
   | { reason: 'NoPrimaries'; message: string };
 
-/** Why a zone that is served is still Degraded (hooks/zone/dnssec.ts `keyLossWarning`). */
-export type ZoneWarning = { reason: 'DnssecKeysNotPersistent'; message: string };
-
 /** Instances outside the placement that may still serve the zone: kept on purpose, or not confirmed removed. */
 export interface OrphanReport {
   kept?: KeptLeftovers;
@@ -122,8 +121,6 @@ export interface ZoneStatusInput {
   now: string;
   desired?: DesiredZoneResult;
   block?: ZoneBlock;
-  /** Served but degraded (see {@link ZoneWarning}). */
-  warning?: ZoneWarning;
   pushes: readonly InstancePush[];
   /** Seconds to come back while degraded (default 10). */
   degradedResyncSeconds?: number;
@@ -236,9 +233,7 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
         ? cond('Degraded', 'False', heldReason, 'held until a person decides (see Ready)')
         : failed.length
           ? cond('Degraded', 'True', 'PushFailed', `${failed.length}/${n} primaries failed: ${failText}`)
-          : input.warning
-            ? cond('Degraded', 'True', input.warning.reason, input.warning.message)
-            : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
+          : cond('Degraded', 'False', 'AllPrimariesServing', 'no push failed'),
     );
     // a primary without a bindcar endpoint yet: the same wait as above
     if (pending.length) resyncAfterSeconds = input.degradedResyncSeconds ?? 10;

@@ -7,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { freePort } from '../../local/named.js';
 import type { StoredObject } from '../../local/store.js';
 import { SCENARIOS } from '../scenarios/production-loop.js';
-import { answerData, bindcarApiAt, type LoopDriver, type LoopObject } from '../scenarios/loop-driver.js';
+import { answerData, bindcarApiAt, forgetZoneOn, type LoopDriver, type LoopObject } from '../scenarios/loop-driver.js';
 import { pollUntil } from '../support/poll.js';
 
 const key = (o: { kind: string; metadata: { namespace?: string; name?: string } }) =>
@@ -44,11 +44,13 @@ function localDriver(stack: LocalStack, namespace: string, objects: Map<string, 
       await sync();
     },
     async get(kind, name) {
-      const apiVersion = kind === 'Ingress' ? 'networking.k8s.io/v1' : kind === 'Service' ? 'v1' : API_VERSION;
+      const apiVersion =
+        kind === 'Ingress' ? 'networking.k8s.io/v1' : kind === 'Service' || kind === 'Secret' ? 'v1' : API_VERSION;
       return stack.store.get(apiVersion, kind, namespace, name) as LoopObject | undefined;
     },
     dig: async (name, type) => answerData(await stack.named.query(name, type), type),
     bindcarApi: bindcarApiAt(stack.bindcarUrl, stack.bindcarToken),
+    forgetZone: (zone) => forgetZoneOn(stack.named, zone),
     stopBindcar: () => stack.stopBindcar(),
     startBindcar: () => stack.startBindcar(),
     eventually: (check, timeoutMs = 20_000) =>

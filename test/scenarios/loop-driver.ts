@@ -5,6 +5,8 @@
  * difference between the stand-in and the real thing shows up as a failing row.
  */
 import axios from 'axios';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** A Kubernetes object as the scenarios write it. */
 export interface LoopObject {
@@ -56,6 +58,11 @@ export interface LoopDriver {
   dig(name: string, type: string): Promise<string[] | undefined>;
   /** bindcar's API at {@link external}, called the way another tool would (with bindcar's bearer token). */
   bindcarApi(method: 'get' | 'post' | 'put' | 'delete', path: string, body?: unknown): Promise<BindcarAnswer>;
+  /**
+   * named loses a zone and everything it kept for it — zone file, journal, DNSSEC keys — as a pod restart on emptyDir
+   * storage loses them ({@link forgetZoneOn}).
+   */
+  forgetZone(zone: string): Promise<void>;
   /** Stops bindcar (named keeps serving what it has) / starts it again on the same address. */
   stopBindcar(): Promise<void>;
   startBindcar(): Promise<void>;
@@ -83,6 +90,19 @@ export function bindcarApiAt(url: string, token: string): LoopDriver['bindcarApi
     const r = await http.request({ method, url: path, data: body });
     return { status: r.status, data: r.data as unknown };
   };
+}
+
+/**
+ * {@link LoopDriver.forgetZone} for the named whose directory is `dir`: `rndc delzone` (the zone leaves named's
+ * new-zones database), then the zone's files and its key files (`K<zone>.+…`) removed.
+ */
+export async function forgetZoneOn(
+  named: { dir: string; rndc(...args: string[]): Promise<unknown> },
+  zone: string,
+): Promise<void> {
+  await named.rndc('delzone', zone);
+  const files = (await readdir(named.dir)).filter((f) => f.startsWith(`K${zone}.+`) || f.startsWith(`${zone}.zone`));
+  await Promise.all(files.map((f) => rm(join(named.dir, f), { force: true })));
 }
 
 /** The Ready (or another) condition of an object. */

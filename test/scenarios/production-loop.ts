@@ -268,6 +268,48 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'a signed zone keeps its keys in its Secret: a named that lost the zone signs it again with the same keys',
+    async run(d) {
+      const z = 'signed.loop.test';
+      const signedZone = (extra: Record<string, unknown> = {}) => ({
+        ...zone('signed', z, { dnssecPolicy: 'default' }),
+        ...extra,
+      });
+      await d.apply(
+        externalInstance(d, 'ext'),
+        signedZone(),
+        record('ARecord', 'www', { zoneRef: 'signed', ipv4Address: '192.0.2.70' }),
+      );
+      // named signs it, the zone reports its DS and names the Secret that holds every published key
+      const before = await d.eventually(async () => {
+        const dnssec = (await d.get('DNSZone', 'signed'))?.status?.['dnssec'] as
+          { state: string; keyTags: number[]; ds: string[]; keysSecret?: string } | undefined;
+        expect(dnssec?.state, JSON.stringify(dnssec)).to.equal('signed');
+        expect(dnssec?.keysSecret, JSON.stringify(dnssec)).to.equal('signed-dnssec-keys');
+        return dnssec!;
+      }, 60_000);
+      const secret = await d.get('Secret', 'signed-dnssec-keys');
+      expect(secret?.['type']).to.equal('bindy.firestoned.io/dnssec-keys');
+      expect(Object.keys((secret?.['data'] as Record<string, string>) ?? {})).to.include.members(
+        before.keyTags.map((t) => `13-${t}.private`),
+      );
+      const keys = await d.dig(z, 'DNSKEY');
+      expect(keys, 'DNSKEY served').to.have.length.above(0);
+      // WHEN named loses the zone with its keys (a pod restart on emptyDir) and the zone is synced again
+      await d.forgetZone(z);
+      expect(await d.dig(z, 'SOA'), 'named no longer serves the zone').to.equal(undefined);
+      await d.apply(signedZone({ metadata: { name: 'signed', annotations: { 'loop.bindy.test/restarted': 'yes' } } }));
+      // THEN it serves the zone again, signed with the same DNSKEY set: the DS at a parent still matches
+      await d.eventually(async () => {
+        expect(await d.dig(z, 'DNSKEY'), 'DNSKEY after the restart').to.deep.equal(keys);
+        expect(await d.dig(`www.${z}`, 'A')).to.deep.equal(['192.0.2.70']);
+      }, 60_000);
+      const after = (await d.get('DNSZone', 'signed'))?.status?.['dnssec'] as { ds: string[]; keysSecret?: string };
+      expect(after.ds).to.deep.equal(before.ds);
+      expect(after.keysSecret).to.equal('signed-dnssec-keys');
+    },
+  },
+  {
     name: 'bindcar down: deletion is blocked (DeletionBlocked) and completes once it is back',
     async run(d) {
       const z = await servedZone(d, 'blocked', 'www', '192.0.2.40');

@@ -3,7 +3,13 @@
  * Metacontroller reconciling, dig against the named behind the external instance.
  */
 import { KINDS } from '../../../hooks/schema/generated.js';
-import { answerData, bindcarApiAt, type LoopDriver, type LoopObject } from '../../scenarios/loop-driver.js';
+import {
+  answerData,
+  bindcarApiAt,
+  forgetZoneOn,
+  type LoopDriver,
+  type LoopObject,
+} from '../../scenarios/loop-driver.js';
 import { pollUntil } from '../../support/poll.js';
 import type { ProductionLoop } from './harness.js';
 
@@ -63,6 +69,7 @@ export function kubeDriver(loop: ProductionLoop, namespace: string): LoopDriver 
     },
     dig: async (name, type) => answerData(await loop.named.query(name, type), type),
     bindcarApi: bindcarApiAt(loop.external.bindcarUrl, loop.bindcarToken),
+    forgetZone: (zone) => forgetZoneOn(loop.named, zone),
     stopBindcar: () => loop.stopBindcar(),
     startBindcar: () => loop.startBindcar(),
     eventually: (check, timeoutMs = 20_000) => pollUntil(check, { timeoutMs, intervalMs: 200 }),

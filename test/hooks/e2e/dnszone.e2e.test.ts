@@ -15,7 +15,7 @@ import winston from 'winston';
 import { parseAllDocuments } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { createApp } from '../../../hooks/app.js';
@@ -61,6 +61,8 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
   const world = new Map<string, KubeObject>();
   let created = Date.parse('2026-11-01T00:00:00Z');
 
+  /** Each zone's children as Metacontroller would have applied them from the last response, by zone name. */
+  const childrenOf = new Map<string, KubeObject[]>();
   const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
   function put(...objs: KubeObject[]): void {
     for (const o of objs) {
@@ -108,7 +110,12 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
       parent: finalizing
         ? deleting(structuredClone(get('DNSZone', zoneName)))
         : structuredClone(get('DNSZone', zoneName)),
-      children: {},
+      children: Object.fromEntries(
+        (childrenOf.get(zoneName) ?? []).map((c) => [
+          childKey(c.kind, c.apiVersion!),
+          { [objectKey('dns', c.metadata.name!)]: structuredClone(c) },
+        ]),
+      ),
       related,
       finalizing,
     };
@@ -130,6 +137,7 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
     expect(res.status, JSON.stringify(res.data)).to.equal(200);
     const out = res.data as SyncResponse;
     get('DNSZone', zoneName)['status'] = out.status;
+    childrenOf.set(zoneName, out.children);
     for (const w of statusWriter.writes.slice(before)) {
       const rec = world.get(`${w.ref.kind}/${w.ref.namespace}/${w.ref.name}`);
       if (rec)
@@ -168,6 +176,21 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
       spec: { clusterRef: 'prod-dns', role: 'primary' },
       status: { endpoint: url, dnsEndpoint: `127.0.0.1:${bindcar.named.dnsPort}` },
     };
+  }
+
+  /** Syncs a signed zone until named serves it signed and its Secret keeps every key (status.dnssec.keysSecret). */
+  async function signedAndKept(name: string): Promise<SyncResponse> {
+    let r = await hook(name);
+    for (let i = 0; i < SIGNING_POLLS; i++) {
+      const d = r.status['dnssec'] as { state?: string; keysSecret?: string } | undefined;
+      if (d?.state === 'signed' && d.keysSecret) return r;
+      // while named signs the hook comes back soon by itself; the Secret it returned re-syncs the zone as a child
+      // event would under Metacontroller
+      if (d?.state !== 'signed') expect(r.resyncAfterSeconds, JSON.stringify(r.status)).to.be.at.most(5);
+      await new Promise((res) => setTimeout(res, 100));
+      r = await hook(name);
+    }
+    throw new Error(`zone ${name} not signed with its keys kept: ${JSON.stringify(r.status['dnssec'])}`);
   }
 
   /**
@@ -242,7 +265,7 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
     for (const o of seed) world.delete(keyOf(o));
   });
 
-  it("serves and signs the seed's prod-dns zone Degraded while its keys live on emptyDir, then on a volume reports the DS", () =>
+  it("signs the seed's prod-dns zone on emptyDir, keeps its keys in a Secret, and a named that lost its directory signs on with them", () =>
     onOwnNamed(async () => {
       // GIVEN the seed's Bind9Cluster prod-dns (global.dnssec: true, default emptyDir storage) and a zone placed on it
       const [cluster] = yamlDocs(readFileSync(join(SEED, '02-bind9cluster-prod-dns.yaml'), 'utf8'));
@@ -257,82 +280,115 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
       const dir = await mkdtemp(join(tmpdir(), 'e2e-dnssec-'));
       try {
         // WHEN the zone hook syncs it
-        const warned = await hook('signed-example');
-        // THEN the seed's cluster keeps serving it, and the zone says, naming the field, that its DS is not one to
-        // hand to a parent while its keys live on emptyDir
-        expect(cond(warned, 'Ready')).to.include({ status: 'True', reason: 'Served' });
-        expect(cond(warned, 'Degraded')).to.include({ status: 'True', reason: 'DnssecKeysNotPersistent' });
-        expect(cond(warned, 'Degraded')!.message).to.include('spec.storage.storageType emptyDir');
-        expect(await bindcar.named.soaSerial('signed.example')).to.be.a('number');
-
-        // WHEN the cluster keeps its zone directories on a volume
-        put({
-          ...cluster!,
-          spec: { ...(cluster!['spec'] as object), storage: { storageType: 'persistentVolumeClaim' } },
-        });
         const first = await hook('signed-example');
-        expect(cond(first, 'Ready'), JSON.stringify(first.status)).to.include({ status: 'True' });
+        expect(cond(first, 'Ready'), JSON.stringify(first.status)).to.include({ status: 'True', reason: 'Served' });
         expect(cond(first, 'Degraded')).to.include({ status: 'False' });
-        // THEN named signs it in the background, the hook comes back soon, and once signed the status carries the DS
-        let r = first;
-        for (
-          let i = 0;
-          i < SIGNING_POLLS && (r.status['dnssec'] as { state?: string } | undefined)?.state !== 'signed';
-          i++
-        ) {
-          expect(r.resyncAfterSeconds).to.be.at.most(5);
-          await new Promise((res) => setTimeout(res, 100));
-          r = await hook('signed-example');
-        }
+        // THEN named signs it in the background, the hook comes back soon, and once signed (and its keys kept) the
+        // status carries the DS and names the Secret
+        const r = await signedAndKept('signed-example');
         const dnssec = r.status['dnssec'] as {
           state: string;
           policy: string;
           algorithm: number;
           keyTags: number[];
           ds: string[];
+          keysSecret: string;
         };
-        expect(dnssec).to.include({ state: 'signed', policy: 'default', algorithm: 13 });
-        // AND the DS is what dnssec-dsfromkey makes of the DNSKEY RRset named serves (asked until named answers one:
-        // the zone was signed on emptyDir first, and named may still be publishing when the status says signed)
-        let keys: { ttl: number; data: string }[] = [];
-        for (let i = 0; i < 50 && !keys.length; i++) {
-          if (i) await new Promise((res) => setTimeout(res, 100));
-          keys = (await bindcar.named.query('signed.example', 'DNSKEY')).answers.filter((a) => a.type === 'DNSKEY');
-        }
-        await writeFile(
-          join(dir, 'keyset'),
-          keys.map((k) => `signed.example. ${k.ttl} IN DNSKEY ${k.data}\n`).join(''),
-        );
-        const { stdout } = await run('dnssec-dsfromkey', ['-2', '-f', join(dir, 'keyset'), 'signed.example'], {
-          timeout: 10000,
+        expect(dnssec).to.include({
+          state: 'signed',
+          policy: 'default',
+          algorithm: 13,
+          keysSecret: 'signed-example-dnssec-keys',
         });
-        expect(dnssec.ds).to.deep.equal(stdout.trim().split('\n').sort());
+        // AND the Secret child holds the files of every published key, as named wrote them
+        expect(r.children).to.have.length(1);
+        const secret = r.children[0]!;
+        expect(secret).to.deep.include({ kind: 'Secret', type: 'bindy.firestoned.io/dnssec-keys' });
+        expect(secret.metadata.name).to.equal('signed-example-dnssec-keys');
+        const data = secret['data'] as Record<string, string>;
+        expect(Object.keys(data).sort()).to.deep.equal(
+          dnssec.keyTags.flatMap((t) => ['key', 'private', 'state'].map((e) => `13-${t}.${e}`)).sort(),
+        );
+        const tag = dnssec.keyTags[0]!;
+        const onDisk = await readFile(
+          join(bindcar.named.dir, `Ksigned.example.+013+${String(tag).padStart(5, '0')}.private`),
+        );
+        expect(Buffer.from(data[`13-${tag}.private`]!, 'base64')).to.deep.equal(onDisk);
+        // AND the DS is what dnssec-dsfromkey makes of the DNSKEY RRset named serves
+        const servedDs = async () => {
+          const keys = (await bindcar.named.query('signed.example', 'DNSKEY')).answers.filter(
+            (a) => a.type === 'DNSKEY',
+          );
+          await writeFile(
+            join(dir, 'keyset'),
+            keys.map((k) => `signed.example. ${k.ttl} IN DNSKEY ${k.data}\n`).join(''),
+          );
+          const { stdout } = await run('dnssec-dsfromkey', ['-2', '-f', join(dir, 'keyset'), 'signed.example'], {
+            timeout: 10000,
+          });
+          return stdout.trim().split('\n').sort();
+        };
+        expect(dnssec.ds).to.deep.equal(await servedDs());
         expect(dnssec.keyTags).to.deep.equal(dnssec.ds.map((d) => Number(d.split(' ')[3])));
         // AND one DSChanged event says what to give the parent
-        const dsEvents = events.events.filter((e) => e.reason === 'DSChanged' && e.message.includes('signed.example'));
-        expect(dsEvents).to.have.length(1);
-        expect(dsEvents[0]!.message).to.include(dnssec.ds[0]);
-        // AND the status no longer changes while the world does not: once named's signing stopped moving the serial,
-        // the next sync answers the same status byte for byte, with no new event
+        const dsEvents = () =>
+          events.events.filter((e) => e.reason === 'DSChanged' && e.message.includes('signed.example'));
+        expect(dsEvents()).to.have.length(1);
+        expect(dsEvents()[0]!.message).to.include(dnssec.ds[0]);
+        // AND the status and the Secret no longer change while the world does not: once named's signing stopped
+        // moving the serial, the next sync answers the same status and children byte for byte, with no new event
         let prev = r;
         let again = await hook('signed-example');
-        for (let i = 0; i < 20 && JSON.stringify(again.status) !== JSON.stringify(prev.status); i++) {
+        for (let i = 0; i < 20 && JSON.stringify(again) !== JSON.stringify(prev); i++) {
           expect(again.status['dnssec']).to.deep.equal(dnssec);
           await new Promise((res) => setTimeout(res, 100));
           [prev, again] = [again, await hook('signed-example')];
         }
-        expect(JSON.stringify(again.status)).to.equal(JSON.stringify(prev.status));
-        // AND after a named restart on the same state the DS (and so the parent's chain) is unchanged
-        await bindcar.named.kill();
-        await bindcar.named.start();
-        const restarted = await hook('signed-example');
-        expect(restarted.status['dnssec']).to.deep.equal(dnssec);
-        expect(
-          events.events.filter((e) => e.reason === 'DSChanged' && e.message.includes('signed.example')),
-        ).to.have.length(1);
-        expect((await hook('signed-example', true)).finalized).to.equal(true);
+        expect(JSON.stringify(again)).to.equal(JSON.stringify(prev));
+
+        // WHEN the pod restarts on emptyDir: named and bindcar come back with an empty directory (the zone, its
+        // journal and its keys gone) at a new endpoint
+        await bindcar.stop();
+        bindcar = await startBindcar({ auth: { mode: 'token', token: TOKEN } });
+        put(instance(bindcar.url));
+        // THEN the next sync puts the zone back with the kept keys: same key tags, same DS, nothing to tell a parent
+        const restored = await signedAndKept('signed-example');
+        expect(restored.status['dnssec']).to.deep.equal(dnssec);
+        expect(await servedDs()).to.deep.equal(dnssec.ds);
+        expect(dsEvents()).to.have.length(1);
+        // AND delv, trusting the DS taken before the restart, validates the restored named's answer
+        const anchors = join(dir, 'anchors');
+        await writeFile(
+          anchors,
+          `trust-anchors {\n${dnssec.ds
+            .map((d) => {
+              const [, , , t, a, dt, dg] = d.split(' ');
+              return `  "signed.example." static-ds ${t} ${a} ${dt} "${dg}";\n`;
+            })
+            .join('')}};\n`,
+        );
+        const { stdout } = await run(
+          'delv',
+          [
+            '@127.0.0.1',
+            '-p',
+            String(bindcar.named.dnsPort),
+            '-a',
+            anchors,
+            '+root=signed.example',
+            'signed.example',
+            'SOA',
+          ],
+          { timeout: 15000 },
+        ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
+        expect(stdout).to.include('; fully validated');
+        // AND deleting the zone deletes its Secret
+        const gone = await hook('signed-example', true);
+        expect(gone.finalized).to.equal(true);
+        expect(gone.children).to.deep.equal([]);
       } finally {
         world.delete(`DNSZone/dns/signed-example`);
+        childrenOf.delete('signed-example');
         put({ apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'prod-dns' }, spec: {} });
         await rm(dir, { recursive: true, force: true });
       }
@@ -340,13 +396,8 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
 
   it('hands a child zone its DS in a bindy-served parent, tells named, and delv validates parent → child after a restart', () =>
     onOwnNamed(async () => {
-      // GIVEN a cluster on a volume, a signed parent that delegates child.parent.example, and the signed child opting in
-      put({
-        apiVersion: V,
-        kind: 'Bind9Cluster',
-        metadata: { name: 'prod-dns' },
-        spec: { storage: { storageType: 'persistentVolumeClaim' } },
-      });
+      // GIVEN a cluster on the default emptyDir storage, a signed parent that delegates child.parent.example, and the
+      // signed child opting in
       put(
         ...yamlDocs(`
 kind: DNSZone
@@ -374,24 +425,12 @@ spec: {zoneRef: child-zone, name: www, ipv4Address: 192.0.2.80}
           .map((a) =>
             a.data.split(/\s+/).reduce((acc, w, i) => (i < 4 ? (acc ? `${acc} ${w}` : w) : `${acc}${w}`), ''),
           );
-      const signedStatus = async (name: string) => {
-        let r = await hook(name);
-        for (
-          let i = 0;
-          i < SIGNING_POLLS && (r.status['dnssec'] as { state?: string } | undefined)?.state !== 'signed';
-          i++
-        ) {
-          await new Promise((res) => setTimeout(res, 100));
-          r = await hook(name);
-        }
-        return r;
-      };
       try {
         // WHEN the child is signed, then the parent syncs (the child's status change re-syncs it)
-        const child = await signedStatus('child-zone');
+        const child = await signedAndKept('child-zone');
         const childDs = (child.status['dnssec'] as { ds: string[] }).ds;
         expect(childDs).to.have.length(1);
-        const parent = await signedStatus('parent-zone');
+        const parent = await signedAndKept('parent-zone');
         // THEN the parent serves the child's DS at the delegation and says so
         expect(parent.status['childDS']).to.deep.equal([{ zoneName: 'child.parent.example', ds: childDs }]);
         expect(await dsOf('child.parent.example')).to.deep.equal(childDs.map((l) => l.split(' ').slice(3).join(' ')));
@@ -438,7 +477,7 @@ spec: {zoneRef: child-zone, name: www, ipv4Address: 192.0.2.80}
         expect(await delv()).to.include('; fully validated');
         await bindcar.named.kill();
         await bindcar.named.start();
-        const again = await signedStatus('parent-zone');
+        const again = await signedAndKept('parent-zone');
         expect((again.status['dnssec'] as { ds: string[] }).ds).to.deep.equal(parentDs);
         expect(again.status['childDS']).to.deep.equal(parent.status['childDS']);
         const out = await delv();

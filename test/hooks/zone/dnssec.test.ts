@@ -1,16 +1,18 @@
 /**
- * hooks/zone/dnssec.ts: when a signed zone refuses its primaries (storage that loses keys), what status.dnssec says
- * from the primaries' reports, and the DSChanged event.
+ * hooks/zone/dnssec.ts: the Secret that keeps a signed zone's keys, what status.dnssec says from the primaries'
+ * reports, the DSChanged event, the parent handoff and the checkds steps.
  */
 import { expect } from 'chai';
-import type { ZoneDnssec } from '../../../dns/contract.js';
-import type { KubeObject } from '../../../hooks/metacontroller.js';
+import type { DnssecKeyFiles, ZoneDnssec } from '../../../dns/contract.js';
+import type { KubeObject, ObjectMap } from '../../../hooks/metacontroller.js';
 import type { DNSZone } from '../../../hooks/schema/generated.js';
 import {
   checkDsSteps,
   childDsRecords,
   dnssecEvents,
-  keyLossWarning,
+  dnssecKeysSecret,
+  keptDnssecKeys,
+  keysToKeep,
   zoneDnssecStatus,
   type DnssecStatus,
 } from '../../../hooks/zone/dnssec.js';
@@ -39,65 +41,81 @@ const primary: Placement = {
   dnsEndpoint: undefined,
 };
 
-function instance(spec: Record<string, unknown>): KubeObject {
-  return {
-    apiVersion: V,
-    kind: 'Bind9Instance',
-    metadata: { name: 'p0', namespace: 'dns' },
-    spec: { clusterRef: 'c', role: 'primary', ...spec },
-  };
-}
-function cluster(spec: Record<string, unknown>): KubeObject {
-  return { apiVersion: V, kind: 'Bind9Cluster', metadata: { name: 'c', namespace: 'dns' }, spec };
-}
-
 describe('hooks/zone/dnssec', () => {
-  describe('keyLossWarning', () => {
-    const cases: { name: string; policy: string | undefined; objects: KubeObject[]; warned: boolean }[] = [
-      { name: 'signed on emptyDir (the default)', policy: 'default', objects: [instance({})], warned: true },
-      {
-        name: 'signed on an explicit emptyDir',
-        policy: 'default',
-        objects: [instance({ storage: { storageType: 'emptyDir' } })],
-        warned: true,
-      },
-      {
-        name: 'signed on the instance’s PVC',
-        policy: 'default',
-        objects: [instance({ storage: { storageType: 'persistentVolumeClaim' } })],
-        warned: false,
-      },
-      {
-        name: 'signed on the cluster’s PVC',
-        policy: 'default',
-        objects: [instance({}), cluster({ storage: { storageType: 'persistentVolumeClaim' } })],
-        warned: false,
-      },
-      {
-        name: 'signed on an external instance',
-        policy: 'default',
-        objects: [instance({ external: { bindcarUrl: 'http://x' } })],
-        warned: false,
-      },
-      { name: 'unsigned (no policy)', policy: undefined, objects: [instance({})], warned: false },
-      { name: 'policy none', policy: 'none', objects: [instance({})], warned: false },
-      { name: 'policy insecure (unsigning)', policy: 'insecure', objects: [instance({})], warned: false },
-    ];
-    for (const c of cases)
-      it(`${c.warned ? 'warns about' : 'says nothing of'} a zone ${c.name}`, () => {
-        const b = keyLossWarning(zone(), c.policy, [primary], relatedMap(c.objects));
-        if (!c.warned) {
-          expect(b).to.equal(undefined);
-          return;
-        }
-        expect(b?.reason).to.equal('DnssecKeysNotPersistent');
-        expect(b?.message).to.include('Bind9Instance dns/p0').and.include('spec.storage.storageType emptyDir');
-        expect(b?.message).to.include("its cluster's global.dnssec");
-      });
+  describe('the keys Secret', () => {
+    // a key-signing key of example.com made by `dnssec-keygen -a ECDSAP256SHA256 -f KSK example.com` for this test
+    const KEY: DnssecKeyFiles = {
+      algorithm: 13,
+      keyTag: 61913,
+      key: [
+        '; This is a key-signing key, keyid 61913, for example.com.',
+        'example.com. IN DNSKEY 257 3 13 DCfQK6kL4rXMK9r44jTznxum0Mu8kNlHNmCyq1JBuENOchz3pAAMWju7 3oLJPqhbyu9Abt/GwFmM+jZ6BGl36Q==',
+        '',
+      ].join('\n'),
+      private: [
+        'Private-key-format: v1.3',
+        'Algorithm: 13 (ECDSAP256SHA256)',
+        'PrivateKey: c/eZdRa/K4K9kZb78BxRftahoMgK3njvcdPBNXGWzlw=',
+        'Created: 20261202233039',
+        '',
+      ].join('\n'),
+      state: '; This is the state of key 61913, for example.com.\nAlgorithm: 13\nKSK: yes\nZSK: yes\n',
+    };
+    const children = (secret: KubeObject): ObjectMap => ({ 'Secret.v1': { [`dns/${secret.metadata.name}`]: secret } });
+    const served = (keys?: DnssecKeyFiles[]): InstancePush => ({
+      instance: primary,
+      outcome: { state: 'served', serial: 1, ...(keys ? { dnssecKeys: keys } : {}) },
+    });
 
-    it('names spec.dnssecPolicy when the zone sets it', () => {
-      const b = keyLossWarning(zone({ dnssecPolicy: 'default' }), 'default', [primary], relatedMap([instance({})]));
-      expect(b?.message).to.match(/^spec\.dnssecPolicy default signs this zone/);
+    it('holds each key file under <algorithm>-<tag>.<ext>, and reads back what it holds', () => {
+      const secret = dnssecKeysSecret(zone(), 'example.com', [KEY])!;
+      expect(secret.metadata.name).to.equal('z-dnssec-keys');
+      expect(secret['type']).to.equal('bindy.firestoned.io/dnssec-keys');
+      expect(secret.metadata.annotations).to.deep.equal({ 'bindy.firestoned.io/dnssec-keys-of': 'example.com' });
+      expect(Object.keys(secret['data'] as object)).to.deep.equal([
+        '13-61913.key',
+        '13-61913.private',
+        '13-61913.state',
+      ]);
+      expect(keptDnssecKeys(zone(), 'example.com', children(secret))).to.deep.equal({ keys: [KEY], problems: [] });
+      expect(dnssecKeysSecret(zone(), 'example.com', [])).to.equal(undefined);
+    });
+
+    it('leaves out, and names, what is not a key of the zone', () => {
+      const secret = dnssecKeysSecret(zone(), 'example.com', [KEY])!;
+      const data = { ...(secret['data'] as Record<string, string>) };
+      data['13-61913.key'] = Buffer.from(KEY.key.replace('example.com. IN', 'other.test. IN')).toString('base64');
+      const kept = keptDnssecKeys(zone(), 'example.com', children({ ...secret, data } as KubeObject));
+      expect(kept.keys).to.deep.equal([]);
+      expect(kept.problems).to.have.length(1);
+      expect(kept.problems[0]).to.match(
+        /^Secret z-dnssec-keys key 61913\[0\]\.key: the \.key file is a key of other\.test\./,
+      );
+      // a key of another zone name is not one of this zone's
+      expect(keptDnssecKeys(zone(), 'example.org', children(secret)).keys).to.deep.equal([]);
+      expect(keptDnssecKeys(zone(), 'example.com', {})).to.deep.equal({ keys: [], problems: [] });
+    });
+
+    it('keeps what a primary reported, else what it held: no pass drops a key', () => {
+      const other = { ...KEY, keyTag: 1 };
+      expect(keysToKeep([served([KEY])], [other])).to.deep.equal([KEY]);
+      expect(keysToKeep([served(), served([KEY])], [other])).to.deep.equal([KEY]);
+      expect(
+        keysToKeep([served([]), { instance: primary, outcome: { state: 'failed', message: 'down' } }], [other]),
+      ).to.deep.equal([other]);
+    });
+
+    it('status.dnssec names the Secret once it holds every published key', () => {
+      const report: ZoneDnssec = {
+        state: 'signed',
+        policy: 'default',
+        keys: [{ keyTag: 61913, algorithm: 13, role: 'CSK' }],
+        ds: ['example.com. IN DS 61913 13 2 AA'],
+      };
+      const push: InstancePush = { instance: primary, outcome: { state: 'served', serial: 1, dnssec: report } };
+      expect(zoneDnssecStatus(zone(), 'default', [push], [KEY])?.keysSecret).to.equal('z-dnssec-keys');
+      expect(zoneDnssecStatus(zone(), 'default', [push], [])?.keysSecret).to.equal(undefined);
+      expect(zoneDnssecStatus(zone(), 'default', [push], [{ ...KEY, keyTag: 2 }])?.keysSecret).to.equal(undefined);
     });
   });
 
@@ -115,7 +133,7 @@ describe('hooks/zone/dnssec', () => {
     const failed: InstancePush = { instance: primary, outcome: { state: 'failed', message: 'down' } };
 
     it('reports state, policy, algorithm, key tags and DS of a primary', () => {
-      expect(zoneDnssecStatus(zone(), 'default', [served(report([7]))])).to.deep.equal({
+      expect(zoneDnssecStatus(zone(), 'default', [served(report([7]))], [])).to.deep.equal({
         state: 'signed',
         policy: 'default',
         algorithm: 13,
@@ -125,13 +143,13 @@ describe('hooks/zone/dnssec', () => {
     });
 
     it('keeps what the status said when no primary reported (failed push, changed-RRsets path)', () => {
-      const before = zoneDnssecStatus(zone(), 'default', [served(report([7]))])!;
-      expect(zoneDnssecStatus(zone({}, before), 'default', [failed])).to.equal(before);
-      expect(zoneDnssecStatus(zone({}, before), 'default', [served()])).to.equal(before);
+      const before = zoneDnssecStatus(zone(), 'default', [served(report([7]))], [])!;
+      expect(zoneDnssecStatus(zone({}, before), 'default', [failed], [])).to.equal(before);
+      expect(zoneDnssecStatus(zone({}, before), 'default', [served()], [])).to.equal(before);
     });
 
     it('says signing, with no DS, before any primary reported', () => {
-      expect(zoneDnssecStatus(zone(), 'default', [failed])).to.deep.equal({
+      expect(zoneDnssecStatus(zone(), 'default', [failed], [])).to.deep.equal({
         state: 'signing',
         policy: 'default',
         keyTags: [],
@@ -140,20 +158,20 @@ describe('hooks/zone/dnssec', () => {
     });
 
     it('is signing while any primary is, and names primaries that sign with different keys', () => {
-      const s = zoneDnssecStatus(zone(), 'default', [served(report([9])), served(report([7], 'signing'))])!;
+      const s = zoneDnssecStatus(zone(), 'default', [served(report([9])), served(report([7], 'signing'))], [])!;
       expect(s.state).to.equal('signing');
       expect(s.keyTags).to.deep.equal([7, 9]);
       expect(s.ds).to.have.length(2);
       expect(s.message).to.include('different DNSKEY sets');
-      expect(zoneDnssecStatus(zone(), 'default', [served(report([7])), served(report([7]))])!.message).to.equal(
+      expect(zoneDnssecStatus(zone(), 'default', [served(report([7])), served(report([7]))], [])!.message).to.equal(
         undefined,
       );
     });
 
     it('leaves a never-signed zone without status.dnssec and says unsigned once a signed zone stops signing', () => {
-      expect(zoneDnssecStatus(zone(), undefined, [served()])).to.equal(undefined);
-      const before = zoneDnssecStatus(zone(), 'default', [served(report([7]))])!;
-      expect(zoneDnssecStatus(zone({}, before), 'none', [served()])).to.deep.equal({
+      expect(zoneDnssecStatus(zone(), undefined, [served()], [])).to.equal(undefined);
+      const before = zoneDnssecStatus(zone(), 'default', [served(report([7]))], [])!;
+      expect(zoneDnssecStatus(zone({}, before), 'none', [served()], [])).to.deep.equal({
         state: 'unsigned',
         keyTags: [],
         ds: [],
@@ -190,7 +208,7 @@ describe('hooks/zone/dnssec', () => {
       kind: 'DNSZone',
       metadata: { name: 'sub', namespace: 'dns', ...extra },
       spec: { zoneName: 'sub.example.com', clusterRef: 'c', dnssecParentRef: 'z', ...spec },
-      status: { dnssec: { state: 'signed', keyTags: [7], ds } },
+      status: { dnssec: { state: 'signed', keyTags: [7], ds, keysSecret: 'sub-dnssec-keys' } },
     });
     const body = (records: PutZoneBody['records']): PutZoneBody =>
       ({ type: 'primary', ttl: 300, soa: {}, nameServers: [], records }) as unknown as PutZoneBody;
@@ -211,25 +229,9 @@ describe('hooks/zone/dnssec', () => {
       { name: 'being deleted', objects: [child({}, [DS], { deletionTimestamp: '2026-01-01T00:00:00Z' })] },
       { name: 'in another namespace', objects: [{ ...child({}), metadata: { name: 'sub', namespace: 'other' } }] },
       {
-        // its keys do not survive a restart: a DS at the parent would break the chain at the next one
-        name: 'whose primaries lose its keys (Degraded DnssecKeysNotPersistent)',
-        objects: [
-          {
-            ...child({}),
-            status: {
-              dnssec: { state: 'signed', keyTags: [7], ds: [DS] },
-              conditions: [
-                {
-                  type: 'Degraded',
-                  status: 'True',
-                  reason: 'DnssecKeysNotPersistent',
-                  message: 'x',
-                  lastTransitionTime: '2026-01-01T00:00:00Z',
-                },
-              ],
-            },
-          },
-        ],
+        // its Secret does not hold its keys yet: a DS at the parent would break the chain if a primary lost them
+        name: 'whose keys are not kept in its Secret yet (no status.dnssec.keysSecret)',
+        objects: [{ ...child({}), status: { dnssec: { state: 'signed', keyTags: [7], ds: [DS] } } }],
       },
     ];
     for (const c of none)
