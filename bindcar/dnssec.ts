@@ -24,10 +24,18 @@ import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
 import { RndcError } from './rndc.js';
 import { zoneParam, type ZoneService } from './zones.js';
 
-/** What `rndc dnssec -status` says: the policy and, per key tag, the role and named's DS state. */
+/** What `rndc dnssec -status` says: the policy and, per key tag, the role and named's key states. */
 export interface DnssecStatus {
   policy?: string;
-  keys: Map<number, { role: ZoneDnssecKey['role']; dsState?: string }>;
+  keys: Map<number, NamedKeyState>;
+}
+
+/** One key as `rndc dnssec -status` lists it. */
+interface NamedKeyState {
+  role: ZoneDnssecKey['role'];
+  dsState?: string;
+  goal?: string;
+  dnskeyState?: string;
 }
 
 /**
@@ -36,7 +44,7 @@ export interface DnssecStatus {
  */
 export function parseDnssecStatus(text: string): DnssecStatus {
   const out: DnssecStatus = { keys: new Map() };
-  let current: { role: ZoneDnssecKey['role']; dsState?: string } | undefined;
+  let current: NamedKeyState | undefined;
   for (const line of text.split('\n')) {
     const p = /^dnssec-policy:\s*(\S+)/.exec(line);
     if (p) out.policy = p[1]!;
@@ -46,10 +54,27 @@ export function parseDnssecStatus(text: string): DnssecStatus {
       out.keys.set(Number(k[1]), current);
       continue;
     }
-    const ds = /^\s*-\s*ds:\s*(\S+)/.exec(line);
-    if (ds && current) current.dsState = ds[1]!;
+    const state = /^\s*-\s*(ds|goal|dnskey):\s*(\S+)/.exec(line);
+    if (state && current) {
+      const field = state[1] === 'ds' ? 'dsState' : state[1] === 'goal' ? 'goal' : 'dnskeyState';
+      current[field] = state[2]!;
+    }
   }
   return out;
+}
+
+/**
+ * Whether the parent should serve the DS of key-signing key `k` now. named rolls a KSK by publishing the successor's
+ * DNSKEY first and swapping the DS once that DNSKEY is in every cache (BIND 9 ARM, "dnssec-policy"; RFC 7583 §3.3.2,
+ * double-KSK): the successor (goal omnipresent) is the parent's only once its DNSKEY is omnipresent, and the retiring
+ * key (goal hidden) until then. A key named says nothing about, or any key outside a rollover, is the parent's.
+ */
+function dsWanted(k: NamedKeyState | undefined, all: readonly (NamedKeyState | undefined)[]): boolean {
+  const ksks = all.filter((x) => x && x.role !== 'ZSK');
+  const retiring = ksks.some((x) => x!.goal === 'hidden');
+  const successorReady = ksks.some((x) => x!.goal === 'omnipresent' && x!.dnskeyState === 'omnipresent');
+  if (!k?.goal || !retiring) return true;
+  return k.goal === 'hidden' ? !successorReady : k.dnskeyState === 'omnipresent';
 }
 
 /**
@@ -74,10 +99,19 @@ export function zoneDnssecOf(
         ...(name ? { algorithmName: name } : {}),
         role,
         ...(named?.dsState ? { dsState: named.dsState } : {}),
+        ...(named?.goal ? { goal: named.goal } : {}),
+        ...(named?.dnskeyState ? { dnskeyState: named.dnskeyState } : {}),
       };
     })
     .sort((a, b) => a.keyTag - b.keyTag || a.algorithm - b.algorithm);
-  const ds = [...new Set(served.filter(isKeySigningKey).map((k) => dsText(zone, dsOf(zone, k))))].sort();
+  const states = served.map((k) => status.keys.get(keyTag(k)));
+  const ds = [
+    ...new Set(
+      served
+        .filter((k) => isKeySigningKey(k) && dsWanted(status.keys.get(keyTag(k)), states))
+        .map((k) => dsText(zone, dsOf(zone, k))),
+    ),
+  ].sort();
   const policy = status.policy;
   const state: ZoneDnssec['state'] = !signingPolicy(policy)
     ? 'unsigned'
@@ -93,7 +127,10 @@ export async function readZoneDnssec(zones: ZoneService, zone: string): Promise<
   try {
     zonestatus = await zones.deps.rndc.run(['zonestatus', zone]);
   } catch (e) {
-    if (e instanceof RndcError && e.notFound) return undefined;
+    if (e instanceof RndcError && e.notFound) {
+      zones.noteSigning(zone, false);
+      return undefined;
+    }
     throw e;
   }
   const secure = /^secure:\s*yes\b/m.test(zonestatus);
@@ -117,7 +154,9 @@ export async function readZoneDnssec(zones: ZoneService, zone: string): Promise<
   // "rndc loadkeys"); harmless when the keys are simply still being made. Each read of a zone still signing asks.
   if (signingPolicy(status.policy) && served.length === 0)
     await zones.deps.rndc.run(['loadkeys', zone]).catch(() => undefined);
-  return zoneDnssecOf(zone, secure, status, served);
+  const d = zoneDnssecOf(zone, secure, status, served);
+  zones.noteSigning(zone, d.state === 'signing');
+  return d;
 }
 
 /**

@@ -14,7 +14,9 @@ function probeRoutes({ zones, metrics, version }: RouteDeps): BindcarRoute[] {
   const ready = async (): Promise<Reply> => {
     const reasons = await zones.readiness();
     metrics.ready.set(reasons.length ? 0 : 1);
-    return { status: reasons.length ? 503 : 200, json: { ready: reasons.length === 0, reasons } };
+    // signing does not make bindcar unready (named serves the zone while it signs): it is reported beside
+    const signing = zones.signing();
+    return { status: reasons.length ? 503 : 200, json: { ready: reasons.length === 0, reasons, signing } };
   };
   return [
     { method: 'get', path: '/healthz', auth: false, handle: () => ({ json: { status: 'ok' } }) },

@@ -111,6 +111,8 @@ export class ZoneService {
   private readonly cache = new Map<string, ZoneCacheEntry>();
   private readonly maxPerType: number;
   private readonly memos = new Map<string, RecordMemo>();
+  /** Signed zones named was still signing when their DNSSEC was last read, and since when (ISO time): /readyz. */
+  private readonly signingSince = new Map<string, string>();
 
   constructor(deps: ZoneServiceDeps) {
     this.deps = deps;
@@ -306,6 +308,20 @@ export class ZoneService {
   forget(zone: string): void {
     this.cache.delete(zone);
     this.memos.delete(zone);
+    this.signingSince.delete(zone);
+  }
+
+  /** Note a read of the zone's DNSSEC (bindcar/dnssec.ts): whether named is still signing it. */
+  noteSigning(zone: string, signing: boolean): void {
+    if (!signing) this.signingSince.delete(zone);
+    else if (!this.signingSince.has(zone)) this.signingSince.set(zone, new Date().toISOString());
+  }
+
+  /** The zones named is signing, as last read (oldest first, at most `limit`), and how many there are. */
+  signing(limit = 50): { count: number; zones: { zone: string; since: string }[] } {
+    const all = [...this.signingSince].map(([zone, since]) => ({ zone, since }));
+    all.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.zone < b.zone ? -1 : 1));
+    return { count: all.length, zones: all.slice(0, limit) };
   }
 
   /** modzone when the zone's options differ from `config` (read via showzone once after a restart). */

@@ -227,7 +227,11 @@ export interface ZoneDnssec {
   policy?: string;
   /** the keys of the served DNSKEY RRset, by key tag */
   keys: ZoneDnssecKey[];
-  /** DS lines (SHA-256) for the key-signing keys, sorted: `zone. IN DS tag alg 2 HEX` as dnssec-dsfromkey -2 prints */
+  /**
+   * DS lines (SHA-256) the parent should serve now, sorted: `zone. IN DS tag alg 2 HEX` as dnssec-dsfromkey -2 prints.
+   * The key-signing keys named publishes, except during a KSK rollover (bindcar/dnssec.ts `zoneDnssecOf`): the
+   * retiring key's DS until its successor's DNSKEY is omnipresent, then the successor's only.
+   */
   ds: string[];
 }
 
@@ -240,6 +244,10 @@ export interface ZoneDnssecKey {
   role: 'KSK' | 'ZSK' | 'CSK';
   /** named's view of the DS at the parent (`rndc dnssec -status` "ds:"): hidden until told it is published */
   dsState?: string;
+  /** where named takes the key (`goal:`): omnipresent for a key in use or being introduced, hidden for one retiring */
+  goal?: string;
+  /** named's view of the key's DNSKEY in caches (`dnskey:`): rumoured while it propagates, then omnipresent */
+  dnskeyState?: string;
 }
 
 /**

@@ -4810,7 +4810,7 @@ export const DNSZoneSchema = {
             },
             "ds": {
               "type": "array",
-              "description": "The DS records (SHA-256, RFC 4509) for the zone's key-signing keys, one presentation line each (`zone. IN DS tag algorithm 2 digest`, as dnssec-dsfromkey -2 prints it): paste them into the parent zone or the registrar's form.",
+              "description": "The DS records (SHA-256, RFC 4509) the parent needs now, one presentation line each (`zone. IN DS tag algorithm 2 digest`, as dnssec-dsfromkey -2 prints it): paste them into the parent zone or the registrar's form. The zone's key-signing keys; during a KSK rollover the retiring key's until its successor's DNSKEY is in every cache (named's dnskey state omnipresent), then the successor's.",
               "maxItems": 64,
               "items": {
                 "type": "string",
@@ -4825,7 +4825,7 @@ export const DNSZoneSchema = {
             "keysSecret": {
               "type": "string",
               "maxLength": 253,
-              "description": "The Secret (this DNSZone's child, same namespace, type bindy.firestoned.io/dnssec-keys) that holds the key files of every key in keyTags as named wrote them: a primary that lost its directory (a pod restart on emptyDir storage) gets them back with the zone's next push and signs on with the same keys. Unset until the Secret holds them all; a parent DNSZone serves the DS (spec.dnssecParentRef) only once it is set."
+              "description": "The Secret (this DNSZone's child, same namespace, type bindy.firestoned.io/dnssec-keys) that holds named's key files (.key, .private, .state) of the zone's keys: a primary that lost its directory (a pod restart on emptyDir storage) gets them back with the zone's next push and signs on with the same keys. Set once it holds the key behind every DS in ds; a parent DNSZone (spec.dnssecParentRef) serves the zone's first DS only once it is set."
             }
           },
           "required": [
@@ -4932,6 +4932,37 @@ export const DNSZoneSchema = {
               "ready": {
                 "type": "boolean",
                 "description": "Whether the instance serves the desired zone."
+              },
+              "dnssec": {
+                "type": "object",
+                "description": "For a zone a dnssec-policy signs: this primary's DNSSEC as its named last reported it (status.dnssec is the union over the primaries).",
+                "properties": {
+                  "state": {
+                    "type": "string",
+                    "description": "signed, signing or unsigned, as in status.dnssec.state.",
+                    "enum": [
+                      "signed",
+                      "signing",
+                      "unsigned"
+                    ]
+                  },
+                  "keyTags": {
+                    "type": "array",
+                    "description": "Key tags of the DNSKEYs this primary publishes, sorted.",
+                    "maxItems": 64,
+                    "items": {
+                      "type": "integer",
+                      "format": "int32",
+                      "minimum": 0,
+                      "maximum": 65535
+                    }
+                  }
+                },
+                "required": [
+                  "state",
+                  "keyTags"
+                ],
+                "additionalProperties": false
               },
               "message": {
                 "type": "string",
@@ -11576,7 +11607,7 @@ export interface DNSZoneStatus {
      */
     keyTags: number[];
     /**
-     * The DS records (SHA-256, RFC 4509) for the zone's key-signing keys, one presentation line each (`zone. IN DS tag algorithm 2 digest`, as dnssec-dsfromkey -2 prints it): paste them into the parent zone or the registrar's form.
+     * The DS records (SHA-256, RFC 4509) the parent needs now, one presentation line each (`zone. IN DS tag algorithm 2 digest`, as dnssec-dsfromkey -2 prints it): paste them into the parent zone or the registrar's form. The zone's key-signing keys; during a KSK rollover the retiring key's until its successor's DNSKEY is in every cache (named's dnskey state omnipresent), then the successor's.
      *
      * @maxItems 64
      */
@@ -11586,7 +11617,7 @@ export interface DNSZoneStatus {
      */
     message?: string;
     /**
-     * The Secret (this DNSZone's child, same namespace, type bindy.firestoned.io/dnssec-keys) that holds the key files of every key in keyTags as named wrote them: a primary that lost its directory (a pod restart on emptyDir storage) gets them back with the zone's next push and signs on with the same keys. Unset until the Secret holds them all; a parent DNSZone serves the DS (spec.dnssecParentRef) only once it is set.
+     * The Secret (this DNSZone's child, same namespace, type bindy.firestoned.io/dnssec-keys) that holds named's key files (.key, .private, .state) of the zone's keys: a primary that lost its directory (a pod restart on emptyDir storage) gets them back with the zone's next push and signs on with the same keys. Set once it holds the key behind every DS in ds; a parent DNSZone (spec.dnssecParentRef) serves the zone's first DS only once it is set.
      */
     keysSecret?: string;
   };
@@ -11654,6 +11685,21 @@ export interface DNSZoneStatus {
      * Whether the instance serves the desired zone.
      */
     ready: boolean;
+    /**
+     * For a zone a dnssec-policy signs: this primary's DNSSEC as its named last reported it (status.dnssec is the union over the primaries).
+     */
+    dnssec?: {
+      /**
+       * signed, signing or unsigned, as in status.dnssec.state.
+       */
+      state: 'signed' | 'signing' | 'unsigned';
+      /**
+       * Key tags of the DNSKEYs this primary publishes, sorted.
+       *
+       * @maxItems 64
+       */
+      keyTags: number[];
+    };
     /**
      * Last error, if any.
      */

@@ -34,8 +34,9 @@ import type { InstancePush } from './status.js';
 export type DnssecStatus = NonNullable<DNSZoneStatus['dnssec']>;
 
 /**
- * Whether a zone's keys survive a primary that loses its directory: its Secret holds every key it publishes (see the
- * top comment) — a DS handed to a parent before would break the chain at the next pod restart on emptyDir.
+ * Whether a zone's keys survive a primary that loses its directory: its Secret holds the key behind every DS it
+ * lists (see the top comment) — a DS handed to a parent before would break the chain at the next pod restart on
+ * emptyDir.
  */
 const keysKept = (z: DNSZone): boolean => z.status?.dnssec?.keysSecret !== undefined;
 
@@ -150,8 +151,15 @@ export function zoneDnssecStatus(
   );
   if (!reports.length) return observed ?? { state: 'signing', policy, keyTags: [], ds: [] };
   const keyTags = uniq(reports.flatMap((r) => r.keys.map((k) => k.keyTag))).slice(0, 64);
-  const inSecret = new Set(kept.map((k) => k.keyTag));
-  const stored = keyTags.length > 0 && keyTags.every((t) => inSecret.has(t));
+  const ds = uniq(reports.flatMap((r) => r.ds)).slice(0, 64);
+  // the Secret holds the key behind every DS the parent needs (a ZSK named makes anew breaks no chain)
+  const inSecret = new Set(kept.map((k) => `${k.algorithm} ${k.keyTag}`));
+  const stored =
+    ds.length > 0 &&
+    ds.every((l) => {
+      const [, , , tag, algorithm] = l.split(' ');
+      return inSecret.has(`${algorithm} ${tag}`);
+    });
   const state: DnssecStatus['state'] = reports.some((r) => r.state === 'signing')
     ? 'signing'
     : reports.every((r) => r.state === 'signed')
@@ -166,7 +174,7 @@ export function zoneDnssecStatus(
     policy: reports[0]!.policy ?? policy,
     ...(algorithms.length ? { algorithm: algorithms[0]! } : {}),
     keyTags,
-    ds: uniq(reports.flatMap((r) => r.ds)).slice(0, 64),
+    ds,
     ...(stored ? { keysSecret: dnssecKeysSecretName(zone) } : {}),
     ...(sets.length > 1
       ? {
@@ -210,7 +218,10 @@ function dsRdata(line: string): string {
  * parent, same namespace, zone strictly below the parent's, not being deleted) and have DS in their status: one RR per
  * DS line at the child's name, with the TTL of the delegating NS RRset (RFC 4035 §2.4). A child the parent does not
  * delegate to (no NS RRset at its name in `body`) gets none: a DS is only valid at a delegation (RFC 4034 §5), and the
- * parent's own NSRecord is the user's statement of that delegation. Sorted by child, so the body is byte-stable.
+ * parent's own NSRecord is the user's statement of that delegation. A child's first DS is served once its keys are kept
+ * (status.dnssec.keysSecret); from then on the parent follows the child's DS through its key rollovers, so a successor
+ * key the child's Secret has not caught up with yet never leaves the child without a DS at its parent. Sorted by
+ * child, so the body is byte-stable.
  */
 export function childDsRecords(
   parent: DNSZone,
@@ -219,6 +230,7 @@ export function childDsRecords(
   related: ObjectMap,
 ): { records: ZoneRecord[]; childDS: ChildDs[] } {
   const ns = parent.metadata.namespace ?? '';
+  const handedOver = new Set((parent.status?.childDS ?? []).map((c) => c.zoneName));
   const children = relatedZones(related)
     .filter(
       (z) =>
@@ -226,12 +238,13 @@ export function childDsRecords(
         z.spec.dnssecParentRef === parent.metadata.name &&
         refOf(z) !== refOf(parent) &&
         !z.metadata.deletionTimestamp &&
-        (z.status?.dnssec?.ds.length ?? 0) > 0 &&
-        keysKept(z),
+        (z.status?.dnssec?.ds.length ?? 0) > 0,
     )
     .flatMap((z) => {
       const n = canonicalZoneName(z.spec.zoneName);
-      return n.ok && n.name.endsWith(`.${parentName}`) ? [{ zoneName: n.name, ds: z.status!.dnssec!.ds }] : [];
+      return n.ok && n.name.endsWith(`.${parentName}`) && (keysKept(z) || handedOver.has(n.name))
+        ? [{ zoneName: n.name, ds: z.status!.dnssec!.ds }]
+        : [];
     })
     .sort((a, b) => (a.zoneName < b.zoneName ? -1 : a.zoneName > b.zoneName ? 1 : 0));
   const records: ZoneRecord[] = [];

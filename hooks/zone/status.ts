@@ -31,6 +31,7 @@ import type { DNSRecord, DNSZone, DNSZoneStatus } from '../schema/generated.js';
 import type { DnssecKeyFiles, HeldDeletion, RefusedRRset, ZoneDnssec } from '../../dns/contract.js';
 import { ANNOTATIONS } from '../labels.js';
 import { rrsetKey } from '../../dns/rrset.js';
+import { signingPolicy } from '../../dns/dnssec.js';
 import type { RecordStatusPatch } from '../ports/records.js';
 import { rrTypeOf } from './records.js';
 import type { DesiredZoneResult, RecordOutcome, ZoneConflict } from './desired.js';
@@ -260,15 +261,26 @@ export function zoneStatus(input: ZoneStatusInput): ZoneStatusResult {
   if (serial !== undefined) status.serial = serial;
   if (desired && !block) status.recordCount = desired.body.records.length;
   if (input.deletionBaseline) status.deletionBaseline = input.deletionBaseline;
-  status.instances = pushes.slice(0, LIMITS.instances).map((p) => ({
-    ...(p.instance.kind ? { kind: p.instance.kind } : {}),
-    name: p.instance.name,
-    ...(p.instance.namespace ? { namespace: p.instance.namespace } : {}),
-    ...(p.instance.endpoint ? { endpoint: p.instance.endpoint } : {}),
-    ...(p.outcome.state === 'served' ? { serial: p.outcome.serial } : {}),
-    ready: p.outcome.state === 'served',
-    ...(p.outcome.state !== 'served' ? { message: clip(p.outcome.message, LIMITS.itemMessage) } : {}),
-  }));
+  const unsignedPush = desired !== undefined && !block && !signingPolicy(desired.body.dnssecPolicy);
+  status.instances = pushes.slice(0, LIMITS.instances).map((p) => {
+    // this primary's DNSSEC as its named reported it; a pass that read none (a changed-RRsets push, a failure) keeps
+    // what the entry said, unless the zone was pushed with no policy signing it
+    const said = unsignedPush
+      ? undefined
+      : zone.status?.instances?.find((i) => instanceRef(i) === instanceRef(p.instance))?.dnssec;
+    const d = p.outcome.state === 'served' ? p.outcome.dnssec : undefined;
+    const dnssec = d ? { state: d.state, keyTags: d.keys.map((k) => k.keyTag).slice(0, 64) } : said;
+    return {
+      ...(p.instance.kind ? { kind: p.instance.kind } : {}),
+      name: p.instance.name,
+      ...(p.instance.namespace ? { namespace: p.instance.namespace } : {}),
+      ...(p.instance.endpoint ? { endpoint: p.instance.endpoint } : {}),
+      ...(p.outcome.state === 'served' ? { serial: p.outcome.serial } : {}),
+      ready: p.outcome.state === 'served',
+      ...(dnssec ? { dnssec } : {}),
+      ...(p.outcome.state !== 'served' ? { message: clip(p.outcome.message, LIMITS.itemMessage) } : {}),
+    };
+  });
   status.conflicts = desired && !block ? desired.conflicts.slice(0, LIMITS.conflicts).map(conflictEntry) : [];
   status.pushedTo = (input.pushedTo ?? []).slice(0, LIMITS.instances).map((i) => ({
     ...(i.kind ? { kind: i.kind } : {}),

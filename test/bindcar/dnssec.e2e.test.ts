@@ -129,6 +129,32 @@ describe('bindcar DNSSEC (real named)', function () {
     expect(after.ds).to.deep.equal(before.ds);
   });
 
+  it('/readyz lists a large zone while named signs it, and not once it is signed (bindcar stays ready)', async () => {
+    // GIVEN a zone of 1 000 names pushed with a policy: named signs it in the background for a while
+    const records = Array.from({ length: 1000 }, (_, i) => ({
+      name: `h${i}`,
+      type: 'A' as const,
+      ttl: 60,
+      data: `192.0.${(i >> 8) & 255}.${i & 255}`,
+    }));
+    const put = await h.http.put<PutZoneResult>(
+      '/api/v1/zones/large.test',
+      zoneBody('large.test', records, { dnssecPolicy: 'default' }),
+    );
+    expect(put.status).to.equal(201);
+    expect(put.data.dnssec?.state, 'named signs 1 000 names in the background').to.equal('signing');
+    // THEN /readyz stays 200 and says so
+    const during = await h.http.get('/readyz');
+    expect(during.status).to.equal(200);
+    expect(during.data.signing.count).to.equal(1);
+    expect(during.data.signing.zones[0].zone).to.equal('large.test');
+    expect(Date.parse(during.data.signing.zones[0].since)).to.be.a('number').and.not.NaN;
+    // AND once named serves it signed, it is no longer listed
+    await signed(h, 'large.test');
+    expect((await h.http.get('/readyz')).data.signing).to.deep.equal({ count: 0, zones: [] });
+    expect((await h.http.delete('/api/v1/zones/large.test')).status).to.equal(200);
+  });
+
   describe('keys kept outside named', () => {
     let fresh: BindcarHarness | undefined;
     afterEach(async () => {
@@ -231,6 +257,79 @@ describe('bindcar DNSSEC (real named)', function () {
     expect(
       (await h.http.post('/api/v1/zones/missing.test/dnssec/checkds', { keyTag: 1, state: 'published' })).status,
     ).to.equal(404);
+  });
+
+  describe('a KSK rollover', () => {
+    // a policy with timings of seconds (BIND 9 ARM, "dnssec-policy"), so named walks a rollover while the test waits
+    const FAST = `dnssec-policy "fast" {
+  keys { csk lifetime unlimited algorithm 13; };
+  dnskey-ttl 2; max-zone-ttl 2; zone-propagation-delay 1; publish-safety 1; retire-safety 1;
+  parent-ds-ttl 2; parent-propagation-delay 1;
+};`;
+    let fast: BindcarHarness;
+    before(async () => {
+      fast = await startBindcar({ namedOptions: { extraConfig: FAST }, dnssecPolicies: ['fast'] });
+    });
+    after(async () => fast?.stop());
+
+    it("lists the retiring key's DS until its successor's DNSKEY is everywhere, then only the successor's", async () => {
+      // GIVEN a zone signed by one key, whose DS the parent has
+      const put = await fast.http.put(
+        '/api/v1/zones/roll.test',
+        zoneBody('roll.test', [{ name: 'www', type: 'A', ttl: 2, data: '192.0.2.1' }], {
+          ttl: 2,
+          dnssecPolicy: 'fast',
+        }),
+      );
+      expect(put.status, JSON.stringify(put.data)).to.equal(201);
+      const first = await signed(fast, 'roll.test');
+      const old = first.keys[0]!.keyTag;
+      const told = await fast.http.post('/api/v1/zones/roll.test/dnssec/checkds', { keyTag: old, state: 'published' });
+      expect(told.status).to.equal(200);
+      // (named rolls a key only once it counts the parent's DS as in every cache)
+      await pollUntil(
+        async () => {
+          const r = (await fast.http.get<ZoneDnssecResult>('/api/v1/zones/roll.test/dnssec')).data;
+          expect(r.keys[0]!.dsState, JSON.stringify(r)).to.equal('omnipresent');
+        },
+        { timeoutMs: 15000, intervalMs: 200 },
+      );
+      // WHEN named starts rolling it (rndc dnssec -rollover)
+      await fast.named.rndc('dnssec', '-rollover', '-key', String(old), 'roll.test');
+      // THEN while both keys are published and the successor's DNSKEY propagates, the parent keeps the old DS, and
+      // once it is everywhere, only the successor's DS is the parent's (what bindcar answered, sampled every 100 ms)
+      const seen: { successor?: string; ds: number[] }[] = [];
+      const swapped = await pollUntil(
+        async () => {
+          const r = (await fast.http.get<ZoneDnssecResult>('/api/v1/zones/roll.test/dnssec')).data;
+          const next = r.keys.find((k) => k.keyTag !== old);
+          seen.push({
+            ...(next?.dnskeyState ? { successor: next.dnskeyState } : {}),
+            ds: r.ds.map((l) => Number(l.split(' ')[3])),
+          });
+          expect(next, JSON.stringify(r)).to.not.equal(undefined);
+          expect(r.keys.find((k) => k.keyTag === old)).to.include({ goal: 'hidden' });
+          expect(
+            r.ds.map((l) => Number(l.split(' ')[3])),
+            JSON.stringify(r),
+          ).to.deep.equal([next!.keyTag]);
+          return { ...r, successor: next!.keyTag };
+        },
+        { timeoutMs: 20000, intervalMs: 100 },
+      );
+      const propagating = seen.filter((x) => x.successor === 'rumoured');
+      expect(propagating.length, JSON.stringify(seen)).to.be.above(0);
+      for (const x of propagating) expect(x.ds, JSON.stringify(seen)).to.deep.equal([old]);
+      const successor = { keyTag: swapped.successor };
+      expect(swapped.ds).to.deep.equal(
+        await dsFromServedKeys(fast.named, dir, 'roll.test').then((all) =>
+          all.filter((l) => l.includes(` DS ${successor.keyTag} `)),
+        ),
+      );
+      // AND delv trusting only the successor's DS validates the zone's answer
+      const out = await delv(dir, fast.named.dnsPort, 'roll.test', swapped.ds, 'www.roll.test', 'A');
+      expect(out).to.include('; fully validated');
+    });
   });
 
   describe('a secondary', () => {

@@ -57,7 +57,7 @@ describe('bindcar upstream-compatible routes against real named', function () {
     expect((await h.http.get('/api/v1/health')).data).to.include({ status: 'healthy' });
     const r = await h.http.get('/readyz');
     expect(r.status).to.equal(200);
-    expect(r.data).to.deep.equal({ ready: true, reasons: [] });
+    expect(r.data).to.deep.equal({ ready: true, reasons: [], signing: { count: 0, zones: [] } });
     expect((await h.http.get('/api/v1/ready')).status).to.equal(200);
   });
 

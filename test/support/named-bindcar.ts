@@ -39,6 +39,8 @@ export interface StartBindcarOptions {
   rndcTimeoutMs?: number;
   /** rndc implementation: the native control-channel client (default) or the rndc binary */
   rndc?: 'native' | 'exec';
+  /** dnssec-policy names the named.conf defines (namedOptions.extraConfig), as BINDCAR_DNSSEC_POLICIES */
+  dnssecPolicies?: string[];
 }
 
 /** Start named (unless given) and a bindcar app against it. */
@@ -57,7 +59,13 @@ export async function startBindcar(opts: StartBindcarOptions = {}): Promise<Bind
   const dns = createDnsClient({ host: '127.0.0.1', port: named.dnsPort }, named.updateKey, {
     timeoutMs: opts.dnsTimeoutMs ?? 3000,
   });
-  const zones = new ZoneService({ rndc, dns, store: createZoneStore(named.dir), updateKeyName: named.updateKey.name });
+  const zones = new ZoneService({
+    rndc,
+    dns,
+    store: createZoneStore(named.dir),
+    updateKeyName: named.updateKey.name,
+    ...(opts.dnssecPolicies ? { dnssecPolicies: opts.dnssecPolicies } : {}),
+  });
   // BINDCAR_TEST_LOG=1 shows bindcar's log (a 500's stack) on stderr
   const logger = process.env['BINDCAR_TEST_LOG']
     ? winston.createLogger({

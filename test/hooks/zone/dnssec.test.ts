@@ -116,6 +116,16 @@ describe('hooks/zone/dnssec', () => {
       expect(zoneDnssecStatus(zone(), 'default', [push], [KEY])?.keysSecret).to.equal('z-dnssec-keys');
       expect(zoneDnssecStatus(zone(), 'default', [push], [])?.keysSecret).to.equal(undefined);
       expect(zoneDnssecStatus(zone(), 'default', [push], [{ ...KEY, keyTag: 2 }])?.keysSecret).to.equal(undefined);
+      // a ZSK the Secret lacks breaks no chain (named makes a new one): only the keys behind the DS count
+      const split: InstancePush = {
+        instance: primary,
+        outcome: {
+          state: 'served',
+          serial: 1,
+          dnssec: { ...report, keys: [...report.keys, { keyTag: 5, algorithm: 13, role: 'ZSK' }] },
+        },
+      };
+      expect(zoneDnssecStatus(zone(), 'default', [split], [KEY])?.keysSecret).to.equal('z-dnssec-keys');
     });
   });
 
@@ -239,6 +249,17 @@ describe('hooks/zone/dnssec', () => {
         const r = childDsRecords(zone(), 'example.com', body(c.records ?? [delegation]), relatedMap(c.objects));
         expect(r).to.deep.equal({ records: [], childDS: [] });
       });
+
+    it('follows a child it already serves through a rollover its Secret has not caught up with yet', () => {
+      const rolled = { ...child({}), status: { dnssec: { state: 'signed', keyTags: [7, 8], ds: [DS] } } };
+      const handedOver = {
+        ...zone(),
+        status: { childDS: [{ zoneName: 'sub.example.com', ds: [DS] }] },
+      } as DNSZone;
+      const r = childDsRecords(handedOver, 'example.com', body([delegation]), relatedMap([rolled]));
+      expect(r.childDS).to.deep.equal([{ zoneName: 'sub.example.com', ds: [DS] }]);
+      expect(childDsRecords(zone(), 'example.com', body([delegation]), relatedMap([rolled])).childDS).to.deep.equal([]);
+    });
 
     it('does not repeat a DS a DSRecord already serves, but still reports it as served', () => {
       const own = { name: 'sub', type: 'DS' as const, ttl: 600, data: `7 13 2 ${'AB'.repeat(32)}` };

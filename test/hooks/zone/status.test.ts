@@ -55,6 +55,39 @@ describe('hooks/zone/status withRefused', () => {
 });
 
 describe('hooks/zone/status', () => {
+  it("reports each primary's DNSSEC as its named said, keeps it through a pass that read none, drops it once unsigned", () => {
+    const instance = {
+      name: 'p0',
+      namespace: 'dns',
+      role: 'primary' as const,
+      endpoint: 'http://p0',
+      dnsEndpoint: undefined,
+    };
+    const dnssec = {
+      state: 'signed' as const,
+      policy: 'default',
+      keys: [{ keyTag: 7, algorithm: 13, role: 'CSK' as const }],
+      ds: [],
+    };
+    const now = '2026-11-22T04:00:00Z';
+    const signed = zoneStatus({ zone, now, pushes: [{ instance, outcome: { state: 'served', serial: 2, dnssec } }] });
+    expect(signed.status.instances![0]!.dnssec).to.deep.equal({ state: 'signed', keyTags: [7] });
+    expect(validateObject({ ...zone, status: signed.status })).to.deep.equal([]);
+    const before = { ...zone, status: signed.status } as DNSZone;
+    const quiet = zoneStatus({ zone: before, now, pushes: [{ instance, outcome: { state: 'served', serial: 3 } }] });
+    expect(quiet.status.instances![0]!.dnssec).to.deep.equal({ state: 'signed', keyTags: [7] });
+    const desired = { body: { dnssecPolicy: 'none', records: [] }, conflicts: [] } as unknown as NonNullable<
+      ZoneStatusInput['desired']
+    >;
+    const unsigned = zoneStatus({
+      zone: before,
+      now,
+      desired,
+      pushes: [{ instance, outcome: { state: 'served', serial: 4 } }],
+    });
+    expect(unsigned.status.instances![0]!.dnssec).to.equal(undefined);
+  });
+
   it('keeps a huge failure report within the CRD limits (the status write would fail otherwise)', () => {
     const pushes: InstancePush[] = Array.from({ length: 300 }, (_, i) => ({
       instance: {
