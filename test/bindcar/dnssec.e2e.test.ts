@@ -148,7 +148,7 @@ describe('bindcar DNSSEC (real named)', function () {
     expect(during.status).to.equal(200);
     expect(during.data.signing.count).to.equal(1);
     expect(during.data.signing.zones[0].zone).to.equal('large.test');
-    expect(Date.parse(during.data.signing.zones[0].since)).to.be.a('number').and.not.NaN;
+    expect(Number.isNaN(Date.parse(during.data.signing.zones[0].since))).to.equal(false);
     // AND once named serves it signed, it is no longer listed
     await signed(h, 'large.test');
     expect((await h.http.get('/readyz')).data.signing).to.deep.equal({ count: 0, zones: [] });
