@@ -4,6 +4,11 @@
  * through ./loop-driver.ts; the rows are the same, so the two cannot drift apart unnoticed.
  */
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { condition, type LoopDriver, type LoopObject } from './loop-driver.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
@@ -80,6 +85,37 @@ function sourceReport(o: LoopObject | undefined): { records: string[]; reasons: 
   if (text === undefined) return { records: [], reasons: [] };
   const r = JSON.parse(text) as { records: string[]; problems: { reason: string }[] };
   return { records: r.records, reasons: r.problems.map((p) => p.reason) };
+}
+
+/**
+ * `delv` (bind9-dnsutils) asking the driver's named for `name`/`type`, trusting only `anchorZone`'s DS lines (a
+ * trust-anchors static-ds statement): its output, which says "; fully validated" when the chain holds.
+ */
+async function delv(
+  d: LoopDriver,
+  anchorZone: string,
+  ds: readonly string[],
+  name: string,
+  type: string,
+): Promise<string> {
+  const [host, port] = d.external.dnsAddress.split(':');
+  const dir = await mkdtemp(join(tmpdir(), 'loop-delv-'));
+  try {
+    const anchors = join(dir, 'anchors');
+    const lines = ds.map((l) => {
+      const [, , , tag, alg, digestType, digest] = l.split(' ');
+      return `  "${anchorZone}." static-ds ${tag} ${alg} ${digestType} "${digest}";\n`;
+    });
+    await writeFile(anchors, `trust-anchors {\n${lines.join('')}};\n`);
+    const { stdout } = await promisify(execFile)(
+      'delv',
+      [`@${host}`, '-p', port!, '-a', anchors, `+root=${anchorZone}`, name, type],
+      { timeout: 15_000 },
+    ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
+    return stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `step`, then waits for `check`; returns the milliseconds from the step to the check passing. */
@@ -307,6 +343,50 @@ export const SCENARIOS: readonly Scenario[] = [
       const after = (await d.get('DNSZone', 'signed'))?.status?.['dnssec'] as { ds: string[]; keysSecret?: string };
       expect(after.ds).to.deep.equal(before.ds);
       expect(after.keysSecret).to.equal('signed-dnssec-keys');
+    },
+  },
+  {
+    name: 'a signed child in a signed parent: the parent serves its DS, delv validates parent → child, also after named lost both',
+    async run(d) {
+      const [parentName, childName] = ['parent.loop.test', 'child.parent.loop.test'];
+      const zones = (annotations?: Record<string, string>) =>
+        [
+          zone('parent', parentName, { dnssecPolicy: 'default' }),
+          zone('child', childName, { dnssecPolicy: 'default', dnssecParentRef: 'parent' }),
+        ].map((z) => (annotations ? { ...z, metadata: { ...z.metadata, annotations } } : z));
+      await d.apply(
+        externalInstance(d, 'ext'),
+        ...zones(),
+        record('NSRecord', 'child-delegation', { zoneRef: 'parent', name: 'child', nameserver: 'ns1.example.net.' }),
+        record('ARecord', 'child-www', { zoneRef: 'child', name: 'www', ipv4Address: '192.0.2.90' }),
+      );
+      type Dnssec = { state: string; ds: string[]; keysSecret?: string };
+      const dnssecOf = async (name: string) => (await d.get('DNSZone', name))?.status?.['dnssec'] as Dnssec | undefined;
+      // the parent serves the child's DS at the delegation once the child's keys are kept
+      const [parentDs, childDs] = await d.eventually(async () => {
+        const [p, c] = [await dnssecOf('parent'), await dnssecOf('child')];
+        expect(p?.state, JSON.stringify(p)).to.equal('signed');
+        expect(c?.keysSecret, JSON.stringify(c)).to.equal('child-dnssec-keys');
+        // dig splits the digest into words
+        const served = (await d.dig(childName, 'DS'))?.map((x) => {
+          const [tag, alg, type, ...digest] = x.split(/\s+/);
+          return `${tag} ${alg} ${type} ${digest.join('')}`;
+        });
+        expect(served, 'DS at the parent').to.deep.equal(c!.ds.map((l) => l.split(' ').slice(3).join(' ')));
+        return [p!.ds, c!.ds];
+      }, 60_000);
+      expect(childDs).to.have.length(1);
+      const validated = async () =>
+        expect(await delv(d, parentName, parentDs, `www.${childName}`, 'A')).to.include('; fully validated');
+      await d.eventually(validated, 30_000);
+      // WHEN named loses both zones with their keys (a pod restart on emptyDir) and they are synced again
+      await d.forgetZone(childName);
+      await d.forgetZone(parentName);
+      await d.apply(...zones({ 'loop.bindy.test/restarted': 'yes' }));
+      // THEN the chain from the parent's old DS still validates the child's answer
+      await d.eventually(validated, 60_000);
+      expect((await dnssecOf('child'))?.ds).to.deep.equal(childDs);
+      expect((await dnssecOf('parent'))?.ds).to.deep.equal(parentDs);
     },
   },
   {
