@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DnssecKeyFiles, PutZoneResult, ZoneDnssecResult } from '../../dns/contract.js';
+import { delv } from '../support/delv.js';
 import { startBindcar, type BindcarHarness } from '../support/named-bindcar.js';
 import { startNamed, type NamedInstance } from '../support/named.js';
 import { pollUntil } from '../support/poll.js';
@@ -38,29 +39,6 @@ async function dsFromServedKeys(named: NamedInstance, dir: string, zone: string)
   await writeFile(file, keys.map((k) => `${zone}. ${k.ttl} IN DNSKEY ${k.data}\n`).join(''));
   const { stdout } = await run('dnssec-dsfromkey', ['-2', '-f', file, zone], { timeout: 10000 });
   return stdout.trim().split('\n').sort();
-}
-
-/** `delv` from `server` with `anchorZone`'s DS (a trust-anchors static-ds statement) as the only trust anchor. */
-async function delv(
-  dir: string,
-  port: number,
-  anchorZone: string,
-  ds: readonly string[],
-  name: string,
-  type: string,
-): Promise<string> {
-  const anchors = join(dir, `${anchorZone}.anchors`);
-  const lines = ds.map((d) => {
-    const [, , , tag, alg, digestType, digest] = d.split(' ');
-    return `  "${anchorZone}." static-ds ${tag} ${alg} ${digestType} "${digest}";\n`;
-  });
-  await writeFile(anchors, `trust-anchors {\n${lines.join('')}};\n`);
-  const { stdout } = await run(
-    'delv',
-    ['@127.0.0.1', '-p', String(port), '-a', anchors, `+root=${anchorZone}`, name, type],
-    { timeout: 15000 },
-  ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
-  return stdout;
 }
 
 describe('bindcar DNSSEC (real named)', function () {
@@ -187,7 +165,7 @@ describe('bindcar DNSSEC (real named)', function () {
       expect(after.keys.map((k) => k.keyTag)).to.deep.equal(before.keys.map((k) => k.keyTag));
       expect(after.ds).to.deep.equal(before.ds);
       expect(await dsFromServedKeys(fresh.named, dir, 'signed.test')).to.deep.equal(before.ds);
-      const out = await delv(dir, fresh.named.dnsPort, 'signed.test', before.ds, 'www.signed.test', 'A');
+      const out = await delv(`127.0.0.1:${fresh.named.dnsPort}`, 'signed.test', before.ds, 'www.signed.test', 'A');
       expect(out).to.include('; fully validated');
       // AND the private key is written for its owner only
       const file = join(fresh.named.dir, `Ksigned.test.+013+${String(keys[0]!.keyTag).padStart(5, '0')}.private`);
@@ -223,12 +201,12 @@ describe('bindcar DNSSEC (real named)', function () {
 
   it('delv with the reported DS as trust anchor validates an answer from the primary and refuses a wrong DS', async () => {
     const d = await signed(h, 'signed.test');
-    const ok = await delv(dir, h.named.dnsPort, 'signed.test', d.ds, 'www.signed.test', 'A');
+    const ok = await delv(`127.0.0.1:${h.named.dnsPort}`, 'signed.test', d.ds, 'www.signed.test', 'A');
     expect(ok).to.include('; fully validated');
     expect(ok).to.match(/www\.signed\.test\.\s+60\s+IN\s+A\s+192\.0\.2\.1/);
     // a DS for some other key (one digit changed) makes the same answer fail validation
     const wrong = d.ds.map((x) => x.replace(/[0-9A-F]$/, (c) => (c === '0' ? '1' : '0')));
-    expect(await delv(dir, h.named.dnsPort, 'signed.test', wrong, 'www.signed.test', 'A')).to.not.include(
+    expect(await delv(`127.0.0.1:${h.named.dnsPort}`, 'signed.test', wrong, 'www.signed.test', 'A')).to.not.include(
       'fully validated',
     );
   });
@@ -327,7 +305,7 @@ describe('bindcar DNSSEC (real named)', function () {
         ),
       );
       // AND delv trusting only the successor's DS validates the zone's answer
-      const out = await delv(dir, fast.named.dnsPort, 'roll.test', swapped.ds, 'www.roll.test', 'A');
+      const out = await delv(`127.0.0.1:${fast.named.dnsPort}`, 'roll.test', swapped.ds, 'www.roll.test', 'A');
       expect(out).to.include('; fully validated');
     });
   });
@@ -361,7 +339,7 @@ zone "signed.test" { type secondary; file "signed.test.bk"; primaries { 127.0.0.
         { timeoutMs: 15000, intervalMs: 100 },
       );
       expect(await dsFromServedKeys(secondary, dir, 'signed.test')).to.deep.equal(d.ds);
-      const out = await delv(dir, secondary.dnsPort, 'signed.test', d.ds, 'www.signed.test', 'A');
+      const out = await delv(`127.0.0.1:${secondary.dnsPort}`, 'signed.test', d.ds, 'www.signed.test', 'A');
       expect(out).to.include('; fully validated');
     });
 
@@ -390,7 +368,7 @@ zone "signed.test" { type secondary; file "signed.test.bk"; primaries { 127.0.0.
       const counts = [...log.matchAll(/Transfer completed: \d+ messages, (\d+) records/g)].map((m) => Number(m[1]));
       expect(counts.length, log).to.be.at.least(2);
       expect(counts.at(-1)!, log).to.be.below(counts[0]!);
-      const out = await delv(dir, secondary.dnsPort, 'signed.test', d.ds, 'www.signed.test', 'A');
+      const out = await delv(`127.0.0.1:${secondary.dnsPort}`, 'signed.test', d.ds, 'www.signed.test', 'A');
       expect(out).to.include('; fully validated');
       expect(out).to.match(/www\.signed\.test\.\s+60\s+IN\s+A\s+192\.0\.2\.99/);
     });
@@ -432,7 +410,7 @@ zone "signed.test" { type secondary; file "signed.test.bk"; primaries { 127.0.0.
     const p = await signed(h, 'parent.test');
     // THEN delv, trusting only the parent's DS, validates the child's answer (parent DNSKEY → child DS → child
     // DNSKEY → answer)
-    const out = await delv(dir, h.named.dnsPort, 'parent.test', p.ds, 'www.child.parent.test', 'A');
+    const out = await delv(`127.0.0.1:${h.named.dnsPort}`, 'parent.test', p.ds, 'www.child.parent.test', 'A');
     expect(out).to.include('; fully validated');
     expect(out).to.match(/www\.child\.parent\.test\.\s+60\s+IN\s+A\s+192\.0\.2\.7/);
     // AND after named restarts on the same state, the anchor the user configured before still validates the chain
@@ -440,7 +418,7 @@ zone "signed.test" { type secondary; file "signed.test.bk"; primaries { 127.0.0.
     await h.named.start();
     await signed(h, 'child.parent.test');
     expect((await signed(h, 'parent.test')).ds).to.deep.equal(p.ds);
-    expect(await delv(dir, h.named.dnsPort, 'parent.test', p.ds, 'www.child.parent.test', 'A')).to.include(
+    expect(await delv(`127.0.0.1:${h.named.dnsPort}`, 'parent.test', p.ds, 'www.child.parent.test', 'A')).to.include(
       '; fully validated',
     );
   });

@@ -4,11 +4,7 @@
  * through ./loop-driver.ts; the rows are the same, so the two cannot drift apart unnoticed.
  */
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { delv } from '../support/delv.js';
 import { condition, type LoopDriver, type LoopObject } from './loop-driver.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
@@ -85,37 +81,6 @@ function sourceReport(o: LoopObject | undefined): { records: string[]; reasons: 
   if (text === undefined) return { records: [], reasons: [] };
   const r = JSON.parse(text) as { records: string[]; problems: { reason: string }[] };
   return { records: r.records, reasons: r.problems.map((p) => p.reason) };
-}
-
-/**
- * `delv` (bind9-dnsutils) asking the driver's named for `name`/`type`, trusting only `anchorZone`'s DS lines (a
- * trust-anchors static-ds statement): its output, which says "; fully validated" when the chain holds.
- */
-async function delv(
-  d: LoopDriver,
-  anchorZone: string,
-  ds: readonly string[],
-  name: string,
-  type: string,
-): Promise<string> {
-  const [host, port] = d.external.dnsAddress.split(':');
-  const dir = await mkdtemp(join(tmpdir(), 'loop-delv-'));
-  try {
-    const anchors = join(dir, 'anchors');
-    const lines = ds.map((l) => {
-      const [, , , tag, alg, digestType, digest] = l.split(' ');
-      return `  "${anchorZone}." static-ds ${tag} ${alg} ${digestType} "${digest}";\n`;
-    });
-    await writeFile(anchors, `trust-anchors {\n${lines.join('')}};\n`);
-    const { stdout } = await promisify(execFile)(
-      'delv',
-      [`@${host}`, '-p', port!, '-a', anchors, `+root=${anchorZone}`, name, type],
-      { timeout: 15_000 },
-    ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
-    return stdout;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 /** Runs `step`, then waits for `check`; returns the milliseconds from the step to the check passing. */
@@ -377,7 +342,9 @@ export const SCENARIOS: readonly Scenario[] = [
       }, 60_000);
       expect(childDs).to.have.length(1);
       const validated = async () =>
-        expect(await delv(d, parentName, parentDs, `www.${childName}`, 'A')).to.include('; fully validated');
+        expect(await delv(d.external.dnsAddress, parentName, parentDs, `www.${childName}`, 'A')).to.include(
+          '; fully validated',
+        );
       await d.eventually(validated, 30_000);
       // WHEN named loses both zones with their keys (a pod restart on emptyDir) and they are synced again
       await d.forgetZone(childName);

@@ -30,6 +30,7 @@ import {
 import { createBindcarClient, staticToken } from '../../../hooks/ports/bindcar.js';
 import { memoryEventRecorder } from '../../../hooks/ports/events.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
+import { delv } from '../../support/delv.js';
 import { startBindcar, type BindcarHarness } from '../../support/named-bindcar.js';
 import { recordingStatusWriter } from '../zone/fakes.js';
 
@@ -357,31 +358,9 @@ describe('DNSZone hooks end to end (real bindcar + real named)', function () {
         expect(await servedDs()).to.deep.equal(dnssec.ds);
         expect(dsEvents()).to.have.length(1);
         // AND delv, trusting the DS taken before the restart, validates the restored named's answer
-        const anchors = join(dir, 'anchors');
-        await writeFile(
-          anchors,
-          `trust-anchors {\n${dnssec.ds
-            .map((d) => {
-              const [, , , t, a, dt, dg] = d.split(' ');
-              return `  "signed.example." static-ds ${t} ${a} ${dt} "${dg}";\n`;
-            })
-            .join('')}};\n`,
-        );
-        const { stdout } = await run(
-          'delv',
-          [
-            '@127.0.0.1',
-            '-p',
-            String(bindcar.named.dnsPort),
-            '-a',
-            anchors,
-            '+root=signed.example',
-            'signed.example',
-            'SOA',
-          ],
-          { timeout: 15000 },
-        ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
-        expect(stdout).to.include('; fully validated');
+        expect(
+          await delv(`127.0.0.1:${bindcar.named.dnsPort}`, 'signed.example', dnssec.ds, 'signed.example', 'SOA'),
+        ).to.include('; fully validated');
         // AND deleting the zone deletes its Secret
         const gone = await hook('signed-example', true);
         expect(gone.finalized).to.equal(true);
@@ -447,40 +426,15 @@ spec: {zoneRef: child-zone, name: www, ipv4Address: 192.0.2.80}
         expect(events.events.slice(before).filter((e) => e.reason === 'DSPublished')).to.have.length(1);
         // AND delv, trusting only the parent's DS, validates the child's answer — also after named restarts
         const parentDs = (parent.status['dnssec'] as { ds: string[] }).ds;
-        const delv = async () => {
-          const anchors = join(dir, 'anchors');
-          await writeFile(
-            anchors,
-            `trust-anchors {\n${parentDs
-              .map((d) => {
-                const [, , , t, a, dt, dg] = d.split(' ');
-                return `  "parent.example." static-ds ${t} ${a} ${dt} "${dg}";\n`;
-              })
-              .join('')}};\n`,
-          );
-          const { stdout } = await run(
-            'delv',
-            [
-              '@127.0.0.1',
-              '-p',
-              String(bindcar.named.dnsPort),
-              '-a',
-              anchors,
-              '+root=parent.example',
-              'www.child.parent.example',
-              'A',
-            ],
-            { timeout: 15000 },
-          ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
-          return stdout;
-        };
-        expect(await delv()).to.include('; fully validated');
+        const validates = () =>
+          delv(`127.0.0.1:${bindcar.named.dnsPort}`, 'parent.example', parentDs, 'www.child.parent.example', 'A');
+        expect(await validates()).to.include('; fully validated');
         await bindcar.named.kill();
         await bindcar.named.start();
         const again = await signedAndKept('parent-zone');
         expect((again.status['dnssec'] as { ds: string[] }).ds).to.deep.equal(parentDs);
         expect(again.status['childDS']).to.deep.equal(parent.status['childDS']);
-        const out = await delv();
+        const out = await validates();
         expect(out).to.include('; fully validated');
         expect(out).to.match(/www\.child\.parent\.example\.\s+\d+\s+IN\s+A\s+192\.0\.2\.80/);
         // AND when the child opts out, the parent withdraws the DS
