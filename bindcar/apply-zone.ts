@@ -30,6 +30,7 @@
  * primary only bumps its SOA to the floor. Serials compare in RFC 1982 arithmetic.
  */
 import { UpdateRejectedError } from './dns-client.js';
+import { soaPrerequisite } from './dns-wire.js';
 import {
   RECORD_TYPES,
   validatePatchRRsetsBody,
@@ -115,9 +116,11 @@ export function patchRRsets(zones: ZoneService, zoneRaw: string, body: PatchRRse
     if (!applied || !served) throw stale('bindcar has not set this zone since it started');
     if (applied.serial !== body.ifSerial || served.serial !== body.ifSerial)
       throw stale(`bindcar last set serial ${applied.serial}, not ${body.ifSerial}`);
-    const soa = await zones.timed('soa', () => dns.soa(zone));
-    if (!soa.served || soa.soa.serial !== body.ifSerial)
-      throw stale(`named serves serial ${soa.served ? soa.soa.serial : 'none'}, not ${body.ifSerial}`);
+    const servesIfSerial = async () => {
+      const soa = await zones.timed('soa', () => dns.soa(zone));
+      if (!soa.served || soa.soa.serial !== body.ifSerial)
+        throw stale(`named serves serial ${soa.served ? soa.soa.serial : 'none'}, not ${body.ifSerial}`);
+    };
     ownerRules(zone, changes, served);
     // the change as a zone of only the RRsets it touches: diff, guard and read-back look at nothing else
     const before = new Map<string, RRset>();
@@ -138,13 +141,23 @@ export function patchRRsets(zones: ZoneService, zoneRaw: string, body: PatchRRse
       : {};
     const floor = body.serial ?? undefined;
     const diff = diffZone(desired, scope, floor);
-    if (diff.messages.length === 0)
+    if (diff.messages.length === 0) {
+      await servesIfSerial();
       return { zone, serial: served.serial, changed: false, created: false, added: 0, removed: 0, ...guarded };
+    }
     entry.applied = undefined; // until this change is verified
+    // the precondition travels inside the UPDATE: named applies it only while it serves the SOA of `ifSerial`
+    // (one round trip less than asking first, and nothing can change the zone between the question and the change)
+    const prerequisite = soaPrerequisite(zone, { ...served.soa, serial: body.ifSerial });
     try {
-      await zones.timed('update', () => dns.update(zone, diff.messages));
+      await zones.timed('update', () => dns.update(zone, diff.messages, undefined, [prerequisite]));
     } catch (e) {
-      if (e instanceof UpdateRejectedError) throw stale(`named refused the change (${e.rcode})`);
+      if (e instanceof UpdateRejectedError)
+        throw stale(
+          e.rcode === 'NXRRSET'
+            ? `named no longer serves serial ${body.ifSerial} (its SOA changed)`
+            : `named refused the change (${e.rcode})`,
+        );
       throw e;
     }
     const msgs = await zones.timed('ixfr', () => dns.transfer(zone, served.serial));

@@ -37,8 +37,16 @@ export type SoaAnswer = { served: true; soa: SoaData; ttl: number } | { served: 
 export interface DnsClient {
   /** One SOA query for `zone` (UDP, TCP on truncation). served=false when named is not authoritative. */
   soa(zone: string, timeoutMs?: number): Promise<SoaAnswer>;
-  /** Send signed UPDATE messages (already-encoded update RRs, one array per message) in order. */
-  update(zone: string, messages: readonly Buffer[][], timeoutMs?: number): Promise<void>;
+  /**
+   * Send signed UPDATE messages (already-encoded update RRs, one array per message) in order; `prerequisites`
+   * (encoded prerequisite RRs, dns-wire.ts) go with the first message.
+   */
+  update(
+    zone: string,
+    messages: readonly Buffer[][],
+    timeoutMs?: number,
+    prerequisites?: readonly Buffer[],
+  ): Promise<void>;
   /** AXFR (fromSerial undefined) or IXFR from `fromSerial`: all answer RRs of all messages. */
   transfer(zone: string, fromSerial?: number, timeoutMs?: number): Promise<Message[]>;
   /** One query for `name`/`type` (UDP, TCP on truncation): the whole answer message. */
@@ -182,12 +190,17 @@ export function createDnsClient(
     return { served: true, soa: decodeSoa(rr), ttl: rr.ttl };
   };
 
-  const update = async (zone: string, messages: readonly Buffer[][], timeoutMs = defaultTimeout): Promise<void> => {
+  const update = async (
+    zone: string,
+    messages: readonly Buffer[][],
+    timeoutMs = defaultTimeout,
+    prerequisites: readonly Buffer[] = [],
+  ): Promise<void> => {
     if (messages.length === 0) return;
     // Sequential on one connection: each message is atomic in named and the serial advances per message.
-    const signed = messages.map((updates) => {
+    const signed = messages.map((updates, i) => {
       const id = randomInt(0, 65536);
-      const s = tsigSign(buildUpdate(id, zone, updates), key, now());
+      const s = tsigSign(buildUpdate(id, zone, updates, i === 0 ? prerequisites : []), key, now());
       return { id, ...s };
     });
     let i = 0;

@@ -184,13 +184,31 @@ export function typeCode(t: RecordType): number {
   return TYPE_CODES[t];
 }
 
-/** An UPDATE message for `zone` from already-encoded update RRs (unsigned). */
-export function buildUpdate(id: number, zone: string, updates: readonly Buffer[]): Buffer {
+/**
+ * An UPDATE message for `zone` from already-encoded update RRs (unsigned), with optional prerequisite RRs (RFC 2136
+ * §2.4, §3.2: named applies the update only when every one holds, else answers NXRRSET / YXRRSET / … and changes
+ * nothing).
+ */
+export function buildUpdate(
+  id: number,
+  zone: string,
+  updates: readonly Buffer[],
+  prerequisites: readonly Buffer[] = [],
+): Buffer {
   return Buffer.concat([
-    header(id, OPCODE_UPDATE << 11, 1, 0, updates.length, 0),
+    header(id, OPCODE_UPDATE << 11, 1, prerequisites.length, updates.length, 0),
     question(`${zone}.`, TYPE_SOA),
+    ...prerequisites,
     ...updates,
   ]);
+}
+
+/**
+ * The prerequisite "the zone's SOA RRset is exactly this one" (RFC 2136 §2.4.2, RRset exists, value dependent: class
+ * IN, TTL 0): an UPDATE carrying it applies only while named serves that serial.
+ */
+export function soaPrerequisite(zone: string, s: Parameters<typeof soaRdata>[0]): Buffer {
+  return rrWire(`${zone}.`, TYPE_SOA, CLASS_IN, 0, soaRdata(s));
 }
 
 /** Size of the fixed part of an UPDATE (header + zone section) for chunking. */
