@@ -177,6 +177,24 @@ interface Keys {
  * Bind9Cluster (waiting for it rather than inventing a key secondaries would not share), else the observed
  * one, else generated.
  */
+/**
+ * The transfer key of the instance's Bind9Cluster, from the cluster's shared Secret, or why the instance waits for
+ * it (the Secret not observed yet); undefined for an instance of no Bind9Cluster (it keeps a key of its own).
+ */
+function clusterTransferKey(req: SyncRequest, m: InstanceModel): { secret: string } | { wait: string } | undefined {
+  if (m.clusterKind !== 'Bind9Cluster') return undefined;
+  const shared = observedOf(req.related, 'Secret', 'v1', m.namespace, transferSecretName(m.clusterRef));
+  const key = parseKeyFile(secretText(shared?.['data'] as Record<string, string> | undefined, TRANSFER_KEY_FILE) ?? '');
+  return key?.secret
+    ? { secret: key.secret }
+    : {
+        wait: `Secret ${m.namespace}/${transferSecretName(m.clusterRef)} (transfer key of Bind9Cluster ${m.clusterRef}) not observed yet`,
+      };
+}
+
+/** Whether Metacontroller observed any child of the instance. */
+const hasChildren = (req: SyncRequest): boolean => Object.values(req.children).some((g) => Object.keys(g).length > 0);
+
 function instanceKeys(req: SyncRequest, m: InstanceModel, deps: InstanceHookDeps): Keys {
   const observed = observedOf(req.children, 'Secret', 'v1', m.namespace, workloadNames(m.name).secret);
   const own = observed?.['data'] as Record<string, string> | undefined;
@@ -199,17 +217,10 @@ function instanceKeys(req: SyncRequest, m: InstanceModel, deps: InstanceHookDeps
   }
   const rndc = resolveKey(RNDC_KEY_NAME, algorithm, rndcKnown, deps.generateKey);
   let transferKnown: string | undefined;
-  if (m.clusterKind === 'Bind9Cluster') {
-    const shared = observedOf(req.related, 'Secret', 'v1', m.namespace, transferSecretName(m.clusterRef));
-    transferKnown = parseKeyFile(
-      secretText(shared?.['data'] as Record<string, string> | undefined, TRANSFER_KEY_FILE) ?? '',
-    )?.secret;
-    if (!transferKnown) {
-      throw unavailable(
-        `Secret ${m.namespace}/${transferSecretName(m.clusterRef)} (transfer key of Bind9Cluster ${m.clusterRef}) not observed yet`,
-        WAIT_SECONDS,
-      );
-    }
+  const shared = clusterTransferKey(req, m);
+  if (shared) {
+    if ('wait' in shared) throw unavailable(shared.wait, WAIT_SECONDS);
+    transferKnown = shared.secret;
   } else {
     transferKnown = parseKeyFile(secretText(own, TRANSFER_KEY_FILE) ?? '')?.secret;
   }
@@ -230,6 +241,7 @@ function instanceStatus(
   hash: string | undefined,
   primaries: { servers: PrimaryServer[]; names: string[] },
   service: V1Service | undefined,
+  waitingForTransferKey?: string,
 ): Bind9InstanceStatus {
   const generation = req.parent.metadata.generation;
   const prev = previousConditions(req.parent) as Partial<Condition>[];
@@ -295,7 +307,14 @@ function instanceStatus(
         message: `${readyReplicas}/${m.replicas} pods ready`,
       });
     }
-    if (m.role === 'secondary' && primaries.servers.length === 0) {
+    if (waitingForTransferKey) {
+      wanted.push({
+        type: 'Progressing',
+        status: 'True',
+        reason: 'WaitingForTransferKey',
+        message: waitingForTransferKey,
+      });
+    } else if (m.role === 'secondary' && primaries.servers.length === 0) {
       wanted.push({
         type: 'Progressing',
         status: 'True',
@@ -348,6 +367,18 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
   const primaries = primaryServers(req, m);
   if (m.external) {
     return { status: instanceStatus(req, m, undefined, primaries, undefined) as Record<string, unknown>, children: [] };
+  }
+  // The cluster's transfer key not observed yet on a first sync (its Secret and this instance are created together, and
+  // Metacontroller may sync the instance first): nothing exists to keep, so the complete answer is "nothing yet",
+  // said in the status, instead of an error that would read as a SyncError event on every first apply. With children
+  // already there, instanceKeys' 503 keeps them as they are.
+  const transfer = clusterTransferKey(req, m);
+  if (transfer && 'wait' in transfer && !hasChildren(req)) {
+    return {
+      status: instanceStatus(req, m, undefined, primaries, undefined, transfer.wait) as Record<string, unknown>,
+      children: [],
+      resyncAfterSeconds: WAIT_SECONDS,
+    };
   }
   const keys = instanceKeys(req, m, deps);
   const what = `Bind9Instance ${m.namespace}/${m.name}`;

@@ -116,11 +116,14 @@ describe('infrastructure hook routes over HTTP', () => {
       message: /config\.allowQuery\[0\]: ACL "office" is not defined/,
     },
     {
-      name: 'Bind9Instance whose cluster transfer-key Secret is not observed yet',
+      name: 'Bind9Instance whose cluster transfer-key Secret vanished while its children exist',
       path: '/sync/bind9instance',
       kind: 'bind9instance',
       fixture: 'seed-example',
-      mutate: (r) => (r['related']['Secret.v1'] = {}),
+      mutate: (r) => {
+        r['related']['Secret.v1'] = {};
+        r['children']['ConfigMap.v1'] = { 'dns/x': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } };
+      },
       status: 503,
       message: /transfer key of Bind9Cluster prod-dns/,
     },

@@ -72,10 +72,24 @@ describe('hooks/controllers/bind9instance', () => {
     expect(gen.calls).to.equal(2);
   });
 
-  it('waits (503 + Retry-After) instead of inventing a transfer key when its cluster Secret is not observed yet', () => {
+  it('waits instead of inventing a transfer key when its cluster Secret is not observed yet', () => {
+    // a first sync (nothing created yet): the complete answer is "nothing yet", said in the status, soon again
     const r = req('seed-example');
     r.related['Secret.v1'] = {};
-    expect(() => sync(r))
+    r.children = {};
+    const first = sync(r);
+    expect(first.children).to.deep.equal([]);
+    expect(first.resyncAfterSeconds).to.equal(5);
+    const conds = (first.status as { conditions: { type: string; status: string; reason: string; message: string }[] })
+      .conditions;
+    expect(conds.find((c) => c.type === 'Progressing')).to.include({ status: 'True', reason: 'WaitingForTransferKey' });
+    expect(conds.find((c) => c.type === 'Progressing')!.message).to.include('transfer key of Bind9Cluster prod-dns');
+    expect(conds.find((c) => c.type === 'Ready')).to.include({ status: 'False' });
+    // with children already there, an answer without them would delete them: 503 + Retry-After keeps them
+    const later = req('seed-example');
+    later.related['Secret.v1'] = {};
+    later.children = { 'ConfigMap.v1': { 'dns/x': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } } };
+    expect(() => sync(later))
       .to.throw(HttpError)
       .with.property('status', 503);
   });
