@@ -615,9 +615,10 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
             records: body.records.length,
             ms: Number(process.hrtime.bigint() - started) / 1e6,
           });
-        // after the log line: private keys are never logged
-        if (signingPolicy(body.dnssecPolicy) && body.type === 'primary') {
-          const keys = await zones.deps.store.readKeys(r.zone).catch((e: unknown) => {
+        // after the log line: private keys are never logged. The files of the keys named publishes (those `dnssec`
+        // lists), not a listing of the zone directory, which holds every zone's files.
+        if (r.dnssec && body.type === 'primary') {
+          const keys = await zones.deps.store.readKeys(r.zone, r.dnssec.keys).catch((e: unknown) => {
             logger.warn('zone DNSSEC keys not read', { zone: r.zone, error: (e as Error).message });
             return undefined;
           });

@@ -64,17 +64,17 @@ export function parseDnssecStatus(text: string): DnssecStatus {
 }
 
 /**
- * Whether the parent should serve the DS of key-signing key `k` now. named rolls a KSK by publishing the successor's
- * DNSKEY first and swapping the DS once that DNSKEY is in every cache (BIND 9 ARM, "dnssec-policy"; RFC 7583 §3.3.2,
- * double-KSK): the successor (goal omnipresent) is the parent's only once its DNSKEY is omnipresent, and the retiring
- * key (goal hidden) until then. A key named says nothing about, or any key outside a rollover, is the parent's.
+ * Which key-signing keys' DS the parent should serve now, given named's states of the zone's keys. named rolls a KSK
+ * by publishing the successor's DNSKEY first and swapping the DS once that DNSKEY is in every cache (BIND 9 ARM,
+ * "dnssec-policy"; RFC 7583 §3.3.2, double-KSK): the successor (goal omnipresent) is the parent's only once its
+ * DNSKEY is omnipresent, and the retiring key (goal hidden) until then. A key named says nothing about, or any key
+ * outside a rollover, is the parent's.
  */
-function dsWanted(k: NamedKeyState | undefined, all: readonly (NamedKeyState | undefined)[]): boolean {
-  const ksks = all.filter((x) => x && x.role !== 'ZSK');
-  const retiring = ksks.some((x) => x!.goal === 'hidden');
-  const successorReady = ksks.some((x) => x!.goal === 'omnipresent' && x!.dnskeyState === 'omnipresent');
-  if (!k?.goal || !retiring) return true;
-  return k.goal === 'hidden' ? !successorReady : k.dnskeyState === 'omnipresent';
+function dsWanted(states: Iterable<NamedKeyState>): (k: NamedKeyState | undefined) => boolean {
+  const ksks = [...states].filter((x) => x.role !== 'ZSK');
+  const retiring = ksks.some((x) => x.goal === 'hidden');
+  const successorReady = ksks.some((x) => x.goal === 'omnipresent' && x.dnskeyState === 'omnipresent');
+  return (k) => !k?.goal || !retiring || (k.goal === 'hidden' ? !successorReady : k.dnskeyState === 'omnipresent');
 }
 
 /**
@@ -104,11 +104,11 @@ export function zoneDnssecOf(
       };
     })
     .sort((a, b) => a.keyTag - b.keyTag || a.algorithm - b.algorithm);
-  const states = served.map((k) => status.keys.get(keyTag(k)));
+  const wanted = dsWanted(served.flatMap((k) => status.keys.get(keyTag(k)) ?? []));
   const ds = [
     ...new Set(
       served
-        .filter((k) => isKeySigningKey(k) && dsWanted(status.keys.get(keyTag(k)), states))
+        .filter((k) => isKeySigningKey(k) && wanted(status.keys.get(keyTag(k))))
         .map((k) => dsText(zone, dsOf(zone, k))),
     ),
   ].sort();

@@ -8,7 +8,7 @@ import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { checkZoneName, zoneFileName, zoneOfFileName } from '../dns/names.js';
 import type { DnssecKeyFiles } from '../dns/contract.js';
-import { KEY_FILE_EXTENSIONS, keyFileBase, parseKeyFileName } from '../dns/dnssec-keys.js';
+import { KEY_FILE_EXTENSIONS, keyFileBase } from '../dns/dnssec-keys.js';
 
 export interface ZoneStore {
   readonly dir: string;
@@ -24,10 +24,10 @@ export interface ZoneStore {
   owner(zone: string): Promise<ZoneOwner | undefined>;
   setOwner(zone: string, owner: ZoneOwner): Promise<void>;
   /**
-   * The DNSSEC keys named keeps for `zone` in this directory, its key directory (dns/dnssec-keys.ts file names),
-   * sorted by key tag; a key without its .private file (a public key only) is left out.
+   * The files of `zone`'s DNSSEC keys `keys` in this directory, named's key directory (dns/dnssec-keys.ts file names),
+   * sorted by key tag; a key without its .private file here (a public key only) is left out.
    */
-  readKeys(zone: string): Promise<DnssecKeyFiles[]>;
+  readKeys(zone: string, keys: readonly { algorithm: number; keyTag: number }[]): Promise<DnssecKeyFiles[]>;
   /** Writes each key's files (checked by the caller), the private key readable by its owner only. */
   writeKeys(zone: string, keys: readonly DnssecKeyFiles[]): Promise<void>;
 }
@@ -115,16 +115,10 @@ export function createZoneStore(dir: string): ZoneStore {
         ['', '.jnl', '.signed', '.signed.jnl', '.jbk', OWNER_SUFFIX].map((s) => rm(p + s, { force: true })),
       );
     },
-    async readKeys(zone) {
-      pathOf(zone);
-      const found = new Map<string, { algorithm: number; keyTag: number }>();
-      for (const f of await readdir(root)) {
-        const k = parseKeyFileName(zone, f);
-        if (k?.ext === 'key') found.set(`${k.algorithm}/${k.keyTag}`, k);
-      }
+    async readKeys(zone, wanted) {
       const read = (p: string) => readFile(p, 'utf8').catch(() => undefined);
       const keys = await Promise.all(
-        [...found.values()].map(async ({ algorithm, keyTag }) => {
+        wanted.map(async ({ algorithm, keyTag }) => {
           const [key, priv, state] = await Promise.all(
             KEY_FILE_EXTENSIONS.map((ext) => read(keyPath(zone, algorithm, keyTag, ext))),
           );

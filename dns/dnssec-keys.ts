@@ -10,24 +10,14 @@ import { keyTag, parseDnskeyText, DNSKEY_FLAG_ZONE } from './dnssec.js';
 export const KEY_FILE_EXTENSIONS = ['key', 'private', 'state'] as const;
 export type KeyFileExtension = (typeof KEY_FILE_EXTENSIONS)[number];
 
-/** The file name without extension: `Kexample.com.+013+02792` (the root zone: `K.+013+02792`). */
-export function keyFileBase(zone: string, algorithm: number, tag: number): string {
-  const name = zone === '.' ? '' : zone.replace(/\.$/, '');
-  return `K${name}.+${String(algorithm).padStart(3, '0')}+${String(tag).padStart(5, '0')}`;
+/** What every key file of `zone` starts with: `Kexample.com.` (the root zone: `K.`). */
+export function keyFilePrefix(zone: string): string {
+  return `K${zone === '.' ? '' : zone.replace(/\.$/, '')}.`;
 }
 
-/** The algorithm, key tag and extension of one of `zone`'s key files; undefined for any other file name. */
-export function parseKeyFileName(
-  zone: string,
-  file: string,
-): { algorithm: number; keyTag: number; ext: KeyFileExtension } | undefined {
-  const prefix = keyFileBase(zone, 0, 0).slice(0, -10);
-  if (!file.startsWith(prefix)) return undefined;
-  const m = /^\+(\d{3})\+(\d{5})\.(key|private|state)$/.exec(file.slice(prefix.length));
-  if (!m) return undefined;
-  const [algorithm, tag] = [Number(m[1]), Number(m[2])];
-  if (algorithm < 1 || algorithm > 255 || tag > 65535) return undefined;
-  return { algorithm, keyTag: tag, ext: m[3] as KeyFileExtension };
+/** The file name without extension: `Kexample.com.+013+02792` (the root zone: `K.+013+02792`). */
+export function keyFileBase(zone: string, algorithm: number, tag: number): string {
+  return `${keyFilePrefix(zone)}+${String(algorithm).padStart(3, '0')}+${String(tag).padStart(5, '0')}`;
 }
 
 /** A `Field: value` line of printable ASCII, as named writes .private and .state files. */

@@ -172,12 +172,6 @@ interface Keys {
 }
 
 /**
- * The instance's keys. rndc: a user Secret (`rndcKey.secretRef`, keys `secret` and optional `algorithm`) or the
- * observed keys Secret, else generated. transfer: the cluster's shared Secret when the instance belongs to a
- * Bind9Cluster (waiting for it rather than inventing a key secondaries would not share), else the observed
- * one, else generated.
- */
-/**
  * The transfer key of the instance's Bind9Cluster, from the cluster's shared Secret, or why the instance waits for
  * it (the Secret not observed yet); undefined for an instance of no Bind9Cluster (it keeps a key of its own).
  */
@@ -195,7 +189,18 @@ function clusterTransferKey(req: SyncRequest, m: InstanceModel): { secret: strin
 /** Whether Metacontroller observed any child of the instance. */
 const hasChildren = (req: SyncRequest): boolean => Object.values(req.children).some((g) => Object.keys(g).length > 0);
 
-function instanceKeys(req: SyncRequest, m: InstanceModel, deps: InstanceHookDeps): Keys {
+/**
+ * The instance's keys. rndc: a user Secret (`rndcKey.secretRef`, keys `secret` and optional `algorithm`) or the
+ * observed keys Secret, else generated. transfer: the cluster's shared Secret when the instance belongs to a
+ * Bind9Cluster (waiting for it rather than inventing a key secondaries would not share), else the observed
+ * one, else generated. `shared` is {@link clusterTransferKey} of the instance.
+ */
+function instanceKeys(
+  req: SyncRequest,
+  m: InstanceModel,
+  deps: InstanceHookDeps,
+  shared: ReturnType<typeof clusterTransferKey>,
+): Keys {
   const observed = observedOf(req.children, 'Secret', 'v1', m.namespace, workloadNames(m.name).secret);
   const own = observed?.['data'] as Record<string, string> | undefined;
   let rndcKnown: string | undefined;
@@ -217,7 +222,6 @@ function instanceKeys(req: SyncRequest, m: InstanceModel, deps: InstanceHookDeps
   }
   const rndc = resolveKey(RNDC_KEY_NAME, algorithm, rndcKnown, deps.generateKey);
   let transferKnown: string | undefined;
-  const shared = clusterTransferKey(req, m);
   if (shared) {
     if ('wait' in shared) throw unavailable(shared.wait, WAIT_SECONDS);
     transferKnown = shared.secret;
@@ -380,7 +384,7 @@ export function syncBind9Instance(req: SyncRequest, deps: InstanceHookDeps): Syn
       resyncAfterSeconds: WAIT_SECONDS,
     };
   }
-  const keys = instanceKeys(req, m, deps);
+  const keys = instanceKeys(req, m, deps, transfer);
   const what = `Bind9Instance ${m.namespace}/${m.name}`;
   const namedConf = withSpecErrors(what, () =>
     renderNamedConf({

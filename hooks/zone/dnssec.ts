@@ -132,6 +132,12 @@ export function dnssecKeysSecret(
   } as KubeObject;
 }
 
+/** The key a DS line (`zone. IN DS tag alg type digest`) points at, as `algorithm/tag`. */
+function dsKeyOf(line: string): string {
+  const [, , , tag, algorithm] = line.split(/\s+/);
+  return `${Number(algorithm)}/${Number(tag)}`;
+}
+
 /** Sorted, without duplicates. */
 function uniq<T extends string | number>(xs: readonly T[]): T[] {
   return [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -153,13 +159,8 @@ export function zoneDnssecStatus(
   const keyTags = uniq(reports.flatMap((r) => r.keys.map((k) => k.keyTag))).slice(0, 64);
   const ds = uniq(reports.flatMap((r) => r.ds)).slice(0, 64);
   // the Secret holds the key behind every DS the parent needs (a ZSK named makes anew breaks no chain)
-  const inSecret = new Set(kept.map((k) => `${k.algorithm} ${k.keyTag}`));
-  const stored =
-    ds.length > 0 &&
-    ds.every((l) => {
-      const [, , , tag, algorithm] = l.split(' ');
-      return inSecret.has(`${algorithm} ${tag}`);
-    });
+  const inSecret = new Set(kept.map((k) => `${k.algorithm}/${k.keyTag}`));
+  const stored = ds.length > 0 && ds.every((l) => inSecret.has(dsKeyOf(l)));
   const state: DnssecStatus['state'] = reports.some((r) => r.state === 'signing')
     ? 'signing'
     : reports.every((r) => r.state === 'signed')
@@ -304,10 +305,7 @@ export function checkDsSteps(zone: DNSZone, pushes: readonly InstancePush[], rel
     const d = p.outcome.dnssec;
     for (const k of d.keys) {
       if (k.role === 'ZSK' || !k.dsState) continue;
-      const line = d.ds.find((l) => {
-        const [, , , tag, alg] = l.split(/\s+/);
-        return Number(tag) === k.keyTag && Number(alg) === k.algorithm;
-      });
+      const line = d.ds.find((l) => dsKeyOf(l) === `${k.algorithm}/${k.keyTag}`);
       if (!line) continue;
       const published =
         (atParent?.ds.includes(line) ?? false) || confirmed.includes('all') || confirmed.includes(String(k.keyTag));

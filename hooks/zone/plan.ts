@@ -27,7 +27,6 @@ import { childDsRecords, type ChildDs } from './dnssec.js';
 export interface ZonePlan {
   zone: DNSZone;
   desired?: DesiredZoneResult;
-  /** Served, but degraded: a signed zone whose primaries lose named's keys at a restart (hooks/zone/dnssec.ts). */
   /** Why no desired zone could be built from the spec (reported as the block unless placement blocks first). */
   invalidZone?: string;
   block?: ZoneBlock;

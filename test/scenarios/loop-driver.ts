@@ -7,6 +7,8 @@
 import axios from 'axios';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keyFilePrefix } from '../../dns/dnssec-keys.js';
+import { zoneFileName } from '../../dns/names.js';
 
 /** A Kubernetes object as the scenarios write it. */
 export interface LoopObject {
@@ -101,7 +103,9 @@ export async function forgetZoneOn(
   zone: string,
 ): Promise<void> {
   await named.rndc('delzone', zone);
-  const files = (await readdir(named.dir)).filter((f) => f.startsWith(`K${zone}.+`) || f.startsWith(`${zone}.zone`));
+  const files = (await readdir(named.dir)).filter(
+    (f) => f.startsWith(keyFilePrefix(zone)) || f.startsWith(zoneFileName(zone)),
+  );
   await Promise.all(files.map((f) => rm(join(named.dir, f), { force: true })));
 }
 
