@@ -29,7 +29,7 @@ import { createPowerDnsClient } from '../hooks/ports/powerdns.js';
 import type { DNSRecord, DNSZone } from '../hooks/schema/generated.js';
 import { desiredZone } from '../hooks/zone/desired.js';
 import { recordStatus } from '../hooks/zone/status.js';
-import { NAMED_RATE_OPTIONS } from '../hooks/render/named-conf.js';
+import { CATALOG_MIN_UPDATE_INTERVAL, NAMED_RATE_OPTIONS } from '../hooks/render/named-conf.js';
 import { untilAnswer } from './dns.js';
 import { RawControl } from './raw-control.js';
 import { RawUpdater } from './raw-dns.js';
@@ -447,7 +447,7 @@ async function p7Section(rows: Row[]): Promise<void> {
   // started once the catalog and the raw zone exist, so its first transfers do not wait for a retry timer
   const secondary = await startNamed({
     dnsPort: secondaryPort,
-    extraOptions: `${NAMED_RATE_OPTIONS.secondary.join(' ')} catalog-zones { zone "catalog.bindy.invalid" default-primaries ${primaries} min-update-interval 1; };`,
+    extraOptions: `${NAMED_RATE_OPTIONS.secondary.join(' ')} catalog-zones { zone "catalog.bindy.invalid" default-primaries ${primaries} min-update-interval ${CATALOG_MIN_UPDATE_INTERVAL}; };`,
     extraConfig: `${key}\nzone "catalog.bindy.invalid" { type secondary; file "catalog.db"; primaries ${primaries}; min-retry-time 5; max-retry-time 30; };\nzone "p7raw.bench.example" { type secondary; file "p7raw.db"; primaries ${primaries}; };`,
   });
   try {

@@ -466,7 +466,7 @@ describe('hooks/controllers/bind9instance', () => {
         'named.conf'
       ]!;
       expect(sec).to.contain(
-        'catalog-zones { zone "catalog.bindy.invalid" default-primaries { bindy-primaries; } min-update-interval 1; };',
+        'catalog-zones { zone "catalog.bindy.invalid" default-primaries { bindy-primaries; } min-update-interval 0; };',
       );
       expect(sec).to.contain('zone "catalog.bindy.invalid" {\n  type secondary;');
       const env = (res: SyncResponse) =>
