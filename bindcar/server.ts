@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import winston from 'winston';
 import { createApp } from './app.js';
+import { warmValidatorsSoon } from '../dns/lazy-validator.js';
 import { Catalog } from './catalog.js';
 import { checkAuthStartup, createAuthenticator, kubeTokenReviewer, type AuthConfig } from './auth.js';
 import { parseConfig, type BindcarConfig } from './config.js';
@@ -162,6 +163,8 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     );
   };
   startCatalog(0);
+  // the request validators compile on first use; the rest once /healthz has answered (dns/lazy-validator.ts)
+  warmValidatorsSoon();
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (closing ??= (async () => {

@@ -1,12 +1,13 @@
 /**
  * bindcar's own HTTP API: hand-written interfaces plus `JSONSchemaType<T>` schemas, so ajv checks at
  * compile time that schema and interface agree (ajv's `JSONSchemaType`). One Ajv instance,
- * every schema compiled once at module load.
+ * each schema compiled once, on first use (lazy-validator.ts).
  *
  * The schemas check shape and ranges only; DNS grammar (names, rdata) is checked by `rdata.ts` /
  * `names.ts`, which give field-precise errors.
  */
 import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
+import { lazyValidator } from './lazy-validator.js';
 import type { UnmanagedRule } from './unmanaged.js';
 
 /**
@@ -607,16 +608,26 @@ export const removeRecordRequestSchema: JSONSchemaType<RemoveRecordRequest> = {
 /** The one Ajv instance of bindcar. */
 const ajv = new Ajv({ allErrors: true, strict: true });
 
-export const validatePutZoneBody: ValidateFunction<PutZoneBody> = ajv.compile(putZoneBodySchema);
-export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = ajv.compile(patchRRsetsBodySchema);
-export const validateCheckDsBody: ValidateFunction<CheckDsBody> = ajv.compile(checkDsBodySchema);
-export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = ajv.compile(createZoneRequestSchema);
-export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = ajv.compile(modifyZoneRequestSchema);
-export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = ajv.compile(addRecordRequestSchema);
-export const validateUpdateRecordRequest: ValidateFunction<UpdateRecordRequest> =
-  ajv.compile(updateRecordRequestSchema);
-export const validateRemoveRecordRequest: ValidateFunction<RemoveRecordRequest> =
-  ajv.compile(removeRecordRequestSchema);
+export const validatePutZoneBody: ValidateFunction<PutZoneBody> = lazyValidator(() => ajv.compile(putZoneBodySchema));
+export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = lazyValidator(() =>
+  ajv.compile(patchRRsetsBodySchema),
+);
+export const validateCheckDsBody: ValidateFunction<CheckDsBody> = lazyValidator(() => ajv.compile(checkDsBodySchema));
+export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = lazyValidator(() =>
+  ajv.compile(createZoneRequestSchema),
+);
+export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = lazyValidator(() =>
+  ajv.compile(modifyZoneRequestSchema),
+);
+export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = lazyValidator(() =>
+  ajv.compile(addRecordRequestSchema),
+);
+export const validateUpdateRecordRequest: ValidateFunction<UpdateRecordRequest> = lazyValidator(() =>
+  ajv.compile(updateRecordRequestSchema),
+);
+export const validateRemoveRecordRequest: ValidateFunction<RemoveRecordRequest> = lazyValidator(() =>
+  ajv.compile(removeRecordRequestSchema),
+);
 
 /** One schema violation, with the JSON-pointer-ish field path (`records/3/ttl`). */
 export interface FieldError {

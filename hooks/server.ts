@@ -17,6 +17,7 @@ import type { HookPorts } from './ports/hook-ports.js';
 import { zonePortsFromEnv } from './ports/zone.js';
 import { createPowerDnsClient } from './ports/powerdns.js';
 import { hookRoutes } from './routes.js';
+import { warmValidatorsSoon } from '../dns/lazy-validator.js';
 
 /** Wall clock at second precision (condition timestamps are RFC 3339 seconds). */
 export const systemClock: Clock = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -105,6 +106,8 @@ if (isMain) {
     processMetrics: true,
   });
   logger.info('hooks listening', { port: running.port });
+  // validators compile on first use; the rest compile once /healthz has answered (dns/lazy-validator.ts)
+  warmValidatorsSoon();
   const stop = (signal: string) => {
     logger.info('shutting down', { signal });
     running.server.closeIdleConnections();

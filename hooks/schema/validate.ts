@@ -1,5 +1,5 @@
 /**
- * One Ajv instance compiling every generated schema once, at module load.
+ * One Ajv instance compiling each generated schema once, on its first use (dns/lazy-validator.ts).
  *
  * The schemas come from `crds/*.yaml` through `scripts/gen-schemas.ts`; this module adds the
  * Kubernetes formats by hand (int32, int64, date-time, byte, …), exports one type guard per kind
@@ -36,6 +36,7 @@ import {
   type SRVRecord,
   type TXTRecord,
 } from './generated.js';
+import { lazyValidator } from '../../dns/lazy-validator.js';
 
 /** A validation failure: a dotted field path (`spec.zoneName`) and why it is invalid. */
 export interface FieldError {
@@ -74,7 +75,7 @@ ajv.addFormat('date-time', {
 ajv.addFormat('byte', { type: 'string', validate: (s: string) => BASE64.test(s) });
 
 function compileKind<T>(kind: BindyKind): ValidateFunction<T> {
-  return ajv.compile<T>(SCHEMAS[kind] as unknown as AnySchema);
+  return lazyValidator(() => ajv.compile<T>(SCHEMAS[kind] as unknown as AnySchema));
 }
 
 /** Type guard for a DNSZone; on failure `.errors` holds Ajv's errors (see {@link fieldErrors}). */
