@@ -10,6 +10,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
   rndcDuration: Histogram<'command' | 'result'>;
   dnsDuration: Histogram<'operation' | 'result'>;
+  /** TCP connections opened to named (UPDATE, transfers): they are kept alive, so this grows only with concurrency */
+  dnsConnections: Counter;
   zoneOperations: Counter<'operation' | 'result'>;
   errors: Counter<'code'>;
   /** the last readiness probe: 1 ready, 0 not */
@@ -49,6 +51,11 @@ export function createMetrics(defaults = false): Metrics {
       help: 'DNS UPDATE / transfer / SOA query duration',
       labelNames: ['operation', 'result'],
       buckets,
+      registers: [registry],
+    }),
+    dnsConnections: new Counter({
+      name: 'bindcar_dns_tcp_connections_total',
+      help: 'TCP connections opened to named for UPDATE and zone transfers (kept alive and reused)',
       registers: [registry],
     }),
     zoneOperations: new Counter({

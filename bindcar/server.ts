@@ -100,7 +100,7 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
   const dns = createDnsClient(
     { host: c.dns.host, port: c.dns.port },
     { name: keyName, algorithm: 'hmac-sha256', secret },
-    { timeoutMs: c.dns.timeoutMs },
+    { timeoutMs: c.dns.timeoutMs, onConnect: () => metrics.dnsConnections.inc() },
   );
   const store = createZoneStore(zoneDir);
   const catalog = c.catalogZone

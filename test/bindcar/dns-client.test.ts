@@ -2,8 +2,9 @@
  * bindcar's own DNS code (UPDATE, TSIG HMAC-SHA256, AXFR/IXFR) checked against a real named.
  */
 import { expect } from 'chai';
-import { Socket } from 'node:net';
+import { createServer, Socket, type AddressInfo } from 'node:net';
 import { createDnsClient, UpdateRejectedError } from '../../bindcar/dns-client.js';
+import { NamedUnavailableError } from '../../bindcar/errors.js';
 import {
   buildUpdate,
   decodeMessage,
@@ -143,5 +144,78 @@ describe('bindcar DNS client against real named', function () {
     expect(r.data).to.include({ changed: true, added: 1, removed: 0 });
     const recs = (await h.http.get(`/api/v1/zones/${z}/records`)).data.records as { type: string }[];
     expect(recs.map((x) => x.type)).to.not.include('RRSIG');
+  });
+
+  describe('kept-alive TCP connections', () => {
+    const op = (owner: string, data: string) => [
+      updateOpWire(zone, { op: 'add', owner: `${owner}.${zone}.`, type: 'A', ttl: 60, data }),
+    ];
+
+    it('runs UPDATEs and transfers one after another on one connection, and opens more only for exchanges at once', async () => {
+      let opened = 0;
+      const c = createDnsClient({ host: '127.0.0.1', port: h.named.dnsPort }, h.named.updateKey, {
+        onConnect: () => opened++,
+      });
+      for (let i = 0; i < 5; i++) await c.update(zone, [op(`seq${i}`, `192.0.2.${10 + i}`)]);
+      const axfr = applyTransfer(zone, undefined, await c.transfer(zone));
+      await c.update(zone, [op('seq5', '192.0.2.15'), op('seq6', '192.0.2.16')]);
+      const ixfr = applyTransfer(zone, axfr, await c.transfer(zone, axfr.serial));
+      expect(ixfr.serial).to.equal(axfr.serial + 2);
+      expect(ixfr.rrsets.get(`seq6.${zone}. A`)?.data).to.deep.equal(['192.0.2.16']);
+      expect(opened).to.equal(1);
+      await Promise.all([0, 1, 2].map((i) => c.update(zone, [op(`par${i}`, `192.0.2.${20 + i}`)])));
+      expect(opened).to.be.within(2, 3);
+      const before = opened;
+      for (let i = 0; i < 3; i++) await c.update(zone, [op(`again${i}`, `192.0.2.${30 + i}`)]);
+      expect(opened).to.equal(before);
+      for (const n of ['seq0', 'seq6', 'par2', 'again2'])
+        expect((await h.named.query(`${n}.${zone}`, 'A')).answers).to.have.length(1);
+    });
+
+    it('replaces a kept connection named closed without answering, and sends the exchange once more', async () => {
+      // A relay to named that closes a connection when its request number closeAt(connection) arrives: what named
+      // does to a connection whose tcp-idle-timeout ends just as bindcar reuses it.
+      let closeAt = (_conn: number): number => 0;
+      const conns: Socket[] = [];
+      const relay = createServer((client) => {
+        const at = closeAt(conns.length);
+        conns.push(client);
+        const upstream = new Socket();
+        let requests = 0;
+        upstream.connect(h.named.dnsPort, '127.0.0.1');
+        upstream.on('data', (d) => client.write(d));
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+        client.on('close', () => upstream.destroy());
+        client.on('data', (d) => {
+          if (++requests === at) client.destroy();
+          else upstream.write(d);
+        });
+      });
+      await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+      const target = { host: '127.0.0.1', port: (relay.address() as AddressInfo).port };
+      try {
+        let opened = 0;
+        closeAt = (n) => (n === 0 ? 2 : 0);
+        const c = createDnsClient(target, h.named.updateKey, { onConnect: () => opened++ });
+        await c.update(zone, [op('relay1', '192.0.2.41')]);
+        await c.update(zone, [op('relay2', '192.0.2.42')]);
+        expect(opened).to.equal(2);
+        expect((await h.named.query(`relay2.${zone}`, 'A')).answers.map((a) => a.data)).to.deep.equal(['192.0.2.42']);
+        // a new connection that fails before the answer is not tried again: named may have acted on the request
+        closeAt = () => 1;
+        const seen = conns.length;
+        const fresh = createDnsClient(target, h.named.updateKey);
+        const err = await fresh.update(zone, [op('gone', '192.0.2.43')]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).to.be.instanceOf(NamedUnavailableError);
+        expect(conns.length - seen).to.equal(1);
+      } finally {
+        for (const s of conns) s.destroy();
+        relay.close();
+      }
+    });
   });
 });
