@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { ApiErrorBody } from '../dns/contract.js';
 import type { Authenticator } from './auth.js';
 import { HttpError } from './errors.js';
-import { mountRoutes, type RouteDeps } from './http.js';
+import { mountRoutes, RAW_BODY, type RouteDeps } from './http.js';
 import { bindcarRoutes } from './routes.js';
 
 export interface AppDeps extends RouteDeps {
@@ -45,7 +45,16 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   };
-  mountRoutes(app, bindcarRoutes(deps), [authenticate, express.json({ limit: bodyLimit, strict: true })]);
+  // the parsed bytes stay on the request: a PUT of the very body applied last is answered without parsing its
+  // records again (apply-zone.ts unchangedPut)
+  const json = express.json({
+    limit: bodyLimit,
+    strict: true,
+    verify: (req, _res, buf) => {
+      (req as Request & { [RAW_BODY]?: Buffer })[RAW_BODY] = buf;
+    },
+  });
+  mountRoutes(app, bindcarRoutes(deps), [authenticate, json]);
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path.slice(0, 200)}`));

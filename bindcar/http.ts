@@ -36,7 +36,12 @@ export interface RouteRequest {
   zone: string;
   /** the parsed JSON body on authenticated routes; undefined when none was sent as application/json */
   body: unknown;
+  /** the bytes that body was parsed from (authenticated routes with a JSON body) */
+  raw?: Buffer;
 }
+
+/** Where the JSON body parser leaves the bytes it parsed (its `verify` hook, app.ts). */
+export const RAW_BODY = Symbol('rawBody');
 
 export interface BindcarRoute {
   method: 'get' | 'put' | 'post' | 'delete' | 'patch';
@@ -75,7 +80,12 @@ export function checkBody<T>(fn: ValidateFunction<T>, body: unknown, what: strin
 
 function handler(route: BindcarRoute): RequestHandler {
   return async (req: Request, res: Response) => {
-    const reply = await route.handle({ zone: String(req.params['zone'] ?? ''), body: req.body as unknown });
+    const raw = (req as Request & { [RAW_BODY]?: Buffer })[RAW_BODY];
+    const reply = await route.handle({
+      zone: String(req.params['zone'] ?? ''),
+      body: req.body as unknown,
+      ...(raw ? { raw } : {}),
+    });
     res.status(reply.status ?? 200);
     if ('json' in reply) res.json(reply.json);
     else res.set('content-type', reply.contentType).send(reply.text);

@@ -20,7 +20,7 @@
  *   the catalog itself is reserved: the zone API refuses to write it.
  */
 import type { DnsClient } from './dns-client.js';
-import type { FieldError, PutZoneBody } from '../dns/contract.js';
+import type { FieldError, PutZoneBody, PutZoneResult } from '../dns/contract.js';
 import { HttpError, invalidSpec, namedFailed } from './errors.js';
 import { checkZoneName } from '../dns/names.js';
 import type { Catalog } from './catalog.js';
@@ -74,7 +74,13 @@ export interface ZoneCacheEntry {
    * Set when a full PUT (or a PATCH on top of one) of this process made named serve exactly its desired zone at
    * `serial`: the base a changed-RRsets PATCH may build on. Cleared while any PUT runs and by every failure.
    */
-  applied?: { serial: number; records: number; defaultTtl: number };
+  applied?: {
+    serial: number;
+    records: number;
+    defaultTtl: number;
+    /** set by a full PUT: its body's SHA-256, the zone options it applied and its answer (apply-zone.ts) */
+    put?: { digest: string; config: string; answer: PutZoneResult };
+  };
 }
 
 /** Parse `rndc zonestatus` output lines ("name: x", "serial: 5", …). */

@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { PatchRRsetsBody, PutZoneBody, ZoneRecord } from '../../dns/contract.js';
 import { createBindcarClient, staticToken } from '../../hooks/ports/bindcar.js';
@@ -200,5 +201,78 @@ describe('bindcar: changed RRsets with a precondition, falling back to the full 
     expect(await served(zone)).to.deep.equal(declared(zone, records));
     const again = await client.putZone(h.url, zone, body(zone, records));
     expect(again.ok && again.result.changed).to.equal(false);
+  });
+
+  describe('the body applied last, sent again', () => {
+    /** Counts the full PUT's validation (the work an unchanged body skips) while `fn` runs. */
+    const validations = async (fn: () => Promise<void>): Promise<number> => {
+      const validate = h.zones.validate.bind(h.zones);
+      let n = 0;
+      h.zones.validate = (...args) => (n++, validate(...args));
+      try {
+        await fn();
+      } finally {
+        h.zones.validate = validate;
+      }
+      return n;
+    };
+    const zone = 'again.test';
+    const records = hosts(20);
+    const b = body(zone, records);
+
+    it('is answered from one SOA query, with the answer the full PUT gives', async () => {
+      expect((await put(zone, b)).status).to.equal(201);
+      let again: Record<string, unknown> = {};
+      expect(
+        await validations(async () => {
+          const r = await put(zone, b);
+          expect(r.status).to.equal(200);
+          again = r.data as Record<string, unknown>;
+        }),
+      ).to.equal(0);
+      expect(again).to.include({ changed: false, created: false, added: 0, removed: 0 });
+      // what the full PUT answers once nothing is remembered
+      h.zones.forget(zone);
+      let full: unknown;
+      expect(
+        await validations(async () => {
+          full = (await put(zone, b)).data;
+        }),
+      ).to.equal(1);
+      expect(again).to.deep.equal(full);
+      expect(await served(zone)).to.deep.equal(declared(zone, records));
+    });
+
+    it('runs the full PUT again after anything changed the zone, and converges to the body', async () => {
+      const fullAgain = async (what: string) => {
+        expect(
+          await validations(async () => {
+            expect((await put(zone, b)).status, what).to.be.oneOf([200, 201]);
+          }),
+          what,
+        ).to.equal(1);
+        expect(await served(zone), what).to.deep.equal(declared(zone, records));
+      };
+      await put(zone, b);
+      // a changed-RRsets PATCH (the serial moves)
+      const serial = (await put(zone, b)).data.serial as number;
+      expect(
+        (await patch(zone, { ifSerial: serial, rrsets: [{ name: 'h0', type: 'A', records: [] }] })).status,
+      ).to.equal(200);
+      await fullAgain('after a PATCH');
+      // another tool's UPDATE
+      await nsupdate(zone, [`update add rogue.${zone}. 60 A 192.0.2.66`]);
+      await fullAgain('after an UPDATE of another tool');
+      // the zone's options changed through the upstream API (no serial moves)
+      expect((await h.http.patch(`/api/v1/zones/${zone}`, { allowTransfer: ['192.0.2.9'] })).status).to.equal(200);
+      await fullAgain('after its options changed');
+      expect(await h.zones.deps.rndc.run(['showzone', zone])).to.not.include('192.0.2.9');
+      // its zone file went missing (named still serves the zone)
+      await rm(h.zones.deps.store.pathOf(zone));
+      await fullAgain('after its zone file went missing');
+      expect(await h.zones.deps.store.exists(zone)).to.equal(true);
+      // and once more unchanged: no validation
+      expect(await validations(async () => void (await put(zone, b)))).to.equal(0);
+    });
   });
 });
