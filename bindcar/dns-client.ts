@@ -5,7 +5,6 @@
  */
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { Socket } from 'node:net';
 import {
   buildQuery,
   buildUpdate,
@@ -23,6 +22,7 @@ import {
   type TsigKey,
 } from './dns-wire.js';
 import { addressFamily } from '../dns/address.js';
+import { keptAlive, type KeptAliveErrors } from './kept-alive.js';
 import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
 import { serialGt } from './zone-state.js';
 
@@ -73,151 +73,23 @@ function connErr(e: NodeJS.ErrnoException, what: string): Error {
   return new NamedUnavailableError(`named unreachable for ${what}: ${e.code ?? e.message}`, { cause: e });
 }
 
-/** How long a kept-alive TCP connection to named may sit unused before bindcar closes it (named's own
- * `tcp-idle-timeout` is 30 s: closing first keeps a write from racing named's close). */
-const TCP_IDLE_MS = 10_000;
-/** Idle connections kept for reuse; more exchanges at once open more, and the extra ones close when done. */
-const TCP_MAX_IDLE = 4;
-
-/** One TCP connection to named, reused for exchange after exchange (RFC 7766 §6.2.1: several per connection). */
-interface TcpConn {
-  sock: Socket;
-  buf: Buffer;
-  /** the exchange running on it: told of every byte received, fed each complete message, told of a failure */
-  current?: { bytes(): void; message(msg: Buffer): void; fail(e: Error): void };
-  idleTimer?: NodeJS.Timeout;
-  dead: boolean;
+/** DNS over TCP frames each message with a two-octet length (RFC 1035 §4.2.2). */
+function tcpFrame(buf: Buffer): { start: number; end: number } | undefined {
+  if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return undefined;
+  return { start: 2, end: 2 + buf.readUInt16BE(0) };
 }
 
-/**
- * TCP exchanges with named over kept-alive connections. Opening one per UPDATE or IXFR cost a connect and
- * named's accept and close each time (≈ 0.2 ms each on loopback, bench rows P-*); one exchange at a time runs on a
- * connection, so messages of two exchanges never interleave.
- */
-function tcpPool(target: DnsTarget, onConnect?: () => void) {
-  const idle: TcpConn[] = [];
-  const drop = (c: TcpConn, e: Error): void => {
-    if (!c.dead) {
-      c.dead = true;
-      clearTimeout(c.idleTimer);
-      c.sock.destroy();
-      const i = idle.indexOf(c);
-      if (i >= 0) idle.splice(i, 1);
-    }
-    const cur = c.current;
-    c.current = undefined;
-    cur?.fail(e);
-  };
-  const open = (what: string): Promise<TcpConn> =>
-    new Promise<TcpConn>((resolve, reject) => {
-      const c: TcpConn = { sock: new Socket(), buf: Buffer.alloc(0), dead: false };
-      onConnect?.();
-      c.sock.setNoDelay(true);
-      c.sock.on('error', (e: NodeJS.ErrnoException) => {
-        drop(c, connErr(e, what));
-        reject(connErr(e, what));
-      });
-      c.sock.on('close', () => drop(c, new NamedUnavailableError(`named closed the connection during ${what}`)));
-      c.sock.on('data', (d: Buffer) => {
-        c.buf = c.buf.length ? Buffer.concat([c.buf, d]) : d;
-        // bytes with no exchange running: nothing can be trusted on this connection any more
-        if (!c.current) return drop(c, new NamedUnavailableError(`named sent data nobody asked for`));
-        c.current.bytes();
-        while (c.current && c.buf.length >= 2) {
-          const len = c.buf.readUInt16BE(0);
-          if (c.buf.length < 2 + len) break;
-          const msg = c.buf.subarray(2, 2 + len);
-          c.buf = c.buf.subarray(2 + len);
-          c.current.message(msg);
-        }
-      });
-      c.sock.connect(target.port, target.host, () => resolve(c));
-    });
-  const release = (c: TcpConn): void => {
-    c.current = undefined;
-    if (c.dead) return;
-    if (c.buf.length || idle.length >= TCP_MAX_IDLE) return drop(c, new Error('not kept'));
-    c.sock.unref();
-    c.idleTimer = setTimeout(() => drop(c, new Error('idle')), TCP_IDLE_MS).unref();
-    idle.push(c);
-  };
-  const acquire = async (what: string): Promise<{ conn: TcpConn; reused: boolean }> => {
-    const c = idle.pop();
-    if (c) {
-      clearTimeout(c.idleTimer);
-      c.sock.ref();
-      return { conn: c, reused: true };
-    }
-    return { conn: await open(what), reused: false };
-  };
-
-  /**
-   * Send `requests` (length-prefixed) and feed each response message to `onMessage` until it returns true for the
-   * last expected one. A reused connection named closed before answering anything (its idle timeout) is replaced
-   * and the exchange sent once more on a new one; nothing reached named's answer path then.
-   */
-  const exchange = async (
-    requests: readonly Buffer[],
-    onMessage: (msg: Buffer, index: number) => boolean,
-    timeoutMs: number,
-    what: string,
-  ): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { conn, reused } = await acquire(what);
-      let received = false;
-      try {
-        await run(conn, requests, onMessage, Math.max(1, deadline - Date.now()), what, () => (received = true));
-        return;
-      } catch (e) {
-        if (reused && !received && e instanceof NamedUnavailableError && Date.now() < deadline) continue;
-        throw e;
-      }
-    }
-  };
-  const run = (
-    c: TcpConn,
-    requests: readonly Buffer[],
-    onMessage: (msg: Buffer, index: number) => boolean,
-    timeoutMs: number,
-    what: string,
-    onBytes: () => void,
-  ): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      let count = 0;
-      let done = false;
-      const finish = (err?: Error, keep = false): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        if (keep) release(c);
-        else if (c.current) drop(c, err ?? new Error('exchange over'));
-        if (err) reject(err);
-        else resolve();
-      };
-      const timer = setTimeout(
-        () => finish(new NamedTimeoutError(`named did not answer ${what} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      c.current = {
-        bytes: onBytes,
-        message: (msg) => {
-          try {
-            if (onMessage(msg, count++)) finish(undefined, true);
-          } catch (e) {
-            finish(e as Error);
-          }
-        },
-        fail: (e) => finish(e),
-      };
-      for (const r of requests) {
-        const l = Buffer.alloc(2);
-        l.writeUInt16BE(r.length);
-        c.sock.write(Buffer.concat([l, r]));
-      }
-    });
-  return { exchange };
+function tcpFramed(msg: Buffer): Buffer {
+  const l = Buffer.alloc(2);
+  l.writeUInt16BE(msg.length);
+  return Buffer.concat([l, msg]);
 }
+
+const DNS_ERRORS: KeptAliveErrors = {
+  unreachable: (what, e) => connErr(e, what),
+  closed: (what) => new NamedUnavailableError(`named closed the connection during ${what}`),
+  timeout: (what, ms) => new NamedTimeoutError(`named did not answer ${what} within ${ms} ms`),
+};
 
 async function udpQuery(target: DnsTarget, msg: Buffer, timeoutMs: number, what: string): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
@@ -261,7 +133,19 @@ export function createDnsClient(
   opts: { timeoutMs?: number; now?: () => number; onConnect?: () => void } = {},
 ): DnsClient {
   const defaultTimeout = opts.timeoutMs ?? 5000;
-  const pool = tcpPool(target, opts.onConnect);
+  const pool = keptAlive({
+    ...target,
+    frame: tcpFrame,
+    errors: DNS_ERRORS,
+    ...(opts.onConnect ? { onConnect: opts.onConnect } : {}),
+  });
+  /** One TCP exchange on a kept-alive connection (bindcar/kept-alive.ts). */
+  const tcpExchange = (
+    requests: readonly Buffer[],
+    onMessage: (msg: Buffer, index: number) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<void> => pool.exchange(what, timeoutMs, () => requests.map(tcpFramed), onMessage);
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
 
   const query = async (name: string, type: number, timeoutMs = defaultTimeout): Promise<Message> => {
@@ -271,7 +155,7 @@ export function createDnsClient(
     if (!(m.flags & 0x0200)) return m;
     // truncated (RFC 1035 §4.2.1): the same question over TCP
     let tcp: Buffer | undefined;
-    await pool.exchange([q], (msg) => ((tcp = Buffer.from(msg)), true), timeoutMs, what);
+    await tcpExchange([q], (msg) => ((tcp = Buffer.from(msg)), true), timeoutMs, what);
     return decodeMessage(tcp!);
   };
 
@@ -300,25 +184,23 @@ export function createDnsClient(
     await new Promise<void>((resolve, reject) => {
       const next = (): void => {
         const cur = signed[i]!;
-        pool
-          .exchange(
-            [cur.signed],
-            (msg) => {
-              const m = decodeMessage(msg);
-              if (m.id !== cur.id) return false;
-              const v = new TsigVerifier(key, cur.mac, now).verify(msg, m);
-              if (m.rcode !== 0) throw new UpdateRejectedError(zone, rcodeName(m.rcode));
-              if (v) throw new NamedUnavailableError(`UPDATE response for ${zone} failed TSIG verification: ${v}`);
-              return true;
-            },
-            timeoutMs,
-            `UPDATE ${zone}`,
-          )
-          .then(() => {
-            i++;
-            if (i < signed.length) next();
-            else resolve();
-          }, reject);
+        tcpExchange(
+          [cur.signed],
+          (msg) => {
+            const m = decodeMessage(msg);
+            if (m.id !== cur.id) return false;
+            const v = new TsigVerifier(key, cur.mac, now).verify(msg, m);
+            if (m.rcode !== 0) throw new UpdateRejectedError(zone, rcodeName(m.rcode));
+            if (v) throw new NamedUnavailableError(`UPDATE response for ${zone} failed TSIG verification: ${v}`);
+            return true;
+          },
+          timeoutMs,
+          `UPDATE ${zone}`,
+        ).then(() => {
+          i++;
+          if (i < signed.length) next();
+          else resolve();
+        }, reject);
       };
       next();
     });
@@ -358,7 +240,7 @@ export function createDnsClient(
     let closing = 2; // occurrences of the first SOA that end the answer (3 for incremental IXFR)
     let seen = 0;
     let rrIndex = 0;
-    await pool.exchange(
+    await tcpExchange(
       [signed],
       (msg) => {
         const m = decodeMessage(msg);

@@ -7,11 +7,12 @@
  * `key-length key type value-length value` entries; values are binary (1), table (2) or list (3).
  * The `_auth` table carries `hsha` = algorithm octet + base64 HMAC, zero-padded to 88 octets, over
  * everything after `_auth`. A `null` command first fetches the server nonce, which every later
- * message on the connection must carry in `_ctrl._nonce`. Only hmac-sha256 is supported.
+ * message on the connection must carry in `_ctrl._nonce`; connections are kept alive and reused. Only hmac-sha256 is
+ * supported.
  */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { Socket } from 'node:net';
 import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
+import { keptAlive, type KeptAliveErrors } from './kept-alive.js';
 import { RndcError, type Rndc } from './rndc.js';
 
 const T_BINARY = 1;
@@ -137,62 +138,70 @@ export interface NativeRndcOptions {
   timeoutMs?: number;
   now?: () => number;
   observe?: (command: string, seconds: number, ok: boolean) => void;
+  /** called for each control-channel connection opened (tests see the reuse) */
+  onConnect?: () => void;
 }
 
-/** Build a native rndc client (one TCP connection per command: nonce + command). */
+/** A control message is framed by a four-octet length. */
+function controlFrame(buf: Buffer): { start: number; end: number } | undefined {
+  if (buf.length < 4 || buf.length < 4 + buf.readUInt32BE(0)) return undefined;
+  return { start: 4, end: 4 + buf.readUInt32BE(0) };
+}
+
+const CONTROL_ERRORS: KeptAliveErrors = {
+  unreachable: (_what, e) =>
+    new NamedUnavailableError(`named control channel unavailable: ${e.code ?? e.message}`, { cause: e }),
+  closed: () => new NamedUnavailableError('named closed the control channel'),
+  timeout: (what, ms) => new NamedTimeoutError(`${what} did not finish within ${ms} ms`),
+};
+
+/**
+ * Build a native rndc client: commands over kept-alive control-channel connections (bindcar/kept-alive.ts), each
+ * greeted once with `null` for the nonce every later message on it carries.
+ */
 export function createNativeRndc(opts: NativeRndcOptions): Rndc {
   const secret = Buffer.from(opts.secret, 'base64');
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const defaultTimeout = opts.timeoutMs ?? 10000;
   let serial = randomInt(1, 2 ** 31);
-
-  const exchange = (command: string, timeoutMs: number): Promise<Table> =>
-    new Promise<Table>((resolve, reject) => {
-      const sock = new Socket();
-      let buf: Buffer = Buffer.alloc(0);
-      let stage: 'nonce' | 'command' = 'nonce';
-      let done = false;
-      const finish = (err?: Error, res?: Table): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        sock.destroy();
-        if (err) reject(err);
-        else resolve(res!);
-      };
-      const timer = setTimeout(
-        () => finish(new NamedTimeoutError(`rndc ${command.split(' ')[0]} did not finish within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const send = (data: Table, nonce?: Value): void => {
-        const t = now();
-        const ctrl: Table = { _ser: String(serial++), _tim: String(t), _exp: String(t + 60) };
-        if (nonce !== undefined) ctrl['_nonce'] = nonce;
-        sock.write(encodeControlMessage(secret, ctrl, data));
-      };
-      sock.setNoDelay(true);
-      sock.once('error', (e: NodeJS.ErrnoException) =>
-        finish(new NamedUnavailableError(`named control channel unavailable: ${e.code ?? e.message}`, { cause: e })),
-      );
-      sock.on('close', () => finish(new NamedUnavailableError('named closed the control channel')));
-      sock.on('data', (d: Buffer) => {
-        buf = buf.length ? Buffer.concat([buf, d]) : d;
-        while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
-          const len = buf.readUInt32BE(0);
-          const msg = buf.subarray(4, 4 + len);
-          buf = buf.subarray(4 + len);
-          const t = decodeControlMessage(secret, msg);
-          if (typeof t === 'string') return finish(new NamedUnavailableError(`rndc: ${t}`));
-          if (stage === 'nonce') {
-            const nonce = (t['_ctrl'] as Table | undefined)?.['_nonce'];
-            if (nonce === undefined) return finish(new NamedUnavailableError('rndc: named sent no nonce'));
-            stage = 'command';
-            send({ type: command }, nonce);
-          } else return finish(undefined, t);
-        }
+  const message = (data: Table, nonce?: Value): Buffer => {
+    const t = now();
+    const ctrl: Table = { _ser: String(serial++), _tim: String(t), _exp: String(t + 60) };
+    if (nonce !== undefined) ctrl['_nonce'] = nonce;
+    return encodeControlMessage(secret, ctrl, data);
+  };
+  /** The verified table of one answer; a message that does not verify ends the exchange. */
+  const answer = (msg: Buffer): Table => {
+    const t = decodeControlMessage(secret, msg);
+    if (typeof t === 'string') throw new NamedUnavailableError(`rndc: ${t}`);
+    return t;
+  };
+  const pool = keptAlive<Value>({
+    host: opts.host,
+    port: opts.port,
+    frame: controlFrame,
+    errors: CONTROL_ERRORS,
+    ...(opts.onConnect ? { onConnect: opts.onConnect } : {}),
+    async greet(exchange) {
+      let nonce: Value | undefined;
+      await exchange([message({ type: 'null' })], (msg) => {
+        nonce = (answer(msg)['_ctrl'] as Table | undefined)?.['_nonce'];
+        if (nonce === undefined) throw new NamedUnavailableError('rndc: named sent no nonce');
+        return true;
       });
-      sock.connect(opts.port, opts.host, () => send({ type: 'null' }));
-    });
+      return nonce!;
+    },
+  });
+  const exchange = async (command: string, timeoutMs: number): Promise<Table> => {
+    let res: Table | undefined;
+    await pool.exchange(
+      `rndc ${command.split(' ')[0]}`,
+      timeoutMs,
+      (nonce) => [message({ type: command }, nonce)],
+      (msg) => ((res = answer(msg)), true),
+    );
+    return res!;
+  };
 
   return {
     async run(args, timeoutMs = defaultTimeout) {

@@ -30,6 +30,19 @@ describe('bindcar/rndc-native', function () {
     expect(await client().run(['status'])).to.equal(await named.rndc('status'));
   });
 
+  it('keeps its connection: commands one after another share one, commands at once open more', async () => {
+    let opened = 0;
+    const c = client({ onConnect: () => opened++ });
+    for (let i = 0; i < 5; i++) expect(await c.run(['status'])).to.match(/server is up and running/);
+    // a refused command leaves the connection usable
+    await c.run(['zonestatus', 'missing.test']).catch(() => undefined);
+    expect(await c.run(['status'])).to.match(/server is up and running/);
+    expect(opened).to.be.at.most(2);
+    const before = opened;
+    await Promise.all([0, 1, 2].map(() => c.run(['status'])));
+    expect(opened - before).to.be.within(1, 3);
+  });
+
   it('maps a failed command to RndcError with rndc-like stderr', async () => {
     const e = await client()
       .run(['zonestatus', 'missing.test'])
