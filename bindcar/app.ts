@@ -45,8 +45,8 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   };
-  // the parsed bytes stay on the request: a PUT of the very body applied last is answered without parsing its
-  // records again (apply-zone.ts unchangedPut)
+  // the parsed bytes stay on the request: a PUT of the very body applied last is answered without validating or
+  // diffing it again (apply-zone.ts unchangedPut)
   const json = express.json({
     limit: bodyLimit,
     strict: true,

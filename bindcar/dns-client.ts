@@ -22,7 +22,7 @@ import {
   type TsigKey,
 } from './dns-wire.js';
 import { addressFamily } from '../dns/address.js';
-import { keptAlive, type KeptAliveErrors } from './kept-alive.js';
+import { keptAlive, lengthPrefixed, type KeptAliveErrors } from './kept-alive.js';
 import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
 import { serialGt } from './zone-state.js';
 
@@ -73,12 +73,7 @@ function connErr(e: NodeJS.ErrnoException, what: string): Error {
   return new NamedUnavailableError(`named unreachable for ${what}: ${e.code ?? e.message}`, { cause: e });
 }
 
-/** DNS over TCP frames each message with a two-octet length (RFC 1035 §4.2.2). */
-function tcpFrame(buf: Buffer): { start: number; end: number } | undefined {
-  if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return undefined;
-  return { start: 2, end: 2 + buf.readUInt16BE(0) };
-}
-
+/** A message as DNS over TCP sends it: after its two-octet length (RFC 1035 §4.2.2). */
 function tcpFramed(msg: Buffer): Buffer {
   const l = Buffer.alloc(2);
   l.writeUInt16BE(msg.length);
@@ -135,7 +130,7 @@ export function createDnsClient(
   const defaultTimeout = opts.timeoutMs ?? 5000;
   const pool = keptAlive({
     ...target,
-    frame: tcpFrame,
+    frame: lengthPrefixed(2),
     errors: DNS_ERRORS,
     ...(opts.onConnect ? { onConnect: opts.onConnect } : {}),
   });

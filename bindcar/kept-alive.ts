@@ -18,6 +18,18 @@ const IDLE_MS = 10_000;
 /** Unused connections kept for reuse. */
 const MAX_IDLE = 4;
 
+/**
+ * The framing both protocols share: each message follows its length in `octets` network-order octets (DNS over TCP:
+ * 2, RFC 1035 §4.2.2; the control channel: 4, BIND lib/isccc). For {@link KeptAliveOptions.frame}.
+ */
+export function lengthPrefixed(octets: 2 | 4): (buf: Buffer) => { start: number; end: number } | undefined {
+  return (buf) => {
+    if (buf.length < octets) return undefined;
+    const end = octets + (octets === 2 ? buf.readUInt16BE(0) : buf.readUInt32BE(0));
+    return buf.length < end ? undefined : { start: octets, end };
+  };
+}
+
 /** How the errors of one exchange read (`what` names the exchange: "UPDATE example.com", "rndc addzone"). */
 export interface KeptAliveErrors {
   unreachable(what: string, e: NodeJS.ErrnoException): Error;
@@ -90,7 +102,7 @@ export function keptAlive<S = undefined>(
   };
 
   /**
-   * One exchange on `c`, bounded by `timeoutMs`; `seen.bytes` hears of each byte of an answer, `seen.lost` of the
+   * One exchange on `c`, bounded by `timeoutMs`; `onBytes` hears of each byte of an answer, `onLost` of the
    * connection failing under the exchange (not of a timeout or an answer `onMessage` refused). Done, the connection
    * goes back to the pool, except after a greeting (`hold`): the exchange it was opened for runs on it next.
    */
@@ -100,8 +112,7 @@ export function keptAlive<S = undefined>(
     timeoutMs: number,
     requests: readonly Buffer[],
     onMessage: (msg: Buffer, index: number) => boolean,
-    seen: { bytes(): void; lost(): void } = { bytes: () => {}, lost: () => {} },
-    hold = false,
+    { onBytes, onLost, hold = false }: { onBytes?: () => void; onLost?: () => void; hold?: boolean } = {},
   ): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       let count = 0;
@@ -120,7 +131,7 @@ export function keptAlive<S = undefined>(
       };
       const timer = setTimeout(() => finish(opts.errors.timeout(what, timeoutMs)), timeoutMs);
       c.current = {
-        bytes: seen.bytes,
+        bytes: () => onBytes?.(),
         message: (msg) => {
           try {
             if (onMessage(msg, count++)) finish(undefined, true);
@@ -129,7 +140,7 @@ export function keptAlive<S = undefined>(
           }
         },
         lost: (e) => {
-          seen.lost();
+          onLost?.();
           finish(e);
         },
       };
@@ -160,9 +171,7 @@ export function keptAlive<S = undefined>(
       conn.sock.connect(opts.port, opts.host, () => resolve(conn));
     });
     if (opts.greet)
-      c.state = await opts.greet((requests, onMessage) =>
-        run(c, what, timeoutMs, requests, onMessage, undefined, true),
-      );
+      c.state = await opts.greet((requests, onMessage) => run(c, what, timeoutMs, requests, onMessage, { hold: true }));
     return c;
   };
 
@@ -180,8 +189,8 @@ export function keptAlive<S = undefined>(
         let lost = false;
         try {
           await run(c, what, Math.max(1, deadline - Date.now()), requests(c.state as S), onMessage, {
-            bytes: () => (answered = true),
-            lost: () => (lost = true),
+            onBytes: () => (answered = true),
+            onLost: () => (lost = true),
           });
           return;
         } catch (e) {

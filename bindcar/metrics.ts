@@ -10,7 +10,10 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
   rndcDuration: Histogram<'command' | 'result'>;
   dnsDuration: Histogram<'operation' | 'result'>;
-  /** TCP connections opened to named (UPDATE, transfers): they are kept alive, so this grows only with concurrency */
+  /**
+   * TCP connections opened to named (UPDATE, transfers): kept alive, so it grows with exchanges at once and after
+   * idle spells, not per exchange
+   */
   dnsConnections: Counter;
   zoneOperations: Counter<'operation' | 'result'>;
   errors: Counter<'code'>;

@@ -12,7 +12,7 @@
  */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { NamedTimeoutError, NamedUnavailableError } from './errors.js';
-import { keptAlive, type KeptAliveErrors } from './kept-alive.js';
+import { keptAlive, lengthPrefixed, type KeptAliveErrors } from './kept-alive.js';
 import { RndcError, type Rndc } from './rndc.js';
 
 const T_BINARY = 1;
@@ -142,12 +142,6 @@ export interface NativeRndcOptions {
   onConnect?: () => void;
 }
 
-/** A control message is framed by a four-octet length. */
-function controlFrame(buf: Buffer): { start: number; end: number } | undefined {
-  if (buf.length < 4 || buf.length < 4 + buf.readUInt32BE(0)) return undefined;
-  return { start: 4, end: 4 + buf.readUInt32BE(0) };
-}
-
 const CONTROL_ERRORS: KeptAliveErrors = {
   unreachable: (_what, e) =>
     new NamedUnavailableError(`named control channel unavailable: ${e.code ?? e.message}`, { cause: e }),
@@ -179,7 +173,7 @@ export function createNativeRndc(opts: NativeRndcOptions): Rndc {
   const pool = keptAlive<Value>({
     host: opts.host,
     port: opts.port,
-    frame: controlFrame,
+    frame: lengthPrefixed(4),
     errors: CONTROL_ERRORS,
     ...(opts.onConnect ? { onConnect: opts.onConnect } : {}),
     async greet(exchange) {

@@ -607,27 +607,18 @@ export const removeRecordRequestSchema: JSONSchemaType<RemoveRecordRequest> = {
 
 /** The one Ajv instance of bindcar. */
 const ajv = new Ajv({ allErrors: true, strict: true });
+const lazyCompile = <T>(schema: JSONSchemaType<T>): ValidateFunction<T> => lazyValidator(() => ajv.compile(schema));
 
-export const validatePutZoneBody: ValidateFunction<PutZoneBody> = lazyValidator(() => ajv.compile(putZoneBodySchema));
-export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = lazyValidator(() =>
-  ajv.compile(patchRRsetsBodySchema),
-);
-export const validateCheckDsBody: ValidateFunction<CheckDsBody> = lazyValidator(() => ajv.compile(checkDsBodySchema));
-export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = lazyValidator(() =>
-  ajv.compile(createZoneRequestSchema),
-);
-export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = lazyValidator(() =>
-  ajv.compile(modifyZoneRequestSchema),
-);
-export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = lazyValidator(() =>
-  ajv.compile(addRecordRequestSchema),
-);
-export const validateUpdateRecordRequest: ValidateFunction<UpdateRecordRequest> = lazyValidator(() =>
-  ajv.compile(updateRecordRequestSchema),
-);
-export const validateRemoveRecordRequest: ValidateFunction<RemoveRecordRequest> = lazyValidator(() =>
-  ajv.compile(removeRecordRequestSchema),
-);
+export const validatePutZoneBody: ValidateFunction<PutZoneBody> = lazyCompile(putZoneBodySchema);
+export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = lazyCompile(patchRRsetsBodySchema);
+export const validateCheckDsBody: ValidateFunction<CheckDsBody> = lazyCompile(checkDsBodySchema);
+export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = lazyCompile(createZoneRequestSchema);
+export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = lazyCompile(modifyZoneRequestSchema);
+export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = lazyCompile(addRecordRequestSchema);
+export const validateUpdateRecordRequest: ValidateFunction<UpdateRecordRequest> =
+  lazyCompile(updateRecordRequestSchema);
+export const validateRemoveRecordRequest: ValidateFunction<RemoveRecordRequest> =
+  lazyCompile(removeRecordRequestSchema);
 
 /** One schema violation, with the JSON-pointer-ish field path (`records/3/ttl`). */
 export interface FieldError {
