@@ -409,7 +409,7 @@ async function runCheckDs(
 
 /** Sync: push the desired zone to every primary and report. */
 export async function syncDnsZone(req: SyncRequest<DNSZone & KubeObject>, deps: DnsZoneDeps): Promise<SyncResponse> {
-  const plan = planZoneSync(req);
+  const plan = deps.plans ? deps.plans.plan(req, () => planZoneSync(req)) : planZoneSync(req);
   const zone = plan.zone;
   const cz = canonicalZoneName(zone.spec.zoneName);
   const zoneName = plan.desired?.zoneName ?? (cz.ok ? cz.name : zone.spec.zoneName);

@@ -214,6 +214,18 @@ function isZoneNotFound(r: AxiosResponse, zone: string): boolean {
   );
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Records arrays already hashed: a plan used again (hooks/zone/plan-memo.ts) sends the very array once more. */
+const recordsDigests = new WeakMap<PutZoneBody['records'], string>();
+
+/** SHA-256 of a PUT body, its records (the bulk of it) hashed once per array. */
+function bodyDigest(body: PutZoneBody): string {
+  let records = recordsDigests.get(body.records);
+  if (records === undefined) recordsDigests.set(body.records, (records = sha256(JSON.stringify(body.records))));
+  const { records: _records, ...rest } = body;
+  return sha256(`${records} ${JSON.stringify(rest)}`);
+}
+
 /** The real client (axios). */
 export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
   const connectMs = opts.connectTimeoutMs ?? 3000;
@@ -354,7 +366,7 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
   return {
     async putZone(endpoint, zone, body) {
       const key = `${endpoint} ${zone}`;
-      const digest = opts.skipUnchangedForMs ? createHash('sha256').update(JSON.stringify(body)).digest('hex') : '';
+      const digest = opts.skipUnchangedForMs ? bodyDigest(body) : '';
       const known = applied.get(key);
       if (known && known.digest === digest && now() - known.at < (opts.skipUnchangedForMs ?? 0)) {
         if ((await servedSerial(endpoint, zone)) === known.result.serial) {

@@ -18,6 +18,8 @@
  *   BINDY_SOA_TIMEOUT_MS                default 2000 (SOA query to each secondary, for the zone status)
  *   BINDY_POWERDNS_REQUEST_TIMEOUT_MS   default 20000 (one PowerDNS API request)
  *   BINDY_POWERDNS_ATTEMPTS             default 3 (attempts of one push to a PowerDNS server)
+ *   BINDY_ZONE_PLAN_MEMO_OBJECTS        default 12000: how many related objects the zones' kept plans may come from
+ *                                       together (hooks/zone/plan-memo.ts); 0 = plan every sync afresh
  */
 import { existsSync } from 'node:fs';
 import type { Clock } from './clock.js';
@@ -33,6 +35,7 @@ import {
   type PowerDnsBackend,
 } from './powerdns.js';
 import type { ZoneMetrics } from './zone-metrics.js';
+import { DEFAULT_PLAN_MEMO_OBJECTS, planMemo, type PlanMemo } from '../zone/plan-memo.js';
 
 export interface ZoneHookOptions {
   /** resyncAfterSeconds while a push failed. */
@@ -66,6 +69,8 @@ export interface ZonePorts {
   soa?: SoaProbe;
   /** The zone metrics (hooks/ports/zone-metrics.ts); server.ts registers them on the service's /metrics. */
   metrics?: ZoneMetrics;
+  /** Each zone's last plan, reused while the request's objects are unchanged (hooks/zone/plan-memo.ts). */
+  plans?: PlanMemo;
 }
 
 const DEFAULT_TOKEN_FILE = '/var/run/secrets/bindy/bindcar/token';
@@ -102,6 +107,7 @@ export function zonePortsFromEnv(env: NodeJS.ProcessEnv, clock: Clock): ZonePort
     recordStatus: kubeRecordStatusWriter(),
     events: kubeEventRecorder(clock),
     soa: createSoaProbe({ timeoutMs: num(read(env, 'BINDY_SOA_TIMEOUT_MS'), 2000) }),
+    plans: planMemo(num(read(env, 'BINDY_ZONE_PLAN_MEMO_OBJECTS'), DEFAULT_PLAN_MEMO_OBJECTS)),
     options: {
       degradedResyncSeconds: num(
         read(env, 'BINDY_ZONE_DEGRADED_RESYNC_SECONDS'),
