@@ -14,7 +14,8 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
+import { lazyAxios } from './lazy-axios.js';
 import type {
   ApiErrorBody,
   CheckDsBody,
@@ -235,7 +236,7 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 5000;
   const deadlineMs = opts.deadlineMs ?? 40000;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const http: AxiosInstance = axios.create({
+  const http = lazyAxios({
     ...connectTimeoutAgents(connectMs),
     timeout: requestMs,
     maxBodyLength: Infinity,
@@ -268,7 +269,9 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
       let wait = backoff * 2 ** (attempt - 1);
       try {
         const token = await opts.token();
-        const r = await http.request({
+        const r = await (
+          await http()
+        ).request({
           method,
           url,
           data: body,
@@ -352,7 +355,9 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
     if (!url) return undefined;
     try {
       const token = await opts.token();
-      const r = await http.get(url, {
+      const r = await (
+        await http()
+      ).get(url, {
         timeout: Math.min(requestMs, 5000),
         headers: token ? { Authorization: `Bearer ${token}` } : {},
       });

@@ -22,7 +22,8 @@
  * JSON, PATCH REPLACE needs a ttl, a DELETE of a missing RRset is a 204.
  */
 import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
+import { lazyAxios } from './lazy-axios.js';
 import {
   MAX_RECORDS,
   type PutZoneBody,
@@ -152,7 +153,7 @@ export function createPowerDnsClient(opts: PowerDnsClientOptions = {}): PowerDns
   const backoff = opts.backoffMs ?? 250;
   const deadlineMs = opts.deadlineMs ?? 40000;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const http: AxiosInstance = axios.create({
+  const http = lazyAxios({
     maxBodyLength: Infinity,
     maxContentLength: 512 * 1024 * 1024,
     maxRedirects: 0,
@@ -190,7 +191,9 @@ export function createPowerDnsClient(opts: PowerDnsClientOptions = {}): PowerDns
     const url = `${conn.serverUrl}${path}`;
     const data = body === undefined ? undefined : JSON.stringify(body);
     try {
-      const r = await http.request({
+      const r = await (
+        await http()
+      ).request({
         method,
         url,
         ...(data !== undefined ? { data } : {}),
