@@ -23,6 +23,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import axios, { type AxiosInstance } from 'axios';
+import { parseAllDocuments } from 'yaml';
 import type { PutZoneBody } from '../dns/contract.js';
 import { bindcarEnv, freePort, startNamed, type NamedInstance } from '../local/named.js';
 import { startPdns } from '../local/pdns.js';
@@ -44,6 +45,16 @@ const ZONE_COUNTS = list(process.env['BENCH_ZONES'], '1,1000,2000');
 const PDNS_SIZES = list(process.env['BENCH_PDNS_SIZES'], '100,1000,10000');
 const HOOK_SIZES = list(process.env['BENCH_HOOK_SIZES'], '10000,50000');
 const TOKEN = 'bench-token-0123456789abcdef';
+/** The hooks' V8 options as the shipped Deployment sets them (its heap cap is what bounds H-rss). */
+const HOOKS_NODE_OPTIONS = (() => {
+  type Deployment = {
+    kind: string;
+    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
+  };
+  const docs = parseAllDocuments(readFileSync('manifests/base/hooks.yaml', 'utf8')).map((d) => d.toJS() as Deployment);
+  const env = docs.find((d) => d?.kind === 'Deployment')!.spec.template.spec.containers[0]!.env ?? [];
+  return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+})();
 const ONLY = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim().toUpperCase());
 const want = (id: string) => !ONLY || ONLY.includes(id);
 const V = 'bindy.firestoned.io/v1beta1';
@@ -361,6 +372,7 @@ async function hooksSection(rows: Row[]): Promise<void> {
         HOOKS_ADDRESS: '127.0.0.1',
         BINDCAR_TOKEN: TOKEN,
         LOG_LEVEL: 'warn',
+        NODE_OPTIONS: HOOKS_NODE_OPTIONS,
         BINDY_BINDCAR_SKIP_UNCHANGED_MS: String(skipMs),
         HOOKS_BODY_LIMIT: '256mb',
       },
@@ -651,7 +663,13 @@ async function procSection(rows: Row[]): Promise<void> {
       const port = await freePort();
       const hk = await startProcess(
         'dist/hooks/server.js',
-        { HOOKS_PORT: String(port), HOOKS_ADDRESS: '127.0.0.1', BINDCAR_TOKEN: TOKEN, LOG_LEVEL: 'warn' },
+        {
+          HOOKS_PORT: String(port),
+          HOOKS_ADDRESS: '127.0.0.1',
+          BINDCAR_TOKEN: TOKEN,
+          LOG_LEVEL: 'warn',
+          NODE_OPTIONS: HOOKS_NODE_OPTIONS,
+        },
         `http://127.0.0.1:${port}/healthz`,
       );
       h.push(hk.readyMs);
