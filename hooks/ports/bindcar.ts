@@ -216,7 +216,10 @@ function isZoneNotFound(r: AxiosResponse, zone: string): boolean {
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-/** Records arrays already hashed: a plan used again (hooks/zone/plan-memo.ts) sends the very array once more. */
+/**
+ * Records arrays already hashed: a plan used again (hooks/zone/plan-memo.ts) sends the very array once more. A desired
+ * zone's records array is never changed once built (hooks/zone/desired.ts, plan.ts copy it to add to it).
+ */
 const recordsDigests = new WeakMap<PutZoneBody['records'], string>();
 
 /** SHA-256 of a PUT body, its records (the bulk of it) hashed once per array. */
@@ -269,9 +272,8 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
       let wait = backoff * 2 ** (attempt - 1);
       try {
         const token = await opts.token();
-        const r = await (
-          await http()
-        ).request({
+        const client = await http();
+        const r = await client.request({
           method,
           url,
           data: body,
@@ -355,9 +357,8 @@ export function createBindcarClient(opts: BindcarClientOptions): BindcarClient {
     if (!url) return undefined;
     try {
       const token = await opts.token();
-      const r = await (
-        await http()
-      ).get(url, {
+      const client = await http();
+      const r = await client.get(url, {
         timeout: Math.min(requestMs, 5000),
         headers: token ? { Authorization: `Bearer ${token}` } : {},
       });

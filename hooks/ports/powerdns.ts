@@ -191,9 +191,8 @@ export function createPowerDnsClient(opts: PowerDnsClientOptions = {}): PowerDns
     const url = `${conn.serverUrl}${path}`;
     const data = body === undefined ? undefined : JSON.stringify(body);
     try {
-      const r = await (
-        await http()
-      ).request({
+      const client = await http();
+      const r = await client.request({
         method,
         url,
         ...(data !== undefined ? { data } : {}),

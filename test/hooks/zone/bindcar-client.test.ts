@@ -123,6 +123,26 @@ describe('hooks/ports/bindcar client', () => {
     }
   });
 
+  it('tells an unchanged zone by its records, not by the array that holds them', async () => {
+    const s = await scripted([
+      (_q, r) => json(r, 201, okResult),
+      (_q, r) => json(r, 200, { name: 'example.com', serial: 7 }),
+      (_q, r) => json(r, 200, { ...okResult, serial: 8, changed: true, created: false }),
+    ]);
+    try {
+      const c = createBindcarClient({ token: staticToken('t'), sleep, skipUnchangedForMs: 1000, now: () => 0 });
+      const records = [{ name: 'www', type: 'A', ttl: 300, data: '192.0.2.1' }];
+      await c.putZone(s.url, 'example.com', { ...body, records });
+      // the same records in another array: one GET
+      await c.putZone(s.url, 'example.com', { ...body, records: records.map((r) => ({ ...r })) });
+      // a changed record: sent (as the changed RRset)
+      await c.putZone(s.url, 'example.com', { ...body, records: [{ ...records[0]!, data: '192.0.2.2' }] });
+      expect(s.seen.map((x) => x.method)).to.deep.equal(['PUT', 'GET', 'PATCH']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('retries a 503 after its Retry-After and succeeds', async () => {
     const s = await scripted([
       (_q, r) => json(r, 503, { code: 'NAMED_UNAVAILABLE', message: 'restarting' }, { 'retry-after': '2' }),
