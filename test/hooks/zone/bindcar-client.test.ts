@@ -131,7 +131,7 @@ describe('hooks/ports/bindcar client', () => {
     ]);
     try {
       const c = createBindcarClient({ token: staticToken('t'), sleep, skipUnchangedForMs: 1000, now: () => 0 });
-      const records = [{ name: 'www', type: 'A', ttl: 300, data: '192.0.2.1' }];
+      const records: PutZoneBody['records'] = [{ name: 'www', type: 'A', ttl: 300, data: '192.0.2.1' }];
       await c.putZone(s.url, 'example.com', { ...body, records });
       // the same records in another array: one GET
       await c.putZone(s.url, 'example.com', { ...body, records: records.map((r) => ({ ...r })) });
