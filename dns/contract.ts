@@ -6,8 +6,8 @@
  * The schemas check shape and ranges only; DNS grammar (names, rdata) is checked by `rdata.ts` /
  * `names.ts`, which give field-precise errors.
  */
-import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
-import { lazyValidator } from './lazy-validator.js';
+import type { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
+import { lazyAjv, lazyValidator } from './lazy-validator.js';
 import type { UnmanagedRule } from './unmanaged.js';
 
 /**
@@ -606,8 +606,8 @@ export const removeRecordRequestSchema: JSONSchemaType<RemoveRecordRequest> = {
 };
 
 /** The one Ajv instance of bindcar. */
-const ajv = new Ajv({ allErrors: true, strict: true });
-const lazyCompile = <T>(schema: JSONSchemaType<T>): ValidateFunction<T> => lazyValidator(() => ajv.compile(schema));
+const ajv = lazyAjv((Ajv) => new Ajv({ allErrors: true, strict: true }));
+const lazyCompile = <T>(schema: JSONSchemaType<T>): ValidateFunction<T> => lazyValidator(() => ajv().compile(schema));
 
 export const validatePutZoneBody: ValidateFunction<PutZoneBody> = lazyCompile(putZoneBodySchema);
 export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = lazyCompile(patchRRsetsBodySchema);

@@ -6,7 +6,6 @@
  * and turns Ajv errors into `{field, message}` pairs whose `field` is a dotted path
  * (`spec.ipv4Addresses[1]`), the shape the apiserver uses. CEL rules are checked in `cel.ts`.
  */
-import { Ajv } from 'ajv';
 import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv';
 import {
   SCHEMAS,
@@ -36,7 +35,7 @@ import {
   type SRVRecord,
   type TXTRecord,
 } from './generated.js';
-import { lazyValidator } from '../../dns/lazy-validator.js';
+import { lazyAjv, lazyValidator } from '../../dns/lazy-validator.js';
 
 /** A validation failure: a dotted field path (`spec.zoneName`) and why it is invalid. */
 export interface FieldError {
@@ -61,21 +60,23 @@ const DATE_TIME =
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 // verbose: errors carry parentSchema, used to phrase long-pattern and anyOf failures readably.
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-// Kubernetes' OpenAPI formats (k8s.io/kube-openapi/pkg/validation/strfmt), the ones our CRDs use.
-ajv.addFormat('int32', {
-  type: 'number',
-  validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1,
-});
-ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-ajv.addFormat('date-time', {
-  type: 'string',
-  validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)),
-});
-ajv.addFormat('byte', { type: 'string', validate: (s: string) => BASE64.test(s) });
+const ajv = lazyAjv((Ajv) =>
+  new Ajv({ allErrors: true, strict: true, verbose: true })
+    // Kubernetes' OpenAPI formats (k8s.io/kube-openapi/pkg/validation/strfmt), the ones our CRDs use.
+    .addFormat('int32', {
+      type: 'number',
+      validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1,
+    })
+    .addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) })
+    .addFormat('date-time', {
+      type: 'string',
+      validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)),
+    })
+    .addFormat('byte', { type: 'string', validate: (s: string) => BASE64.test(s) }),
+);
 
 function compileKind<T>(kind: BindyKind): ValidateFunction<T> {
-  return lazyValidator(() => ajv.compile<T>(SCHEMAS[kind] as unknown as AnySchema));
+  return lazyValidator(() => ajv().compile<T>(SCHEMAS[kind] as unknown as AnySchema));
 }
 
 /** Type guard for a DNSZone; on failure `.errors` holds Ajv's errors (see {@link fieldErrors}). */
