@@ -7,7 +7,7 @@
  * `names.ts`, which give field-precise errors.
  */
 import type { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
-import { lazyAjv, lazyValidator } from './lazy-validator.js';
+import { lazyCompiler } from './lazy-validator.js';
 import type { UnmanagedRule } from './unmanaged.js';
 
 /**
@@ -606,8 +606,7 @@ export const removeRecordRequestSchema: JSONSchemaType<RemoveRecordRequest> = {
 };
 
 /** The one Ajv instance of bindcar. */
-const ajv = lazyAjv((Ajv) => new Ajv({ allErrors: true, strict: true }));
-const lazyCompile = <T>(schema: JSONSchemaType<T>): ValidateFunction<T> => lazyValidator(() => ajv().compile(schema));
+const lazyCompile = lazyCompiler((Ajv) => new Ajv({ allErrors: true, strict: true }));
 
 export const validatePutZoneBody: ValidateFunction<PutZoneBody> = lazyCompile(putZoneBodySchema);
 export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = lazyCompile(patchRRsetsBodySchema);

@@ -5,17 +5,20 @@
  * the rest compile a moment later, when a probe or a first request no longer waits behind them.
  */
 import { createRequire } from 'node:module';
-import type { Ajv, ValidateFunction } from 'ajv';
+import type { Ajv, AnySchema, JSONSchemaType, ValidateFunction } from 'ajv';
 
 const require = createRequire(import.meta.url);
 
 /**
- * The Ajv instance `make` builds, made on first use: loading ajv itself (its CommonJS modules, ≈ 40 ms and ≈ 10 MB)
- * then waits until a validator compiles, not the service's start.
+ * Compiles schemas into {@link lazyValidator}s of one Ajv instance, which `make` builds when the first of them
+ * compiles: loading ajv itself (its CommonJS modules, ≈ 40 ms and ≈ 10 MB) then waits too, not the service's start.
  */
-export function lazyAjv(make: (ajv: typeof Ajv) => Ajv): () => Ajv {
+export function lazyCompiler(
+  make: (ajv: typeof Ajv) => Ajv,
+): <T>(schema: JSONSchemaType<T> | AnySchema) => ValidateFunction<T> {
   let instance: Ajv | undefined;
-  return () => (instance ??= make((require('ajv') as typeof import('ajv')).Ajv));
+  const ajv = () => (instance ??= make((require('ajv') as typeof import('ajv')).Ajv));
+  return <T>(schema: JSONSchemaType<T> | AnySchema) => lazyValidator(() => ajv().compile<T>(schema as AnySchema));
 }
 
 const uncompiled = new Set<() => unknown>();

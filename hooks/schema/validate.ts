@@ -35,7 +35,7 @@ import {
   type SRVRecord,
   type TXTRecord,
 } from './generated.js';
-import { lazyAjv, lazyValidator } from '../../dns/lazy-validator.js';
+import { lazyCompiler } from '../../dns/lazy-validator.js';
 
 /** A validation failure: a dotted field path (`spec.zoneName`) and why it is invalid. */
 export interface FieldError {
@@ -60,7 +60,7 @@ const DATE_TIME =
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 // verbose: errors carry parentSchema, used to phrase long-pattern and anyOf failures readably.
-const ajv = lazyAjv((Ajv) =>
+const compile = lazyCompiler((Ajv) =>
   new Ajv({ allErrors: true, strict: true, verbose: true })
     // Kubernetes' OpenAPI formats (k8s.io/kube-openapi/pkg/validation/strfmt), the ones our CRDs use.
     .addFormat('int32', {
@@ -76,7 +76,7 @@ const ajv = lazyAjv((Ajv) =>
 );
 
 function compileKind<T>(kind: BindyKind): ValidateFunction<T> {
-  return lazyValidator(() => ajv().compile<T>(SCHEMAS[kind] as unknown as AnySchema));
+  return compile<T>(SCHEMAS[kind] as unknown as AnySchema);
 }
 
 /** Type guard for a DNSZone; on failure `.errors` holds Ajv's errors (see {@link fieldErrors}). */
