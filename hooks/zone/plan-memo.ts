@@ -55,22 +55,18 @@ export function planMemo(maxObjects = DEFAULT_PLAN_MEMO_OBJECTS): PlanMemo {
       const uid = req.parent.metadata.uid;
       const inputs = uid ? planInputs(req) : undefined;
       if (!uid || !inputs) return make();
-      const e = kept.get(uid);
+      const last = kept.get(uid);
       forget(uid);
-      if (e && e.digest === inputs.digest) {
-        kept.set(uid, e);
-        total += e.objects;
-        return e.plan;
-      }
-      const plan = make();
-      if (inputs.objects > maxObjects) return plan;
+      // kept again as the most recent, whether used again or made afresh
+      const entry = last?.digest === inputs.digest ? last : { ...inputs, plan: make() };
+      if (entry.objects > maxObjects) return entry.plan;
       for (const [oldest] of kept) {
-        if (total + inputs.objects <= maxObjects) break;
+        if (total + entry.objects <= maxObjects) break;
         forget(oldest);
       }
-      kept.set(uid, { ...inputs, plan });
-      total += inputs.objects;
-      return plan;
+      kept.set(uid, entry);
+      total += entry.objects;
+      return entry.plan;
     },
   };
 }
