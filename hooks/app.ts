@@ -1,5 +1,6 @@
 /**
- * createApp(deps) → the hooks Express app: the routes table, /healthz, /metrics and the one error middleware.
+ * createApp(deps) → the hooks Express app: the routes table, /healthz, /metrics, the JSON body reader and the one
+ * error middleware.
  * It never listens; server.ts (or a test) does.
  */
 import express from 'express';
@@ -7,12 +8,15 @@ import type { Logger } from 'winston';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { methodNotAllowed, notFound } from './errors.js';
 import { errorMiddleware, hookHandler, hookMetrics, type HookRoute } from './http.js';
+import { jsonBody, keptBodies, type KeptBodies } from './request-body.js';
 
 export interface AppDeps {
   logger: Logger;
   routes: readonly HookRoute[];
   /** JSON body limit; Metacontroller requests carry managedFields and whole zones' records. */
   bodyLimit?: string;
+  /** Large bodies kept parsed (hooks/request-body.ts); default: its default bounds. */
+  bodies?: KeptBodies;
   registry?: Registry;
   /** Collect process metrics (off in tests to keep registries independent). */
   processMetrics?: boolean;
@@ -31,7 +35,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
-  const json = express.json({ limit: deps.bodyLimit ?? '32mb' });
+  const json = jsonBody(deps.bodyLimit ?? '32mb', deps.bodies ?? keptBodies());
   for (const route of deps.routes) {
     app.post(route.path, json, hookHandler(route, deps.logger, metrics));
   }

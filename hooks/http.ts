@@ -168,8 +168,9 @@ export function errorMiddleware(logger: Logger) {
       res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: 'request body exceeds the configured limit' });
       return;
     }
-    if (e?.type === 'entity.parse.failed') {
-      res.status(400).json({ code: 'BAD_REQUEST', message: `request body is not valid JSON: ${e.message}` });
+    // the body reader's other refusals (an aborted or short body, an unsupported content encoding): the client's
+    if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ code: 'BAD_REQUEST', message: `request body: ${e.message}` });
       return;
     }
     logger.error('hook failed', { path: req.path, error: e?.message, stack: e?.stack });

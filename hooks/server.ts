@@ -3,6 +3,7 @@
  * and on SIGTERM stop accepting and let in-flight hook calls finish.
  *
  * Environment: HOOKS_PORT (8080), HOOKS_ADDRESS (0.0.0.0), LOG_LEVEL (info), HOOKS_BODY_LIMIT (32mb),
+ * HOOKS_KEPT_BODY_BYTES (how many bytes of large request bodies are kept parsed, hooks/request-body.ts; 0 = none),
  * BINDCAR_IMAGE, POD_NAMESPACE (the hooks' namespace, default bindy-system), HOOKS_SERVICE_ACCOUNT (bindy-hooks),
  * BINDY_HOOKS_POD_LABELS (the hooks' pod labels, k=v,…; default app.kubernetes.io/name=bindy-hooks),
  * plus the DNSZone hook's BINDCAR_* / ZONE_* variables (hooks/ports/zone.ts).
@@ -17,6 +18,7 @@ import type { HookPorts } from './ports/hook-ports.js';
 import { zonePortsFromEnv } from './ports/zone.js';
 import { createPowerDnsClient } from './ports/powerdns.js';
 import { hookRoutes } from './routes.js';
+import { DEFAULT_KEPT_BODY_BYTES, keptBodies } from './request-body.js';
 import { warmValidatorsSoon } from '../dns/lazy-validator.js';
 
 /** Wall clock at second precision (condition timestamps are RFC 3339 seconds). */
@@ -58,6 +60,13 @@ export function labelList(name: string, text: string): Record<string, string> {
   return out;
 }
 
+/** A whole number of bytes from the environment; anything else stops the start naming the variable. */
+function byteCount(env: NodeJS.ProcessEnv, name: string): number {
+  const v = env[name] ?? '';
+  if (!/^\d{1,15}$/.test(v)) throw new Error(`${name}: "${v}" is not a whole number of bytes`);
+  return Number(v);
+}
+
 /** Starts the hooks service; resolves once it listens. */
 export async function startHooks(opts: {
   port: number;
@@ -65,6 +74,8 @@ export async function startHooks(opts: {
   logger: winston.Logger;
   ports: HookPorts;
   bodyLimit?: string;
+  /** Bytes of large request bodies kept parsed (default DEFAULT_KEPT_BODY_BYTES; 0: none). */
+  keptBodyBytes?: number;
   processMetrics?: boolean;
 }): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   // one registry: the hook metrics (createApp) and the zone metrics share /metrics
@@ -78,6 +89,7 @@ export async function startHooks(opts: {
     registry,
     routes: hookRoutes(ports),
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    bodies: keptBodies({ maxBytes: opts.keptBodyBytes ?? DEFAULT_KEPT_BODY_BYTES }),
     processMetrics: opts.processMetrics ?? false,
   });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -103,6 +115,7 @@ if (isMain) {
     logger,
     ports: portsFromEnv(env),
     ...(env['HOOKS_BODY_LIMIT'] ? { bodyLimit: env['HOOKS_BODY_LIMIT'] } : {}),
+    ...(env['HOOKS_KEPT_BODY_BYTES'] ? { keptBodyBytes: byteCount(env, 'HOOKS_KEPT_BODY_BYTES') } : {}),
     processMetrics: true,
   });
   logger.info('hooks listening', { port: running.port });

@@ -20,6 +20,7 @@ const TRANSFER_SECRET = Buffer.alloc(32, 9).toString('base64');
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 import { readGolden } from '../../support/golden.js';
 import { RNDC_KEY_FILE, TRANSFER_KEY_FILE } from '../../../hooks/pod-layout.js';
+import { deepFreeze } from '../../../hooks/request-body.js';
 export { readGolden, UPDATE_GOLDEN } from '../../support/golden.js';
 
 /** A generator returning sha256("test-key-<n>") bytes for its n-th call: deterministic, distinct per call. */
@@ -41,7 +42,7 @@ export interface FixtureCase {
   responsePath: string;
 }
 
-/** Every `<case>.request.json` of a kind, sorted by name. */
+/** Every `<case>.request.json` of a kind, sorted by name, frozen: a hook never writes to its request (hooks/request-body.ts keeps requests parsed). */
 export function fixtureCases(kind: string): FixtureCase[] {
   const dir = join(REPO, 'test', 'fixtures', 'sync', kind);
   if (!existsSync(dir)) return [];
@@ -50,7 +51,7 @@ export function fixtureCases(kind: string): FixtureCase[] {
     .sort()
     .map((f) => ({
       name: f.replace(/\.request\.json$/, ''),
-      request: JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown,
+      request: deepFreeze(JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown),
       responsePath: join(dir, f.replace(/\.request\.json$/, '.response.json')),
     }));
 }

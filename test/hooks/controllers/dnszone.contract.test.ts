@@ -2,7 +2,8 @@
  * DNSZone hook contract tests: every `test/fixtures/sync/dnszone/<case>.request.json` (exactly what Metacontroller
  * POSTs, hook v2) goes through the real Express app (`createApp` + `hookRoutes`) with fake effect ports; the
  * response must equal `<case>.response.json` and the effects (bindcar calls, record status patches, events)
- * `<case>.effects.json`. `UPDATE_GOLDEN=1` rewrites both.
+ * `<case>.effects.json`. `UPDATE_GOLDEN=1` rewrites both. Each case is posted twice, to fresh fakes: the second time the
+ * app answers from the body it kept parsed (hooks/request-body.ts), frozen, so a hook writing to its request fails.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -12,6 +13,7 @@ import axios from 'axios';
 import { expect } from 'chai';
 import winston from 'winston';
 import { createApp } from '../../../hooks/app.js';
+import { keptBodies } from '../../../hooks/request-body.js';
 import { hookRoutes } from '../../../hooks/routes.js';
 import { validateObject } from '../../../hooks/schema/cel.js';
 import type { KubeObject, SyncRequest } from '../../../hooks/metacontroller.js';
@@ -52,41 +54,47 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
       }
       expect(validateObject(req.parent)).to.deep.equal([]);
 
-      const fakes = fakeZonePorts(BINDCAR[name] ?? {});
-      const app = createApp({ logger: silent, routes: hookRoutes({ clock: () => NOW, zone: fakes.ports }) });
-      const server: Server = await new Promise((resolve) => {
-        const s = app.listen(0, '127.0.0.1', () => resolve(s));
-      });
-      try {
-        const { port } = server.address() as AddressInfo;
-        const path = req.finalizing ? '/finalize/dnszone' : '/sync/dnszone';
-        const res = await axios.post(`http://127.0.0.1:${port}${path}`, req, { validateStatus: () => true });
-        expect(res.status, JSON.stringify(res.data)).to.equal(200);
-        // what we return must be storable: the parent with our status, each record with our status patch
-        expect(validateObject({ ...req.parent, status: res.data.status }), 'DNSZone status').to.deep.equal([]);
-        for (const w of fakes.recordStatus.writes) {
-          const rec = req.related[`${w.ref.kind}.bindy.firestoned.io/v1beta1`]![`${w.ref.namespace}/${w.ref.name}`]!;
-          const status = Object.fromEntries(Object.entries(w.status).filter(([, v]) => v !== null));
-          expect(validateObject({ ...rec, status }), `${w.ref.kind} ${w.ref.name} status`).to.deep.equal([]);
+      const bodies = keptBodies({ minBytes: 0, freeze: true });
+      for (const round of ['first', 'kept'] as const) {
+        const fakes = fakeZonePorts(BINDCAR[name] ?? {});
+        const app = createApp({ logger: silent, routes: hookRoutes({ clock: () => NOW, zone: fakes.ports }), bodies });
+        const server: Server = await new Promise((resolve) => {
+          const s = app.listen(0, '127.0.0.1', () => resolve(s));
+        });
+        try {
+          const { port } = server.address() as AddressInfo;
+          const path = req.finalizing ? '/finalize/dnszone' : '/sync/dnszone';
+          const res = await axios.post(`http://127.0.0.1:${port}${path}`, req, { validateStatus: () => true });
+          expect(res.status, JSON.stringify(res.data)).to.equal(200);
+          // what we return must be storable: the parent with our status, each record with our status patch
+          expect(validateObject({ ...req.parent, status: res.data.status }), 'DNSZone status').to.deep.equal([]);
+          for (const w of fakes.recordStatus.writes) {
+            const rec = req.related[`${w.ref.kind}.bindy.firestoned.io/v1beta1`]![`${w.ref.namespace}/${w.ref.name}`]!;
+            const status = Object.fromEntries(Object.entries(w.status).filter(([, v]) => v !== null));
+            expect(validateObject({ ...rec, status }), `${w.ref.kind} ${w.ref.name} status`).to.deep.equal([]);
+          }
+          const effects = {
+            bindcar: fakes.bindcar.calls,
+            recordStatus: fakes.recordStatus.writes,
+            events: fakes.events.events,
+          };
+          const files = { response: join(DIR, `${name}.response.json`), effects: join(DIR, `${name}.effects.json`) };
+          if (UPDATE) {
+            writeFileSync(files.response, JSON.stringify(res.data, null, 2) + '\n');
+            writeFileSync(files.effects, JSON.stringify(effects, null, 2) + '\n');
+          }
+          expect(existsSync(files.response), `${files.response} missing: run with UPDATE_GOLDEN=1 and review`).to.equal(
+            true,
+          );
+          expect(res.data, round).to.deep.equal(JSON.parse(readFileSync(files.response, 'utf8')));
+          expect(JSON.parse(JSON.stringify(effects)), round).to.deep.equal(
+            JSON.parse(readFileSync(files.effects, 'utf8')),
+          );
+        } finally {
+          await new Promise((r) => server.close(r));
         }
-        const effects = {
-          bindcar: fakes.bindcar.calls,
-          recordStatus: fakes.recordStatus.writes,
-          events: fakes.events.events,
-        };
-        const files = { response: join(DIR, `${name}.response.json`), effects: join(DIR, `${name}.effects.json`) };
-        if (UPDATE) {
-          writeFileSync(files.response, JSON.stringify(res.data, null, 2) + '\n');
-          writeFileSync(files.effects, JSON.stringify(effects, null, 2) + '\n');
-        }
-        expect(existsSync(files.response), `${files.response} missing: run with UPDATE_GOLDEN=1 and review`).to.equal(
-          true,
-        );
-        expect(res.data).to.deep.equal(JSON.parse(readFileSync(files.response, 'utf8')));
-        expect(JSON.parse(JSON.stringify(effects))).to.deep.equal(JSON.parse(readFileSync(files.effects, 'utf8')));
-      } finally {
-        await new Promise((r) => server.close(r));
       }
+      expect(bodies.reused, 'the second post answered from the kept body').to.equal(1);
     });
   }
 

@@ -11,6 +11,7 @@ import type { DNSZone } from '../../../hooks/schema/generated.js';
 import { memoryEventRecorder } from '../../../hooks/ports/events.js';
 import { planInputs, planMemo, type PlanMemo } from '../../../hooks/zone/plan-memo.js';
 import { planZoneSync, type ZonePlan } from '../../../hooks/zone/plan.js';
+import { deepFreeze } from '../../../hooks/request-body.js';
 import { fakeBindcar, recordingStatusWriter } from './fakes.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/sync/dnszone');
@@ -25,15 +26,6 @@ function versioned(req: ZoneReq): ZoneReq {
   stamp(next.parent);
   for (const group of Object.values(next.related)) for (const o of Object.values(group)) stamp(o);
   return next;
-}
-
-/** A plan no later step may change: a write to it throws (modules are strict). */
-function frozen<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) frozen(x);
-  }
-  return v;
 }
 
 /** A memo of a one-zone request: counts the plans it had to make. */
@@ -184,7 +176,7 @@ describe('DNSZone sync with kept plans', () => {
         plan: (r, make) =>
           memo.plan(r, () => {
             made++;
-            return frozen(make()) as ZonePlan;
+            return deepFreeze(make()) as ZonePlan;
           }),
       };
       expect(await run(structuredClone(req), plans), `${name}, first`).to.equal(fresh);
