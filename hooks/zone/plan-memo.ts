@@ -7,7 +7,7 @@
  *
  * The kept plans hold the records of the requests they were made from, so they are bounded by those requests' object
  * count; the least recently synced zone goes first. A request with an object that has no resourceVersion is planned
- * every time.
+ * every time. The very request object of last time (a kept body) is known without reading its versions again.
  */
 import { createHash } from 'node:crypto';
 import type { DNSZone } from '../schema/generated.js';
@@ -43,7 +43,7 @@ export interface PlanMemo {
 
 /** A memo of at most `maxObjects` related objects' worth of plans (0: none kept). */
 export function planMemo(maxObjects = DEFAULT_PLAN_MEMO_OBJECTS): PlanMemo {
-  const kept = new Map<string, { digest: string; objects: number; plan: ZonePlan }>();
+  const kept = new Map<string, { digest: string; objects: number; plan: ZonePlan; req: object }>();
   let total = 0;
   const forget = (uid: string) => {
     const e = kept.get(uid);
@@ -53,12 +53,14 @@ export function planMemo(maxObjects = DEFAULT_PLAN_MEMO_OBJECTS): PlanMemo {
   return {
     plan(req, make) {
       const uid = req.parent.metadata.uid;
-      const inputs = uid ? planInputs(req) : undefined;
-      if (!uid || !inputs) return make();
+      if (!uid) return make();
       const last = kept.get(uid);
+      // the very request of last time (a body the hooks kept parsed, hooks/request-body.ts): the same versions
+      const inputs = last?.req === req ? last : planInputs(req);
+      if (!inputs) return make();
       forget(uid);
       // kept again as the most recent, whether used again or made afresh
-      const entry = last?.digest === inputs.digest ? last : { ...inputs, plan: make() };
+      const entry = last?.digest === inputs.digest ? { ...last, req } : { ...inputs, plan: make(), req };
       if (entry.objects > maxObjects) return entry.plan;
       for (const [oldest] of kept) {
         if (total + entry.objects <= maxObjects) break;
