@@ -5,14 +5,15 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiErrorBody } from '../dns/contract.js';
+import { foreignCharset } from '../dns/json-bytes.js';
 import type { Authenticator } from './auth.js';
 import { HttpError } from './errors.js';
-import { mountRoutes, RAW_BODY, type RouteDeps } from './http.js';
+import { mountRoutes, type RouteDeps } from './http.js';
 import { bindcarRoutes } from './routes.js';
 
 export interface AppDeps extends RouteDeps {
   authenticate: Authenticator;
-  /** express.json limit (default 32mb: a 200k-record zone) */
+  /** JSON body limit (default 32mb: a 200k-record zone) */
   bodyLimit?: string;
 }
 
@@ -45,16 +46,18 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   };
-  // the parsed bytes stay on the request: a PUT of the very body applied last is answered without validating or
-  // diffing it again (apply-zone.ts unchangedPut)
-  const json = express.json({
-    limit: bodyLimit,
-    strict: true,
-    verify: (req, _res, buf) => {
-      (req as Request & { [RAW_BODY]?: Buffer })[RAW_BODY] = buf;
-    },
-  });
-  mountRoutes(app, bindcarRoutes(deps), [authenticate, json]);
+  // a JSON body is read as bytes and parsed when a handler first reads it (http.ts): a PUT of the very body applied
+  // last is answered without parsing, validating or diffing it again (apply-zone.ts samePut)
+  const json = express.raw({ type: 'application/json', limit: bodyLimit });
+  const utf8 = (req: Request, _res: Response, next: NextFunction): void => {
+    const charset = foreignCharset(req.headers['content-type']);
+    next(
+      charset
+        ? new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `request body charset ${charset}: only utf-8 is accepted`)
+        : undefined,
+    );
+  };
+  mountRoutes(app, bindcarRoutes(deps), [authenticate, json, utf8]);
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path.slice(0, 200)}`));
@@ -71,9 +74,6 @@ export function createApp(deps: AppDeps): express.Express {
     } else if (e?.type === 'entity.too.large') {
       status = 413;
       body = { code: 'PAYLOAD_TOO_LARGE', message: `request body exceeds ${bodyLimit}` };
-    } else if (e?.type === 'entity.parse.failed') {
-      status = 400;
-      body = { code: 'BAD_JSON', message: 'request body is not valid JSON' };
     } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       status = e.status;
       body = { code: 'BAD_REQUEST', message: String(e.message ?? 'bad request') };

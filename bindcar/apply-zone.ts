@@ -70,10 +70,27 @@ import {
 import { zoneParam, type ZoneService } from './zones.js';
 
 /**
+ * A PUT of the very bytes (`digest`, their SHA-256) this process applied last, when nothing has changed the zone
+ * since ({@link unchangedPut}): its answer and whether the zone is signed; else undefined and the body goes to
+ * {@link putZone}. Called before the body is parsed: parsing and validating it again would only find what is known.
+ */
+export async function samePut(
+  zones: ZoneService,
+  zoneRaw: string,
+  digest: string,
+): Promise<{ answer: PutZoneResult; signing: boolean } | undefined> {
+  const zone = zones.writable(zoneParam(zoneRaw));
+  const put = zones.entry(zone).applied?.put;
+  if (put?.digest !== digest) return undefined;
+  const answer = await zones.withZone(zone, () => unchangedPut(zones, zone, digest));
+  return answer && { answer, signing: put.signing };
+}
+
+/**
  * `PUT /api/v1/zones/{zone}`: make named serve exactly `body`.
  * Same body twice ⇒ `changed: false` and the serial stays.
- * @param digest the SHA-256 of the body's bytes, when the caller has them: the very body this process applied last,
- *   with nothing changed since, is answered without validating or diffing it again ({@link unchangedPut})
+ * @param digest the SHA-256 of the body's bytes, when the caller has them: kept with the result, so the same bytes
+ *   again are answered by {@link samePut}
  */
 export async function putZone(
   zones: ZoneService,
@@ -82,10 +99,6 @@ export async function putZone(
   digest?: string,
 ): Promise<PutZoneResult> {
   const zone = zones.writable(zoneParam(zoneRaw));
-  if (digest !== undefined && zones.entry(zone).applied?.put?.digest === digest) {
-    const same = await zones.withZone(zone, () => unchangedPut(zones, zone, digest));
-    if (same) return same;
-  }
   const { desired, config, warnings } = zones.validate(zone, body);
   const keyErrors = checkDnssecKeys(zone, body.dnssecKeys ?? []);
   if (keyErrors.length)
@@ -102,7 +115,9 @@ export async function putZone(
         serial: r.serial,
         records: recordCount(desired.rrsets),
         defaultTtl: desired.defaultTtl,
-        ...(digest !== undefined ? { put: { digest, config, answer: answeredAgain(answer) } } : {}),
+        ...(digest !== undefined
+          ? { put: { digest, config, answer: answeredAgain(answer), signing: signingPolicy(body.dnssecPolicy) } }
+          : {}),
       };
     return answer;
   });
@@ -121,9 +136,9 @@ function answeredAgain(r: PutZoneResult): PutZoneResult {
  * A PUT of the body this process applied last (the same SHA-256), when nothing has changed the zone since: named
  * still serves the serial that PUT left (every UPDATE, PATCH or re-creation moves it, and each of them clears
  * `entry.applied`), the zone options are still those it applied (the upstream API can change them alone) and its
- * zone file is there. Then validating and diffing the body again — most of the PUT, ≈ 5 µs per record — would only
- * find what is known, and one SOA query replaces them. Anything else: undefined, and the full PUT runs. Call inside
- * the zone's lock.
+ * zone file is there. Then parsing, validating and diffing the body again — most of the PUT, ≈ 5 µs per record —
+ * would only find what is known, and one SOA query replaces them. Anything else: undefined, and the full PUT runs.
+ * Call inside the zone's lock.
  */
 async function unchangedPut(zones: ZoneService, zone: string, digest: string): Promise<PutZoneResult | undefined> {
   const entry = zones.entry(zone);
@@ -642,12 +657,13 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
       path: '/api/v1/zones/:zone',
       auth: true,
       handle: async (req) => {
-        const body = checkBody(validatePutZoneBody, req.body, 'PutZoneBody');
         const started = process.hrtime.bigint();
         const digest = req.raw ? createHash('sha256').update(req.raw).digest('hex') : undefined;
-        const r: PutZoneResult = await putZone(zones, req.zone, body, digest);
+        const same = digest !== undefined ? await samePut(zones, req.zone, digest) : undefined;
+        const body = same ? undefined : checkBody(validatePutZoneBody, req.body, 'PutZoneBody');
+        const r: PutZoneResult = same?.answer ?? (await putZone(zones, req.zone, body!, digest));
         metrics.zoneOperations.inc({ operation: r.created ? 'create' : r.changed ? 'update' : 'noop', result: 'ok' });
-        if (signingPolicy(body.dnssecPolicy)) {
+        if (same ? same.signing : signingPolicy(body!.dnssecPolicy)) {
           // the push succeeded whatever this says: a failed read only leaves `dnssec` out
           const d = await readZoneDnssec(zones, r.zone).catch((e: unknown) => {
             logger.warn('zone DNSSEC not read', { zone: r.zone, error: (e as Error).message });
@@ -655,7 +671,7 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
           });
           if (d) r.dnssec = d;
         }
-        if (r.changed)
+        if (body && r.changed)
           logger.info('zone applied', {
             ...r,
             records: body.records.length,
@@ -663,7 +679,8 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
           });
         // after the log line: private keys are never logged. The files of the keys named publishes (those `dnssec`
         // lists), not a listing of the zone directory, which holds every zone's files.
-        if (r.dnssec && body.type === 'primary') {
+        // (a kept PUT is a primary's: only those are kept)
+        if (r.dnssec && (same || body!.type === 'primary')) {
           const keys = await zones.deps.store.readKeys(r.zone, r.dnssec.keys).catch((e: unknown) => {
             logger.warn('zone DNSSEC keys not read', { zone: r.zone, error: (e as Error).message });
             return undefined;

@@ -20,6 +20,7 @@ import express, { type Express, type Request, type RequestHandler, type Response
 import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'winston';
 import { fieldErrors } from '../dns/contract.js';
+import { parseJsonBytes } from '../dns/json-bytes.js';
 import { HttpError, invalidSpec } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { Rndc } from './rndc.js';
@@ -34,14 +35,14 @@ export type Reply = { status?: number; json: unknown } | { status?: number; cont
 /** What a handler sees of the request: the raw `:zone` path parameter ('' on routes without one) and the body. */
 export interface RouteRequest {
   zone: string;
-  /** the parsed JSON body on authenticated routes; undefined when none was sent as application/json */
-  body: unknown;
-  /** the bytes that body was parsed from (authenticated routes with a JSON body) */
+  /**
+   * the JSON body on authenticated routes, parsed when first read (400 `BAD_JSON` when it is not JSON); undefined
+   * when none was sent as application/json
+   */
+  readonly body: unknown;
+  /** the bytes of that body (authenticated routes with a JSON body) */
   raw?: Buffer;
 }
-
-/** Where the JSON body parser leaves the bytes it parsed (its `verify` hook, app.ts). */
-export const RAW_BODY = Symbol('rawBody');
 
 export interface BindcarRoute {
   method: 'get' | 'put' | 'post' | 'delete' | 'patch';
@@ -80,10 +81,21 @@ export function checkBody<T>(fn: ValidateFunction<T>, body: unknown, what: strin
 
 function handler(route: BindcarRoute): RequestHandler {
   return async (req: Request, res: Response) => {
-    const raw = (req as Request & { [RAW_BODY]?: Buffer })[RAW_BODY];
+    // app.ts leaves the bytes: a handler may answer from them without parsing (apply-zone.ts, a PUT of the body
+    // applied last)
+    const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
+    let parsed: { value: unknown } | undefined;
     const reply = await route.handle({
       zone: String(req.params['zone'] ?? ''),
-      body: req.body as unknown,
+      get body() {
+        if (!raw) return undefined;
+        if (!parsed) {
+          const r = parseJsonBytes(raw);
+          if (!r.ok) throw new HttpError(400, 'BAD_JSON', `request body is not valid JSON: ${r.message}`);
+          parsed = { value: r.value };
+        }
+        return parsed.value;
+      },
       ...(raw ? { raw } : {}),
     });
     res.status(reply.status ?? 200);

@@ -78,8 +78,11 @@ export interface ZoneCacheEntry {
     serial: number;
     records: number;
     defaultTtl: number;
-    /** set by a full PUT: its body's SHA-256, the zone options it applied and its answer (apply-zone.ts) */
-    put?: { digest: string; config: string; answer: PutZoneResult };
+    /**
+     * set by a full PUT: its body's SHA-256, the zone options it applied, its answer and whether a dnssec-policy
+     * signs the zone (apply-zone.ts)
+     */
+    put?: { digest: string; config: string; answer: PutZoneResult; signing: boolean };
   };
 }
 

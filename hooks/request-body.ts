@@ -12,6 +12,7 @@
  * large ones). A body is found again by its length, then compared byte for byte.
  */
 import express, { type RequestHandler } from 'express';
+import { foreignCharset, parseJsonBytes } from '../dns/json-bytes.js';
 import { HttpError, badRequest } from './errors.js';
 
 /** Bodies of at least 256 KiB are kept by default (a small zone's request parses in well under a millisecond). */
@@ -75,9 +76,8 @@ export function jsonBody(limit: string, bodies: KeptBodies): RequestHandler[] {
   return [
     express.raw({ type: 'application/json', limit }),
     (req, _res, next) => {
-      // RFC 8259 §8.1: JSON between systems is UTF-8
-      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-      if (charset && charset !== 'utf-8' && charset !== 'utf8')
+      const charset = foreignCharset(req.headers['content-type']);
+      if (charset)
         return next(
           new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `request body charset ${charset}: only utf-8 is accepted`),
         );
@@ -94,11 +94,9 @@ export function jsonBody(limit: string, bodies: KeptBodies): RequestHandler[] {
 }
 
 function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch (e) {
-    throw badRequest(`request body is not valid JSON: ${(e as Error).message}`);
-  }
+  const r = parseJsonBytes(raw);
+  if (!r.ok) throw badRequest(`request body is not valid JSON: ${r.message}`);
+  return r.value;
 }
 
 /** `v` and everything it holds, frozen: a write to any of it throws (modules are strict). */

@@ -75,6 +75,16 @@ describe('bindcar DNSSEC (real named)', function () {
     // AND the same question twice gets the same answer, byte for byte
     const again = await h.http.get(`/api/v1/zones/signed.test/dnssec`);
     expect(JSON.stringify(again.data)).to.equal(JSON.stringify(d));
+    // AND the same body again, twice (the second the very bytes applied last), still reports the keys named serves
+    for (let i = 0; i < 2; i++) {
+      const same = await h.http.put<PutZoneResult>(
+        '/api/v1/zones/signed.test',
+        zoneBody('signed.test', [{ name: 'www', type: 'A', ttl: 60, data: '192.0.2.1' }], { dnssecPolicy: 'default' }),
+      );
+      expect(same.status).to.equal(200);
+      expect(same.data.dnssec?.keys.map((k) => k.keyTag)).to.deep.equal([d.keys[0]!.keyTag]);
+      expect(same.data.dnssecKeys?.map((k) => k.keyTag)).to.deep.equal([d.keys[0]!.keyTag]);
+    }
   });
 
   it('reports an unsigned zone as unsigned, with no keys and no DS', async () => {

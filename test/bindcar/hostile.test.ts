@@ -270,7 +270,12 @@ describe('bindcar hostile inputs', function () {
       headers: { 'content-type': 'text/plain' },
     });
     expect(r3.status).to.equal(415);
-    statuses.push(r1.status, r2.status, r3.status);
+    const r4 = await h.http.put(`/api/v1/zones/${CANARY}`, '{"type": "primary"}', {
+      headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+    });
+    expect([r4.status, r4.data.code]).to.deep.equal([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    expect(r4.data.message).to.contain('iso-8859-1');
+    statuses.push(r1.status, r2.status, r3.status, r4.status);
   });
 
   it('rejects hostile upstream record and PATCH requests', async () => {
