@@ -71,8 +71,11 @@ export interface HookTraffic {
   readonly calls: Map<string, number>;
   readonly bytes: Map<string, number>;
   readonly perParent: Map<string, number>;
-  /** Every call in arrival order: when it arrived (ms epoch), its path, parent (`namespace/name`) and request bytes. */
-  readonly log: { t: number; path: string; parent: string; bytes: number; ms?: number }[];
+  /**
+   * Every call in arrival order: when it arrived (ms epoch), its path, parent (`namespace/name`), request bytes, and
+   * whether they are byte for byte the previous request of that path and parent (what hooks/request-body.ts reuses).
+   */
+  readonly log: { t: number; path: string; parent: string; bytes: number; repeated: boolean; ms?: number }[];
 }
 
 /**
@@ -82,6 +85,7 @@ export interface HookTraffic {
 async function countingProxy(target: number): Promise<{ port: number; traffic: HookTraffic; close(): Promise<void> }> {
   const traffic: HookTraffic = { calls: new Map(), bytes: new Map(), perParent: new Map(), log: [] };
   const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
+  const lastBody = new Map<string, Buffer>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -98,8 +102,11 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
             object?: { metadata?: { namespace?: string; name?: string } };
           };
           const p = md.parent?.metadata ?? md.object?.metadata;
-          if (p) bump(traffic.perParent, `${path} ${p.namespace ?? ''}/${p.name ?? ''}`);
-          entry = { t: Date.now(), path, parent: p ? `${p.namespace ?? ''}/${p.name ?? ''}` : '', bytes: body.length };
+          const parent = p ? `${p.namespace ?? ''}/${p.name ?? ''}` : '';
+          if (p) bump(traffic.perParent, `${path} ${parent}`);
+          const repeated = lastBody.get(`${path} ${parent}`)?.equals(body) ?? false;
+          lastBody.set(`${path} ${parent}`, body);
+          entry = { t: Date.now(), path, parent, bytes: body.length, repeated };
           traffic.log.push(entry);
         } catch {
           // not JSON: forwarded as is, the hooks answer it

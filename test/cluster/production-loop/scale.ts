@@ -23,7 +23,8 @@ import type { ProductionLoop } from './harness.js';
 import { kubeDriver, resourceOf } from './kube-driver.js';
 
 const V = 'bindy.firestoned.io/v1beta1';
-const ZONE_HOOKS = ['/sync/dnszone', '/customize/dnszone'];
+const ZONE_SYNC = '/sync/dnszone';
+const ZONE_HOOKS = [ZONE_SYNC, '/customize/dnszone'];
 const DECORATOR_HOOK = '/sync/index-labels';
 
 export interface ScaleOptions {
@@ -57,6 +58,8 @@ export interface ScaleFigures {
   ready: number;
   syncsTotal: number;
   syncsMax: number;
+  /** DNSZone syncs while settling that resent the zone's previous request byte for byte. */
+  syncsRepeated: number;
   /** How many zones were synced n times, by n. */
   syncHistogram: Record<number, number>;
   /** DNSZone sync + customize request bytes while settling. */
@@ -82,7 +85,8 @@ export interface ScaleFigures {
   /** One DNSZone's spec changed (its TTL): syncs of the other zones. */
   zoneChanged: { otherSyncs: Record<string, number>; ownSyncs: number };
   /** Idle window: its length and the DNSZone syncs in it. */
-  idle?: { ms: number; syncs: number };
+  /** An idle window: DNSZone syncs in it, and how many resent that zone's last request byte for byte. */
+  idle?: { ms: number; syncs: number; repeated: number };
 }
 
 interface Seen {
@@ -291,8 +295,8 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     const zoneSyncs = (from: number, to = loop.traffic.log.length) =>
       loop.traffic.log
         .slice(from, to)
-        .filter((c) => c.path === '/sync/dnszone' && c.parent.startsWith(`${ns}/`))
-        .map((c) => ({ t: c.t, parent: c.parent }));
+        .filter((c) => c.path === ZONE_SYNC && c.parent.startsWith(`${ns}/`))
+        .map((c) => ({ t: c.t, parent: c.parent, repeated: c.repeated }));
     const perZoneCounts = (from: number, to?: number) => {
       const m: Record<string, number> = {};
       for (const s of zoneSyncs(from, to)) m[s.parent] = (m[s.parent] ?? 0) + 1;
@@ -475,7 +479,8 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     if (opts.idleMs) {
       const c3 = loop.traffic.log.length;
       await sleep(opts.idleMs);
-      idle = { ms: opts.idleMs, syncs: zoneSyncs(c3).length };
+      const quiet = zoneSyncs(c3);
+      idle = { ms: opts.idleMs, syncs: quiet.length, repeated: quiet.filter((c) => c.repeated).length };
       log(`idle ${opts.idleMs} ms: ${idle.syncs} DNSZone syncs`);
     }
     return {
@@ -488,6 +493,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
       ready,
       syncsTotal: counts.reduce((a, b) => a + b, 0),
       syncsMax: Math.max(...counts),
+      syncsRepeated: settleCalls.filter((c) => c.path === ZONE_SYNC && c.repeated).length,
       syncHistogram,
       zoneHookBytes: bytesOf(ZONE_HOOKS),
       decoratorBytes: bytesOf([DECORATOR_HOOK]),
@@ -514,6 +520,7 @@ export function describeScale(f: ScaleFigures): string {
   return (
     `${f.zones} zones × ${f.perZone} records (instance synced ${f.instanceSyncedMs} ms after start): kubectl apply ${f.applied} ms, all answer ${f.answered} ms ` +
     `(median ${f.answeredMedian} ms), all Ready ${f.ready} ms; DNSZone syncs ${f.syncsTotal} (max ${f.syncsMax}/zone, ` +
+    `${f.syncsRepeated} resending the zone's last request byte for byte, ` +
     `zones by syncs ${JSON.stringify(f.syncHistogram)}); DNSZone hook request bytes ${mb(f.zoneHookBytes)} ` +
     `(objects ${mb(f.objectBytes)}: ${(f.zoneHookBytes / f.objectBytes).toFixed(2)}×; without managedFields ` +
     `${mb(f.objectBytesShown)}: ${(f.zoneHookBytes / f.objectBytesShown).toFixed(2)}×), decorator ${f.decoratorCalls} calls ` +
@@ -521,6 +528,8 @@ export function describeScale(f: ScaleFigures): string {
     `${JSON.stringify(f.causeSets)}; one record change → answer ${f.change.ms} ms, syncs ${JSON.stringify(f.change.syncs)}; ` +
     `a new zone → answer ${f.created.ms} ms, its syncs ${f.created.ownSyncs}, other zones' ${JSON.stringify(f.created.otherSyncs)}; ` +
     `a zone changed → its syncs ${f.zoneChanged.ownSyncs}, other zones' ${JSON.stringify(f.zoneChanged.otherSyncs)}` +
-    (f.idle ? `; idle ${f.idle.ms / 1000} s → ${f.idle.syncs} DNSZone syncs` : '')
+    (f.idle
+      ? `; idle ${f.idle.ms / 1000} s → ${f.idle.syncs} DNSZone syncs (${f.idle.repeated} byte for byte as before)`
+      : '')
   );
 }
