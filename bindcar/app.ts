@@ -5,7 +5,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiErrorBody } from '../dns/contract.js';
-import { foreignCharset } from '../dns/json-bytes.js';
+import { charsetRefusal } from '../dns/json-bytes.js';
 import type { Authenticator } from './auth.js';
 import { HttpError } from './errors.js';
 import { mountRoutes, type RouteDeps } from './http.js';
@@ -50,12 +50,8 @@ export function createApp(deps: AppDeps): express.Express {
   // last is answered without parsing, validating or diffing it again (apply-zone.ts samePut)
   const json = express.raw({ type: 'application/json', limit: bodyLimit });
   const utf8 = (req: Request, _res: Response, next: NextFunction): void => {
-    const charset = foreignCharset(req.headers['content-type']);
-    next(
-      charset
-        ? new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `request body charset ${charset}: only utf-8 is accepted`)
-        : undefined,
-    );
+    const refusal = charsetRefusal(req.headers['content-type']);
+    next(refusal ? new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', refusal) : undefined);
   };
   mountRoutes(app, bindcarRoutes(deps), [authenticate, json, utf8]);
 

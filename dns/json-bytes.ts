@@ -5,10 +5,12 @@
  * top-level object or array (its strict mode).
  */
 
-/** The charset `contentType` names, when it is not UTF-8 (the request is then refused); undefined otherwise. */
-export function foreignCharset(contentType: string | undefined): string | undefined {
+/** Why a body of `contentType` is refused (415) when it names a charset other than UTF-8; undefined otherwise. */
+export function charsetRefusal(contentType: string | undefined): string | undefined {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
-  return charset && charset !== 'utf-8' && charset !== 'utf8' ? charset : undefined;
+  return charset && charset !== 'utf-8' && charset !== 'utf8'
+    ? `request body charset ${charset}: only utf-8 is accepted`
+    : undefined;
 }
 
 /** The JSON value of `raw`, or why it is none. */

@@ -12,7 +12,7 @@
  * large ones). A body is found again by its length, then compared byte for byte.
  */
 import express, { type RequestHandler } from 'express';
-import { foreignCharset, parseJsonBytes } from '../dns/json-bytes.js';
+import { charsetRefusal, parseJsonBytes } from '../dns/json-bytes.js';
 import { HttpError, badRequest } from './errors.js';
 
 /** Bodies of at least 256 KiB are kept by default (a small zone's request parses in well under a millisecond). */
@@ -76,11 +76,8 @@ export function jsonBody(limit: string, bodies: KeptBodies): RequestHandler[] {
   return [
     express.raw({ type: 'application/json', limit }),
     (req, _res, next) => {
-      const charset = foreignCharset(req.headers['content-type']);
-      if (charset)
-        return next(
-          new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `request body charset ${charset}: only utf-8 is accepted`),
-        );
+      const refusal = charsetRefusal(req.headers['content-type']);
+      if (refusal) return next(new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', refusal));
       // no body, or not JSON: req.body stays unset and the envelope check names it
       if (!Buffer.isBuffer(req.body)) return next();
       try {
