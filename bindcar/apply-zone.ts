@@ -45,7 +45,7 @@ import {
 } from '../dns/contract.js';
 import { createHash } from 'node:crypto';
 import { HttpError, invalidSpec, namedFailed, notFound } from './errors.js';
-import { checkBody, type BindcarRoute, type RouteDeps } from './http.js';
+import { checkBody, type BindcarRoute, type RouteDeps, type RouteRequest } from './http.js';
 import { absoluteOwner, relativeOwner } from '../dns/names.js';
 import { parseRecord, type Rdata } from '../dns/rdata.js';
 import { RndcError } from './rndc.js';
@@ -649,6 +649,28 @@ export function getRecords(zones: ZoneService, zoneRaw: string): Promise<ZoneRec
   });
 }
 
+/**
+ * The PUT itself: the very bytes this process applied last are answered unparsed ({@link samePut}), anything else is
+ * checked and applied ({@link putZone}); with whether a dnssec-policy signs the zone, whether it is a primary and the
+ * body's record count (for the log; a body answered unparsed changed nothing).
+ */
+async function applyPut(
+  zones: ZoneService,
+  req: RouteRequest,
+): Promise<{ r: PutZoneResult; signing: boolean; primary: boolean; records?: number }> {
+  const digest = req.raw ? createHash('sha256').update(req.raw).digest('hex') : undefined;
+  const same = digest !== undefined ? await samePut(zones, req.zone, digest) : undefined;
+  // only a primary's PUT is kept for samePut
+  if (same) return { r: same.answer, signing: same.signing, primary: true };
+  const body = checkBody(validatePutZoneBody, req.body, 'PutZoneBody');
+  return {
+    r: await putZone(zones, req.zone, body, digest),
+    signing: signingPolicy(body.dnssecPolicy),
+    primary: body.type === 'primary',
+    records: body.records.length,
+  };
+}
+
 /** The declarative routes. */
 export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarRoute[] {
   return [
@@ -658,12 +680,9 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
       auth: true,
       handle: async (req) => {
         const started = process.hrtime.bigint();
-        const digest = req.raw ? createHash('sha256').update(req.raw).digest('hex') : undefined;
-        const same = digest !== undefined ? await samePut(zones, req.zone, digest) : undefined;
-        const body = same ? undefined : checkBody(validatePutZoneBody, req.body, 'PutZoneBody');
-        const r: PutZoneResult = same?.answer ?? (await putZone(zones, req.zone, body!, digest));
+        const { r, signing, primary, records } = await applyPut(zones, req);
         metrics.zoneOperations.inc({ operation: r.created ? 'create' : r.changed ? 'update' : 'noop', result: 'ok' });
-        if (same ? same.signing : signingPolicy(body!.dnssecPolicy)) {
+        if (signing) {
           // the push succeeded whatever this says: a failed read only leaves `dnssec` out
           const d = await readZoneDnssec(zones, r.zone).catch((e: unknown) => {
             logger.warn('zone DNSSEC not read', { zone: r.zone, error: (e as Error).message });
@@ -671,16 +690,15 @@ export function applyZoneRoutes({ zones, metrics, logger }: RouteDeps): BindcarR
           });
           if (d) r.dnssec = d;
         }
-        if (body && r.changed)
+        if (r.changed)
           logger.info('zone applied', {
             ...r,
-            records: body.records.length,
+            records,
             ms: Number(process.hrtime.bigint() - started) / 1e6,
           });
         // after the log line: private keys are never logged. The files of the keys named publishes (those `dnssec`
         // lists), not a listing of the zone directory, which holds every zone's files.
-        // (a kept PUT is a primary's: only those are kept)
-        if (r.dnssec && (same || body!.type === 'primary')) {
+        if (r.dnssec && primary) {
           const keys = await zones.deps.store.readKeys(r.zone, r.dnssec.keys).catch((e: unknown) => {
             logger.warn('zone DNSSEC keys not read', { zone: r.zone, error: (e as Error).message });
             return undefined;

@@ -103,9 +103,10 @@ async function countingProxy(target: number): Promise<{ port: number; traffic: H
           };
           const p = md.parent?.metadata ?? md.object?.metadata;
           const parent = p ? `${p.namespace ?? ''}/${p.name ?? ''}` : '';
-          if (p) bump(traffic.perParent, `${path} ${parent}`);
-          const repeated = lastBody.get(`${path} ${parent}`)?.equals(body) ?? false;
-          lastBody.set(`${path} ${parent}`, body);
+          const key = `${path} ${parent}`;
+          if (p) bump(traffic.perParent, key);
+          const repeated = lastBody.get(key)?.equals(body) ?? false;
+          lastBody.set(key, body);
           entry = { t: Date.now(), path, parent, bytes: body.length, repeated };
           traffic.log.push(entry);
         } catch {
