@@ -5,7 +5,7 @@
 # Node LTS on Debian bookworm-slim (bookworm's bind9-utils is BIND 9.18, the default server version).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# ---- build: compile TypeScript, then drop dev dependencies ----
+# ---- build: compile TypeScript and bundle each service into one file (scripts/bundle.ts), then drop dev dependencies ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -16,6 +16,7 @@ COPY hooks ./hooks
 COPY bindcar ./bindcar
 COPY cli ./cli
 COPY local ./local
+COPY scripts/bundle.ts ./scripts/bundle.ts
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # ---- runtime: compiled JS + production node_modules, non-root ----
@@ -30,7 +31,7 @@ USER node
 # ---- hooks: the Metacontroller hook service (schemas are compiled in; no crds/ needed at run time) ----
 FROM runtime AS hooks
 EXPOSE 8080
-CMD ["node", "dist/hooks/server.js"]
+CMD ["node", "dist/bundle/hooks.mjs"]
 
 # ---- bindcar: the sidecar next to named; needs rndc, nsupdate and dig ----
 FROM runtime AS bindcar
@@ -44,4 +45,4 @@ EXPOSE 8080
 # A smaller young generation (8 MB semi-spaces instead of 16) keeps the sidecar under 100 MB after 1,000 zones
 # (~113 → ~68 MB RSS) for ~10 % on the 100,000-record create (npm run bench, P4-P6); bench/run.ts uses the same.
 ENV NODE_OPTIONS=--max-semi-space-size=8
-CMD ["node", "dist/bindcar/server.js"]
+CMD ["node", "dist/bundle/bindcar.mjs"]

@@ -32,6 +32,7 @@ import type { DNSRecord, DNSZone } from '../hooks/schema/generated.js';
 import { desiredZone } from '../hooks/zone/desired.js';
 import { recordStatus } from '../hooks/zone/status.js';
 import { CATALOG_MIN_UPDATE_INTERVAL, NAMED_RATE_OPTIONS } from '../hooks/render/named-conf.js';
+import { DIST_BUNDLES as BUNDLES } from '../scripts/bundle.js';
 import { untilAnswer } from './dns.js';
 import { RawControl } from './raw-control.js';
 import { RawUpdater } from './raw-dns.js';
@@ -144,7 +145,7 @@ async function startBindcar(named: NamedInstance, extra: Record<string, string> 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const { child, readyMs } = await startProcess(
-    'dist/bindcar/server.js',
+    BUNDLES.bindcar,
     {
       ...bindcarEnv(named, TOKEN, port),
       BINDCAR_MAX_RECORDS_PER_TYPE: '100000',
@@ -367,7 +368,7 @@ async function hooksSection(rows: Row[]): Promise<void> {
   const start = async (skipMs: number) => {
     const port = await freePort();
     const { child } = await startProcess(
-      'dist/hooks/server.js',
+      BUNDLES.hooks,
       {
         HOOKS_PORT: String(port),
         HOOKS_ADDRESS: '127.0.0.1',
@@ -669,7 +670,7 @@ async function procSection(rows: Row[]): Promise<void> {
       await new Promise((r) => bc.child.once('exit', r));
       const port = await freePort();
       const hk = await startProcess(
-        'dist/hooks/server.js',
+        BUNDLES.hooks,
         {
           HOOKS_PORT: String(port),
           HOOKS_ADDRESS: '127.0.0.1',
@@ -687,12 +688,22 @@ async function procSection(rows: Row[]): Promise<void> {
       await sample(5, 1, () => run(process.execPath, ['-e', '0'])), // the floor any Node service pays
     );
     rows.push({
-      ...ratioRow('T-bindcar', 'bindcar start → /healthz 200; raw: node -e 0', summarize(b), nodeBare),
+      ...ratioRow(
+        'T-bindcar',
+        'bindcar start (its bundle, as the image runs it) → /healthz 200; raw: node -e 0',
+        summarize(b),
+        nodeBare,
+      ),
       target: '≤ 200 ms',
       met: summarize(b).p50 <= 200,
     });
     rows.push({
-      ...ratioRow('T-hooks', 'hooks start → /healthz 200; raw: node -e 0', summarize(h), nodeBare),
+      ...ratioRow(
+        'T-hooks',
+        'hooks start (its bundle, as the image runs it) → /healthz 200; raw: node -e 0',
+        summarize(h),
+        nodeBare,
+      ),
       target: '≤ 200 ms',
       met: summarize(h).p50 <= 200,
     });

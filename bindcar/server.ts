@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import winston from 'winston';
 import { createApp } from './app.js';
 import { warmValidatorsSoon } from '../dns/lazy-validator.js';
+import { isEntryPoint } from '../dns/entry-point.js';
 import { Catalog } from './catalog.js';
 import { checkAuthStartup, createAuthenticator, kubeTokenReviewer, type AuthConfig } from './auth.js';
 import { parseConfig, type BindcarConfig } from './config.js';
@@ -209,5 +210,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-const isMain = process.argv[1] !== undefined && /bindcar[/\\]server\.(ts|js)$/.test(process.argv[1]);
-if (isMain) void main();
+if (isEntryPoint(import.meta.url)) void main();

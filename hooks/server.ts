@@ -20,6 +20,7 @@ import { createPowerDnsClient } from './ports/powerdns.js';
 import { hookRoutes } from './routes.js';
 import { DEFAULT_KEPT_BODY_BYTES, keptBodies } from './request-body.js';
 import { warmValidatorsSoon } from '../dns/lazy-validator.js';
+import { isEntryPoint } from '../dns/entry-point.js';
 
 /** Wall clock at second precision (condition timestamps are RFC 3339 seconds). */
 export const systemClock: Clock = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -105,8 +106,8 @@ export async function startHooks(opts: {
   };
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}`;
-if (isMain) {
+/** Runs the service from the environment until SIGTERM or SIGINT. */
+async function main(): Promise<void> {
   const env = process.env;
   const logger = jsonLogger(env['LOG_LEVEL'] ?? 'info');
   const running = await startHooks({
@@ -130,3 +131,5 @@ if (isMain) {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }
+
+if (isEntryPoint(import.meta.url)) void main();

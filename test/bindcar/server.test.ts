@@ -1,6 +1,7 @@
 /**
  * The composition root as a real process: configuration from env, listening, graceful SIGTERM,
- * and the refusal to start unauthenticated on a non-loopback address.
+ * and the refusal to start unauthenticated on a non-loopback address. Each case runs twice: from the sources and
+ * from the bundle the image runs (scripts/bundle.ts).
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,16 +9,27 @@ import { join } from 'node:path';
 import axios from 'axios';
 import { startNamed, type NamedInstance } from '../support/named.js';
 import { zoneBody } from './builders.js';
+import { serviceBundles } from '../support/bundles.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-function run(env: Record<string, string>): {
+/** How node starts bindcar: the sources through tsx, or the bundle. */
+type Launch = () => Promise<string[]>;
+const LAUNCHES: [string, Launch][] = [
+  ['bindcar/server.ts', async () => ['--import', 'tsx', join(ROOT, 'bindcar', 'server.ts')]],
+  ['the bindcar bundle', async () => [(await serviceBundles()).bindcar]],
+];
+
+function run(
+  argv: string[],
+  env: Record<string, string>,
+): {
   child: ChildProcess;
   out: () => string;
   exit: Promise<number | null>;
   port: Promise<number>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bindcar', 'server.ts')], {
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,65 +50,68 @@ function run(env: Record<string, string>): {
   return { child, out: () => out, exit, port };
 }
 
-describe('bindcar/server.ts process', function () {
-  this.timeout(40000);
-  let named: NamedInstance;
-  let env: Record<string, string>;
-  before(async () => {
-    named = await startNamed();
-    env = {
-      API_PORT: '0',
-      BIND_API_ADDRESS: '127.0.0.1',
-      BIND_ZONE_DIR: named.dir,
-      RNDC_CONF: named.rndcConf,
-      NAMED_DNS_PORT: String(named.dnsPort),
-      BINDCAR_UPDATE_KEY_NAME: named.updateKey.name,
-      BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
-    };
-  });
-  after(async () => {
-    await named?.stop();
-  });
-
-  it('serves, requires its token, and on SIGTERM finishes the in-flight PUT before exiting 0', async () => {
-    const token = 'a-sufficiently-long-token';
-    const p = run({ ...env, BIND_API_TOKEN: token });
-    const port = await p.port;
-    const http = axios.create({
-      baseURL: `http://127.0.0.1:${port}`,
-      validateStatus: () => true,
-      headers: { authorization: `Bearer ${token}` },
+for (const [what, launch] of LAUNCHES)
+  describe(`bindcar process: ${what}`, function () {
+    this.timeout(40000);
+    let named: NamedInstance;
+    let env: Record<string, string>;
+    let argv: string[];
+    before(async () => {
+      argv = await launch();
+      named = await startNamed();
+      env = {
+        API_PORT: '0',
+        BIND_API_ADDRESS: '127.0.0.1',
+        BIND_ZONE_DIR: named.dir,
+        RNDC_CONF: named.rndcConf,
+        NAMED_DNS_PORT: String(named.dnsPort),
+        BINDCAR_UPDATE_KEY_NAME: named.updateKey.name,
+        BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
+      };
     });
-    expect((await http.get('/readyz')).status).to.equal(200);
-    expect((await axios.get(`http://127.0.0.1:${port}/api/v1/zones`, { validateStatus: () => true })).status).to.equal(
-      401,
-    );
-    // WHEN SIGTERM arrives while a large zone is being created
-    const recs = Array.from({ length: 3000 }, (_, i) => ({
-      name: `h${i}`,
-      type: 'A' as const,
-      ttl: 60,
-      data: `10.1.${i >> 8}.${i & 255}`,
-    }));
-    const inflight = http.put('/api/v1/zones/term.test', zoneBody('term.test', recs));
-    await new Promise((r) => setTimeout(r, 30));
-    p.child.kill('SIGTERM');
-    // THEN the request completes and the process exits cleanly
-    const r = await inflight;
-    expect(r.status, JSON.stringify(r.data)).to.equal(201);
-    expect(await p.exit).to.equal(0);
-    expect(await named.soaSerial('term.test')).to.equal(1);
-  });
+    after(async () => {
+      await named?.stop();
+    });
 
-  it('refuses to start without authentication on a non-loopback address', async () => {
-    const p = run({ ...env, BIND_API_ADDRESS: '0.0.0.0' });
-    expect(await p.exit).to.equal(1);
-    expect(p.out()).to.match(/refusing to listen on 0\.0\.0\.0 without authentication/);
-  });
+    it('serves, requires its token, and on SIGTERM finishes the in-flight PUT before exiting 0', async () => {
+      const token = 'a-sufficiently-long-token';
+      const p = run(argv, { ...env, BIND_API_TOKEN: token });
+      const port = await p.port;
+      const http = axios.create({
+        baseURL: `http://127.0.0.1:${port}`,
+        validateStatus: () => true,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect((await http.get('/readyz')).status).to.equal(200);
+      expect(
+        (await axios.get(`http://127.0.0.1:${port}/api/v1/zones`, { validateStatus: () => true })).status,
+      ).to.equal(401);
+      // WHEN SIGTERM arrives while a large zone is being created
+      const recs = Array.from({ length: 3000 }, (_, i) => ({
+        name: `h${i}`,
+        type: 'A' as const,
+        ttl: 60,
+        data: `10.1.${i >> 8}.${i & 255}`,
+      }));
+      const inflight = http.put('/api/v1/zones/term.test', zoneBody('term.test', recs));
+      await new Promise((r) => setTimeout(r, 30));
+      p.child.kill('SIGTERM');
+      // THEN the request completes and the process exits cleanly
+      const r = await inflight;
+      expect(r.status, JSON.stringify(r.data)).to.equal(201);
+      expect(await p.exit).to.equal(0);
+      expect(await named.soaSerial('term.test')).to.equal(1);
+    });
 
-  it('exits 2 with the variable named on a bad configuration', async () => {
-    const p = run({ ...env, API_PORT: 'eighty' });
-    expect(await p.exit).to.equal(2);
-    expect(p.out()).to.match(/API_PORT/);
+    it('refuses to start without authentication on a non-loopback address', async () => {
+      const p = run(argv, { ...env, BIND_API_ADDRESS: '0.0.0.0' });
+      expect(await p.exit).to.equal(1);
+      expect(p.out()).to.match(/refusing to listen on 0\.0\.0\.0 without authentication/);
+    });
+
+    it('exits 2 with the variable named on a bad configuration', async () => {
+      const p = run(argv, { ...env, API_PORT: 'eighty' });
+      expect(await p.exit).to.equal(2);
+      expect(p.out()).to.match(/API_PORT/);
+    });
   });
-});

@@ -1,8 +1,8 @@
 /**
  * The production loop on one machine: the real Metacontroller (built from source) watching a real kube-apiserver,
- * calling the hooks service (its own process, authenticated as the `bindy-hooks` ServiceAccount under the RBAC of
- * manifests/base, not as admin), which pushes zones to a real named + bindcar declared as an `external`
- * Bind9Instance. The CompositeControllers of metacontroller/ are applied unchanged but for the webhook target, which
+ * calling the hooks service (its own process, started from the bundle the image runs (scripts/bundle.ts),
+ * authenticated as the `bindy-hooks` ServiceAccount under the RBAC of manifests/base, not as admin), which pushes
+ * zones to a real named + bindcar declared as an `external` Bind9Instance. The CompositeControllers of metacontroller/ are applied unchanged but for the webhook target, which
  * points at the hooks' loopback port instead of the in-cluster Service.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,6 +26,7 @@ import {
 } from '../env/metacontroller.js';
 import { httpGet, launch, terminate, waitFor, type Managed } from '../env/processes.js';
 import { metacontrollerArgs } from './shipped.js';
+import { serviceBundles } from '../../support/bundles.js';
 
 /** A Kubernetes object as the tests write it. */
 export interface KubeObj {
@@ -256,7 +257,7 @@ export async function startProductionLoop(
     const hooksPort = await freePort();
     const hooks: Managed = launch(
       process.execPath,
-      [...(options.hooksNodeArgs ?? []), '--import', 'tsx', join(REPO_ROOT, 'hooks/server.ts')],
+      [...(options.hooksNodeArgs ?? []), (await serviceBundles()).hooks],
       join(options.logDir ?? dir, 'hooks.log'),
       {
         cwd: REPO_ROOT,

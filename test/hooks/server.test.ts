@@ -1,0 +1,96 @@
+/**
+ * The hooks composition root as a real process, from the sources and from the bundle the image runs
+ * (scripts/bundle.ts): it listens where the environment says, answers the index-label fixtures as the in-process
+ * routes do (test/fixtures/sync/index-labels), refuses an invalid parent with the CRD schema's 422 (Ajv, which the
+ * bundle loads from node_modules on first use), and exits 0 on SIGTERM.
+ */
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import axios from 'axios';
+import { serviceBundles } from '../support/bundles.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'sync', 'index-labels');
+
+const LAUNCHES: [string, () => Promise<string[]>][] = [
+  ['hooks/server.ts', async () => ['--import', 'tsx', join(ROOT, 'hooks', 'server.ts')]],
+  ['the hooks bundle', async () => [(await serviceBundles()).hooks]],
+];
+
+function start(argv: string[]): { child: ChildProcess; port: Promise<number>; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, argv, {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOOKS_PORT: '0', HOOKS_ADDRESS: '127.0.0.1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const port = new Promise<number>((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /"message":"hooks listening","port":(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', () => reject(new Error(`hooks exited: ${out}`)));
+  });
+  port.catch(() => undefined);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, port, exit };
+}
+
+for (const [what, launch] of LAUNCHES)
+  describe(`hooks process: ${what}`, function () {
+    this.timeout(40000);
+    let proc: ReturnType<typeof start>;
+    let url: string;
+    before(async () => {
+      proc = start(await launch());
+      url = `http://127.0.0.1:${await proc.port}`;
+    });
+    after(() => {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+    });
+
+    it('answers /healthz', async () => {
+      expect((await axios.get(`${url}/healthz`)).status).to.equal(200);
+    });
+
+    const cases = readdirSync(FIXTURES).filter((f) => f.endsWith('.request.json'));
+    it(`answers every index-label fixture as its golden response (${cases.length} cases)`, async () => {
+      expect(cases.length).to.be.greaterThan(0);
+      for (const f of cases) {
+        const res = await axios.post(`${url}/sync/index-labels`, JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')));
+        const golden = JSON.parse(readFileSync(join(FIXTURES, f.replace('.request.', '.response.')), 'utf8'));
+        expect(res.data, f).to.deep.equal(golden);
+      }
+    });
+
+    it('refuses a parent that fails the CRD schema with 422 naming the field', async () => {
+      const res = await axios.post(
+        `${url}/sync/dnszone`,
+        {
+          controller: {},
+          parent: {
+            apiVersion: 'bindy.firestoned.io/v1beta1',
+            kind: 'DNSZone',
+            metadata: { name: 'z', namespace: 'ns' },
+            spec: { zoneName: 'bad name!', clusterRef: 'c' },
+          },
+          children: {},
+          related: {},
+          finalizing: false,
+        },
+        { validateStatus: () => true },
+      );
+      expect(res.status).to.equal(422);
+      expect(res.data.details[0].field).to.equal('spec.zoneName');
+    });
+
+    it('exits 0 on SIGTERM', async () => {
+      proc.child.kill('SIGTERM');
+      expect(await proc.exit).to.equal(0);
+    });
+  });
