@@ -8,7 +8,6 @@ import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import winston from 'winston';
 import { createApp } from './app.js';
-import { warmValidatorsSoon } from '../dns/lazy-validator.js';
 import { isEntryPoint } from '../dns/entry-point.js';
 import { Catalog } from './catalog.js';
 import { checkAuthStartup, createAuthenticator, kubeTokenReviewer, type AuthConfig } from './auth.js';
@@ -164,8 +163,6 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     );
   };
   startCatalog(0);
-  // the request validators compile on first use; the rest once /healthz has answered (dns/lazy-validator.ts)
-  warmValidatorsSoon();
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (closing ??= (async () => {

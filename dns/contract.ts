@@ -1,13 +1,13 @@
 /**
  * bindcar's own HTTP API: hand-written interfaces plus `JSONSchemaType<T>` schemas, so ajv checks at
- * compile time that schema and interface agree (ajv's `JSONSchemaType`). One Ajv instance,
- * each schema compiled once, on first use (lazy-validator.ts).
+ * compile time that schema and interface agree (ajv's `JSONSchemaType`). The validators are those schemas compiled
+ * by `npm run gen` (dns/contract-validators.ts).
  *
  * The schemas check shape and ranges only; DNS grammar (names, rdata) is checked by `rdata.ts` /
  * `names.ts`, which give field-precise errors.
  */
 import type { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
-import { lazyCompiler } from './lazy-validator.js';
+import * as compiled from './contract-validators.js';
 import type { UnmanagedRule } from './unmanaged.js';
 
 /**
@@ -605,19 +605,32 @@ export const removeRecordRequestSchema: JSONSchemaType<RemoveRecordRequest> = {
   },
 };
 
-/** The one Ajv instance of bindcar. */
-const lazyCompile = lazyCompiler((Ajv) => new Ajv({ allErrors: true, strict: true }));
+/**
+ * The schema of each validator below. `npm run gen` compiles them into dns/contract-validators.ts
+ * (scripts/gen/contract-validators.ts), so bindcar never compiles one; a test fails when that file is stale.
+ */
+export const CONTRACT_SCHEMAS = {
+  validatePutZoneBody: putZoneBodySchema,
+  validatePatchRRsetsBody: patchRRsetsBodySchema,
+  validateCheckDsBody: checkDsBodySchema,
+  validateCreateZoneRequest: createZoneRequestSchema,
+  validateModifyZoneRequest: modifyZoneRequestSchema,
+  validateAddRecordRequest: addRecordRequestSchema,
+  validateUpdateRecordRequest: updateRecordRequestSchema,
+  validateRemoveRecordRequest: removeRecordRequestSchema,
+} as const;
 
-export const validatePutZoneBody: ValidateFunction<PutZoneBody> = lazyCompile(putZoneBodySchema);
-export const validatePatchRRsetsBody: ValidateFunction<PatchRRsetsBody> = lazyCompile(patchRRsetsBodySchema);
-export const validateCheckDsBody: ValidateFunction<CheckDsBody> = lazyCompile(checkDsBodySchema);
-export const validateCreateZoneRequest: ValidateFunction<CreateZoneRequest> = lazyCompile(createZoneRequestSchema);
-export const validateModifyZoneRequest: ValidateFunction<ModifyZoneRequest> = lazyCompile(modifyZoneRequestSchema);
-export const validateAddRecordRequest: ValidateFunction<AddRecordRequest> = lazyCompile(addRecordRequestSchema);
-export const validateUpdateRecordRequest: ValidateFunction<UpdateRecordRequest> =
-  lazyCompile(updateRecordRequestSchema);
-export const validateRemoveRecordRequest: ValidateFunction<RemoveRecordRequest> =
-  lazyCompile(removeRecordRequestSchema);
+/** The compiled validator of `name`, typed by its schema's interface. */
+const compiledAs = <T>(name: keyof typeof CONTRACT_SCHEMAS) => compiled[name] as unknown as ValidateFunction<T>;
+
+export const validatePutZoneBody = compiledAs<PutZoneBody>('validatePutZoneBody');
+export const validatePatchRRsetsBody = compiledAs<PatchRRsetsBody>('validatePatchRRsetsBody');
+export const validateCheckDsBody = compiledAs<CheckDsBody>('validateCheckDsBody');
+export const validateCreateZoneRequest = compiledAs<CreateZoneRequest>('validateCreateZoneRequest');
+export const validateModifyZoneRequest = compiledAs<ModifyZoneRequest>('validateModifyZoneRequest');
+export const validateAddRecordRequest = compiledAs<AddRecordRequest>('validateAddRecordRequest');
+export const validateUpdateRecordRequest = compiledAs<UpdateRecordRequest>('validateUpdateRecordRequest');
+export const validateRemoveRecordRequest = compiledAs<RemoveRecordRequest>('validateRemoveRecordRequest');
 
 /** One schema violation, with the JSON-pointer-ish field path (`records/3/ttl`). */
 export interface FieldError {

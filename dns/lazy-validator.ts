@@ -1,7 +1,8 @@
 /**
- * Ajv validators compiled on their first call instead of at module load. Compiling every schema at import was most
- * of a service's start (hooks: ≈ 340 ms for the 24 CRD schemas, bench row T-hooks), and a process that uses some
- * of them (bindcar, the CLI) never pays for the rest. A server calls {@link warmValidatorsSoon} once it listens:
+ * Ajv validators compiled on their first call instead of at module load (the CRD schemas: hooks/schema/validate.ts;
+ * bindcar's are compiled ahead, dns/contract-validators.ts). Compiling every schema at import was most of the hooks'
+ * start (≈ 340 ms for the 24 CRD schemas, bench row T-hooks), and a process that uses some of them (the CLI) never
+ * pays for the rest. A server calls {@link warmValidatorsSoon} once it listens:
  * the rest compile a moment later, when a probe or a first request no longer waits behind them.
  */
 import { createRequire } from 'node:module';

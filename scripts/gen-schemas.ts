@@ -1,6 +1,7 @@
 /**
- * `npm run gen`: crds/*.yaml ⇒ hooks/schema/generated.ts and the README API-reference block.
- * `npm run gen:check` runs this and fails when either file changed (stale generated output).
+ * `npm run gen`: crds/*.yaml ⇒ hooks/schema/generated.ts and the README API-reference block; the schemas of
+ * dns/contract.ts ⇒ dns/contract-validators.ts (bindcar's validators, compiled ahead).
+ * `npm run gen:check` runs this and fails when any of these files changed (stale generated output).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { loadCrds } from './gen/crds.js';
 import { renderGenerated } from './gen/generated.js';
 import { renderApiReference, spliceReadme } from './gen/readme.js';
+import { renderContractValidators } from './gen/contract-validators.js';
+import { CONTRACT_SCHEMAS } from '../dns/contract.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,7 +23,10 @@ async function main(): Promise<void> {
   const readme = readFileSync(readmePath, 'utf8');
   const next = spliceReadme(readme, renderApiReference(crds));
   if (next !== readme) writeFileSync(readmePath, next);
-  console.log(`gen: ${crds.length} CRDs → hooks/schema/generated.ts, README.md API reference`);
+  writeFileSync(join(ROOT, 'dns/contract-validators.ts'), renderContractValidators(CONTRACT_SCHEMAS));
+  console.log(
+    `gen: ${crds.length} CRDs → hooks/schema/generated.ts, README.md API reference; dns/contract.ts → dns/contract-validators.ts`,
+  );
 }
 
 await main();
