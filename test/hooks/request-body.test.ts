@@ -1,8 +1,10 @@
 /**
  * Large hook request bodies kept parsed (hooks/request-body.ts): the same bytes get the kept value, anything else a
- * parse; bounded by bytes, least recently used first; and the body reader's refusals through createApp.
+ * parse; bounded by bytes, least recently used first; through createApp, bodies of a kept length compared as they
+ * arrive, and the body reader's refusals.
  */
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import axios from 'axios';
 import { expect } from 'chai';
 import winston from 'winston';
@@ -65,13 +67,10 @@ describe('the hooks app reads JSON bodies', () => {
     kind: 'DNSZone',
     handle: (b: unknown) => (seen.push(b), { relatedResources: [] }),
   };
-  const withApp = async (fn: (url: string) => Promise<void>) => {
-    const app = createApp({
-      logger: winston.createLogger({ silent: true }),
-      routes: [route],
-      bodies: keptBodies({ minBytes: 0 }),
-      bodyLimit: '1kb',
-    });
+  let bodies = keptBodies({ minBytes: 0 });
+  const withApp = async (fn: (url: string) => Promise<void>, bodyLimit = '1kb') => {
+    bodies = keptBodies({ minBytes: 0 });
+    const app = createApp({ logger: winston.createLogger({ silent: true }), routes: [route], bodies, bodyLimit });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {
@@ -93,6 +92,80 @@ describe('the hooks app reads JSON bodies', () => {
     await withApp(async (url) => {
       seen.length = 0;
       expect((await post(url, request)).status).to.equal(200);
+      expect((await post(url, request)).status).to.equal(200);
+      expect(seen).to.have.length(2);
+      expect(seen[1]).to.equal(seen[0]);
+    });
+  });
+
+  const names = () => seen.map((v) => (v as { parent: { metadata: { name: string } } }).parent.metadata.name);
+
+  it('compares a body of a kept length as it arrives: the same bytes get the kept value, others their own parse', async () => {
+    await withApp(async (url) => {
+      seen.length = 0;
+      const [a, b] = ['a', 'b'].map((n) => request.replace('"name":"z"', `"name":"${n}"`)); // the same length
+      for (const text of [a, b, a, b, b]) expect((await post(url, text!)).status).to.equal(200);
+      expect(names()).to.deep.equal(['a', 'b', 'a', 'b', 'b']);
+      expect(seen[2]).to.equal(seen[0]);
+      expect(seen[3]).to.equal(seen[1]);
+      expect(seen[4]).to.equal(seen[1]);
+      expect(bodies.reused).to.equal(3);
+    });
+  });
+
+  /** POSTs `parts` as one body of their total length, each part written after the server read the one before. */
+  const postInParts = (url: string, parts: string[]) =>
+    new Promise<number>((resolve, reject) => {
+      const length = parts.reduce((n, p) => n + Buffer.byteLength(p), 0);
+      const req = httpRequest(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': length },
+      });
+      req.once('response', (res) => (res.resume(), resolve(res.statusCode!)));
+      req.once('error', reject);
+      const next = (i: number) => {
+        if (i === parts.length) return void req.end();
+        req.write(parts[i]);
+        setTimeout(() => next(i + 1), 30);
+      };
+      next(0);
+    });
+
+  it('reads a body that leaves a kept one partway as the bytes sent, the kept prefix and the rest', async () => {
+    await withApp(async (url) => {
+      seen.length = 0;
+      const pad = 'x'.repeat(200_000);
+      const text = (name: string) =>
+        JSON.stringify({ pad, parent: { kind: 'DNSZone', metadata: { name, namespace: 'n' } } });
+      expect((await post(url, text('a'))).status).to.equal(200);
+      // the same length, differing only after the first 150,000 bytes, which arrive on their own
+      const other = text('b');
+      expect(
+        await postInParts(url, [other.slice(0, 150_000), other.slice(150_000, 180_000), other.slice(180_000)]),
+      ).to.equal(200);
+      expect(await postInParts(url, [other.slice(0, 150_000), other.slice(150_000)])).to.equal(200);
+      expect(names()).to.deep.equal(['a', 'b', 'b']);
+      expect(seen[1]).to.deep.equal(JSON.parse(other));
+      expect(seen[2]).to.equal(seen[1]);
+      expect(bodies.reused).to.equal(1);
+    }, '1mb');
+  });
+
+  it('drops a body of a kept length that ends short, and goes on serving', async () => {
+    await withApp(async (url) => {
+      seen.length = 0;
+      expect((await post(url, request)).status).to.equal(200);
+      const { port } = new URL(url);
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.end(
+            `POST /s HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${request.length}\r\n\r\n${request.slice(0, 20)}`,
+          );
+        });
+        socket.on('error', () => undefined);
+        socket.once('close', () => resolve());
+        socket.resume();
+      });
       expect((await post(url, request)).status).to.equal(200);
       expect(seen).to.have.length(2);
       expect(seen[1]).to.equal(seen[0]);
