@@ -68,15 +68,16 @@ function rssMb(pid: number): number {
 }
 const namedPid = (n: NamedInstance) => Number(readFileSync(join(n.dir, 'named.pid'), 'utf8').trim());
 
-/** Spawns a compiled service and resolves once `healthUrl` answers 200, with the time that took. */
+/** Spawns a compiled service (node `script` `args`) and resolves once `healthUrl` answers 200, with the time that took. */
 async function startProcess(
   script: string,
   env: Record<string, string>,
   healthUrl: string,
+  args: string[] = [],
 ): Promise<{ child: ChildProcess; readyMs: number }> {
   const nodeArgs = process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -391,6 +392,12 @@ async function hooksSection(rows: Row[]): Promise<void> {
   // the default (an unchanged zone is checked with one GET) and with the skip window expired (a full PUT)
   const skipping = await start(600000);
   const putting = await start(0);
+  // what every H row pays before any hook code runs: the request crossing loopback HTTP into another node process
+  const drainPort = await freePort();
+  const drainUrl = `http://127.0.0.1:${drainPort}/`;
+  const drain = await startProcess('-e', {}, drainUrl, [
+    `require('http').createServer((q, s) => q.resume().on('end', () => s.end('{}'))).listen(${drainPort}, '127.0.0.1')`,
+  ]);
   try {
     for (const n of HOOK_SIZES) {
       const request = syncRequest(`h-${n}.bench.example`, n, bindcar.url);
@@ -404,6 +411,23 @@ async function hooksSection(rows: Row[]): Promise<void> {
       });
       const parse = summarize(await sample(REPS, 2, async () => JSON.parse(text)));
       const mb = (Buffer.byteLength(text) / 2 ** 20).toFixed(1);
+      const wire = summarize(
+        await sample(REPS, 2, () =>
+          axios.post(drainUrl, text, {
+            maxBodyLength: Infinity,
+            headers: { 'content-type': 'application/json' },
+            httpAgent: noKeepAlive,
+          }),
+        ),
+      );
+      rows.push(
+        ratioRow(
+          `H-${n}-wire`,
+          `the same ${mb} MB POSTed to a node process that only reads it (the transfer each H-${n} row includes); raw: JSON.parse of it`,
+          wire,
+          parse,
+        ),
+      );
       for (const [what, h, bodies] of [
         ['nothing changed (the same bytes: kept body and plan; skip window: one GET)', skipping, [text]],
         ['nothing changed (the same bytes; full PUT of the unchanged zone)', putting, [text]],
@@ -453,6 +477,7 @@ async function hooksSection(rows: Row[]): Promise<void> {
   } finally {
     skipping.child.kill('SIGTERM');
     putting.child.kill('SIGTERM');
+    drain.child.kill('SIGTERM');
     bindcar.child.kill('SIGTERM');
     await named.stop();
   }
