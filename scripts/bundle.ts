@@ -8,7 +8,8 @@
  * would be read and parsed at every start, which is what loading them lazily avoids (hooks/ports/kube-client.ts,
  * dns/lazy-validator.ts). A bundle finds them in the node_modules above it, as the sources do.
  *
- * `npm run build` runs this after tsc; the bundle test and the production-loop harness build the same bundles.
+ * `npm run build` runs this after tsc; npm test (test/hooks/server.test.ts, test/bindcar/server.test.ts) and the
+ * production-loop harness build the same bundles and start them.
  */
 import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
