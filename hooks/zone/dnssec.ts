@@ -157,15 +157,19 @@ export function zoneDnssecStatus(
   );
   if (!reports.length) return observed ?? { state: 'signing', policy, keyTags: [], ds: [] };
   const keyTags = uniq(reports.flatMap((r) => r.keys.map((k) => k.keyTag))).slice(0, 64);
-  const ds = uniq(reports.flatMap((r) => r.ds)).slice(0, 64);
-  // the Secret holds the key behind every DS the parent needs (a ZSK named makes anew breaks no chain)
-  const inSecret = new Set(kept.map((k) => `${k.algorithm}/${k.keyTag}`));
-  const stored = ds.length > 0 && ds.every((l) => inSecret.has(dsKeyOf(l)));
   const state: DnssecStatus['state'] = reports.some((r) => r.state === 'signing')
     ? 'signing'
     : reports.every((r) => r.state === 'signed')
       ? 'signed'
       : 'unsigned';
+  // While a named signs, the DS it reports are on their way (a named that lost its directory loading the kept keys
+  // again reports none for a moment): the DS the parent needs change once every primary signs, so a restart never
+  // tells the parent to drop the DS it still needs and then to add them back (DSChanged, dnssecEvents)
+  const reported = uniq(reports.flatMap((r) => r.ds)).slice(0, 64);
+  const ds = state === 'signing' && observed?.ds.length ? observed.ds : reported;
+  // the Secret holds the key behind every DS the parent needs (a ZSK named makes anew breaks no chain)
+  const inSecret = new Set(kept.map((k) => `${k.algorithm}/${k.keyTag}`));
+  const stored = ds.length > 0 && ds.every((l) => inSecret.has(dsKeyOf(l)));
   const keys = reports.flatMap((r) => r.keys);
   const signing = keys.filter((k) => k.role !== 'ZSK');
   const algorithms = uniq(signing.map((k) => k.algorithm));

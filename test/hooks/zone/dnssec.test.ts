@@ -178,6 +178,21 @@ describe('hooks/zone/dnssec', () => {
       );
     });
 
+    it('keeps the DS the parent has while a primary signs again, and changes them once it signed', () => {
+      const before = zoneDnssecStatus(zone(), 'default', [served(report([7]))], [])!;
+      // a named that lost its directory: signing, with none or part of the keys published yet
+      const restarting = { ...report([]), state: 'signing' as const };
+      const during = zoneDnssecStatus(zone({}, before), 'default', [served(restarting)], [])!;
+      expect([during.state, during.ds]).to.deep.equal(['signing', before.ds]);
+      expect(dnssecEvents(zone({}, before), during)).to.deep.equal([]);
+      const after = zoneDnssecStatus(zone({}, during), 'default', [served(report([7]))], [])!;
+      expect(after).to.deep.equal(before);
+      expect(dnssecEvents(zone({}, during), after)).to.deep.equal([]);
+      // a new key set, once signed with it, is the change the parent is told about
+      const rolled = zoneDnssecStatus(zone({}, during), 'default', [served(report([8]))], [])!;
+      expect(dnssecEvents(zone({}, during), rolled)[0]!.message).to.include('DS 8 13 2');
+    });
+
     it('leaves a never-signed zone without status.dnssec and says unsigned once a signed zone stops signing', () => {
       expect(zoneDnssecStatus(zone(), undefined, [served()], [])).to.equal(undefined);
       const before = zoneDnssecStatus(zone(), 'default', [served(report([7]))], [])!;
