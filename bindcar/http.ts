@@ -91,7 +91,7 @@ function handler(route: BindcarRoute): RequestHandler {
         if (!raw) return undefined;
         if (!parsed) {
           const r = parseJsonBytes(raw);
-          if (!r.ok) throw new HttpError(400, 'BAD_JSON', `request body is not valid JSON: ${r.message}`);
+          if (!r.ok) throw new HttpError(400, 'BAD_JSON', r.message);
           parsed = { value: r.value };
         }
         return parsed.value;

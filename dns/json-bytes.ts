@@ -13,15 +13,17 @@ export function charsetRefusal(contentType: string | undefined): string | undefi
     : undefined;
 }
 
-/** The JSON value of `raw`, or why it is none. */
+/** The JSON value of `raw`, or the sentence a 400 says about it ("request body is not valid JSON: …"). */
 export function parseJsonBytes(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
   const text = raw.toString('utf8');
   const first = /\S/.exec(text)?.[0];
   if (first !== '{' && first !== '[')
-    return { ok: false, message: first ? `expected an object or an array, got ${JSON.stringify(first)}` : 'empty' };
+    return notJson(first ? `expected an object or an array, got ${JSON.stringify(first)}` : 'empty');
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
-    return { ok: false, message: (e as Error).message };
+    return notJson((e as Error).message);
   }
 }
+
+const notJson = (why: string) => ({ ok: false as const, message: `request body is not valid JSON: ${why}` });

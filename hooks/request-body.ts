@@ -173,7 +173,7 @@ function readAgainstKept(req: Request, candidates: KeptBody[]): Promise<KeptBody
 
 function parseJson(raw: Buffer): unknown {
   const r = parseJsonBytes(raw);
-  if (!r.ok) throw badRequest(`request body is not valid JSON: ${r.message}`);
+  if (!r.ok) throw badRequest(r.message);
   return r.value;
 }
 
