@@ -12,7 +12,7 @@
  * production-loop harness build the same bundles and start them.
  */
 import { build } from 'esbuild';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isEntryPoint } from '../dns/entry-point.js';
 
@@ -32,17 +32,19 @@ export const LAZY_PACKAGES = ['@kubernetes/client-node', 'axios', 'ajv'];
 const REQUIRE_BANNER =
   "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);";
 
-/** Where `npm run build` writes the bundles: what the images run and the bench starts. */
-export const DIST_BUNDLES: Record<Service, string> = {
-  hooks: join(ROOT, 'dist', 'bundle', 'hooks.mjs'),
-  bindcar: join(ROOT, 'dist', 'bundle', 'bindcar.mjs'),
-};
+/** Each service's bundle in `dir`: `<dir>/<service>.mjs`. */
+const bundlesIn = (dir: string) =>
+  Object.fromEntries(Object.keys(SERVICES).map((s) => [s, join(dir, `${s}.mjs`)])) as Record<Service, string>;
 
-/** Builds `<outDir>/<service>.mjs` for each service; resolves to their paths. */
+const DIST_BUNDLE_DIR = join(ROOT, 'dist', 'bundle');
+/** Where `npm run build` writes the bundles: what the images run and the bench starts. */
+export const DIST_BUNDLES = bundlesIn(DIST_BUNDLE_DIR);
+
+/** Builds each service's bundle in `outDir`; resolves to their paths. */
 export async function bundleServices(outDir: string): Promise<Record<Service, string>> {
-  const out = {} as Record<Service, string>;
+  const out = bundlesIn(outDir);
   for (const [service, entry] of Object.entries(SERVICES) as [Service, string][]) {
-    const outfile = join(outDir, `${service}.mjs`);
+    const outfile = out[service];
     await build({
       absWorkingDir: ROOT,
       entryPoints: [entry],
@@ -58,7 +60,6 @@ export async function bundleServices(outDir: string): Promise<Record<Service, st
       banner: { js: REQUIRE_BANNER },
       logLevel: 'warning',
     });
-    out[service] = outfile;
   }
   return out;
 }
@@ -66,7 +67,7 @@ export async function bundleServices(outDir: string): Promise<Record<Service, st
 // no top-level await: tests import this module, and a module graph with one cannot be require()d, so mocha would load
 // those tests as ES modules, with instances of their modules apart from those its root hooks set (test/cluster/setup.ts)
 if (isEntryPoint(import.meta.url))
-  bundleServices(dirname(DIST_BUNDLES.hooks)).then(
+  bundleServices(DIST_BUNDLE_DIR).then(
     (paths) => Object.values(paths).forEach((p) => console.log(p)),
     (e: unknown) => {
       console.error(e);
