@@ -4,53 +4,14 @@
  * from the bundle the image runs (scripts/bundle.ts).
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import axios from 'axios';
 import { startNamed, type NamedInstance } from '../support/named.js';
 import { zoneBody } from './builders.js';
-import { serviceBundles } from '../support/bundles.js';
+import { serviceLaunches, startServiceProcess } from '../support/service-process.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const run = (argv: string[], env: Record<string, string>) => startServiceProcess('bindcar', argv, env);
 
-/** How node starts bindcar: the sources through tsx, or the bundle. */
-type Launch = () => Promise<string[]>;
-const LAUNCHES: [string, Launch][] = [
-  ['bindcar/server.ts', async () => ['--import', 'tsx', join(ROOT, 'bindcar', 'server.ts')]],
-  ['the bindcar bundle', async () => [(await serviceBundles()).bindcar]],
-];
-
-function run(
-  argv: string[],
-  env: Record<string, string>,
-): {
-  child: ChildProcess;
-  out: () => string;
-  exit: Promise<number | null>;
-  port: Promise<number>;
-} {
-  const child = spawn(process.execPath, argv, {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const port = new Promise<number>((resolve, reject) => {
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const m = /"port":(\d+)/.exec(out);
-      if (m && out.includes('bindcar listening')) resolve(Number(m[1]));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', () => reject(new Error(`bindcar exited: ${out}`)));
-  });
-  port.catch(() => undefined);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => out, exit, port };
-}
-
-for (const [what, launch] of LAUNCHES)
+for (const [what, launch] of serviceLaunches('bindcar'))
   describe(`bindcar process: ${what}`, function () {
     this.timeout(40000);
     let named: NamedInstance;

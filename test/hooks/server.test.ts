@@ -5,43 +5,18 @@
  * bundle loads from node_modules on first use), and exits 0 on SIGTERM.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axios from 'axios';
-import { serviceBundles } from '../support/bundles.js';
+import { serviceLaunches, startServiceProcess } from '../support/service-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'sync', 'index-labels');
 
-const LAUNCHES: [string, () => Promise<string[]>][] = [
-  ['hooks/server.ts', async () => ['--import', 'tsx', join(ROOT, 'hooks', 'server.ts')]],
-  ['the hooks bundle', async () => [(await serviceBundles()).hooks]],
-];
+const start = (argv: string[]) =>
+  startServiceProcess('hooks', argv, { HOOKS_PORT: '0', HOOKS_ADDRESS: '127.0.0.1', LOG_LEVEL: 'info' });
 
-function start(argv: string[]): { child: ChildProcess; port: Promise<number>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, argv, {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOOKS_PORT: '0', HOOKS_ADDRESS: '127.0.0.1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const port = new Promise<number>((resolve, reject) => {
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const m = /"message":"hooks listening","port":(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', () => reject(new Error(`hooks exited: ${out}`)));
-  });
-  port.catch(() => undefined);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, port, exit };
-}
-
-for (const [what, launch] of LAUNCHES)
+for (const [what, launch] of serviceLaunches('hooks'))
   describe(`hooks process: ${what}`, function () {
     this.timeout(40000);
     let proc: ReturnType<typeof start>;
