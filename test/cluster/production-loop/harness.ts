@@ -2,8 +2,9 @@
  * The production loop on one machine: the real Metacontroller (built from source) watching a real kube-apiserver,
  * calling the hooks service (its own process, started from the bundle the image runs (scripts/bundle.ts),
  * authenticated as the `bindy-hooks` ServiceAccount under the RBAC of manifests/base, not as admin), which pushes
- * zones to a real named + bindcar declared as an `external` Bind9Instance. The CompositeControllers of metacontroller/ are applied unchanged but for the webhook target, which
- * points at the hooks' loopback port instead of the in-cluster Service.
+ * zones to a real named + bindcar declared as an `external` Bind9Instance. The CompositeControllers of
+ * metacontroller/ are applied unchanged but for the webhook target, which points at the hooks' loopback port instead
+ * of the in-cluster Service.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
