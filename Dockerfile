@@ -31,7 +31,7 @@ USER node
 # ---- hooks: the Metacontroller hook service (schemas are compiled in; no crds/ needed at run time) ----
 FROM runtime AS hooks
 EXPOSE 8080
-CMD ["node", "dist/bundle/hooks.mjs"]
+CMD ["node", "dist/bundle/hooks.cjs"]
 
 # ---- bindcar: the sidecar next to named; needs rndc, nsupdate and dig ----
 FROM runtime AS bindcar
@@ -43,6 +43,7 @@ RUN apt-get update \
 USER node
 EXPOSE 8080
 # A smaller young generation (8 MB semi-spaces instead of 16) keeps the sidecar under 100 MB after 1,000 zones
-# (~113 → ~68 MB RSS) for ~10 % on the 100,000-record create (npm run bench, P4-P6); bench/run.ts uses the same.
+# (~113 → ~68 MB RSS) for ~10 % on the 100,000-record create (npm run bench). The build wrote the bundle's code cache
+# under these options (SERVICE_NODE_OPTIONS in scripts/bundle.ts); V8 turns it down under others.
 ENV NODE_OPTIONS=--max-semi-space-size=8
-CMD ["node", "dist/bundle/bindcar.mjs"]
+CMD ["node", "dist/bundle/bindcar.cjs"]

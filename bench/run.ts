@@ -23,7 +23,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import axios, { type AxiosInstance } from 'axios';
-import { parseAllDocuments } from 'yaml';
 import type { PutZoneBody } from '../dns/contract.js';
 import { bindcarEnv, freePort, startNamed, type NamedInstance } from '../local/named.js';
 import { startPdns } from '../local/pdns.js';
@@ -32,7 +31,7 @@ import type { DNSRecord, DNSZone } from '../hooks/schema/generated.js';
 import { desiredZone } from '../hooks/zone/desired.js';
 import { recordStatus } from '../hooks/zone/status.js';
 import { CATALOG_MIN_UPDATE_INTERVAL, NAMED_RATE_OPTIONS } from '../hooks/render/named-conf.js';
-import { DIST_BUNDLES as BUNDLES } from '../scripts/bundle.js';
+import { DIST_BUNDLES as BUNDLES, SERVICE_NODE_OPTIONS } from '../scripts/bundle.js';
 import { untilAnswer } from './dns.js';
 import { RawControl } from './raw-control.js';
 import { RawUpdater } from './raw-dns.js';
@@ -47,16 +46,6 @@ const ZONE_COUNTS = list(process.env['BENCH_ZONES'], '1,1000,2000,10000,20000');
 const PDNS_SIZES = list(process.env['BENCH_PDNS_SIZES'], '100,1000,10000');
 const HOOK_SIZES = list(process.env['BENCH_HOOK_SIZES'], '10000,50000');
 const TOKEN = 'bench-token-0123456789abcdef';
-/** The hooks' V8 options as the shipped Deployment sets them (its heap cap is what bounds H-rss). */
-const HOOKS_NODE_OPTIONS = (() => {
-  type Deployment = {
-    kind: string;
-    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
-  };
-  const docs = parseAllDocuments(readFileSync('manifests/base/hooks.yaml', 'utf8')).map((d) => d.toJS() as Deployment);
-  const env = docs.find((d) => d?.kind === 'Deployment')!.spec.template.spec.containers[0]!.env ?? [];
-  return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
-})();
 const ONLY = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim().toUpperCase());
 const want = (id: string) => !ONLY || ONLY.includes(id);
 const V = 'bindy.firestoned.io/v1beta1';
@@ -151,7 +140,7 @@ async function startBindcar(named: NamedInstance, extra: Record<string, string> 
     {
       ...bindcarEnv(named, TOKEN, port),
       BINDCAR_MAX_RECORDS_PER_TYPE: '100000',
-      NODE_OPTIONS: '--max-semi-space-size=8', // as the bindcar image sets it (Dockerfile)
+      NODE_OPTIONS: SERVICE_NODE_OPTIONS.bindcar, // as the bindcar image sets it (Dockerfile)
       LOG_LEVEL: 'warn',
       ...extra,
     },
@@ -382,7 +371,7 @@ async function hooksSection(rows: Row[]): Promise<void> {
         HOOKS_ADDRESS: '127.0.0.1',
         BINDCAR_TOKEN: TOKEN,
         LOG_LEVEL: 'warn',
-        NODE_OPTIONS: HOOKS_NODE_OPTIONS,
+        NODE_OPTIONS: SERVICE_NODE_OPTIONS.hooks,
         BINDY_BINDCAR_SKIP_UNCHANGED_MS: String(skipMs),
         HOOKS_BODY_LIMIT: '256mb',
       },
@@ -708,7 +697,7 @@ async function procSection(rows: Row[]): Promise<void> {
           HOOKS_ADDRESS: '127.0.0.1',
           BINDCAR_TOKEN: TOKEN,
           LOG_LEVEL: 'warn',
-          NODE_OPTIONS: HOOKS_NODE_OPTIONS,
+          NODE_OPTIONS: SERVICE_NODE_OPTIONS.hooks,
         },
         `http://127.0.0.1:${port}/healthz`,
       );

@@ -3,11 +3,14 @@
  * adapters, the zone service and the app; listen; on SIGTERM/SIGINT stop accepting, finish
  * in-flight zone operations, then exit.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import winston from 'winston';
 import { createApp } from './app.js';
+import { warmUpRequest, type Launch } from '../dns/code-cache.js';
 import { isEntryPoint } from '../dns/entry-point.js';
 import { Catalog } from './catalog.js';
 import { checkAuthStartup, createAuthenticator, kubeTokenReviewer, type AuthConfig } from './auth.js';
@@ -59,8 +62,8 @@ async function rndcConfText(path: string): Promise<string> {
   return parts.join('\n');
 }
 
-/** Start bindcar from a parsed configuration. */
-export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Promise<RunningBindcar> {
+/** Start bindcar from a parsed configuration; `launch` (from its bundle's launcher) goes into the listening line. */
+export async function startBindcar(c: BindcarConfig, logger: winston.Logger, launch?: Launch): Promise<RunningBindcar> {
   const auth = await authConfig(c);
   const guard = checkAuthStartup(auth, c.address, c.allowInsecure);
   if (guard) throw new Error(guard);
@@ -147,6 +150,7 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
     zoneDir,
     auth: auth.mode,
     dns: `${c.dns.host}:${c.dns.port}`,
+    ...launch,
   });
   // The catalog is created (or read back) as soon as named answers; until then every zone change
   // retries it first, so nothing waits on startup order between the two containers.
@@ -181,7 +185,11 @@ export async function startBindcar(c: BindcarConfig, logger: winston.Logger): Pr
   return { server, zones, port, shutdown };
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs the sidecar from the environment and arguments until SIGTERM or SIGINT; `launch` is what its bundle's
+ * launcher tells it (dns/code-cache.ts), absent when it runs from its sources.
+ */
+export async function main(launch?: Launch): Promise<void> {
   const parsed = parseConfig(process.env, process.argv.slice(2));
   const logger = winston.createLogger({
     level: parsed.ok ? parsed.config.logLevel : 'info',
@@ -194,7 +202,7 @@ async function main(): Promise<void> {
   }
   let running: RunningBindcar;
   try {
-    running = await startBindcar(parsed.config, logger);
+    running = await startBindcar(parsed.config, logger, launch);
   } catch (e) {
     logger.error(`bindcar failed to start: ${(e as Error).message}`);
     process.exit(1);
@@ -205,6 +213,31 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * What the build runs before it writes the bundle's code cache (dns/code-cache.ts): a start with no named behind it
+ * (nothing is asked of one; no catalog), one /healthz, a stop.
+ */
+export async function warmUp(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bindcar-warm-up-'));
+  try {
+    const parsed = parseConfig({
+      API_PORT: '0',
+      BIND_API_ADDRESS: '127.0.0.1',
+      BIND_ZONE_DIR: dir,
+      BINDCAR_AUTH_MODE: 'token',
+      BIND_API_TOKEN: randomBytes(16).toString('hex'),
+      BINDCAR_UPDATE_KEY_SECRET: randomBytes(32).toString('base64'),
+      BINDCAR_CATALOG_ZONE: 'none',
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const running = await startBindcar(parsed.config, winston.createLogger({ level: 'error', silent: true }));
+    await warmUpRequest(running.port);
+    await running.shutdown();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 if (isEntryPoint(import.meta.url)) void main();

@@ -1,7 +1,8 @@
 /**
  * Whether the module at `moduleUrl` is the one `node` was started with. A service module (hooks/server.ts,
  * bindcar/server.ts) starts itself only then, so tests and the local stack can import it. In a bundle
- * (scripts/bundle.ts) every module shares the bundle's URL, and the bundle is the script `node` runs.
+ * (scripts/bundle.ts) every module shares the bundle's URL; the script `node` runs is its launcher, which starts the
+ * service itself (dns/code-cache.ts).
  */
 import { pathToFileURL } from 'node:url';
 

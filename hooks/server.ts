@@ -20,6 +20,7 @@ import { createPowerDnsClient } from './ports/powerdns.js';
 import { hookRoutes } from './routes.js';
 import { DEFAULT_KEPT_BODY_BYTES, keptBodies } from './request-body.js';
 import { warmValidatorsSoon } from '../dns/lazy-validator.js';
+import { warmUpRequest, type Launch } from '../dns/code-cache.js';
 import { isEntryPoint } from '../dns/entry-point.js';
 
 /** Wall clock at second precision (condition timestamps are RFC 3339 seconds). */
@@ -106,8 +107,11 @@ export async function startHooks(opts: {
   };
 }
 
-/** Runs the service from the environment until SIGTERM or SIGINT. */
-async function main(): Promise<void> {
+/**
+ * Runs the service from the environment until SIGTERM or SIGINT; `launch` is what its bundle's launcher tells it
+ * (dns/code-cache.ts), absent when it runs from its sources.
+ */
+export async function main(launch?: Launch): Promise<void> {
   const env = process.env;
   const logger = jsonLogger(env['LOG_LEVEL'] ?? 'info');
   const running = await startHooks({
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
     ...(env['HOOKS_KEPT_BODY_BYTES'] ? { keptBodyBytes: byteCount(env, 'HOOKS_KEPT_BODY_BYTES') } : {}),
     processMetrics: true,
   });
-  logger.info('hooks listening', { port: running.port });
+  logger.info('hooks listening', { port: running.port, ...launch });
   // validators compile on first use; the rest compile once /healthz has answered (dns/lazy-validator.ts)
   warmValidatorsSoon();
   const stop = (signal: string) => {
@@ -130,6 +134,19 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/** What the build runs before it writes the bundle's code cache (dns/code-cache.ts): a start, one /healthz, a stop. */
+export async function warmUp(): Promise<void> {
+  const running = await startHooks({
+    port: 0,
+    address: '127.0.0.1',
+    logger: jsonLogger('error'),
+    ports: portsFromEnv({}),
+    processMetrics: true,
+  });
+  await warmUpRequest(running.port);
+  await running.close();
 }
 
 if (isEntryPoint(import.meta.url)) void main();

@@ -7,18 +7,18 @@ import { expect } from 'chai';
 import axios from 'axios';
 import { startNamed, type NamedInstance } from '../support/named.js';
 import { zoneBody } from './builders.js';
-import { serviceLaunches, startServiceProcess } from '../support/service-process.js';
+import { listeningLine, serviceLaunches, startServiceProcess } from '../support/service-process.js';
 
 const run = (argv: string[], env: Record<string, string>) => startServiceProcess('bindcar', argv, env);
 
-for (const [what, launch] of serviceLaunches('bindcar'))
-  describe(`bindcar process: ${what}`, function () {
+for (const launch of serviceLaunches('bindcar'))
+  describe(`bindcar process: ${launch.what}`, function () {
     this.timeout(40000);
     let named: NamedInstance;
     let env: Record<string, string>;
     let argv: string[];
     before(async () => {
-      argv = await launch();
+      argv = await launch.argv();
       named = await startNamed();
       env = {
         API_PORT: '0',
@@ -28,6 +28,7 @@ for (const [what, launch] of serviceLaunches('bindcar'))
         NAMED_DNS_PORT: String(named.dnsPort),
         BINDCAR_UPDATE_KEY_NAME: named.updateKey.name,
         BINDCAR_UPDATE_KEY_SECRET: named.updateKey.secret,
+        ...launch.env,
       };
     });
     after(async () => {
@@ -38,6 +39,7 @@ for (const [what, launch] of serviceLaunches('bindcar'))
       const token = 'a-sufficiently-long-token';
       const p = run(argv, { ...env, BIND_API_TOKEN: token });
       const port = await p.port;
+      expect(listeningLine('bindcar', p.out())?.['codeCache'], 'codeCache').to.equal(launch.codeCache);
       const http = axios.create({
         baseURL: `http://127.0.0.1:${port}`,
         validateStatus: () => true,

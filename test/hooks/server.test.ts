@@ -8,21 +8,21 @@ import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axios from 'axios';
-import { serviceLaunches, startServiceProcess } from '../support/service-process.js';
+import { listeningLine, serviceLaunches, startServiceProcess } from '../support/service-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'sync', 'index-labels');
 
-const start = (argv: string[]) =>
-  startServiceProcess('hooks', argv, { HOOKS_PORT: '0', HOOKS_ADDRESS: '127.0.0.1', LOG_LEVEL: 'info' });
+const start = (argv: string[], env: Record<string, string>) =>
+  startServiceProcess('hooks', argv, { HOOKS_PORT: '0', HOOKS_ADDRESS: '127.0.0.1', LOG_LEVEL: 'info', ...env });
 
-for (const [what, launch] of serviceLaunches('hooks'))
-  describe(`hooks process: ${what}`, function () {
+for (const launch of serviceLaunches('hooks'))
+  describe(`hooks process: ${launch.what}`, function () {
     this.timeout(40000);
     let proc: ReturnType<typeof start>;
     let url: string;
     before(async () => {
-      proc = start(await launch());
+      proc = start(await launch.argv(), launch.env);
       url = `http://127.0.0.1:${await proc.port}`;
     });
     after(() => {
@@ -31,6 +31,10 @@ for (const [what, launch] of serviceLaunches('hooks'))
 
     it('answers /healthz', async () => {
       expect((await axios.get(`${url}/healthz`)).status).to.equal(200);
+    });
+
+    it(`says in its listening line how it used the code cache (${launch.codeCache ?? 'nothing, from sources'})`, () => {
+      expect(listeningLine('hooks', proc.out())?.['codeCache']).to.equal(launch.codeCache);
     });
 
     const cases = readdirSync(FIXTURES).filter((f) => f.endsWith('.request.json'));

@@ -1,11 +1,12 @@
 /**
  * The Dockerfile cannot be built here (no Docker engine), so what it relies on is checked from the tree: every file
- * its build stage copies exists, and each image runs a bundle `npm run build` writes (scripts/bundle.ts).
+ * its build stage copies exists, and each image runs a bundle `npm run build` writes (scripts/bundle.ts) with the V8
+ * options its code cache was written under.
  */
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DIST_BUNDLES } from '../../scripts/bundle.js';
+import { DIST_BUNDLES, SERVICE_NODE_OPTIONS } from '../../scripts/bundle.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const lines = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').split('\n');
@@ -29,5 +30,11 @@ describe('Dockerfile', () => {
     const bundles = Object.values(DIST_BUNDLES).map((p) => relative(ROOT, p));
     expect(cmds.map((c) => c[1])).to.have.members(bundles);
     for (const c of cmds) expect(c[0]).to.equal('node');
+  });
+
+  it('runs bindcar with the V8 options its code cache was written under', () => {
+    const stage = lines.slice(lines.findIndex((l) => /^FROM .* AS bindcar$/.test(l)));
+    const env = stage.filter((l) => l.startsWith('ENV NODE_OPTIONS='));
+    expect(env).to.deep.equal([`ENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS.bindcar}`]);
   });
 });

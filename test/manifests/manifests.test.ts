@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { SERVICE_NODE_OPTIONS } from '../../scripts/bundle.js';
 import { REPO, fixtureCases } from '../hooks/children/support.js';
 
 const execFileP = promisify(execFile);
@@ -254,6 +255,17 @@ describe('manifests/ and metacontroller/', () => {
     const readByNode = new Set(['NODE_OPTIONS']); // node itself reads it (V8 flags), never the hooks' code
     for (const n of names.filter((x) => !readByNode.has(x)))
       expect(all.includes(`env['${n}']`), `${n} is not read anywhere in hooks/`).to.equal(true);
+  });
+
+  it('the hooks Deployment runs node with the V8 options their code cache was written under', () => {
+    const docs = parseAllDocuments(readFileSync(join(REPO, 'manifests', 'base', 'hooks.yaml'), 'utf8')).map(
+      (d) => d.toJS() as Record<string, any>,
+    );
+    const env = docs.find((d) => d['kind'] === 'Deployment')!['spec'].template.spec.containers[0].env as {
+      name: string;
+      value?: string;
+    }[];
+    expect(env.find((e) => e.name === 'NODE_OPTIONS')?.value).to.equal(SERVICE_NODE_OPTIONS.hooks);
   });
 
   it('the children the infrastructure hooks return name only existing fields', () => {

@@ -1,20 +1,46 @@
 /**
  * A service (hooks or bindcar) as a real process, started the two ways it runs: from its sources through tsx, and
- * from the bundle the image runs (test/support/bundles.ts).
+ * from the bundle the image runs (test/support/bundles.ts), with the V8 options the image or Deployment sets.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Service } from '../../scripts/bundle.js';
+import type { CodeCacheUse } from '../../dns/code-cache.js';
+import { SERVICE_NODE_OPTIONS, type Service } from '../../scripts/bundle.js';
 import { serviceBundles } from './bundles.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** The node arguments that start `service`, labelled: from its sources, then from its bundle. */
-export function serviceLaunches(service: Service): [string, () => Promise<string[]>][] {
+/** One way to start a service. */
+export interface ServiceLaunch {
+  what: string;
+  /** node's arguments */
+  argv(): Promise<string[]>;
+  /** what it adds to the environment */
+  env: Record<string, string>;
+  /** what its "listening" line says of the code cache (dns/code-cache.ts); undefined: it says nothing */
+  codeCache?: CodeCacheUse;
+}
+
+/** The ways `service` starts: from its sources, then from its bundle. */
+export function serviceLaunches(service: Service): ServiceLaunch[] {
   return [
-    [`${service}/server.ts`, async () => ['--import', 'tsx', join(ROOT, service, 'server.ts')]],
-    [`the ${service} bundle`, async () => [(await serviceBundles())[service]]],
+    { what: `${service}/server.ts`, argv: async () => ['--import', 'tsx', join(ROOT, service, 'server.ts')], env: {} },
+    {
+      what: `the ${service} bundle`,
+      argv: async () => [(await serviceBundles())[service]],
+      env: { NODE_OPTIONS: SERVICE_NODE_OPTIONS[service] },
+      codeCache: 'used',
+    },
   ];
+}
+
+/** The JSON log line "<service> listening" in `out`, parsed; undefined before the whole line came. */
+export function listeningLine(service: Service, out: string): Record<string, unknown> | undefined {
+  const line = out
+    .split('\n')
+    .slice(0, -1)
+    .find((l) => l.includes(`"message":"${service} listening"`));
+  return line === undefined ? undefined : (JSON.parse(line) as Record<string, unknown>);
 }
 
 export interface ServiceProcess {
@@ -33,13 +59,12 @@ export function startServiceProcess(service: Service, argv: string[], env: Recor
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const listening = new RegExp(`"message":"${service} listening"[^\\n]*"port":(\\d+)`);
   let out = '';
   const port = new Promise<number>((resolve, reject) => {
     const onData = (d: Buffer): void => {
       out += d.toString();
-      const m = listening.exec(out);
-      if (m) resolve(Number(m[1]));
+      const line = listeningLine(service, out);
+      if (line) resolve(Number(line['port']));
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
