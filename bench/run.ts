@@ -711,7 +711,7 @@ async function procSection(rows: Row[]): Promise<void> {
     rows.push({
       ...ratioRow(
         'T-bindcar',
-        'bindcar start (its bundle, as the image runs it) → /healthz 200; raw: node -e 0',
+        'bindcar start (its bundle from its code cache, as the image runs it) → /healthz 200; raw: node -e 0',
         summarize(b),
         nodeBare,
       ),
@@ -721,7 +721,7 @@ async function procSection(rows: Row[]): Promise<void> {
     rows.push({
       ...ratioRow(
         'T-hooks',
-        'hooks start (its bundle, as the image runs it) → /healthz 200; raw: node -e 0',
+        'hooks start (its bundle from its code cache, as the image runs it) → /healthz 200; raw: node -e 0',
         summarize(h),
         nodeBare,
       ),

@@ -27,6 +27,7 @@ import {
 } from '../env/metacontroller.js';
 import { httpGet, launch, terminate, waitFor, type Managed } from '../env/processes.js';
 import { metacontrollerArgs } from './shipped.js';
+import { SERVICE_NODE_OPTIONS } from '../../../scripts/bundle.js';
 import { serviceBundles } from '../../support/bundles.js';
 
 /** A Kubernetes object as the tests write it. */
@@ -265,6 +266,7 @@ export async function startProductionLoop(
         env: {
           ...process.env,
           KUBECONFIG: saKubeconfig,
+          NODE_OPTIONS: SERVICE_NODE_OPTIONS.hooks, // as the Deployment sets it, so the bundle runs from its code cache
           HOOKS_ADDRESS: '127.0.0.1',
           HOOKS_PORT: String(hooksPort),
           BINDY_BINDCAR_TOKEN: token,
