@@ -131,6 +131,37 @@ function ratioRow(id: string, scenario: string, result: Summary, baseline: Summa
 }
 const none = summarize([]);
 
+/** bindcar's histogram sums and counts (seconds; `/metrics`), by series: what a bench row's requests spent inside it. */
+async function bindcarSeconds(url: string): Promise<Map<string, number>> {
+  const text = (await axios.get<string>(`${url}/metrics`, { responseType: 'text' })).data;
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^(bindcar_\w+_seconds_(?:sum|count))(\{[^}]*\})? (\S+)$/gm))
+    out.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
+  return out;
+}
+
+const PATCH_SERIES = '{method="PATCH",route="/api/v1/zones/:zone/rrsets"}';
+const DNS_OP = (op: string) => `bindcar_dns_operation_duration_seconds_sum{operation="${op}",result="ok"}`;
+
+/**
+ * Where the PATCHes between two `/metrics` readings spent their time, per PATCH (mean ms): bindcar's handler, and
+ * within it the UPDATE and the IXFR read-back; what the PATCH → answer p50 holds beyond the handler is HTTP and the
+ * answering query.
+ */
+function patchSplit(before: Map<string, number>, after: Map<string, number>): { handler: number; text: string } {
+  const delta = (k: string) => (after.get(k) ?? 0) - (before.get(k) ?? 0);
+  const count = delta(`bindcar_http_request_duration_seconds_count${PATCH_SERIES}`);
+  const ms = (k: string) => (count > 0 ? (delta(k) * 1000) / count : NaN);
+  const handler = ms(`bindcar_http_request_duration_seconds_sum${PATCH_SERIES}`);
+  const update = ms(DNS_OP('update'));
+  const ixfr = ms(DNS_OP('ixfr'));
+  const f = (v: number) => v.toFixed(2);
+  return {
+    handler,
+    text: `UPDATE ${f(update)}, IXFR read-back ${f(ixfr)}, the rest of the handler ${f(handler - update - ixfr)}`,
+  };
+}
+
 /** A bindcar driving `named`, started as its own process. */
 async function startBindcar(named: NamedInstance, extra: Record<string, string> = {}) {
   const port = await freePort();
@@ -245,6 +276,7 @@ async function changeSection(rows: Row[]): Promise<void> {
       );
       // the changed-RRsets path the hooks' client takes when only records changed (serial precondition)
       let serial = (await bindcar.put(z, zoneBody(n, '10.254.0.1'))).data.serial as number;
+      const metricsBefore = await bindcarSeconds(bindcar.url);
       const patched = await sample(reps, 3, async (i) => {
         const a = `10.254.${(i + 10) & 255}.${(i + 100) & 255}`;
         const r = await bindcar.api.patch(`/zones/${z}/rrsets`, {
@@ -263,6 +295,13 @@ async function changeSection(rows: Row[]): Promise<void> {
           target,
         ),
       );
+      const split = patchSplit(metricsBefore, await bindcarSeconds(bindcar.url));
+      rows.push({
+        id: `P-${n}-split`,
+        scenario: `where each P-${n} PATCH went (mean ms, bindcar's /metrics, warm-ups included): bindcar's handler = ${split.text}; the rest of the P-${n} p50 is HTTP and the answering query`,
+        result: summarize([split.handler]),
+        target: '—',
+      });
       const body = zoneBody(n, '10.253.0.1');
       await bindcar.put(z, body);
       const same = await sample(reps, 2, () => bindcar.put(z, body));
