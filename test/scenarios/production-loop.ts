@@ -294,7 +294,7 @@ export const SCENARIOS: readonly Scenario[] = [
       expect(Object.keys((secret?.['data'] as Record<string, string>) ?? {})).to.include.members(
         before.keyTags.map((t) => `13-${t}.private`),
       );
-      // named publishes the DNSKEY RRset as it signs, which can follow the status that reports the keys by a moment
+      // the status is what bindcar read from named a moment ago; one CI run's single read right after it found no DNSKEY
       const keys = await d.eventually(async () => {
         const served = await d.dig(z, 'DNSKEY');
         expect(served, 'DNSKEY served').to.have.length.above(0);
