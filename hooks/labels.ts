@@ -27,8 +27,14 @@ export const LABELS = {
   statusZone: 'bindy.firestoned.io/status-zone',
   /** Index label on DNSZones: `zoneNameIndexValue(spec.zoneName)` (duplicate zone names relate each other). */
   zoneName: 'bindy.firestoned.io/zone-name',
-  /** Index label on DNSZones: `metadata.uid`, so a zone relates same-name zones except itself. */
-  zoneUid: 'bindy.firestoned.io/zone-uid',
+  /**
+   * Index label on DNSZones: `zoneObjectValue(namespace, name)`, so a zone relates same-name zones except itself. Known
+   * when the object is created (the uid is not, at admission: hooks/controllers/index-label-admission.ts), so a zone
+   * can be synced from its first write; the DNSZone controller syncs only zones carrying it (metacontroller/dnszone.yaml).
+   */
+  zoneObject: 'bindy.firestoned.io/zone-object',
+  /** The label `zoneObject` replaced (it held `metadata.uid`, which admission does not see); removed wherever found. */
+  legacyZoneUid: 'bindy.firestoned.io/zone-uid',
   /** Index label on DNSZones with `spec.recordsFrom`: "true" (their selectors may overlap within a namespace). */
   recordsFrom: 'bindy.firestoned.io/records-from',
   /** Index label on DNSZones with `spec.dnssecParentRef`: indexLabelValue of it (the parent relates its children). */
@@ -42,6 +48,11 @@ export const LABELS = {
  * record with one `Exists` rule per record kind (hooks/controllers/dnszone.ts).
  */
 export const ZONE_KEY_PREFIX = 'zone.bindy.firestoned.io/';
+
+/** The value of a DNSZone's `zone-object` label: `<namespace>.<name>` (a namespace holds no dot), digested if long. */
+export function zoneObjectValue(namespace: string, name: string): string {
+  return indexLabelValue(`${namespace}.${name}`);
+}
 
 /** The per-zone index label key of DNSZone `name` (see {@link ZONE_KEY_PREFIX}). */
 export function zoneKey(name: string): string {

@@ -28,7 +28,7 @@ import { validateObject } from '../schema/cel.js';
 import { conditions, type ConditionInput } from '../conditions.js';
 import { invalidSpec } from '../errors.js';
 import type { HookContext, HookRoute } from '../http.js';
-import { LABELS, indexLabelValue, zoneKey, zoneNameIndexValue } from '../labels.js';
+import { LABELS, indexLabelValue, zoneKey, zoneNameIndexValue, zoneObjectValue } from '../labels.js';
 import type {
   CustomizeRequest,
   CustomizeResponse,
@@ -107,7 +107,7 @@ const DNSSEC_SIGNING_RESYNC_SECONDS = 5;
  *    the zone tells them NotSelected); with recordsFrom also what each term selects and the records whose status
  *    this zone's name last wrote (status-zone label: a record a label edit moved out of a selector). Metacontroller
  *    matches every event against every rule of every zone, so the rule count per zone is kept low;
- *  - DNSZones of any namespace claiming the same zone name, except this one (zone-uid NotIn: its own status write
+ *  - DNSZones of any namespace claiming the same zone name, except this one (zone-object NotIn: its own status write
  *    does not re-sync it), for duplicate detection; with recordsFrom also the other recordsFrom zones of the
  *    namespace, whose selectors may pick the same record (one status writer per record);
  *  - a reverse zone (in-addr.arpa/ip6.arpa): the A/AAAA records of the namespace with an address in its range, those
@@ -163,10 +163,11 @@ export function customizeDnsZone(req: CustomizeRequest<DNSZone & KubeObject>): C
     for (const labelSelector of recordSelectors)
       rules.push({ apiVersion: API_VERSION, resource: k.plural, namespace: ns, labelSelector });
   }
-  const uid = zone.metadata.uid;
-  const notSelf = uid
-    ? { matchExpressions: [{ key: LABELS.zoneUid, operator: 'NotIn', values: [indexLabelValue(uid)] }] }
-    : {};
+  const notSelf = {
+    matchExpressions: [
+      { key: LABELS.zoneObject, operator: 'NotIn', values: [zoneObjectValue(ns, zone.metadata.name)] },
+    ],
+  };
   if (zoneName) {
     rules.push({
       apiVersion: API_VERSION,

@@ -13,7 +13,8 @@
  *                 bindy.firestoned.io/status-zone  zoneNameIndexValue(status.zone) (the zone that wrote its status),
  *                                                  on records without a zoneRef (recordsFrom selectors pick them)
  *   DNSZone       bindy.firestoned.io/zone-name    zoneNameIndexValue(spec.zoneName)
- *                 bindy.firestoned.io/zone-uid     metadata.uid
+ *                 bindy.firestoned.io/zone-object  zoneObjectValue(metadata.namespace, metadata.name)
+ *                 bindy.firestoned.io/zone-uid     removed (what zone-object replaced)
  *                 bindy.firestoned.io/records-from "true" when spec.recordsFrom has a term
  *                 bindy.firestoned.io/ds-parent    indexLabelValue(spec.dnssecParentRef) (its parent serves its DS)
  *   Bind9Instance bindy.firestoned.io/cluster      indexLabelValue(spec.clusterRef)  (what the Bind9Cluster hook sets)
@@ -38,7 +39,7 @@
  */
 import { RECORD_KINDS } from '../schema/generated.js';
 import type { HookRoute } from '../http.js';
-import { LABELS, ZONE_KEY_PREFIX, indexLabelValue, zoneKey, zoneNameIndexValue } from '../labels.js';
+import { LABELS, ZONE_KEY_PREFIX, indexLabelValue, zoneKey, zoneNameIndexValue, zoneObjectValue } from '../labels.js';
 import type { DecoratorRequest, DecoratorResponse, KubeObject } from '../metacontroller.js';
 import { ptrIndexLabels } from '../zone/ptr.js';
 
@@ -88,7 +89,8 @@ export function indexLabels(obj: KubeObject): Record<string, string | null> {
     const from = field(spec, 'recordsFrom');
     labels = {
       [LABELS.zoneName]: zoneNameIndexValue(field(spec, 'zoneName')) ?? null,
-      [LABELS.zoneUid]: name(obj.metadata.uid),
+      [LABELS.zoneObject]: obj.metadata.name ? zoneObjectValue(obj.metadata.namespace ?? '', obj.metadata.name) : null,
+      [LABELS.legacyZoneUid]: null,
       [LABELS.recordsFrom]: Array.isArray(from) && from.length > 0 ? 'true' : null,
       [LABELS.dsParent]: name(field(spec, 'dnssecParentRef')),
     };

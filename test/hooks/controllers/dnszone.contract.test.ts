@@ -205,11 +205,7 @@ describe('DNSZone hooks: contract (fixtures through createApp)', () => {
           labelSelector: {
             matchLabels: { 'bindy.firestoned.io/zone-name': 'example.com' },
             matchExpressions: [
-              {
-                key: 'bindy.firestoned.io/zone-uid',
-                operator: 'NotIn',
-                values: ['00000000-0000-4000-8000-000000000004'],
-              },
+              { key: 'bindy.firestoned.io/zone-object', operator: 'NotIn', values: ['dns.example-com'] },
             ],
           },
         },

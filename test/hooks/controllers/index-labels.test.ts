@@ -228,7 +228,8 @@ describe('hooks/controllers/index-labels', () => {
         [PTR_LABELS.reverseZone]: null,
         [LABELS.dsParent]: null,
         [LABELS.zoneName]: 'example.com',
-        [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
+        [LABELS.zoneObject]: 'dns.x',
+        [LABELS.legacyZoneUid]: null,
       },
     },
     {
@@ -242,7 +243,8 @@ describe('hooks/controllers/index-labels', () => {
         [PTR_LABELS.reverseZone]: null,
         [LABELS.dsParent]: null,
         [LABELS.zoneName]: sha224(`${'x'.repeat(60)}.example.com`),
-        [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
+        [LABELS.zoneObject]: 'dns.x',
+        [LABELS.legacyZoneUid]: null,
       },
     },
     {
@@ -253,7 +255,8 @@ describe('hooks/controllers/index-labels', () => {
         [LABELS.dsParent]: 'example-com',
         [PTR_LABELS.reverseZone]: null,
         [LABELS.zoneName]: 'sub.example.com',
-        [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
+        [LABELS.zoneObject]: 'dns.x',
+        [LABELS.legacyZoneUid]: null,
       },
     },
     {
@@ -264,7 +267,8 @@ describe('hooks/controllers/index-labels', () => {
         [PTR_LABELS.reverseZone]: null,
         [LABELS.dsParent]: null,
         [LABELS.zoneName]: 'example.org',
-        [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
+        [LABELS.zoneObject]: 'dns.x',
+        [LABELS.legacyZoneUid]: null,
       },
     },
     {
@@ -275,7 +279,20 @@ describe('hooks/controllers/index-labels', () => {
         [LABELS.dsParent]: null,
         [PTR_LABELS.reverseZone]: 'true',
         [LABELS.zoneName]: sha224('0/26.2.0.192.in-addr.arpa'),
-        [LABELS.zoneUid]: '0a1b2c3d-0000-4000-8000-000000000001',
+        [LABELS.zoneObject]: 'dns.x',
+        [LABELS.legacyZoneUid]: null,
+      },
+    },
+    {
+      name: 'a zone whose namespace.name is longer than a label value: its zone-object is digested',
+      object: { ...obj('DNSZone', { zoneName: 'example.net' }), metadata: { name: 'n'.repeat(60), namespace: 'dns' } },
+      expected: {
+        [LABELS.recordsFrom]: null,
+        [PTR_LABELS.reverseZone]: null,
+        [LABELS.dsParent]: null,
+        [LABELS.zoneName]: 'example.net',
+        [LABELS.zoneObject]: sha224(`dns.${'n'.repeat(60)}`),
+        [LABELS.legacyZoneUid]: null,
       },
     },
     {
