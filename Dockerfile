@@ -30,7 +30,8 @@ USER node
 
 # ---- hooks: the Metacontroller hook service (schemas are compiled in; no crds/ needed at run time) ----
 FROM runtime AS hooks
-EXPOSE 8080
+# 8443: TLS for the index-label admission webhook, when HOOKS_TLS_CERT_FILE/HOOKS_TLS_KEY_FILE are set (manifests/overlays/admission)
+EXPOSE 8080 8443
 CMD ["node", "dist/bundle/hooks.cjs"]
 
 # ---- bindcar: the sidecar next to named; needs rndc, nsupdate and dig ----

@@ -1,14 +1,15 @@
 /**
- * createApp(deps) → the hooks Express app: the routes table, /healthz, /metrics, the JSON body reader and the one
- * error middleware.
+ * createApp(deps) → the hooks Express app: the routes table, the index-label admission webhook
+ * (hooks/controllers/index-label-admission.ts), /healthz, /metrics, the JSON body reader and the one error middleware.
  * It never listens; server.ts (or a test) does.
  */
 import express from 'express';
 import type { Logger } from 'winston';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { methodNotAllowed, notFound } from './errors.js';
-import { errorMiddleware, hookHandler, hookMetrics, type HookRoute } from './http.js';
+import { errorMiddleware, hookHandler, hookMetrics, measured, type HookRoute } from './http.js';
 import { jsonBody, keptBodies, type KeptBodies } from './request-body.js';
+import { INDEX_LABEL_ADMISSION_PATH, admitIndexLabels } from './controllers/index-label-admission.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -39,11 +40,18 @@ export function createApp(deps: AppDeps): express.Express {
   for (const route of deps.routes) {
     app.post(route.path, json, hookHandler(route, deps.logger, metrics));
   }
+  // the apiserver's AdmissionReview, not a Metacontroller hook: counted beside them as hook "admit"
+  app.post(INDEX_LABEL_ADMISSION_PATH, json, (req: express.Request, res: express.Response) =>
+    measured(metrics, { hook: 'admit', kind: 'IndexLabels' }, () => {
+      res.status(200).json(admitIndexLabels(req.body));
+    }),
+  );
   // Every answer is JSON, wrong methods and unknown paths included (not Express's HTML page).
   const allowed = new Map<string, string>([
     ['/healthz', 'GET, HEAD'],
     ['/metrics', 'GET, HEAD'],
     ...deps.routes.map((r) => [r.path, 'POST'] as const),
+    [INDEX_LABEL_ADMISSION_PATH, 'POST'],
   ]);
   app.use((req, _res, next) => {
     const allow = allowed.get(req.path);

@@ -116,12 +116,33 @@ export function checkResponse(route: HookRoute, result: unknown): void {
   if (!Array.isArray(result['children'])) throw new Error(`${route.path} returned no children`);
 }
 
+/**
+ * Runs `answer` (which sends the 200) counted and timed under `labels`, by the status it ends with: 200, the
+ * HttpError's status, else 500.
+ */
+export async function measured(
+  metrics: HookMetrics,
+  labels: { hook: string; kind: string },
+  answer: () => Promise<void> | void,
+): Promise<void> {
+  const stop = metrics.duration.startTimer(labels);
+  let code = 500;
+  try {
+    await answer();
+    code = 200;
+  } catch (err) {
+    code = err instanceof HttpError ? err.status : 500;
+    throw err;
+  } finally {
+    metrics.requests.inc({ ...labels, code: String(code) });
+    stop();
+  }
+}
+
 /** The Express handler for one hook route. */
 export function hookHandler(route: HookRoute, logger: Logger, metrics: HookMetrics): RequestHandler {
-  return async (req: Request, res: Response) => {
-    const stop = metrics.duration.startTimer({ hook: route.hook, kind: route.kind });
-    let code = 500;
-    try {
+  return (req: Request, res: Response) =>
+    measured(metrics, { hook: route.hook, kind: route.kind }, async () => {
       const parent = checkEnvelope(route, req.body);
       const log = logger.child({
         hook: route.hook,
@@ -134,16 +155,8 @@ export function hookHandler(route: HookRoute, logger: Logger, metrics: HookMetri
       route.validateParent?.(parent);
       const result = await route.handle(req.body as never, { log });
       checkResponse(route, result);
-      code = 200;
       res.status(200).json(result);
-    } catch (err) {
-      code = err instanceof HttpError ? err.status : 500;
-      throw err;
-    } finally {
-      metrics.requests.inc({ hook: route.hook, kind: route.kind, code: String(code) });
-      stop();
-    }
-  };
+    });
 }
 
 /** The one error middleware: stable `{code, message, details?}` envelope, stack logged but never returned. */

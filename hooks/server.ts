@@ -7,8 +7,14 @@
  * BINDCAR_IMAGE, POD_NAMESPACE (the hooks' namespace, default bindy-system), HOOKS_SERVICE_ACCOUNT (bindy-hooks),
  * BINDY_HOOKS_POD_LABELS (the hooks' pod labels, k=v,…; default app.kubernetes.io/name=bindy-hooks),
  * plus the DNSZone hook's BINDCAR_* / ZONE_* variables (hooks/ports/zone.ts).
+ * HOOKS_TLS_CERT_FILE and HOOKS_TLS_KEY_FILE (PEM): the same app is also served over TLS on HOOKS_TLS_PORT (8443),
+ * for the kube-apiserver, which calls admission webhooks over HTTPS only (manifests/overlays/admission); until both
+ * files exist (the Secret not issued yet) the hooks serve plain HTTP alone, say so in the log, and start the TLS
+ * listener once they appear.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import { Registry } from 'prom-client';
 import winston from 'winston';
 import { zoneMetrics } from './ports/zone-metrics.js';
@@ -79,7 +85,9 @@ export async function startHooks(opts: {
   /** Bytes of large request bodies kept parsed (default DEFAULT_KEPT_BODY_BYTES; 0: none). */
   keptBodyBytes?: number;
   processMetrics?: boolean;
-}): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  /** Also serve the app over TLS (see the top of this module); the files are read again every `reloadMs`. */
+  tls?: { port: number; certFile: string; keyFile: string; reloadMs?: number };
+}): Promise<{ server: Server; port: number; tlsPort?: number; close(): Promise<void> }> {
   // one registry: the hook metrics (createApp) and the zone metrics share /metrics
   const registry = new Registry();
   const ports: HookPorts =
@@ -98,13 +106,119 @@ export async function startHooks(opts: {
     const s = app.listen(opts.port, opts.address, () => resolve(s));
     s.once('error', reject);
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const portOf = (s: Server | TlsServer, fallback: number) => {
+    const address = s.address();
+    return typeof address === 'object' && address ? address.port : fallback;
+  };
+  const tls = opts.tls ? serveTls(app, opts.address, opts.tls, opts.logger) : undefined;
+  // resolves once the TLS listener listens, unless it still waits for its files
+  const tlsServer = tls && !tls.waiting ? await tls.listening : undefined;
+  const closing = (s: Server | TlsServer) => new Promise<void>((resolve) => s.close(() => resolve()));
   return {
     server,
-    port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    port: portOf(server, opts.port),
+    ...(tlsServer ? { tlsPort: portOf(tlsServer, opts.tls!.port) } : {}),
+    close: async () => {
+      tls?.stop();
+      const later = tls && !tlsServer ? await tls.listening : undefined;
+      await Promise.all([closing(server), ...[tlsServer ?? later].filter((x) => x !== undefined).map(closing)]);
+    },
   };
+}
+
+/**
+ * The app over TLS with the certificate and key of `files`, both re-read every `reloadMs` (default 60 s): cert-manager
+ * renews the Secret in place and the kubelet updates the mounted files, so a renewed certificate is served without a
+ * restart. The Secret's volume is optional (manifests/overlays/admission), so the hooks run before it is issued: while
+ * a file is missing the listener waits, and it starts once both are there.
+ */
+function serveTls(
+  app: ReturnType<typeof createApp>,
+  address: string,
+  files: { port: number; certFile: string; keyFile: string; reloadMs?: number },
+  logger: winston.Logger,
+): { listening: Promise<TlsServer | undefined>; waiting: boolean; stop(): void } {
+  const read = () => ({ cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) });
+  const present = () => existsSync(files.certFile) && existsSync(files.keyFile);
+  let current: { cert: Buffer; key: Buffer } | undefined;
+  let server: TlsServer | undefined;
+  let starting = false;
+  let stopped = false;
+  const start = async (): Promise<TlsServer> => {
+    current = read();
+    const s = createTlsServer(current, app);
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(files.port, address, () => resolve());
+    });
+    return (server = s);
+  };
+  let waited: (s: TlsServer | undefined) => void = () => {};
+  const waiting = !present();
+  const listening = !waiting
+    ? start()
+    : new Promise<TlsServer | undefined>((resolve) => {
+        logger.warn('TLS listener waits for its certificate and key (the admission webhook is not served yet)', {
+          certFile: files.certFile,
+          keyFile: files.keyFile,
+        });
+        waited = resolve;
+      });
+  const timer = setInterval(() => {
+    if (stopped) return;
+    try {
+      if (!server) {
+        if (starting || !present()) return;
+        starting = true;
+        start().then(
+          (s) => {
+            if (stopped) return void s.close(); // the service stopped while it started
+            logger.info('TLS listener started', { port: files.port });
+            waited(s);
+          },
+          (e: unknown) => {
+            starting = false; // tried again on the next tick
+            logger.error('TLS listener failed to start', { error: String(e) });
+          },
+        );
+        return;
+      }
+      const next = read();
+      if (current && next.cert.equals(current.cert) && next.key.equals(current.key)) return;
+      server.setSecureContext(next);
+      current = next;
+      logger.info('TLS certificate reloaded', { certFile: files.certFile });
+    } catch (e) {
+      // a renewal caught halfway (or the files gone): keep serving the pair that worked, and look again later
+      logger.warn('TLS certificate not reloaded', { error: String(e) });
+    }
+  }, files.reloadMs ?? 60_000);
+  timer.unref();
+  return {
+    listening,
+    waiting,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+      waited(undefined);
+    },
+  };
+}
+
+/** The TLS listener the environment asks for (see the top of this module), or undefined. */
+export function tlsFromEnv(env: NodeJS.ProcessEnv): { port: number; certFile: string; keyFile: string } | undefined {
+  const certFile = env['HOOKS_TLS_CERT_FILE'];
+  const keyFile = env['HOOKS_TLS_KEY_FILE'];
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile)
+    throw new Error(
+      'HOOKS_TLS_CERT_FILE and HOOKS_TLS_KEY_FILE: set both (the PEM certificate and its key) or neither',
+    );
+  const text = env['HOOKS_TLS_PORT'] ?? '8443';
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65535)
+    throw new Error(`HOOKS_TLS_PORT: "${text}" is not a port number`);
+  return { port, certFile, keyFile };
 }
 
 /**
@@ -114,6 +228,7 @@ export async function startHooks(opts: {
 export async function main(launch?: Launch): Promise<void> {
   const env = process.env;
   const logger = jsonLogger(env['LOG_LEVEL'] ?? 'info');
+  const tls = tlsFromEnv(env);
   const running = await startHooks({
     port: Number(env['HOOKS_PORT'] ?? 8080),
     address: env['HOOKS_ADDRESS'] ?? '0.0.0.0',
@@ -122,8 +237,13 @@ export async function main(launch?: Launch): Promise<void> {
     ...(env['HOOKS_BODY_LIMIT'] ? { bodyLimit: env['HOOKS_BODY_LIMIT'] } : {}),
     ...(env['HOOKS_KEPT_BODY_BYTES'] ? { keptBodyBytes: byteCount(env, 'HOOKS_KEPT_BODY_BYTES') } : {}),
     processMetrics: true,
+    ...(tls ? { tls } : {}),
   });
-  logger.info('hooks listening', { port: running.port, ...launch });
+  logger.info('hooks listening', {
+    port: running.port,
+    ...(running.tlsPort !== undefined ? { tlsPort: running.tlsPort } : {}),
+    ...launch,
+  });
   // validators compile on first use; the rest compile once /healthz has answered (dns/lazy-validator.ts)
   warmValidatorsSoon();
   const stop = (signal: string) => {

@@ -8,6 +8,7 @@
  *   SCALE_STRATEGY=dynamic-apply SCALE_IDLE_SECONDS=330 npx tsx scripts/scale-loop.ts
  *   SCALE_FLAGS='--workers=5 --client-go-qps=5' npx tsx scripts/scale-loop.ts
  *       (these flags replace the shipped flags of the same name; the rest stay as shipped)
+ *   SCALE_ADMISSION=1 npx tsx scripts/scale-loop.ts      # with the index labels at admission (manifests/overlays/admission)
  *
  * Each run starts its own control plane, so no run inherits another's objects or informers; Metacontroller logs at
  * info as shipped (SCALE_MC_LOG_LEVEL=4 for the suite's verbosity). The figures go to stdout as one line and, with
@@ -54,7 +55,13 @@ async function main(): Promise<void> {
     if (!crdsAfterStart) await ensureCrds();
     await ensureMetacontrollerCrds();
     const hooksNodeArgs = (process.env['SCALE_HOOKS_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
-    const loop = await startProductionLoop(env, strategy, { metacontrollerArgs: args, logDir, hooksNodeArgs });
+    const admission = process.env['SCALE_ADMISSION'] === '1';
+    const loop = await startProductionLoop(env, strategy, {
+      metacontrollerArgs: args,
+      logDir,
+      hooksNodeArgs,
+      admission,
+    });
     try {
       let since: number | undefined;
       if (crdsAfterStart) {
@@ -63,7 +70,7 @@ async function main(): Promise<void> {
       }
       await ensureNamespace('scale');
       console.error(
-        `scale-loop: ${zones} × ${perZone}, ${strategy}, metacontroller ${args.join(' ')} (logs ${logDir})`,
+        `scale-loop: ${zones} × ${perZone}, ${strategy}${admission ? ', index labels at admission' : ''}, metacontroller ${args.join(' ')} (logs ${logDir})`,
       );
       const figures = await runScale(loop, 'scale', {
         zones,
@@ -73,9 +80,12 @@ async function main(): Promise<void> {
         dump: join(logDir, 'calls-and-events.json'),
         ...(since ? { since } : {}),
       });
-      console.log(`${strategy} ${args.join(' ')}: ${describeScale(figures)}`);
+      console.log(`${strategy}${admission ? ' + admission' : ''} ${args.join(' ')}: ${describeScale(figures)}`);
       if (process.env['SCALE_JSON'])
-        writeFileSync(process.env['SCALE_JSON'], `${JSON.stringify({ strategy, args, figures }, null, 2)}\n`);
+        writeFileSync(
+          process.env['SCALE_JSON'],
+          `${JSON.stringify({ strategy, admission, args, figures }, null, 2)}\n`,
+        );
     } finally {
       await loop.stop();
     }

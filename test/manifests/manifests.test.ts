@@ -70,6 +70,7 @@ const CORE: Record<string, string> = {
   'rbac.authorization.k8s.io/v1/Role': 'V1Role',
   'rbac.authorization.k8s.io/v1/RoleBinding': 'V1RoleBinding',
   'apiextensions.k8s.io/v1/CustomResourceDefinition': 'V1CustomResourceDefinition',
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': 'V1MutatingWebhookConfiguration',
 };
 
 /** Kinds whose fields a cluster test checks instead, against CRDs this repository does not carry. */
@@ -204,7 +205,7 @@ describe('manifests/ and metacontroller/', () => {
     expect([...listed.resources].sort()).to.deep.equal(src);
   });
 
-  for (const overlay of ['base', 'overlays/dev', 'overlays/production']) {
+  for (const overlay of ['base', 'overlays/dev', 'overlays/production', 'overlays/admission']) {
     it(`kubectl kustomize manifests/${overlay} builds (no load-restrictor flag) with objects that name existing fields`, async function () {
       this.timeout(30000);
       const { stdout } = await execFileP('kubectl', ['kustomize', join(REPO, 'manifests', overlay)]).catch(

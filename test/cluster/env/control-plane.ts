@@ -69,7 +69,7 @@ export class KubectlError extends Error {
 }
 
 /** A CA and a serving certificate for 127.0.0.1/localhost signed by it (valid one day). */
-async function makeServingCert(
+export async function makeServingCert(
   pkiBin: string,
   dir: string,
 ): Promise<{ caPath: string; certPath: string; keyPath: string }> {

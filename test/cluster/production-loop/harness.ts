@@ -4,12 +4,13 @@
  * authenticated as the `bindy-hooks` ServiceAccount under the RBAC of manifests/base, not as admin), which pushes
  * zones to a real named + bindcar declared as an `external` Bind9Instance. The CompositeControllers of
  * metacontroller/ are applied unchanged but for the webhook target, which points at the hooks' loopback port instead
- * of the in-cluster Service.
+ * of the in-cluster Service. With `admission`, the MutatingWebhookConfiguration of manifests/overlays/admission is
+ * applied too, pointed at the hooks' TLS port (a certificate from the control plane's own PKI tool).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -18,7 +19,7 @@ import { parseConfig } from '../../../bindcar/config.js';
 import { startBindcar, type RunningBindcar } from '../../../bindcar/server.js';
 import { bindcarEnv, freePort, startNamed, type NamedInstance } from '../../support/named.js';
 import { REPO_ROOT } from '../env/cache.js';
-import { kubeconfig, type TestEnv } from '../env/control-plane.js';
+import { kubeconfig, makeServingCert, type TestEnv } from '../env/control-plane.js';
 import {
   buildMetacontroller,
   startMetacontroller,
@@ -197,6 +198,23 @@ async function processCpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Whether the apiserver calls the webhook yet: a server-side dry run of a record comes back with its index label. */
+async function admissionServed(env: TestEnv): Promise<boolean> {
+  const probe = {
+    apiVersion: 'bindy.firestoned.io/v1beta1',
+    kind: 'ARecord',
+    metadata: { name: 'admission-probe', namespace: 'default' },
+    spec: { zoneRef: 'probe', name: 'probe', ipv4Address: '192.0.2.1' },
+  };
+  const r = await env.kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], {
+    stdin: JSON.stringify(probe),
+    check: false,
+  });
+  if (r.code !== 0) return false;
+  const labels = (JSON.parse(r.stdout) as { metadata: { labels?: Record<string, string> } }).metadata.labels ?? {};
+  return Object.values(labels).includes('ref');
+}
+
 async function applyYaml(env: TestEnv, yaml: string): Promise<void> {
   await env.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=bindy-loop-test', '-f', '-'], {
     stdin: yaml,
@@ -211,6 +229,26 @@ export interface LoopOptions {
   logDir?: string;
   /** Extra node arguments for the hooks process (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it). */
   hooksNodeArgs?: readonly string[];
+  /** Index labels at admission too (manifests/overlays/admission): the hooks serve TLS and the apiserver calls them. */
+  admission?: boolean;
+}
+
+/** The MutatingWebhookConfiguration of manifests/overlays/admission with its webhook pointed at `baseUrl`. */
+export async function admissionWebhookFor(baseUrl: string, caPem: string): Promise<string> {
+  const text = await readFile(join(REPO_ROOT, 'manifests', 'overlays', 'admission', 'webhook.yaml'), 'utf8');
+  const obj = parseAllDocuments(text)[0]!.toJS() as {
+    metadata: { annotations?: Record<string, string> };
+    webhooks: { clientConfig: { service?: { path?: string }; url?: string; caBundle?: string } }[];
+  };
+  // the CA comes with the URL here, not from cert-manager's injector
+  delete obj.metadata.annotations;
+  for (const w of obj.webhooks) {
+    w.clientConfig = {
+      url: `${baseUrl}${w.clientConfig.service?.path ?? ''}`,
+      caBundle: Buffer.from(caPem).toString('base64'),
+    };
+  }
+  return stringify(obj);
 }
 
 /**
@@ -257,6 +295,13 @@ export async function startProductionLoop(
     });
 
     const hooksPort = await freePort();
+    const admission = options.admission
+      ? await (async () => {
+          const pki = join(dir, 'admission-pki');
+          await mkdir(pki);
+          return { ...(await makeServingCert(env.binaries.pki, pki)), port: await freePort() };
+        })()
+      : undefined;
     const hooks: Managed = launch(
       process.execPath,
       [...(options.hooksNodeArgs ?? []), (await serviceBundles()).hooks],
@@ -274,6 +319,13 @@ export async function startProductionLoop(
           // this grace instead of 10 min, so a run can clean up. The bindcar-down row is back well within it.
           BINDY_ZONE_DELETION_GRACE_SECONDS: '30',
           LOG_LEVEL: 'info',
+          ...(admission
+            ? {
+                HOOKS_TLS_CERT_FILE: admission.certPath,
+                HOOKS_TLS_KEY_FILE: admission.keyPath,
+                HOOKS_TLS_PORT: String(admission.port),
+              }
+            : {}),
         },
       },
     );
@@ -282,6 +334,18 @@ export async function startProductionLoop(
     await waitFor('hooks', hooks, async () => (await httpGet(`${hooksUrl}/healthz`)).status === 200, 60_000);
     const proxy = await countingProxy(hooksPort);
     cleanups.push(() => proxy.close());
+    if (admission) {
+      const webhook = await admissionWebhookFor(
+        `https://127.0.0.1:${admission.port}`,
+        await readFile(admission.caPath, 'utf8'),
+      );
+      // cluster-scoped: it would label the objects of every later test file, so it goes with the loop
+      cleanups.push(async () => {
+        await env.kubectl(['delete', '--ignore-not-found', '-f', '-'], { stdin: webhook, check: false });
+      });
+      await applyYaml(env, webhook);
+      await waitFor('the admission webhook', hooks, () => admissionServed(env), 30_000);
+    }
 
     // The controllers first: objects left by an earlier run (or another test file) still name that run's dead hooks
     // URL, and a Metacontroller that starts on them and is updated while its informers sync can keep the old URL

@@ -74,6 +74,11 @@ export interface ScaleFigures {
   hooksCpuSeconds: number;
   /** CPU seconds each process used while settling (ProductionLoop.cpuSeconds). */
   cpu: Record<'hooks' | 'metacontroller' | 'apiserver' | 'etcd' | 'named' | 'test', number>;
+  /**
+   * Label writes while settling, by kind: objects whose labels changed after they were created (the index-label
+   * decorator's writes; none for records when the admission webhook labels them as they are created).
+   */
+  labelWrites: Record<'record' | 'zone', number>;
   /** Syncs by the event classes that preceded them (a sync counts under each class of its window). */
   causes: Record<string, number>;
   /** Syncs by the exact set of event classes that preceded them. */
@@ -403,6 +408,13 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
     ) as ScaleFigures['cpu'];
     const hooksCpuSeconds = cpu.hooks;
     const { causes, causeSets } = attribute(zoneSyncs(mark, settled), w.events, zoneNames);
+    const settledAt = Date.now();
+    const labelWrites = { record: 0, zone: 0 };
+    for (const e of w.events) {
+      if (e.t < t0 || e.t > settledAt) continue;
+      for (const k of ['record', 'zone'] as const)
+        if (e.classes.some((c) => c.startsWith(`${k}:labels`))) labelWrites[k]++;
+    }
 
     // One record change (a merge patch straight to the apiserver, so kubectl's own start-up is not counted): its
     // zone re-syncs, no other zone does.
@@ -502,6 +514,7 @@ export async function runScale(loop: ProductionLoop, ns: string, opts: ScaleOpti
       objectBytesShown,
       hooksCpuSeconds,
       cpu,
+      labelWrites,
       causes,
       causeSets,
       change,
@@ -524,7 +537,7 @@ export function describeScale(f: ScaleFigures): string {
     `zones by syncs ${JSON.stringify(f.syncHistogram)}); DNSZone hook request bytes ${mb(f.zoneHookBytes)} ` +
     `(objects ${mb(f.objectBytes)}: ${(f.zoneHookBytes / f.objectBytes).toFixed(2)}×; without managedFields ` +
     `${mb(f.objectBytesShown)}: ${(f.zoneHookBytes / f.objectBytesShown).toFixed(2)}×), decorator ${f.decoratorCalls} calls ` +
-    `${mb(f.decoratorBytes)}; CPU s ${JSON.stringify(f.cpu)}; syncs by preceding events ` +
+    `${mb(f.decoratorBytes)}, label writes ${JSON.stringify(f.labelWrites)}; CPU s ${JSON.stringify(f.cpu)}; syncs by preceding events ` +
     `${JSON.stringify(f.causeSets)}; one record change → answer ${f.change.ms} ms, syncs ${JSON.stringify(f.change.syncs)}; ` +
     `a new zone → answer ${f.created.ms} ms, its syncs ${f.created.ownSyncs}, other zones' ${JSON.stringify(f.created.otherSyncs)}; ` +
     `a zone changed → its syncs ${f.zoneChanged.ownSyncs}, other zones' ${JSON.stringify(f.zoneChanged.otherSyncs)}` +
