@@ -56,7 +56,9 @@ export function hookMetrics(registry: Registry): HookMetrics {
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A JSON object (not an array, not null). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const DNS1123_SUBDOMAIN_RULE =
   'a lowercase RFC 1123 subdomain: at most 253 characters of a-z, 0-9, "-" and ".", starting and ending alphanumeric';

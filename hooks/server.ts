@@ -12,7 +12,7 @@
  * files exist (the Secret not issued yet) the hooks serve plain HTTP alone, say so in the log, and start the TLS
  * listener once they appear.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import { Registry } from 'prom-client';
@@ -111,96 +111,82 @@ export async function startHooks(opts: {
     return typeof address === 'object' && address ? address.port : fallback;
   };
   const tls = opts.tls ? serveTls(app, opts.address, opts.tls, opts.logger) : undefined;
-  // resolves once the TLS listener listens, unless it still waits for its files
-  const tlsServer = tls && !tls.waiting ? await tls.listening : undefined;
-  const closing = (s: Server | TlsServer) => new Promise<void>((resolve) => s.close(() => resolve()));
+  await tls?.poll(); // listening once this resolves, unless it still waits for its files
+  const tlsServer = tls?.server();
   return {
     server,
     port: portOf(server, opts.port),
     ...(tlsServer ? { tlsPort: portOf(tlsServer, opts.tls!.port) } : {}),
     close: async () => {
-      tls?.stop();
-      const later = tls && !tlsServer ? await tls.listening : undefined;
-      await Promise.all([closing(server), ...[tlsServer ?? later].filter((x) => x !== undefined).map(closing)]);
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), tls?.stop()]);
     },
   };
 }
 
 /**
- * The app over TLS with the certificate and key of `files`, both re-read every `reloadMs` (default 60 s): cert-manager
- * renews the Secret in place and the kubelet updates the mounted files, so a renewed certificate is served without a
- * restart. The Secret's volume is optional (manifests/overlays/admission), so the hooks run before it is issued: while
- * a file is missing the listener waits, and it starts once both are there.
+ * The app over TLS with the certificate and key of `files`, both read again every `reloadMs` (default 60 s):
+ * cert-manager renews the Secret in place and the kubelet updates the mounted files, so a renewed certificate is served
+ * without a restart. The Secret's volume is optional (manifests/overlays/admission), so the hooks run before it is
+ * issued: while the pair cannot be read the listener waits, and the same poll starts it once both files are there.
  */
 function serveTls(
   app: ReturnType<typeof createApp>,
   address: string,
   files: { port: number; certFile: string; keyFile: string; reloadMs?: number },
   logger: winston.Logger,
-): { listening: Promise<TlsServer | undefined>; waiting: boolean; stop(): void } {
-  const read = () => ({ cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) });
-  const present = () => existsSync(files.certFile) && existsSync(files.keyFile);
-  let current: { cert: Buffer; key: Buffer } | undefined;
+): { poll(): Promise<void>; server(): TlsServer | undefined; stop(): Promise<void> } {
   let server: TlsServer | undefined;
-  let starting = false;
+  let current: { cert: Buffer; key: Buffer } | undefined;
   let stopped = false;
-  const start = async (): Promise<TlsServer> => {
-    current = read();
-    const s = createTlsServer(current, app);
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.listen(files.port, address, () => resolve());
-    });
-    return (server = s);
-  };
-  let waited: (s: TlsServer | undefined) => void = () => {};
-  const waiting = !present();
-  const listening = !waiting
-    ? start()
-    : new Promise<TlsServer | undefined>((resolve) => {
+  let warned = false;
+  const tick = async () => {
+    let next: { cert: Buffer; key: Buffer };
+    try {
+      next = { cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) };
+    } catch (e) {
+      // not issued yet, or a renewal caught halfway: keep serving the pair that worked, and look again later
+      if (server) logger.warn('TLS certificate not reloaded', { error: String(e) });
+      else if (!warned) {
+        warned = true;
         logger.warn('TLS listener waits for its certificate and key (the admission webhook is not served yet)', {
           certFile: files.certFile,
           keyFile: files.keyFile,
         });
-        waited = resolve;
-      });
-  const timer = setInterval(() => {
-    if (stopped) return;
-    try {
-      if (!server) {
-        if (starting || !present()) return;
-        starting = true;
-        start().then(
-          (s) => {
-            if (stopped) return void s.close(); // the service stopped while it started
-            logger.info('TLS listener started', { port: files.port });
-            waited(s);
-          },
-          (e: unknown) => {
-            starting = false; // tried again on the next tick
-            logger.error('TLS listener failed to start', { error: String(e) });
-          },
-        );
-        return;
       }
-      const next = read();
-      if (current && next.cert.equals(current.cert) && next.key.equals(current.key)) return;
-      server.setSecureContext(next);
-      current = next;
-      logger.info('TLS certificate reloaded', { certFile: files.certFile });
-    } catch (e) {
-      // a renewal caught halfway (or the files gone): keep serving the pair that worked, and look again later
-      logger.warn('TLS certificate not reloaded', { error: String(e) });
+      return;
     }
-  }, files.reloadMs ?? 60_000);
+    if (current && next.cert.equals(current.cert) && next.key.equals(current.key)) return;
+    if (server) {
+      server.setSecureContext(next);
+      logger.info('TLS certificate reloaded', { certFile: files.certFile });
+    } else {
+      const s = createTlsServer(next, app);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          s.once('error', reject);
+          s.listen(files.port, address, () => resolve());
+        });
+      } catch (e) {
+        return void logger.error('TLS listener failed to start', { error: String(e) }); // tried again next poll
+      }
+      if (warned) logger.info('TLS listener started', { port: files.port });
+      server = s;
+    }
+    current = next;
+  };
+  // one poll at a time: a slow start is not started twice
+  let inFlight: Promise<void> | undefined;
+  const poll = () => (stopped ? Promise.resolve() : (inFlight ??= tick().finally(() => (inFlight = undefined))));
+  const timer = setInterval(() => void poll(), files.reloadMs ?? 60_000);
   timer.unref();
   return {
-    listening,
-    waiting,
-    stop: () => {
+    poll,
+    server: () => server,
+    stop: async () => {
       stopped = true;
       clearInterval(timer);
-      waited(undefined);
+      await inFlight;
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     },
   };
 }

@@ -16,6 +16,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { badRequest } from '../errors.js';
+import { isObject } from '../http.js';
 import type { KubeObject } from '../metacontroller.js';
 import { INDEXED_KINDS, indexLabels } from './index-labels.js';
 
@@ -34,13 +35,11 @@ export interface AdmissionReviewResponse {
   response: { uid: string; allowed: true; patchType?: 'JSONPatch'; patch?: string };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** A JSON Pointer token (RFC 6901 §3): label keys hold `/`. */
 const pointerToken = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** The JSON Patch that makes `obj`'s labels carry its index labels (empty when they already do). */
-export function indexLabelPatch(obj: KubeObject): PatchOp[] {
+function indexLabelPatch(obj: KubeObject): PatchOp[] {
   const want = indexLabels(obj);
   const have = obj.metadata.labels;
   if (!isObject(have)) {

@@ -234,7 +234,7 @@ export interface LoopOptions {
 }
 
 /** The MutatingWebhookConfiguration of manifests/overlays/admission with its webhook pointed at `baseUrl`. */
-export async function admissionWebhookFor(baseUrl: string, caPem: string): Promise<string> {
+async function admissionWebhookFor(baseUrl: string, caPem: string): Promise<string> {
   const text = await readFile(join(REPO_ROOT, 'manifests', 'overlays', 'admission', 'webhook.yaml'), 'utf8');
   const obj = parseAllDocuments(text)[0]!.toJS() as {
     metadata: { annotations?: Record<string, string> };
